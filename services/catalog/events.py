@@ -1,0 +1,126 @@
+"""What the catalog publishes: each event carries the entity's state after the change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from services.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class RegionRegistered(Event):
+    subject: ClassVar[str] = "smartcity.catalog.region.registered"
+    key_field: ClassVar[str] = "code"
+    code: str
+    name: str
+    kind: str
+    province: str
+    cohort: str
+    area_km2: float | None
+    vision: str
+
+
+@dataclass(frozen=True)
+class RegionUpdated(RegionRegistered):
+    subject: ClassVar[str] = "smartcity.catalog.region.updated"
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MasterplanCreated(Event):
+    subject: ClassVar[str] = "smartcity.catalog.masterplan.created"
+    key_field: ClassVar[str] = "id"
+    id: str
+    region_code: str
+    period_start: int
+    period_end: int
+    title: str
+    legal_basis: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ProgramAdded(Event):
+    subject: ClassVar[str] = "smartcity.catalog.program.added"
+    key_field: ClassVar[str] = "id"
+    id: str
+    masterplan_id: str
+    region_code: str
+    name: str
+    short_name: str
+    long_name: str
+    description: str
+    dimension: str
+    sub_dimension: str
+    agency: str
+    start_year: int
+    target_year: int
+    phase: str
+    funding_sources: tuple[str, ...]
+    planning_percent: float
+    implementation_percent: float
+
+
+@dataclass(frozen=True)
+class ProgramUpdated(ProgramAdded):
+    subject: ClassVar[str] = "smartcity.catalog.program.updated"
+    changed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProgressReported(Event):
+    subject: ClassVar[str] = "smartcity.catalog.progress.reported"
+    key_field: ClassVar[str] = "program_id"
+    program_id: str
+    region_code: str
+    report_id: str
+    stage: str
+    percent: float
+    reported_on: str
+    note: str
+    evidence: tuple[str, ...]
+    planning_percent: float
+    implementation_percent: float
+
+
+@dataclass(frozen=True)
+class QuickWinProposed(Event):
+    subject: ClassVar[str] = "smartcity.catalog.quickwin.proposed"
+    key_field: ClassVar[str] = "id"
+    id: str
+    region_code: str
+    program_id: str
+    year: int
+    rationale: str
+
+
+@dataclass(frozen=True)
+class QuickWinDecided(Event):
+    subject: ClassVar[str] = "smartcity.catalog.quickwin.decided"
+    key_field: ClassVar[str] = "id"
+    id: str
+    region_code: str
+    program_id: str
+    year: int
+    decision: str
+    reason: str
+    decided_by: str
+
+
+@dataclass(frozen=True)
+class CycleOpened(Event):
+    subject: ClassVar[str] = "smartcity.catalog.cycle.opened"
+    key_field: ClassVar[str] = "id"
+    id: str
+    year: int
+    stage: str
+    cohort: str
+    opens_on: str
+    closes_on: str
+    region_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CycleClosed(CycleOpened):
+    subject: ClassVar[str] = "smartcity.catalog.cycle.closed"

@@ -1,0 +1,126 @@
+"""Durable JetStream consumers that hand each event to a handler once, by event id.
+
+A handler must itself be idempotent for the narrow window where it has applied an event
+and the process dies before the id is recorded: the event is then redelivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from services.kernel import events
+from services.kernel.messaging import STREAM, NatsLink
+from services.kernel.mongo import Storage
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class ProcessedEvents:
+    """Ids of events a consumer has applied, kept in the consumer's own database."""
+
+    def __init__(self, collection: Collection[Any], storage: Storage) -> None:
+        self.collection = collection
+        self.storage = storage
+
+    async def seen(self, event_id: str) -> bool:
+        found = await self.storage.run(self.collection.find_one, {"_id": event_id}, {"_id": 1})
+        return found is not None
+
+    async def mark(self, event_id: str) -> None:
+        with contextlib.suppress(DuplicateKeyError):
+            await self.storage.run(self.collection.insert_one, {"_id": event_id})
+
+
+class DurableConsumer:
+    def __init__(
+        self,
+        link: NatsLink,
+        durable: str,
+        filter_subjects: list[str],
+        handler: Handler,
+        processed: ProcessedEvents,
+        *,
+        batch_size: int = 100,
+        fetch_timeout: float = 1.0,
+    ) -> None:
+        self.link = link
+        self.durable = durable
+        self.filter_subjects = filter_subjects
+        self.handler = handler
+        self.processed = processed
+        self.batch_size = batch_size
+        self.fetch_timeout = fetch_timeout
+        self.applied_total = 0
+        self.skipped_total = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def handle(self, raw: bytes) -> bool:
+        """Apply one event unless already applied; True when the handler ran."""
+        cloud_event = events.decode(raw)
+        if await self.processed.seen(cloud_event["id"]):
+            self.skipped_total += 1
+            return False
+        await self.handler(cloud_event)
+        await self.processed.mark(cloud_event["id"])
+        self.applied_total += 1
+        return True
+
+    async def _subscribe(self) -> Any:
+        js = await self.link.jetstream()
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            filter_subjects=self.filter_subjects,
+            ack_wait=30,
+        )
+        return await js.pull_subscribe(
+            self.filter_subjects[0], durable=self.durable, stream=STREAM, config=config
+        )
+
+    async def run_forever(self) -> None:
+        subscription = None
+        while True:
+            try:
+                if subscription is None:
+                    subscription = await self._subscribe()
+                messages = await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
+            except NatsTimeout:
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("consumer %s: fetch failed, retrying (%s)", self.durable, exc)
+                subscription = None
+                await asyncio.sleep(0.5)
+                continue
+            for message in messages:
+                try:
+                    await self.handle(message.data)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("consumer %s: handler failed; will be redelivered", self.durable)
+                    await message.nak(delay=1)
+                    continue
+                await message.ack()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run_forever(), name=f"consumer-{self.durable}")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,89 @@
+"""Writes an aggregate's document and its new events in one single-document write.
+
+Inserts carry the outbox in the new document; updates set the state, bump `version`
+(optimistic concurrency) and push to the outbox in one `update_one`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from mongoengine import Document
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from services.kernel import errors, events, outbox
+from services.kernel.mongo import Storage
+
+D = TypeVar("D", bound=Document)
+
+
+class AggregateCollection(Generic[D]):
+    def __init__(
+        self,
+        document: type[D],
+        storage: Storage,
+        source: str,
+        on_write: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.document = document
+        self.storage = storage
+        self.source = source
+        self.on_write = on_write
+
+    @property
+    def collection(self) -> Collection[Any]:
+        collection: Collection[Any] = self.document._get_collection()
+        return collection
+
+    def _son(self, document: D) -> dict[str, Any]:
+        document.validate()
+        son: dict[str, Any] = document.to_mongo().to_dict()
+        son.pop(outbox.FIELD, None)
+        son.pop("version", None)
+        return son
+
+    def _envelopes(self, recorded: list[events.Event]) -> list[dict[str, Any]]:
+        return [events.envelope(e, self.source) for e in recorded]
+
+    async def insert(
+        self, document: D, recorded: list[events.Event], *, conflict: errors.Conflict
+    ) -> None:
+        son = {**self._son(document), "version": 1, outbox.FIELD: self._envelopes(recorded)}
+        try:
+            await self.storage.run(self.collection.insert_one, son)
+        except DuplicateKeyError:
+            raise conflict from None
+        self.on_write()
+
+    async def update(self, document: D, version: int, recorded: list[events.Event]) -> None:
+        if not recorded:
+            return
+        son = self._son(document)
+        key = son.pop("_id")
+        change = {"$set": son, "$inc": {"version": 1}, **outbox.outbox_push(self._envelopes(recorded))}
+        result = await self.storage.run(
+            self.collection.update_one, {"_id": key, "version": version}, change
+        )
+        if result.matched_count == 0:
+            raise errors.Conflict(f"{key} was changed by someone else; reload and retry", "id")
+        self.on_write()
+
+    def _find(self, query: dict[str, Any], sort: str | None, limit: int) -> list[D]:
+        cursor = self.collection.find(query, {outbox.FIELD: 0})
+        if sort:
+            cursor = cursor.sort(sort, 1)
+        if limit:
+            cursor = cursor.limit(limit)
+        return [self.document._from_son(son) for son in cursor]
+
+    async def find(self, query: dict[str, Any], *, sort: str | None = None, limit: int = 0) -> list[D]:
+        return await self.storage.run(self._find, query, sort, limit)
+
+    async def find_one(self, query: dict[str, Any]) -> D | None:
+        found = await self.find(query, limit=1)
+        return found[0] if found else None
+
+    async def count(self, query: dict[str, Any]) -> int:
+        return await self.storage.run(self.collection.count_documents, query)

@@ -1,0 +1,101 @@
+"""Errors a caller can cause, each with the GraphQL error code of the contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+
+
+class UserError(Exception):
+    """A request that is wrong: shown to the caller with its code and field, nothing written."""
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(self.field or "", self.message)]
+
+
+class BadUserInput(UserError):
+    code = "BAD_USER_INPUT"
+
+
+class InvalidInput(BadUserInput):
+    """Several problems found at once, each located by its field."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        summary = first.message if len(problems) == 1 else f"{len(problems)} invalid fields"
+        super().__init__(summary, first.field)
+        self._problems = problems
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+
+class NotFound(UserError):
+    code = "NOT_FOUND"
+
+
+class Conflict(UserError):
+    code = "CONFLICT"
+
+
+class Unauthenticated(UserError):
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(UserError):
+    code = "FORBIDDEN"
+
+
+class ProblemCollector:
+    """Collects every problem of an input, then raises them together."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.problems: list[Problem] = []
+
+    def add(self, field: str, message: str) -> None:
+        path = f"{self.prefix}.{field}" if self.prefix else field
+        self.problems.append(Problem(path, message))
+
+    def check(self, condition: bool, field: str, message: str) -> None:
+        if not condition:
+            self.add(field, message)
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InvalidInput(self.problems)
+
+
+class located:  # noqa: N801 - used as a context manager, reads as a phrase
+    """Prefixes the field of any user error raised inside, e.g. `input` -> `input.code`."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> bool:
+        if not isinstance(error, UserError) or not error.field:
+            return False
+        if isinstance(error, InvalidInput):
+            error._problems = [Problem(self._join(p.field), p.message) for p in error._problems]
+        error.field = self._join(error.field)
+        return False
+
+    def _join(self, field: str) -> str:
+        return f"{self.prefix}.{field}" if field else self.prefix

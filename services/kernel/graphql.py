@@ -1,0 +1,87 @@
+"""GraphQL helpers shared by the subgraphs: error codes, request context, entity loading."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from graphql import GraphQLError
+from strawberry.dataloader import DataLoader
+from strawberry.extensions import SchemaExtension
+
+from services.kernel import errors
+from services.kernel.auth import Principal
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+MASKED_MESSAGE = "Internal server error"
+
+
+def _user_error_extensions(error: errors.UserError) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": error.code}
+    if error.field:
+        extensions["field"] = error.field
+    if isinstance(error, errors.InvalidInput):
+        extensions["problems"] = [
+            {"field": p.field, "message": p.message} for p in error.problems
+        ]
+    return extensions
+
+
+def translate(error: GraphQLError) -> GraphQLError:
+    """Keep what the caller caused, with its code; mask everything else."""
+    original = error.original_error
+    if isinstance(original, errors.UserError):
+        extensions = _user_error_extensions(original)
+        message = original.message
+    elif original is None:
+        extensions = {"code": (error.extensions or {}).get("code", "BAD_USER_INPUT")}
+        message = error.message
+    else:
+        log.error("internal error at %s", error.path, exc_info=original)
+        extensions = {"code": INTERNAL}
+        message = MASKED_MESSAGE
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Gives every error an `extensions.code` of the contract and masks internal ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and getattr(result, "errors", None):
+            result.errors = [translate(e) for e in result.errors]
+
+
+@dataclass
+class RequestContext:
+    """What every resolver sees: the caller, and per-request loaders set by the service."""
+
+    principal: Principal
+    loaders: Any = None
+
+
+def keyed_loader(
+    fetch_many: Callable[[list[K]], Awaitable[Iterable[V]]], key_of: Callable[[V], K]
+) -> DataLoader[K, V | None]:
+    """A DataLoader that fetches all keys of one tick in one call and keeps input order."""
+
+    async def load(keys: Sequence[K]) -> list[V | None]:
+        found = {key_of(item): item for item in await fetch_many(list(dict.fromkeys(keys)))}
+        return [found.get(key) for key in keys]
+
+    return DataLoader(load_fn=load)

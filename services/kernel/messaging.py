@@ -1,0 +1,92 @@
+"""The NATS connection: keeps trying in the background so a service starts while NATS is down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import StorageType, StreamConfig
+from nats.js.errors import BadRequestError
+
+log = logging.getLogger(__name__)
+
+STREAM = "SMARTCITY"
+SUBJECTS = ["smartcity.>"]
+DUPLICATE_WINDOW = timedelta(hours=1)
+
+
+def stream_config() -> StreamConfig:
+    return StreamConfig(
+        name=STREAM,
+        subjects=SUBJECTS,
+        storage=StorageType.FILE,
+        duplicate_window=DUPLICATE_WINDOW.total_seconds(),
+    )
+
+
+async def ensure_stream(js: JetStreamContext) -> None:
+    try:
+        await js.add_stream(stream_config())
+    except BadRequestError:
+        await js.update_stream(stream_config())
+
+
+class NatsLink:
+    """A NATS connection opened lazily and retried until it succeeds; reconnects are nats.py's."""
+
+    def __init__(self, url: str, name: str, retry_seconds: float = 0.5) -> None:
+        self.url = url
+        self.name = name
+        self.retry_seconds = retry_seconds
+        self._client: Client | None = None
+        self._js: JetStreamContext | None = None
+        self._connected = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._connect_until_up(), name=f"nats-{self.name}")
+
+    async def _connect_until_up(self) -> None:
+        while True:
+            try:
+                client = await nats.connect(
+                    self.url,
+                    name=self.name,
+                    allow_reconnect=True,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=self.retry_seconds,
+                    connect_timeout=2,
+                )
+                js = client.jetstream()
+                await ensure_stream(js)
+            except Exception as exc:
+                log.info("%s: NATS at %s not available yet (%s)", self.name, self.url, exc)
+                await asyncio.sleep(self.retry_seconds)
+                continue
+            self._client, self._js = client, js
+            self._connected.set()
+            log.info("%s: connected to NATS at %s", self.name, self.url)
+            return
+
+    @property
+    def is_connected(self) -> bool:
+        return self._client is not None and self._client.is_connected
+
+    async def jetstream(self) -> JetStreamContext:
+        await self._connected.wait()
+        assert self._js is not None
+        return self._js
+
+    async def close(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._client and not self._client.is_closed:
+            with contextlib.suppress(Exception):
+                await self._client.drain()

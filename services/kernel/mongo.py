@@ -1,0 +1,71 @@
+"""One mongoengine connection per service, and the executor that keeps its calls off the loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+import mongoengine
+import mongomock
+from pymongo.database import Database
+
+from services.kernel.settings import Settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def database_name(service: str) -> str:
+    return f"smartcity_{service}"
+
+
+def connect(settings: Settings, alias: str) -> Database[Any]:
+    """Register `alias` for a service's database; `mongomock://` selects the in-process store."""
+    mongoengine.disconnect(alias)
+    if settings.mongo_is_in_memory:
+        log.warning(
+            "%s: MONGODB_URI is %s, an in-process store: data is NOT persistent",
+            alias,
+            settings.mongodb_uri,
+        )
+        mongoengine.connect(
+            db=database_name(alias),
+            alias=alias,
+            host="mongodb://localhost",
+            mongo_client_class=mongomock.MongoClient,
+        )
+    else:
+        mongoengine.connect(
+            db=database_name(alias), alias=alias, host=settings.mongodb_uri, tz_aware=True
+        )
+    db: Database[Any] = mongoengine.get_db(alias)
+    return db
+
+
+def disconnect(alias: str) -> None:
+    mongoengine.disconnect(alias)
+
+
+class Storage:
+    """Runs synchronous storage calls on worker threads (one for the in-process store)."""
+
+    def __init__(self, db: Database[Any], *, in_memory: bool) -> None:
+        self.db = db
+        # mongomock is not thread-safe: one thread serialises its calls.
+        self._pool = ThreadPoolExecutor(max_workers=1 if in_memory else 16)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def ping(self) -> None:
+        await self.run(self.db.command, "ping")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def open_storage(settings: Settings, alias: str) -> Storage:
+    return Storage(connect(settings, alias), in_memory=settings.mongo_is_in_memory)

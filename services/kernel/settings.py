@@ -1,0 +1,53 @@
+"""Settings read once at start-up from a mapping (normally os.environ)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+IN_MEMORY_MONGO = "mongomock://localhost"
+
+
+@dataclass(frozen=True)
+class Settings:
+    mongodb_uri: str = IN_MEMORY_MONGO
+    nats_url: str = "nats://127.0.0.1:4222"
+    jwt_secret: str | None = None
+    data_dir: Path = Path(".smartcity")
+    outbox_poll_seconds: float = 1.0
+    catalog_url: str = "http://127.0.0.1:4001/graphql"
+    survey_url: str = "http://127.0.0.1:4002/graphql"
+    scoring_url: str = "http://127.0.0.1:4003/graphql"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        defaults = cls()
+        return cls(
+            mongodb_uri=env.get("MONGODB_URI", defaults.mongodb_uri),
+            nats_url=env.get("NATS_URL", defaults.nats_url),
+            jwt_secret=env.get("SMARTCITY_JWT_SECRET") or None,
+            data_dir=Path(env.get("SMARTCITY_DATA_DIR", str(defaults.data_dir))),
+            outbox_poll_seconds=float(
+                env.get("SMARTCITY_OUTBOX_POLL_SECONDS", defaults.outbox_poll_seconds)
+            ),
+            catalog_url=env.get("CATALOG_URL", defaults.catalog_url),
+            survey_url=env.get("SURVEY_URL", defaults.survey_url),
+            scoring_url=env.get("SCORING_URL", defaults.scoring_url),
+        )
+
+    @property
+    def mongo_is_in_memory(self) -> bool:
+        return self.mongodb_uri.startswith("mongomock://")
+
+    def with_development_secret(self) -> Settings:
+        """Fill a missing JWT secret from `data_dir/jwt-secret`, creating it once."""
+        if self.jwt_secret:
+            return self
+        path = self.data_dir / "jwt-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return replace(self, jwt_secret=path.read_text().strip())
