@@ -36,7 +36,7 @@ class RegionFilter:
 
 @dataclass(frozen=True)
 class ProgramFilter:
-    region_code: str | None = None
+    region_codes: tuple[str, ...] | None = None
     masterplan_id: str | None = None
     dimension: str | None = None
     sub_dimension: str | None = None
@@ -268,12 +268,13 @@ class MongoRepository(Generic[A]):
 
 def _program_query(where: ProgramFilter) -> dict[str, Any]:
     query = _where(
-        region_code=where.region_code,
         masterplan_id=where.masterplan_id,
         dimension=where.dimension,
         sub_dimension=where.sub_dimension,
         phase=where.phase.value if where.phase else None,
     )
+    if where.region_codes is not None:
+        query["region_code"] = {"$in": list(where.region_codes)}
     if where.year is not None:
         query["start_year"] = {"$lte": where.year}
         query["target_year"] = {"$gte": where.year}

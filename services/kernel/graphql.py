@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import SchemaExtension
@@ -85,3 +86,14 @@ def keyed_loader(
         return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)
+
+
+class SubgraphSchema(strawberry.federation.Schema):
+    """A federation 2.9 subgraph schema whose errors carry the contract's codes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        extensions = [*kwargs.pop("extensions", ()), ErrorCodes]
+        super().__init__(extensions=extensions, federation_version="2.9", **kwargs)
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Caller errors are not logged; `translate` logs the internal ones."""

@@ -1,0 +1,197 @@
+"""The catalog subgraph: queries and mutations of the contract, translating to use cases."""
+
+from __future__ import annotations
+
+import strawberry
+
+from services.catalog import dimensions, handlers
+from services.catalog import schema_inputs as inputs
+from services.catalog.repository import CycleFilter, Page, ProgramFilter, QuickWinFilter, RegionFilter
+from services.catalog.schema_types import (
+    DEFAULT_PAGE,
+    CatalogInfo,
+    CycleStage,
+    CycleStatus,
+    Dimension,
+    EvaluationCycle,
+    Masterplan,
+    Program,
+    ProgramPhase,
+    QuickWin,
+    QuickWinStatus,
+    Region,
+    RegionKind,
+)
+from services.kernel.errors import located
+from services.kernel.graphql import SubgraphSchema
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Regions in code order; `after` is the last code of the previous page.")
+    async def regions(
+        self,
+        info: CatalogInfo,
+        province: str | None = None,
+        cohort: str | None = None,
+        kind: RegionKind | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[Region]:
+        where = RegionFilter(province=province, cohort=cohort, kind=kind)
+        found = await info.context.catalog.regions.list(where, Page(first, after))
+        return [Region.from_domain(r) for r in found]
+
+    @strawberry.field
+    async def region(self, info: CatalogInfo, code: str) -> Region | None:
+        found = await info.context.loaders.regions.load(code)
+        return Region.from_domain(found) if found else None
+
+    @strawberry.field
+    async def masterplan(self, info: CatalogInfo, id: strawberry.ID) -> Masterplan | None:
+        found = await info.context.loaders.masterplans.load(str(id))
+        return Masterplan.from_domain(found) if found else None
+
+    @strawberry.field
+    async def program(self, info: CatalogInfo, id: strawberry.ID) -> Program | None:
+        found = await info.context.loaders.programs.load(str(id))
+        return Program.from_domain(found) if found else None
+
+    @strawberry.field(description="Programs in creation order; `after` is the last id of the previous page.")
+    async def programs(
+        self,
+        info: CatalogInfo,
+        region_code: str | None = None,
+        province: str | None = None,
+        dimension: str | None = None,
+        sub_dimension: str | None = None,
+        phase: ProgramPhase | None = None,
+        year: int | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[Program]:
+        catalog = info.context.catalog
+        region_codes = (region_code,) if region_code else None
+        if province is not None:
+            in_province = await catalog.regions.list(RegionFilter(province=province), Page(500))
+            region_codes = tuple(
+                r.code for r in in_province if region_code in (None, r.code)
+            )
+        where = ProgramFilter(region_codes, None, dimension, sub_dimension, phase, year)
+        found = await catalog.programs.list(where, Page(first, after))
+        return [Program.from_domain(p) for p in found]
+
+    @strawberry.field
+    async def quick_wins(
+        self,
+        info: CatalogInfo,
+        region_code: str | None = None,
+        year: int | None = None,
+        status: QuickWinStatus | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[QuickWin]:
+        where = QuickWinFilter(region_code=region_code, year=year, status=status)
+        found = await info.context.catalog.quick_wins.list(where, Page(first, after))
+        return [QuickWin.from_domain(q) for q in found]
+
+    @strawberry.field
+    async def evaluation_cycles(
+        self,
+        info: CatalogInfo,
+        year: int | None = None,
+        stage: CycleStage | None = None,
+        cohort: str | None = None,
+        status: CycleStatus | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[EvaluationCycle]:
+        where = CycleFilter(year=year, stage=stage, cohort=cohort, status=status)
+        found = await info.context.catalog.cycles.list(where, Page(first, after))
+        return [EvaluationCycle.from_domain(c) for c in found]
+
+    @strawberry.field
+    async def evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle | None:
+        found = await info.context.loaders.cycles.load(str(id))
+        return EvaluationCycle.from_domain(found) if found else None
+
+    @strawberry.field(description="The six smart city dimensions and their sub-dimensions.")
+    def dimensions(self) -> list[Dimension]:
+        return [Dimension.from_domain(d) for d in dimensions.DIMENSIONS]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def create_region(self, info: CatalogInfo, input: inputs.CreateRegionInput) -> Region:
+        with located("input"):
+            region = await handlers.create_region(input.command(), info.context.principal, info.context.catalog)
+        return Region.from_domain(region)
+
+    @strawberry.mutation
+    async def update_region(self, info: CatalogInfo, code: str, input: inputs.UpdateRegionInput) -> Region:
+        with located("input"):
+            region = await handlers.update_region(input.command(code), info.context.principal, info.context.catalog)
+        return Region.from_domain(region)
+
+    @strawberry.mutation
+    async def create_masterplan(self, info: CatalogInfo, input: inputs.CreateMasterplanInput) -> Masterplan:
+        with located("input"):
+            plan = await handlers.create_masterplan(input.command(), info.context.principal, info.context.catalog)
+        return Masterplan.from_domain(plan)
+
+    @strawberry.mutation
+    async def add_program(self, info: CatalogInfo, input: inputs.AddProgramInput) -> Program:
+        with located("input"):
+            program = await handlers.add_program(input.command(), info.context.principal, info.context.catalog)
+        return Program.from_domain(program)
+
+    @strawberry.mutation
+    async def update_program(
+        self, info: CatalogInfo, id: strawberry.ID, input: inputs.UpdateProgramInput
+    ) -> Program:
+        with located("input"):
+            program = await handlers.update_program(
+                input.command(str(id)), info.context.principal, info.context.catalog
+            )
+        return Program.from_domain(program)
+
+    @strawberry.mutation
+    async def report_progress(self, info: CatalogInfo, input: inputs.ReportProgressInput) -> Program:
+        with located("input"):
+            program = await handlers.report_progress(input.command(), info.context.principal, info.context.catalog)
+        return Program.from_domain(program)
+
+    @strawberry.mutation
+    async def propose_quick_win(self, info: CatalogInfo, input: inputs.ProposeQuickWinInput) -> QuickWin:
+        with located("input"):
+            proposal = await handlers.propose_quick_win(
+                input.command(), info.context.principal, info.context.catalog
+            )
+        return QuickWin.from_domain(proposal)
+
+    @strawberry.mutation
+    async def decide_quick_win(self, info: CatalogInfo, input: inputs.DecideQuickWinInput) -> QuickWin:
+        with located("input"):
+            proposal = await handlers.decide_quick_win(input.command(), info.context.principal, info.context.catalog)
+        return QuickWin.from_domain(proposal)
+
+    @strawberry.mutation
+    async def create_evaluation_cycle(
+        self, info: CatalogInfo, input: inputs.CreateEvaluationCycleInput
+    ) -> EvaluationCycle:
+        with located("input"):
+            cycle = await handlers.create_evaluation_cycle(
+                input.command(), info.context.principal, info.context.catalog
+            )
+        return EvaluationCycle.from_domain(cycle)
+
+    @strawberry.mutation
+    async def close_evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle:
+        cycle = await handlers.close_evaluation_cycle(
+            handlers.commands.CloseEvaluationCycle(str(id)), info.context.principal, info.context.catalog
+        )
+        return EvaluationCycle.from_domain(cycle)
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region, Program, EvaluationCycle])

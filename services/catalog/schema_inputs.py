@@ -1,0 +1,153 @@
+"""GraphQL inputs of the catalog, each turned into a command."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from services.catalog import commands
+from services.catalog.schema_types import (
+    CycleStage,
+    FundingSource,
+    MasterplanStatus,
+    ProgramPhase,
+    ProgressStage,
+    QuickWinStatus,
+    RegionKind,
+    present,
+)
+
+UNSET = strawberry.UNSET
+
+
+@strawberry.input
+class CreateRegionInput:
+    code: str
+    name: str
+    kind: RegionKind
+    province: str
+    cohort: str
+    area_km2: float | None = None
+    vision: str = ""
+
+    def command(self) -> commands.CreateRegion:
+        return commands.CreateRegion(**vars(self))
+
+
+@strawberry.input
+class UpdateRegionInput:
+    name: str | None = UNSET
+    kind: RegionKind | None = UNSET
+    province: str | None = UNSET
+    cohort: str | None = UNSET
+    area_km2: float | None = UNSET
+    vision: str | None = UNSET
+
+    def command(self, code: str) -> commands.UpdateRegion:
+        changes = {k: v for k, v in present(self).items() if v is not None or k == "area_km2"}
+        return commands.UpdateRegion(code=code, changes=changes)
+
+
+@strawberry.input
+class CreateMasterplanInput:
+    region_code: str
+    period_start: int
+    period_end: int
+    title: str
+    legal_basis: str = ""
+    status: MasterplanStatus = MasterplanStatus.ACTIVE
+
+    def command(self) -> commands.CreateMasterplan:
+        return commands.CreateMasterplan(**vars(self))
+
+
+@strawberry.input
+class AddProgramInput:
+    masterplan_id: strawberry.ID
+    name: str
+    dimension: str
+    sub_dimension: str
+    agency: str
+    start_year: int
+    target_year: int
+    short_name: str = ""
+    long_name: str = ""
+    description: str = ""
+    phase: ProgramPhase = ProgramPhase.PLANNING
+    funding_sources: list[FundingSource] = strawberry.field(default_factory=list)
+
+    def command(self) -> commands.AddProgram:
+        values = vars(self) | {
+            "masterplan_id": str(self.masterplan_id),
+            "funding_sources": tuple(self.funding_sources),
+        }
+        return commands.AddProgram(**values)
+
+
+@strawberry.input
+class UpdateProgramInput:
+    name: str | None = UNSET
+    short_name: str | None = UNSET
+    long_name: str | None = UNSET
+    description: str | None = UNSET
+    dimension: str | None = UNSET
+    sub_dimension: str | None = UNSET
+    agency: str | None = UNSET
+    start_year: int | None = UNSET
+    target_year: int | None = UNSET
+    phase: ProgramPhase | None = UNSET
+    funding_sources: list[FundingSource] | None = UNSET
+
+    def command(self, program_id: str) -> commands.UpdateProgram:
+        changes = {k: v for k, v in present(self).items() if v is not None}
+        if "funding_sources" in changes:
+            changes["funding_sources"] = tuple(changes["funding_sources"])
+        return commands.UpdateProgram(id=program_id, changes=changes)
+
+
+@strawberry.input
+class ReportProgressInput:
+    program_id: strawberry.ID
+    stage: ProgressStage
+    percent: float
+    reported_on: dt.date
+    note: str = ""
+    evidence: list[str] = strawberry.field(default_factory=list)
+
+    def command(self) -> commands.ReportProgress:
+        values = vars(self) | {"program_id": str(self.program_id), "evidence": tuple(self.evidence)}
+        return commands.ReportProgress(**values)
+
+
+@strawberry.input
+class ProposeQuickWinInput:
+    program_id: strawberry.ID
+    year: int
+    rationale: str = ""
+
+    def command(self) -> commands.ProposeQuickWin:
+        return commands.ProposeQuickWin(str(self.program_id), self.year, self.rationale)
+
+
+@strawberry.input
+class DecideQuickWinInput:
+    id: strawberry.ID
+    decision: QuickWinStatus
+    reason: str = ""
+
+    def command(self) -> commands.DecideQuickWin:
+        return commands.DecideQuickWin(str(self.id), self.decision, self.reason)
+
+
+@strawberry.input
+class CreateEvaluationCycleInput:
+    year: int
+    stage: CycleStage
+    cohort: str
+    opens_on: dt.date
+    closes_on: dt.date
+    region_codes: list[str]
+
+    def command(self) -> commands.CreateEvaluationCycle:
+        return commands.CreateEvaluationCycle(**vars(self) | {"region_codes": tuple(self.region_codes)})

@@ -1,0 +1,285 @@
+"""GraphQL output types of the catalog; each only translates a domain object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Self
+
+import strawberry
+from strawberry.types import Info
+
+from services.catalog import dimensions, domain
+from services.catalog.context import CatalogContext
+from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
+
+RegionKind = strawberry.enum(domain.RegionKind, name="RegionKind")
+MasterplanStatus = strawberry.enum(domain.MasterplanStatus, name="MasterplanStatus")
+ProgramPhase = strawberry.enum(domain.ProgramPhase, name="ProgramPhase")
+FundingSource = strawberry.enum(domain.FundingSource, name="FundingSource")
+ProgressStage = strawberry.enum(domain.ProgressStage, name="ProgressStage")
+QuickWinStatus = strawberry.enum(domain.QuickWinStatus, name="QuickWinStatus")
+CycleStage = strawberry.enum(domain.CycleStage, name="CycleStage")
+CycleStatus = strawberry.enum(domain.CycleStatus, name="CycleStatus")
+
+CatalogInfo = Info[CatalogContext, None]
+DEFAULT_PAGE = 100
+
+
+@strawberry.type
+class SubDimension:
+    key: str
+    name: str
+    dimension: str
+
+
+@strawberry.type
+class Dimension:
+    key: str
+    name: str
+    sub_dimensions: list[SubDimension]
+
+    @classmethod
+    def from_domain(cls, dimension: dimensions.Dimension) -> Self:
+        subs = [SubDimension(key=s.key, name=s.name, dimension=s.dimension) for s in dimension.sub_dimensions]
+        return cls(key=dimension.key, name=dimension.name, sub_dimensions=subs)
+
+
+@strawberry.type
+class ProgressReport:
+    id: strawberry.ID
+    stage: ProgressStage
+    percent: float
+    reported_on: dt.date
+    note: str
+    evidence: list[str]
+    reported_by: str
+
+    @classmethod
+    def from_domain(cls, report: domain.ProgressReport) -> Self:
+        return cls(
+            id=strawberry.ID(report.id),
+            stage=report.stage,
+            percent=report.percent,
+            reported_on=report.reported_on,
+            note=report.note,
+            evidence=list(report.evidence),
+            reported_by=report.reported_by,
+        )
+
+
+@strawberry.federation.type(keys=["id"])
+class Program:
+    id: strawberry.ID
+    masterplan_id: strawberry.ID
+    region_code: str
+    name: str
+    short_name: str
+    long_name: str
+    description: str
+    dimension: str
+    sub_dimension: str
+    agency: str
+    start_year: int
+    target_year: int
+    phase: ProgramPhase
+    funding_sources: list[FundingSource]
+    planning_percent: float
+    implementation_percent: float
+    progress_reports: list[ProgressReport]
+
+    @classmethod
+    def from_domain(cls, program: domain.Program) -> Self:
+        return cls(
+            id=strawberry.ID(program.id),
+            masterplan_id=strawberry.ID(program.masterplan_id),
+            region_code=program.region_code,
+            name=program.name,
+            short_name=program.short_name,
+            long_name=program.long_name,
+            description=program.description,
+            dimension=program.dimension,
+            sub_dimension=program.sub_dimension,
+            agency=program.agency,
+            start_year=program.start_year,
+            target_year=program.target_year,
+            phase=program.phase,
+            funding_sources=list(program.funding_sources),
+            planning_percent=program.planning_percent,
+            implementation_percent=program.implementation_percent,
+            progress_reports=[ProgressReport.from_domain(r) for r in program.progress_reports],
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:
+        found = await info.context.loaders.programs.load(str(id))
+        return cls.from_domain(found) if found else None
+
+    @strawberry.field
+    async def region(self, info: CatalogInfo) -> Region | None:
+        found = await info.context.loaders.regions.load(self.region_code)
+        return Region.from_domain(found) if found else None
+
+    @strawberry.field
+    async def quick_wins(self, info: CatalogInfo) -> list[QuickWin]:
+        found = await info.context.catalog.quick_wins.list(
+            QuickWinFilter(program_id=str(self.id)), Page(first=100)
+        )
+        return [QuickWin.from_domain(q) for q in found]
+
+
+@strawberry.type
+class Masterplan:
+    id: strawberry.ID
+    region_code: str
+    period_start: int
+    period_end: int
+    title: str
+    legal_basis: str
+    status: MasterplanStatus
+
+    @classmethod
+    def from_domain(cls, plan: domain.Masterplan) -> Self:
+        return cls(
+            id=strawberry.ID(plan.id),
+            region_code=plan.region_code,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            title=plan.title,
+            legal_basis=plan.legal_basis,
+            status=plan.status,
+        )
+
+    @strawberry.field
+    async def programs(
+        self, info: CatalogInfo, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> list[Program]:
+        found = await info.context.catalog.programs.list(
+            ProgramFilter(masterplan_id=str(self.id)), Page(first, after)
+        )
+        return [Program.from_domain(p) for p in found]
+
+
+@strawberry.federation.type(keys=["code"])
+class Region:
+    code: str
+    name: str
+    kind: RegionKind
+    province: str
+    cohort: str
+    area_km2: float | None
+    vision: str
+
+    @classmethod
+    def from_domain(cls, region: domain.Region) -> Self:
+        return cls(
+            code=region.code,
+            name=region.name,
+            kind=region.kind,
+            province=region.province,
+            cohort=region.cohort,
+            area_km2=region.area_km2,
+            vision=region.vision,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: CatalogInfo, code: str) -> Self | None:
+        found = await info.context.loaders.regions.load(code)
+        return cls.from_domain(found) if found else None
+
+    @strawberry.field
+    async def masterplans(self, info: CatalogInfo) -> list[Masterplan]:
+        found = await info.context.catalog.masterplans.list(self.code, Page(first=100))
+        return [Masterplan.from_domain(m) for m in found]
+
+    @strawberry.field
+    async def programs(
+        self,
+        info: CatalogInfo,
+        dimension: str | None = None,
+        phase: ProgramPhase | None = None,
+        year: int | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[Program]:
+        where = ProgramFilter(region_codes=(self.code,), dimension=dimension, phase=phase, year=year)
+        found = await info.context.catalog.programs.list(where, Page(first, after))
+        return [Program.from_domain(p) for p in found]
+
+    @strawberry.field
+    async def quick_wins(self, info: CatalogInfo, year: int | None = None) -> list[QuickWin]:
+        found = await info.context.catalog.quick_wins.list(
+            QuickWinFilter(region_code=self.code, year=year), Page(first=500)
+        )
+        return [QuickWin.from_domain(q) for q in found]
+
+
+@strawberry.type
+class QuickWin:
+    id: strawberry.ID
+    region_code: str
+    program_id: strawberry.ID
+    year: int
+    rationale: str
+    status: QuickWinStatus
+    reason: str
+    proposed_by: str
+    decided_by: str
+
+    @classmethod
+    def from_domain(cls, proposal: domain.QuickWin) -> Self:
+        return cls(
+            id=strawberry.ID(proposal.id),
+            region_code=proposal.region_code,
+            program_id=strawberry.ID(proposal.program_id),
+            year=proposal.year,
+            rationale=proposal.rationale,
+            status=proposal.status,
+            reason=proposal.reason,
+            proposed_by=proposal.proposed_by,
+            decided_by=proposal.decided_by,
+        )
+
+    @strawberry.field
+    async def program(self, info: CatalogInfo) -> Program | None:
+        found = await info.context.loaders.programs.load(str(self.program_id))
+        return Program.from_domain(found) if found else None
+
+
+@strawberry.federation.type(keys=["id"])
+class EvaluationCycle:
+    id: strawberry.ID
+    year: int
+    stage: CycleStage
+    cohort: str
+    opens_on: dt.date
+    closes_on: dt.date
+    region_codes: list[str]
+    status: CycleStatus
+
+    @classmethod
+    def from_domain(cls, cycle: domain.EvaluationCycle) -> Self:
+        return cls(
+            id=strawberry.ID(cycle.id),
+            year=cycle.year,
+            stage=cycle.stage,
+            cohort=cycle.cohort,
+            opens_on=cycle.opens_on,
+            closes_on=cycle.closes_on,
+            region_codes=list(cycle.region_codes),
+            status=cycle.status,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:
+        found = await info.context.loaders.cycles.load(str(id))
+        return cls.from_domain(found) if found else None
+
+    @strawberry.field
+    async def regions(self, info: CatalogInfo) -> list[Region]:
+        found = await info.context.loaders.regions.load_many(self.region_codes)
+        return [Region.from_domain(r) for r in found if r is not None]
+
+
+def present(values: Any) -> dict[str, Any]:
+    """The fields of an update input that the caller actually sent."""
+    return {k: v for k, v in vars(values).items() if v is not strawberry.UNSET}

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.kernel.natsserver import NatsServer
+from services.kernel.settings import Settings
+from tests.support import SECRET
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[NatsServer]:
+    """A real `nats-server -js` on a free loopback port, stopped after the test."""
+    server = NatsServer(store_dir=tmp_path / "jetstream").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings.from_env(
+        {
+            "SMARTCITY_JWT_SECRET": SECRET,
+            "MONGODB_URI": "mongomock://localhost",
+            "NATS_URL": "nats://127.0.0.1:1",
+            "SMARTCITY_DATA_DIR": str(tmp_path / "data"),
+            "SMARTCITY_OUTBOX_POLL_SECONDS": "0.1",
+        }
+    )
