@@ -58,6 +58,26 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _up(args: argparse.Namespace) -> int:
+    from services import stack
+
+    env = dict(os.environ)
+    if args.mongodb_uri:
+        env["MONGODB_URI"] = args.mongodb_uri
+    if args.nats_url:
+        env["NATS_URL"] = args.nats_url
+    settings = Settings.from_env(env).with_development_secret()
+    ports = stack.Ports(nats=args.nats_port, catalog=args.catalog_port)
+    try:
+        asyncio.run(
+            stack.run(settings, ports, demo=not args.no_demo, external_nats=bool(args.nats_url))
+        )
+    except stack.StackError as exc:
+        print(f"smartcity: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="smartcity", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -74,6 +94,14 @@ def parser() -> argparse.ArgumentParser:
     token.add_argument("--regions", nargs="*", help="the regions an assessor is assigned to")
     token.set_defaults(run=_token)
 
+    up = commands.add_parser("up", help="run the embedded stack with demo data")
+    up.add_argument("--no-demo", action="store_true", help="start without the demo data")
+    up.add_argument("--mongodb-uri", help="a MongoDB to use instead of the in-memory store")
+    up.add_argument("--nats-url", help="an external NATS to use instead of starting one")
+    up.add_argument("--nats-port", type=int, default=4222)
+    up.add_argument("--catalog-port", type=int, default=SERVICES["catalog"])
+    up.set_defaults(run=_up)
+
     seed = commands.add_parser("seed", help="load the demo regions and programs")
     seed.add_argument("--url", default="http://127.0.0.1:4001/graphql", help="catalog or gateway")
     seed.set_defaults(run=_seed)
@@ -82,6 +110,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     try:
         code: int = args.run(args)

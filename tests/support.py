@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from services.kernel import auth
 
-SECRET = "test-secret-that-is-long-enough-for-hs256"
+SECRET = "test-secret-that-is-long-enough-for-hs256-hs384-hs512-keys"
 
 
 def token(role: auth.Role, region: str | None = None, regions: list[str] | None = None) -> str:
@@ -35,6 +35,8 @@ async def graphql(
     bearer: str | None = None,
 ) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
-    response = await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+    response = await client.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
     body: dict[str, Any] = response.json()
     return body

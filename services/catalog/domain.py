@@ -73,7 +73,9 @@ def _check_text(problems: ProblemCollector, name: str, value: str, limit: int = 
 
 
 def _check_year(problems: ProblemCollector, name: str, year: int) -> None:
-    problems.check(FIRST_YEAR <= year <= LAST_YEAR, name, f"{name} must be {FIRST_YEAR}-{LAST_YEAR}")
+    problems.check(
+        FIRST_YEAR <= year <= LAST_YEAR, name, f"{name} must be {FIRST_YEAR}-{LAST_YEAR}"
+    )
 
 
 def _check_link(problems: ProblemCollector, name: str, link: str) -> None:
@@ -317,7 +319,9 @@ class QuickWin(Aggregate):
 
     def decide(self, decision: QuickWinStatus, reason: str, decided_by: str) -> None:
         problems = ProblemCollector()
-        problems.check(decision is not QuickWinStatus.PROPOSED, "decision", "decide selected or rejected")
+        problems.check(
+            decision is not QuickWinStatus.PROPOSED, "decision", "decide selected or rejected"
+        )
         problems.check(
             decision is not QuickWinStatus.REJECTED or bool(reason.strip()),
             "reason",

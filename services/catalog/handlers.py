@@ -1,4 +1,4 @@
-"""The catalog's use cases: check the caller, load, change the aggregate, store it with its events."""
+"""The catalog's use cases: check the caller, change the aggregate, store it with its events."""
 
 from __future__ import annotations
 
@@ -19,9 +19,7 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-async def _require(
-    repository: Repository[A], key: str, what: str, field: str
-) -> A:
+async def _require(repository: Repository[A], key: str, what: str, field: str) -> A:
     found = await repository.get(key)
     if found is None:
         raise errors.NotFound(f"{what} {key} does not exist", field)

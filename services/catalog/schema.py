@@ -6,7 +6,13 @@ import strawberry
 
 from services.catalog import dimensions, handlers
 from services.catalog import schema_inputs as inputs
-from services.catalog.repository import CycleFilter, Page, ProgramFilter, QuickWinFilter, RegionFilter
+from services.catalog.repository import (
+    CycleFilter,
+    Page,
+    ProgramFilter,
+    QuickWinFilter,
+    RegionFilter,
+)
 from services.catalog.schema_types import (
     DEFAULT_PAGE,
     CatalogInfo,
@@ -28,7 +34,9 @@ from services.kernel.graphql import SubgraphSchema
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Regions in code order; `after` is the last code of the previous page.")
+    @strawberry.field(
+        description="Regions in code order; `after` is the last code of the previous page."
+    )
     async def regions(
         self,
         info: CatalogInfo,
@@ -57,7 +65,9 @@ class Query:
         found = await info.context.loaders.programs.load(str(id))
         return Program.from_domain(found) if found else None
 
-    @strawberry.field(description="Programs in creation order; `after` is the last id of the previous page.")
+    @strawberry.field(
+        description="Programs in creation order; `after` is the last id of the previous page."
+    )
     async def programs(
         self,
         info: CatalogInfo,
@@ -71,12 +81,10 @@ class Query:
         after: str | None = None,
     ) -> list[Program]:
         catalog = info.context.catalog
-        region_codes = (region_code,) if region_code else None
+        region_codes: tuple[str, ...] | None = (region_code,) if region_code else None
         if province is not None:
             in_province = await catalog.regions.list(RegionFilter(province=province), Page(500))
-            region_codes = tuple(
-                r.code for r in in_province if region_code in (None, r.code)
-            )
+            region_codes = tuple(r.code for r in in_province if region_code in (None, r.code))
         where = ProgramFilter(region_codes, None, dimension, sub_dimension, phase, year)
         found = await catalog.programs.list(where, Page(first, after))
         return [Program.from_domain(p) for p in found]
@@ -111,7 +119,9 @@ class Query:
         return [EvaluationCycle.from_domain(c) for c in found]
 
     @strawberry.field
-    async def evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle | None:
+    async def evaluation_cycle(
+        self, info: CatalogInfo, id: strawberry.ID
+    ) -> EvaluationCycle | None:
         found = await info.context.loaders.cycles.load(str(id))
         return EvaluationCycle.from_domain(found) if found else None
 
@@ -125,25 +135,37 @@ class Mutation:
     @strawberry.mutation
     async def create_region(self, info: CatalogInfo, input: inputs.CreateRegionInput) -> Region:
         with located("input"):
-            region = await handlers.create_region(input.command(), info.context.principal, info.context.catalog)
+            region = await handlers.create_region(
+                input.command(), info.context.principal, info.context.catalog
+            )
         return Region.from_domain(region)
 
     @strawberry.mutation
-    async def update_region(self, info: CatalogInfo, code: str, input: inputs.UpdateRegionInput) -> Region:
+    async def update_region(
+        self, info: CatalogInfo, code: str, input: inputs.UpdateRegionInput
+    ) -> Region:
         with located("input"):
-            region = await handlers.update_region(input.command(code), info.context.principal, info.context.catalog)
+            region = await handlers.update_region(
+                input.command(code), info.context.principal, info.context.catalog
+            )
         return Region.from_domain(region)
 
     @strawberry.mutation
-    async def create_masterplan(self, info: CatalogInfo, input: inputs.CreateMasterplanInput) -> Masterplan:
+    async def create_masterplan(
+        self, info: CatalogInfo, input: inputs.CreateMasterplanInput
+    ) -> Masterplan:
         with located("input"):
-            plan = await handlers.create_masterplan(input.command(), info.context.principal, info.context.catalog)
+            plan = await handlers.create_masterplan(
+                input.command(), info.context.principal, info.context.catalog
+            )
         return Masterplan.from_domain(plan)
 
     @strawberry.mutation
     async def add_program(self, info: CatalogInfo, input: inputs.AddProgramInput) -> Program:
         with located("input"):
-            program = await handlers.add_program(input.command(), info.context.principal, info.context.catalog)
+            program = await handlers.add_program(
+                input.command(), info.context.principal, info.context.catalog
+            )
         return Program.from_domain(program)
 
     @strawberry.mutation
@@ -157,13 +179,19 @@ class Mutation:
         return Program.from_domain(program)
 
     @strawberry.mutation
-    async def report_progress(self, info: CatalogInfo, input: inputs.ReportProgressInput) -> Program:
+    async def report_progress(
+        self, info: CatalogInfo, input: inputs.ReportProgressInput
+    ) -> Program:
         with located("input"):
-            program = await handlers.report_progress(input.command(), info.context.principal, info.context.catalog)
+            program = await handlers.report_progress(
+                input.command(), info.context.principal, info.context.catalog
+            )
         return Program.from_domain(program)
 
     @strawberry.mutation
-    async def propose_quick_win(self, info: CatalogInfo, input: inputs.ProposeQuickWinInput) -> QuickWin:
+    async def propose_quick_win(
+        self, info: CatalogInfo, input: inputs.ProposeQuickWinInput
+    ) -> QuickWin:
         with located("input"):
             proposal = await handlers.propose_quick_win(
                 input.command(), info.context.principal, info.context.catalog
@@ -171,9 +199,13 @@ class Mutation:
         return QuickWin.from_domain(proposal)
 
     @strawberry.mutation
-    async def decide_quick_win(self, info: CatalogInfo, input: inputs.DecideQuickWinInput) -> QuickWin:
+    async def decide_quick_win(
+        self, info: CatalogInfo, input: inputs.DecideQuickWinInput
+    ) -> QuickWin:
         with located("input"):
-            proposal = await handlers.decide_quick_win(input.command(), info.context.principal, info.context.catalog)
+            proposal = await handlers.decide_quick_win(
+                input.command(), info.context.principal, info.context.catalog
+            )
         return QuickWin.from_domain(proposal)
 
     @strawberry.mutation
@@ -189,7 +221,9 @@ class Mutation:
     @strawberry.mutation
     async def close_evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle:
         cycle = await handlers.close_evaluation_cycle(
-            handlers.commands.CloseEvaluationCycle(str(id)), info.context.principal, info.context.catalog
+            handlers.commands.CloseEvaluationCycle(str(id)),
+            info.context.principal,
+            info.context.catalog,
         )
         return EvaluationCycle.from_domain(cycle)
 

@@ -150,4 +150,6 @@ class CreateEvaluationCycleInput:
     region_codes: list[str]
 
     def command(self) -> commands.CreateEvaluationCycle:
-        return commands.CreateEvaluationCycle(**vars(self) | {"region_codes": tuple(self.region_codes)})
+        return commands.CreateEvaluationCycle(
+            **vars(self) | {"region_codes": tuple(self.region_codes)}
+        )

@@ -12,14 +12,19 @@ from services.catalog import dimensions, domain
 from services.catalog.context import CatalogContext
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 
-RegionKind = strawberry.enum(domain.RegionKind, name="RegionKind")
-MasterplanStatus = strawberry.enum(domain.MasterplanStatus, name="MasterplanStatus")
-ProgramPhase = strawberry.enum(domain.ProgramPhase, name="ProgramPhase")
-FundingSource = strawberry.enum(domain.FundingSource, name="FundingSource")
-ProgressStage = strawberry.enum(domain.ProgressStage, name="ProgressStage")
-QuickWinStatus = strawberry.enum(domain.QuickWinStatus, name="QuickWinStatus")
-CycleStage = strawberry.enum(domain.CycleStage, name="CycleStage")
-CycleStatus = strawberry.enum(domain.CycleStatus, name="CycleStatus")
+RegionKind = domain.RegionKind
+MasterplanStatus = domain.MasterplanStatus
+ProgramPhase = domain.ProgramPhase
+FundingSource = domain.FundingSource
+ProgressStage = domain.ProgressStage
+QuickWinStatus = domain.QuickWinStatus
+CycleStage = domain.CycleStage
+CycleStatus = domain.CycleStatus
+for _enum in (
+    RegionKind, MasterplanStatus, ProgramPhase, FundingSource, ProgressStage, QuickWinStatus,
+    CycleStage, CycleStatus,
+):  # fmt: skip
+    strawberry.enum(_enum)
 
 CatalogInfo = Info[CatalogContext, None]
 DEFAULT_PAGE = 100
@@ -40,7 +45,10 @@ class Dimension:
 
     @classmethod
     def from_domain(cls, dimension: dimensions.Dimension) -> Self:
-        subs = [SubDimension(key=s.key, name=s.name, dimension=s.dimension) for s in dimension.sub_dimensions]
+        subs = [
+            SubDimension(key=s.key, name=s.name, dimension=s.dimension)
+            for s in dimension.sub_dimensions
+        ]
         return cls(key=dimension.key, name=dimension.name, sub_dimensions=subs)
 
 
@@ -201,7 +209,9 @@ class Region:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> list[Program]:
-        where = ProgramFilter(region_codes=(self.code,), dimension=dimension, phase=phase, year=year)
+        where = ProgramFilter(
+            region_codes=(self.code,), dimension=dimension, phase=phase, year=year
+        )
         found = await info.context.catalog.programs.list(where, Page(first, after))
         return [Program.from_domain(p) for p in found]
 

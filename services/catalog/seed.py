@@ -1,4 +1,4 @@
-"""Loads the demo regions, masterplans, programs and quick wins through the catalog's GraphQL API."""
+"""Loads the demo regions, masterplans, programs and quick wins through the GraphQL API."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import httpx
 import yaml
 
 from services.kernel.errors import UserError
-
 
 REGION = "query($code: String!) { region(code: $code) { code } }"
 CREATE_REGION = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
@@ -66,11 +65,15 @@ async def seed(client: httpx.AsyncClient, url: str, admin_token: str) -> SeedRep
             continue
         fields = {k: v for k, v in region.items() if k not in ("masterplan", "programs")}
         await api(CREATE_REGION, {"i": fields})
-        plan = await api(CREATE_MASTERPLAN, {"i": {"regionCode": region["code"], **region["masterplan"]}})
+        plan = await api(
+            CREATE_MASTERPLAN, {"i": {"regionCode": region["code"], **region["masterplan"]}}
+        )
         masterplan_id = plan["createMasterplan"]["id"]
         start = region["masterplan"]["periodStart"]
         for program in region["programs"]:
-            await _add_program(api, masterplan_id, start, region["masterplan"]["periodEnd"], program)
+            await _add_program(
+                api, masterplan_id, start, region["masterplan"]["periodEnd"], program
+            )
             report.programs += 1
         report.regions += 1
     return report

@@ -9,8 +9,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
-from prometheus_client import generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.applications import Starlette
@@ -54,7 +59,9 @@ class _GaugeCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         for name, value in self.gauges().items():
-            family = GaugeMetricFamily(f"smartcity_{name}", name.replace("_", " "), labels=["service"])
+            family = GaugeMetricFamily(
+                f"smartcity_{name}", name.replace("_", " "), labels=["service"]
+            )
             family.add_metric([self.service], value)
             yield family
 
@@ -92,7 +99,9 @@ class _Authenticated:
                 principal = auth.principal_from_header(header, self.secret)
             except errors.Unauthenticated as exc:
                 body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
-                response = JSONResponse(body, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+                response = JSONResponse(
+                    body, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+                )
                 await response(scope, receive, recording_send)
                 return
             await self.app({**scope, PRINCIPAL_KEY: principal}, receive, recording_send)

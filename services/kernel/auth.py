@@ -91,7 +91,7 @@ def verify(token: str, secret: str) -> Principal:
             issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except (jwt.PyJWTError, ValueError) as exc:
         raise errors.Unauthenticated(f"invalid bearer token: {exc}") from None
     return Principal(

@@ -64,6 +64,7 @@ class DurableConsumer:
         self.applied_total = 0
         self.skipped_total = 0
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def handle(self, raw: bytes) -> bool:
         """Apply one event unless already applied; True when the handler ran."""
@@ -90,8 +91,9 @@ class DurableConsumer:
         )
 
     async def run_forever(self) -> None:
+        """Fetch and apply until stopped; a stop lets the fetch under way finish first."""
         subscription = None
-        while True:
+        while not self._stopping:
             try:
                 if subscription is None:
                     subscription = await self._subscribe()
@@ -116,11 +118,21 @@ class DurableConsumer:
                     continue
                 await message.ack()
 
+        if subscription is not None:
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
+
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self.run_forever(), name=f"consumer-{self.durable}")
 
-    async def stop(self) -> None:
-        if self._task:
+    async def stop(self, grace_seconds: float = 10.0) -> None:
+        if not self._task:
+            return
+        self._stopping = True
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), self.fetch_timeout + grace_seconds)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task

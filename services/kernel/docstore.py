@@ -62,7 +62,11 @@ class AggregateCollection(Generic[D]):
             return
         son = self._son(document)
         key = son.pop("_id")
-        change = {"$set": son, "$inc": {"version": 1}, **outbox.outbox_push(self._envelopes(recorded))}
+        change = {
+            "$set": son,
+            "$inc": {"version": 1},
+            **outbox.outbox_push(self._envelopes(recorded)),
+        }
         result = await self.storage.run(
             self.collection.update_one, {"_id": key, "version": version}, change
         )
@@ -78,7 +82,9 @@ class AggregateCollection(Generic[D]):
             cursor = cursor.limit(limit)
         return [self.document._from_son(son) for son in cursor]
 
-    async def find(self, query: dict[str, Any], *, sort: str | None = None, limit: int = 0) -> list[D]:
+    async def find(
+        self, query: dict[str, Any], *, sort: str | None = None, limit: int = 0
+    ) -> list[D]:
         return await self.storage.run(self._find, query, sort, limit)
 
     async def find_one(self, query: dict[str, Any]) -> D | None:

@@ -80,7 +80,7 @@ class ProblemCollector:
             raise InvalidInput(self.problems)
 
 
-class located:  # noqa: N801 - used as a context manager, reads as a phrase
+class located:
     """Prefixes the field of any user error raised inside, e.g. `input` -> `input.code`."""
 
     def __init__(self, prefix: str) -> None:
@@ -89,13 +89,12 @@ class located:  # noqa: N801 - used as a context manager, reads as a phrase
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> bool:
+    def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> None:
         if not isinstance(error, UserError) or not error.field:
-            return False
+            return
         if isinstance(error, InvalidInput):
             error._problems = [Problem(self._join(p.field), p.message) for p in error._problems]
         error.field = self._join(error.field)
-        return False
 
     def _join(self, field: str) -> str:
         return f"{self.prefix}.{field}" if field else self.prefix

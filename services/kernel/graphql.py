@@ -29,9 +29,7 @@ def _user_error_extensions(error: errors.UserError) -> dict[str, Any]:
     if error.field:
         extensions["field"] = error.field
     if isinstance(error, errors.InvalidInput):
-        extensions["problems"] = [
-            {"field": p.field, "message": p.message} for p in error.problems
-        ]
+        extensions["problems"] = [{"field": p.field, "message": p.message} for p in error.problems]
     return extensions
 
 
@@ -64,8 +62,9 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         yield
         result = self.execution_context.result
-        if result is not None and getattr(result, "errors", None):
-            result.errors = [translate(e) for e in result.errors]
+        errors_found = getattr(result, "errors", None)
+        if result is not None and errors_found:
+            result.errors = [translate(e) for e in errors_found]
 
 
 @dataclass

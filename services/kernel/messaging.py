@@ -61,6 +61,10 @@ class NatsLink:
                     max_reconnect_attempts=-1,
                     reconnect_time_wait=self.retry_seconds,
                     connect_timeout=2,
+                    drain_timeout=2,
+                    error_cb=self._on_error,
+                    disconnected_cb=self._on_disconnected,
+                    reconnected_cb=self._on_reconnected,
                 )
                 js = client.jetstream()
                 await ensure_stream(js)
@@ -72,6 +76,15 @@ class NatsLink:
             self._connected.set()
             log.info("%s: connected to NATS at %s", self.name, self.url)
             return
+
+    async def _on_error(self, error: Exception) -> None:
+        log.warning("%s: NATS error: %s", self.name, error or type(error).__name__)
+
+    async def _on_disconnected(self) -> None:
+        log.warning("%s: disconnected from NATS; reconnecting", self.name)
+
+    async def _on_reconnected(self) -> None:
+        log.info("%s: reconnected to NATS", self.name)
 
     @property
     def is_connected(self) -> bool:

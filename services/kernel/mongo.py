@@ -35,11 +35,16 @@ def connect(settings: Settings, alias: str) -> Database[Any]:
             db=database_name(alias),
             alias=alias,
             host="mongodb://localhost",
+            uuidRepresentation="standard",
             mongo_client_class=mongomock.MongoClient,
         )
     else:
         mongoengine.connect(
-            db=database_name(alias), alias=alias, host=settings.mongodb_uri, tz_aware=True
+            db=database_name(alias),
+            alias=alias,
+            host=settings.mongodb_uri,
+            tz_aware=True,
+            uuidRepresentation="standard",
         )
     db: Database[Any] = mongoengine.get_db(alias)
     return db

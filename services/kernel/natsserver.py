@@ -18,7 +18,11 @@ PR_SET_PDEATHSIG = 1
 
 def binary() -> str:
     search = os.pathsep.join(
-        [str(Path(sys.executable).parent), sysconfig.get_path("scripts"), os.environ.get("PATH", "")]
+        [
+            str(Path(sys.executable).parent),
+            sysconfig.get_path("scripts"),
+            os.environ.get("PATH", ""),
+        ]
     )
     found = shutil.which("nats-server", path=search)
     if not found:
@@ -59,11 +63,21 @@ class NatsServer:
 
     def start(self, timeout: float = 10.0) -> NatsServer:
         self.store_dir.mkdir(parents=True, exist_ok=True)
-        command = [binary(), "-js", "-a", self.host, "-p", str(self.port), "-sd", str(self.store_dir)]
+        command = [
+            binary(),
+            "-js",
+            "-a",
+            self.host,
+            "-p",
+            str(self.port),
+            "-sd",
+            str(self.store_dir),
+        ]
         self._process = subprocess.Popen(
             command,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
+            start_new_session=True,  # Ctrl-C reaches the parent, which stops the server in order
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         deadline = time.monotonic() + timeout

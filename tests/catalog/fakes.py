@@ -66,5 +66,11 @@ def fake_catalog() -> Catalog:
 
 
 def all_events(catalog: Catalog) -> list[Event]:
-    repositories = [catalog.regions, catalog.masterplans, catalog.programs, catalog.quick_wins, catalog.cycles]
+    repositories = [
+        catalog.regions,
+        catalog.masterplans,
+        catalog.programs,
+        catalog.quick_wins,
+        catalog.cycles,
+    ]
     return [e for r in repositories for e in r.events]  # type: ignore[attr-defined]

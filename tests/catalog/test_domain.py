@@ -25,19 +25,31 @@ def a_program(**overrides: object) -> domain.Program:
     return domain.Program.add(**(values | overrides))
 
 
-def a_report(percent: float, day: dt.date, stage=domain.ProgressStage.PLANNING) -> domain.ProgressReport:
-    return domain.ProgressReport(id=f"r{percent}{day}", stage=stage, percent=percent, reported_on=day)
+def a_report(
+    percent: float, day: dt.date, stage=domain.ProgressStage.PLANNING
+) -> domain.ProgressReport:
+    return domain.ProgressReport(
+        id=f"r{percent}{day}", stage=stage, percent=percent, reported_on=day
+    )
 
 
 def test_registering_a_region_records_its_registration():
     region = domain.Region.register(
-        code="12.07", name="Kabupaten Deli Serdang", kind=domain.RegionKind.KABUPATEN,
-        province="Sumatera Utara", cohort="regular_2017_2019",
+        code="12.07",
+        name="Kabupaten Deli Serdang",
+        kind=domain.RegionKind.KABUPATEN,
+        province="Sumatera Utara",
+        cohort="regular_2017_2019",
     )
     assert region.events == [
         ev.RegionRegistered(
-            code="12.07", name="Kabupaten Deli Serdang", kind=domain.RegionKind.KABUPATEN,
-            province="Sumatera Utara", cohort="regular_2017_2019", area_km2=None, vision="",
+            code="12.07",
+            name="Kabupaten Deli Serdang",
+            kind=domain.RegionKind.KABUPATEN,
+            province="Sumatera Utara",
+            cohort="regular_2017_2019",
+            area_km2=None,
+            vision="",
         )
     ]
 
@@ -52,7 +64,10 @@ def test_a_region_code_must_be_a_kemendagri_code_and_every_bad_field_is_named():
 
 def test_updating_a_region_records_only_the_fields_that_changed():
     region = domain.Region.register(
-        code="12.07", name="Deli Serdang", kind=domain.RegionKind.KABUPATEN, province="Sumatera Utara",
+        code="12.07",
+        name="Deli Serdang",
+        kind=domain.RegionKind.KABUPATEN,
+        province="Sumatera Utara",
         cohort="regular_2017_2019",
     )
     region.events.clear()
@@ -62,7 +77,10 @@ def test_updating_a_region_records_only_the_fields_that_changed():
 
 def test_an_update_that_changes_nothing_records_no_event():
     region = domain.Region.register(
-        code="12.07", name="Deli Serdang", kind=domain.RegionKind.KABUPATEN, province="Sumatera Utara",
+        code="12.07",
+        name="Deli Serdang",
+        kind=domain.RegionKind.KABUPATEN,
+        province="Sumatera Utara",
         cohort="regular_2017_2019",
     )
     region.events.clear()
@@ -115,7 +133,10 @@ def test_progress_reported_in_the_future_is_rejected():
 
 def test_evidence_links_must_be_web_addresses():
     report = domain.ProgressReport(
-        id="r", stage=domain.ProgressStage.PLANNING, percent=10, reported_on=dt.date(2024, 1, 1),
+        id="r",
+        stage=domain.ProgressStage.PLANNING,
+        percent=10,
+        reported_on=dt.date(2024, 1, 1),
         evidence=("https://example.org/a.pdf", "javascript:alert(1)"),
     )
     with pytest.raises(errors.InvalidInput) as raised:
@@ -127,7 +148,9 @@ def test_current_progress_is_the_latest_dated_report_of_each_stage():
     program = a_program()
     program.report_progress(a_report(70, dt.date(2024, 9, 30)), TODAY)
     program.report_progress(a_report(40, dt.date(2024, 3, 15)), TODAY)
-    program.report_progress(a_report(20, dt.date(2024, 10, 1), domain.ProgressStage.IMPLEMENTATION), TODAY)
+    program.report_progress(
+        a_report(20, dt.date(2024, 10, 1), domain.ProgressStage.IMPLEMENTATION), TODAY
+    )
     assert (program.planning_percent, program.implementation_percent) == (70, 20)
 
 
@@ -156,16 +179,26 @@ def test_a_rejection_needs_a_reason():
 def test_a_cycle_that_closes_before_it_opens_is_rejected():
     with pytest.raises(errors.InvalidInput) as raised:
         domain.EvaluationCycle.open(
-            id="c", year=2023, stage=domain.CycleStage.TAHAP_2, cohort="kppn_ikn",
-            opens_on=dt.date(2023, 10, 1), closes_on=dt.date(2023, 9, 1), region_codes=("12.07",),
+            id="c",
+            year=2023,
+            stage=domain.CycleStage.TAHAP_2,
+            cohort="kppn_ikn",
+            opens_on=dt.date(2023, 10, 1),
+            closes_on=dt.date(2023, 9, 1),
+            region_codes=("12.07",),
         )
     assert raised.value.field == "closesOn"
 
 
 def test_closing_a_cycle_twice_is_a_conflict():
     cycle = domain.EvaluationCycle.open(
-        id="c", year=2023, stage=domain.CycleStage.TAHAP_2, cohort="kppn_ikn",
-        opens_on=dt.date(2023, 10, 1), closes_on=dt.date(2023, 11, 1), region_codes=("12.07",),
+        id="c",
+        year=2023,
+        stage=domain.CycleStage.TAHAP_2,
+        cohort="kppn_ikn",
+        opens_on=dt.date(2023, 10, 1),
+        closes_on=dt.date(2023, 11, 1),
+        region_codes=("12.07",),
     )
     cycle.close()
     with pytest.raises(errors.Conflict):

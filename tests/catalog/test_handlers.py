@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from services.catalog import commands, domain, handlers
-from services.catalog.repository import Page
 from services.catalog import events as ev
+from services.catalog.repository import Page
 from services.kernel import errors
 from services.kernel.auth import ANONYMOUS, Principal, Role
 from tests.catalog.fakes import all_events, fake_catalog
@@ -17,8 +17,11 @@ MINISTRY = Principal("min-1", Role.MINISTRY)
 
 def deli_serdang() -> commands.CreateRegion:
     return commands.CreateRegion(
-        code="12.07", name="Kabupaten Deli Serdang", kind=domain.RegionKind.KABUPATEN,
-        province="Sumatera Utara", cohort="regular_2017_2019",
+        code="12.07",
+        name="Kabupaten Deli Serdang",
+        kind=domain.RegionKind.KABUPATEN,
+        province="Sumatera Utara",
+        cohort="regular_2017_2019",
     )
 
 
@@ -30,8 +33,13 @@ async def catalog_with_a_program():
     )
     program = await handlers.add_program(
         commands.AddProgram(
-            masterplan_id=plan.id, name="Jumpa Madu", dimension="environment",
-            sub_dimension="waste", agency="DLH", start_year=2018, target_year=2025,
+            masterplan_id=plan.id,
+            name="Jumpa Madu",
+            dimension="environment",
+            sub_dimension="waste",
+            agency="DLH",
+            start_year=2018,
+            target_year=2025,
         ),
         DELI_OPERATOR,
         catalog,
@@ -63,8 +71,13 @@ async def test_a_region_operator_adds_programs_to_its_own_region_only():
     with pytest.raises(errors.Forbidden) as raised:
         await handlers.add_program(
             commands.AddProgram(
-                masterplan_id=program.masterplan_id, name="Other", dimension="economy",
-                sub_dimension="welfare", agency="X", start_year=2020, target_year=2021,
+                masterplan_id=program.masterplan_id,
+                name="Other",
+                dimension="economy",
+                sub_dimension="welfare",
+                agency="X",
+                start_year=2020,
+                target_year=2021,
             ),
             BANJAR_OPERATOR,
             catalog,
@@ -85,7 +98,9 @@ async def test_a_masterplan_for_a_region_that_does_not_exist_is_not_found():
 async def test_reporting_progress_updates_the_program_and_records_the_report():
     catalog, program = await catalog_with_a_program()
     updated = await handlers.report_progress(
-        commands.ReportProgress(program.id, domain.ProgressStage.PLANNING, 60, dt.date(2024, 10, 1)),
+        commands.ReportProgress(
+            program.id, domain.ProgressStage.PLANNING, 60, dt.date(2024, 10, 1)
+        ),
         DELI_OPERATOR,
         catalog,
         today=lambda: dt.date(2024, 12, 1),
@@ -101,7 +116,9 @@ async def test_progress_above_100_percent_stores_and_records_nothing():
     before = list(all_events(catalog))
     with pytest.raises(errors.InvalidInput):
         await handlers.report_progress(
-            commands.ReportProgress(program.id, domain.ProgressStage.PLANNING, 120, dt.date(2024, 1, 1)),
+            commands.ReportProgress(
+                program.id, domain.ProgressStage.PLANNING, 120, dt.date(2024, 1, 1)
+            ),
             DELI_OPERATOR,
             catalog,
         )
@@ -111,9 +128,13 @@ async def test_progress_above_100_percent_stores_and_records_nothing():
 
 async def test_the_same_program_is_proposed_once_per_year():
     catalog, program = await catalog_with_a_program()
-    await handlers.propose_quick_win(commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog)
+    await handlers.propose_quick_win(
+        commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog
+    )
     with pytest.raises(errors.Conflict):
-        await handlers.propose_quick_win(commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog)
+        await handlers.propose_quick_win(
+            commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog
+        )
 
 
 async def test_an_admin_decides_a_quick_win_and_a_region_operator_cannot():
@@ -135,8 +156,12 @@ async def test_a_cycle_naming_an_unknown_region_is_not_found_at_that_region():
     with pytest.raises(errors.NotFound) as raised:
         await handlers.create_evaluation_cycle(
             commands.CreateEvaluationCycle(
-                2023, domain.CycleStage.TAHAP_2, "regular_2017_2019",
-                dt.date(2023, 10, 1), dt.date(2023, 11, 30), ("12.07", "99.01"),
+                2023,
+                domain.CycleStage.TAHAP_2,
+                "regular_2017_2019",
+                dt.date(2023, 10, 1),
+                dt.date(2023, 11, 30),
+                ("12.07", "99.01"),
             ),
             ADMIN,
             catalog,
@@ -149,13 +174,19 @@ async def test_only_an_admin_opens_and_closes_cycles():
     catalog = fake_catalog()
     await handlers.create_region(deli_serdang(), ADMIN, catalog)
     command = commands.CreateEvaluationCycle(
-        2023, domain.CycleStage.TAHAP_2, "regular_2017_2019",
-        dt.date(2023, 10, 1), dt.date(2023, 11, 30), ("12.07",),
+        2023,
+        domain.CycleStage.TAHAP_2,
+        "regular_2017_2019",
+        dt.date(2023, 10, 1),
+        dt.date(2023, 11, 30),
+        ("12.07",),
     )
     with pytest.raises(errors.Forbidden):
         await handlers.create_evaluation_cycle(command, MINISTRY, catalog)
     cycle = await handlers.create_evaluation_cycle(command, ADMIN, catalog)
-    closed = await handlers.close_evaluation_cycle(commands.CloseEvaluationCycle(cycle.id), ADMIN, catalog)
+    closed = await handlers.close_evaluation_cycle(
+        commands.CloseEvaluationCycle(cycle.id), ADMIN, catalog
+    )
     assert closed.status is domain.CycleStatus.CLOSED
     assert [type(e) for e in all_events(catalog)][-2:] == [ev.CycleOpened, ev.CycleClosed]
 

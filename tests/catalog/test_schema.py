@@ -11,15 +11,24 @@ ADMIN = Principal("admin-1", Role.ADMIN)
 
 def a_region(code: str = "12.07") -> domain.Region:
     return domain.Region(
-        code=code, name="Kabupaten Deli Serdang", kind=domain.RegionKind.KABUPATEN,
-        province="Sumatera Utara", cohort="regular_2017_2019",
+        code=code,
+        name="Kabupaten Deli Serdang",
+        kind=domain.RegionKind.KABUPATEN,
+        province="Sumatera Utara",
+        cohort="regular_2017_2019",
     )
 
 
 def a_program(number: int) -> domain.Program:
     return domain.Program(
-        id=f"p{number:03d}", masterplan_id="m1", region_code="12.07", name=f"Program {number}",
-        dimension="environment", sub_dimension="waste", agency="DLH", start_year=2018,
+        id=f"p{number:03d}",
+        masterplan_id="m1",
+        region_code="12.07",
+        name=f"Program {number}",
+        dimension="environment",
+        sub_dimension="waste",
+        agency="DLH",
+        start_year=2018,
         target_year=2025,
     )
 
@@ -42,7 +51,9 @@ async def test_the_sdl_declares_region_program_and_cycle_as_entities():
 async def test_a_region_is_read_by_its_code():
     catalog = fake_catalog()
     catalog.regions.items["12.07"] = a_region()
-    result = await run('{ region(code: "12.07") { code name kind province cohort areaKm2 } }', catalog)
+    result = await run(
+        '{ region(code: "12.07") { code name kind province cohort areaKm2 } }', catalog
+    )
     assert result.errors is None
     assert result.data == {
         "region": {
@@ -139,7 +150,10 @@ async def test_a_program_lists_its_progress_history():
     program = a_program(1)
     program.progress_reports.append(
         domain.ProgressReport(
-            id="r1", stage=domain.ProgressStage.PLANNING, percent=60, reported_on=dt.date(2024, 10, 1)
+            id="r1",
+            stage=domain.ProgressStage.PLANNING,
+            percent=60,
+            reported_on=dt.date(2024, 10, 1),
         )
     )
     catalog.programs.items[program.id] = program

@@ -1,0 +1,100 @@
+"""The embedded stack behind `smartcity up`: nats-server and the services on loopback ports."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import shutil
+import signal
+import socket
+from dataclasses import dataclass
+
+import httpx
+import uvicorn
+
+from services.catalog import app as catalog_app
+from services.catalog.seed import seed
+from services.kernel import auth
+from services.kernel.natsserver import NatsServer
+from services.kernel.settings import Settings
+
+log = logging.getLogger(__name__)
+HOST = "127.0.0.1"
+
+
+class StackError(Exception):
+    """Something a user can fix (a port taken, a server that would not start)."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    nats: int = 4222
+    catalog: int = 4001
+
+
+def _ensure_free(port: int, what: str) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            message = f"port {port} for {what} is taken; choose another with --{what}-port"
+            raise StackError(message) from None
+
+
+async def _wait_ready(url: str, server: uvicorn.Server, timeout: float = 20.0) -> None:
+    async with httpx.AsyncClient() as client, asyncio.timeout(timeout):
+        while True:
+            if server.should_exit:
+                raise StackError(f"{url} stopped while starting")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(url)).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+
+
+def _start_nats(settings: Settings, port: int) -> NatsServer:
+    _ensure_free(port, "nats")
+    store = settings.data_dir / "nats"
+    if settings.mongo_is_in_memory and store.exists():
+        shutil.rmtree(store)
+        print("In-memory storage: starting from a clean state (event stream cleared too).")
+    return NatsServer(store_dir=store, port=port).start()
+
+
+async def run(settings: Settings, ports: Ports, *, demo: bool, external_nats: bool) -> None:
+    nats = None if external_nats else _start_nats(settings, ports.nats)
+    if nats:
+        settings = dataclasses.replace(settings, nats_url=nats.url)
+    _ensure_free(ports.catalog, "catalog")
+    config = uvicorn.Config(
+        catalog_app.create_app(settings), host=HOST, port=ports.catalog, log_level="warning"
+    )
+    catalog = uvicorn.Server(config)
+    serving = asyncio.create_task(catalog.serve())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        base = f"http://{HOST}:{ports.catalog}"
+        await _wait_ready(f"{base}/readyz", catalog)
+        secret = settings.jwt_secret or ""
+        if demo:
+            async with httpx.AsyncClient(timeout=30) as client:
+                report = await seed(client, f"{base}/graphql", auth.mint(secret, auth.Role.ADMIN))
+            print(f"Demo data: {report.regions} regions, {report.programs} programs.")
+        print(f"Catalog GraphQL: {base}/graphql (GraphiQL in a browser at the same address)")
+        print(f"NATS:            {settings.nats_url}")
+        print(f"Admin token:     {auth.mint(secret, auth.Role.ADMIN, subject='stack-admin')}")
+        print("Press Ctrl-C to stop.")
+        await stop.wait()
+    finally:
+        catalog.should_exit = True
+        with contextlib.suppress(Exception):
+            await serving
+        if nats:
+            nats.stop()
+        print("Stopped.")

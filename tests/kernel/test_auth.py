@@ -1,0 +1,83 @@
+import time
+
+import jwt
+import pytest
+
+from services.kernel import auth, errors
+from tests.support import SECRET
+
+
+def test_a_minted_token_verifies_to_its_role_and_region():
+    token = auth.mint(SECRET, auth.Role.REGION_OPERATOR, region="12.07")
+    principal = auth.principal_from_header(f"Bearer {token}", SECRET)
+    assert (principal.role, principal.region) == (auth.Role.REGION_OPERATOR, "12.07")
+
+
+def test_no_header_is_the_anonymous_caller():
+    assert auth.principal_from_header(None, SECRET).is_anonymous
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Basic dXNlcjpwYXNz",
+        "Bearer ",
+        "Bearer not.a.jwt",
+        f"Bearer {auth.mint('another-secret-another-secret-123', auth.Role.ADMIN)}",
+        f"Bearer {auth.mint(SECRET, auth.Role.ADMIN, ttl_seconds=-10)}",
+        "Bearer "
+        + jwt.encode(
+            {
+                "sub": "x",
+                "role": "admin",
+                "iss": "smartcity",
+                "iat": 1,
+                "exp": int(time.time()) + 60,
+            },
+            SECRET,
+            algorithm="HS384",
+        ),
+        "Bearer "
+        + jwt.encode(
+            {
+                "sub": "x",
+                "role": "superuser",
+                "iss": "smartcity",
+                "iat": 1,
+                "exp": int(time.time()) + 60,
+            },
+            SECRET,
+            algorithm="HS256",
+        ),
+    ],
+    ids=["basic", "empty", "garbage", "wrong-key", "expired", "other-algorithm", "unknown-role"],
+)
+def test_a_bad_credential_is_unauthenticated(header):
+    with pytest.raises(errors.Unauthenticated):
+        auth.principal_from_header(header, SECRET)
+
+
+def test_an_unsigned_token_is_refused():
+    unsigned = jwt.encode({"sub": "x", "role": "admin", "iss": "smartcity", "iat": 1,
+                           "exp": int(time.time()) + 60}, key=None, algorithm="none")  # fmt: skip
+    with pytest.raises(errors.Unauthenticated):
+        auth.verify(unsigned, SECRET)
+
+
+def test_a_region_operator_token_needs_a_region():
+    with pytest.raises(errors.BadUserInput):
+        auth.mint(SECRET, auth.Role.REGION_OPERATOR)
+
+
+def test_a_region_operator_writes_only_its_own_region():
+    operator = auth.Principal("op", auth.Role.REGION_OPERATOR, region="12.07")
+    operator.require_region_writer("12.07")
+    with pytest.raises(errors.Forbidden):
+        operator.require_region_writer("63.03")
+
+
+def test_an_assessor_is_no_region_writer():
+    with pytest.raises(errors.Forbidden):
+        auth.Principal("a", auth.Role.ASSESSOR, regions=frozenset({"12.07"})).require_region_writer(
+            "12.07"
+        )

@@ -1,0 +1,172 @@
+"""The outbox relay and the durable consumer against a real nats-server."""
+
+import asyncio
+from typing import Any
+
+import mongomock
+import pytest
+
+from services.kernel import events
+from services.kernel.consumer import DurableConsumer, ProcessedEvents
+from services.kernel.messaging import NatsLink
+from services.kernel.mongo import Storage
+from services.kernel.outbox import OutboxRelay
+from services.kernel.publisher import JetStreamPublisher
+from tests.streams import stream_messages, wait_for_messages
+
+pytestmark = pytest.mark.integration
+
+
+class Crash(Exception):
+    pass
+
+
+def a_cloud_event(number: int) -> dict[str, Any]:
+    return {
+        "specversion": "1.0", "id": f"event-{number}", "source": "/test",
+        "type": "smartcity.test.thing.happened.v1", "subject": str(number),
+        "time": "2024-01-01T00:00:00Z",
+        "datacontenttype": "application/json", "data": {"number": number},
+    }  # fmt: skip
+
+
+@pytest.fixture
+def storage():
+    db = mongomock.MongoClient()["outbox_test"]
+    store = Storage(db, in_memory=True)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+async def link(nats_server):
+    connection = NatsLink(nats_server.url, "test", retry_seconds=0.1)
+    connection.start()
+    await asyncio.wait_for(connection.jetstream(), 10)
+    yield connection
+    await connection.close()
+
+
+async def test_the_relay_publishes_each_pending_event_with_its_id_as_nats_msg_id(
+    storage, link, nats_server
+):
+    things = storage.db["things"]
+    things.insert_one({"_id": "a", "outbox": [a_cloud_event(1), a_cloud_event(2)]})
+    relay = OutboxRelay([things], JetStreamPublisher(link), storage)
+    assert await relay.run_once() == 2
+    messages = await stream_messages(nats_server.url)
+    assert [(e["id"], h["Nats-Msg-Id"]) for e, h in messages] == [
+        ("event-1", "event-1"),
+        ("event-2", "event-2"),
+    ]
+    assert things.find_one({"_id": "a"})["outbox"] == []
+
+
+async def test_a_relay_crash_after_publishing_and_before_marking_adds_no_duplicate(
+    storage, link, nats_server
+):
+    things = storage.db["things"]
+    things.insert_one({"_id": "a", "outbox": [a_cloud_event(1)]})
+    publish = JetStreamPublisher(link)
+
+    async def publish_then_crash(cloud_event):
+        await publish(cloud_event)
+        raise Crash
+
+    with pytest.raises(Crash):
+        await OutboxRelay([things], publish_then_crash, storage).run_once()
+    assert len(things.find_one({"_id": "a"})["outbox"]) == 1
+
+    await OutboxRelay([things], publish, storage).run_once()
+    messages = await stream_messages(nats_server.url)
+    assert [e["id"] for e, _ in messages] == ["event-1"]
+
+
+async def test_events_wait_in_the_outbox_while_nats_is_down_and_go_out_once_it_is_back(
+    storage, nats_server
+):
+    nats_server.stop()
+    things = storage.db["things"]
+    link = NatsLink(nats_server.url, "test", retry_seconds=0.1)
+    link.start()
+    relay = OutboxRelay([things], JetStreamPublisher(link), storage, poll_seconds=0.1)
+    relay.start()
+    try:
+        things.insert_one({"_id": "a", "outbox": [a_cloud_event(1), a_cloud_event(2)]})
+        await asyncio.sleep(0.5)
+        assert await relay.pending() == 2
+        nats_server.start()
+        await wait_for_messages(nats_server.url, 2)
+        await asyncio.sleep(0.3)  # a duplicate, were there one, would be in the stream by now
+        assert [e["id"] for e, _ in await stream_messages(nats_server.url)] == [
+            "event-1",
+            "event-2",
+        ]
+        assert await relay.pending() == 0
+    finally:
+        await relay.stop()
+        await link.close()
+
+
+async def consume_until(consumer: DurableConsumer, condition, timeout: float = 10.0) -> None:
+    consumer.start()
+    try:
+        async with asyncio.timeout(timeout):
+            while not condition():  # noqa: ASYNC110 - the consumer exposes counters, not events
+                await asyncio.sleep(0.05)
+    finally:
+        await consumer.stop()
+
+
+async def test_a_durable_consumer_applies_each_event_id_once(storage, link):
+    publish = JetStreamPublisher(link)
+    js = await link.jetstream()
+    for number in (1, 2):
+        await publish(a_cloud_event(number))
+    # the same event republished outside the dedup window (a different message id)
+    await js.publish("smartcity.test.thing.happened", events.encode(a_cloud_event(1)),
+                     headers={"Nats-Msg-Id": "replayed-1"})  # fmt: skip
+    applied: list[str] = []
+
+    async def handler(cloud_event):
+        applied.append(cloud_event["id"])
+
+    processed = ProcessedEvents(storage.db["processed"], storage)
+    consumer = DurableConsumer(link, "test-consumer", ["smartcity.test.>"], handler, processed)
+    await consume_until(consumer, lambda: consumer.applied_total + consumer.skipped_total == 3)
+    assert applied == ["event-1", "event-2"]
+    assert consumer.skipped_total == 1
+
+
+async def test_a_failing_handler_gets_the_event_again_and_applies_it_once(storage, link):
+    await JetStreamPublisher(link)(a_cloud_event(7))
+    attempts: list[str] = []
+
+    async def flaky(cloud_event):
+        attempts.append(cloud_event["id"])
+        if len(attempts) == 1:
+            raise RuntimeError("projection store briefly unavailable")
+
+    processed = ProcessedEvents(storage.db["processed"], storage)
+    consumer = DurableConsumer(link, "flaky", ["smartcity.test.>"], flaky, processed)
+    await consume_until(consumer, lambda: consumer.applied_total == 1)
+    assert attempts == ["event-7", "event-7"]
+    assert await processed.seen("event-7")
+
+
+async def test_a_restarted_consumer_resumes_where_it_stopped(storage, link):
+    publish = JetStreamPublisher(link)
+    applied: list[str] = []
+
+    async def handler(cloud_event):
+        applied.append(cloud_event["id"])
+
+    processed = ProcessedEvents(storage.db["processed"], storage)
+    await publish(a_cloud_event(1))
+    first = DurableConsumer(link, "resuming", ["smartcity.test.>"], handler, processed)
+    await consume_until(first, lambda: len(applied) == 1)
+    await publish(a_cloud_event(2))
+    second = DurableConsumer(link, "resuming", ["smartcity.test.>"], handler, processed)
+    await consume_until(second, lambda: len(applied) == 2)
+    await asyncio.sleep(0.3)
+    assert applied == ["event-1", "event-2"]

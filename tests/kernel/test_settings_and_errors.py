@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from services.kernel import errors
+from services.kernel.settings import Settings
+
+
+def test_settings_come_from_the_mapping_with_in_memory_defaults():
+    settings = Settings.from_env({"NATS_URL": "nats://10.0.0.1:4222"})
+    assert (settings.mongodb_uri, settings.nats_url, settings.jwt_secret) == (
+        "mongomock://localhost", "nats://10.0.0.1:4222", None,
+    )  # fmt: skip
+    assert settings.mongo_is_in_memory
+
+
+def test_a_development_secret_is_created_once_and_reused(tmp_path: Path):
+    settings = Settings.from_env({"SMARTCITY_DATA_DIR": str(tmp_path)})
+    first = settings.with_development_secret().jwt_secret
+    assert first and first == settings.with_development_secret().jwt_secret
+    assert (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_explicit_secret_wins(tmp_path: Path):
+    settings = Settings.from_env(
+        {"SMARTCITY_JWT_SECRET": "s" * 40, "SMARTCITY_DATA_DIR": str(tmp_path)}
+    )
+    assert settings.with_development_secret().jwt_secret == "s" * 40
+    assert not (tmp_path / "jwt-secret").exists()
+
+
+def test_located_prefixes_every_problem_field():
+    problems = errors.ProblemCollector()
+    problems.add("percent", "too high")
+    problems.add("evidence[0]", "not a URL")
+    with pytest.raises(errors.InvalidInput) as raised, errors.located("input"):
+        problems.raise_if_any()
+    assert [p.field for p in raised.value.problems] == ["input.percent", "input.evidence[0]"]
+    assert raised.value.field == "input.percent"
