@@ -41,10 +41,14 @@ async def update_region(
     principal.require_region_writer(cmd.code, "code")
     if "cohort" in cmd.changes:
         principal.require_role(Role.ADMIN)
-    region = await _require(catalog.regions, cmd.code, "region", "code")
-    region.update(cmd.changes)
-    await catalog.regions.save(region)
-    return region
+
+    async def attempt() -> domain.Region:
+        region = await _require(catalog.regions, cmd.code, "region", "code")
+        region.update(cmd.changes)
+        await catalog.regions.save(region)
+        return region
+
+    return await errors.retry_when_stale(attempt)
 
 
 async def create_masterplan(
@@ -70,11 +74,15 @@ async def add_program(
 async def update_program(
     cmd: commands.UpdateProgram, principal: Principal, catalog: Catalog
 ) -> domain.Program:
-    program = await _require(catalog.programs, cmd.id, "program", "id")
-    principal.require_region_writer(program.region_code, "id")
-    program.update(cmd.changes)
-    await catalog.programs.save(program)
-    return program
+
+    async def attempt() -> domain.Program:
+        program = await _require(catalog.programs, cmd.id, "program", "id")
+        principal.require_region_writer(program.region_code, "id")
+        program.update(cmd.changes)
+        await catalog.programs.save(program)
+        return program
+
+    return await errors.retry_when_stale(attempt)
 
 
 async def report_progress(
@@ -83,8 +91,6 @@ async def report_progress(
     catalog: Catalog,
     today: Today = _today,
 ) -> domain.Program:
-    program = await _require(catalog.programs, cmd.program_id, "program", "programId")
-    principal.require_region_writer(program.region_code, "programId")
     report = domain.ProgressReport(
         id=ids.new_id(),
         stage=cmd.stage,
@@ -94,9 +100,15 @@ async def report_progress(
         evidence=tuple(cmd.evidence),
         reported_by=principal.subject,
     )
-    program.report_progress(report, today())
-    await catalog.programs.save(program)
-    return program
+
+    async def attempt() -> domain.Program:
+        program = await _require(catalog.programs, cmd.program_id, "program", "programId")
+        principal.require_region_writer(program.region_code, "programId")
+        program.report_progress(report, today())
+        await catalog.programs.save(program)
+        return program
+
+    return await errors.retry_when_stale(attempt)
 
 
 async def propose_quick_win(
@@ -120,10 +132,14 @@ async def decide_quick_win(
     cmd: commands.DecideQuickWin, principal: Principal, catalog: Catalog
 ) -> domain.QuickWin:
     principal.require_role(Role.ADMIN)
-    proposal = await _require(catalog.quick_wins, cmd.id, "quick win", "id")
-    proposal.decide(cmd.decision, cmd.reason, principal.subject)
-    await catalog.quick_wins.save(proposal)
-    return proposal
+
+    async def attempt() -> domain.QuickWin:
+        proposal = await _require(catalog.quick_wins, cmd.id, "quick win", "id")
+        proposal.decide(cmd.decision, cmd.reason, principal.subject)
+        await catalog.quick_wins.save(proposal)
+        return proposal
+
+    return await errors.retry_when_stale(attempt)
 
 
 async def create_evaluation_cycle(
@@ -146,7 +162,11 @@ async def close_evaluation_cycle(
     cmd: commands.CloseEvaluationCycle, principal: Principal, catalog: Catalog
 ) -> domain.EvaluationCycle:
     principal.require_role(Role.ADMIN)
-    cycle = await _require(catalog.cycles, cmd.id, "evaluation cycle", "id")
-    cycle.close()
-    await catalog.cycles.save(cycle)
-    return cycle
+
+    async def attempt() -> domain.EvaluationCycle:
+        cycle = await _require(catalog.cycles, cmd.id, "evaluation cycle", "id")
+        cycle.close()
+        await catalog.cycles.save(cycle)
+        return cycle
+
+    return await errors.retry_when_stale(attempt)

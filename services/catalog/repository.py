@@ -230,14 +230,12 @@ class MongoRepository(Generic[A]):
         *,
         to_document: Callable[[A], me.Document],
         to_domain: Callable[[Any], A],
-        key_of: Callable[[A], str],
         query_of: Callable[[Any], dict[str, Any]],
         duplicate: Callable[[A], errors.Conflict],
     ) -> None:
         self.store = store
         self.to_document = to_document
         self.to_domain = to_domain
-        self.key_of = key_of
         self.query_of = query_of
         self.duplicate = duplicate
 
@@ -294,7 +292,6 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
             store(_RegionDocument),
             to_document=lambda r: _RegionDocument(**r.state()),
             to_domain=lambda d: domain.Region(**_fields(d, domain.Region)),
-            key_of=lambda r: r.code,
             query_of=lambda w: _where(
                 province=w.province, cohort=w.cohort, kind=_enum_value(w.kind)
             ),
@@ -304,7 +301,6 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
             store(_MasterplanDocument),
             to_document=lambda m: _MasterplanDocument(**m.state()),
             to_domain=lambda d: domain.Masterplan(**_fields(d, domain.Masterplan)),
-            key_of=lambda m: m.id,
             query_of=lambda region_code: _where(region_code=region_code),
             duplicate=lambda m: errors.Conflict(f"masterplan {m.id} already exists", "id"),
         ),
@@ -312,7 +308,6 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
             store(_ProgramDocument),
             to_document=_program_document,
             to_domain=_program_domain,
-            key_of=lambda p: p.id,
             query_of=_program_query,
             duplicate=lambda p: errors.Conflict(f"program {p.id} already exists", "id"),
         ),
@@ -320,7 +315,6 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
             store(_QuickWinDocument),
             to_document=lambda q: _QuickWinDocument(**q.state()),
             to_domain=lambda d: domain.QuickWin(**_fields(d, domain.QuickWin)),
-            key_of=lambda q: q.id,
             query_of=lambda w: _where(
                 region_code=w.region_code,
                 program_id=w.program_id,
@@ -336,7 +330,6 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
             store(_CycleDocument),
             to_document=lambda c: _CycleDocument(**c.state()),
             to_domain=_cycle_domain,
-            key_of=lambda c: c.id,
             query_of=lambda w: _where(
                 year=w.year,
                 stage=_enum_value(w.stage),

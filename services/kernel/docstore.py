@@ -71,7 +71,7 @@ class AggregateCollection(Generic[D]):
             self.collection.update_one, {"_id": key, "version": version}, change
         )
         if result.matched_count == 0:
-            raise errors.Conflict(f"{key} was changed by someone else; reload and retry", "id")
+            raise errors.StaleWrite(f"{key} was changed by someone else; reload and retry", "id")
         self.on_write()
 
     def _find(self, query: dict[str, Any], sort: str | None, limit: int) -> list[D]:

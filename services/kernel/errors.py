@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,20 @@ class ProblemCollector:
     def raise_if_any(self) -> None:
         if self.problems:
             raise InvalidInput(self.problems)
+
+
+class StaleWrite(Conflict):
+    """The aggregate changed between load and save; the use case may simply run again."""
+
+
+async def retry_when_stale(attempt: Callable[[], Awaitable[T]], tries: int = 5) -> T:
+    """Runs a load-change-save use case again when another writer got there first."""
+    for _ in range(tries - 1):
+        try:
+            return await attempt()
+        except StaleWrite:
+            continue
+    return await attempt()
 
 
 class located:

@@ -40,7 +40,7 @@ class FakeRepository(Generic[A]):
 
     async def save(self, aggregate: A) -> None:
         if self.items[self.key(aggregate)].version != aggregate.version:
-            raise errors.Conflict("changed by someone else", "id")
+            raise errors.StaleWrite("changed by someone else", "id")
         if aggregate.events:
             self._keep(aggregate)
 

@@ -179,3 +179,42 @@ async def test_health_readiness_and_metrics_answer(client):
     await client.post("/graphql", json={"query": "{ regions { code } }"})
     metrics = (await client.get("/metrics")).text
     assert 'smartcity_graphql_requests_total{status="200"}' in metrics
+
+
+async def test_a_masterplan_for_an_unknown_region_code_is_not_found(client, published):
+    missing = await graphql(client, CREATE_MASTERPLAN, {"i": masterplan("99.99")}, bearer=ADMIN)
+    assert missing["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "input.regionCode"}
+    await settled()
+    assert published.events == []
+
+
+async def test_concurrent_progress_reports_on_one_program_are_all_kept(client, published):
+    program_id = await a_program(client)
+    reports = [
+        graphql(
+            client,
+            REPORT_PROGRESS,
+            {
+                "i": {
+                    "programId": program_id,
+                    "stage": "PLANNING",
+                    "percent": 10 * n,
+                    "reportedOn": f"2024-0{n}-01",
+                }
+            },
+            bearer=DELI_OPERATOR,
+        )
+        for n in range(1, 6)
+    ]
+    results = await asyncio.gather(*reports)
+    assert all("errors" not in r for r in results)
+    stored = await graphql(
+        client,
+        "query($id: ID!) { program(id: $id) { planningPercent progressReports { percent } } }",
+        {"id": program_id},
+    )
+    program = stored["data"]["program"]
+    assert sorted(r["percent"] for r in program["progressReports"]) == [10, 20, 30, 40, 50]
+    assert program["planningPercent"] == 50
+    await settled()
+    assert published.types().count("smartcity.catalog.progress.reported.v1") == 5
