@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.kernel.errors import BadUserInput
+
 
 @dataclass(frozen=True)
 class SubDimension:
@@ -74,3 +76,16 @@ BY_KEY: dict[str, Dimension] = {d.key: d for d in DIMENSIONS}
 def sub_dimension_keys(dimension: str) -> tuple[str, ...]:
     found = BY_KEY.get(dimension)
     return tuple(s.key for s in found.sub_dimensions) if found else ()
+
+
+SUB_DIMENSION_KEYS = frozenset(s.key for d in DIMENSIONS for s in d.sub_dimensions)
+
+
+def check_filter(dimension: str | None, sub_dimension: str | None = None) -> None:
+    """A filter naming a dimension that does not exist is a mistake, not an empty result."""
+    if dimension is not None and dimension not in BY_KEY:
+        raise BadUserInput(
+            f"unknown dimension {dimension!r} (one of: {', '.join(BY_KEY)})", "dimension"
+        )
+    if sub_dimension is not None and sub_dimension not in SUB_DIMENSION_KEYS:
+        raise BadUserInput(f"unknown sub-dimension {sub_dimension!r}", "subDimension")

@@ -17,6 +17,7 @@ from services.kernel.events import Event
 REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
 COHORT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_CYCLE_REGIONS = 600  # all 514 regencies and cities, with room to spare
 
 
 class RegionKind(StrEnum):
@@ -88,6 +89,13 @@ class Aggregate:
     version: int = 0
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
 
+    def _apply(self, changes: dict[str, Any], editable: tuple[str, ...]) -> tuple[str, ...]:
+        """Sets the editable fields that differ and says which they were."""
+        changed = tuple(k for k in editable if k in changes and changes[k] != getattr(self, k))
+        for name in changed:
+            setattr(self, name, changes[name])
+        return changed
+
     def state(self) -> dict[str, Any]:
         return {
             f.name: getattr(self, f.name)
@@ -127,9 +135,7 @@ class Region(Aggregate):
         return region
 
     def update(self, changes: dict[str, Any]) -> None:
-        changed = tuple(k for k in self.EDITABLE if k in changes and changes[k] != getattr(self, k))
-        for name in changed:
-            setattr(self, name, changes[name])
+        changed = self._apply(changes, self.EDITABLE)
         self.validate()
         if changed:
             self.events.append(ev.RegionUpdated(**self.state(), changed=changed))
@@ -254,9 +260,7 @@ class Program(Aggregate):
         return program
 
     def update(self, changes: dict[str, Any]) -> None:
-        changed = tuple(k for k in self.EDITABLE if k in changes and changes[k] != getattr(self, k))
-        for name in changed:
-            setattr(self, name, changes[name])
+        changed = self._apply(changes, self.EDITABLE)
         self.validate()
         if changed:
             self.events.append(ev.ProgramUpdated(**self._snapshot(), changed=changed))
@@ -374,6 +378,11 @@ class EvaluationCycle(Aggregate):
         problems.check(bool(COHORT.match(cycle.cohort)), "cohort", "cohort must be a short slug")
         problems.check(cycle.closes_on >= cycle.opens_on, "closesOn", "closesOn is before opensOn")
         problems.check(bool(cycle.region_codes), "regionCodes", "a cycle needs at least one region")
+        problems.check(
+            len(cycle.region_codes) <= MAX_CYCLE_REGIONS,
+            "regionCodes",
+            f"a cycle holds at most {MAX_CYCLE_REGIONS} regions",
+        )
         problems.check(
             len(set(cycle.region_codes)) == len(cycle.region_codes),
             "regionCodes",

@@ -26,6 +26,10 @@ class Page:
     first: int = 100
     after: str | None = None
 
+    def __post_init__(self) -> None:
+        if not 1 <= self.first <= MAX_PAGE:
+            raise errors.BadUserInput(f"first must be between 1 and {MAX_PAGE}", "first")
+
 
 @dataclass(frozen=True)
 class RegionFilter:
@@ -260,8 +264,8 @@ class MongoRepository(Generic[A]):
         query = self.query_of(where)
         if page.after:
             query["_id"] = {"$gt": page.after}
-        limit = max(1, min(page.first, MAX_PAGE))
-        return [self.to_domain(d) for d in await self.store.find(query, sort="_id", limit=limit)]
+        found = await self.store.find(query, sort="_id", limit=page.first)
+        return [self.to_domain(d) for d in found]
 
 
 def _program_query(where: ProgramFilter) -> dict[str, Any]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 import strawberry
 
-from services.catalog import dimensions, handlers
+from services.catalog import commands, dimensions, handlers
 from services.catalog import schema_inputs as inputs
 from services.catalog.repository import (
+    Catalog,
     CycleFilter,
     Page,
     ProgramFilter,
@@ -28,8 +32,11 @@ from services.catalog.schema_types import (
     Region,
     RegionKind,
 )
+from services.kernel.auth import Principal
 from services.kernel.errors import located
 from services.kernel.graphql import SubgraphSchema
+
+T = TypeVar("T")
 
 
 @strawberry.type
@@ -80,6 +87,7 @@ class Query:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> list[Program]:
+        dimensions.check_filter(dimension, sub_dimension)
         catalog = info.context.catalog
         region_codes: tuple[str, ...] | None = (region_code,) if region_code else None
         if province is not None:
@@ -130,101 +138,78 @@ class Query:
         return [Dimension.from_domain(d) for d in dimensions.DIMENSIONS]
 
 
+UseCase = Callable[[Any, Principal, Catalog], Awaitable[T]]
+
+
+async def perform(info: CatalogInfo, use_case: UseCase[T], command: Any) -> T:
+    """Runs a use case for the caller; errors name their field under `input`."""
+    with located("input"):
+        return await use_case(command, info.context.principal, info.context.catalog)
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation
     async def create_region(self, info: CatalogInfo, input: inputs.CreateRegionInput) -> Region:
-        with located("input"):
-            region = await handlers.create_region(
-                input.command(), info.context.principal, info.context.catalog
-            )
-        return Region.from_domain(region)
+        return Region.from_domain(await perform(info, handlers.create_region, input.command()))
 
     @strawberry.mutation
     async def update_region(
         self, info: CatalogInfo, code: str, input: inputs.UpdateRegionInput
     ) -> Region:
-        with located("input"):
-            region = await handlers.update_region(
-                input.command(code), info.context.principal, info.context.catalog
-            )
+        region = await perform(info, handlers.update_region, input.command(code))
         return Region.from_domain(region)
 
     @strawberry.mutation
     async def create_masterplan(
         self, info: CatalogInfo, input: inputs.CreateMasterplanInput
     ) -> Masterplan:
-        with located("input"):
-            plan = await handlers.create_masterplan(
-                input.command(), info.context.principal, info.context.catalog
-            )
+        plan = await perform(info, handlers.create_masterplan, input.command())
         return Masterplan.from_domain(plan)
 
     @strawberry.mutation
     async def add_program(self, info: CatalogInfo, input: inputs.AddProgramInput) -> Program:
-        with located("input"):
-            program = await handlers.add_program(
-                input.command(), info.context.principal, info.context.catalog
-            )
-        return Program.from_domain(program)
+        return Program.from_domain(await perform(info, handlers.add_program, input.command()))
 
     @strawberry.mutation
     async def update_program(
         self, info: CatalogInfo, id: strawberry.ID, input: inputs.UpdateProgramInput
     ) -> Program:
-        with located("input"):
-            program = await handlers.update_program(
-                input.command(str(id)), info.context.principal, info.context.catalog
-            )
+        program = await perform(info, handlers.update_program, input.command(str(id)))
         return Program.from_domain(program)
 
     @strawberry.mutation
     async def report_progress(
         self, info: CatalogInfo, input: inputs.ReportProgressInput
     ) -> Program:
-        with located("input"):
-            program = await handlers.report_progress(
-                input.command(), info.context.principal, info.context.catalog
-            )
+        program = await perform(info, handlers.report_progress, input.command())
         return Program.from_domain(program)
 
     @strawberry.mutation
     async def propose_quick_win(
         self, info: CatalogInfo, input: inputs.ProposeQuickWinInput
     ) -> QuickWin:
-        with located("input"):
-            proposal = await handlers.propose_quick_win(
-                input.command(), info.context.principal, info.context.catalog
-            )
+        proposal = await perform(info, handlers.propose_quick_win, input.command())
         return QuickWin.from_domain(proposal)
 
     @strawberry.mutation
     async def decide_quick_win(
         self, info: CatalogInfo, input: inputs.DecideQuickWinInput
     ) -> QuickWin:
-        with located("input"):
-            proposal = await handlers.decide_quick_win(
-                input.command(), info.context.principal, info.context.catalog
-            )
+        proposal = await perform(info, handlers.decide_quick_win, input.command())
         return QuickWin.from_domain(proposal)
 
     @strawberry.mutation
     async def create_evaluation_cycle(
         self, info: CatalogInfo, input: inputs.CreateEvaluationCycleInput
     ) -> EvaluationCycle:
-        with located("input"):
-            cycle = await handlers.create_evaluation_cycle(
-                input.command(), info.context.principal, info.context.catalog
-            )
+        cycle = await perform(info, handlers.create_evaluation_cycle, input.command())
         return EvaluationCycle.from_domain(cycle)
 
     @strawberry.mutation
     async def close_evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle:
-        cycle = await handlers.close_evaluation_cycle(
-            handlers.commands.CloseEvaluationCycle(str(id)),
-            info.context.principal,
-            info.context.catalog,
-        )
+        command = commands.CloseEvaluationCycle(str(id))
+        cycle = await perform(info, handlers.close_evaluation_cycle, command)
         return EvaluationCycle.from_domain(cycle)
 
 

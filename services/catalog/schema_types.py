@@ -209,6 +209,7 @@ class Region:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> list[Program]:
+        dimensions.check_filter(dimension)
         where = ProgramFilter(
             region_codes=(self.code,), dimension=dimension, phase=phase, year=year
         )

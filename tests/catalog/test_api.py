@@ -218,3 +218,19 @@ async def test_concurrent_progress_reports_on_one_program_are_all_kept(client, p
     assert program["planningPercent"] == 50
     await settled()
     assert published.types().count("smartcity.catalog.progress.reported.v1") == 5
+
+
+async def test_an_unknown_dimension_filter_is_bad_input_not_an_empty_list(client):
+    result = await graphql(client, '{ programs(dimension: "smart_food") { id } }')
+    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "dimension"}
+
+
+async def test_a_page_larger_than_500_is_bad_input(client):
+    result = await graphql(client, "{ regions(first: 501) { code } }")
+    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "first"}
+
+
+async def test_an_unknown_dimension_filter_under_a_region_is_bad_input(client):
+    await graphql(client, CREATE_REGION, {"i": region("12.07")}, bearer=ADMIN)
+    result = await graphql(client, '{ region(code: "12.07") { programs(dimension: "x") { id } } }')
+    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "dimension"}
