@@ -48,10 +48,6 @@ class Principal:
                 f"a region operator of {self.region} may not change region {region_code}", field
             )
 
-    @property
-    def reads_unpublished(self) -> bool:
-        return self.role in (Role.ADMIN, Role.MINISTRY)
-
 
 ANONYMOUS = Principal(subject="anonymous", role=None)
 

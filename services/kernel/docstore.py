@@ -90,6 +90,3 @@ class AggregateCollection(Generic[D]):
     async def find_one(self, query: dict[str, Any]) -> D | None:
         found = await self.find(query, limit=1)
         return found[0] if found else None
-
-    async def count(self, query: dict[str, Any]) -> int:
-        return await self.storage.run(self.collection.count_documents, query)

@@ -39,7 +39,8 @@ def translate(error: GraphQLError) -> GraphQLError:
     if isinstance(original, errors.UserError):
         extensions = _user_error_extensions(original)
         message = original.message
-    elif original is None:
+    elif original is None or error.path is None:
+        # parse, validation and variable errors come before execution: the request is wrong
         extensions = {"code": (error.extensions or {}).get("code", "BAD_USER_INPUT")}
         message = error.message
     else:
