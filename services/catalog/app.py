@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 
-from services.catalog import repository
+from services.catalog import repository, storage
 from services.catalog.context import CatalogContext, make_context
 from services.catalog.schema import schema
 from services.kernel.app import ServiceParts, create_asgi_app
@@ -42,14 +42,14 @@ class CatalogRuntime:
         if self.catalog is not None:
             return
         self.storage = open_storage(self.settings, NAME)
-        await self.storage.run(repository.ensure_indexes)
-        self.catalog = repository.mongo_catalog(self.storage, on_write=self.kick_relay)
+        await self.storage.run(storage.ensure_indexes)
+        self.catalog = storage.mongo_catalog(self.storage, on_write=self.kick_relay)
         if self.publish is None:
             self.link = NatsLink(self.settings.nats_url, NAME)
             self.link.start()
             self.publish = JetStreamPublisher(self.link)
         self.relay = OutboxRelay(
-            repository.outbox_collections(),
+            storage.outbox_collections(),
             self.publish,
             self.storage,
             poll_seconds=self.settings.outbox_poll_seconds,

@@ -2,18 +2,18 @@
 
 import pytest
 
-from services.catalog import domain, repository
+from services.catalog import domain, storage
 from services.kernel import errors
 from services.kernel.mongo import disconnect, open_storage
 
 
 @pytest.fixture
 def catalog(settings):
-    storage = open_storage(settings, repository.ALIAS)
-    repository.ensure_indexes()
-    yield repository.mongo_catalog(storage)
-    storage.close()
-    disconnect(repository.ALIAS)
+    connection = open_storage(settings, storage.ALIAS)
+    storage.ensure_indexes()
+    yield storage.mongo_catalog(connection)
+    connection.close()
+    disconnect(storage.ALIAS)
 
 
 def deli_serdang() -> domain.Region:
@@ -24,7 +24,7 @@ def deli_serdang() -> domain.Region:
 
 
 def outbox_of(code: str) -> list[dict]:
-    collection = repository.outbox_collections()[0]
+    collection = storage.outbox_collections()[0]
     return collection.find_one({"_id": code})["outbox"]
 
 

@@ -1,0 +1,78 @@
+"""Evaluation cycles: a year's stage for a cohort, with its participating regions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from services.catalog import events as ev
+from services.catalog.domain import base
+from services.kernel.errors import Conflict, ProblemCollector
+
+MAX_CYCLE_REGIONS = 600  # all 514 regencies and cities, with room to spare
+
+
+class CycleStage(StrEnum):
+    TAHAP_1 = "tahap_1"
+    TAHAP_2 = "tahap_2"
+    FIELD = "field"
+
+
+class CycleStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(kw_only=True)
+class EvaluationCycle(base.Aggregate):
+    id: str
+    year: int
+    stage: CycleStage
+    cohort: str
+    opens_on: dt.date
+    closes_on: dt.date
+    region_codes: tuple[str, ...]
+    status: CycleStatus = CycleStatus.OPEN
+
+    def _event_fields(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "year": self.year,
+            "stage": self.stage.value,
+            "cohort": self.cohort,
+            "opens_on": self.opens_on.isoformat(),
+            "closes_on": self.closes_on.isoformat(),
+            "region_codes": self.region_codes,
+        }
+
+    @classmethod
+    def open(cls, **values: Any) -> EvaluationCycle:
+        cycle = cls(**values)
+        problems = ProblemCollector()
+        base.check_year(problems, "year", cycle.year)
+        problems.check(
+            bool(base.COHORT.match(cycle.cohort)), "cohort", "cohort must be a short slug"
+        )
+        problems.check(cycle.closes_on >= cycle.opens_on, "closesOn", "closesOn is before opensOn")
+        problems.check(bool(cycle.region_codes), "regionCodes", "a cycle needs at least one region")
+        problems.check(
+            len(cycle.region_codes) <= MAX_CYCLE_REGIONS,
+            "regionCodes",
+            f"a cycle holds at most {MAX_CYCLE_REGIONS} regions",
+        )
+        problems.check(
+            len(set(cycle.region_codes)) == len(cycle.region_codes),
+            "regionCodes",
+            "regionCodes lists a region twice",
+        )
+        problems.raise_if_any()
+        cycle.events.append(ev.CycleOpened(**cycle._event_fields()))
+        return cycle
+
+    def close(self) -> None:
+        if self.status is CycleStatus.CLOSED:
+            raise Conflict(f"cycle {self.id} is already closed", "id")
+        self.status = CycleStatus.CLOSED
+        self.events.append(ev.CycleClosed(**self._event_fields()))

@@ -1,0 +1,158 @@
+"""Programs of a masterplan and their dated progress history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from services.catalog import dimensions
+from services.catalog import events as ev
+from services.catalog.domain import base
+from services.kernel.errors import ProblemCollector
+
+
+class ProgramPhase(StrEnum):
+    PLANNING = "planning"
+    IMPLEMENTATION = "implementation"
+    OPERATION = "operation"
+    COMPLETED = "completed"
+
+
+class FundingSource(StrEnum):
+    APBD = "apbd"
+    APBN = "apbn"
+    PRIVATE = "private"
+    COMMUNITY = "community"
+    OTHER = "other"
+
+
+class ProgressStage(StrEnum):
+    PLANNING = "planning"
+    IMPLEMENTATION = "implementation"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgressReport:
+    id: str
+    stage: ProgressStage
+    percent: float
+    reported_on: dt.date
+    note: str = ""
+    evidence: tuple[str, ...] = ()
+    reported_by: str = ""
+
+
+def _latest_percent(reports: list[ProgressReport], stage: ProgressStage) -> float:
+    """Current progress of a stage: its report with the latest date (later-recorded wins ties)."""
+    of_stage = [r for r in reports if r.stage is stage]
+    if not of_stage:
+        return 0.0
+    return max(enumerate(of_stage), key=lambda pair: (pair[1].reported_on, pair[0]))[1].percent
+
+
+@dataclass(kw_only=True)
+class Program(base.Aggregate):
+    id: str
+    masterplan_id: str
+    region_code: str
+    name: str
+    short_name: str = ""
+    long_name: str = ""
+    description: str = ""
+    dimension: str
+    sub_dimension: str
+    agency: str
+    start_year: int
+    target_year: int
+    phase: ProgramPhase = ProgramPhase.PLANNING
+    funding_sources: tuple[FundingSource, ...] = ()
+    progress_reports: list[ProgressReport] = field(default_factory=list)
+
+    EDITABLE = (
+        "name", "short_name", "long_name", "description", "dimension", "sub_dimension",
+        "agency", "start_year", "target_year", "phase", "funding_sources",
+    )  # fmt: skip
+
+    @property
+    def planning_percent(self) -> float:
+        return _latest_percent(self.progress_reports, ProgressStage.PLANNING)
+
+    @property
+    def implementation_percent(self) -> float:
+        return _latest_percent(self.progress_reports, ProgressStage.IMPLEMENTATION)
+
+    def validate(self) -> None:
+        problems = ProblemCollector()
+        base.check_text(problems, "name", self.name, 200)
+        problems.check(len(self.short_name) <= 80, "shortName", "shortName is too long")
+        problems.check(len(self.long_name) <= 300, "longName", "longName is too long")
+        problems.check(len(self.description) <= 5000, "description", "description is too long")
+        base.check_text(problems, "agency", self.agency, 200)
+        if self.dimension not in dimensions.BY_KEY:
+            known = ", ".join(dimensions.BY_KEY)
+            problems.add("dimension", f"unknown dimension {self.dimension!r} (one of: {known})")
+        elif self.sub_dimension not in dimensions.sub_dimension_keys(self.dimension):
+            subs = ", ".join(dimensions.sub_dimension_keys(self.dimension))
+            problems.add(
+                "subDimension",
+                f"{self.sub_dimension!r} is not a sub-dimension of {self.dimension} ({subs})",
+            )
+        base.check_year(problems, "startYear", self.start_year)
+        base.check_year(problems, "targetYear", self.target_year)
+        problems.check(
+            self.target_year >= self.start_year, "targetYear", "targetYear is before startYear"
+        )
+        problems.check(
+            len(set(self.funding_sources)) == len(self.funding_sources),
+            "fundingSources",
+            "fundingSources lists a source twice",
+        )
+        problems.raise_if_any()
+
+    def _snapshot(self) -> dict[str, Any]:
+        state = self.state()
+        del state["progress_reports"]
+        state["funding_sources"] = tuple(self.funding_sources)
+        state["planning_percent"] = self.planning_percent
+        state["implementation_percent"] = self.implementation_percent
+        return state
+
+    @classmethod
+    def add(cls, **values: Any) -> Program:
+        program = cls(**values)
+        program.validate()
+        program.events.append(ev.ProgramAdded(**program._snapshot()))
+        return program
+
+    def update(self, changes: dict[str, Any]) -> None:
+        changed = self._apply(changes, self.EDITABLE)
+        self.validate()
+        if changed:
+            self.events.append(ev.ProgramUpdated(**self._snapshot(), changed=changed))
+
+    def report_progress(self, report: ProgressReport, today: dt.date) -> None:
+        problems = ProblemCollector()
+        problems.check(0 <= report.percent <= 100, "percent", "percent must be between 0 and 100")
+        problems.check(report.reported_on <= today, "reportedOn", "reportedOn is in the future")
+        problems.check(len(report.note) <= 2000, "note", "note is too long")
+        problems.check(len(report.evidence) <= 20, "evidence", "at most 20 evidence links")
+        for index, link in enumerate(report.evidence):
+            base.check_link(problems, f"evidence[{index}]", link)
+        problems.raise_if_any()
+        self.progress_reports.append(report)
+        self.events.append(
+            ev.ProgressReported(
+                program_id=self.id,
+                region_code=self.region_code,
+                report_id=report.id,
+                stage=report.stage.value,
+                percent=report.percent,
+                reported_on=report.reported_on.isoformat(),
+                note=report.note,
+                evidence=report.evidence,
+                planning_percent=self.planning_percent,
+                implementation_percent=self.implementation_percent,
+            )
+        )

@@ -1,0 +1,74 @@
+"""Quick wins: a region's proposal of a program for a year, and the decision on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from services.catalog import events as ev
+from services.catalog.domain import base
+from services.kernel.errors import Conflict, ProblemCollector
+
+
+class QuickWinStatus(StrEnum):
+    PROPOSED = "proposed"
+    SELECTED = "selected"
+    REJECTED = "rejected"
+
+
+@dataclass(kw_only=True)
+class QuickWin(base.Aggregate):
+    id: str
+    region_code: str
+    program_id: str
+    year: int
+    rationale: str = ""
+    status: QuickWinStatus = QuickWinStatus.PROPOSED
+    reason: str = ""
+    proposed_by: str = ""
+    decided_by: str = ""
+
+    @classmethod
+    def propose(cls, **values: Any) -> QuickWin:
+        proposal = cls(**values)
+        problems = ProblemCollector()
+        base.check_year(problems, "year", proposal.year)
+        problems.check(len(proposal.rationale) <= 2000, "rationale", "rationale is too long")
+        problems.raise_if_any()
+        proposal.events.append(
+            ev.QuickWinProposed(
+                id=proposal.id,
+                region_code=proposal.region_code,
+                program_id=proposal.program_id,
+                year=proposal.year,
+                rationale=proposal.rationale,
+            )
+        )
+        return proposal
+
+    def decide(self, decision: QuickWinStatus, reason: str, decided_by: str) -> None:
+        problems = ProblemCollector()
+        problems.check(
+            decision is not QuickWinStatus.PROPOSED, "decision", "decide selected or rejected"
+        )
+        problems.check(
+            decision is not QuickWinStatus.REJECTED or bool(reason.strip()),
+            "reason",
+            "a rejection needs a reason",
+        )
+        problems.raise_if_any()
+        if self.status is not QuickWinStatus.PROPOSED:
+            raise Conflict(f"quick win {self.id} was already {self.status}", "id")
+        self.status, self.reason, self.decided_by = decision, reason, decided_by
+        self.events.append(
+            ev.QuickWinDecided(
+                id=self.id,
+                region_code=self.region_code,
+                program_id=self.program_id,
+                year=self.year,
+                decision=decision.value,
+                reason=reason,
+                decided_by=decided_by,
+            )
+        )
