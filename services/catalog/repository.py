@@ -1,26 +1,13 @@
-"""What use cases ask of storage: the repository Protocol, its filters and pages."""
+"""What catalog use cases ask of storage: its repositories and their filters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
 
 from services.catalog import domain
-from services.kernel import errors
+from services.kernel.repository import Page, Repository
 
-MAX_PAGE = 500
-
-A = TypeVar("A", bound=domain.Aggregate)
-
-
-@dataclass(frozen=True)
-class Page:
-    first: int = 100
-    after: str | None = None
-
-    def __post_init__(self) -> None:
-        if not 1 <= self.first <= MAX_PAGE:
-            raise errors.BadUserInput(f"first must be between 1 and {MAX_PAGE}", "first")
+__all__ = ["Catalog", "CycleFilter", "Page", "ProgramFilter", "QuickWinFilter", "RegionFilter"]
 
 
 @dataclass(frozen=True)
@@ -54,14 +41,6 @@ class CycleFilter:
     stage: domain.CycleStage | None = None
     cohort: str | None = None
     status: domain.CycleStatus | None = None
-
-
-class Repository(Protocol[A]):
-    async def get(self, key: str) -> A | None: ...
-    async def get_many(self, keys: list[str]) -> list[A]: ...
-    async def add(self, aggregate: A) -> None: ...
-    async def save(self, aggregate: A) -> None: ...
-    async def list(self, where: Any, page: Page) -> list[A]: ...
 
 
 @dataclass

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import mongoengine as me
 
 from services.catalog import domain
-from services.catalog.repository import Catalog, Page, ProgramFilter
+from services.catalog.repository import Catalog, ProgramFilter
 from services.kernel import errors
 from services.kernel.docstore import AggregateCollection
 from services.kernel.mongo import Storage
+from services.kernel.repository import MongoRepository, document_fields, enum_value, given
 
 ALIAS = "catalog"
 SOURCE = "/smartcity/catalog"
-
-A = TypeVar("A", bound=domain.Aggregate)
 
 
 class _Stored(me.Document):
@@ -141,72 +140,22 @@ def _program_document(program: domain.Program) -> _ProgramDocument:
 
 
 def _program_domain(document: _ProgramDocument) -> domain.Program:
-    values = _fields(document, domain.Program)
+    values = document_fields(document, domain.Program)
     values["funding_sources"] = tuple(document.funding_sources)
     values["progress_reports"] = [_report_from_son(r) for r in document.progress_reports]
     return domain.Program(**values)
 
 
 def _cycle_domain(document: _CycleDocument) -> domain.EvaluationCycle:
-    values = _fields(document, domain.EvaluationCycle)
+    values = document_fields(document, domain.EvaluationCycle)
     values["opens_on"] = _as_date(document.opens_on)
     values["closes_on"] = _as_date(document.closes_on)
     values["region_codes"] = tuple(document.region_codes)
     return domain.EvaluationCycle(**values)
 
 
-def _fields(document: me.Document, kind: type[domain.Aggregate]) -> dict[str, Any]:
-    names = [f for f in kind.__dataclass_fields__ if f != "events"]
-    return {name: getattr(document, name) for name in names}
-
-
-def _where(**conditions: Any) -> dict[str, Any]:
-    return {key: value for key, value in conditions.items() if value is not None}
-
-
-class MongoRepository(Generic[A]):
-    def __init__(
-        self,
-        store: AggregateCollection[Any],
-        *,
-        to_document: Callable[[A], me.Document],
-        to_domain: Callable[[Any], A],
-        query_of: Callable[[Any], dict[str, Any]],
-        duplicate: Callable[[A], errors.Conflict],
-    ) -> None:
-        self.store = store
-        self.to_document = to_document
-        self.to_domain = to_domain
-        self.query_of = query_of
-        self.duplicate = duplicate
-
-    async def get(self, key: str) -> A | None:
-        found = await self.store.find_one({"_id": key})
-        return self.to_domain(found) if found else None
-
-    async def get_many(self, keys: list[str]) -> list[A]:
-        return [self.to_domain(d) for d in await self.store.find({"_id": {"$in": keys}})]
-
-    async def add(self, aggregate: A) -> None:
-        document = self.to_document(aggregate)
-        await self.store.insert(document, aggregate.events, conflict=self.duplicate(aggregate))
-        aggregate.version, aggregate.events = 1, []
-
-    async def save(self, aggregate: A) -> None:
-        await self.store.update(self.to_document(aggregate), aggregate.version, aggregate.events)
-        if aggregate.events:
-            aggregate.version, aggregate.events = aggregate.version + 1, []
-
-    async def list(self, where: Any, page: Page) -> list[A]:
-        query = self.query_of(where)
-        if page.after:
-            query["_id"] = {"$gt": page.after}
-        found = await self.store.find(query, sort="_id", limit=page.first)
-        return [self.to_domain(d) for d in found]
-
-
 def _program_query(where: ProgramFilter) -> dict[str, Any]:
-    query = _where(
+    query = given(
         masterplan_id=where.masterplan_id,
         dimension=where.dimension,
         sub_dimension=where.sub_dimension,
@@ -220,10 +169,6 @@ def _program_query(where: ProgramFilter) -> dict[str, Any]:
     return query
 
 
-def _enum_value(value: Any) -> Any:
-    return value.value if value is not None else None
-
-
 def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None) -> Catalog:
     def store(document: type[me.Document]) -> AggregateCollection[Any]:
         return AggregateCollection(document, storage, SOURCE, on_write)
@@ -232,17 +177,15 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
         regions=MongoRepository(
             store(_RegionDocument),
             to_document=lambda r: _RegionDocument(**r.state()),
-            to_domain=lambda d: domain.Region(**_fields(d, domain.Region)),
-            query_of=lambda w: _where(
-                province=w.province, cohort=w.cohort, kind=_enum_value(w.kind)
-            ),
+            to_domain=lambda d: domain.Region(**document_fields(d, domain.Region)),
+            query_of=lambda w: given(province=w.province, cohort=w.cohort, kind=enum_value(w.kind)),
             duplicate=lambda r: errors.Conflict(f"region {r.code} already exists", "code"),
         ),
         masterplans=MongoRepository(
             store(_MasterplanDocument),
             to_document=lambda m: _MasterplanDocument(**m.state()),
-            to_domain=lambda d: domain.Masterplan(**_fields(d, domain.Masterplan)),
-            query_of=lambda region_code: _where(region_code=region_code),
+            to_domain=lambda d: domain.Masterplan(**document_fields(d, domain.Masterplan)),
+            query_of=lambda region_code: given(region_code=region_code),
             duplicate=lambda m: errors.Conflict(f"masterplan {m.id} already exists", "id"),
         ),
         programs=MongoRepository(
@@ -255,12 +198,12 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
         quick_wins=MongoRepository(
             store(_QuickWinDocument),
             to_document=lambda q: _QuickWinDocument(**q.state()),
-            to_domain=lambda d: domain.QuickWin(**_fields(d, domain.QuickWin)),
-            query_of=lambda w: _where(
+            to_domain=lambda d: domain.QuickWin(**document_fields(d, domain.QuickWin)),
+            query_of=lambda w: given(
                 region_code=w.region_code,
                 program_id=w.program_id,
                 year=w.year,
-                status=_enum_value(w.status),
+                status=enum_value(w.status),
             ),
             duplicate=lambda q: errors.Conflict(
                 f"program {q.program_id} is already proposed as a quick win for {q.year}",
@@ -271,11 +214,11 @@ def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None)
             store(_CycleDocument),
             to_document=lambda c: _CycleDocument(**c.state()),
             to_domain=_cycle_domain,
-            query_of=lambda w: _where(
+            query_of=lambda w: given(
                 year=w.year,
-                stage=_enum_value(w.stage),
+                stage=enum_value(w.stage),
                 cohort=w.cohort,
-                status=_enum_value(w.status),
+                status=enum_value(w.status),
             ),
             duplicate=lambda c: errors.Conflict(
                 f"a {c.stage} cycle for cohort {c.cohort} in {c.year} already exists", "stage"

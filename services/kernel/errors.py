@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,15 @@ class ProblemCollector:
     def check(self, condition: bool, field: str, message: str) -> None:
         if not condition:
             self.add(field, message)
+
+    def text(self, field: str, value: str, limit: int = 300) -> None:
+        """A required text of at most `limit` characters."""
+        self.check(bool(value.strip()), field, f"{field} must not be empty")
+        self.check(len(value) <= limit, field, f"{field} is longer than {limit} characters")
+
+    def link(self, field: str, value: str) -> None:
+        ok = WEB_ADDRESS.match(value) is not None and len(value) <= 2000
+        self.check(ok, field, f"{field} must be an http(s) URL")
 
     def raise_if_any(self) -> None:
         if self.problems:

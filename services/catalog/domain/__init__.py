@@ -1,6 +1,5 @@
 """The catalog's aggregates: regions, masterplans, programs, quick wins, evaluation cycles."""
 
-from services.catalog.domain.base import Aggregate
 from services.catalog.domain.cycles import CycleStage, CycleStatus, EvaluationCycle
 from services.catalog.domain.programs import (
     FundingSource,
@@ -11,6 +10,7 @@ from services.catalog.domain.programs import (
 )
 from services.catalog.domain.quick_wins import QuickWin, QuickWinStatus
 from services.catalog.domain.regions import Masterplan, MasterplanStatus, Region, RegionKind
+from services.kernel.aggregate import Aggregate
 
 __all__ = [
     "Aggregate",

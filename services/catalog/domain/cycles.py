@@ -9,6 +9,7 @@ from typing import Any
 
 from services.catalog import events as ev
 from services.catalog.domain import base
+from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
 
 MAX_CYCLE_REGIONS = 600  # all 514 regencies and cities, with room to spare
@@ -26,7 +27,7 @@ class CycleStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class EvaluationCycle(base.Aggregate):
+class EvaluationCycle(Aggregate):
     id: str
     year: int
     stage: CycleStage

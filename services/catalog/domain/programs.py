@@ -10,6 +10,7 @@ from typing import Any
 from services.catalog import dimensions
 from services.catalog import events as ev
 from services.catalog.domain import base
+from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
 
@@ -53,7 +54,7 @@ def _latest_percent(reports: list[ProgressReport], stage: ProgressStage) -> floa
 
 
 @dataclass(kw_only=True)
-class Program(base.Aggregate):
+class Program(Aggregate):
     id: str
     masterplan_id: str
     region_code: str
@@ -85,11 +86,11 @@ class Program(base.Aggregate):
 
     def validate(self) -> None:
         problems = ProblemCollector()
-        base.check_text(problems, "name", self.name, 200)
+        problems.text("name", self.name, 200)
         problems.check(len(self.short_name) <= 80, "shortName", "shortName is too long")
         problems.check(len(self.long_name) <= 300, "longName", "longName is too long")
         problems.check(len(self.description) <= 5000, "description", "description is too long")
-        base.check_text(problems, "agency", self.agency, 200)
+        problems.text("agency", self.agency, 200)
         if self.dimension not in dimensions.BY_KEY:
             known = ", ".join(dimensions.BY_KEY)
             problems.add("dimension", f"unknown dimension {self.dimension!r} (one of: {known})")
@@ -139,7 +140,7 @@ class Program(base.Aggregate):
         problems.check(len(report.note) <= 2000, "note", "note is too long")
         problems.check(len(report.evidence) <= 20, "evidence", "at most 20 evidence links")
         for index, link in enumerate(report.evidence):
-            base.check_link(problems, f"evidence[{index}]", link)
+            problems.link(f"evidence[{index}]", link)
         problems.raise_if_any()
         self.progress_reports.append(report)
         self.events.append(

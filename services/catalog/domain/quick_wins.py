@@ -8,6 +8,7 @@ from typing import Any
 
 from services.catalog import events as ev
 from services.catalog.domain import base
+from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
 
 
@@ -18,7 +19,7 @@ class QuickWinStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class QuickWin(base.Aggregate):
+class QuickWin(Aggregate):
     id: str
     region_code: str
     program_id: str

@@ -8,6 +8,7 @@ from typing import Any
 
 from services.catalog import events as ev
 from services.catalog.domain import base
+from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
 
@@ -23,7 +24,7 @@ class MasterplanStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class Region(base.Aggregate):
+class Region(Aggregate):
     code: str
     name: str
     kind: RegionKind
@@ -37,8 +38,8 @@ class Region(base.Aggregate):
     def validate(self) -> None:
         problems = ProblemCollector()
         problems.check(bool(base.REGION_CODE.match(self.code)), "code", "code must look like 12.07")
-        base.check_text(problems, "name", self.name, 120)
-        base.check_text(problems, "province", self.province, 120)
+        problems.text("name", self.name, 120)
+        problems.text("province", self.province, 120)
         problems.check(
             bool(base.COHORT.match(self.cohort)), "cohort", "cohort must be a short slug"
         )
@@ -62,7 +63,7 @@ class Region(base.Aggregate):
 
 
 @dataclass(kw_only=True)
-class Masterplan(base.Aggregate):
+class Masterplan(Aggregate):
     id: str
     region_code: str
     period_start: int
@@ -75,7 +76,7 @@ class Masterplan(base.Aggregate):
     def create(cls, **values: Any) -> Masterplan:
         plan = cls(**values)
         problems = ProblemCollector()
-        base.check_text(problems, "title", plan.title)
+        problems.text("title", plan.title)
         base.check_year(problems, "periodStart", plan.period_start)
         base.check_year(problems, "periodEnd", plan.period_end)
         problems.check(

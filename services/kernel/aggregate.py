@@ -1,0 +1,29 @@
+"""The base of every aggregate: the events it recorded since loading, and its stored version."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.kernel.events import Event
+
+
+@dataclass(kw_only=True)
+class Aggregate:
+    version: int = 0
+    events: list[Event] = field(default_factory=list, compare=False, repr=False)
+
+    def _apply(self, changes: dict[str, Any], editable: tuple[str, ...]) -> tuple[str, ...]:
+        """Sets the editable fields that differ and says which they were."""
+        changed = tuple(k for k in editable if k in changes and changes[k] != getattr(self, k))
+        for name in changed:
+            setattr(self, name, changes[name])
+        return changed
+
+    def state(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in ("version", "events")
+        }

@@ -1,0 +1,93 @@
+"""Repositories of aggregates: the Protocol use cases see, and its one MongoDB implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+import mongoengine as me
+
+from services.kernel import errors
+from services.kernel.aggregate import Aggregate
+from services.kernel.docstore import AggregateCollection
+
+MAX_PAGE = 500
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A keyset page: `after` is the key of the last item of the previous page."""
+
+    first: int = 100
+    after: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.first <= MAX_PAGE:
+            raise errors.BadUserInput(f"first must be between 1 and {MAX_PAGE}", "first")
+
+
+class Repository(Protocol[A]):
+    async def get(self, key: str) -> A | None: ...
+    async def get_many(self, keys: list[str]) -> list[A]: ...
+    async def add(self, aggregate: A) -> None: ...
+    async def save(self, aggregate: A) -> None: ...
+    async def list(self, where: Any, page: Page) -> list[A]: ...
+
+
+def document_fields(document: me.Document, kind: type[Aggregate]) -> dict[str, Any]:
+    """The values of a document's fields that the aggregate dataclass also has."""
+    names = [f for f in kind.__dataclass_fields__ if f != "events"]
+    return {name: getattr(document, name) for name in names}
+
+
+def given(**conditions: Any) -> dict[str, Any]:
+    """A query from the filter values that were given (None means no condition)."""
+    return {key: value for key, value in conditions.items() if value is not None}
+
+
+def enum_value(value: Any) -> Any:
+    return value.value if value is not None else None
+
+
+class MongoRepository(Generic[A]):
+    def __init__(
+        self,
+        store: AggregateCollection[Any],
+        *,
+        to_document: Callable[[A], me.Document],
+        to_domain: Callable[[Any], A],
+        query_of: Callable[[Any], dict[str, Any]],
+        duplicate: Callable[[A], errors.Conflict],
+    ) -> None:
+        self.store = store
+        self.to_document = to_document
+        self.to_domain = to_domain
+        self.query_of = query_of
+        self.duplicate = duplicate
+
+    async def get(self, key: str) -> A | None:
+        found = await self.store.find_one({"_id": key})
+        return self.to_domain(found) if found else None
+
+    async def get_many(self, keys: list[str]) -> list[A]:
+        return [self.to_domain(d) for d in await self.store.find({"_id": {"$in": keys}})]
+
+    async def add(self, aggregate: A) -> None:
+        document = self.to_document(aggregate)
+        await self.store.insert(document, aggregate.events, conflict=self.duplicate(aggregate))
+        aggregate.version, aggregate.events = 1, []
+
+    async def save(self, aggregate: A) -> None:
+        await self.store.update(self.to_document(aggregate), aggregate.version, aggregate.events)
+        if aggregate.events:
+            aggregate.version, aggregate.events = aggregate.version + 1, []
+
+    async def list(self, where: Any, page: Page) -> list[A]:
+        query = self.query_of(where)
+        if page.after:
+            query["_id"] = {"$gt": page.after}
+        found = await self.store.find(query, sort="_id", limit=page.first)
+        return [self.to_domain(d) for d in found]
