@@ -28,6 +28,8 @@ class Principal:
     role: Role | None
     region: str | None = None
     regions: frozenset[str] = field(default_factory=frozenset)
+    campaign: str | None = None
+    sub_dimension: str | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -59,6 +61,8 @@ def mint(
     subject: str | None = None,
     region: str | None = None,
     regions: list[str] | None = None,
+    campaign: str | None = None,
+    sub_dimension: str | None = None,
     ttl_seconds: int = 12 * 3600,
 ) -> str:
     if role is Role.REGION_OPERATOR and not region:
@@ -75,6 +79,10 @@ def mint(
         claims["region"] = region
     if regions:
         claims["regions"] = sorted(regions)
+    if campaign:
+        claims["campaign"] = campaign
+    if sub_dimension:
+        claims["sub_dimension"] = sub_dimension
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -95,6 +103,8 @@ def verify(token: str, secret: str) -> Principal:
         role=role,
         region=claims.get("region"),
         regions=frozenset(claims.get("regions", ())),
+        campaign=claims.get("campaign"),
+        sub_dimension=claims.get("sub_dimension"),
     )
 
 

@@ -109,8 +109,20 @@ async def retry_when_stale(attempt: Callable[[], Awaitable[T]], tries: int = 5) 
     return await attempt()
 
 
+def relocate(error: UserError, prefix: str) -> None:
+    """Puts the error's fields under `prefix`, e.g. `input` makes `code` into `input.code`."""
+
+    def join(field: str) -> str:
+        return f"{prefix}.{field}" if field else prefix
+
+    if isinstance(error, InvalidInput):
+        error._problems = [Problem(join(p.field), p.message) for p in error._problems]
+    if error.field:
+        error.field = join(error.field)
+
+
 class located:
-    """Prefixes the field of any user error raised inside, e.g. `input` -> `input.code`."""
+    """Relocates the fields of any user error raised inside under `prefix`."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
@@ -119,11 +131,5 @@ class located:
         return None
 
     def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> None:
-        if not isinstance(error, UserError) or not error.field:
-            return
-        if isinstance(error, InvalidInput):
-            error._problems = [Problem(self._join(p.field), p.message) for p in error._problems]
-        error.field = self._join(error.field)
-
-    def _join(self, field: str) -> str:
-        return f"{self.prefix}.{field}" if field else self.prefix
+        if isinstance(error, UserError):
+            relocate(error, self.prefix)

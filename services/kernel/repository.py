@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -35,6 +35,20 @@ class Repository(Protocol[A]):
     async def add(self, aggregate: A) -> None: ...
     async def save(self, aggregate: A) -> None: ...
     async def list(self, where: Any, page: Page) -> list[A]: ...
+
+
+async def every(
+    page_of: Callable[[Page], Awaitable[list[A]]], key_of: Callable[[A], str]
+) -> list[A]:
+    """All items of a listing, read a full page at a time."""
+    found: list[A] = []
+    after = None
+    while True:
+        batch = await page_of(Page(MAX_PAGE, after))
+        found += batch
+        if len(batch) < MAX_PAGE:
+            return found
+        after = key_of(batch[-1])
 
 
 def document_fields(document: me.Document, kind: type[Aggregate]) -> dict[str, Any]:

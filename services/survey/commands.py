@@ -1,0 +1,68 @@
+"""What callers ask the survey service to do, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.survey import domain
+
+
+@dataclass(frozen=True)
+class PublishInstrument:
+    key: str
+    version: int
+    title: str
+    sections: tuple[domain.Section, ...]
+
+
+@dataclass(frozen=True)
+class OpenCampaign:
+    instrument_key: str
+    instrument_version: int
+    region_code: str
+    cycle_id: str
+    audience: domain.Audience
+    quota_per_sub_dimension: int = 50
+    service: str = ""
+
+
+@dataclass(frozen=True)
+class CloseCampaign:
+    id: str
+
+
+@dataclass(frozen=True)
+class IssueRespondentTokens:
+    campaign_id: str
+    count: int
+    sub_dimension: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmitResponse:
+    campaign_id: str
+    idempotency_key: str
+    answers: tuple[domain.Answer, ...]
+
+
+@dataclass(frozen=True)
+class AssignAssessors:
+    region_code: str
+    cycle_id: str
+    assessors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScoreAnswer:
+    campaign_id: str
+    question_code: str
+    score: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AddFinding:
+    region_code: str
+    cycle_id: str
+    kind: domain.FindingKind
+    text: str

@@ -1,0 +1,39 @@
+"""The survey's aggregates and the statistics computed from them."""
+
+from services.survey.domain.answers import Answer
+from services.survey.domain.assessments import (
+    AssessorScore,
+    Assignment,
+    Finding,
+    FindingKind,
+    Findings,
+    ScoreRevision,
+)
+from services.survey.domain.campaigns import Audience, Campaign, CampaignStatus
+from services.survey.domain.instruments import (
+    EvaluationDimension,
+    Instrument,
+    Question,
+    QuestionType,
+    Section,
+)
+from services.survey.domain.responses import Response
+
+__all__ = [
+    "Answer",
+    "AssessorScore",
+    "Assignment",
+    "Audience",
+    "Campaign",
+    "CampaignStatus",
+    "EvaluationDimension",
+    "Finding",
+    "FindingKind",
+    "Findings",
+    "Instrument",
+    "Question",
+    "QuestionType",
+    "Response",
+    "ScoreRevision",
+    "Section",
+]

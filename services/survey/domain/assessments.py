@@ -1,0 +1,226 @@
+"""What assessors do: who is assigned where, their scores with history, and their findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from services.kernel.aggregate import Aggregate
+from services.kernel.errors import BadUserInput, Forbidden, ProblemCollector
+from services.survey import events as ev
+from services.survey.domain.campaigns import Audience, Campaign
+from services.survey.domain.instruments import ASSESSOR_SCALE, Instrument, QuestionType
+
+MAX_ASSESSORS = 20
+MAX_FINDINGS = 100
+
+
+class FindingKind(StrEnum):
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    RECOMMENDATION = "recommendation"
+
+
+def assignment_id(region_code: str, cycle_id: str) -> str:
+    return f"{region_code}:{cycle_id}"
+
+
+@dataclass(kw_only=True)
+class Assignment(Aggregate):
+    id: str
+    region_code: str
+    cycle_id: str
+    assessors: tuple[str, ...]
+
+    @classmethod
+    def assign(cls, region_code: str, cycle_id: str, assessors: tuple[str, ...]) -> Assignment:
+        assignment = cls(
+            id=assignment_id(region_code, cycle_id),
+            region_code=region_code,
+            cycle_id=cycle_id,
+            assessors=(),
+        )
+        assignment.replace(assessors)
+        return assignment
+
+    def replace(self, assessors: tuple[str, ...]) -> None:
+        problems = ProblemCollector()
+        problems.check(bool(assessors), "assessors", "name at least one assessor")
+        problems.check(len(assessors) <= MAX_ASSESSORS, "assessors", f"at most {MAX_ASSESSORS}")
+        problems.check(len(set(assessors)) == len(assessors), "assessors", "an assessor repeats")
+        for index, assessor in enumerate(assessors):
+            problems.text(f"assessors[{index}]", assessor, 200)
+        problems.raise_if_any()
+        if assessors == self.assessors:
+            return
+        self.assessors = assessors
+        self.events.append(
+            ev.AssessorsAssigned(
+                id=self.id,
+                region_code=self.region_code,
+                cycle_id=self.cycle_id,
+                assessors=assessors,
+            )
+        )
+
+    def require(self, assessor: str) -> None:
+        if assessor not in self.assessors:
+            raise Forbidden(
+                f"{assessor} is not assigned to region {self.region_code} in cycle {self.cycle_id}"
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScoreRevision:
+    score: int
+    note: str
+    scored_at: dt.datetime
+
+
+def score_id(campaign_id: str, assessor: str, question_code: str) -> str:
+    return f"{campaign_id}:{assessor}:{question_code}"
+
+
+@dataclass(kw_only=True)
+class AssessorScore(Aggregate):
+    """One assessor's score of one question; scoring again replaces it and keeps the old one."""
+
+    id: str
+    campaign_id: str
+    region_code: str
+    cycle_id: str
+    instrument_key: str
+    instrument_version: int
+    assessor: str
+    question_code: str
+    score: int
+    note: str
+    scored_at: dt.datetime
+    history: list[ScoreRevision] = field(default_factory=list)
+
+    @property
+    def revision(self) -> int:
+        return len(self.history) + 1
+
+    @classmethod
+    def give(
+        cls,
+        *,
+        campaign: Campaign,
+        instrument: Instrument,
+        assessor: str,
+        question_code: str,
+        score: int,
+        note: str,
+        at: dt.datetime,
+    ) -> AssessorScore:
+        if campaign.audience is not Audience.ASSESSOR:
+            raise BadUserInput("only assessor campaigns take scores", "campaignId")
+        campaign.require_open()
+        _check_score(instrument, question_code, score, note)
+        given = cls(
+            id=score_id(campaign.id, assessor, question_code),
+            campaign_id=campaign.id,
+            region_code=campaign.region_code,
+            cycle_id=campaign.cycle_id,
+            instrument_key=instrument.key,
+            instrument_version=instrument.instrument_version,
+            assessor=assessor,
+            question_code=question_code,
+            score=score,
+            note=note,
+            scored_at=at,
+        )
+        given._record()
+        return given
+
+    def rescore(
+        self, campaign: Campaign, instrument: Instrument, score: int, note: str, at: dt.datetime
+    ) -> None:
+        campaign.require_open()
+        _check_score(instrument, self.question_code, score, note)
+        self.history.append(
+            ScoreRevision(score=self.score, note=self.note, scored_at=self.scored_at)
+        )
+        self.score, self.note, self.scored_at = score, note, at
+        self._record()
+
+    def _record(self) -> None:
+        self.events.append(
+            ev.ResponseAccepted(
+                response_id=self.id,
+                kind="assessor_score",
+                campaign_id=self.campaign_id,
+                region_code=self.region_code,
+                cycle_id=self.cycle_id,
+                instrument_key=self.instrument_key,
+                instrument_version=self.instrument_version,
+                respondent=self.assessor,
+                sub_dimension=None,
+                answers=({"question_code": self.question_code, "score": self.score},),
+                submitted_at=self.scored_at.isoformat(),
+                revision=self.revision,
+            )
+        )
+
+
+def _check_score(instrument: Instrument, question_code: str, score: int, note: str) -> None:
+    problems = ProblemCollector()
+    question = instrument.questions().get(question_code)
+    if question is None:
+        problems.add("questionCode", f"{question_code} is not a question of {instrument.id}")
+    elif question.type is not QuestionType.ASSESSOR_SCORE:
+        problems.add("questionCode", f"{question_code} is not scored by assessors")
+    else:
+        low, high = ASSESSOR_SCALE
+        problems.check(
+            low <= score <= high,
+            "score",
+            f"{question_code} takes a whole number from {low} to {high}",
+        )
+    problems.check(len(note) <= 5000, "note", "note is too long")
+    problems.raise_if_any()
+
+
+def findings_id(region_code: str, cycle_id: str, assessor: str) -> str:
+    return f"{region_code}:{cycle_id}:{assessor}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    id: str
+    kind: FindingKind
+    text: str
+    added_at: dt.datetime
+
+
+@dataclass(kw_only=True)
+class Findings(Aggregate):
+    """An assessor's strengths, weaknesses and recommendations for one region and cycle."""
+
+    id: str
+    region_code: str
+    cycle_id: str
+    assessor: str
+    items: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding) -> None:
+        problems = ProblemCollector()
+        problems.text("text", finding.text, 5000)
+        problems.check(len(self.items) < MAX_FINDINGS, "text", f"at most {MAX_FINDINGS} findings")
+        problems.raise_if_any()
+        self.items.append(finding)
+        self.events.append(
+            ev.FindingAdded(
+                id=finding.id,
+                region_code=self.region_code,
+                cycle_id=self.cycle_id,
+                assessor=self.assessor,
+                kind=finding.kind.value,
+                text=finding.text,
+            )
+        )
+
+    def of_kind(self, kind: FindingKind) -> list[str]:
+        return [f.text for f in self.items if f.kind is kind]

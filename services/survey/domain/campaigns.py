@@ -1,0 +1,75 @@
+"""Campaigns: an instrument version put to one audience of one region in one cycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from services.kernel.aggregate import Aggregate
+from services.kernel.errors import Conflict, ProblemCollector
+from services.survey import events as ev
+
+DEFAULT_QUOTA = 50
+MAX_QUOTA = 100_000
+
+
+class Audience(StrEnum):
+    SELF_ASSESSMENT = "self_assessment"
+    ASSESSOR = "assessor"
+    CITIZEN = "citizen"
+
+
+class CampaignStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(kw_only=True)
+class Campaign(Aggregate):
+    id: str
+    instrument_key: str
+    instrument_version: int
+    region_code: str
+    cycle_id: str
+    audience: Audience
+    quota_per_sub_dimension: int = DEFAULT_QUOTA
+    service: str = ""
+    status: CampaignStatus = CampaignStatus.OPEN
+    opened_by: str = ""
+
+    def _event_fields(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "instrument_key": self.instrument_key,
+            "instrument_version": self.instrument_version,
+            "region_code": self.region_code,
+            "cycle_id": self.cycle_id,
+            "audience": self.audience.value,
+            "quota_per_sub_dimension": self.quota_per_sub_dimension,
+            "service": self.service,
+        }
+
+    @classmethod
+    def open(cls, **values: Any) -> Campaign:
+        campaign = cls(**values)
+        problems = ProblemCollector()
+        problems.check(
+            1 <= campaign.quota_per_sub_dimension <= MAX_QUOTA,
+            "quotaPerSubDimension",
+            f"a quota is 1-{MAX_QUOTA} respondents",
+        )
+        problems.check(len(campaign.service) <= 200, "service", "service is too long")
+        problems.raise_if_any()
+        campaign.events.append(ev.CampaignOpened(**campaign._event_fields()))
+        return campaign
+
+    def require_open(self) -> None:
+        if self.status is not CampaignStatus.OPEN:
+            raise Conflict(f"campaign {self.id} is closed", "campaignId")
+
+    def close(self) -> None:
+        if self.status is CampaignStatus.CLOSED:
+            raise Conflict(f"campaign {self.id} is already closed", "id")
+        self.status = CampaignStatus.CLOSED
+        self.events.append(ev.CampaignClosed(**self._event_fields()))

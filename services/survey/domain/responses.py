@@ -1,0 +1,160 @@
+"""Responses: one respondent's answers to a campaign, accepted whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from services.kernel.aggregate import Aggregate
+from services.kernel.errors import BadUserInput, ProblemCollector
+from services.survey import events as ev
+from services.survey.domain.answers import Answer, check_answer
+from services.survey.domain.campaigns import Audience, Campaign
+from services.survey.domain.instruments import DIMENSION_OF_SUB, Instrument, Question
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+MAX_ANSWERS = 500
+
+
+@dataclass(kw_only=True)
+class Response(Aggregate):
+    id: str
+    campaign_id: str
+    region_code: str
+    cycle_id: str
+    audience: Audience
+    instrument_key: str
+    instrument_version: int
+    respondent: str
+    idempotency_key: str
+    sub_dimension: str | None
+    answers: tuple[Answer, ...]
+    submitted_at: dt.datetime
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.campaign_id, self.respondent, self.sub_dimension, self.answers)
+
+    @classmethod
+    def accept(
+        cls,
+        *,
+        id: str,
+        campaign: Campaign,
+        instrument: Instrument,
+        respondent: str,
+        idempotency_key: str,
+        sub_dimension: str | None,
+        answers: tuple[Answer, ...],
+        at: dt.datetime,
+    ) -> Response:
+        if campaign.audience is Audience.ASSESSOR:
+            raise BadUserInput(
+                "assessors score with scoreAnswer, one question at a time", "campaignId"
+            )
+        campaign.require_open()
+        problems = ProblemCollector()
+        problems.check(
+            bool(IDEMPOTENCY_KEY.match(idempotency_key)),
+            "idempotencyKey",
+            "an idempotency key is 8-100 letters, digits or _ . : -",
+        )
+        problems.check(len(answers) <= MAX_ANSWERS, "answers", f"at most {MAX_ANSWERS} answers")
+        expected = _expected_questions(problems, instrument, campaign.audience, sub_dimension)
+        _check_answers(
+            problems, instrument, expected, answers, complete=campaign.audience is Audience.CITIZEN
+        )
+        problems.raise_if_any()
+        response = cls(
+            id=id,
+            campaign_id=campaign.id,
+            region_code=campaign.region_code,
+            cycle_id=campaign.cycle_id,
+            audience=campaign.audience,
+            instrument_key=instrument.key,
+            instrument_version=instrument.instrument_version,
+            respondent=respondent,
+            idempotency_key=idempotency_key,
+            sub_dimension=sub_dimension,
+            answers=answers,
+            submitted_at=at,
+        )
+        response.events.append(
+            ev.ResponseAccepted(
+                response_id=id,
+                kind=campaign.audience.value,
+                campaign_id=campaign.id,
+                region_code=campaign.region_code,
+                cycle_id=campaign.cycle_id,
+                instrument_key=instrument.key,
+                instrument_version=instrument.instrument_version,
+                respondent=respondent,
+                sub_dimension=sub_dimension,
+                answers=tuple(a.as_data() for a in answers),
+                submitted_at=at.isoformat(),
+            )
+        )
+        return response
+
+
+def fingerprint(
+    campaign_id: str, respondent: str, sub_dimension: str | None, answers: tuple[Answer, ...]
+) -> str:
+    """What makes two submissions the same submission, however often it was retried."""
+    body = {
+        "campaign": campaign_id,
+        "respondent": respondent,
+        "sub_dimension": sub_dimension,
+        "answers": sorted((a.as_data() for a in answers), key=lambda a: a["question_code"]),
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _expected_questions(
+    problems: ProblemCollector,
+    instrument: Instrument,
+    audience: Audience,
+    sub_dimension: str | None,
+) -> dict[str, Question]:
+    """The questions a response may answer: a citizen answers those of their sub-dimension."""
+    questions = instrument.questions()
+    by_sub_dimension = any(q.sub_dimension for q in questions.values())
+    if audience is not Audience.CITIZEN or not by_sub_dimension:
+        problems.check(sub_dimension is None, "subDimension", "this campaign has no sub-dimensions")
+        return questions
+    if sub_dimension not in DIMENSION_OF_SUB:
+        problems.add("subDimension", "a citizen response names the sub-dimension it answers")
+        return {}
+    return {q.code: q for q in instrument.questions_of_sub_dimension(sub_dimension)}
+
+
+def _check_answers(
+    problems: ProblemCollector,
+    instrument: Instrument,
+    expected: dict[str, Question],
+    answers: tuple[Answer, ...],
+    *,
+    complete: bool,
+) -> None:
+    known = instrument.questions()
+    seen: set[str] = set()
+    for answer in answers:
+        code = answer.question_code
+        if code in seen:
+            problems.add(f"answers[{code}]", f"{code} is answered twice")
+            continue
+        seen.add(code)
+        if code not in known:
+            problems.add(f"answers[{code}]", f"{code} is not a question of {instrument.id}")
+        elif code not in expected:
+            problems.add(f"answers[{code}]", f"{code} is not asked of this respondent")
+        else:
+            check_answer(problems, expected[code], answer)
+    if complete:
+        for code, question in expected.items():
+            problems.check(
+                code in seen or not question.required, f"answers[{code}]", f"{code} is required"
+            )

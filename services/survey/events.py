@@ -1,0 +1,77 @@
+"""What the survey service publishes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from services.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class InstrumentPublished(Event):
+    subject: ClassVar[str] = "smartcity.survey.instrument.published"
+    key_field: ClassVar[str] = "id"
+    id: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CampaignOpened(Event):
+    subject: ClassVar[str] = "smartcity.survey.campaign.opened"
+    key_field: ClassVar[str] = "id"
+    id: str
+    instrument_key: str
+    instrument_version: int
+    region_code: str
+    cycle_id: str
+    audience: str
+    quota_per_sub_dimension: int
+    service: str
+
+
+@dataclass(frozen=True)
+class CampaignClosed(CampaignOpened):
+    subject: ClassVar[str] = "smartcity.survey.campaign.closed"
+
+
+@dataclass(frozen=True)
+class ResponseAccepted(Event):
+    """A stored response: a self-assessment, a citizen's answers, or one assessor score."""
+
+    subject: ClassVar[str] = "smartcity.survey.response.accepted"
+    key_field: ClassVar[str] = "response_id"
+    response_id: str
+    kind: str
+    campaign_id: str
+    region_code: str
+    cycle_id: str
+    instrument_key: str
+    instrument_version: int
+    respondent: str
+    sub_dimension: str | None
+    answers: tuple[dict[str, Any], ...]
+    submitted_at: str
+    revision: int = 1
+
+
+@dataclass(frozen=True)
+class AssessorsAssigned(Event):
+    subject: ClassVar[str] = "smartcity.survey.assessors.assigned"
+    key_field: ClassVar[str] = "id"
+    id: str
+    region_code: str
+    cycle_id: str
+    assessors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingAdded(Event):
+    subject: ClassVar[str] = "smartcity.survey.finding.added"
+    key_field: ClassVar[str] = "id"
+    id: str
+    region_code: str
+    cycle_id: str
+    assessor: str
+    kind: str
+    text: str

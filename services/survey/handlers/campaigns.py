@@ -1,0 +1,122 @@
+"""Opening and closing campaigns, and issuing citizens their one-time respondent tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from services.kernel import errors, ids
+from services.kernel.auth import Principal, Role
+from services.survey import commands, domain
+from services.survey.domain.instruments import DIMENSION_OF_SUB, QuestionType
+from services.survey.handlers.common import require
+from services.survey.repository import Survey
+
+MAX_TOKENS_PER_CALL = 1000
+RESPONDENT_TOKEN_LIFETIME = dt.timedelta(days=120)
+
+# mints a respondent token: (campaign id, sub-dimension or None, token id) -> bearer token
+MintRespondentToken = Callable[[str, str | None, str], str]
+
+AUDIENCE_QUESTION_TYPES = {
+    domain.Audience.ASSESSOR: {QuestionType.ASSESSOR_SCORE},
+    domain.Audience.CITIZEN: {
+        QuestionType.LIKERT, QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE,
+        QuestionType.NUMBER, QuestionType.TEXT, QuestionType.YES_NO,
+    },
+    domain.Audience.SELF_ASSESSMENT: set(QuestionType),
+}  # fmt: skip
+
+
+def _require_campaign_writer(principal: Principal, audience: domain.Audience, region: str) -> None:
+    """Admins run any campaign; a region operator runs its own self-assessment and citizen ones."""
+    if audience is domain.Audience.ASSESSOR:
+        principal.require_role(Role.ADMIN)
+    else:
+        principal.require_region_writer(region)
+
+
+async def open_campaign(
+    cmd: commands.OpenCampaign, principal: Principal, survey: Survey
+) -> domain.Campaign:
+    _require_campaign_writer(principal, cmd.audience, cmd.region_code)
+    instrument = await survey.instruments.get(f"{cmd.instrument_key}@{cmd.instrument_version}")
+    if instrument is None:
+        message = f"instrument {cmd.instrument_key} version {cmd.instrument_version} does not exist"
+        raise errors.NotFound(message, "instrumentVersion")
+    types = {q.type for q in instrument.questions().values()}
+    if not types <= AUDIENCE_QUESTION_TYPES[cmd.audience]:
+        raise errors.BadUserInput(
+            f"{instrument.id} has questions a {cmd.audience} audience cannot answer", "audience"
+        )
+    if await survey.facts.region(cmd.region_code) is None:
+        raise errors.NotFound(f"region {cmd.region_code} is not known (yet)", "regionCode")
+    cycle = await survey.facts.cycle(cmd.cycle_id)
+    if cycle is None:
+        raise errors.NotFound(f"evaluation cycle {cmd.cycle_id} is not known (yet)", "cycleId")
+    if cmd.region_code not in cycle.region_codes:
+        raise errors.BadUserInput(f"region {cmd.region_code} is not in this cycle", "regionCode")
+    if cycle.status != "open":
+        raise errors.Conflict(f"evaluation cycle {cmd.cycle_id} is closed", "cycleId")
+    campaign = domain.Campaign.open(
+        id=ids.new_id(),
+        instrument_key=instrument.key,
+        instrument_version=instrument.instrument_version,
+        region_code=cmd.region_code,
+        cycle_id=cmd.cycle_id,
+        audience=cmd.audience,
+        quota_per_sub_dimension=cmd.quota_per_sub_dimension,
+        service=cmd.service,
+        opened_by=principal.subject,
+    )
+    await survey.campaigns.add(campaign)
+    return campaign
+
+
+async def close_campaign(
+    cmd: commands.CloseCampaign, principal: Principal, survey: Survey
+) -> domain.Campaign:
+    async def attempt() -> domain.Campaign:
+        campaign = await require(survey.campaigns, cmd.id, "campaign", "id")
+        _require_campaign_writer(principal, campaign.audience, campaign.region_code)
+        campaign.close()
+        await survey.campaigns.save(campaign)
+        return campaign
+
+    return await errors.retry_when_stale(attempt)
+
+
+async def issue_respondent_tokens(
+    cmd: commands.IssueRespondentTokens,
+    principal: Principal,
+    survey: Survey,
+    mint: MintRespondentToken,
+) -> list[str]:
+    campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
+    principal.require_region_writer(campaign.region_code, "campaignId")
+    if campaign.audience is not domain.Audience.CITIZEN:
+        raise errors.BadUserInput("respondent tokens are for citizen campaigns", "campaignId")
+    campaign.require_open()
+    instrument = await require(
+        survey.instruments,
+        f"{campaign.instrument_key}@{campaign.instrument_version}",
+        "instrument",
+        "campaignId",
+    )
+    by_sub_dimension = any(q.sub_dimension for q in instrument.questions().values())
+    problems = errors.ProblemCollector()
+    problems.check(
+        1 <= cmd.count <= MAX_TOKENS_PER_CALL, "count", f"issue 1-{MAX_TOKENS_PER_CALL} at a time"
+    )
+    if by_sub_dimension:
+        problems.check(
+            cmd.sub_dimension in DIMENSION_OF_SUB,
+            "subDimension",
+            "name the sub-dimension to answer",
+        )
+    else:
+        problems.check(cmd.sub_dimension is None, "subDimension", "this campaign has none")
+    problems.raise_if_any()
+    return [
+        mint(campaign.id, cmd.sub_dimension, f"respondent-{ids.new_id()}") for _ in range(cmd.count)
+    ]

@@ -1,0 +1,99 @@
+"""Submitting responses: validated whole, stored once per idempotency key and respondent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.kernel import errors, ids
+from services.kernel.auth import Principal, Role
+from services.survey import commands, domain
+from services.survey.domain.responses import fingerprint
+from services.survey.handlers.common import require, utc_now
+from services.survey.repository import Survey
+
+MAX_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Submitted:
+    response: domain.Response
+    replayed: bool
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    index: int
+    submitted: Submitted | None = None
+    error: errors.UserError | None = None
+
+
+def _respondent(principal: Principal, campaign: domain.Campaign) -> tuple[str, str | None]:
+    """Who answers, and for a citizen the sub-dimension their token is for."""
+    if campaign.audience is domain.Audience.CITIZEN:
+        principal.require_role(Role.RESPONDENT)
+        if principal.campaign != campaign.id:
+            raise errors.Forbidden("this respondent token is for another campaign", "campaignId")
+        return principal.subject, principal.sub_dimension
+    if campaign.audience is domain.Audience.SELF_ASSESSMENT:
+        principal.require_region_writer(campaign.region_code, "campaignId")
+        return principal.subject, None
+    raise errors.BadUserInput("assessors score with scoreAnswer", "campaignId")
+
+
+def _replay(stored: domain.Response, respondent: str, cmd: commands.SubmitResponse) -> Submitted:
+    """The stored result again, if this is the same submission retried."""
+    retried = fingerprint(cmd.campaign_id, respondent, stored.sub_dimension, cmd.answers)
+    if retried != stored.fingerprint:
+        raise errors.Conflict(
+            "this idempotency key was used for a different submission", "idempotencyKey"
+        )
+    return Submitted(stored, replayed=True)
+
+
+async def submit_response(
+    cmd: commands.SubmitResponse, principal: Principal, survey: Survey
+) -> Submitted:
+    campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
+    respondent, sub_dimension = _respondent(principal, campaign)
+    stored = await survey.responses.by_idempotency_key(campaign.id, cmd.idempotency_key)
+    if stored is not None:
+        return _replay(stored, respondent, cmd)
+    instrument = await require(
+        survey.instruments,
+        f"{campaign.instrument_key}@{campaign.instrument_version}",
+        "instrument",
+        "campaignId",
+    )
+    response = domain.Response.accept(
+        id=ids.new_id(),
+        campaign=campaign,
+        instrument=instrument,
+        respondent=respondent,
+        idempotency_key=cmd.idempotency_key,
+        sub_dimension=sub_dimension,
+        answers=cmd.answers,
+        at=utc_now(),
+    )
+    try:
+        await survey.responses.add(response)
+    except errors.Conflict:
+        raced = await survey.responses.by_idempotency_key(campaign.id, cmd.idempotency_key)
+        if raced is not None:
+            return _replay(raced, respondent, cmd)
+        raise errors.Conflict("this respondent has already answered", "campaignId") from None
+    return Submitted(response, replayed=False)
+
+
+async def submit_responses(
+    batch: list[commands.SubmitResponse], principal: Principal, survey: Survey
+) -> list[BatchItem]:
+    """Each item stands alone: a bad one is reported at its index and the others go on."""
+    if len(batch) > MAX_BATCH:
+        raise errors.BadUserInput(f"at most {MAX_BATCH} responses in one batch", "inputs")
+    items = []
+    for index, cmd in enumerate(batch):
+        try:
+            items.append(BatchItem(index, await submit_response(cmd, principal, survey)))
+        except errors.UserError as error:
+            items.append(BatchItem(index, error=error))
+    return items

@@ -1,0 +1,77 @@
+"""What survey use cases ask of storage: repositories, filters and the catalog facts it keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from services.kernel.repository import Page, Repository
+from services.survey import domain
+
+__all__ = ["CampaignFilter", "CatalogFacts", "Page", "Responses", "Survey"]
+
+
+@dataclass(frozen=True)
+class CampaignFilter:
+    region_code: str | None = None
+    cycle_id: str | None = None
+    audience: domain.Audience | None = None
+    status: domain.CampaignStatus | None = None
+    instrument_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoreFilter:
+    campaign_id: str | None = None
+    region_code: str | None = None
+    cycle_id: str | None = None
+    assessor: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingsFilter:
+    region_code: str
+    cycle_id: str
+
+
+class Responses(Repository[domain.Response], Protocol):
+    async def by_idempotency_key(self, campaign_id: str, key: str) -> domain.Response | None: ...
+    async def of_campaign(self, campaign_id: str, page: Page) -> list[domain.Response]: ...
+    async def respondents_by_sub_dimension(self, campaign_id: str) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class KnownRegion:
+    code: str
+    name: str
+    cohort: str
+
+
+@dataclass(frozen=True)
+class KnownCycle:
+    id: str
+    year: int
+    cohort: str
+    region_codes: tuple[str, ...]
+    status: str
+
+
+class CatalogFacts(Protocol):
+    """The catalog's regions and cycles as the survey learnt them from catalog events."""
+
+    async def region(self, code: str) -> KnownRegion | None: ...
+    async def cycle(self, cycle_id: str) -> KnownCycle | None: ...
+    async def apply(self, cloud_event: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class Survey:
+    """The survey's repositories, handed to use cases together."""
+
+    instruments: Repository[domain.Instrument]
+    campaigns: Repository[domain.Campaign]
+    responses: Responses
+    scores: Repository[domain.AssessorScore]
+    assignments: Repository[domain.Assignment]
+    findings: Repository[domain.Findings]
+    facts: CatalogFacts

@@ -1,0 +1,368 @@
+"""The survey's MongoDB storage: private documents mapped to and from the aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import mongoengine as me
+from pymongo.collection import Collection
+
+from services.kernel import errors
+from services.kernel.docstore import AggregateCollection
+from services.kernel.mongo import Storage
+from services.kernel.repository import MongoRepository, Page, document_fields, enum_value, given
+from services.survey import domain
+from services.survey.domain import instruments
+from services.survey.domain.answers import answer_from_data
+from services.survey.repository import (
+    CampaignFilter,
+    KnownCycle,
+    KnownRegion,
+    Survey,
+)
+
+ALIAS = "survey"
+SOURCE = "/smartcity/survey"
+
+
+class _Stored(me.Document):
+    meta = {"abstract": True, "db_alias": ALIAS}
+    version = me.IntField(default=0)
+    outbox = me.ListField(me.DictField())
+
+
+class _InstrumentDocument(_Stored):
+    meta = {"collection": "instruments", "indexes": ["key"]}
+    id = me.StringField(primary_key=True)
+    key = me.StringField(required=True)
+    instrument_version = me.IntField(required=True)
+    title = me.StringField(required=True)
+    published_by = me.StringField(default="")
+    sections = me.ListField(me.DictField())
+
+
+class _CampaignDocument(_Stored):
+    meta = {"collection": "campaigns", "indexes": [("region_code", "cycle_id")]}
+    id = me.StringField(primary_key=True)
+    instrument_key = me.StringField(required=True)
+    instrument_version = me.IntField(required=True)
+    region_code = me.StringField(required=True)
+    cycle_id = me.StringField(required=True)
+    audience = me.EnumField(domain.Audience, required=True)
+    quota_per_sub_dimension = me.IntField(required=True)
+    service = me.StringField(default="")
+    status = me.EnumField(domain.CampaignStatus, required=True)
+    opened_by = me.StringField(default="")
+
+
+class _ResponseDocument(_Stored):
+    meta = {
+        "collection": "responses",
+        "indexes": [
+            {"fields": ["campaign_id", "idempotency_key"], "unique": True},
+            {"fields": ["respondent_slot"], "unique": True},
+            ("campaign_id", "sub_dimension"),
+        ],
+    }
+    id = me.StringField(primary_key=True)
+    campaign_id = me.StringField(required=True)
+    region_code = me.StringField(required=True)
+    cycle_id = me.StringField(required=True)
+    audience = me.EnumField(domain.Audience, required=True)
+    instrument_key = me.StringField(required=True)
+    instrument_version = me.IntField(required=True)
+    respondent = me.StringField(required=True)
+    respondent_slot = me.StringField(required=True)
+    idempotency_key = me.StringField(required=True)
+    sub_dimension = me.StringField(null=True)
+    answers = me.ListField(me.DictField())
+    submitted_at = me.DateTimeField(required=True)
+    fingerprint = me.StringField(required=True)
+
+
+class _ScoreDocument(_Stored):
+    meta = {
+        "collection": "assessor_scores",
+        "indexes": ["campaign_id", ("region_code", "cycle_id")],
+    }
+    id = me.StringField(primary_key=True)
+    campaign_id = me.StringField(required=True)
+    region_code = me.StringField(required=True)
+    cycle_id = me.StringField(required=True)
+    instrument_key = me.StringField(required=True)
+    instrument_version = me.IntField(required=True)
+    assessor = me.StringField(required=True)
+    question_code = me.StringField(required=True)
+    score = me.IntField(required=True)
+    note = me.StringField(default="")
+    scored_at = me.DateTimeField(required=True)
+    history = me.ListField(me.DictField())
+
+
+class _AssignmentDocument(_Stored):
+    meta = {"collection": "assignments"}
+    id = me.StringField(primary_key=True)
+    region_code = me.StringField(required=True)
+    cycle_id = me.StringField(required=True)
+    assessors = me.ListField(me.StringField())
+
+
+class _FindingsDocument(_Stored):
+    meta = {"collection": "findings", "indexes": [("region_code", "cycle_id")]}
+    id = me.StringField(primary_key=True)
+    region_code = me.StringField(required=True)
+    cycle_id = me.StringField(required=True)
+    assessor = me.StringField(required=True)
+    items = me.ListField(me.DictField())
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _instrument_document(instrument: domain.Instrument) -> _InstrumentDocument:
+    data = instruments.document(instrument)
+    return _InstrumentDocument(
+        id=instrument.id,
+        key=instrument.key,
+        instrument_version=instrument.instrument_version,
+        title=instrument.title,
+        published_by=instrument.published_by,
+        sections=data["sections"],
+    )
+
+
+def _instrument_domain(document: _InstrumentDocument) -> domain.Instrument:
+    data = {
+        "key": document.key,
+        "version": document.instrument_version,
+        "title": document.title,
+        "published_by": document.published_by,
+        "sections": document.sections,
+    }
+    instrument = instruments.from_document(data)
+    instrument.version = document.version
+    return instrument
+
+
+def _respondent_slot(response: domain.Response) -> str:
+    """Citizens answer once per campaign; other audiences may answer again."""
+    if response.audience is domain.Audience.CITIZEN:
+        return f"{response.campaign_id}:{response.respondent}"
+    return response.id
+
+
+def _response_document(response: domain.Response) -> _ResponseDocument:
+    state = response.state() | {
+        "answers": [a.as_data() for a in response.answers],
+        "respondent_slot": _respondent_slot(response),
+        "fingerprint": response.fingerprint,
+    }
+    return _ResponseDocument(**state)
+
+
+def _response_domain(document: _ResponseDocument) -> domain.Response:
+    values = document_fields(document, domain.Response)
+    values["answers"] = tuple(answer_from_data(a) for a in document.answers)
+    values["submitted_at"] = _utc(document.submitted_at)
+    return domain.Response(**values)
+
+
+def _score_document(score: domain.AssessorScore) -> _ScoreDocument:
+    history = [{"score": r.score, "note": r.note, "scored_at": r.scored_at} for r in score.history]
+    return _ScoreDocument(**(score.state() | {"history": history}))
+
+
+def _score_domain(document: _ScoreDocument) -> domain.AssessorScore:
+    values = document_fields(document, domain.AssessorScore)
+    values["scored_at"] = _utc(document.scored_at)
+    values["history"] = [
+        domain.ScoreRevision(score=r["score"], note=r["note"], scored_at=_utc(r["scored_at"]))
+        for r in document.history
+    ]
+    return domain.AssessorScore(**values)
+
+
+def _findings_document(findings: domain.Findings) -> _FindingsDocument:
+    items = [
+        {"id": f.id, "kind": f.kind.value, "text": f.text, "added_at": f.added_at}
+        for f in findings.items
+    ]
+    return _FindingsDocument(**(findings.state() | {"items": items}))
+
+
+def _findings_domain(document: _FindingsDocument) -> domain.Findings:
+    values = document_fields(document, domain.Findings)
+    values["items"] = [
+        domain.Finding(
+            id=i["id"],
+            kind=domain.FindingKind(i["kind"]),
+            text=i["text"],
+            added_at=_utc(i["added_at"]),
+        )
+        for i in document.items
+    ]
+    return domain.Findings(**values)
+
+
+class MongoResponses(MongoRepository[domain.Response]):
+    async def by_idempotency_key(self, campaign_id: str, key: str) -> domain.Response | None:
+        found = await self.store.find_one({"campaign_id": campaign_id, "idempotency_key": key})
+        return _response_domain(found) if found else None
+
+    async def of_campaign(self, campaign_id: str, page: Page) -> list[domain.Response]:
+        return await self.list(campaign_id, page)
+
+    async def respondents_by_sub_dimension(self, campaign_id: str) -> dict[str, int]:
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"campaign_id": campaign_id}},
+            {"$group": {"_id": "$sub_dimension", "n": {"$sum": 1}}},
+        ]
+        rows = await self.store.storage.run(lambda: list(self.store.collection.aggregate(pipeline)))
+        return {row["_id"]: row["n"] for row in rows if row["_id"]}
+
+
+class MongoCatalogFacts:
+    """Regions and cycles from catalog events, newest event time wins."""
+
+    def __init__(self, db: Any, storage: Storage) -> None:
+        self.regions: Collection[Any] = db["catalog_regions"]
+        self.cycles: Collection[Any] = db["catalog_cycles"]
+        self.storage = storage
+
+    async def region(self, code: str) -> KnownRegion | None:
+        found = await self.storage.run(self.regions.find_one, {"_id": code})
+        return KnownRegion(found["_id"], found["name"], found["cohort"]) if found else None
+
+    async def cycle(self, cycle_id: str) -> KnownCycle | None:
+        found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id})
+        if not found:
+            return None
+        return KnownCycle(
+            found["_id"],
+            found["year"],
+            found["cohort"],
+            tuple(found["region_codes"]),
+            found["status"],
+        )
+
+    async def apply(self, cloud_event: dict[str, Any]) -> None:
+        data, kind = cloud_event["data"], cloud_event["type"]
+        if kind.startswith("smartcity.catalog.region."):
+            fact = {"_id": data["code"], "name": data["name"], "cohort": data["cohort"]}
+            await self.storage.run(self._keep_newest, self.regions, fact, cloud_event["time"])
+        elif kind.startswith("smartcity.catalog.cycle."):
+            status = "closed" if ".closed." in kind else "open"
+            fact = {
+                "_id": data["id"],
+                "year": data["year"],
+                "cohort": data["cohort"],
+                "region_codes": list(data["region_codes"]),
+                "status": status,
+            }
+            await self.storage.run(self._keep_newest, self.cycles, fact, cloud_event["time"])
+
+    @staticmethod
+    def _keep_newest(collection: Collection[Any], fact: dict[str, Any], as_of: str) -> None:
+        current = collection.find_one({"_id": fact["_id"]}, {"as_of": 1})
+        if current is None or current["as_of"] <= as_of:
+            collection.replace_one({"_id": fact["_id"]}, fact | {"as_of": as_of}, upsert=True)
+
+
+def _duplicate(what: str) -> Callable[[Any], errors.Conflict]:
+    return lambda aggregate: errors.Conflict(f"{what} {aggregate.id} already exists", "id")
+
+
+def mongo_survey(storage: Storage, on_write: Callable[[], None] = lambda: None) -> Survey:
+    def store(document: type[me.Document]) -> AggregateCollection[Any]:
+        return AggregateCollection(document, storage, SOURCE, on_write)
+
+    return Survey(
+        instruments=MongoRepository(
+            store(_InstrumentDocument),
+            to_document=_instrument_document,
+            to_domain=_instrument_domain,
+            query_of=lambda key: given(key=key),
+            duplicate=lambda i: errors.Conflict(
+                f"instrument {i.key} version {i.instrument_version} is already published", "version"
+            ),
+        ),
+        campaigns=MongoRepository(
+            store(_CampaignDocument),
+            to_document=lambda c: _CampaignDocument(**c.state()),
+            to_domain=lambda d: domain.Campaign(**document_fields(d, domain.Campaign)),
+            query_of=_campaign_query,
+            duplicate=_duplicate("campaign"),
+        ),
+        responses=MongoResponses(
+            store(_ResponseDocument),
+            to_document=_response_document,
+            to_domain=_response_domain,
+            query_of=lambda campaign_id: given(campaign_id=campaign_id),
+            duplicate=lambda r: errors.Conflict(
+                "this response was already submitted", "idempotencyKey"
+            ),
+        ),
+        scores=MongoRepository(
+            store(_ScoreDocument),
+            to_document=_score_document,
+            to_domain=_score_domain,
+            query_of=lambda w: given(
+                campaign_id=w.campaign_id,
+                region_code=w.region_code,
+                cycle_id=w.cycle_id,
+                assessor=w.assessor,
+            ),
+            duplicate=_duplicate("score"),
+        ),
+        assignments=MongoRepository(
+            store(_AssignmentDocument),
+            to_document=lambda a: _AssignmentDocument(
+                **(a.state() | {"assessors": list(a.assessors)})
+            ),
+            to_domain=lambda d: domain.Assignment(
+                **(document_fields(d, domain.Assignment) | {"assessors": tuple(d.assessors)})
+            ),
+            query_of=lambda region_code: given(region_code=region_code),
+            duplicate=_duplicate("assignment"),
+        ),
+        findings=MongoRepository(
+            store(_FindingsDocument),
+            to_document=_findings_document,
+            to_domain=_findings_domain,
+            query_of=lambda w: {"region_code": w.region_code, "cycle_id": w.cycle_id},
+            duplicate=_duplicate("findings"),
+        ),
+        facts=MongoCatalogFacts(storage.db, storage),
+    )
+
+
+def _campaign_query(where: CampaignFilter) -> dict[str, Any]:
+    return given(
+        region_code=where.region_code,
+        cycle_id=where.cycle_id,
+        audience=enum_value(where.audience),
+        status=enum_value(where.status),
+        instrument_key=where.instrument_key,
+    )
+
+
+DOCUMENTS: tuple[type[me.Document], ...] = (
+    _InstrumentDocument,
+    _CampaignDocument,
+    _ResponseDocument,
+    _ScoreDocument,
+    _AssignmentDocument,
+    _FindingsDocument,
+)
+
+
+def ensure_indexes() -> None:
+    for document in DOCUMENTS:
+        document.ensure_indexes()
+
+
+def outbox_collections() -> list[Any]:
+    return [document._get_collection() for document in DOCUMENTS]
