@@ -13,7 +13,7 @@ __all__ = ["CampaignFilter", "CatalogFacts", "Page", "Responses", "Survey"]
 
 @dataclass(frozen=True)
 class CampaignFilter:
-    region_code: str | None = None
+    region_codes: tuple[str, ...] | None = None
     cycle_id: str | None = None
     audience: domain.Audience | None = None
     status: domain.CampaignStatus | None = None

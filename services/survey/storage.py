@@ -340,13 +340,15 @@ def mongo_survey(storage: Storage, on_write: Callable[[], None] = lambda: None) 
 
 
 def _campaign_query(where: CampaignFilter) -> dict[str, Any]:
-    return given(
-        region_code=where.region_code,
+    query = given(
         cycle_id=where.cycle_id,
         audience=enum_value(where.audience),
         status=enum_value(where.status),
         instrument_key=where.instrument_key,
     )
+    if where.region_codes is not None:
+        query["region_code"] = {"$in": list(where.region_codes)}
+    return query
 
 
 DOCUMENTS: tuple[type[me.Document], ...] = (

@@ -1,0 +1,107 @@
+"""A service's connections (storage, NATS, outbox relay, consumers), opened in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from services.kernel.consumer import DurableConsumer
+from services.kernel.messaging import NatsLink
+from services.kernel.mongo import Storage, disconnect, open_storage
+from services.kernel.outbox import OutboxRelay
+from services.kernel.publisher import JetStreamPublisher, Publish
+from services.kernel.settings import Settings
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Wiring(Generic[R]):
+    """How one service's storage is built; the runtime does the rest."""
+
+    name: str
+    ensure_indexes: Callable[[], None]
+    repositories: Callable[[Storage, Callable[[], None]], R]
+    outbox_collections: Callable[[], list[Any]]
+    consumers: Callable[[R, NatsLink, Storage], list[DurableConsumer]] = field(
+        default=lambda *_: []
+    )
+    on_started: Callable[[R], Awaitable[object]] | None = None
+
+
+class ServiceRuntime(Generic[R]):
+    def __init__(
+        self,
+        settings: Settings,
+        wiring: Wiring[R],
+        repositories: R | None = None,
+        publish: Publish | None = None,
+    ) -> None:
+        self.settings = settings
+        self.wiring = wiring
+        self._repositories = repositories
+        self.publish = publish
+        self.storage: Storage | None = None
+        self.link: NatsLink | None = None
+        self.relay: OutboxRelay | None = None
+        self.consumers: list[DurableConsumer] = []
+
+    @property
+    def repositories(self) -> R:
+        if self._repositories is None:
+            raise RuntimeError(f"{self.wiring.name} is not started")
+        return self._repositories
+
+    def kick_relay(self) -> None:
+        if self.relay:
+            self.relay.kick()
+
+    async def startup(self) -> None:
+        if self._repositories is not None:
+            return
+        name = self.wiring.name
+        self.storage = open_storage(self.settings, name)
+        await self.storage.run(self.wiring.ensure_indexes)
+        self._repositories = self.wiring.repositories(self.storage, self.kick_relay)
+        self.link = NatsLink(self.settings.nats_url, name)
+        self.link.start()
+        if self.publish is None:
+            self.publish = JetStreamPublisher(self.link)
+        self.relay = OutboxRelay(
+            self.wiring.outbox_collections(),
+            self.publish,
+            self.storage,
+            poll_seconds=self.settings.outbox_poll_seconds,
+        )
+        if self.wiring.on_started:
+            await self.wiring.on_started(self._repositories)
+        self.relay.start()
+        self.consumers = self.wiring.consumers(self._repositories, self.link, self.storage)
+        for consumer in self.consumers:
+            consumer.start()
+
+    async def shutdown(self) -> None:
+        for consumer in self.consumers:
+            await consumer.stop()
+        if self.relay:
+            await self.relay.stop()
+        if self.link:
+            await self.link.close()
+        if self.storage:
+            self.storage.close()
+            disconnect(self.wiring.name)
+
+    async def storage_ready(self) -> None:
+        if self.storage:
+            await self.storage.ping()
+
+    def gauges(self) -> dict[str, float]:
+        relay = self.relay
+        return {
+            "outbox_published_total": relay.published_total if relay else 0,
+            "outbox_publish_failures_total": relay.failures_total if relay else 0,
+            "nats_connected": 1.0 if self.link and self.link.is_connected else 0.0,
+            "events_applied_total": sum(c.applied_total for c in self.consumers),
+            "events_skipped_as_duplicates_total": sum(c.skipped_total for c in self.consumers),
+        }

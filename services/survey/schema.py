@@ -1,0 +1,281 @@
+"""The survey subgraph: instruments, campaigns, responses, assessments and their indices."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Self, TypeVar
+
+import strawberry
+
+from services.kernel import errors
+from services.kernel.auth import Principal
+from services.kernel.errors import UserError, located
+from services.kernel.graphql import SubgraphSchema
+from services.kernel.repository import Page, every
+from services.survey import commands, domain, handlers
+from services.survey import schema_inputs as inputs
+from services.survey.domain.ikm import ikm, krejcie_morgan
+from services.survey.domain.statistics import ImpactMapping
+from services.survey.repository import CampaignFilter, FindingsFilter, Survey
+from services.survey.schema_types import (
+    AssessorScore,
+    Assignment,
+    Audience,
+    Campaign,
+    CampaignStatus,
+    CitizenImpact,
+    DimensionImpactType,
+    Findings,
+    IkmResult,
+    Instrument,
+    Response,
+    SubDimensionImpactType,
+    SurveyInfo,
+)
+
+T = TypeVar("T")
+UseCase = Callable[[Any, Principal, Survey], Awaitable[T]]
+
+
+async def perform(info: SurveyInfo, use_case: UseCase[T], command: Any) -> T:
+    """Runs a use case for the caller; errors name their field under `input`."""
+    with located("input"):
+        return await use_case(command, info.context.principal, info.context.survey)
+
+
+@strawberry.type
+class Problem:
+    field: str
+    message: str
+
+
+@strawberry.type
+class SubmitError:
+    code: str
+    message: str
+    field: str | None
+    problems: list[Problem]
+
+    @classmethod
+    def from_error(cls, error: UserError) -> Self:
+        problems = [Problem(field=p.field, message=p.message) for p in error.problems]
+        return cls(code=error.code, message=error.message, field=error.field, problems=problems)
+
+
+@strawberry.type
+class SubmitResult:
+    response: Response
+    replayed: bool = strawberry.field(description="True when this key was already stored.")
+
+
+@strawberry.type
+class BatchItemResult:
+    index: int
+    result: SubmitResult | None
+    error: SubmitError | None
+
+
+@strawberry.type
+class SurveyIndices:
+    cycle_id: str
+    campaigns: list[Campaign]
+    citizen_impact: CitizenImpact | None
+    ikm: list[IkmResult]
+
+
+async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyIndices:
+    survey, principal = info.context.survey, info.context.principal
+    campaigns = [
+        c
+        for c in await info.context.loaders.campaigns_of_region.load(region_code)
+        if c.cycle_id == cycle_id
+    ]
+    impact, ikms = None, []
+    for campaign in campaigns:
+        if campaign.audience is not domain.Audience.CITIZEN:
+            continue
+        await handlers.indices.require_reader(survey, principal, campaign, raw=False)
+        instrument = await handlers.indices.instrument_of(survey, campaign)
+        if any(q.sub_dimension for q in instrument.questions().values()):
+            subs, dims = await handlers.indices.impact(survey, campaign, ImpactMapping.IDENTITY)
+            impact = CitizenImpact(
+                sub_dimensions=[SubDimensionImpactType.from_domain(s) for s in subs],
+                dimensions=[DimensionImpactType.from_domain(d) for d in dims],
+            )
+        else:
+            elements, result = await handlers.indices.ikm_of(
+                survey, campaign, published_rounding=False
+            )
+            ikms.append(IkmResult.from_domain(elements, result))
+    return SurveyIndices(
+        cycle_id=cycle_id,
+        campaigns=[Campaign.from_domain(c) for c in campaigns],
+        citizen_impact=impact,
+        ikm=ikms,
+    )
+
+
+@strawberry.federation.type(keys=["code"])
+class Region:
+    code: str
+
+    @classmethod
+    def resolve_reference(cls, code: str) -> Self:
+        return cls(code=code)
+
+    @strawberry.field
+    async def campaigns(self, info: SurveyInfo, cycle_id: str | None = None) -> list[Campaign]:
+        found = await info.context.loaders.campaigns_of_region.load(self.code)
+        return [Campaign.from_domain(c) for c in found if cycle_id in (None, c.cycle_id)]
+
+    @strawberry.field(description="Citizen impact and IKM of the region's campaigns in a cycle.")
+    async def survey_indices(self, info: SurveyInfo, cycle_id: str) -> SurveyIndices:
+        return await _indices(info, self.code, cycle_id)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="An instrument version; the latest when no version is given.")
+    async def instrument(
+        self, info: SurveyInfo, key: str, version: int | None = None
+    ) -> Instrument | None:
+        found = await handlers.instruments.find_instrument(info.context.survey, key, version)
+        return Instrument.from_domain(found) if found else None
+
+    @strawberry.field
+    async def instruments(self, info: SurveyInfo, key: str | None = None) -> list[Instrument]:
+        survey = info.context.survey
+        found = await every(lambda page: survey.instruments.list(key, page), lambda i: i.id)
+        return [Instrument.from_domain(i) for i in found]
+
+    @strawberry.field
+    async def campaign(self, info: SurveyInfo, id: strawberry.ID) -> Campaign | None:
+        found = await info.context.loaders.campaigns.load(str(id))
+        return Campaign.from_domain(found) if found else None
+
+    @strawberry.field
+    async def campaigns(
+        self,
+        info: SurveyInfo,
+        region_code: str | None = None,
+        cycle_id: str | None = None,
+        audience: Audience | None = None,
+        status: CampaignStatus | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> list[Campaign]:
+        where = CampaignFilter(
+            region_codes=(region_code,) if region_code else None,
+            cycle_id=cycle_id,
+            audience=audience,
+            status=status,
+        )
+        found = await info.context.survey.campaigns.list(where, Page(first, after))
+        return [Campaign.from_domain(c) for c in found]
+
+    @strawberry.field(description="Each assessor's strengths, weaknesses and recommendations.")
+    async def findings(self, info: SurveyInfo, region_code: str, cycle_id: str) -> list[Findings]:
+        survey = info.context.survey
+        where = FindingsFilter(region_code, cycle_id)
+        found = await every(lambda page: survey.findings.list(where, page), lambda f: f.id)
+        return [Findings.from_domain(f) for f in found]
+
+    @strawberry.field(description="The Krejcie-Morgan minimum sample for a population.")
+    def minimum_sample(self, population: int) -> int:
+        if not 1 <= population <= 10**9:
+            raise errors.BadUserInput("population must be 1 to 1,000,000,000", "population")
+        return krejcie_morgan(population)
+
+    @strawberry.field(description="The IKM of given NRR values, to check a published report.")
+    def ikm_of_nrr(self, nrr: list[float], published_rounding: bool = False) -> IkmResult:
+        if not 1 <= len(nrr) <= 50 or not all(1 <= v <= 4 for v in nrr):
+            raise errors.BadUserInput("give 1-50 NRR values between 1 and 4", "nrr")
+        result = ikm(tuple(nrr), published_rounding=published_rounding)
+        return IkmResult.from_domain([], result)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation
+    async def publish_instrument(
+        self, info: SurveyInfo, input: inputs.PublishInstrumentInput
+    ) -> Instrument:
+        instrument = await perform(info, handlers.instruments.publish_instrument, input.command())
+        return Instrument.from_domain(instrument)
+
+    @strawberry.mutation
+    async def open_campaign(self, info: SurveyInfo, input: inputs.OpenCampaignInput) -> Campaign:
+        campaign = await perform(info, handlers.campaigns.open_campaign, input.command())
+        return Campaign.from_domain(campaign)
+
+    @strawberry.mutation
+    async def close_campaign(self, info: SurveyInfo, id: strawberry.ID) -> Campaign:
+        command = commands.CloseCampaign(str(id))
+        return Campaign.from_domain(await perform(info, handlers.campaigns.close_campaign, command))
+
+    @strawberry.mutation(description="One-time tokens for citizens; each may answer once.")
+    async def issue_respondent_tokens(
+        self, info: SurveyInfo, input: inputs.IssueRespondentTokensInput
+    ) -> list[str]:
+        with located("input"):
+            return await handlers.campaigns.issue_respondent_tokens(
+                input.command(), info.context.principal, info.context.survey, info.context.mint
+            )
+
+    @strawberry.mutation
+    async def submit_response(
+        self, info: SurveyInfo, input: inputs.SubmitResponseInput
+    ) -> SubmitResult:
+        submitted = await perform(info, handlers.responses.submit_response, input.command())
+        return SubmitResult(
+            response=Response.from_domain(submitted.response), replayed=submitted.replayed
+        )
+
+    @strawberry.mutation(description="Each item is accepted or refused on its own.")
+    async def submit_responses(
+        self, info: SurveyInfo, inputs: list[inputs.SubmitResponseInput]
+    ) -> list[BatchItemResult]:
+        batch = [item.command() for item in inputs]
+        with located("inputs"):
+            items = await handlers.responses.submit_responses(
+                batch, info.context.principal, info.context.survey
+            )
+        return [
+            BatchItemResult(
+                index=item.index,
+                result=(
+                    SubmitResult(
+                        response=Response.from_domain(item.submitted.response),
+                        replayed=item.submitted.replayed,
+                    )
+                    if item.submitted
+                    else None
+                ),
+                error=SubmitError.from_error(item.error) if item.error else None,
+            )
+            for item in items
+        ]
+
+    @strawberry.mutation
+    async def assign_assessors(
+        self, info: SurveyInfo, input: inputs.AssignAssessorsInput
+    ) -> Assignment:
+        assignment = await perform(info, handlers.assessments.assign_assessors, input.command())
+        return Assignment(
+            region_code=assignment.region_code,
+            cycle_id=assignment.cycle_id,
+            assessors=list(assignment.assessors),
+        )
+
+    @strawberry.mutation(description="An assigned assessor's 0-4 score; scoring again replaces it.")
+    async def score_answer(self, info: SurveyInfo, input: inputs.ScoreAnswerInput) -> AssessorScore:
+        score = await perform(info, handlers.assessments.score_answer, input.command())
+        return AssessorScore.from_domain(score)
+
+    @strawberry.mutation
+    async def add_finding(self, info: SurveyInfo, input: inputs.AddFindingInput) -> Findings:
+        findings = await perform(info, handlers.assessments.add_finding, input.command())
+        return Findings.from_domain(findings)
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region])

@@ -1,0 +1,138 @@
+"""GraphQL inputs of the survey, each turned into a command."""
+
+from __future__ import annotations
+
+import strawberry
+
+from services.survey import commands, domain
+from services.survey.schema_types import Audience, EvaluationDimension, FindingKind, QuestionType
+
+
+@strawberry.input
+class QuestionInput:
+    code: str
+    text: str
+    type: QuestionType
+    evaluation_dimension: EvaluationDimension | None = None
+    smart_dimension: str | None = None
+    sub_dimension: str | None = None
+    element: str = ""
+    scale_min: int | None = None
+    scale_max: int | None = None
+    options: list[str] = strawberry.field(default_factory=list)
+    required: bool = True
+
+    def question(self) -> domain.Question:
+        return domain.Question(**(vars(self) | {"options": tuple(self.options)}))
+
+
+@strawberry.input
+class SectionInput:
+    code: str
+    title: str
+    questions: list[QuestionInput]
+
+
+@strawberry.input
+class PublishInstrumentInput:
+    key: str
+    version: int
+    title: str
+    sections: list[SectionInput]
+
+    def command(self) -> commands.PublishInstrument:
+        sections = tuple(
+            domain.Section(
+                code=s.code, title=s.title, questions=tuple(q.question() for q in s.questions)
+            )
+            for s in self.sections
+        )
+        return commands.PublishInstrument(self.key, self.version, self.title, sections)
+
+
+@strawberry.input
+class OpenCampaignInput:
+    instrument_key: str
+    instrument_version: int
+    region_code: str
+    cycle_id: str
+    audience: Audience
+    quota_per_sub_dimension: int = 50
+    service: str = ""
+
+    def command(self) -> commands.OpenCampaign:
+        return commands.OpenCampaign(**vars(self))
+
+
+@strawberry.input
+class IssueRespondentTokensInput:
+    campaign_id: strawberry.ID
+    count: int
+    sub_dimension: str | None = None
+
+    def command(self) -> commands.IssueRespondentTokens:
+        return commands.IssueRespondentTokens(str(self.campaign_id), self.count, self.sub_dimension)
+
+
+@strawberry.input(description="Set the one value field that the question's type takes.")
+class AnswerInput:
+    question_code: str
+    score: int | None = None
+    number: float | None = None
+    text: str | None = None
+    choice: str | None = None
+    choices: list[str] = strawberry.field(default_factory=list)
+    yes: bool | None = None
+    evidence: list[str] = strawberry.field(default_factory=list)
+
+    def answer(self) -> domain.Answer:
+        return domain.Answer(
+            **(vars(self) | {"choices": tuple(self.choices), "evidence": tuple(self.evidence)})
+        )
+
+
+@strawberry.input
+class SubmitResponseInput:
+    campaign_id: strawberry.ID
+    idempotency_key: str = strawberry.field(
+        description="Chosen by the client; a retry with the same key stores nothing new."
+    )
+    answers: list[AnswerInput]
+
+    def command(self) -> commands.SubmitResponse:
+        answers = tuple(a.answer() for a in self.answers)
+        return commands.SubmitResponse(str(self.campaign_id), self.idempotency_key, answers)
+
+
+@strawberry.input
+class AssignAssessorsInput:
+    region_code: str
+    cycle_id: str
+    assessors: list[str]
+
+    def command(self) -> commands.AssignAssessors:
+        return commands.AssignAssessors(self.region_code, self.cycle_id, tuple(self.assessors))
+
+
+@strawberry.input
+class ScoreAnswerInput:
+    campaign_id: strawberry.ID
+    question_code: str
+    score: int
+    note: str = ""
+
+    def command(self) -> commands.ScoreAnswer:
+        return commands.ScoreAnswer(
+            str(self.campaign_id), self.question_code, self.score, self.note
+        )
+
+
+@strawberry.input
+class AddFindingInput:
+    region_code: str
+    cycle_id: str
+    kind: FindingKind
+    text: str
+
+    def command(self) -> commands.AddFinding:
+        return commands.AddFinding(self.region_code, self.cycle_id, self.kind, self.text)

@@ -1,0 +1,422 @@
+"""GraphQL output types of the survey; each only translates a domain object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Self
+
+import strawberry
+from strawberry.types import Info
+
+from services.kernel.repository import Page
+from services.survey import domain
+from services.survey.context import SurveyContext
+from services.survey.domain.ikm import Ikm
+from services.survey.domain.statistics import (
+    DimensionImpact,
+    ImpactMapping,
+    QuestionStats,
+    SubDimensionImpact,
+)
+from services.survey.handlers import indices
+from services.survey.handlers.indices import IkmElement, ItemScore
+
+Audience = domain.Audience
+CampaignStatus = domain.CampaignStatus
+QuestionType = domain.QuestionType
+EvaluationDimension = domain.EvaluationDimension
+FindingKind = domain.FindingKind
+for _enum in (
+    Audience,
+    CampaignStatus,
+    QuestionType,
+    EvaluationDimension,
+    FindingKind,
+    ImpactMapping,
+):
+    strawberry.enum(_enum)
+
+SurveyInfo = Info[SurveyContext, None]
+
+
+@strawberry.type
+class Question:
+    code: str
+    text: str
+    type: QuestionType
+    evaluation_dimension: EvaluationDimension | None
+    smart_dimension: str | None
+    sub_dimension: str | None
+    element: str
+    scale_min: int | None
+    scale_max: int | None
+    options: list[str]
+    required: bool
+
+    @classmethod
+    def from_domain(cls, question: domain.Question) -> Self:
+        scale = question.scale
+        return cls(
+            code=question.code,
+            text=question.text,
+            type=question.type,
+            evaluation_dimension=question.evaluation_dimension,
+            smart_dimension=question.smart_dimension,
+            sub_dimension=question.sub_dimension,
+            element=question.element,
+            scale_min=scale[0] if scale else None,
+            scale_max=scale[1] if scale else None,
+            options=list(question.options),
+            required=question.required,
+        )
+
+
+@strawberry.type
+class Section:
+    code: str
+    title: str
+    questions: list[Question]
+
+
+@strawberry.type
+class Instrument:
+    key: str
+    version: int
+    title: str
+    published_by: str
+    sections: list[Section]
+    question_count: int
+
+    @classmethod
+    def from_domain(cls, instrument: domain.Instrument) -> Self:
+        sections = [
+            Section(
+                code=s.code, title=s.title, questions=[Question.from_domain(q) for q in s.questions]
+            )
+            for s in instrument.sections
+        ]
+        return cls(
+            key=instrument.key,
+            version=instrument.instrument_version,
+            title=instrument.title,
+            published_by=instrument.published_by,
+            sections=sections,
+            question_count=len(instrument.questions()),
+        )
+
+
+@strawberry.type
+class Answer:
+    question_code: str
+    score: int | None
+    number: float | None
+    text: str | None
+    choice: str | None
+    choices: list[str]
+    yes: bool | None
+    evidence: list[str]
+
+    @classmethod
+    def from_domain(cls, answer: domain.Answer) -> Self:
+        return cls(
+            question_code=answer.question_code,
+            score=answer.score,
+            number=answer.number,
+            text=answer.text,
+            choice=answer.choice,
+            choices=list(answer.choices),
+            yes=answer.yes,
+            evidence=list(answer.evidence),
+        )
+
+
+@strawberry.type
+class Response:
+    id: strawberry.ID
+    campaign_id: strawberry.ID
+    audience: Audience
+    respondent: str | None = strawberry.field(description="Null for citizens, who stay anonymous.")
+    sub_dimension: str | None
+    submitted_at: dt.datetime
+    answers: list[Answer]
+
+    @classmethod
+    def from_domain(cls, response: domain.Response) -> Self:
+        citizen = response.audience is domain.Audience.CITIZEN
+        return cls(
+            id=strawberry.ID(response.id),
+            campaign_id=strawberry.ID(response.campaign_id),
+            audience=response.audience,
+            respondent=None if citizen else response.respondent,
+            sub_dimension=response.sub_dimension,
+            submitted_at=response.submitted_at,
+            answers=[Answer.from_domain(a) for a in response.answers],
+        )
+
+
+@strawberry.type
+class ValueCount:
+    value: float
+    count: int
+
+
+@strawberry.type
+class QuestionStatistics:
+    question_code: str
+    n: int
+    mean: float | None
+    distribution: list[ValueCount]
+
+    @classmethod
+    def from_domain(cls, stats: QuestionStats) -> Self:
+        return cls(
+            question_code=stats.question_code,
+            n=stats.n,
+            mean=stats.mean,
+            distribution=[ValueCount(value=v, count=c) for v, c in stats.distribution],
+        )
+
+
+@strawberry.type
+class ItemScoreType:
+    question_code: str
+    evaluation_dimension: EvaluationDimension | None
+    smart_dimension: str | None
+    sub_dimension: str | None
+    assessors: int
+    score: float | None = strawberry.field(description="The mean of the assessors' scores.")
+
+    @classmethod
+    def from_domain(cls, item: ItemScore) -> Self:
+        return cls(
+            question_code=item.question.code,
+            evaluation_dimension=item.question.evaluation_dimension,
+            smart_dimension=item.question.smart_dimension,
+            sub_dimension=item.question.sub_dimension,
+            assessors=item.assessors,
+            score=item.score,
+        )
+
+
+@strawberry.type
+class SubDimensionImpactType:
+    sub_dimension: str
+    dimension: str
+    respondents: int
+    quota: int
+    fill: float
+    below_target: bool
+    mean: float | None
+    score: float | None
+
+    @classmethod
+    def from_domain(cls, impact: SubDimensionImpact) -> Self:
+        return cls(
+            sub_dimension=impact.sub_dimension,
+            dimension=impact.dimension,
+            respondents=impact.respondents,
+            quota=impact.quota,
+            fill=impact.fill,
+            below_target=impact.below_target,
+            mean=impact.mean,
+            score=impact.score,
+        )
+
+
+@strawberry.type
+class DimensionImpactType:
+    dimension: str
+    respondents: int
+    score: float | None
+    below_target: bool
+
+    @classmethod
+    def from_domain(cls, impact: DimensionImpact) -> Self:
+        return cls(
+            dimension=impact.dimension,
+            respondents=impact.respondents,
+            score=impact.score,
+            below_target=impact.below_target,
+        )
+
+
+@strawberry.type
+class CitizenImpact:
+    sub_dimensions: list[SubDimensionImpactType]
+    dimensions: list[DimensionImpactType]
+
+
+@strawberry.type
+class IkmElementType:
+    code: str
+    name: str
+    respondents: int
+    nrr: float | None
+
+
+@strawberry.type
+class IkmResult:
+    elements: list[IkmElementType]
+    weight: float | None
+    index: float | None = strawberry.field(description="25-100, rounded half up to 2 decimals.")
+    grade: str | None
+    grade_label: str | None
+
+    @classmethod
+    def from_domain(cls, elements: list[IkmElement], result: Ikm | None) -> Self:
+        return cls(
+            elements=[
+                IkmElementType(
+                    code=e.question.code,
+                    name=e.question.element,
+                    respondents=e.respondents,
+                    nrr=float(e.nrr) if e.nrr is not None else None,
+                )
+                for e in elements
+            ],
+            weight=float(result.weight) if result else None,
+            index=float(result.index) if result else None,
+            grade=result.grade if result else None,
+            grade_label=result.grade_label if result else None,
+        )
+
+
+@strawberry.type
+class Campaign:
+    id: strawberry.ID
+    instrument_key: str
+    instrument_version: int
+    region_code: str
+    cycle_id: str
+    audience: Audience
+    quota_per_sub_dimension: int
+    service: str
+    status: CampaignStatus
+
+    _campaign: strawberry.Private[domain.Campaign]
+
+    @classmethod
+    def from_domain(cls, campaign: domain.Campaign) -> Self:
+        return cls(
+            id=strawberry.ID(campaign.id),
+            instrument_key=campaign.instrument_key,
+            instrument_version=campaign.instrument_version,
+            region_code=campaign.region_code,
+            cycle_id=campaign.cycle_id,
+            audience=campaign.audience,
+            quota_per_sub_dimension=campaign.quota_per_sub_dimension,
+            service=campaign.service,
+            status=campaign.status,
+            _campaign=campaign,
+        )
+
+    async def _readable(self, info: SurveyInfo, *, raw: bool) -> domain.Campaign:
+        await indices.require_reader(
+            info.context.survey, info.context.principal, self._campaign, raw=raw
+        )
+        return self._campaign
+
+    @strawberry.field
+    async def instrument(self, info: SurveyInfo) -> Instrument:
+        return Instrument.from_domain(
+            await indices.instrument_of(info.context.survey, self._campaign)
+        )
+
+    @strawberry.field(description="n, mean and distribution of each question's answers.")
+    async def question_statistics(self, info: SurveyInfo) -> list[QuestionStatistics]:
+        campaign = await self._readable(info, raw=False)
+        found = await indices.question_statistics(info.context.survey, campaign)
+        return [QuestionStatistics.from_domain(s) for s in found]
+
+    @strawberry.field(description="Each question's item score: the mean over its assessors.")
+    async def item_scores(self, info: SurveyInfo) -> list[ItemScoreType]:
+        campaign = await self._readable(info, raw=False)
+        return [
+            ItemScoreType.from_domain(i)
+            for i in await indices.item_scores(info.context.survey, campaign)
+        ]
+
+    @strawberry.field(
+        description="Citizen impact per sub-dimension and dimension on the 0-4 scale."
+    )
+    async def citizen_impact(
+        self, info: SurveyInfo, mapping: ImpactMapping = ImpactMapping.IDENTITY
+    ) -> CitizenImpact:
+        campaign = await self._readable(info, raw=False)
+        subs, dims = await indices.impact(info.context.survey, campaign, mapping)
+        return CitizenImpact(
+            sub_dimensions=[SubDimensionImpactType.from_domain(s) for s in subs],
+            dimensions=[DimensionImpactType.from_domain(d) for d in dims],
+        )
+
+    @strawberry.field(description="IKM: NRR per element, the 25-100 index and its grade.")
+    async def ikm(self, info: SurveyInfo, published_rounding: bool = False) -> IkmResult:
+        campaign = await self._readable(info, raw=False)
+        elements, result = await indices.ikm_of(
+            info.context.survey, campaign, published_rounding=published_rounding
+        )
+        return IkmResult.from_domain(elements, result)
+
+    @strawberry.field
+    async def responses(
+        self, info: SurveyInfo, first: int = 100, after: str | None = None
+    ) -> list[Response]:
+        campaign = await self._readable(info, raw=True)
+        page = Page(first, after)
+        found = await info.context.survey.responses.of_campaign(campaign.id, page)
+        return [Response.from_domain(r) for r in found]
+
+    @strawberry.field(description="All responses as CSV, one column per question code.")
+    async def responses_csv(self, info: SurveyInfo) -> str:
+        campaign = await self._readable(info, raw=True)
+        instrument = await indices.instrument_of(info.context.survey, campaign)
+        return indices.responses_csv(
+            instrument, await indices.responses_of(info.context.survey, campaign)
+        )
+
+
+@strawberry.type
+class Findings:
+    assessor: str
+    strengths: list[str]
+    weaknesses: list[str]
+    recommendations: list[str]
+
+    @classmethod
+    def from_domain(cls, findings: domain.Findings) -> Self:
+        return cls(
+            assessor=findings.assessor,
+            strengths=findings.of_kind(domain.FindingKind.STRENGTH),
+            weaknesses=findings.of_kind(domain.FindingKind.WEAKNESS),
+            recommendations=findings.of_kind(domain.FindingKind.RECOMMENDATION),
+        )
+
+
+@strawberry.type
+class AssessorScore:
+    question_code: str
+    assessor: str
+    score: int
+    note: str
+    revision: int
+    scored_at: dt.datetime
+    previous_scores: list[int]
+
+    @classmethod
+    def from_domain(cls, score: domain.AssessorScore) -> Self:
+        return cls(
+            question_code=score.question_code,
+            assessor=score.assessor,
+            score=score.score,
+            note=score.note,
+            revision=score.revision,
+            scored_at=score.scored_at,
+            previous_scores=[r.score for r in score.history],
+        )
+
+
+@strawberry.type
+class Assignment:
+    region_code: str
+    cycle_id: str
+    assessors: list[str]
