@@ -65,6 +65,7 @@ class DurableConsumer:
         self.skipped_total = 0
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._subscribed = False
 
     async def handle(self, raw: bytes) -> bool:
         """Apply one event unless already applied; True when the handler ran."""
@@ -97,6 +98,7 @@ class DurableConsumer:
             try:
                 if subscription is None:
                     subscription = await self._subscribe()
+                    self._subscribed = True
                 messages = await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
             except NatsTimeout:
                 continue
@@ -104,7 +106,7 @@ class DurableConsumer:
                 raise
             except Exception as exc:
                 log.warning("consumer %s: fetch failed, retrying (%s)", self.durable, exc)
-                subscription = None
+                subscription, self._subscribed = None, False
                 await asyncio.sleep(0.5)
                 continue
             for message in messages:
@@ -127,11 +129,13 @@ class DurableConsumer:
         self._task = asyncio.create_task(self.run_forever(), name=f"consumer-{self.durable}")
 
     async def stop(self, grace_seconds: float = 10.0) -> None:
+        """Stops after the fetch under way; at once while still waiting for NATS."""
         if not self._task:
             return
         self._stopping = True
+        wait = self.fetch_timeout + grace_seconds if self._subscribed else 0
         try:
-            await asyncio.wait_for(asyncio.shield(self._task), self.fetch_timeout + grace_seconds)
+            await asyncio.wait_for(asyncio.shield(self._task), wait)
         except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

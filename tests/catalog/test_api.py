@@ -39,6 +39,9 @@ class Recorder:
     def types(self) -> list[str]:
         return [e["type"] for e in self.events]
 
+    def events_of(self, event_type: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["type"] == event_type]
+
 
 @pytest.fixture
 def published() -> Recorder:

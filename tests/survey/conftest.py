@@ -1,0 +1,84 @@
+"""A survey service on mongomock with a recording publisher, and catalog facts fed to it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from services.kernel.auth import Role
+from services.survey.app import create_app
+from tests.catalog.test_api import Recorder
+from tests.support import graphql, running, token
+
+ADMIN = token(Role.ADMIN)
+CYCLE = "cycle-2023-t2"
+REGIONS = ("12.07", "63.03")
+
+
+def catalog_event(kind: str, data: dict[str, Any], time: str = "2023-09-01T00:00:00Z") -> dict[str, Any]:
+    return {
+        "specversion": "1.0",
+        "id": uuid.uuid4().hex,
+        "source": "/smartcity/catalog",
+        "type": f"smartcity.catalog.{kind}.v1",
+        "subject": data.get("code") or data.get("id"),
+        "time": time,
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def region_registered(code: str) -> dict[str, Any]:
+    data = {"code": code, "name": f"Region {code}", "cohort": "regular_2017_2019"}
+    return catalog_event("region.registered", data)
+
+
+def cycle_opened(cycle_id: str = CYCLE, regions: tuple[str, ...] = REGIONS) -> dict[str, Any]:
+    data = {"id": cycle_id, "year": 2023, "stage": "tahap_2", "cohort": "regular_2017_2019",
+            "region_codes": list(regions)}  # fmt: skip
+    return catalog_event("cycle.opened", data)
+
+
+class Api:
+    """The survey over HTTP, with the catalog facts it would learn from the stream."""
+
+    def __init__(self, client: Any, app: Any, published: Recorder) -> None:
+        self.client, self.app, self.published = client, app, published
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = None):
+        return await graphql(self.client, query, variables, bearer=bearer)
+
+    async def learn(self, *cloud_events: dict[str, Any]) -> None:
+        for cloud_event in cloud_events:
+            await self.app.state.runtime.repositories.facts.apply(cloud_event)
+
+    async def open_campaign(self, audience: str, instrument: str, region: str = "12.07", **extra) -> str:
+        result = await self(
+            "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }",
+            {"i": {"instrumentKey": instrument, "instrumentVersion": 1, "regionCode": region,
+                   "cycleId": CYCLE, "audience": audience, **extra}},
+            bearer=ADMIN,
+        )  # fmt: skip
+        assert "errors" not in result, result
+        return str(result["data"]["openCampaign"]["id"])
+
+    async def respondent_tokens(self, campaign_id: str, count: int, sub_dimension: str | None) -> list[str]:
+        result = await self(
+            "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }",
+            {"i": {"campaignId": campaign_id, "count": count, "subDimension": sub_dimension}},
+            bearer=ADMIN,
+        )
+        assert "errors" not in result, result
+        return list(result["data"]["issueRespondentTokens"])
+
+
+@pytest.fixture
+async def api(settings):
+    published = Recorder()
+    app = create_app(settings, publish=published)
+    async with running(app) as client:
+        surface = Api(client, app, published)
+        await surface.learn(*(region_registered(code) for code in REGIONS), cycle_opened())
+        yield surface

@@ -1,0 +1,167 @@
+import asyncio
+
+from services.kernel.auth import Role
+from tests.support import token
+
+from .conftest import ADMIN
+
+SUBMIT = """mutation($i: SubmitResponseInput!) { submitResponse(input: $i) {
+  replayed response { id subDimension respondent answers { questionCode score } } } }"""
+BATCH = """mutation($items: [SubmitResponseInput!]!) { submitResponses(inputs: $items) {
+  index result { replayed response { id } } error { code field problems { field } } } }"""
+PUBLIC_SERVICE = ("D.1.1.1", "D.1.1.2", "D.1.1.3")
+
+
+def answers(scores, codes=PUBLIC_SERVICE):
+    return [{"questionCode": c, "score": s} for c, s in zip(codes, scores, strict=True)]
+
+
+def submission(campaign_id: str, key: str, scores=(4, 3, 3), codes=PUBLIC_SERVICE) -> dict:
+    return {"i": {"campaignId": campaign_id, "idempotencyKey": key, "answers": answers(scores, codes)}}
+
+
+async def citizen_campaign(api) -> tuple[str, list[str]]:
+    campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023")
+    return campaign_id, await api.respondent_tokens(campaign_id, 3, "public_service")
+
+
+async def stored_responses(api, campaign_id: str) -> int:
+    result = await api("query($id: ID!) { campaign(id: $id) { responses(first: 500) { id } } }",
+                       {"id": campaign_id}, bearer=ADMIN)  # fmt: skip
+    return len(result["data"]["campaign"]["responses"])
+
+
+async def test_a_citizen_answers_the_questions_of_the_sub_dimension_on_their_token(api):
+    campaign_id, (citizen, *_) = await citizen_campaign(api)
+    result = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    submitted = result["data"]["submitResponse"]
+    assert submitted["replayed"] is False
+    assert submitted["response"]["subDimension"] == "public_service"
+    assert submitted["response"]["respondent"] is None  # citizens stay anonymous
+    await asyncio.sleep(0.3)
+    accepted = [e for e in api.published.events if e["type"] == "smartcity.survey.response.accepted.v1"]
+    assert [e["data"]["answers"] for e in accepted] == [
+        [{"question_code": "D.1.1.1", "score": 4}, {"question_code": "D.1.1.2", "score": 3},
+         {"question_code": "D.1.1.3", "score": 3}],
+    ]  # fmt: skip
+
+
+async def test_the_same_idempotency_key_twice_stores_one_response_and_returns_it_again(api):
+    campaign_id, (citizen, *_) = await citizen_campaign(api)
+    first = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    again = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    assert again["data"]["submitResponse"]["replayed"] is True
+    assert again["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
+    assert await stored_responses(api, campaign_id) == 1
+
+
+async def test_a_retry_racing_the_first_attempt_still_stores_one_response(api):
+    campaign_id, (citizen, *_) = await citizen_campaign(api)
+    attempts = [api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen) for _ in range(4)]
+    results = await asyncio.gather(*attempts)
+    ids = {r["data"]["submitResponse"]["response"]["id"] for r in results}
+    assert len(ids) == 1
+    assert await stored_responses(api, campaign_id) == 1
+    await asyncio.sleep(0.3)
+    assert len(api.published.events_of("smartcity.survey.response.accepted.v1")) == 1
+
+
+async def test_a_token_answers_once_even_under_another_key(api):
+    campaign_id, (citizen, *_) = await citizen_campaign(api)
+    await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    second = await api(SUBMIT, submission(campaign_id, "key-0000002", scores=(1, 1, 1)), bearer=citizen)
+    assert second["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert await stored_responses(api, campaign_id) == 1
+
+
+async def test_a_reused_key_with_other_answers_is_a_conflict(api):
+    campaign_id, (citizen, *_) = await citizen_campaign(api)
+    await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    changed = await api(SUBMIT, submission(campaign_id, "key-0000001", scores=(1, 1, 1)), bearer=citizen)
+    assert changed["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.idempotencyKey"}
+
+
+async def test_every_invalid_answer_is_reported_by_question_code_and_nothing_is_stored(api):
+    campaign_id, (citizen, *_) = await citizen_campaign(api)
+    bad = [
+        {"questionCode": "D.1.1.1", "score": 5},
+        {"questionCode": "D.1.1.2", "text": "bagus"},
+        {"questionCode": "D.2.1.1", "score": 3},
+        {"questionCode": "X.9", "score": 3},
+    ]
+    result = await api(SUBMIT, {"i": {"campaignId": campaign_id, "idempotencyKey": "key-0000001",
+                                      "answers": bad}}, bearer=citizen)  # fmt: skip
+    problems = [p["field"] for p in result["errors"][0]["extensions"]["problems"]]
+    assert problems == [
+        "input.answers[D.1.1.1].score",
+        "input.answers[D.1.1.2].text",
+        "input.answers[D.1.1.2].score",
+        "input.answers[D.2.1.1]",
+        "input.answers[X.9]",
+        "input.answers[D.1.1.3]",
+    ]
+    assert await stored_responses(api, campaign_id) == 0
+    await asyncio.sleep(0.2)
+    assert api.published.events_of("smartcity.survey.response.accepted.v1") == []
+
+
+async def test_a_token_for_another_campaign_is_forbidden(api):
+    campaign_id, _ = await citizen_campaign(api)
+    other = await api.open_campaign("CITIZEN", "citizen-impact-2023", region="63.03")
+    (stranger,) = await api.respondent_tokens(other, 1, "public_service")
+    result = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=stranger)
+    assert result["errors"][0]["extensions"] == {"code": "FORBIDDEN", "field": "input.campaignId"}
+
+
+async def test_an_admin_cannot_answer_as_a_citizen(api):
+    campaign_id, _ = await citizen_campaign(api)
+    result = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=ADMIN)
+    assert result["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_batch_reports_each_item_and_keeps_the_good_ones(api):
+    campaign_id, tokens = await citizen_campaign(api)
+    citizen = tokens[0]
+    items = [
+        submission(campaign_id, "key-0000001")["i"],
+        submission(campaign_id, "key-0000002", scores=(9, 3, 3))["i"],
+        submission(campaign_id, "key-0000001")["i"],
+    ]
+    result = await api(BATCH, {"items": items}, bearer=citizen)
+    first, second, third = result["data"]["submitResponses"]
+    assert first["result"]["replayed"] is False and first["error"] is None
+    assert second["error"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "answers[D.1.1.1].score",
+        "problems": [{"field": "answers[D.1.1.1].score"}],
+    }
+    assert third["result"] == {"replayed": True, "response": first["result"]["response"]}
+    assert await stored_responses(api, campaign_id) == 1
+
+
+async def test_a_region_operator_fills_its_self_assessment(api):
+    campaign_id = await api.open_campaign("SELF_ASSESSMENT", "smartcity-evaluation-2023")
+    result = await api(
+        SUBMIT,
+        {"i": {"campaignId": campaign_id, "idempotencyKey": "self-0000001",
+               "answers": [{"questionCode": "A.1.1.1", "score": 4}]}},
+        bearer=token(Role.REGION_OPERATOR, region="12.07"),
+    )  # fmt: skip
+    other_region = await api(
+        SUBMIT,
+        {"i": {"campaignId": campaign_id, "idempotencyKey": "self-0000002",
+               "answers": [{"questionCode": "A.1.1.1", "score": 4}]}},
+        bearer=token(Role.REGION_OPERATOR, region="63.03"),
+    )  # fmt: skip
+    assert result["data"]["submitResponse"]["response"]["respondent"] == "dev-region_operator"
+    assert other_region["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_closed_campaign_takes_no_more_responses_but_retries_get_their_result(api):
+    campaign_id, (citizen, other, _) = await citizen_campaign(api)
+    first = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    await api("mutation($id: ID!) { closeCampaign(id: $id) { status } }", {"id": campaign_id}, bearer=ADMIN)
+    retry = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    late = await api(SUBMIT, submission(campaign_id, "key-0000009"), bearer=other)
+    assert retry["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
+    assert late["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.campaignId"}
