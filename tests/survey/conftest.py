@@ -17,7 +17,9 @@ CYCLE = "cycle-2023-t2"
 REGIONS = ("12.07", "63.03")
 
 
-def catalog_event(kind: str, data: dict[str, Any], time: str = "2023-09-01T00:00:00Z") -> dict[str, Any]:
+def catalog_event(
+    kind: str, data: dict[str, Any], time: str = "2023-09-01T00:00:00Z"
+) -> dict[str, Any]:
     return {
         "specversion": "1.0",
         "id": uuid.uuid4().hex,
@@ -47,14 +49,18 @@ class Api:
     def __init__(self, client: Any, app: Any, published: Recorder) -> None:
         self.client, self.app, self.published = client, app, published
 
-    async def __call__(self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = None):
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = None
+    ):
         return await graphql(self.client, query, variables, bearer=bearer)
 
     async def learn(self, *cloud_events: dict[str, Any]) -> None:
         for cloud_event in cloud_events:
             await self.app.state.runtime.repositories.facts.apply(cloud_event)
 
-    async def open_campaign(self, audience: str, instrument: str, region: str = "12.07", **extra) -> str:
+    async def open_campaign(
+        self, audience: str, instrument: str, region: str = "12.07", **extra
+    ) -> str:
         result = await self(
             "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }",
             {"i": {"instrumentKey": instrument, "instrumentVersion": 1, "regionCode": region,
@@ -64,7 +70,9 @@ class Api:
         assert "errors" not in result, result
         return str(result["data"]["openCampaign"]["id"])
 
-    async def respondent_tokens(self, campaign_id: str, count: int, sub_dimension: str | None) -> list[str]:
+    async def respondent_tokens(
+        self, campaign_id: str, count: int, sub_dimension: str | None
+    ) -> list[str]:
         result = await self(
             "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }",
             {"i": {"campaignId": campaign_id, "count": count, "subDimension": sub_dimension}},

@@ -34,12 +34,16 @@ async def test_the_citizen_impact_survey_asks_three_questions_per_sub_dimension(
     instrument = result["data"]["instrument"]
     sub_dimensions = [q["subDimension"] for s in instrument["sections"] for q in s["questions"]]
     assert instrument["questionCount"] == 54
-    assert {sub: sub_dimensions.count(sub) for sub in sub_dimensions} == dict.fromkeys(sub_dimensions, 3)
+    assert {sub: sub_dimensions.count(sub) for sub in sub_dimensions} == dict.fromkeys(
+        sub_dimensions, 3
+    )
     assert len(set(sub_dimensions)) == 18
 
 
 async def test_the_ikm_instrument_has_the_nine_service_elements(api):
-    result = await api('{ instrument(key: "ikm-permenpanrb-14-2017") { sections { questions { element scaleMin scaleMax } } } }')
+    result = await api(
+        '{ instrument(key: "ikm-permenpanrb-14-2017") { sections { questions { element scaleMin scaleMax } } } }'
+    )
     (section,) = result["data"]["instrument"]["sections"]
     assert [q["element"] for q in section["questions"]][:3] == [
         "Persyaratan", "Sistem, Mekanisme, dan Prosedur", "Waktu Penyelesaian",
@@ -69,7 +73,9 @@ async def test_an_invalid_instrument_is_refused_with_each_problem_located(api):
         "input.sections[0].questions[0].subDimension",
         "input.sections[0].questions[1].code",
     ]
-    assert (await api('{ instrument(key: "kepuasan-mpp") { version } }')) == {"data": {"instrument": None}}
+    assert (await api('{ instrument(key: "kepuasan-mpp") { version } }')) == {
+        "data": {"instrument": None}
+    }
 
 
 async def test_only_an_admin_publishes_instruments(api):

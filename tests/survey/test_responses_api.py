@@ -17,7 +17,9 @@ def answers(scores, codes=PUBLIC_SERVICE):
 
 
 def submission(campaign_id: str, key: str, scores=(4, 3, 3), codes=PUBLIC_SERVICE) -> dict:
-    return {"i": {"campaignId": campaign_id, "idempotencyKey": key, "answers": answers(scores, codes)}}
+    return {
+        "i": {"campaignId": campaign_id, "idempotencyKey": key, "answers": answers(scores, codes)}
+    }
 
 
 async def citizen_campaign(api) -> tuple[str, list[str]]:
@@ -39,7 +41,9 @@ async def test_a_citizen_answers_the_questions_of_the_sub_dimension_on_their_tok
     assert submitted["response"]["subDimension"] == "public_service"
     assert submitted["response"]["respondent"] is None  # citizens stay anonymous
     await asyncio.sleep(0.3)
-    accepted = [e for e in api.published.events if e["type"] == "smartcity.survey.response.accepted.v1"]
+    accepted = [
+        e for e in api.published.events if e["type"] == "smartcity.survey.response.accepted.v1"
+    ]
     assert [e["data"]["answers"] for e in accepted] == [
         [{"question_code": "D.1.1.1", "score": 4}, {"question_code": "D.1.1.2", "score": 3},
          {"question_code": "D.1.1.3", "score": 3}],
@@ -51,13 +55,17 @@ async def test_the_same_idempotency_key_twice_stores_one_response_and_returns_it
     first = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
     again = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
     assert again["data"]["submitResponse"]["replayed"] is True
-    assert again["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
+    assert (
+        again["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
+    )
     assert await stored_responses(api, campaign_id) == 1
 
 
 async def test_a_retry_racing_the_first_attempt_still_stores_one_response(api):
     campaign_id, (citizen, *_) = await citizen_campaign(api)
-    attempts = [api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen) for _ in range(4)]
+    attempts = [
+        api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen) for _ in range(4)
+    ]
     results = await asyncio.gather(*attempts)
     ids = {r["data"]["submitResponse"]["response"]["id"] for r in results}
     assert len(ids) == 1
@@ -69,7 +77,9 @@ async def test_a_retry_racing_the_first_attempt_still_stores_one_response(api):
 async def test_a_token_answers_once_even_under_another_key(api):
     campaign_id, (citizen, *_) = await citizen_campaign(api)
     await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
-    second = await api(SUBMIT, submission(campaign_id, "key-0000002", scores=(1, 1, 1)), bearer=citizen)
+    second = await api(
+        SUBMIT, submission(campaign_id, "key-0000002", scores=(1, 1, 1)), bearer=citizen
+    )
     assert second["errors"][0]["extensions"]["code"] == "CONFLICT"
     assert await stored_responses(api, campaign_id) == 1
 
@@ -77,8 +87,13 @@ async def test_a_token_answers_once_even_under_another_key(api):
 async def test_a_reused_key_with_other_answers_is_a_conflict(api):
     campaign_id, (citizen, *_) = await citizen_campaign(api)
     await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
-    changed = await api(SUBMIT, submission(campaign_id, "key-0000001", scores=(1, 1, 1)), bearer=citizen)
-    assert changed["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.idempotencyKey"}
+    changed = await api(
+        SUBMIT, submission(campaign_id, "key-0000001", scores=(1, 1, 1)), bearer=citizen
+    )
+    assert changed["errors"][0]["extensions"] == {
+        "code": "CONFLICT",
+        "field": "input.idempotencyKey",
+    }
 
 
 async def test_every_invalid_answer_is_reported_by_question_code_and_nothing_is_stored(api):
@@ -160,8 +175,14 @@ async def test_a_region_operator_fills_its_self_assessment(api):
 async def test_a_closed_campaign_takes_no_more_responses_but_retries_get_their_result(api):
     campaign_id, (citizen, other, _) = await citizen_campaign(api)
     first = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
-    await api("mutation($id: ID!) { closeCampaign(id: $id) { status } }", {"id": campaign_id}, bearer=ADMIN)
+    await api(
+        "mutation($id: ID!) { closeCampaign(id: $id) { status } }",
+        {"id": campaign_id},
+        bearer=ADMIN,
+    )
     retry = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
     late = await api(SUBMIT, submission(campaign_id, "key-0000009"), bearer=other)
-    assert retry["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
+    assert (
+        retry["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
+    )
     assert late["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.campaignId"}

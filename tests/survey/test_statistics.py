@@ -19,7 +19,11 @@ PUBLISHED_NRR = (3.20, 3.10, 3.00, 3.90, 3.30, 3.40, 3.50, 3.00, 3.20)
 
 def test_an_all_4_ikm_response_gives_100_and_grade_a():
     result = ikm((4.0,) * 9)
-    assert (result.index, result.grade, result.grade_label) == (Decimal("100.00"), "A", "Sangat Baik")
+    assert (result.index, result.grade, result.grade_label) == (
+        Decimal("100.00"),
+        "A",
+        "Sangat Baik",
+    )
 
 
 def test_the_published_nrr_give_82_22_grade_b_with_exact_weights():
@@ -78,7 +82,10 @@ def citizen(sub_dimension: str, codes: tuple[str, str, str], scores: tuple[int, 
 
 def test_citizen_impact_is_the_mean_of_question_means_with_quota_fill():
     codes = ("D.1.1.1", "D.1.1.2", "D.1.1.3")
-    responses = [citizen("public_service", codes, (4, 3, 2)), citizen("public_service", codes, (2, 3, 4))]
+    responses = [
+        citizen("public_service", codes, (4, 3, 2)),
+        citizen("public_service", codes, (2, 3, 4)),
+    ]
     subs, dimensions = citizen_impact(citizen_impact_2023(), responses, quota=50)
     public_service = next(s for s in subs if s.sub_dimension == "public_service")
     assert (public_service.respondents, public_service.mean, public_service.score) == (2, 3.0, 3.0)
