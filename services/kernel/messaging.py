@@ -78,7 +78,7 @@ class NatsLink:
             return
 
     async def _on_error(self, error: Exception) -> None:
-        log.warning("%s: NATS error: %s", self.name, error or type(error).__name__)
+        log.info("%s: NATS error: %s", self.name, error or type(error).__name__)
 
     async def _on_disconnected(self) -> None:
         log.warning("%s: disconnected from NATS; reconnecting", self.name)

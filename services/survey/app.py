@@ -68,9 +68,13 @@ def create_app(
         raise ValueError("SMARTCITY_JWT_SECRET is required")
     runtime = ServiceRuntime(settings, WIRING, survey, publish)
     mint = respondent_minter(settings.jwt_secret)
+    secret = settings.jwt_secret
+
+    def verify(token: str) -> auth.Principal:
+        return auth.verify(token, secret)
 
     def context(principal: auth.Principal) -> SurveyContext:
-        return make_context(runtime.repositories, mint, principal)
+        return make_context(runtime.repositories, mint, verify, principal)
 
     app = create_asgi_app(
         ServiceParts(

@@ -43,6 +43,7 @@ class SubmitResponse:
     campaign_id: str
     idempotency_key: str
     answers: tuple[domain.Answer, ...]
+    respondent_token: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from services.kernel.graphql import RequestContext, keyed_loader
 from services.kernel.repository import every
 from services.survey import domain
 from services.survey.handlers.campaigns import MintRespondentToken
+from services.survey.handlers.responses import VerifyToken
 from services.survey.repository import CampaignFilter, Survey
 
 
@@ -25,6 +26,7 @@ class Loaders:
 class SurveyContext(RequestContext):
     survey: Survey = field(kw_only=True)
     mint: MintRespondentToken = field(kw_only=True)
+    verify: VerifyToken = field(kw_only=True)
 
 
 def _campaigns_of_regions(survey: Survey) -> DataLoader[str, list[domain.Campaign]]:
@@ -36,9 +38,13 @@ def _campaigns_of_regions(survey: Survey) -> DataLoader[str, list[domain.Campaig
     return DataLoader(load_fn=load)
 
 
-def make_context(survey: Survey, mint: MintRespondentToken, principal: Principal) -> SurveyContext:
+def make_context(
+    survey: Survey, mint: MintRespondentToken, verify: VerifyToken, principal: Principal
+) -> SurveyContext:
     loaders = Loaders(
         campaigns=keyed_loader(survey.campaigns.get_many, lambda c: c.id),
         campaigns_of_region=_campaigns_of_regions(survey),
     )
-    return SurveyContext(principal=principal, loaders=loaders, survey=survey, mint=mint)
+    return SurveyContext(
+        principal=principal, loaders=loaders, survey=survey, mint=mint, verify=verify
+    )

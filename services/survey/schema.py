@@ -226,7 +226,10 @@ class Mutation:
     async def submit_response(
         self, info: SurveyInfo, input: inputs.SubmitResponseInput
     ) -> SubmitResult:
-        submitted = await perform(info, handlers.responses.submit_response, input.command())
+        with located("input"):
+            submitted = await handlers.responses.submit_response(
+                input.command(), info.context.principal, info.context.survey, info.context.verify
+            )
         return SubmitResult(
             response=Response.from_domain(submitted.response), replayed=submitted.replayed
         )
@@ -238,7 +241,7 @@ class Mutation:
         batch = [item.command() for item in inputs]
         with located("inputs"):
             items = await handlers.responses.submit_responses(
-                batch, info.context.principal, info.context.survey
+                batch, info.context.principal, info.context.survey, info.context.verify
             )
         return [
             BatchItemResult(

@@ -98,10 +98,16 @@ class SubmitResponseInput:
         description="Chosen by the client; a retry with the same key stores nothing new."
     )
     answers: list[AnswerInput]
+    respondent_token: str | None = strawberry.field(
+        default=None,
+        description="A citizen's token, when a field app submits for the citizen it collected.",
+    )
 
     def command(self) -> commands.SubmitResponse:
         answers = tuple(a.answer() for a in self.answers)
-        return commands.SubmitResponse(str(self.campaign_id), self.idempotency_key, answers)
+        return commands.SubmitResponse(
+            str(self.campaign_id), self.idempotency_key, answers, self.respondent_token
+        )
 
 
 @strawberry.input

@@ -186,3 +186,18 @@ async def test_a_closed_campaign_takes_no_more_responses_but_retries_get_their_r
         retry["data"]["submitResponse"]["response"] == first["data"]["submitResponse"]["response"]
     )
     assert late["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.campaignId"}
+
+
+async def test_a_field_app_syncs_a_batch_with_each_citizens_token(api):
+    campaign_id, tokens = await citizen_campaign(api)
+    items = [
+        submission(campaign_id, f"sync-{n:07d}")["i"] | {"respondentToken": citizen}
+        for n, citizen in enumerate(tokens)
+    ]
+    items.append(submission(campaign_id, "sync-forged")["i"] | {"respondentToken": "not-a-token"})
+    result = await api(BATCH, {"items": items}, bearer=token(Role.REGION_OPERATOR, region="12.07"))
+    outcomes = result["data"]["submitResponses"]
+    assert [o["error"] is None for o in outcomes] == [True, True, True, False]
+    assert outcomes[3]["error"]["code"] == "UNAUTHENTICATED"
+    assert outcomes[3]["error"]["field"] == "respondentToken"
+    assert await stored_responses(api, campaign_id) == 3

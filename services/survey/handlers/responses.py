@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from services.kernel import errors, ids
@@ -12,6 +13,8 @@ from services.survey.handlers.common import require, utc_now
 from services.survey.repository import Survey
 
 MAX_BATCH = 500
+
+VerifyToken = Callable[[str], Principal]
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,19 @@ def _replay(stored: domain.Response, respondent: str, cmd: commands.SubmitRespon
 
 
 async def submit_response(
-    cmd: commands.SubmitResponse, principal: Principal, survey: Survey
+    cmd: commands.SubmitResponse,
+    principal: Principal,
+    survey: Survey,
+    verify: VerifyToken | None = None,
 ) -> Submitted:
+    """Stores a response once; a respondent token in the command speaks for its citizen."""
+    if cmd.respondent_token is not None:
+        if verify is None:
+            raise errors.BadUserInput("respondent tokens are not accepted here", "respondentToken")
+        try:
+            principal = verify(cmd.respondent_token)
+        except errors.Unauthenticated as refused:
+            raise errors.Unauthenticated(refused.message, "respondentToken") from None
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     respondent, sub_dimension = _respondent(principal, campaign)
     stored = await survey.responses.by_idempotency_key(campaign.id, cmd.idempotency_key)
@@ -85,15 +99,23 @@ async def submit_response(
 
 
 async def submit_responses(
-    batch: list[commands.SubmitResponse], principal: Principal, survey: Survey
+    batch: list[commands.SubmitResponse],
+    principal: Principal,
+    survey: Survey,
+    verify: VerifyToken | None = None,
 ) -> list[BatchItem]:
-    """Each item stands alone: a bad one is reported at its index and the others go on."""
+    """Each item stands alone: a bad one is reported at its index and the others go on.
+
+    A field app syncing responses it collected offline sends each citizen's token with
+    their item.
+    """
     if len(batch) > MAX_BATCH:
         raise errors.BadUserInput(f"at most {MAX_BATCH} responses in one batch", "inputs")
     items = []
     for index, cmd in enumerate(batch):
         try:
-            items.append(BatchItem(index, await submit_response(cmd, principal, survey)))
+            submitted = await submit_response(cmd, principal, survey, verify)
+            items.append(BatchItem(index, submitted))
         except errors.UserError as error:
             items.append(BatchItem(index, error=error))
     return items
