@@ -13,8 +13,7 @@ import httpx
 
 from services.kernel import auth, errors
 from services.kernel.settings import Settings
-
-SERVICES = {"catalog": 4001}
+from services.registry import SERVICES
 
 
 def _settings() -> Settings:
@@ -24,11 +23,9 @@ def _settings() -> Settings:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from services.catalog.app import create_app
-
-    settings = _settings()
-    app = create_app(settings)
-    port = args.port or SERVICES[args.service]
+    service = SERVICES[args.service]
+    app = service.create_app(_settings())
+    port = args.port or service.port
     uvicorn.run(app, host=args.host, port=port, log_level="info")
     return 0
 
@@ -67,7 +64,10 @@ def _up(args: argparse.Namespace) -> int:
     if args.nats_url:
         env["NATS_URL"] = args.nats_url
     settings = Settings.from_env(env).with_development_secret()
-    ports = stack.Ports(nats=args.nats_port, catalog=args.catalog_port)
+    ports = stack.Ports(
+        nats=args.nats_port,
+        services={name: getattr(args, f"{name}_port") for name in SERVICES},
+    )
     try:
         asyncio.run(
             stack.run(settings, ports, demo=not args.no_demo, external_nats=bool(args.nats_url))
@@ -99,7 +99,8 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--mongodb-uri", help="a MongoDB to use instead of the in-memory store")
     up.add_argument("--nats-url", help="an external NATS to use instead of starting one")
     up.add_argument("--nats-port", type=int, default=4222)
-    up.add_argument("--catalog-port", type=int, default=SERVICES["catalog"])
+    for service in SERVICES.values():
+        up.add_argument(f"--{service.name}-port", type=int, default=service.port)
     up.set_defaults(run=_up)
 
     seed = commands.add_parser("seed", help="load the demo regions and programs")

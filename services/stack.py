@@ -9,16 +9,16 @@ import logging
 import shutil
 import signal
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import uvicorn
 
-from services.catalog import app as catalog_app
 from services.catalog.seed import seed
 from services.kernel import auth
 from services.kernel.natsserver import NatsServer
 from services.kernel.settings import Settings
+from services.registry import SERVICES
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
@@ -31,7 +31,9 @@ class StackError(Exception):
 @dataclass(frozen=True)
 class Ports:
     nats: int = 4222
-    catalog: int = 4001
+    services: dict[str, int] = field(
+        default_factory=lambda: {name: s.port for name, s in SERVICES.items()}
+    )
 
 
 def _ensure_free(port: int, what: str) -> None:
@@ -68,33 +70,40 @@ async def run(settings: Settings, ports: Ports, *, demo: bool, external_nats: bo
     nats = None if external_nats else _start_nats(settings, ports.nats)
     if nats:
         settings = dataclasses.replace(settings, nats_url=nats.url)
-    _ensure_free(ports.catalog, "catalog")
-    config = uvicorn.Config(
-        catalog_app.create_app(settings), host=HOST, port=ports.catalog, log_level="warning"
-    )
-    catalog = uvicorn.Server(config)
-    serving = asyncio.create_task(catalog.serve())
+    servers: dict[str, uvicorn.Server] = {}
+    serving: list[asyncio.Task[None]] = []
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        base = f"http://{HOST}:{ports.catalog}"
-        await _wait_ready(f"{base}/readyz", catalog)
+        for name, port in ports.services.items():
+            _ensure_free(port, name)
+            app = SERVICES[name].create_app(settings)
+            servers[name] = uvicorn.Server(
+                uvicorn.Config(app, host=HOST, port=port, log_level="warning")
+            )
+            serving.append(asyncio.create_task(servers[name].serve()))
+        for name, server in servers.items():
+            await _wait_ready(f"http://{HOST}:{ports.services[name]}/readyz", server)
         secret = settings.jwt_secret or ""
+        catalog = f"http://{HOST}:{ports.services['catalog']}/graphql"
         if demo:
             async with httpx.AsyncClient(timeout=30) as client:
-                report = await seed(client, f"{base}/graphql", auth.mint(secret, auth.Role.ADMIN))
+                report = await seed(client, catalog, auth.mint(secret, auth.Role.ADMIN))
             print(f"Demo data: {report.regions} regions, {report.programs} programs.")
-        print(f"Catalog GraphQL: {base}/graphql (GraphiQL in a browser at the same address)")
+        for name, port in ports.services.items():
+            print(f"{name.capitalize() + ' GraphQL:':<17}http://{HOST}:{port}/graphql")
         print(f"NATS:            {settings.nats_url}")
         print(f"Admin token:     {auth.mint(secret, auth.Role.ADMIN, subject='stack-admin')}")
         print("Press Ctrl-C to stop.")
         await stop.wait()
     finally:
-        catalog.should_exit = True
-        with contextlib.suppress(Exception):
-            await serving
+        for server in servers.values():
+            server.should_exit = True
+        for task in serving:
+            with contextlib.suppress(Exception):
+                await task
         if nats:
             nats.stop()
         print("Stopped.")

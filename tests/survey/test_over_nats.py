@@ -53,7 +53,7 @@ async def test_the_survey_learns_regions_and_cycles_from_catalog_events(settings
                 "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }",
                 {"i": opening},
                 bearer=ADMIN,
-            )  # fmt: skip
+            )
         )
         campaign_id = opened["data"]["openCampaign"]["id"]
         tokens = await graphql(

@@ -1,0 +1,35 @@
+"""The services the suite runs, their default ports and app factories."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from services.kernel.settings import Settings
+
+
+def _catalog(settings: Settings) -> Starlette:
+    from services.catalog.app import create_app
+
+    return create_app(settings)
+
+
+def _survey(settings: Settings) -> Starlette:
+    from services.survey.app import create_app
+
+    return create_app(settings)
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+    create_app: Callable[[Settings], Starlette]
+
+
+SERVICES: dict[str, Service] = {
+    "catalog": Service("catalog", 4001, _catalog),
+    "survey": Service("survey", 4002, _survey),
+}
