@@ -68,21 +68,33 @@ class OutboxRelay:
         return list(collection.find(PENDING, {FIELD: 1}).limit(self.batch_size))
 
     async def run_once(self) -> int:
-        """Publish everything pending; a failed publish stops that document, keeping order."""
+        """Publish everything pending, in order per document; then mark what went out.
+
+        Marks are written once per batch of documents, and also when a publish fails, so
+        that a failure republishes (and the stream drops) only the events since the last mark.
+        """
         published = 0
         for collection in self.collections:
             while documents := await self.storage.run(self._pending_documents, collection):
-                for document in documents:
-                    for cloud_event in document[FIELD]:
-                        await self.publish(cloud_event)
-                        await self.storage.run(
-                            collection.update_one,
-                            {"_id": document["_id"]},
-                            {"$pull": {FIELD: {"id": cloud_event["id"]}}},
-                        )
-                        published += 1
-                        self.published_total += 1
+                sent: list[tuple[Any, str]] = []
+                try:
+                    for document in documents:
+                        for cloud_event in document[FIELD]:
+                            await self.publish(cloud_event)
+                            sent.append((document["_id"], cloud_event["id"]))
+                finally:
+                    await self.storage.run(self._mark, collection, sent)
+                published += len(sent)
+                self.published_total += len(sent)
         return published
+
+    @staticmethod
+    def _mark(collection: Collection[Any], sent: list[tuple[Any, str]]) -> None:
+        if sent:
+            collection.update_many(
+                {"_id": {"$in": list(dict.fromkeys(key for key, _ in sent))}},
+                {"$pull": {FIELD: {"id": {"$in": [event_id for _, event_id in sent]}}}},
+            )
 
     async def run_forever(self) -> None:
         backoff = self.poll_seconds

@@ -105,3 +105,37 @@ class MongoRepository(Generic[A]):
             query["_id"] = {"$gt": page.after}
         found = await self.store.find(query, sort="_id", limit=page.first)
         return [self.to_domain(d) for d in found]
+
+
+class ImmutableCache(Generic[A]):
+    """A repository of aggregates that never change once added, read from memory after once."""
+
+    def __init__(self, inner: Repository[A], key_of: Callable[[A], str]) -> None:
+        self.inner = inner
+        self.key_of = key_of
+        self._kept: dict[str, A] = {}
+
+    async def get(self, key: str) -> A | None:
+        if key not in self._kept:
+            found = await self.inner.get(key)
+            if found is None:
+                return None
+            self._kept[key] = found
+        return self._kept[key]
+
+    async def get_many(self, keys: list[str]) -> list[A]:
+        missing = [k for k in keys if k not in self._kept]
+        if missing:
+            for found in await self.inner.get_many(missing):
+                self._kept[self.key_of(found)] = found
+        return [self._kept[k] for k in keys if k in self._kept]
+
+    async def add(self, aggregate: A) -> None:
+        await self.inner.add(aggregate)
+        self._kept[self.key_of(aggregate)] = aggregate
+
+    async def save(self, aggregate: A) -> None:
+        raise TypeError("an immutable aggregate is never saved again")
+
+    async def list(self, where: Any, page: Page) -> list[A]:
+        return await self.inner.list(where, page)

@@ -12,7 +12,14 @@ from pymongo.collection import Collection
 from services.kernel import errors
 from services.kernel.docstore import AggregateCollection
 from services.kernel.mongo import Storage
-from services.kernel.repository import MongoRepository, Page, document_fields, enum_value, given
+from services.kernel.repository import (
+    ImmutableCache,
+    MongoRepository,
+    Page,
+    document_fields,
+    enum_value,
+    given,
+)
 from services.survey import domain
 from services.survey.domain import instruments
 from services.survey.domain.answers import answer_from_data
@@ -61,8 +68,6 @@ class _ResponseDocument(_Stored):
     meta = {
         "collection": "responses",
         "indexes": [
-            {"fields": ["campaign_id", "idempotency_key"], "unique": True},
-            {"fields": ["respondent_slot"], "unique": True},
             ("campaign_id", "sub_dimension"),
         ],
     }
@@ -74,7 +79,6 @@ class _ResponseDocument(_Stored):
     instrument_key = me.StringField(required=True)
     instrument_version = me.IntField(required=True)
     respondent = me.StringField(required=True)
-    respondent_slot = me.StringField(required=True)
     idempotency_key = me.StringField(required=True)
     sub_dimension = me.StringField(null=True)
     answers = me.ListField(me.DictField())
@@ -147,17 +151,9 @@ def _instrument_domain(document: _InstrumentDocument) -> domain.Instrument:
     return instrument
 
 
-def _respondent_slot(response: domain.Response) -> str:
-    """Citizens answer once per campaign; other audiences may answer again."""
-    if response.audience is domain.Audience.CITIZEN:
-        return f"{response.campaign_id}:{response.respondent}"
-    return response.id
-
-
 def _response_document(response: domain.Response) -> _ResponseDocument:
     state = response.state() | {
         "answers": [a.as_data() for a in response.answers],
-        "respondent_slot": _respondent_slot(response),
         "fingerprint": response.fingerprint,
     }
     return _ResponseDocument(**state)
@@ -208,10 +204,6 @@ def _findings_domain(document: _FindingsDocument) -> domain.Findings:
 
 
 class MongoResponses(MongoRepository[domain.Response]):
-    async def by_idempotency_key(self, campaign_id: str, key: str) -> domain.Response | None:
-        found = await self.store.find_one({"campaign_id": campaign_id, "idempotency_key": key})
-        return _response_domain(found) if found else None
-
     async def of_campaign(self, campaign_id: str, page: Page) -> list[domain.Response]:
         return await self.list(campaign_id, page)
 
@@ -280,14 +272,18 @@ def mongo_survey(storage: Storage, on_write: Callable[[], None] = lambda: None) 
         return AggregateCollection(document, storage, SOURCE, on_write)
 
     return Survey(
-        instruments=MongoRepository(
-            store(_InstrumentDocument),
-            to_document=_instrument_document,
-            to_domain=_instrument_domain,
-            query_of=lambda key: given(key=key),
-            duplicate=lambda i: errors.Conflict(
-                f"instrument {i.key} version {i.instrument_version} is already published", "version"
+        instruments=ImmutableCache(
+            MongoRepository(
+                store(_InstrumentDocument),
+                to_document=_instrument_document,
+                to_domain=_instrument_domain,
+                query_of=lambda key: given(key=key),
+                duplicate=lambda i: errors.Conflict(
+                    f"instrument {i.key} version {i.instrument_version} is already published",
+                    "version",
+                ),
             ),
+            key_of=lambda i: i.id,
         ),
         campaigns=MongoRepository(
             store(_CampaignDocument),
@@ -302,7 +298,7 @@ def mongo_survey(storage: Storage, on_write: Callable[[], None] = lambda: None) 
             to_domain=_response_domain,
             query_of=lambda campaign_id: given(campaign_id=campaign_id),
             duplicate=lambda r: errors.Conflict(
-                "this response was already submitted", "idempotencyKey"
+                "this response is already stored", "idempotencyKey"
             ),
         ),
         scores=MongoRepository(

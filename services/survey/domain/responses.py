@@ -100,6 +100,18 @@ class Response(Aggregate):
         return response
 
 
+def response_id(campaign: Campaign, respondent: str, idempotency_key: str) -> str:
+    """A response's id follows from what makes it unique, so storing it twice cannot happen.
+
+    A citizen answers a campaign once; other respondents once per idempotency key.
+    """
+    if campaign.audience is Audience.CITIZEN:
+        unique = f"{campaign.id}|respondent|{respondent}"
+    else:
+        unique = f"{campaign.id}|key|{idempotency_key}"
+    return hashlib.sha256(unique.encode()).hexdigest()[:24]
+
+
 def fingerprint(
     campaign_id: str, respondent: str, sub_dimension: str | None, answers: tuple[Answer, ...]
 ) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.kernel import errors, ids
+from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.survey import commands, domain
-from services.survey.domain.responses import fingerprint
+from services.survey.domain.responses import fingerprint, response_id
 from services.survey.handlers.common import require, utc_now
 from services.survey.repository import Survey
 
@@ -45,6 +45,8 @@ def _respondent(principal: Principal, campaign: domain.Campaign) -> tuple[str, s
 
 def _replay(stored: domain.Response, respondent: str, cmd: commands.SubmitResponse) -> Submitted:
     """The stored result again, if this is the same submission retried."""
+    if stored.idempotency_key != cmd.idempotency_key:
+        raise errors.Conflict("this respondent has already answered", "campaignId")
     retried = fingerprint(cmd.campaign_id, respondent, stored.sub_dimension, cmd.answers)
     if retried != stored.fingerprint:
         raise errors.Conflict(
@@ -69,32 +71,31 @@ async def submit_response(
             raise errors.Unauthenticated(refused.message, "respondentToken") from None
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     respondent, sub_dimension = _respondent(principal, campaign)
-    stored = await survey.responses.by_idempotency_key(campaign.id, cmd.idempotency_key)
-    if stored is not None:
-        return _replay(stored, respondent, cmd)
     instrument = await require(
         survey.instruments,
         f"{campaign.instrument_key}@{campaign.instrument_version}",
         "instrument",
         "campaignId",
     )
-    response = domain.Response.accept(
-        id=ids.new_id(),
-        campaign=campaign,
-        instrument=instrument,
-        respondent=respondent,
-        idempotency_key=cmd.idempotency_key,
-        sub_dimension=sub_dimension,
-        answers=cmd.answers,
-        at=utc_now(),
-    )
+    key = response_id(campaign, respondent, cmd.idempotency_key)
     try:
+        response = domain.Response.accept(
+            id=key,
+            campaign=campaign,
+            instrument=instrument,
+            respondent=respondent,
+            idempotency_key=cmd.idempotency_key,
+            sub_dimension=sub_dimension,
+            answers=cmd.answers,
+            at=utc_now(),
+        )
         await survey.responses.add(response)
     except errors.Conflict:
-        raced = await survey.responses.by_idempotency_key(campaign.id, cmd.idempotency_key)
-        if raced is not None:
-            return _replay(raced, respondent, cmd)
-        raise errors.Conflict("this respondent has already answered", "campaignId") from None
+        # a retry of a stored submission gets its result, even once the campaign has closed
+        stored = await survey.responses.get(key)
+        if stored is None:
+            raise
+        return _replay(stored, respondent, cmd)
     return Submitted(response, replayed=False)
 
 

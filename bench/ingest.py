@@ -1,0 +1,225 @@
+"""Citizen-response ingestion through the survey's /graphql, against a real nats-server.
+
+    python -m bench.ingest [--regions 2] [--batch 100] [--concurrency 4] [--singles 300]
+
+The benchmark plays the catalog (it publishes the regions and the cycle as catalog events),
+runs the survey as its own process, then measures batched ingestion, single-submit latency
+and how long the outbox relay takes to put every accepted response on the stream.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+
+from services.kernel import auth, events
+from services.kernel.messaging import STREAM, ensure_stream
+from services.kernel.natsserver import NatsServer, free_port
+
+SECRET = "bench-secret-bench-secret-bench-secret-bench"
+CYCLE = "bench-cycle-2023"
+IMPACT = "citizen-impact-2023"
+SUB_DIMENSIONS = [
+    "public_service", "public_policy", "bureaucracy", "tourism", "business", "city_appearance",
+    "industry", "welfare", "transaction", "harmony", "health", "mobility",
+    "community", "education", "security", "protection", "waste", "energy",
+]  # fmt: skip
+ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
+
+
+def catalog_event(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "specversion": "1.0", "id": uuid.uuid4().hex, "source": "/smartcity/catalog",
+        "type": f"smartcity.catalog.{kind}.v1", "subject": str(data.get("code") or data.get("id")),
+        "time": "2023-09-01T00:00:00Z", "datacontenttype": "application/json", "data": data,
+    }  # fmt: skip
+
+
+async def publish_catalog_facts(url: str, regions: list[str]) -> None:
+    client = await nats.connect(url)
+    js = client.jetstream()
+    await ensure_stream(js)
+    facts = [catalog_event("region.registered", {"code": c, "name": c, "cohort": "bench"}) for c in regions]
+    facts.append(catalog_event("cycle.opened", {"id": CYCLE, "year": 2023, "cohort": "bench",
+                                                "region_codes": regions}))  # fmt: skip
+    for fact in facts:
+        subject = events.nats_subject(fact)
+        await js.publish(subject, events.encode(fact), headers={"Nats-Msg-Id": fact["id"]})
+    await client.close()
+
+
+async def accepted_in_stream(url: str) -> int:
+    client = await nats.connect(url)
+    info = await client.jetstream().stream_info(STREAM)
+    await client.close()
+    subjects = info.state.subjects or {}
+    return int(subjects.get("smartcity.survey.response.accepted", info.state.messages))
+
+
+class Survey:
+    def __init__(self, client: httpx.AsyncClient, url: str) -> None:
+        self.client, self.url = client, url
+
+    async def call(self, query: str, variables: dict[str, Any], bearer: str = ADMIN) -> dict[str, Any]:
+        response = await self.client.post(
+            self.url, json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {bearer}"},
+        )  # fmt: skip
+        body: dict[str, Any] = response.json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"])
+        return body["data"]
+
+    async def open_campaign(self, region: str) -> str:
+        data = await self.call(
+            "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }",
+            {"i": {"instrumentKey": IMPACT, "instrumentVersion": 1, "regionCode": region,
+                   "cycleId": CYCLE, "audience": "CITIZEN"}},
+        )  # fmt: skip
+        return str(data["openCampaign"]["id"])
+
+    async def tokens(self, campaign_id: str, sub_dimension: str, count: int) -> list[str]:
+        data = await self.call(
+            "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }",
+            {"i": {"campaignId": campaign_id, "count": count, "subDimension": sub_dimension}},
+        )
+        return list(data["issueRespondentTokens"])
+
+
+def citizen_item(campaign_id: str, token: str, sub_index: int, number: int) -> dict[str, Any]:
+    answers = [
+        {"questionCode": f"D.{sub_index // 3 + 1}.{sub_index % 3 + 1}.{q}", "score": 1 + (number + q) % 4}
+        for q in (1, 2, 3)
+    ]
+    return {"campaignId": campaign_id, "idempotencyKey": f"bench-{uuid.uuid4().hex}",
+            "answers": answers, "respondentToken": token}  # fmt: skip
+
+
+BATCH = """mutation($items: [SubmitResponseInput!]!) { submitResponses(inputs: $items) {
+  index error { code message } } }"""
+SINGLE = "mutation($i: SubmitResponseInput!) { submitResponse(input: $i) { response { id } } }"
+
+
+async def wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError("the survey service exited at start-up")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError("the survey service did not get ready")
+
+
+async def prepare(survey: Survey, regions: list[str], per_sub_dimension: int) -> list[dict[str, Any]]:
+    """Campaigns opened (once the survey has learnt the cycle) and one item per citizen token."""
+    items = []
+    for region in regions:
+        for _ in range(100):
+            try:
+                campaign_id = await survey.open_campaign(region)
+                break
+            except RuntimeError:
+                await asyncio.sleep(0.1)
+        for sub_index, sub_dimension in enumerate(SUB_DIMENSIONS):
+            tokens = await survey.tokens(campaign_id, sub_dimension, per_sub_dimension)
+            items += [citizen_item(campaign_id, t, sub_index, n) for n, t in enumerate(tokens)]
+    return items
+
+
+async def run(args: argparse.Namespace) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
+        port = free_port()
+        env = os.environ | {"SMARTCITY_JWT_SECRET": SECRET, "NATS_URL": server.url,
+                            "SMARTCITY_DATA_DIR": scratch, "SMARTCITY_OUTBOX_POLL_SECONDS": "0.2"}  # fmt: skip
+        command = [sys.executable, "-m", "services.cli", "serve", "survey", "--port", str(port)]
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            await wait_until_ready(f"http://127.0.0.1:{port}/readyz", process)
+            regions = [f"90.{n:02d}" for n in range(1, args.regions + 1)]
+            await publish_catalog_facts(server.url, regions)
+            limits = httpx.Limits(max_connections=args.concurrency + 2)
+            async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+                survey = Survey(client, f"http://127.0.0.1:{port}/graphql")
+                items = await prepare(survey, regions, 50)
+                singles, items = items[: args.singles], items[args.singles :]
+                return await measure(survey, server.url, items, singles, args)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+async def measure(
+    survey: Survey, nats_url: str, items: list[dict[str, Any]], singles: list[dict[str, Any]], args: Any
+) -> dict[str, float]:
+    batches = [items[i : i + args.batch] for i in range(0, len(items), args.batch)]
+    queue: asyncio.Queue[list[dict[str, Any]]] = asyncio.Queue()
+    for batch in batches:
+        queue.put_nowait(batch)
+    refused = 0
+
+    async def worker() -> None:
+        nonlocal refused
+        while not queue.empty():
+            batch = queue.get_nowait()
+            data = await survey.call(BATCH, {"items": batch})
+            refused += sum(1 for item in data["submitResponses"] if item["error"])
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+    batch_seconds = time.perf_counter() - started
+    latencies = []
+    for item in singles:
+        began = time.perf_counter()
+        await survey.call(SINGLE, {"i": item})
+        latencies.append((time.perf_counter() - began) * 1000)
+    total = len(items) + len(singles)
+    drain_started = time.perf_counter()
+    while await accepted_in_stream(nats_url) < total - refused:
+        if time.perf_counter() - drain_started > 120:
+            break
+        await asyncio.sleep(0.2)
+    latencies.sort()
+    return {
+        "responses in batches": len(items),
+        "refused": refused,
+        "batched responses/s": len(items) / batch_seconds,
+        "single submits": len(singles),
+        "single p50 ms": statistics.median(latencies),
+        "single p95 ms": latencies[int(len(latencies) * 0.95) - 1],
+        "single p99 ms": latencies[int(len(latencies) * 0.99) - 1],
+        "events on stream": await accepted_in_stream(nats_url),
+        "relay drain after last submit s": time.perf_counter() - drain_started,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--regions", type=int, default=2, help="900 citizens each")
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--singles", type=int, default=300)
+    args = parser.parse_args()
+    figures = asyncio.run(run(args))
+    print("| measure | value |\n|---|---|")
+    for name, value in figures.items():
+        print(f"| {name} | {value:,.1f} |" if isinstance(value, float) else f"| {name} | {value:,} |")
+
+
+if __name__ == "__main__":
+    main()
