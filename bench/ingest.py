@@ -51,7 +51,10 @@ async def publish_catalog_facts(url: str, regions: list[str]) -> None:
     client = await nats.connect(url)
     js = client.jetstream()
     await ensure_stream(js)
-    facts = [catalog_event("region.registered", {"code": c, "name": c, "cohort": "bench"}) for c in regions]
+    facts = [
+        catalog_event("region.registered", {"code": c, "name": c, "cohort": "bench"})
+        for c in regions
+    ]
     facts.append(catalog_event("cycle.opened", {"id": CYCLE, "year": 2023, "cohort": "bench",
                                                 "region_codes": regions}))  # fmt: skip
     for fact in facts:
@@ -72,7 +75,9 @@ class Survey:
     def __init__(self, client: httpx.AsyncClient, url: str) -> None:
         self.client, self.url = client, url
 
-    async def call(self, query: str, variables: dict[str, Any], bearer: str = ADMIN) -> dict[str, Any]:
+    async def call(
+        self, query: str, variables: dict[str, Any], bearer: str = ADMIN
+    ) -> dict[str, Any]:
         response = await self.client.post(
             self.url, json={"query": query, "variables": variables},
             headers={"Authorization": f"Bearer {bearer}"},
@@ -100,7 +105,10 @@ class Survey:
 
 def citizen_item(campaign_id: str, token: str, sub_index: int, number: int) -> dict[str, Any]:
     answers = [
-        {"questionCode": f"D.{sub_index // 3 + 1}.{sub_index % 3 + 1}.{q}", "score": 1 + (number + q) % 4}
+        {
+            "questionCode": f"D.{sub_index // 3 + 1}.{sub_index % 3 + 1}.{q}",
+            "score": 1 + (number + q) % 4,
+        }
         for q in (1, 2, 3)
     ]
     return {"campaignId": campaign_id, "idempotencyKey": f"bench-{uuid.uuid4().hex}",
@@ -126,7 +134,9 @@ async def wait_until_ready(url: str, process: subprocess.Popen[bytes]) -> None:
     raise TimeoutError("the survey service did not get ready")
 
 
-async def prepare(survey: Survey, regions: list[str], per_sub_dimension: int) -> list[dict[str, Any]]:
+async def prepare(
+    survey: Survey, regions: list[str], per_sub_dimension: int
+) -> list[dict[str, Any]]:
     """Campaigns opened (once the survey has learnt the cycle) and one item per citizen token."""
     items = []
     for region in regions:
@@ -146,9 +156,11 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
         port = free_port()
         env = os.environ | {"SMARTCITY_JWT_SECRET": SECRET, "NATS_URL": server.url,
-                            "SMARTCITY_DATA_DIR": scratch, "SMARTCITY_OUTBOX_POLL_SECONDS": "0.2"}  # fmt: skip
+                            "SMARTCITY_DATA_DIR": scratch}  # fmt: skip
         command = [sys.executable, "-m", "services.cli", "serve", "survey", "--port", str(port)]
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             await wait_until_ready(f"http://127.0.0.1:{port}/readyz", process)
             regions = [f"90.{n:02d}" for n in range(1, args.regions + 1)]
@@ -165,7 +177,11 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
 
 
 async def measure(
-    survey: Survey, nats_url: str, items: list[dict[str, Any]], singles: list[dict[str, Any]], args: Any
+    survey: Survey,
+    nats_url: str,
+    items: list[dict[str, Any]],
+    singles: list[dict[str, Any]],
+    args: Any,
 ) -> dict[str, float]:
     batches = [items[i : i + args.batch] for i in range(0, len(items), args.batch)]
     queue: asyncio.Queue[list[dict[str, Any]]] = asyncio.Queue()
@@ -209,7 +225,9 @@ async def measure(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--regions", type=int, default=2, help="900 citizens each")
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=4)
@@ -218,7 +236,9 @@ def main() -> None:
     figures = asyncio.run(run(args))
     print("| measure | value |\n|---|---|")
     for name, value in figures.items():
-        print(f"| {name} | {value:,.1f} |" if isinstance(value, float) else f"| {name} | {value:,} |")
+        print(
+            f"| {name} | {value:,.1f} |" if isinstance(value, float) else f"| {name} | {value:,} |"
+        )
 
 
 if __name__ == "__main__":

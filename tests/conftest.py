@@ -28,6 +28,6 @@ def settings(tmp_path: Path) -> Settings:
             "MONGODB_URI": "mongomock://localhost",
             "NATS_URL": "nats://127.0.0.1:1",
             "SMARTCITY_DATA_DIR": str(tmp_path / "data"),
-            "SMARTCITY_OUTBOX_POLL_SECONDS": "0.1",
+            "SMARTCITY_OUTBOX_SWEEP_SECONDS": "0.1",
         }
     )

@@ -13,6 +13,7 @@ from services.catalog.repository import Catalog, ProgramFilter
 from services.kernel import errors
 from services.kernel.docstore import AggregateCollection
 from services.kernel.mongo import Storage
+from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, document_fields, enum_value, given
 
 ALIAS = "catalog"
@@ -169,7 +170,9 @@ def _program_query(where: ProgramFilter) -> dict[str, Any]:
     return query
 
 
-def mongo_catalog(storage: Storage, on_write: Callable[[], None] = lambda: None) -> Catalog:
+def mongo_catalog(
+    storage: Storage, on_write: Callable[[Written], None] = lambda _: None
+) -> Catalog:
     def store(document: type[me.Document]) -> AggregateCollection[Any]:
         return AggregateCollection(document, storage, SOURCE, on_write)
 

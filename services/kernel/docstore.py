@@ -25,7 +25,7 @@ class AggregateCollection(Generic[D]):
         document: type[D],
         storage: Storage,
         source: str,
-        on_write: Callable[[], None] = lambda: None,
+        on_write: Callable[[outbox.Written], None] = lambda _: None,
     ) -> None:
         self.document = document
         self.storage = storage
@@ -50,29 +50,27 @@ class AggregateCollection(Generic[D]):
     async def insert(
         self, document: D, recorded: list[events.Event], *, conflict: errors.Conflict
     ) -> None:
-        son = {**self._son(document), "version": 1, outbox.FIELD: self._envelopes(recorded)}
+        envelopes = self._envelopes(recorded)
+        son = {**self._son(document), "version": 1, outbox.FIELD: envelopes}
         try:
             await self.storage.run(self.collection.insert_one, son)
         except DuplicateKeyError:
             raise conflict from None
-        self.on_write()
+        self.on_write(outbox.Written(self.collection, son["_id"], envelopes))
 
     async def update(self, document: D, version: int, recorded: list[events.Event]) -> None:
         if not recorded:
             return
         son = self._son(document)
         key = son.pop("_id")
-        change = {
-            "$set": son,
-            "$inc": {"version": 1},
-            **outbox.outbox_push(self._envelopes(recorded)),
-        }
+        envelopes = self._envelopes(recorded)
+        change = {"$set": son, "$inc": {"version": 1}, **outbox.outbox_push(envelopes)}
         result = await self.storage.run(
             self.collection.update_one, {"_id": key, "version": version}, change
         )
         if result.matched_count == 0:
             raise errors.StaleWrite(f"{key} was changed by someone else; reload and retry", "id")
-        self.on_write()
+        self.on_write(outbox.Written(self.collection, key, envelopes))
 
     def _find(self, query: dict[str, Any], sort: str | None, limit: int) -> list[D]:
         cursor = self.collection.find(query, {outbox.FIELD: 0})

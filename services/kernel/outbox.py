@@ -1,9 +1,15 @@
 """The transactional outbox: events live inside the aggregate's document until published.
 
 A repository writes an aggregate's state and its new CloudEvents in one single-document
-write (`outbox_push`). The relay publishes each pending event with its id as
-`Nats-Msg-Id`, then pulls it from the document. A crash between the two republishes the
-same id, which JetStream's duplicate window drops.
+write (`outbox_push`), then tells the relay what it wrote. The relay publishes each event
+with its id as `Nats-Msg-Id`, then pulls it from the document. A crash between the two
+republishes the same id, which JetStream's duplicate window drops.
+
+Fresh writes are published straight from what the writer handed over; a sweep of every
+collection (at start and every `sweep_seconds`) publishes whatever a crash or an outage
+left behind. After a failed publish the relay trusts only the sweep, which reads each
+document's outbox in order, until a sweep succeeds: so an aggregate's events never go
+out of order.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from pymongo.collection import Collection
@@ -22,11 +30,24 @@ log = logging.getLogger(__name__)
 
 FIELD = "outbox"
 PENDING = {f"{FIELD}.0": {"$exists": True}}
+MAX_FRESH = 10_000
 
 
 def outbox_push(cloud_events: list[dict[str, Any]]) -> dict[str, Any]:
     """The update fragment that appends events to a document's outbox."""
     return {"$push": {FIELD: {"$each": cloud_events}}}
+
+
+@dataclass(frozen=True)
+class Written:
+    """Events just stored in one document's outbox."""
+
+    collection: Collection[Any]
+    key: Any
+    cloud_events: list[dict[str, Any]]
+
+
+Sent = dict[str, tuple[Collection[Any], list[tuple[Any, str]]]]
 
 
 class OutboxRelay:
@@ -36,21 +57,25 @@ class OutboxRelay:
         publish: Publish,
         storage: Storage,
         *,
-        poll_seconds: float = 1.0,
+        sweep_seconds: float = 1.0,
         batch_size: int = 200,
     ) -> None:
         self.collections = collections
         self.publish = publish
         self.storage = storage
-        self.poll_seconds = poll_seconds
+        self.sweep_seconds = sweep_seconds
         self.batch_size = batch_size
         self.published_total = 0
         self.failures_total = 0
+        self._fresh: list[Written] = []
+        self._trust_fresh = False
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    def kick(self) -> None:
-        """Wake the relay now (called after a write) instead of waiting for the next poll."""
+    def notify(self, written: Written) -> None:
+        """Called after a write: publish its events now rather than at the next sweep."""
+        if self._trust_fresh and len(self._fresh) < MAX_FRESH:
+            self._fresh.append(written)
         self._wake.set()
 
     async def pending(self) -> int:
@@ -59,34 +84,38 @@ class OutboxRelay:
 
     @staticmethod
     def _count_pending(collection: Collection[Any]) -> int:
-        total = 0
-        for doc in collection.find(PENDING, {FIELD: 1}):
-            total += len(doc[FIELD])
-        return total
+        return sum(len(doc[FIELD]) for doc in collection.find(PENDING, {FIELD: 1}))
 
     def _pending_documents(self, collection: Collection[Any]) -> list[dict[str, Any]]:
         return list(collection.find(PENDING, {FIELD: 1}).limit(self.batch_size))
 
-    async def run_once(self) -> int:
-        """Publish everything pending, in order per document; then mark what went out.
-
-        Marks are written once per batch of documents, and also when a publish fails, so
-        that a failure republishes (and the stream drops) only the events since the last mark.
-        """
+    async def sweep(self) -> int:
+        """Publish everything pending in every collection, in order per document."""
         published = 0
         for collection in self.collections:
             while documents := await self.storage.run(self._pending_documents, collection):
-                sent: list[tuple[Any, str]] = []
-                try:
-                    for document in documents:
-                        for cloud_event in document[FIELD]:
-                            await self.publish(cloud_event)
-                            sent.append((document["_id"], cloud_event["id"]))
-                finally:
-                    await self.storage.run(self._mark, collection, sent)
-                published += len(sent)
-                self.published_total += len(sent)
+                written = [Written(collection, d["_id"], d[FIELD]) for d in documents]
+                published += await self._publish_all(written)
         return published
+
+    async def publish_fresh(self) -> int:
+        fresh, self._fresh = self._fresh, []
+        return await self._publish_all(fresh)
+
+    async def _publish_all(self, batch: list[Written]) -> int:
+        """Publishes in the order given; whatever went out is marked, even after a failure."""
+        sent: Sent = {}
+        try:
+            for written in batch:
+                _, marks = sent.setdefault(written.collection.name, (written.collection, []))
+                for cloud_event in written.cloud_events:
+                    await self.publish(cloud_event)
+                    marks.append((written.key, cloud_event["id"]))
+        finally:
+            for collection, marks in sent.values():
+                await self.storage.run(self._mark, collection, marks)
+                self.published_total += len(marks)
+        return sum(len(marks) for _, marks in sent.values())
 
     @staticmethod
     def _mark(collection: Collection[Any], sent: list[tuple[Any, str]]) -> None:
@@ -97,20 +126,27 @@ class OutboxRelay:
             )
 
     async def run_forever(self) -> None:
-        backoff = self.poll_seconds
+        backoff = self.sweep_seconds
+        next_sweep = 0.0
         while True:
             self._wake.clear()
             try:
-                await self.run_once()
-                backoff = self.poll_seconds
+                if time.monotonic() >= next_sweep or not self._trust_fresh:
+                    await self.sweep()
+                    self._trust_fresh = True
+                    next_sweep = time.monotonic() + self.sweep_seconds
+                await self.publish_fresh()
+                backoff = self.sweep_seconds
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 self.failures_total += 1
+                self._trust_fresh, self._fresh = False, []
                 log.warning("outbox relay: publish failed, will retry (%s)", exc)
                 backoff = min(backoff * 2, 10.0)
+            wait = backoff if not self._trust_fresh else next_sweep - time.monotonic()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
+                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run_forever(), name="outbox-relay")

@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from services.kernel.consumer import DurableConsumer
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage, disconnect, open_storage
-from services.kernel.outbox import OutboxRelay
+from services.kernel.outbox import OutboxRelay, Written
 from services.kernel.publisher import JetStreamPublisher, Publish
 from services.kernel.settings import Settings
 
@@ -22,7 +22,7 @@ class Wiring(Generic[R]):
 
     name: str
     ensure_indexes: Callable[[], None]
-    repositories: Callable[[Storage, Callable[[], None]], R]
+    repositories: Callable[[Storage, Callable[[Written], None]], R]
     outbox_collections: Callable[[], list[Any]]
     consumers: Callable[[R, NatsLink, Storage], list[DurableConsumer]] = field(
         default=lambda *_: []
@@ -53,9 +53,9 @@ class ServiceRuntime(Generic[R]):
             raise RuntimeError(f"{self.wiring.name} is not started")
         return self._repositories
 
-    def kick_relay(self) -> None:
+    def written(self, written: Written) -> None:
         if self.relay:
-            self.relay.kick()
+            self.relay.notify(written)
 
     async def startup(self) -> None:
         if self._repositories is not None:
@@ -63,7 +63,7 @@ class ServiceRuntime(Generic[R]):
         name = self.wiring.name
         self.storage = open_storage(self.settings, name)
         await self.storage.run(self.wiring.ensure_indexes)
-        self._repositories = self.wiring.repositories(self.storage, self.kick_relay)
+        self._repositories = self.wiring.repositories(self.storage, self.written)
         self.link = NatsLink(self.settings.nats_url, name)
         self.link.start()
         if self.publish is None:
@@ -72,7 +72,7 @@ class ServiceRuntime(Generic[R]):
             self.wiring.outbox_collections(),
             self.publish,
             self.storage,
-            poll_seconds=self.settings.outbox_poll_seconds,
+            sweep_seconds=self.settings.outbox_sweep_seconds,
         )
         if self.wiring.on_started:
             await self.wiring.on_started(self._repositories)

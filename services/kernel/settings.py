@@ -16,7 +16,7 @@ class Settings:
     nats_url: str = "nats://127.0.0.1:4222"
     jwt_secret: str | None = None
     data_dir: Path = Path(".smartcity")
-    outbox_poll_seconds: float = 1.0
+    outbox_sweep_seconds: float = 1.0
     catalog_url: str = "http://127.0.0.1:4001/graphql"
     survey_url: str = "http://127.0.0.1:4002/graphql"
     scoring_url: str = "http://127.0.0.1:4003/graphql"
@@ -29,8 +29,8 @@ class Settings:
             nats_url=env.get("NATS_URL", defaults.nats_url),
             jwt_secret=env.get("SMARTCITY_JWT_SECRET") or None,
             data_dir=Path(env.get("SMARTCITY_DATA_DIR", str(defaults.data_dir))),
-            outbox_poll_seconds=float(
-                env.get("SMARTCITY_OUTBOX_POLL_SECONDS", defaults.outbox_poll_seconds)
+            outbox_sweep_seconds=float(
+                env.get("SMARTCITY_OUTBOX_SWEEP_SECONDS", defaults.outbox_sweep_seconds)
             ),
             catalog_url=env.get("CATALOG_URL", defaults.catalog_url),
             survey_url=env.get("SURVEY_URL", defaults.survey_url),

@@ -12,6 +12,7 @@ from pymongo.collection import Collection
 from services.kernel import errors
 from services.kernel.docstore import AggregateCollection
 from services.kernel.mongo import Storage
+from services.kernel.outbox import Written
 from services.kernel.repository import (
     ImmutableCache,
     MongoRepository,
@@ -267,7 +268,7 @@ def _duplicate(what: str) -> Callable[[Any], errors.Conflict]:
     return lambda aggregate: errors.Conflict(f"{what} {aggregate.id} already exists", "id")
 
 
-def mongo_survey(storage: Storage, on_write: Callable[[], None] = lambda: None) -> Survey:
+def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda _: None) -> Survey:
     def store(document: type[me.Document]) -> AggregateCollection[Any]:
         return AggregateCollection(document, storage, SOURCE, on_write)
 

@@ -53,7 +53,7 @@ async def test_the_relay_publishes_each_pending_event_with_its_id_as_nats_msg_id
     things = storage.db["things"]
     things.insert_one({"_id": "a", "outbox": [a_cloud_event(1), a_cloud_event(2)]})
     relay = OutboxRelay([things], JetStreamPublisher(link), storage)
-    assert await relay.run_once() == 2
+    assert await relay.sweep() == 2
     messages = await stream_messages(nats_server.url)
     assert [(e["id"], h["Nats-Msg-Id"]) for e, h in messages] == [
         ("event-1", "event-1"),
@@ -74,10 +74,10 @@ async def test_a_relay_crash_after_publishing_and_before_marking_adds_no_duplica
         raise Crash
 
     with pytest.raises(Crash):
-        await OutboxRelay([things], publish_then_crash, storage).run_once()
+        await OutboxRelay([things], publish_then_crash, storage).sweep()
     assert len(things.find_one({"_id": "a"})["outbox"]) == 1
 
-    await OutboxRelay([things], publish, storage).run_once()
+    await OutboxRelay([things], publish, storage).sweep()
     messages = await stream_messages(nats_server.url)
     assert [e["id"] for e, _ in messages] == ["event-1"]
 
@@ -89,7 +89,7 @@ async def test_events_wait_in_the_outbox_while_nats_is_down_and_go_out_once_it_i
     things = storage.db["things"]
     link = NatsLink(nats_server.url, "test", retry_seconds=0.1)
     link.start()
-    relay = OutboxRelay([things], JetStreamPublisher(link), storage, poll_seconds=0.1)
+    relay = OutboxRelay([things], JetStreamPublisher(link), storage, sweep_seconds=0.1)
     relay.start()
     try:
         things.insert_one({"_id": "a", "outbox": [a_cloud_event(1), a_cloud_event(2)]})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from services.kernel import errors
@@ -60,8 +60,12 @@ async def submit_response(
     principal: Principal,
     survey: Survey,
     verify: VerifyToken | None = None,
+    campaigns: Mapping[str, domain.Campaign] | None = None,
 ) -> Submitted:
-    """Stores a response once; a respondent token in the command speaks for its citizen."""
+    """Stores a response once; a respondent token in the command speaks for its citizen.
+
+    `campaigns` are the campaigns as a batch found them, read once for all its items.
+    """
     if cmd.respondent_token is not None:
         if verify is None:
             raise errors.BadUserInput("respondent tokens are not accepted here", "respondentToken")
@@ -69,7 +73,9 @@ async def submit_response(
             principal = verify(cmd.respondent_token)
         except errors.Unauthenticated as refused:
             raise errors.Unauthenticated(refused.message, "respondentToken") from None
-    campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
+    campaign = (campaigns or {}).get(cmd.campaign_id) or await require(
+        survey.campaigns, cmd.campaign_id, "campaign", "campaignId"
+    )
     respondent, sub_dimension = _respondent(principal, campaign)
     instrument = await require(
         survey.instruments,
@@ -112,10 +118,12 @@ async def submit_responses(
     """
     if len(batch) > MAX_BATCH:
         raise errors.BadUserInput(f"at most {MAX_BATCH} responses in one batch", "inputs")
+    wanted = list(dict.fromkeys(cmd.campaign_id for cmd in batch))
+    campaigns = {c.id: c for c in await survey.campaigns.get_many(wanted)}
     items = []
     for index, cmd in enumerate(batch):
         try:
-            submitted = await submit_response(cmd, principal, survey, verify)
+            submitted = await submit_response(cmd, principal, survey, verify, campaigns)
             items.append(BatchItem(index, submitted))
         except errors.UserError as error:
             items.append(BatchItem(index, error=error))
