@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 
 from services.kernel import errors
 from services.kernel.auth import Principal
@@ -21,6 +21,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
+CACHED_OPERATIONS = 1000  # parsed and validated operations kept per schema
 MASKED_MESSAGE = "Internal server error"
 
 
@@ -92,7 +93,12 @@ class SubgraphSchema(strawberry.federation.Schema):
     """A federation 2.9 subgraph schema whose errors carry the contract's codes."""
 
     def __init__(self, **kwargs: Any) -> None:
-        extensions = [*kwargs.pop("extensions", ()), ErrorCodes]
+        extensions = [
+            *kwargs.pop("extensions", ()),
+            lambda: ParserCache(maxsize=CACHED_OPERATIONS),  # the caches live at module level
+            lambda: ValidationCache(maxsize=CACHED_OPERATIONS),
+            ErrorCodes,
+        ]
         super().__init__(extensions=extensions, federation_version="2.9", **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
