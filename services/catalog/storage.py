@@ -237,12 +237,3 @@ DOCUMENTS: tuple[type[me.Document], ...] = (
     _QuickWinDocument,
     _CycleDocument,
 )
-
-
-def ensure_indexes() -> None:
-    for document in DOCUMENTS:
-        document.ensure_indexes()
-
-
-def outbox_collections() -> list[Any]:
-    return [document._get_collection() for document in DOCUMENTS]

@@ -88,3 +88,12 @@ class AggregateCollection(Generic[D]):
     async def find_one(self, query: dict[str, Any]) -> D | None:
         found = await self.find(query, limit=1)
         return found[0] if found else None
+
+
+def ensure_indexes(documents: tuple[type[Document], ...]) -> None:
+    for document in documents:
+        document.ensure_indexes()
+
+
+def collections_of(documents: tuple[type[Document], ...]) -> list[Collection[Any]]:
+    return [document._get_collection() for document in documents]

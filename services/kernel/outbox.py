@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 FIELD = "outbox"
 PENDING = {f"{FIELD}.0": {"$exists": True}}
 MAX_FRESH = 10_000
+REMEMBERED = 100_000  # ids of events published lately, not to send them twice ourselves
 
 
 def outbox_push(cloud_events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -68,6 +70,7 @@ class OutboxRelay:
         self.published_total = 0
         self.failures_total = 0
         self._fresh: list[Written] = []
+        self._recent: OrderedDict[str, None] = OrderedDict()
         self._trust_fresh = False
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -104,18 +107,27 @@ class OutboxRelay:
 
     async def _publish_all(self, batch: list[Written]) -> int:
         """Publishes in the order given; whatever went out is marked, even after a failure."""
+        published = 0
         sent: Sent = {}
         try:
             for written in batch:
                 _, marks = sent.setdefault(written.collection.name, (written.collection, []))
                 for cloud_event in written.cloud_events:
-                    await self.publish(cloud_event)
+                    if cloud_event["id"] not in self._recent:
+                        await self.publish(cloud_event)
+                        self._remember(cloud_event["id"])
+                        published += 1
                     marks.append((written.key, cloud_event["id"]))
         finally:
+            self.published_total += published
             for collection, marks in sent.values():
                 await self.storage.run(self._mark, collection, marks)
-                self.published_total += len(marks)
-        return sum(len(marks) for _, marks in sent.values())
+        return published
+
+    def _remember(self, event_id: str) -> None:
+        self._recent[event_id] = None
+        if len(self._recent) > REMEMBERED:
+            self._recent.popitem(last=False)
 
     @staticmethod
     def _mark(collection: Collection[Any], sent: list[tuple[Any, str]]) -> None:

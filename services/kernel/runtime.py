@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from mongoengine import Document
+from starlette.applications import Starlette
+from strawberry import Schema
+
+from services.kernel.app import ServiceParts, create_asgi_app
+from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
+from services.kernel.docstore import collections_of, ensure_indexes
+from services.kernel.graphql import RequestContext
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage, disconnect, open_storage
 from services.kernel.outbox import OutboxRelay, Written
@@ -21,9 +29,8 @@ class Wiring(Generic[R]):
     """How one service's storage is built; the runtime does the rest."""
 
     name: str
-    ensure_indexes: Callable[[], None]
+    documents: tuple[type[Document], ...]
     repositories: Callable[[Storage, Callable[[Written], None]], R]
-    outbox_collections: Callable[[], list[Any]]
     consumers: Callable[[R, NatsLink, Storage], list[DurableConsumer]] = field(
         default=lambda *_: []
     )
@@ -62,14 +69,14 @@ class ServiceRuntime(Generic[R]):
             return
         name = self.wiring.name
         self.storage = open_storage(self.settings, name)
-        await self.storage.run(self.wiring.ensure_indexes)
+        await self.storage.run(ensure_indexes, self.wiring.documents)
         self._repositories = self.wiring.repositories(self.storage, self.written)
         self.link = NatsLink(self.settings.nats_url, name)
         self.link.start()
         if self.publish is None:
             self.publish = JetStreamPublisher(self.link)
         self.relay = OutboxRelay(
-            self.wiring.outbox_collections(),
+            collections_of(self.wiring.documents),
             self.publish,
             self.storage,
             sweep_seconds=self.settings.outbox_sweep_seconds,
@@ -105,3 +112,28 @@ class ServiceRuntime(Generic[R]):
             "events_applied_total": sum(c.applied_total for c in self.consumers),
             "events_skipped_as_duplicates_total": sum(c.skipped_total for c in self.consumers),
         }
+
+
+def serve(
+    runtime: ServiceRuntime[R],
+    schema: Schema,
+    make_context: Callable[[Principal], RequestContext],
+) -> Starlette:
+    """The service's ASGI app, with the runtime's connections opened in its lifespan."""
+    secret = runtime.settings.jwt_secret
+    if not secret:
+        raise ValueError("SMARTCITY_JWT_SECRET is required")
+    app = create_asgi_app(
+        ServiceParts(
+            name=runtime.wiring.name,
+            schema=schema,
+            jwt_secret=secret,
+            make_context=make_context,
+            startup=runtime.startup,
+            shutdown=runtime.shutdown,
+            readiness={"mongodb": runtime.storage_ready},
+            gauges=runtime.gauges,
+        )
+    )
+    app.state.runtime = runtime
+    return app

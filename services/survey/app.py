@@ -7,12 +7,11 @@ import datetime as dt
 from starlette.applications import Starlette
 
 from services.kernel import auth
-from services.kernel.app import ServiceParts, create_asgi_app
 from services.kernel.consumer import DurableConsumer, ProcessedEvents
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage
 from services.kernel.publisher import Publish
-from services.kernel.runtime import ServiceRuntime, Wiring
+from services.kernel.runtime import ServiceRuntime, Wiring, serve
 from services.kernel.settings import Settings
 from services.survey import storage
 from services.survey.context import SurveyContext, make_context
@@ -34,9 +33,8 @@ def _consumers(survey: Survey, link: NatsLink, store: Storage) -> list[DurableCo
 
 WIRING = Wiring(
     name=NAME,
-    ensure_indexes=storage.ensure_indexes,
+    documents=storage.DOCUMENTS,
     repositories=storage.mongo_survey,
-    outbox_collections=storage.outbox_collections,
     consumers=_consumers,
     on_started=install_builtin,
 )
@@ -64,11 +62,9 @@ def create_app(
     survey: Survey | None = None,
     publish: Publish | None = None,
 ) -> Starlette:
-    if not settings.jwt_secret:
-        raise ValueError("SMARTCITY_JWT_SECRET is required")
     runtime = ServiceRuntime(settings, WIRING, survey, publish)
-    mint = respondent_minter(settings.jwt_secret)
-    secret = settings.jwt_secret
+    secret = settings.jwt_secret or ""
+    mint = respondent_minter(secret)
 
     def verify(token: str) -> auth.Principal:
         return auth.verify(token, secret)
@@ -76,17 +72,4 @@ def create_app(
     def context(principal: auth.Principal) -> SurveyContext:
         return make_context(runtime.repositories, mint, verify, principal)
 
-    app = create_asgi_app(
-        ServiceParts(
-            name=NAME,
-            schema=schema,
-            jwt_secret=settings.jwt_secret,
-            make_context=context,
-            startup=runtime.startup,
-            shutdown=runtime.shutdown,
-            readiness={"mongodb": runtime.storage_ready},
-            gauges=runtime.gauges,
-        )
-    )
-    app.state.runtime = runtime
-    return app
+    return serve(runtime, schema, context)

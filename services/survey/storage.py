@@ -356,12 +356,3 @@ DOCUMENTS: tuple[type[me.Document], ...] = (
     _AssignmentDocument,
     _FindingsDocument,
 )
-
-
-def ensure_indexes() -> None:
-    for document in DOCUMENTS:
-        document.ensure_indexes()
-
-
-def outbox_collections() -> list[Any]:
-    return [document._get_collection() for document in DOCUMENTS]

@@ -4,13 +4,14 @@ import pytest
 
 from services.catalog import domain, storage
 from services.kernel import errors
+from services.kernel.docstore import collections_of, ensure_indexes
 from services.kernel.mongo import disconnect, open_storage
 
 
 @pytest.fixture
 def catalog(settings):
     connection = open_storage(settings, storage.ALIAS)
-    storage.ensure_indexes()
+    ensure_indexes(storage.DOCUMENTS)
     yield storage.mongo_catalog(connection)
     connection.close()
     disconnect(storage.ALIAS)
@@ -24,7 +25,7 @@ def deli_serdang() -> domain.Region:
 
 
 def outbox_of(code: str) -> list[dict]:
-    collection = storage.outbox_collections()[0]
+    collection = collections_of(storage.DOCUMENTS)[0]
     return collection.find_one({"_id": code})["outbox"]
 
 
