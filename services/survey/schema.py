@@ -17,12 +17,11 @@ from services.survey import schema_inputs as inputs
 from services.survey.domain.ikm import ikm, krejcie_morgan
 from services.survey.domain.statistics import ImpactMapping
 from services.survey.repository import CampaignFilter, FindingsFilter, Survey
+from services.survey.schema_enums import Audience, CampaignStatus
 from services.survey.schema_types import (
     AssessorScore,
     Assignment,
-    Audience,
     Campaign,
-    CampaignStatus,
     CitizenImpact,
     DimensionImpactType,
     Findings,

@@ -1,0 +1,139 @@
+"""GraphQL types of what the survey computes: statistics, item scores, impact, IKM."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+
+from services.survey.domain.ikm import Ikm
+from services.survey.domain.statistics import DimensionImpact, QuestionStats, SubDimensionImpact
+from services.survey.handlers.indices import IkmElement, ItemScore
+from services.survey.schema_enums import EvaluationDimension
+
+
+@strawberry.type
+class ValueCount:
+    value: float
+    count: int
+
+
+@strawberry.type
+class QuestionStatistics:
+    question_code: str
+    n: int
+    mean: float | None
+    distribution: list[ValueCount]
+
+    @classmethod
+    def from_domain(cls, stats: QuestionStats) -> Self:
+        return cls(
+            question_code=stats.question_code,
+            n=stats.n,
+            mean=stats.mean,
+            distribution=[ValueCount(value=v, count=c) for v, c in stats.distribution],
+        )
+
+
+@strawberry.type
+class ItemScoreType:
+    question_code: str
+    evaluation_dimension: EvaluationDimension | None
+    smart_dimension: str | None
+    sub_dimension: str | None
+    assessors: int
+    score: float | None = strawberry.field(description="The mean of the assessors' scores.")
+
+    @classmethod
+    def from_domain(cls, item: ItemScore) -> Self:
+        return cls(
+            question_code=item.question.code,
+            evaluation_dimension=item.question.evaluation_dimension,
+            smart_dimension=item.question.smart_dimension,
+            sub_dimension=item.question.sub_dimension,
+            assessors=item.assessors,
+            score=item.score,
+        )
+
+
+@strawberry.type
+class SubDimensionImpactType:
+    sub_dimension: str
+    dimension: str
+    respondents: int
+    quota: int
+    fill: float
+    below_target: bool
+    mean: float | None
+    score: float | None
+
+    @classmethod
+    def from_domain(cls, impact: SubDimensionImpact) -> Self:
+        return cls(
+            sub_dimension=impact.sub_dimension,
+            dimension=impact.dimension,
+            respondents=impact.respondents,
+            quota=impact.quota,
+            fill=impact.fill,
+            below_target=impact.below_target,
+            mean=impact.mean,
+            score=impact.score,
+        )
+
+
+@strawberry.type
+class DimensionImpactType:
+    dimension: str
+    respondents: int
+    score: float | None
+    below_target: bool
+
+    @classmethod
+    def from_domain(cls, impact: DimensionImpact) -> Self:
+        return cls(
+            dimension=impact.dimension,
+            respondents=impact.respondents,
+            score=impact.score,
+            below_target=impact.below_target,
+        )
+
+
+@strawberry.type
+class CitizenImpact:
+    sub_dimensions: list[SubDimensionImpactType]
+    dimensions: list[DimensionImpactType]
+
+
+@strawberry.type
+class IkmElementType:
+    code: str
+    name: str
+    respondents: int
+    nrr: float | None
+
+
+@strawberry.type
+class IkmResult:
+    elements: list[IkmElementType]
+    weight: float | None
+    index: float | None = strawberry.field(description="25-100, rounded half up to 2 decimals.")
+    grade: str | None
+    grade_label: str | None
+
+    @classmethod
+    def from_domain(cls, elements: list[IkmElement], result: Ikm | None) -> Self:
+        return cls(
+            elements=[
+                IkmElementType(
+                    code=e.question.code,
+                    name=e.question.element,
+                    respondents=e.respondents,
+                    nrr=float(e.nrr) if e.nrr is not None else None,
+                )
+                for e in elements
+            ],
+            weight=float(result.weight) if result else None,
+            index=float(result.index) if result else None,
+            grade=result.grade if result else None,
+            grade_label=result.grade_label if result else None,
+        )
