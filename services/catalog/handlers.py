@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
 
 from services.catalog import commands, domain
-from services.catalog.repository import Catalog, Repository
+from services.catalog.repository import Catalog
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
 
 Today = Callable[[], dt.date]
-A = TypeVar("A", bound=domain.Aggregate)
 
 
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
-
-
-async def _require(repository: Repository[A], key: str, what: str, field: str) -> A:
-    found = await repository.get(key)
-    if found is None:
-        raise errors.NotFound(f"{what} {key} does not exist", field)
-    return found
 
 
 async def create_region(
@@ -43,7 +35,7 @@ async def update_region(
         principal.require_role(Role.ADMIN)
 
     async def attempt() -> domain.Region:
-        region = await _require(catalog.regions, cmd.code, "region", "code")
+        region = await require(catalog.regions, cmd.code, "region", "code")
         region.update(cmd.changes)
         await catalog.regions.save(region)
         return region
@@ -55,7 +47,7 @@ async def create_masterplan(
     cmd: commands.CreateMasterplan, principal: Principal, catalog: Catalog
 ) -> domain.Masterplan:
     principal.require_region_writer(cmd.region_code)
-    await _require(catalog.regions, cmd.region_code, "region", "regionCode")
+    await require(catalog.regions, cmd.region_code, "region", "regionCode")
     plan = domain.Masterplan.create(id=ids.new_id(), **vars(cmd))
     await catalog.masterplans.add(plan)
     return plan
@@ -64,7 +56,7 @@ async def create_masterplan(
 async def add_program(
     cmd: commands.AddProgram, principal: Principal, catalog: Catalog
 ) -> domain.Program:
-    plan = await _require(catalog.masterplans, cmd.masterplan_id, "masterplan", "masterplanId")
+    plan = await require(catalog.masterplans, cmd.masterplan_id, "masterplan", "masterplanId")
     principal.require_region_writer(plan.region_code, "masterplanId")
     program = domain.Program.add(id=ids.new_id(), region_code=plan.region_code, **vars(cmd))
     await catalog.programs.add(program)
@@ -76,7 +68,7 @@ async def update_program(
 ) -> domain.Program:
 
     async def attempt() -> domain.Program:
-        program = await _require(catalog.programs, cmd.id, "program", "id")
+        program = await require(catalog.programs, cmd.id, "program", "id")
         principal.require_region_writer(program.region_code, "id")
         program.update(cmd.changes)
         await catalog.programs.save(program)
@@ -102,7 +94,7 @@ async def report_progress(
     )
 
     async def attempt() -> domain.Program:
-        program = await _require(catalog.programs, cmd.program_id, "program", "programId")
+        program = await require(catalog.programs, cmd.program_id, "program", "programId")
         principal.require_region_writer(program.region_code, "programId")
         program.report_progress(report, today())
         await catalog.programs.save(program)
@@ -114,7 +106,7 @@ async def report_progress(
 async def propose_quick_win(
     cmd: commands.ProposeQuickWin, principal: Principal, catalog: Catalog
 ) -> domain.QuickWin:
-    program = await _require(catalog.programs, cmd.program_id, "program", "programId")
+    program = await require(catalog.programs, cmd.program_id, "program", "programId")
     principal.require_region_writer(program.region_code, "programId")
     proposal = domain.QuickWin.propose(
         id=ids.new_id(),
@@ -134,7 +126,7 @@ async def decide_quick_win(
     principal.require_role(Role.ADMIN)
 
     async def attempt() -> domain.QuickWin:
-        proposal = await _require(catalog.quick_wins, cmd.id, "quick win", "id")
+        proposal = await require(catalog.quick_wins, cmd.id, "quick win", "id")
         proposal.decide(cmd.decision, cmd.reason, principal.subject)
         await catalog.quick_wins.save(proposal)
         return proposal
@@ -148,12 +140,9 @@ async def create_evaluation_cycle(
     principal.require_role(Role.ADMIN)
     cycle = domain.EvaluationCycle.open(id=ids.new_id(), **vars(cmd))
     known = {r.code for r in await catalog.regions.get_many(list(cmd.region_codes))}
-    problems = errors.ProblemCollector()
     for index, code in enumerate(cmd.region_codes):
-        problems.check(code in known, f"regionCodes[{index}]", f"region {code} does not exist")
-    if problems.problems:
-        first = problems.problems[0]
-        raise errors.NotFound(first.message, first.field)
+        if code not in known:
+            raise errors.NotFound(f"region {code} does not exist", f"regionCodes[{index}]")
     await catalog.cycles.add(cycle)
     return cycle
 
@@ -164,7 +153,7 @@ async def close_evaluation_cycle(
     principal.require_role(Role.ADMIN)
 
     async def attempt() -> domain.EvaluationCycle:
-        cycle = await _require(catalog.cycles, cmd.id, "evaluation cycle", "id")
+        cycle = await require(catalog.cycles, cmd.id, "evaluation cycle", "id")
         cycle.close()
         await catalog.cycles.save(cycle)
         return cycle

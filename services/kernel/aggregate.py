@@ -22,8 +22,9 @@ class Aggregate:
         return changed
 
     def state(self) -> dict[str, Any]:
+        """The fields it was built from, less the bookkeeping ones."""
         return {
             f.name: getattr(self, f.name)
             for f in dataclasses.fields(self)
-            if f.name not in ("version", "events")
+            if f.init and f.name not in ("version", "events")
         }

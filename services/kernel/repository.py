@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -37,6 +38,14 @@ class Repository(Protocol[A]):
     async def list(self, where: Any, page: Page) -> list[A]: ...
 
 
+async def require(repository: Repository[A], key: str, what: str, field: str) -> A:
+    """The aggregate under `key`, or NOT_FOUND naming the input field that gave the key."""
+    found = await repository.get(key)
+    if found is None:
+        raise errors.NotFound(f"{what} {key} does not exist", field)
+    return found
+
+
 async def every(
     page_of: Callable[[Page], Awaitable[list[A]]], key_of: Callable[[A], str]
 ) -> list[A]:
@@ -53,7 +62,7 @@ async def every(
 
 def document_fields(document: me.Document, kind: type[Aggregate]) -> dict[str, Any]:
     """The values of a document's fields that the aggregate dataclass also has."""
-    names = [f for f in kind.__dataclass_fields__ if f != "events"]
+    names = [f.name for f in dataclasses.fields(kind) if f.init and f.name != "events"]
     return {name: getattr(document, name) for name in names}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -126,13 +126,19 @@ class Instrument(Aggregate):
     title: str
     sections: tuple[Section, ...]
     published_by: str = ""
+    _by_code: dict[str, Question] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def id(self) -> str:
         return instrument_id(self.key, self.instrument_version)
 
     def questions(self) -> dict[str, Question]:
-        return {q.code: q for s in self.sections for q in s.questions}
+        """Its questions by code; a published instrument never changes, so built once."""
+        if self._by_code is None:
+            self._by_code = {q.code: q for s in self.sections for q in s.questions}
+        return self._by_code
 
     def questions_of_sub_dimension(self, sub_dimension: str) -> list[Question]:
         return [q for s in self.sections for q in s.questions if q.sub_dimension == sub_dimension]

@@ -6,9 +6,10 @@ from collections.abc import Awaitable
 
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
 from services.survey import commands, domain
 from services.survey.domain.assessments import assignment_id, findings_id, score_id
-from services.survey.handlers.common import require, utc_now
+from services.survey.handlers.common import instrument_of, utc_now
 from services.survey.repository import Survey
 
 
@@ -60,12 +61,7 @@ async def score_answer(
 ) -> domain.AssessorScore:
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
-    instrument = await require(
-        survey.instruments,
-        f"{campaign.instrument_key}@{campaign.instrument_version}",
-        "instrument",
-        "campaignId",
-    )
+    instrument = await instrument_of(survey, campaign)
 
     async def attempt() -> domain.AssessorScore:
         key = score_id(campaign.id, principal.subject, cmd.question_code)

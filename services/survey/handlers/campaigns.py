@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
 from services.survey import commands, domain
 from services.survey.domain.instruments import DIMENSION_OF_SUB, QuestionType
-from services.survey.handlers.common import require
+from services.survey.handlers.common import instrument_of
 from services.survey.repository import Survey
 
 MAX_TOKENS_PER_CALL = 1000
@@ -97,12 +98,7 @@ async def issue_respondent_tokens(
     if campaign.audience is not domain.Audience.CITIZEN:
         raise errors.BadUserInput("respondent tokens are for citizen campaigns", "campaignId")
     campaign.require_open()
-    instrument = await require(
-        survey.instruments,
-        f"{campaign.instrument_key}@{campaign.instrument_version}",
-        "instrument",
-        "campaignId",
-    )
+    instrument = await instrument_of(survey, campaign)
     by_sub_dimension = any(q.sub_dimension for q in instrument.questions().values())
     problems = errors.ProblemCollector()
     problems.check(

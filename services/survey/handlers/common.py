@@ -1,23 +1,19 @@
-"""Lookups the survey's use cases share."""
+"""What the survey's use cases share."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
 
-from services.kernel import errors
-from services.kernel.aggregate import Aggregate
-from services.kernel.repository import Repository
-
-A = TypeVar("A", bound=Aggregate)
+from services.kernel.repository import require
+from services.survey import domain
+from services.survey.domain.instruments import instrument_id
+from services.survey.repository import Survey
 
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def require(repository: Repository[A], key: str, what: str, field: str) -> A:
-    found = await repository.get(key)
-    if found is None:
-        raise errors.NotFound(f"{what} {key} does not exist", field)
-    return found
+async def instrument_of(survey: Survey, campaign: domain.Campaign) -> domain.Instrument:
+    key = instrument_id(campaign.instrument_key, campaign.instrument_version)
+    return await require(survey.instruments, key, "instrument", "campaignId")

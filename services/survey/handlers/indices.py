@@ -23,7 +23,7 @@ from services.survey.domain.statistics import (
     item_score,
     question_stats,
 )
-from services.survey.handlers.common import require
+from services.survey.handlers.common import instrument_of
 from services.survey.repository import ScoreFilter, Survey
 
 
@@ -46,11 +46,6 @@ async def require_reader(
     if principal.is_anonymous:
         raise errors.Unauthenticated("sign in to read the results of an open campaign")
     raise errors.Forbidden(f"results of campaign {campaign.id} are not yours to read")
-
-
-async def instrument_of(survey: Survey, campaign: domain.Campaign) -> domain.Instrument:
-    key = f"{campaign.instrument_key}@{campaign.instrument_version}"
-    return await require(survey.instruments, key, "instrument", "campaignId")
 
 
 async def responses_of(survey: Survey, campaign: domain.Campaign) -> list[domain.Response]:

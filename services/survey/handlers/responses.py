@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
 from services.survey import commands, domain
 from services.survey.domain.responses import fingerprint, response_id
-from services.survey.handlers.common import require, utc_now
+from services.survey.handlers.common import instrument_of, utc_now
 from services.survey.repository import Survey
 
 MAX_BATCH = 500
@@ -77,12 +78,7 @@ async def submit_response(
         survey.campaigns, cmd.campaign_id, "campaign", "campaignId"
     )
     respondent, sub_dimension = _respondent(principal, campaign)
-    instrument = await require(
-        survey.instruments,
-        f"{campaign.instrument_key}@{campaign.instrument_version}",
-        "instrument",
-        "campaignId",
-    )
+    instrument = await instrument_of(survey, campaign)
     key = response_id(campaign, respondent, cmd.idempotency_key)
     try:
         response = domain.Response.accept(
