@@ -93,6 +93,7 @@ class AggregateCollection(Generic[D]):
 def ensure_indexes(documents: tuple[type[Document], ...]) -> None:
     for document in documents:
         document.ensure_indexes()
+        document._get_collection().create_index(outbox.PENDING_KEY, sparse=True)
 
 
 def collections_of(documents: tuple[type[Document], ...]) -> list[Collection[Any]]:

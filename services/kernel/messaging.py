@@ -47,12 +47,13 @@ class NatsLink:
         self._js: JetStreamContext | None = None
         self._connected = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._connect_until_up(), name=f"nats-{self.name}")
 
     async def _connect_until_up(self) -> None:
-        while True:
+        while not self._closing:
             try:
                 client = await nats.connect(
                     self.url,
@@ -96,10 +97,11 @@ class NatsLink:
         return self._js
 
     async def close(self) -> None:
-        if self._task:
+        self._closing = True
+        # nats.connect may swallow a cancellation (asyncio.wait_for inside): cancel until done
+        while self._task and not self._task.done():
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait({self._task}, timeout=0.1)
         if self._client and not self._client.is_closed:
             with contextlib.suppress(Exception):
                 await self._client.drain()

@@ -6,17 +6,20 @@ with its id as `Nats-Msg-Id`, then pulls it from the document. A crash between t
 republishes the same id, which JetStream's duplicate window drops.
 
 Fresh writes are published straight from what the writer handed over; a sweep of every
-collection (at start and every `sweep_seconds`) publishes whatever a crash or an outage
-left behind. After a failed publish the relay trusts only the sweep, which reads each
-document's outbox in order, until a sweep succeeds: so an aggregate's events never go
-out of order.
+collection publishes whatever a crash or an outage left behind: at start, after a failure
+and, when other processes share the database, every `sweep_seconds`. After a failed
+publish the relay trusts only the sweep, which reads each document's outbox in order,
+until a sweep succeeds: so an aggregate's events never go out of order. Pending outboxes
+are found through a sparse index on the event ids, so a sweep costs what is pending.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import math
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -30,8 +33,13 @@ from services.kernel.publisher import Publish
 log = logging.getLogger(__name__)
 
 FIELD = "outbox"
-PENDING = {f"{FIELD}.0": {"$exists": True}}
+PENDING_KEY = f"{FIELD}.id"
+PENDING = {PENDING_KEY: {"$exists": True}}
 MAX_FRESH = 10_000
+LONGEST_RETRY = 10.0
+MARK_CHUNK = 100
+PUBLISH_CONCURRENCY = 256
+LINGER_SECONDS = 0.02
 REMEMBERED = 100_000  # ids of events published lately, not to send them twice ourselves
 
 
@@ -59,13 +67,15 @@ class OutboxRelay:
         publish: Publish,
         storage: Storage,
         *,
-        sweep_seconds: float = 1.0,
+        sweep_seconds: float | None = None,
+        retry_seconds: float = 1.0,
         batch_size: int = 200,
     ) -> None:
         self.collections = collections
         self.publish = publish
         self.storage = storage
         self.sweep_seconds = sweep_seconds
+        self.retry_seconds = retry_seconds
         self.batch_size = batch_size
         self.published_total = 0
         self.failures_total = 0
@@ -76,9 +86,15 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
 
     def notify(self, written: Written) -> None:
-        """Called after a write: publish its events now rather than at the next sweep."""
-        if self._trust_fresh and len(self._fresh) < MAX_FRESH:
+        """Called after a write: publish its events now rather than at the next sweep.
+
+        Writes noted while a sweep runs are kept too: the sweep may have read their
+        collection before they landed. What the sweep did publish is not sent twice.
+        """
+        if len(self._fresh) < MAX_FRESH:
             self._fresh.append(written)
+        else:
+            self._trust_fresh, self._fresh = False, []
         self._wake.set()
 
     async def pending(self) -> int:
@@ -98,30 +114,76 @@ class OutboxRelay:
         for collection in self.collections:
             while documents := await self.storage.run(self._pending_documents, collection):
                 written = [Written(collection, d["_id"], d[FIELD]) for d in documents]
-                published += await self._publish_all(written)
+                published += await self._publish_all(written, mark_known=True)
         return published
 
     async def publish_fresh(self) -> int:
+        """Fresh writes; events a sweep already sent (and pulled) are skipped altogether."""
         fresh, self._fresh = self._fresh, []
-        return await self._publish_all(fresh)
+        return await self._publish_all(fresh, mark_known=False)
 
-    async def _publish_all(self, batch: list[Written]) -> int:
-        """Publishes in the order given; whatever went out is marked, even after a failure."""
-        published = 0
+    async def _publish_all(self, batch: list[Written], *, mark_known: bool) -> int:
+        """Publishes in waves: the first pending event of every document at once, then the
+        second, and so on, so one document's events go out in order while different
+        documents' events share the round trips. Whatever went out is marked, even after a
+        failure, and nothing after a failed event of the same document is tried."""
+        queues: dict[tuple[str, Any], tuple[Collection[Any], Any, list[dict[str, Any]]]] = {}
+        for written in batch:
+            place = (written.collection.name, written.key)
+            queues.setdefault(place, (written.collection, written.key, []))[2].extend(
+                written.cloud_events
+            )
         sent: Sent = {}
+        published = 0
         try:
-            for written in batch:
-                _, marks = sent.setdefault(written.collection.name, (written.collection, []))
-                for cloud_event in written.cloud_events:
-                    if cloud_event["id"] not in self._recent:
-                        await self.publish(cloud_event)
-                        self._remember(cloud_event["id"])
-                        published += 1
-                    marks.append((written.key, cloud_event["id"]))
+            for wave in itertools.count():
+                due = [
+                    (c, key, events[wave])
+                    for c, key, events in queues.values()
+                    if len(events) > wave
+                ]
+                if not due:
+                    break
+                for start in range(0, len(due), PUBLISH_CONCURRENCY):
+                    published += await self._publish_wave(
+                        due[start : start + PUBLISH_CONCURRENCY], sent, mark_known
+                    )
         finally:
             self.published_total += published
             for collection, marks in sent.values():
-                await self.storage.run(self._mark, collection, marks)
+                # in chunks: a pull's cost grows with the ids it names, per document
+                for start in range(0, len(marks), MARK_CHUNK):
+                    await self.storage.run(
+                        self._mark, collection, marks[start : start + MARK_CHUNK]
+                    )
+        return published
+
+    async def _publish_wave(
+        self, due: list[tuple[Collection[Any], Any, dict[str, Any]]], sent: Sent, mark_known: bool
+    ) -> int:
+        """Publishes events of different documents concurrently; raises the first failure."""
+        new = [(c, key, e) for c, key, e in due if e["id"] not in self._recent]
+        if mark_known:
+            for collection, key, cloud_event in due:
+                if cloud_event["id"] in self._recent:
+                    sent.setdefault(collection.name, (collection, []))[1].append(
+                        (key, cloud_event["id"])
+                    )
+        outcomes = await asyncio.gather(
+            *(self.publish(e) for _, _, e in new), return_exceptions=True
+        )
+        failure: BaseException | None = None
+        published = 0
+        for (collection, key, cloud_event), outcome in zip(new, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                failure = failure or outcome
+                continue
+            self._remember(cloud_event["id"])
+            published += 1
+            sent.setdefault(collection.name, (collection, []))[1].append((key, cloud_event["id"]))
+        if failure is not None:
+            self.published_total += published
+            raise failure
         return published
 
     def _remember(self, event_id: str) -> None:
@@ -131,34 +193,37 @@ class OutboxRelay:
 
     @staticmethod
     def _mark(collection: Collection[Any], sent: list[tuple[Any, str]]) -> None:
-        if sent:
-            collection.update_many(
-                {"_id": {"$in": list(dict.fromkeys(key for key, _ in sent))}},
-                {"$pull": {FIELD: {"id": {"$in": [event_id for _, event_id in sent]}}}},
-            )
+        collection.update_many(
+            {"_id": {"$in": list(dict.fromkeys(key for key, _ in sent))}},
+            {"$pull": {FIELD: {"id": {"$in": [event_id for _, event_id in sent]}}}},
+        )
 
     async def run_forever(self) -> None:
-        backoff = self.sweep_seconds
+        retry = self.retry_seconds
         next_sweep = 0.0
         while True:
             self._wake.clear()
             try:
-                if time.monotonic() >= next_sweep or not self._trust_fresh:
+                if not self._trust_fresh or time.monotonic() >= next_sweep:
                     await self.sweep()
                     self._trust_fresh = True
-                    next_sweep = time.monotonic() + self.sweep_seconds
+                    next_sweep = time.monotonic() + (self.sweep_seconds or math.inf)
+                await asyncio.sleep(LINGER_SECONDS)  # let a burst of writes gather into one wave
                 await self.publish_fresh()
-                backoff = self.sweep_seconds
+                retry = self.retry_seconds
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 self.failures_total += 1
                 self._trust_fresh, self._fresh = False, []
-                log.warning("outbox relay: publish failed, will retry (%s)", exc)
-                backoff = min(backoff * 2, 10.0)
-            wait = backoff if not self._trust_fresh else next_sweep - time.monotonic()
+                log.warning("outbox relay: publish failed, retrying in %.1fs (%s)", retry, exc)
+                await asyncio.sleep(retry)
+                retry = min(retry * 2, LONGEST_RETRY)
+                continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
+                # asyncio.timeout, unlike wait_for, never swallows a cancellation
+                async with asyncio.timeout(min(max(next_sweep - time.monotonic(), 0.01), 3600)):
+                    await self._wake.wait()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run_forever(), name="outbox-relay")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from services.kernel import events
@@ -18,9 +19,15 @@ class JetStreamPublisher:
         self.timeout = timeout
 
     async def __call__(self, cloud_event: dict[str, Any]) -> None:
+        """Waits up to `timeout` for the first connection; refuses while reconnecting, so an
+        outage is the relay's to retry rather than nats.py's to buffer."""
+        try:
+            async with asyncio.timeout(self.timeout):
+                js = await self.link.jetstream()
+        except TimeoutError:
+            raise ConnectionError("NATS is not connected yet") from None
         if not self.link.is_connected:
             raise ConnectionError("NATS is not connected")
-        js = await self.link.jetstream()
         await js.publish(
             events.nats_subject(cloud_event),
             events.encode(cloud_event),

@@ -75,11 +75,14 @@ class ServiceRuntime(Generic[R]):
         self.link.start()
         if self.publish is None:
             self.publish = JetStreamPublisher(self.link)
+        in_memory = self.settings.mongo_is_in_memory
         self.relay = OutboxRelay(
             collections_of(self.wiring.documents),
             self.publish,
             self.storage,
-            sweep_seconds=self.settings.outbox_sweep_seconds,
+            # the in-process store has no other writer whose leftovers need a periodic sweep
+            sweep_seconds=None if in_memory else self.settings.outbox_sweep_seconds,
+            retry_seconds=self.settings.outbox_sweep_seconds,
         )
         if self.wiring.on_started:
             await self.wiring.on_started(self._repositories)

@@ -10,7 +10,7 @@ from services.kernel import events
 from services.kernel.consumer import DurableConsumer, ProcessedEvents
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage
-from services.kernel.outbox import OutboxRelay
+from services.kernel.outbox import OutboxRelay, Written
 from services.kernel.publisher import JetStreamPublisher
 from tests.streams import stream_messages, wait_for_messages
 
@@ -170,3 +170,28 @@ async def test_a_restarted_consumer_resumes_where_it_stopped(storage, link):
     await consume_until(second, lambda: len(applied) == 2)
     await asyncio.sleep(0.3)
     assert applied == ["event-1", "event-2"]
+
+
+async def test_a_write_noted_while_the_start_sweep_runs_goes_out_without_a_later_sweep(storage):
+    first, second = storage.db["first"], storage.db["second"]
+    second.insert_one({"_id": "s", "outbox": [a_cloud_event(1)]})
+    published: list[str] = []
+    relay: OutboxRelay
+
+    async def publish(cloud_event):
+        published.append(cloud_event["id"])
+        if cloud_event["id"] == "event-1":  # the sweep has read `first` already
+            late = {"_id": "f", "outbox": [a_cloud_event(2)]}
+            first.insert_one(late)
+            relay.notify(Written(first, "f", late["outbox"]))
+
+    relay = OutboxRelay([first, second], publish, storage, sweep_seconds=None)
+    relay.start()
+    try:
+        async with asyncio.timeout(5):
+            while len(published) < 2:  # noqa: ASYNC110 - the relay exposes no completion event
+                await asyncio.sleep(0.02)
+    finally:
+        await relay.stop()
+    assert published == ["event-1", "event-2"]
+    assert await relay.pending() == 0
