@@ -1,0 +1,1 @@
+"""Scoring: rule sets admins edit at run time, scorecards, rankings and simulations."""

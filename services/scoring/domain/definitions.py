@@ -1,0 +1,198 @@
+"""A rule set document (YAML or JSON) read into a methodology and rules, or located problems."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import yaml
+
+from services.scoring.domain import methodology as m
+from services.scoring.domain.rules import Problem, Rule, read_rules
+
+MAX_DOCUMENT = 256_000
+MAX_RULES = 500
+
+
+@dataclass(frozen=True)
+class Definition:
+    name: str
+    methodology: m.Methodology
+    rules: tuple[Rule, ...]
+
+
+def parse_text(text: str) -> tuple[Any, list[Problem]]:
+    """JSON or YAML (safe: plain data only, no tags, no objects)."""
+    if len(text) > MAX_DOCUMENT:
+        return None, [Problem(None, "document", f"a rule set is at most {MAX_DOCUMENT} characters")]
+    try:
+        if text.lstrip().startswith("{"):
+            return json.loads(text), []
+        return yaml.safe_load(text), []
+    except (ValueError, yaml.YAMLError) as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "document"
+        return None, [Problem(None, where, f"not valid YAML or JSON: {error}")]
+
+
+def read(data: Any) -> tuple[Definition | None, list[Problem]]:
+    if not isinstance(data, dict):
+        return None, [
+            Problem(None, "document", "a rule set is a mapping with methodology and rules")
+        ]
+    problems = [
+        Problem(None, key, f"unknown top-level field {key}")
+        for key in sorted(set(data) - {"name", "methodology", "rules"})
+    ]
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > 200:
+        problems.append(Problem(None, "name", "name is a text of at most 200 characters"))
+    method = _read_methodology(data.get("methodology"), problems)
+    raw_rules = data.get("rules", [])
+    if isinstance(raw_rules, list) and len(raw_rules) > MAX_RULES:
+        problems.append(Problem(None, "rules", f"at most {MAX_RULES} rules"))
+        raw_rules = []
+    rules, rule_problems = read_rules(raw_rules)
+    problems += rule_problems
+    if problems or method is None:
+        return None, problems
+    return Definition(name, method, tuple(rules)), []
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _places(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 6
+    )
+
+
+def _read_methodology(data: Any, problems: list[Problem]) -> m.Methodology | None:
+    if not isinstance(data, dict):
+        problems.append(Problem(None, "methodology", "methodology is a mapping"))
+        return None
+    before = len(problems)
+    for key in sorted(
+        set(data) - {"scale", "rounding", "weights", "grades", "impact", "unscored_items"}
+    ):
+        problems.append(Problem(None, f"methodology.{key}", f"unknown methodology field {key}"))
+    scale = data.get("scale", {"min": 0, "max": 4})
+    if not (isinstance(scale, dict) and scale.get("min") == 0 and isinstance(scale.get("max"), int)
+            and not isinstance(scale.get("max"), bool) and 1 <= scale["max"] <= 100):  # fmt: skip
+        problems.append(
+            Problem(None, "methodology.scale", "scale is {min: 0, max: N} with N from 1 to 100")
+        )
+        scale = {"min": 0, "max": 4}
+    rounding = data.get("rounding", {})
+    if (
+        not isinstance(rounding, dict)
+        or set(rounding) - {"items", "dimensions", "final"}
+        or not all(_places(v) for v in rounding.values())
+    ):
+        problems.append(
+            Problem(
+                None,
+                "methodology.rounding",
+                "rounding gives items, dimensions and final 0-6 places or null",
+            )
+        )
+        rounding = {}
+    weights = _read_weights(data.get("weights"), problems)
+    grades = _read_grades(data.get("grades", []), scale["max"], problems)
+    impact = data.get("impact", {"mapping": "identity"})
+    if not isinstance(impact, dict) or impact.get("mapping") not in ("identity", "linear"):
+        problems.append(
+            Problem(None, "methodology.impact.mapping", "impact mapping is identity or linear")
+        )
+        impact = {"mapping": "identity"}
+    unscored = data.get("unscored_items", "exclude")
+    if unscored not in ("exclude", "zero"):
+        problems.append(
+            Problem(None, "methodology.unscored_items", "unscored_items is exclude or zero")
+        )
+    if len(problems) > before:
+        return None
+    return m.Methodology(
+        weights=tuple(weights),
+        scale_max=scale["max"],
+        rounding=m.Rounding(**{"items": None, "dimensions": None, "final": 2, **rounding}),
+        grades=tuple(grades),
+        impact=m.ImpactScale(impact["mapping"]),
+        unscored_items=unscored,
+    )
+
+
+def _read_weights(data: Any, problems: list[Problem]) -> list[m.WeightSet]:
+    if not isinstance(data, list) or not data:
+        problems.append(
+            Problem(
+                None, "methodology.weights", "weights list at least one {year, cohort, weights}"
+            )
+        )
+        return []
+    sets, seen = [], set()
+    for index, item in enumerate(data):
+        path = f"methodology.weights[{index}]"
+        if not isinstance(item, dict) or not isinstance(item.get("weights"), dict):
+            problems.append(
+                Problem(None, path, "a weight set is {year, cohort, weights: {dimension: percent}}")
+            )
+            continue
+        year, cohort, weights = item.get("year", m.ANY), item.get("cohort", m.ANY), item["weights"]
+        if not (
+            year == m.ANY
+            or (isinstance(year, int) and not isinstance(year, bool) and 2000 <= year <= 2100)
+        ):
+            problems.append(Problem(None, f"{path}.year", "year is a year from 2000 to 2100 or *"))
+        if not isinstance(cohort, str) or not cohort:
+            problems.append(Problem(None, f"{path}.cohort", "cohort is a cohort slug or *"))
+        for dimension in weights:
+            if dimension not in m.EVALUATION_DIMENSIONS:
+                problems.append(
+                    Problem(
+                        None,
+                        f"{path}.weights.{dimension}",
+                        f"unknown evaluation dimension {dimension}",
+                    )
+                )
+        if not all(
+            isinstance(w, int) and not isinstance(w, bool) and 0 <= w <= 100
+            for w in weights.values()
+        ):
+            problems.append(
+                Problem(None, f"{path}.weights", "each weight is a whole percent from 0 to 100")
+            )
+        elif sum(weights.values()) != 100:
+            problems.append(
+                Problem(None, f"{path}.weights", f"weights sum to {sum(weights.values())}, not 100")
+            )
+        if (year, cohort) in seen:
+            problems.append(
+                Problem(None, path, f"a second weight set for year {year}, cohort {cohort}")
+            )
+        seen.add((year, cohort))
+        sets.append(m.WeightSet(year, str(cohort), dict(weights)))
+    return sets
+
+
+def _read_grades(data: Any, scale_max: int, problems: list[Problem]) -> list[m.GradeBand]:
+    if not isinstance(data, list):
+        problems.append(Problem(None, "methodology.grades", "grades list {min, grade} bands"))
+        return []
+    bands = []
+    for index, item in enumerate(data):
+        path = f"methodology.grades[{index}]"
+        valid = (
+            isinstance(item, dict) and _number(item.get("min")) and 0 <= item["min"] <= scale_max
+        )
+        if not (valid and isinstance(item.get("grade"), str) and item["grade"].strip()):
+            problems.append(
+                Problem(None, path, f"a grade band is {{min: 0-{scale_max}, grade: text}}")
+            )
+            continue
+        bands.append(m.GradeBand(Fraction(str(item["min"])), item["grade"]))
+    return bands

@@ -1,0 +1,120 @@
+"""The methodology part of a rule set: scale, aggregation, rounding, weights and grades.
+
+Item scores are means over assessors, an evaluation dimension's score is the mean of its
+item scores, and the final index is the weighted sum of the dimension scores. All of it is
+exact (fractions) until the rounding the methodology asks for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
+
+EVALUATION_DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
+SMART_DIMENSIONS = ("governance", "branding", "economy", "living", "society", "environment")
+ANY = "*"
+
+
+def half_up(value: Fraction, places: int) -> Fraction:
+    with localcontext() as context:
+        context.prec = 60
+        decimal = Decimal(value.numerator) / Decimal(value.denominator)
+        rounded = decimal.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return Fraction(rounded)
+
+
+@dataclass(frozen=True)
+class WeightSet:
+    """Weights in percent per evaluation dimension, for a year and a cohort (or any)."""
+
+    year: int | str
+    cohort: str
+    weights: Mapping[str, int]
+
+    def applies_to(self, year: int, cohort: str) -> bool:
+        return self.year in (year, ANY) and self.cohort in (cohort, ANY)
+
+    @property
+    def specificity(self) -> int:
+        return (self.year != ANY) * 2 + (self.cohort != ANY)
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    minimum: Fraction
+    grade: str
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """Decimal places at each stage; None keeps that stage exact."""
+
+    items: int | None = None
+    dimensions: int | None = None
+    final: int | None = 2
+
+    def at(self, stage: int | None, value: Fraction) -> Fraction:
+        return value if stage is None else half_up(value, stage)
+
+
+@dataclass(frozen=True)
+class ImpactScale:
+    """How a citizen's mean answer maps onto the score scale: identity or linear."""
+
+    mapping: str = "identity"
+
+    def map(
+        self, mean_answer: Fraction, answer_min: int, answer_max: int, scale_max: int
+    ) -> Fraction:
+        if self.mapping == "identity" or answer_max == answer_min:
+            return min(mean_answer, Fraction(scale_max))
+        return (mean_answer - answer_min) / (answer_max - answer_min) * scale_max
+
+
+@dataclass(frozen=True)
+class Methodology:
+    weights: tuple[WeightSet, ...]
+    scale_min: int = 0
+    scale_max: int = 4
+    rounding: Rounding = field(default_factory=Rounding)
+    grades: tuple[GradeBand, ...] = ()
+    impact: ImpactScale = field(default_factory=ImpactScale)
+    unscored_items: str = "exclude"  # or "zero"
+
+    def weights_for(self, year: int, cohort: str) -> WeightSet | None:
+        candidates = [w for w in self.weights if w.applies_to(year, cohort)]
+        return max(candidates, key=lambda w: w.specificity, default=None)
+
+    def item_score(self, assessor_scores: Iterable[int]) -> Fraction | None:
+        scores = list(assessor_scores)
+        if not scores:
+            return None
+        return self.rounding.at(self.rounding.items, Fraction(sum(scores), len(scores)))
+
+    def dimension_score(self, item_scores: list[Fraction | None]) -> Fraction | None:
+        counted = [
+            s if s is not None else Fraction(0)
+            for s in item_scores
+            if s is not None or self.unscored_items == "zero"
+        ]
+        if not counted:
+            return None
+        return self.rounding.at(self.rounding.dimensions, sum(counted, Fraction(0)) / len(counted))
+
+    def final_index(
+        self, dimension_scores: Mapping[str, Fraction | None], weights: WeightSet
+    ) -> Fraction:
+        total = sum(
+            (
+                Fraction(w, 100) * (dimension_scores.get(d) or Fraction(0))
+                for d, w in weights.weights.items()
+            ),
+            Fraction(0),
+        )
+        return self.rounding.at(self.rounding.final, total)
+
+    def grade(self, final_index: Fraction) -> str | None:
+        ordered = sorted(self.grades, key=lambda band: band.minimum, reverse=True)
+        return next((band.grade for band in ordered if final_index >= band.minimum), None)
