@@ -20,6 +20,8 @@ class Settings:
     catalog_url: str = "http://127.0.0.1:4001/graphql"
     survey_url: str = "http://127.0.0.1:4002/graphql"
     scoring_url: str = "http://127.0.0.1:4003/graphql"
+    rule_workers: int = 2
+    rule_timeout_seconds: float = 10.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -35,6 +37,10 @@ class Settings:
             catalog_url=env.get("CATALOG_URL", defaults.catalog_url),
             survey_url=env.get("SURVEY_URL", defaults.survey_url),
             scoring_url=env.get("SCORING_URL", defaults.scoring_url),
+            rule_workers=int(env.get("SMARTCITY_RULE_WORKERS", defaults.rule_workers)),
+            rule_timeout_seconds=float(
+                env.get("SMARTCITY_RULE_TIMEOUT_SECONDS", defaults.rule_timeout_seconds)
+            ),
         )
 
     @property

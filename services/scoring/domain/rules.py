@@ -115,7 +115,7 @@ def _read_rule(item: Any, path: str, reader: _Reader) -> Rule | None:
     mode, patterns = _read_when(item.get("when"), f"{path}.when", reader)
     aliases = {p.alias: p.fact for p in patterns}
     actions = _read_actions(item.get("then"), f"{path}.then", aliases, reader)
-    if reader.problems:
+    if reader.problems or not isinstance(rule_id, str) or not isinstance(description, str):
         return None
     return Rule(rule_id, description.strip(), mode, tuple(patterns), tuple(actions), priority)
 

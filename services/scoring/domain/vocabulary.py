@@ -59,7 +59,8 @@ def check(name: Any, params: Any, aliases: dict[str, str]) -> list[str]:
                 problems.append(f"{key} is required")
             continue
         problems += [f"{key}: {m}" for m in _check_value(param.kind, params[key], aliases)]
-    if name == "mark_quick_win" and aliases.get(params.get("program")) not in (None, "program"):
+    program_alias = str(params.get("program"))
+    if name == "mark_quick_win" and aliases.get(program_alias) not in (None, "program"):
         problems.append("program: must name the alias of a program fact")
     if name == "adjust_score":
         problems += _check_adjustment(params, aliases)
@@ -97,7 +98,8 @@ def _check_value(kind: str, value: Any, aliases: dict[str, str]) -> list[str]:
 def _check_adjustment(params: dict[str, Any], aliases: dict[str, str]) -> list[str]:
     problems = []
     low, high = params.get("min"), params.get("max")
-    if facts.type_of(low) == facts.NUMBER and facts.type_of(high) == facts.NUMBER and low > high:
+    both_numbers = facts.type_of(low) == facts.NUMBER and facts.type_of(high) == facts.NUMBER
+    if both_numbers and low > high:  # type: ignore[operator]
         problems.append("min is above max")
     if set(aliases.values()) & {"dimension_score", "final"}:
         problems.append(

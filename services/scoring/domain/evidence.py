@@ -1,0 +1,67 @@
+"""Everything one region's scorecard for one cycle is computed from, as scoring's projection
+of catalog and survey events holds it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    evaluation_dimension: str | None
+    smart_dimension: str | None = None
+    sub_dimension: str | None = None
+    answer_min: int = 0
+    answer_max: int = 4
+
+
+@dataclass(frozen=True)
+class ProgressPoint:
+    stage: str
+    percent: float
+    reported_on: dt.date
+
+
+@dataclass(frozen=True)
+class Program:
+    program_id: str
+    name: str
+    dimension: str
+    sub_dimension: str
+    phase: str
+    start_year: int
+    target_year: int
+    planning_percent: float
+    implementation_percent: float
+    progress: tuple[ProgressPoint, ...] = ()
+    quick_win_years: tuple[int, ...] = ()
+    quick_win_decision: str = ""
+
+    def planning_percent_on(self, day: dt.date) -> float:
+        """Planning progress as reported by `day` (the latest report on or before it)."""
+        reports = [p for p in self.progress if p.stage == "planning" and p.reported_on <= day]
+        return max((p.percent for p in reports), default=0.0)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    region: dict[str, Any]
+    cycle: dict[str, Any]
+    questions: dict[str, Question]
+    assessor_scores: dict[str, dict[str, int]] = field(default_factory=dict)
+    citizen_answers: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (sum, n)
+    citizen_respondents: dict[str, int] = field(default_factory=dict)  # sub-dimension -> n
+    citizen_target: int = 50
+    programs: tuple[Program, ...] = ()
+    previous_final: float | None = None
+
+    @property
+    def year(self) -> int:
+        return int(self.cycle.get("year", 0))
+
+    @property
+    def cohort(self) -> str:
+        return str(self.cycle.get("cohort") or self.region.get("cohort") or "")

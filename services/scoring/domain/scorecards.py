@@ -1,0 +1,202 @@
+"""A region's scorecard for a cycle: the methodology's numbers, then what the fired rules did.
+
+A scorecard is revised only when its content changes; every revision is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from services.kernel.aggregate import Aggregate
+from services.scoring import events as ev
+from services.scoring.domain.assessment import Assessment
+from services.scoring.domain.definitions import Definition
+from services.scoring.domain.evidence import Evidence
+from services.scoring.domain.methodology import Methodology, half_up
+from services.scoring.domain.vocabulary import Effects
+
+PLACES = 4  # scores are shown to 4 places; the final index as the methodology rounds it
+
+
+def scorecard_id(region_code: str, cycle_id: str) -> str:
+    return f"{region_code}:{cycle_id}"
+
+
+def digest(facts: list[dict[str, Any]], ruleset_version: int) -> str:
+    canonical = json.dumps([ruleset_version, facts], sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension: str
+    score: float | None
+    weight: int
+    scored_items: int
+    items: int
+    adjusted_by: float = 0.0
+
+
+@dataclass(frozen=True)
+class Firing:
+    rule_id: str
+    description: str
+    matched: dict[str, dict[str, Any]]
+    effects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything a scorecard says, less its bookkeeping (revision, time, digest)."""
+
+    ruleset_version: int
+    final_index: float
+    grade: str | None
+    dimensions: tuple[DimensionScore, ...]
+    smart_dimensions: dict[str, float | None]
+    previous_final_index: float | None
+    improvement: float | None
+    flags: tuple[dict[str, str], ...] = ()
+    recommendations: tuple[dict[str, str | None], ...] = ()
+    quick_wins: dict[str, dict[str, Any]] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    explanation: tuple[Firing, ...] = ()
+    failure: str | None = None
+
+
+def _shown(value: Fraction | None, places: int = PLACES) -> float | None:
+    return float(half_up(value, places)) if value is not None else None
+
+
+def compose(
+    evidence: Evidence,
+    definition: Definition,
+    version: int,
+    assessment: Assessment,
+    fired: list[tuple[int, dict[str, dict[str, Any]]]] | None,
+    failure: str | None = None,
+) -> Content:
+    """The scorecard's content; `fired` lists (rule index, matched facts) in firing order."""
+    method = definition.methodology
+    effects, explanation = Effects(), []
+    ordered = sorted(fired or [], key=lambda f: (-definition.rules[f[0]].priority, f[0]))
+    for index, matched in ordered:
+        rule = definition.rules[index]
+        said = tuple(effects.apply(rule.id, action, matched) for action in rule.actions)
+        explanation.append(Firing(rule.id, rule.description, matched, said))
+    scores = _adjusted(assessment.dimension_scores, effects, method)
+    final = method.final_index(scores, assessment.weights)
+    previous = evidence.previous_final
+    return Content(
+        ruleset_version=version,
+        final_index=float(final),
+        grade=effects.grade or method.grade(final),
+        dimensions=tuple(
+            DimensionScore(
+                dimension=d,
+                score=_shown(scores[d]),
+                weight=assessment.weights.weights.get(d, 0),
+                scored_items=assessment.coverage[d][0],
+                items=assessment.coverage[d][1],
+                adjusted_by=float(sum(by for by, _, _ in effects.adjustments.get(d, []))),
+            )
+            for d in assessment.dimension_scores
+        ),
+        smart_dimensions={k: _shown(v) for k, v in assessment.smart_dimension_scores.items()},
+        previous_final_index=previous,
+        improvement=round(float(final) - previous, PLACES) if previous is not None else None,
+        flags=tuple(effects.flags),
+        recommendations=tuple(effects.recommendations),
+        quick_wins=effects.quick_wins,
+        values=effects.values,
+        explanation=tuple(explanation),
+        failure=failure,
+    )
+
+
+def _adjusted(
+    scores: dict[str, Fraction | None], effects: Effects, method: Methodology
+) -> dict[str, Fraction | None]:
+    """Scores moved by adjust_score actions, each kept within its bounds and the scale."""
+    adjusted = dict(scores)
+    for dimension, moves in effects.adjustments.items():
+        value = adjusted.get(dimension)
+        if value is None:
+            continue
+        for by, low, high in moves:
+            value = min(max(value + Fraction(str(by)), Fraction(str(low))), Fraction(str(high)))
+        adjusted[dimension] = min(
+            max(value, Fraction(method.scale_min)), Fraction(method.scale_max)
+        )
+    return adjusted
+
+
+@dataclass(kw_only=True)
+class Scorecard(Aggregate):
+    id: str
+    region_code: str
+    cycle_id: str
+    cohort: str
+    year: int
+    revision: int
+    input_digest: str
+    computed_at: dt.datetime
+    content: Content
+
+    @classmethod
+    def first(
+        cls, evidence: Evidence, content: Content, input_digest: str, at: dt.datetime
+    ) -> Scorecard:
+        card = cls(
+            id=scorecard_id(str(evidence.region["code"]), str(evidence.cycle["id"])),
+            region_code=str(evidence.region["code"]),
+            cycle_id=str(evidence.cycle["id"]),
+            cohort=evidence.cohort,
+            year=evidence.year,
+            revision=1,
+            input_digest=input_digest,
+            computed_at=at,
+            content=content,
+        )
+        card._published()
+        return card
+
+    def revise(self, content: Content, input_digest: str, at: dt.datetime) -> bool:
+        """A new revision when the content changed; otherwise only the digest is noted."""
+        self.input_digest = input_digest
+        if content == self.content:
+            return False
+        self.content, self.revision, self.computed_at = content, self.revision + 1, at
+        self._published()
+        return True
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "region_code": self.region_code,
+            "cycle_id": self.cycle_id,
+            "cohort": self.cohort,
+            "year": self.year,
+            "revision": self.revision,
+            "input_digest": self.input_digest,
+            "computed_at": self.computed_at.isoformat(),
+            **asdict(self.content),
+        }
+
+    def _published(self) -> None:
+        self.events.append(
+            ev.ScorecardPublished(
+                id=self.id,
+                region_code=self.region_code,
+                cycle_id=self.cycle_id,
+                revision=self.revision,
+                ruleset_version=self.content.ruleset_version,
+                final_index=self.content.final_index,
+                scorecard=self.as_data(),
+            )
+        )

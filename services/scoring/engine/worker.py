@@ -1,0 +1,58 @@
+"""What runs inside a rules worker process: one durable_rules host holding one ruleset.
+
+durable_rules never releases the GIL and cannot unload a ruleset, so each version lives in
+processes of its own, which are retired whole when another version becomes active.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+from services.scoring.engine.compiler import SEEN
+
+Fired = tuple[str, dict[str, dict[str, Any]]]  # rule name, alias -> matched fact
+
+_host: Any = None
+_name = ""
+_fired: list[Fired] = []
+_sessions = itertools.count()
+
+
+def _record(rule: str) -> Callable[[Any], None]:
+    def action(closure: Any) -> None:
+        if rule == SEEN:
+            return
+        matched = getattr(closure, "_m", None) or {}
+        _fired.append((rule, {alias: _plain(fact) for alias, fact in matched.items()}))
+
+    return action
+
+
+def _plain(fact: Any) -> dict[str, Any]:
+    data = fact._d if hasattr(fact, "_d") else fact
+    return {k: v for k, v in dict(data).items() if k != "sid" and not k.startswith("$")}
+
+
+def load(name: str, ruleset: dict[str, Any]) -> None:
+    """Process initializer: registers the compiled ruleset with an action per rule."""
+    global _host, _name
+    from durable import engine
+
+    with_actions = {rule: {**body, "run": _record(rule)} for rule, body in ruleset.items()}
+    _host, _name = engine.Host(), name
+    _host.set_rulesets({name: with_actions})
+
+
+def evaluate(sessions: list[list[dict[str, Any]]]) -> list[list[Fired]]:
+    """Each session's facts asserted in a fresh session, which is deleted afterwards."""
+    results = []
+    for facts in sessions:
+        _fired.clear()
+        if _host is not None and facts:
+            sid = f"s{next(_sessions)}"
+            _host.assert_facts(_name, [{**fact, "sid": sid} for fact in facts])
+            _host.delete_state(_name, sid)
+        results.append(list(_fired))
+    return results

@@ -1,0 +1,34 @@
+"""What scoring publishes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from services.kernel.events import Event
+
+
+@dataclass(frozen=True)
+class ScorecardPublished(Event):
+    """A region's scorecard for a cycle changed: it carries the whole scorecard."""
+
+    subject: ClassVar[str] = "smartcity.scoring.scorecard.published"
+    key_field: ClassVar[str] = "id"
+    id: str
+    region_code: str
+    cycle_id: str
+    revision: int
+    ruleset_version: int
+    final_index: float
+    scorecard: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RuleSetActivated(Event):
+    subject: ClassVar[str] = "smartcity.scoring.ruleset.activated"
+    key_field: ClassVar[str] = "id"
+    id: str
+    ruleset_version: int
+    name: str
+    activated_by: str
+    previous_version: int | None
