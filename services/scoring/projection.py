@@ -240,7 +240,8 @@ def _program(stored: dict[str, Any]) -> ev.Program:
     return ev.Program(
         program_id=stored["_id"], name=stored["name"], dimension=stored.get("dimension") or "",
         sub_dimension=stored.get("sub_dimension") or "", phase=stored.get("phase") or "",
-        start_year=int(stored.get("start_year") or 0), target_year=int(stored.get("target_year") or 0),
+        start_year=int(stored.get("start_year") or 0),
+        target_year=int(stored.get("target_year") or 0),
         planning_percent=float(stored.get("planning_percent") or 0),
         implementation_percent=float(stored.get("implementation_percent") or 0),
         progress=progress, quick_win_years=tuple(int(q["year"]) for q in quick_wins),
