@@ -1,0 +1,37 @@
+"""What scoring's use cases ask of storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from services.kernel.repository import Repository
+from services.scoring.domain.rulesets import ActiveRuleSet, RuleSet
+from services.scoring.domain.scorecards import Scorecard
+from services.scoring.projection import Projection
+
+
+class Scorecards(Repository[Scorecard], Protocol):
+    async def of_cycle(self, cycle_id: str) -> list[Scorecard]: ...
+    async def of_region(self, region_code: str) -> list[Scorecard]: ...
+    async def keep_revision(self, scorecard: Scorecard) -> None: ...
+    async def revisions(self, scorecard_id: str) -> list[dict[str, Any]]: ...
+
+
+class RuleSets(Repository[RuleSet], Protocol):
+    async def newest_number(self) -> int: ...
+    async def all(self) -> list[RuleSet]: ...
+
+
+class Audit(Protocol):
+    async def record(self, entry: dict[str, Any]) -> None: ...
+    async def entries(self, number: int | None) -> list[dict[str, Any]]: ...
+
+
+@dataclass
+class Scoring:
+    rulesets: RuleSets
+    active: Repository[ActiveRuleSet]
+    scorecards: Scorecards
+    audit: Audit
+    facts: Projection
