@@ -1,0 +1,159 @@
+"""Turning evidence into scorecards under a rule set: rescoring, and simulating a draft.
+
+Every (region, cycle) goes through the same steps: the methodology's numbers in Python, the
+rules in the worker processes of that rule set version, then the scorecard is composed and,
+when its content changed, revised and published.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.kernel import errors
+from services.scoring.domain import assessment, rulesets, scorecards
+from services.scoring.domain.definitions import Definition
+from services.scoring.domain.evidence import Evidence
+from services.scoring.engine import compiler
+from services.scoring.engine.pool import Failed, RulesEngine
+from services.scoring.handlers.rulesets import active_ruleset, utc_now
+from services.scoring.repository import Scoring
+
+log = logging.getLogger(__name__)
+Pair = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    ruleset: rulesets.RuleSet
+    definition: Definition
+    compiled: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        return self.ruleset.id
+
+
+@dataclass
+class RescoreReport:
+    scored: int = 0
+    revised: int = 0
+    unchanged: int = 0
+    waiting: int = 0  # not enough evidence yet (no instrument, region or cycle)
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Computed:
+    evidence: Evidence
+    content: scorecards.Content
+    digest: str
+    fired_rules: frozenset[str]
+
+
+class Scorer:
+    def __init__(self, scoring: Scoring, engine: RulesEngine) -> None:
+        self.scoring = scoring
+        self.engine = engine
+        self._loaded: dict[int, Loaded] = {}
+
+    async def load(self, ruleset: rulesets.RuleSet) -> Loaded:
+        if ruleset.number not in self._loaded:
+            definition = ruleset.definition()
+            compiled = compiler.compile_rules(definition.rules)
+            self._loaded[ruleset.number] = Loaded(ruleset, definition, compiled)
+        return self._loaded[ruleset.number]
+
+    async def active(self) -> Loaded | None:
+        ruleset = await active_ruleset(self.scoring)
+        return await self.load(ruleset) if ruleset else None
+
+    async def compute(
+        self, loaded: Loaded, pairs: list[Pair]
+    ) -> tuple[list[Computed], RescoreReport]:
+        report = RescoreReport()
+        evidences: list[Evidence] = []
+        for region_code, cycle_id in pairs:
+            found = await self.scoring.facts.evidence_of(region_code, cycle_id)
+            if found is None:
+                report.waiting += 1
+                continue
+            evidences.append(await self._with_previous(found))
+        method = loaded.definition.methodology
+        assessed, facts = [], []
+        for evidence in evidences:
+            try:
+                scored = assessment.assess(evidence, method)
+            except assessment.NoWeights as missing:
+                report.failed.append(f"{evidence.region['code']}:{evidence.cycle['id']}: {missing}")
+                continue
+            assessed.append((evidence, scored))
+            facts.append(assessment.facts_of(evidence, scored))
+        outcomes = await self.engine.evaluate(loaded.key, loaded.compiled, facts)
+        computed = []
+        for (evidence, scored), session, outcome in zip(assessed, facts, outcomes, strict=True):
+            failure = outcome.reason if isinstance(outcome, Failed) else None
+            fired = [] if isinstance(outcome, Failed) else [(_index(n), m) for n, m in outcome]
+            content = scorecards.compose(
+                evidence, loaded.definition, loaded.ruleset.number, scored, fired, failure
+            )
+            rules_fired = frozenset(loaded.definition.rules[i].id for i, _ in fired)
+            digest = scorecards.digest(session, loaded.ruleset.number)
+            computed.append(Computed(evidence, content, digest, rules_fired))
+        return computed, report
+
+    async def _with_previous(self, evidence: Evidence) -> Evidence:
+        earlier = [
+            c for c in await self.scoring.scorecards.of_region(str(evidence.region["code"]))
+            if c.year < evidence.year
+        ]  # fmt: skip
+        if not earlier:
+            return evidence
+        latest = max(earlier, key=lambda c: (c.year, c.computed_at))
+        return dataclasses.replace(evidence, previous_final=latest.content.final_index)
+
+    async def rescore(self, pairs: list[Pair]) -> RescoreReport:
+        loaded = await self.active()
+        if loaded is None or not pairs:
+            return RescoreReport(waiting=len(pairs))
+        computed, report = await self.compute(loaded, pairs)
+        at = utc_now()
+        for item in computed:
+            await self._store(item, at, report)
+        return report
+
+    async def _store(self, item: Computed, at: dt.datetime, report: RescoreReport) -> None:
+        key = scorecards.scorecard_id(
+            str(item.evidence.region["code"]), str(item.evidence.cycle["id"])
+        )
+        report.scored += 1
+        if item.content.failure:
+            report.failed.append(f"{key}: {item.content.failure}")
+        current = await self.scoring.scorecards.get(key)
+        try:
+            if current is None:
+                card = scorecards.Scorecard.first(item.evidence, item.content, item.digest, at)
+                await self.scoring.scorecards.add(card)
+                changed = True
+            else:
+                if current.input_digest == item.digest and current.content == item.content:
+                    report.unchanged += 1
+                    return
+                changed = current.revise(item.content, item.digest, at)
+                await self.scoring.scorecards.save(current)
+                card = current
+        except (errors.Conflict, errors.StaleWrite):
+            report.failed.append(f"{key}: changed by another writer; it will be rescored")
+            return
+        if changed:
+            report.revised += 1
+            await self.scoring.scorecards.keep_revision(card)
+        else:
+            report.unchanged += 1
+
+
+def _index(rule_name: str) -> int:
+    return int(rule_name[1:])
