@@ -22,6 +22,12 @@ def _survey(settings: Settings) -> Starlette:
     return create_app(settings)
 
 
+def _scoring(settings: Settings) -> Starlette:
+    from services.scoring.app import create_app
+
+    return create_app(settings)
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -32,4 +38,5 @@ class Service:
 SERVICES: dict[str, Service] = {
     "catalog": Service("catalog", 4001, _catalog),
     "survey": Service("survey", 4002, _survey),
+    "scoring": Service("scoring", 4003, _scoring),
 }

@@ -35,6 +35,7 @@ class Wiring(Generic[R]):
         default=lambda *_: []
     )
     on_started: Callable[[R], Awaitable[object]] | None = None
+    on_stopping: Callable[[R], Awaitable[object]] | None = None
 
 
 class ServiceRuntime(Generic[R]):
@@ -94,6 +95,8 @@ class ServiceRuntime(Generic[R]):
     async def shutdown(self) -> None:
         for consumer in self.consumers:
             await consumer.stop()
+        if self.wiring.on_stopping and self._repositories is not None:
+            await self.wiring.on_stopping(self._repositories)
         if self.relay:
             await self.relay.stop()
         if self.link:

@@ -186,6 +186,10 @@ class Projection:
             previous_final=None,
         )  # fmt: skip
 
+    async def cycle_is_closed(self, cycle_id: str) -> bool:
+        found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
+        return bool(found and found.get("status") == "closed")
+
     async def pairs(self) -> list[tuple[str, str]]:
         """Every (region, cycle) a cycle names."""
         cycles = await self.storage.run(lambda: list(self.cycles.find({}, {"region_codes": 1})))

@@ -1,0 +1,80 @@
+"""Scoring's composition root: storage, the projection's consumer, the rules engine, the schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.applications import Starlette
+
+from services.kernel.auth import Principal
+from services.kernel.consumer import DurableConsumer, ProcessedEvents
+from services.kernel.messaging import NatsLink
+from services.kernel.mongo import Storage
+from services.kernel.publisher import Publish
+from services.kernel.runtime import ServiceRuntime, Wiring, serve
+from services.kernel.settings import Settings
+from services.scoring import storage
+from services.scoring.context import ScoringContext, make_context
+from services.scoring.engine.pool import RulesEngine
+from services.scoring.handlers.rescoring import Rescorer
+from services.scoring.handlers.rulesets import install_default
+from services.scoring.handlers.scorer import Scorer
+from services.scoring.repository import Scoring
+from services.scoring.schema import schema
+
+NAME = "scoring"
+FACTS = ["smartcity.catalog.>", "smartcity.survey.>"]
+CONSUMER = "scoring-facts"  # one durable consumer shared by every replica: they split the work
+
+
+@dataclass
+class Machinery:
+    """The rules engine and what drives it, started with the service and stopped with it."""
+
+    engine: RulesEngine
+    scorer: Scorer | None = None
+    rescorer: Rescorer | None = field(default=None)
+
+    async def start(self, scoring: Scoring) -> None:
+        await install_default(scoring)
+        self.scorer = Scorer(scoring, self.engine)
+        self.rescorer = Rescorer(self.scorer)
+        scoring.facts.on_change = self.rescorer.mark
+        self.rescorer.start()
+        await self.rescorer.mark_all()
+
+    async def stop(self, scoring: Scoring) -> None:
+        if self.rescorer:
+            await self.rescorer.stop()
+        self.engine.close()
+
+
+def _consumers(scoring: Scoring, link: NatsLink, store: Storage) -> list[DurableConsumer]:
+    processed = ProcessedEvents(store.db["processed_events"], store)
+    return [DurableConsumer(link, CONSUMER, FACTS, scoring.facts.apply, processed)]
+
+
+def create_app(
+    settings: Settings,
+    *,
+    scoring: Scoring | None = None,
+    publish: Publish | None = None,
+) -> Starlette:
+    machinery = Machinery(RulesEngine(settings.rule_workers, settings.rule_timeout_seconds))
+    wiring = Wiring(
+        name=NAME,
+        documents=storage.DOCUMENTS,
+        repositories=storage.mongo_scoring,
+        consumers=_consumers,
+        on_started=machinery.start,
+        on_stopping=machinery.stop,
+    )
+    runtime = ServiceRuntime(settings, wiring, scoring, publish)
+
+    def context(principal: Principal) -> ScoringContext:
+        assert machinery.scorer is not None and machinery.rescorer is not None
+        return make_context(runtime.repositories, machinery.scorer, machinery.rescorer, principal)
+
+    app = serve(runtime, schema, context)
+    app.state.machinery = machinery
+    return app

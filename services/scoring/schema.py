@@ -1,0 +1,223 @@
+"""The scoring subgraph: rule sets, scorecards, rankings, simulations; Region and Program gain
+their scorecards and quick-win assessments through federation."""
+
+from __future__ import annotations
+
+from typing import Self
+
+import strawberry
+from strawberry.types import Info
+
+from services.kernel import errors
+from services.kernel.errors import located
+from services.kernel.graphql import SubgraphSchema
+from services.scoring.context import ScoringContext
+from services.scoring.domain import rulesets, scorecards
+from services.scoring.handlers import reading, simulation
+from services.scoring.handlers import rulesets as lifecycle
+from services.scoring.schema_types import (
+    AuditEntry,
+    Problem,
+    QuickWinDecision,
+    RegionChange,
+    RescoreResult,
+    RuleSet,
+    Scorecard,
+    ValidationResult,
+)
+
+ScoringInfo = Info[ScoringContext, None]
+
+
+def version_of(ruleset_id: str) -> int:
+    text = str(ruleset_id).removeprefix("v")
+    if not text.isdigit():
+        raise errors.BadUserInput(f"{ruleset_id!r} is not a rule set id (v1, v2, ...)", "id")
+    return int(text)
+
+
+async def _active_number(info: ScoringInfo) -> int | None:
+    found = await lifecycle.active_ruleset(info.context.scoring)
+    return found.number if found else None
+
+
+async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[Scorecard]:
+    """Scorecards with their rank in their cycle, overall and within their cohort."""
+    scoring = info.context.scoring
+    result = []
+    for card in cards:
+        cycle = await scoring.scorecards.of_cycle(card.cycle_id)
+        overall = simulation.ranks({c.region_code: c.content.final_index for c in cycle})
+        cohort = simulation.ranks(
+            {c.region_code: c.content.final_index for c in cycle if c.cohort == card.cohort}
+        )
+        result.append(
+            Scorecard.from_domain(card, overall.get(card.region_code), cohort.get(card.region_code))
+        )
+    return result
+
+
+@strawberry.federation.type(keys=["code"])
+class Region:
+    code: str
+
+    @classmethod
+    def resolve_reference(cls, code: str) -> Self:
+        return cls(code=code)
+
+    @strawberry.field(
+        description="The region's scorecards the caller may read, newest cycle first."
+    )
+    async def scorecards(self, info: ScoringInfo) -> list[Scorecard]:
+        scoring = info.context.scoring
+        cards = await reading.readable(
+            info.context.principal, await scoring.scorecards.of_region(self.code), scoring
+        )
+        cards.sort(key=lambda c: (c.year, c.computed_at), reverse=True)
+        return await _ranked(info, cards)
+
+    @strawberry.field
+    async def latest_scorecard(self, info: ScoringInfo) -> Scorecard | None:
+        found = await self.scorecards(info)
+        return found[0] if found else None
+
+
+@strawberry.federation.type(keys=["id"])
+class Program:
+    id: strawberry.ID
+
+    @classmethod
+    def resolve_reference(cls, id: strawberry.ID) -> Self:
+        return cls(id=id)
+
+    @strawberry.field(description="The quick-win decision of the rules, per readable scorecard.")
+    async def quick_win_assessments(
+        self, info: ScoringInfo, region_code: str
+    ) -> list[QuickWinDecision]:
+        scoring = info.context.scoring
+        cards = await reading.readable(
+            info.context.principal, await scoring.scorecards.of_region(region_code), scoring
+        )
+        found = []
+        for card in cards:
+            decided = card.content.quick_wins.get(str(self.id))
+            if decided:
+                found.append(
+                    QuickWinDecision(
+                        program_id=str(self.id),
+                        eligible=bool(decided["eligible"]),
+                        reason=str(decided["reason"]),
+                        rule_id=str(decided["rule"]),
+                    )
+                )
+        return found
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    async def scorecard(
+        self, info: ScoringInfo, region_code: str, cycle_id: str
+    ) -> Scorecard | None:
+        scoring = info.context.scoring
+        card = await scoring.scorecards.get(scorecards.scorecard_id(region_code, cycle_id))
+        if card is None or not await reading.may_read(info.context.principal, card, scoring):
+            return None
+        [ranked] = await _ranked(info, [card])
+        return ranked
+
+    @strawberry.field(description="A cycle's scorecards in order of final index, best first.")
+    async def ranking(
+        self, info: ScoringInfo, cycle_id: str, cohort: str | None = None
+    ) -> list[Scorecard]:
+        scoring = info.context.scoring
+        cards = await reading.readable(
+            info.context.principal, await scoring.scorecards.of_cycle(cycle_id), scoring
+        )
+        chosen = [c for c in cards if cohort in (None, c.cohort)]
+        ranked = await _ranked(info, chosen)
+        key = (lambda s: s.rank_in_cohort or 0) if cohort else (lambda s: s.rank or 0)
+        return sorted(ranked, key=lambda s: (key(s), s.region_code))
+
+    @strawberry.field
+    async def rule_sets(self, info: ScoringInfo) -> list[RuleSet]:
+        reading.require_ruleset_reader(info.context.principal)
+        active = await _active_number(info)
+        found = await info.context.scoring.rulesets.all()
+        return [RuleSet.from_domain(r, active) for r in sorted(found, key=lambda r: -r.number)]
+
+    @strawberry.field
+    async def rule_set(self, info: ScoringInfo, id: strawberry.ID) -> RuleSet | None:
+        reading.require_ruleset_reader(info.context.principal)
+        with located(""):
+            number = version_of(str(id))
+        found = await info.context.scoring.rulesets.get(rulesets.ruleset_id(number))
+        return RuleSet.from_domain(found, await _active_number(info)) if found else None
+
+    @strawberry.field(description="Who drafted and activated which rule set, oldest first.")
+    async def rule_set_audit(
+        self, info: ScoringInfo, id: strawberry.ID | None = None
+    ) -> list[AuditEntry]:
+        reading.require_ruleset_reader(info.context.principal)
+        number = version_of(str(id)) if id is not None else None
+        entries = await info.context.scoring.audit.entries(number)
+        return [AuditEntry.from_entry(e) for e in entries]
+
+
+@strawberry.input
+class DraftRuleSetInput:
+    text: str = strawberry.field(description="The rule set document, YAML or JSON.")
+    based_on: int | None = None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Stores a new version; an invalid one is kept with its problems."
+    )
+    async def draft_rule_set(self, info: ScoringInfo, input: DraftRuleSetInput) -> RuleSet:
+        with located("input"):
+            ruleset = await lifecycle.draft(
+                input.text, info.context.principal, info.context.scoring, input.based_on
+            )
+        return RuleSet.from_domain(ruleset, await _active_number(info))
+
+    @strawberry.mutation(description="Checks a document without storing it.")
+    async def validate_rule_set(self, info: ScoringInfo, text: str) -> ValidationResult:
+        problems = lifecycle.validate(text, info.context.principal)
+        return ValidationResult(
+            valid=not problems, problems=[Problem.from_domain(p) for p in problems]
+        )
+
+    @strawberry.mutation(
+        description="Scores a cycle under a version without storing or publishing."
+    )
+    async def simulate_rule_set(
+        self, info: ScoringInfo, id: strawberry.ID, cycle_id: str
+    ) -> list[RegionChange]:
+        number = version_of(str(id))
+        changes = await simulation.simulate(
+            number, cycle_id, info.context.principal, info.context.scorer
+        )
+        return [RegionChange.from_domain(c) for c in changes]
+
+    @strawberry.mutation(description="Makes a version active (an earlier one too) and rescores.")
+    async def activate_rule_set(self, info: ScoringInfo, id: strawberry.ID) -> RuleSet:
+        ruleset = await lifecycle.activate(
+            version_of(str(id)), info.context.principal, info.context.scoring
+        )
+        rescorer = info.context.rescorer
+        await rescorer.mark_all()
+        return RuleSet.from_domain(ruleset, ruleset.number)
+
+    @strawberry.mutation(
+        description="Rescores a cycle (or everything) now and reports the outcome."
+    )
+    async def rescore(self, info: ScoringInfo, cycle_id: str | None = None) -> RescoreResult:
+        lifecycle.require_admin(info.context.principal)
+        pairs = [p for p in await info.context.scoring.facts.pairs() if cycle_id in (None, p[1])]
+        report = await info.context.scorer.rescore(pairs)
+        return RescoreResult.from_report(report)
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region, Program])

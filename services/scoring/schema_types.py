@@ -1,0 +1,258 @@
+"""The scoring subgraph's output types: each translates one domain object."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, Self
+
+import strawberry
+from strawberry.scalars import JSON
+
+from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain.rules import Problem as DomainProblem
+from services.scoring.handlers.scorer import RescoreReport
+from services.scoring.handlers.simulation import RegionChange as DomainChange
+
+
+@strawberry.type
+class Problem:
+    rule_id: str | None
+    path: str
+    message: str
+
+    @classmethod
+    def from_domain(cls, problem: DomainProblem) -> Self:
+        return cls(rule_id=problem.rule_id, path=problem.path, message=problem.message)
+
+
+@strawberry.type
+class ValidationResult:
+    valid: bool
+    problems: list[Problem]
+
+
+@strawberry.type
+class RuleSet:
+    id: strawberry.ID
+    version: int
+    name: str
+    text: str
+    author: str
+    created_at: str
+    based_on: int | None
+    status: str = strawberry.field(description="active, valid (can be activated) or invalid")
+    problems: list[Problem]
+
+    @classmethod
+    def from_domain(cls, ruleset: rulesets.RuleSet, active: int | None) -> Self:
+        status = (
+            "active" if ruleset.number == active else "valid" if ruleset.is_valid else "invalid"
+        )
+        return cls(
+            id=strawberry.ID(ruleset.id), version=ruleset.number, name=ruleset.name,
+            text=ruleset.text, author=ruleset.author, created_at=ruleset.created_at.isoformat(),
+            based_on=ruleset.based_on, status=status,
+            problems=[Problem.from_domain(p) for p in ruleset.problems],
+        )  # fmt: skip
+
+
+@strawberry.type
+class AuditEntry:
+    action: str
+    actor: str
+    version: int
+    at: str
+    detail: dict[str, Any] = strawberry.field(graphql_type=JSON)
+
+    @classmethod
+    def from_entry(cls, entry: dict[str, Any]) -> Self:
+        named = ("action", "actor", "ruleset", "at")
+        return cls(
+            action=entry["action"],
+            actor=entry["actor"],
+            version=entry["ruleset"],
+            at=entry["at"].isoformat(),
+            detail={k: v for k, v in entry.items() if k not in named},
+        )
+
+
+@strawberry.type
+class DimensionScore:
+    dimension: str
+    score: float | None
+    weight: int
+    scored_items: int
+    items: int
+    adjusted_by: float
+
+
+@strawberry.type
+class SmartDimensionScore:
+    dimension: str
+    score: float | None
+
+
+@strawberry.type
+class Flag:
+    rule_id: str
+    code: str
+    severity: str
+    message: str
+
+
+@strawberry.type
+class Recommendation:
+    rule_id: str
+    text: str
+    dimension: str | None
+
+
+@strawberry.type
+class QuickWinDecision:
+    program_id: str
+    eligible: bool
+    reason: str
+    rule_id: str
+
+
+@strawberry.type
+class RuleFiring:
+    rule_id: str
+    description: str
+    matched: dict[str, Any] = strawberry.field(
+        graphql_type=JSON, description="The facts the rule matched, by alias."
+    )
+    effects: list[str]
+
+
+@strawberry.type
+class Scorecard:
+    id: strawberry.ID
+    region_code: str
+    cycle_id: str
+    cohort: str
+    year: int
+    ruleset_version: int
+    final_index: float
+    grade: str | None
+    dimensions: list[DimensionScore]
+    smart_dimensions: list[SmartDimensionScore]
+    previous_final_index: float | None
+    improvement: float | None
+    flags: list[Flag]
+    recommendations: list[Recommendation]
+    quick_wins: list[QuickWinDecision]
+    values: dict[str, Any] = strawberry.field(graphql_type=JSON)
+    explanation: list[RuleFiring]
+    failure: str | None
+    input_digest: str
+    revision: int
+    computed_at: str
+    rank: int | None = None
+    rank_in_cohort: int | None = None
+
+    @classmethod
+    def from_domain(
+        cls, card: scorecards.Scorecard, rank: int | None = None, rank_in_cohort: int | None = None
+    ) -> Self:
+        c = card.content
+        return cls(
+            id=strawberry.ID(card.id),
+            region_code=card.region_code,
+            cycle_id=card.cycle_id,
+            cohort=card.cohort,
+            year=card.year,
+            ruleset_version=c.ruleset_version,
+            final_index=c.final_index,
+            grade=c.grade,
+            dimensions=[DimensionScore(**asdict(d)) for d in c.dimensions],
+            smart_dimensions=[
+                SmartDimensionScore(dimension=k, score=v) for k, v in c.smart_dimensions.items()
+            ],
+            previous_final_index=c.previous_final_index,
+            improvement=c.improvement,
+            flags=[_flag(f) for f in c.flags],
+            recommendations=[_recommendation(r) for r in c.recommendations],
+            quick_wins=[_quick_win(k, v) for k, v in c.quick_wins.items()],
+            values=c.values,
+            explanation=[_firing(f) for f in c.explanation],
+            failure=c.failure,
+            input_digest=card.input_digest,
+            revision=card.revision,
+            computed_at=card.computed_at.isoformat(),
+            rank=rank,
+            rank_in_cohort=rank_in_cohort,
+        )
+
+
+def _flag(flag: dict[str, str]) -> Flag:
+    return Flag(
+        rule_id=flag["rule"], code=flag["code"], severity=flag["severity"], message=flag["message"]
+    )
+
+
+def _recommendation(said: dict[str, str | None]) -> Recommendation:
+    return Recommendation(
+        rule_id=str(said["rule"]), text=str(said["text"]), dimension=said.get("dimension")
+    )
+
+
+def _quick_win(program_id: str, decided: dict[str, Any]) -> QuickWinDecision:
+    return QuickWinDecision(
+        program_id=program_id,
+        eligible=bool(decided["eligible"]),
+        reason=str(decided["reason"]),
+        rule_id=str(decided["rule"]),
+    )
+
+
+def _firing(firing: scorecards.Firing) -> RuleFiring:
+    return RuleFiring(
+        rule_id=firing.rule_id,
+        description=firing.description,
+        matched=firing.matched,
+        effects=list(firing.effects),
+    )
+
+
+@strawberry.type
+class RegionChange:
+    region_code: str
+    old_final_index: float | None
+    new_final_index: float | None
+    change: float
+    old_rank: int | None
+    new_rank: int | None
+    rank_change: int
+    newly_firing: list[str]
+    no_longer_firing: list[str]
+    failure: str | None
+
+    @classmethod
+    def from_domain(cls, change: DomainChange) -> Self:
+        return cls(
+            region_code=change.region_code, old_final_index=change.old_final,
+            new_final_index=change.new_final, change=change.change, old_rank=change.old_rank,
+            new_rank=change.new_rank, rank_change=change.rank_change,
+            newly_firing=list(change.newly_firing), no_longer_firing=list(change.no_longer_firing),
+            failure=change.failure,
+        )  # fmt: skip
+
+
+@strawberry.type
+class RescoreResult:
+    scored: int
+    revised: int
+    unchanged: int
+    waiting: int
+    failed: list[str]
+
+    @classmethod
+    def from_report(cls, report: RescoreReport) -> Self:
+        return cls(
+            scored=report.scored,
+            revised=report.revised,
+            unchanged=report.unchanged,
+            waiting=report.waiting,
+            failed=list(report.failed),
+        )

@@ -1,0 +1,148 @@
+"""A scoring service on mongomock with a recording publisher, fed catalog and survey events."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+
+from services.kernel.auth import Role
+from services.scoring.app import create_app
+from tests.catalog.test_api import Recorder
+from tests.scoring.evidence import ASSESSORS, QUESTIONS_PER_DIMENSION, scores_averaging
+from tests.support import graphql, running, token
+
+ADMIN = token(Role.ADMIN)
+CYCLE = "cycle-2022"
+REGIONS = ("35.07", "33.12", "35.78")
+INSTRUMENT = "smartcity-evaluation-2023@1"
+
+
+def cloud_event(
+    subject: str, data: dict[str, Any], time: str = "2023-09-01T00:00:00Z"
+) -> dict[str, Any]:
+    return {"specversion": "1.0", "id": uuid.uuid4().hex, "source": "/test", "type": f"{subject}.v1",
+            "subject": "x", "time": time, "datacontenttype": "application/json", "data": data}  # fmt: skip
+
+
+def instrument_published() -> dict[str, Any]:
+    sections = []
+    for letter, (dimension, count) in zip("ABCDE", QUESTIONS_PER_DIMENSION.items(), strict=True):
+        questions = [{"code": f"{letter}.{n}", "type": "assessor_score", "evaluation_dimension": dimension,
+                      "smart_dimension": "governance" if letter == "C" else None, "sub_dimension": None,
+                      "scale_min": None, "scale_max": None} for n in range(1, count + 1)]  # fmt: skip
+        sections.append({"code": letter, "title": dimension, "questions": questions})
+    document = {
+        "key": "smartcity-evaluation-2023",
+        "version": 1,
+        "title": "t",
+        "sections": sections,
+    }
+    return cloud_event(
+        "smartcity.survey.instrument.published", {"id": INSTRUMENT, "document": document}
+    )
+
+
+def cycle_opened(cycle_id: str = CYCLE, year: int = 2022) -> dict[str, Any]:
+    data = {
+        "id": cycle_id,
+        "year": year,
+        "stage": "tahap_2",
+        "cohort": "kppn_ikn",
+        "region_codes": list(REGIONS),
+    }
+    return cloud_event("smartcity.catalog.cycle.opened", data)
+
+
+def region_registered(code: str) -> dict[str, Any]:
+    data = {
+        "code": code,
+        "name": f"Region {code}",
+        "kind": "kabupaten",
+        "province": "P",
+        "cohort": "kppn_ikn",
+    }
+    return cloud_event("smartcity.catalog.region.registered", data)
+
+
+def campaign_opened(region: str, cycle_id: str = CYCLE) -> dict[str, Any]:
+    data = {"id": f"camp-{region}-{cycle_id}", "instrument_key": "smartcity-evaluation-2023", "instrument_version": 1,
+            "region_code": region, "cycle_id": cycle_id, "audience": "assessor", "quota_per_sub_dimension": 50,
+            "service": ""}  # fmt: skip
+    return cloud_event("smartcity.survey.campaign.opened", data)
+
+
+def assessor_scores(
+    region: str, means: dict[str, float], cycle_id: str = CYCLE, revision: int = 1
+) -> list[dict[str, Any]]:
+    found = []
+    for dimension, mean in means.items():
+        letter = "ABCDE"[list(QUESTIONS_PER_DIMENSION).index(dimension)]
+        codes = [f"{letter}.{n}" for n in range(1, QUESTIONS_PER_DIMENSION[dimension] + 1)]
+        for code, by_assessor in scores_averaging(mean, codes).items():
+            for assessor, score in by_assessor.items():
+                found.append(score_event(region, code, assessor, score, cycle_id, revision))
+    return found
+
+
+def score_event(
+    region: str, code: str, assessor: str, score: int, cycle_id: str = CYCLE, revision: int = 1
+) -> dict[str, Any]:
+    data = {"response_id": f"{region}:{code}:{assessor}", "kind": "assessor_score", "campaign_id": f"camp-{region}",
+            "region_code": region, "cycle_id": cycle_id, "instrument_key": "smartcity-evaluation-2023",
+            "instrument_version": 1, "respondent": assessor, "sub_dimension": None,
+            "answers": [{"question_code": code, "score": score}], "submitted_at": "2022-10-01T00:00:00Z",
+            "revision": revision}  # fmt: skip
+    return cloud_event("smartcity.survey.response.accepted", data)
+
+
+MALANG = {"baseline": 1.40, "output": 1.54, "outcome": 2.92, "impact": 2.56, "quick_win": 3.08}
+WONOGIRI = {"baseline": 3.95, "output": 2.36, "outcome": 3.35, "impact": 3.88, "quick_win": 3.46}
+SURABAYA = {"baseline": 3.45, "output": 2.68, "outcome": 3.56, "impact": 3.94, "quick_win": 3.52}
+
+
+class Api:
+    def __init__(self, client: Any, app: Any, published: Recorder) -> None:
+        self.client, self.app, self.published = client, app, published
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = ADMIN
+    ):
+        return await graphql(self.client, query, variables, bearer=bearer)
+
+    async def learn(self, *cloud_events: dict[str, Any]) -> None:
+        facts = self.app.state.runtime.repositories.facts
+        for event in cloud_events:
+            await facts.apply(event)
+
+    async def settled(self) -> None:
+        """Rescoring done and what it published handed to the recorder."""
+        await self.app.state.machinery.rescorer.settled()
+        relay = self.app.state.runtime.relay
+        async with asyncio.timeout(10):
+            while await relay.pending():  # noqa: ASYNC110 - the relay exposes no completion event
+                await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def api(settings):
+    published = Recorder()
+    app = create_app(settings, publish=published)
+    async with running(app) as client:
+        yield Api(client, app, published)
+
+
+@pytest.fixture
+async def evaluated(api):
+    """Three regions of the 2022 KPPN/IKN cohort, scored item by item by five assessors."""
+    await api.learn(instrument_published(), cycle_opened(), *(region_registered(r) for r in REGIONS),
+                    *(campaign_opened(r) for r in REGIONS))  # fmt: skip
+    for region, means in zip(REGIONS, (MALANG, WONOGIRI, SURABAYA), strict=True):
+        await api.learn(*assessor_scores(region, means))
+    await api.settled()
+    return api
+
+
+__all__ = ["ADMIN", "ASSESSORS"]

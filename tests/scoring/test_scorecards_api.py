@@ -1,0 +1,115 @@
+"""Scorecards through the scoring subgraph: computed from events, revised, published, read."""
+
+from services.kernel.auth import Role
+from tests.scoring.conftest import CYCLE, score_event
+from tests.support import token
+
+SCORECARD = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
+  finalIndex grade rulesetVersion revision rank rankInCohort
+  dimensions { dimension score weight scoredItems items }
+  flags { ruleId code severity } explanation { ruleId effects } } }"""
+
+
+async def card(api, region, bearer=None, **extra):
+    result = await api(
+        SCORECARD, {"r": region, "c": CYCLE}, **({"bearer": bearer} if bearer else {})
+    )
+    assert "errors" not in result, result
+    return result["data"]["scorecard"]
+
+
+async def test_the_published_2022_finals_come_out_of_the_assessors_scores(evaluated):
+    finals = {
+        region: (await card(evaluated, region))["finalIndex"]
+        for region in ("35.07", "33.12", "35.78")
+    }
+    assert abs(finals["35.07"] - 2.51) < 0.015
+    assert abs(finals["33.12"] - 3.31) < 0.015
+    assert abs(finals["35.78"] - 3.41) < 0.015
+
+
+async def test_a_scorecard_carries_weights_rank_grade_and_the_rules_that_fired(evaluated):
+    malang = await card(evaluated, "35.07")
+    assert [(d["dimension"], d["weight"], d["items"]) for d in malang["dimensions"]] == [
+        ("baseline", 10, 5), ("output", 20, 7), ("outcome", 30, 33), ("impact", 10, 54), ("quick_win", 30, 12),
+    ]  # fmt: skip
+    assert (malang["rank"], malang["grade"], malang["rulesetVersion"]) == (3, "Baik", 1)
+    fired = {f["ruleId"] for f in malang["explanation"]}
+    assert fired == {"dimension-below-2"}  # baseline 1.40 and output 1.54
+
+
+def published_revisions(api, region):
+    events = api.published.events_of("smartcity.scoring.scorecard.published.v1")
+    return [e["data"]["revision"] for e in events if e["data"]["region_code"] == region]
+
+
+async def test_a_scorecard_is_published_with_each_revision_and_only_when_it_changes(evaluated):
+    before = await card(evaluated, "35.07")
+    assert published_revisions(evaluated, "35.07") == list(range(1, before["revision"] + 1))
+    await evaluated(f'mutation {{ rescore(cycleId: "{CYCLE}") {{ scored revised }} }}')
+    assert published_revisions(evaluated, "35.07") == list(range(1, before["revision"] + 1))
+    await evaluated.learn(score_event("35.07", "A.1", "a1", 4, revision=2))
+    await evaluated.settled()
+    after = await card(evaluated, "35.07")
+    assert (
+        after["revision"] == before["revision"] + 1 and after["finalIndex"] >= before["finalIndex"]
+    )
+    assert published_revisions(evaluated, "35.07")[-1] == after["revision"]
+
+
+async def test_a_redelivered_event_changes_nothing(evaluated):
+    repeat = score_event("35.07", "A.1", "a1", 4, revision=2)
+    await evaluated.learn(repeat)
+    await evaluated.settled()
+    revision = (await card(evaluated, "35.07"))["revision"]
+    count = len(published_revisions(evaluated, "35.07"))
+    older = score_event("35.07", "A.1", "a1", 0, revision=1)
+    await evaluated.learn(repeat, older)
+    await evaluated.settled()
+    assert len(published_revisions(evaluated, "35.07")) == count
+    assert (await card(evaluated, "35.07"))["revision"] == revision
+
+
+async def test_assessors_two_points_apart_are_flagged(evaluated):
+    await evaluated.learn(
+        score_event("35.07", "C.1", "a1", 4, revision=3),
+        score_event("35.07", "C.1", "a2", 1, revision=3),
+    )
+    await evaluated.settled()
+    flags = (await card(evaluated, "35.07"))["flags"]
+    assert {
+        "ruleId": "assessors-disagree",
+        "code": "assessors-disagree",
+        "severity": "warning",
+    } in flags
+
+
+async def test_an_open_cycles_scorecards_are_hidden_from_anonymous_callers_and_other_regions(
+    evaluated,
+):
+    anonymous = await evaluated(SCORECARD, {"r": "35.07", "c": CYCLE}, bearer=None)
+    other = await evaluated(
+        SCORECARD, {"r": "35.07", "c": CYCLE}, bearer=token(Role.REGION_OPERATOR, region="33.12")
+    )
+    own = await evaluated(
+        SCORECARD, {"r": "35.07", "c": CYCLE}, bearer=token(Role.REGION_OPERATOR, region="35.07")
+    )
+    assert anonymous["data"]["scorecard"] is None and other["data"]["scorecard"] is None
+    assert own["data"]["scorecard"]["finalIndex"] > 0
+
+
+async def test_the_ranking_lists_a_cycles_scorecards_best_first(evaluated):
+    result = await evaluated(f'{{ ranking(cycleId: "{CYCLE}") {{ regionCode rank finalIndex }} }}')
+    assert [(r["regionCode"], r["rank"]) for r in result["data"]["ranking"]] == [
+        ("35.78", 1),
+        ("33.12", 2),
+        ("35.07", 3),
+    ]
+
+
+async def test_region_gains_its_scorecards_through_federation(evaluated):
+    query = '{ _entities(representations: [{__typename: "Region", code: "33.12"}]) { ... on Region { latestScorecard { finalIndex } scorecards { cycleId } } } }'
+    result = await evaluated(query)
+    entity = result["data"]["_entities"][0]
+    assert entity["scorecards"] == [{"cycleId": CYCLE}]
+    assert abs(entity["latestScorecard"]["finalIndex"] - 3.31) < 0.015
