@@ -1,0 +1,104 @@
+"""Rule sets through the scoring subgraph: draft, validate, simulate, activate, re-activate."""
+
+from pathlib import Path
+
+from services.kernel.auth import Role
+from tests.scoring.conftest import CYCLE
+from tests.support import token
+
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "services/scoring/rulesets/default.yaml"
+).read_text()
+DRAFT = "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id version status problems { ruleId path } } }"
+FINAL = 'query($r: String!) { scorecard(regionCode: $r, cycleId: "cycle-2022") { finalIndex rulesetVersion } }'
+# 2022 KPPN/IKN weights moved from quick win to outcome
+REWEIGHTED = DEFAULT.replace(
+    "{year: 2022, cohort: kppn_ikn, weights: {baseline: 10, output: 20, outcome: 30, impact: 10, quick_win: 30}}",
+    "{year: 2022, cohort: kppn_ikn, weights: {baseline: 10, output: 20, outcome: 50, impact: 10, quick_win: 10}}",
+)
+
+
+async def draft(api, text, bearer=None):
+    result = await api(DRAFT, {"i": {"text": text}}, **({"bearer": bearer} if bearer else {}))
+    return result
+
+
+async def test_the_default_rule_set_is_version_1_and_active(api):
+    result = await api("{ ruleSets { id version status name author } }")
+    assert result["data"]["ruleSets"] == [
+        {"id": "v1", "version": 1, "status": "active", "author": "system",
+         "name": "Smart city evaluation (published methodology, 2022-2023)"},
+    ]  # fmt: skip
+
+
+async def test_an_invalid_draft_is_kept_with_its_problems_and_cannot_be_activated(api):
+    broken = DEFAULT.replace("field: spread,", "field: sprad,")
+    drafted = (await draft(api, broken))["data"]["draftRuleSet"]
+    assert drafted["status"] == "invalid"
+    assert drafted["problems"] == [
+        {"ruleId": "assessors-disagree", "path": "rules[3].when.all[0].where[0].field"}
+    ]
+    refused = await api('mutation { activateRuleSet(id: "v2") { id } }')
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    active = await api("{ ruleSets { id status } }")
+    assert {"id": "v1", "status": "active"} in active["data"]["ruleSets"]
+
+
+async def test_validation_reports_without_storing(api):
+    result = await api("mutation($t: String!) { validateRuleSet(text: $t) { valid problems { path message } } }",
+                       {"t": "methodology: {weights: []}\nrules: []"})  # fmt: skip
+    assert result["data"]["validateRuleSet"]["valid"] is False
+    assert (await api("{ ruleSets { id } }"))["data"]["ruleSets"] == [{"id": "v1"}]
+
+
+async def test_only_admins_change_rule_sets(api):
+    for role in (Role.MINISTRY, Role.REGION_OPERATOR, Role.ASSESSOR):
+        refused = await draft(api, DEFAULT, bearer=token(role, region="35.07"))
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN", role
+    anonymous = await api(DRAFT, {"i": {"text": DEFAULT}}, bearer=None)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_simulate_then_activate_changes_scores_without_a_restart_and_back_again(evaluated):
+    await draft(evaluated, REWEIGHTED)
+    simulated = await evaluated(
+        'mutation { simulateRuleSet(id: "v2", cycleId: "cycle-2022") { regionCode oldFinalIndex newFinalIndex change } }'
+    )
+    changes = {c["regionCode"]: c for c in simulated["data"]["simulateRuleSet"]}
+    assert set(changes) == {"35.07", "33.12", "35.78"}
+    assert all(c["change"] != 0 for c in changes.values())
+    before = (await evaluated(FINAL, {"r": "35.07"}))["data"]["scorecard"]
+    assert (
+        before["rulesetVersion"] == 1 and before["finalIndex"] == changes["35.07"]["oldFinalIndex"]
+    )
+
+    activated = await evaluated('mutation { activateRuleSet(id: "v2") { id status } }')
+    assert activated["data"]["activateRuleSet"] == {"id": "v2", "status": "active"}
+    await evaluated.settled()
+    after = (await evaluated(FINAL, {"r": "35.07"}))["data"]["scorecard"]
+    assert after == {"finalIndex": changes["35.07"]["newFinalIndex"], "rulesetVersion": 2}
+    assert [
+        e["data"]["ruleset_version"]
+        for e in evaluated.published.events_of("smartcity.scoring.ruleset.activated.v1")
+    ] == [1, 2]
+
+    await evaluated('mutation { activateRuleSet(id: "v1") { id } }')
+    await evaluated.settled()
+    assert (await evaluated(FINAL, {"r": "35.07"}))["data"]["scorecard"] == before
+    audit = await evaluated("{ ruleSetAudit { action version actor } }")
+    assert [(e["action"], e["version"]) for e in audit["data"]["ruleSetAudit"]] == [
+        ("drafted", 1), ("activated", 1), ("drafted", 2), ("activated", 2), ("activated", 1),
+    ]  # fmt: skip
+
+
+async def test_simulating_an_unknown_cycle_is_not_found(evaluated):
+    await draft(evaluated, REWEIGHTED)
+    result = await evaluated(
+        'mutation { simulateRuleSet(id: "v2", cycleId: "nope") { regionCode } }'
+    )
+    assert result["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_cycle_is_ranked_under_the_active_rule_set(evaluated):
+    ranking = await evaluated(f'{{ ranking(cycleId: "{CYCLE}") {{ regionCode rulesetVersion }} }}')
+    assert {r["rulesetVersion"] for r in ranking["data"]["ranking"]} == {1}
