@@ -140,3 +140,6 @@ class DurableConsumer:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        except asyncio.CancelledError:
+            if not self._task.done():
+                raise  # the caller was cancelled, not the consumer
