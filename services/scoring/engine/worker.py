@@ -40,8 +40,13 @@ def load(name: str, ruleset: dict[str, Any]) -> None:
     global _host, _name
     from durable import engine
 
+    class SynchronousHost(engine.Host):
+        def _run(self) -> None:
+            """No background dispatch threads: they would race this process's evaluations
+            inside the engine, which is not thread-safe; every evaluation here is synchronous."""
+
     with_actions = {rule: {**body, "run": _record(rule)} for rule, body in ruleset.items()}
-    _host, _name = engine.Host(), name
+    _host, _name = SynchronousHost(), name
     _host.set_rulesets({name: with_actions})
 
 
