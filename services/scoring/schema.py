@@ -44,9 +44,12 @@ async def _active_number(info: ScoringInfo) -> int | None:
 async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[Scorecard]:
     """Scorecards with their rank in their cycle, overall and within their cohort."""
     scoring = info.context.scoring
+    cycles: dict[str, list[scorecards.Scorecard]] = {}
     result = []
     for card in cards:
-        cycle = await scoring.scorecards.of_cycle(card.cycle_id)
+        if card.cycle_id not in cycles:  # each cycle read once, however many cards it ranks
+            cycles[card.cycle_id] = await scoring.scorecards.of_cycle(card.cycle_id)
+        cycle = cycles[card.cycle_id]
         overall = simulation.ranks({c.region_code: c.content.final_index for c in cycle})
         cohort = simulation.ranks(
             {c.region_code: c.content.final_index for c in cycle if c.cohort == card.cohort}
@@ -98,19 +101,12 @@ class Program:
         cards = await reading.readable(
             info.context.principal, await scoring.scorecards.of_region(region_code), scoring
         )
-        found = []
-        for card in cards:
-            decided = card.content.quick_wins.get(str(self.id))
-            if decided:
-                found.append(
-                    QuickWinDecision(
-                        program_id=str(self.id),
-                        eligible=bool(decided["eligible"]),
-                        reason=str(decided["reason"]),
-                        rule_id=str(decided["rule"]),
-                    )
-                )
-        return found
+        program_id = str(self.id)
+        return [
+            QuickWinDecision.from_decision(program_id, card.content.quick_wins[program_id])
+            for card in cards
+            if program_id in card.content.quick_wins
+        ]
 
 
 @strawberry.type

@@ -114,6 +114,15 @@ class QuickWinDecision:
     reason: str
     rule_id: str
 
+    @classmethod
+    def from_decision(cls, program_id: str, decided: dict[str, Any]) -> Self:
+        return cls(
+            program_id=program_id,
+            eligible=bool(decided["eligible"]),
+            reason=str(decided["reason"]),
+            rule_id=str(decided["rule"]),
+        )
+
 
 @strawberry.type
 class RuleFiring:
@@ -173,7 +182,7 @@ class Scorecard:
             improvement=c.improvement,
             flags=[_flag(f) for f in c.flags],
             recommendations=[_recommendation(r) for r in c.recommendations],
-            quick_wins=[_quick_win(k, v) for k, v in c.quick_wins.items()],
+            quick_wins=[QuickWinDecision.from_decision(k, v) for k, v in c.quick_wins.items()],
             values=c.values,
             explanation=[_firing(f) for f in c.explanation],
             failure=c.failure,
@@ -194,15 +203,6 @@ def _flag(flag: dict[str, str]) -> Flag:
 def _recommendation(said: dict[str, str | None]) -> Recommendation:
     return Recommendation(
         rule_id=str(said["rule"]), text=str(said["text"]), dimension=said.get("dimension")
-    )
-
-
-def _quick_win(program_id: str, decided: dict[str, Any]) -> QuickWinDecision:
-    return QuickWinDecision(
-        program_id=program_id,
-        eligible=bool(decided["eligible"]),
-        reason=str(decided["reason"]),
-        rule_id=str(decided["rule"]),
     )
 
 

@@ -17,7 +17,6 @@ from services.scoring.domain import facts, vocabulary
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 ORDERED = ("<", "<=", ">", ">=")
-SEVERITIES = ("info", "warning", "critical")
 ALIAS = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MAX_PATTERNS = 4
