@@ -3,6 +3,7 @@
 import pytest
 
 from services.scoring.domain import definitions
+from services.scoring.domain.facts import KIND
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import Failed, RulesEngine
 
@@ -30,9 +31,9 @@ async def engine():
 
 
 PROGRAMS = [
-    {"kind": "program", "program_id": "p1", "planning_percent": 70.0, "phase": "planning"},
-    {"kind": "program", "program_id": "p2", "planning_percent": 30.0, "phase": "build"},
-    {"kind": "region", "code": "12.07"},
+    {KIND: "program", "program_id": "p1", "planning_percent": 70.0, "phase": "planning"},
+    {KIND: "program", "program_id": "p2", "planning_percent": 30.0, "phase": "build"},
+    {KIND: "region", "code": "12.07"},
 ]
 
 
@@ -51,6 +52,16 @@ async def test_comparisons_groups_and_ranges_select_the_right_facts(engine):
     ]  # fmt: skip
 
 
+async def test_a_region_field_named_kind_is_matched_like_any_other(engine):
+    ruleset = compiled(flag_rule("cities", {"all": [{"fact": "region", "as": "r", "where": [
+        {"field": "kind", "value": "kota"}]}]}))  # fmt: skip
+    city = [{KIND: "region", "code": "35.78", "kind": "kota"}]
+    regency = [{KIND: "region", "code": "35.07", "kind": "kabupaten"}]
+    fired_for_city, fired_for_regency = await engine.evaluate("t-kind", ruleset, [city, regency])
+    assert [(name, m["r"]["code"]) for name, m in fired_for_city] == [("r0", "35.78")]
+    assert fired_for_regency == []
+
+
 async def test_patterns_join_on_a_referenced_field(engine):
     ruleset = compiled(
         flag_rule("weak-question-in-weak-dimension", {"all": [
@@ -60,11 +71,11 @@ async def test_patterns_join_on_a_referenced_field(engine):
         ]}),
     )  # fmt: skip
     facts = [
-        {"kind": "dimension_score", "dimension": "output", "score": 1.5},
-        {"kind": "dimension_score", "dimension": "outcome", "score": 3.0},
-        {"kind": "question", "code": "B.1", "dimension": "output", "score": 1.0},
-        {"kind": "question", "code": "B.2", "dimension": "output", "score": 2.0},
-        {"kind": "question", "code": "C.1", "dimension": "outcome", "score": 1.0},
+        {KIND: "dimension_score", "dimension": "output", "score": 1.5},
+        {KIND: "dimension_score", "dimension": "outcome", "score": 3.0},
+        {KIND: "question", "code": "B.1", "dimension": "output", "score": 1.0},
+        {KIND: "question", "code": "B.2", "dimension": "output", "score": 2.0},
+        {KIND: "question", "code": "C.1", "dimension": "outcome", "score": 1.0},
     ]
     [fired] = await engine.evaluate("t2", ruleset, [facts])
     assert [(m["d"]["dimension"], m["q"]["code"]) for _, m in fired] == [("output", "B.1")]
@@ -73,7 +84,7 @@ async def test_patterns_join_on_a_referenced_field(engine):
 async def test_each_evaluation_has_its_own_session(engine):
     ruleset = compiled(flag_rule("any-region", {"all": [{"fact": "region", "as": "r"}]}))
     outcomes = await engine.evaluate(
-        "t3", ruleset, [[{"kind": "region", "code": str(n)}] for n in range(40)]
+        "t3", ruleset, [[{KIND: "region", "code": str(n)}] for n in range(40)]
     )
     assert [m["r"]["code"] for [(_, m)] in outcomes] == [str(n) for n in range(40)]
 
@@ -83,8 +94,8 @@ async def test_a_runaway_rule_is_stopped_and_reported_and_the_others_are_evaluat
         flag_rule("cross-product", {"all": [{"fact": "program", "as": f"p{i}"} for i in range(4)]}),
         flag_rule("any-region", {"all": [{"fact": "region", "as": "r"}]}),
     )
-    explosive = [{"kind": "program", "program_id": str(n)} for n in range(300)]
-    small = [{"kind": "region", "code": "12.07"}]
+    explosive = [{KIND: "program", "program_id": str(n)} for n in range(300)]
+    small = [{KIND: "region", "code": "12.07"}]
     outcomes = await engine.evaluate("t4", ruleset, [small, explosive, small])
     assert isinstance(outcomes[1], Failed) and "stopped" in outcomes[1].reason
     assert [len(outcomes[0]), len(outcomes[2])] == [1, 1]

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from services.scoring.domain.evidence import Evidence
+from services.scoring.domain.facts import KIND
 from services.scoring.domain.methodology import (
     EVALUATION_DIMENSIONS,
     SMART_DIMENSIONS,
@@ -85,13 +86,13 @@ def facts_of(evidence: Evidence, assessment: Assessment) -> list[dict[str, Any]]
 
 def _region_fact(evidence: Evidence) -> dict[str, Any]:
     fields = ("code", "name", "cohort", "province", "kind")
-    return {"kind": "region", **{k: str(evidence.region.get(k) or "") for k in fields}}
+    return {KIND: "region", **{k: str(evidence.region.get(k) or "") for k in fields}}
 
 
 def _cycle_fact(evidence: Evidence) -> dict[str, Any]:
     cycle = evidence.cycle
     return {
-        "kind": "cycle",
+        KIND: "cycle",
         "cycle_id": str(cycle.get("id", "")),
         "year": evidence.year,
         "cohort": evidence.cohort,
@@ -103,7 +104,7 @@ def _final_fact(evidence: Evidence, assessment: Assessment) -> dict[str, Any]:
     previous, final = evidence.previous_final, float(assessment.final_index)
     improvement = round(final - previous, 6) if previous is not None else 0.0
     return {
-        "kind": "final",
+        KIND: "final",
         "index": final,
         "previous_index": previous or 0.0,
         "improvement": improvement,
@@ -116,13 +117,13 @@ def _dimension_facts(assessment: Assessment) -> list[dict[str, Any]]:
         if score is not None:
             scored, total = assessment.coverage[dimension]
             weight = assessment.weights.weights.get(dimension, 0)
-            found.append({"kind": "dimension_score", "dimension": dimension,
+            found.append({KIND: "dimension_score", "dimension": dimension,
                           "score": _number(score), "weight": weight,
                           "scored_items": scored, "items": total})  # fmt: skip
     for dimension, score in assessment.smart_dimension_scores.items():
         if score is not None:
             found.append(
-                {"kind": "smart_dimension_score", "dimension": dimension, "score": _number(score)}
+                {KIND: "smart_dimension_score", "dimension": dimension, "score": _number(score)}
             )
     return found
 
@@ -135,7 +136,7 @@ def _question_facts(evidence: Evidence, assessment: Assessment) -> list[dict[str
             continue
         by_assessors = list(evidence.assessor_scores.get(code, {}).values())
         spread = max(by_assessors) - min(by_assessors) if by_assessors else 0
-        found.append({"kind": "question", "code": code,
+        found.append({KIND: "question", "code": code,
                       "dimension": question.evaluation_dimension or "",
                       "smart_dimension": question.smart_dimension or "",
                       "sub_dimension": question.sub_dimension or "",
@@ -154,7 +155,7 @@ def _impact_sample_facts(evidence: Evidence) -> list[dict[str, Any]]:
     for sub_dimension in sorted(sub_dimensions):
         respondents = evidence.citizen_respondents.get(sub_dimension, 0)
         fill = round(100 * respondents / target, 2) if target else 100.0
-        found.append({"kind": "impact_sample", "sub_dimension": sub_dimension,
+        found.append({KIND: "impact_sample", "sub_dimension": sub_dimension,
                       "respondents": respondents, "target": target,
                       "fill_percent": fill})  # fmt: skip
     return found
@@ -164,7 +165,7 @@ def _program_facts(evidence: Evidence) -> list[dict[str, Any]]:
     deadline = dt.date(evidence.year, 10, 31) if evidence.year else dt.date.max
     return [
         {
-            "kind": "program",
+            KIND: "program",
             "program_id": p.program_id,
             "name": p.name,
             "dimension": p.dimension,

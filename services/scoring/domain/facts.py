@@ -1,12 +1,14 @@
 """What rules can match: each kind of fact and the type of each of its fields.
 
 Every fact of one evaluation belongs to one region and one cycle, so patterns in a rule are
-joined on region and cycle by construction. `id` is reserved by durable_rules; no fact uses it.
+joined on region and cycle by construction. Each fact names its schema under `KIND`.
+`id` is reserved by durable_rules; no fact uses it.
 """
 
 from __future__ import annotations
 
 NUMBER, TEXT, FLAG = "number", "text", "flag"
+KIND = "_fact"  # which schema a fact follows; no schema field starts with "_"
 
 SCHEMAS: dict[str, dict[str, str]] = {
     "region": {"code": TEXT, "name": TEXT, "cohort": TEXT, "province": TEXT, "kind": TEXT},

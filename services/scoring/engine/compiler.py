@@ -1,8 +1,9 @@
 """Rules of the rule language, compiled to durable_rules' JSON ruleset format.
 
-Every fact carries `kind`; a pattern becomes `{alias: {"$and": [{"kind": fact}, tests...]}}`;
-`none` is compiled by De Morgan into negated tests, since durable_rules has no negation of a
-group. Rule names in the ruleset are positional (`r0`, `r1`, ...) and map back to rule ids.
+Every fact names its schema under `KIND`; a pattern becomes
+`{alias: {"$and": [{KIND: fact}, tests...]}}`; `none` is compiled by De Morgan into negated
+tests, since durable_rules has no negation of a group. Rule names in the ruleset are
+positional (`r0`, `r1`, ...) and map back to rule ids.
 
 durable_rules drops a whole batch of facts when one of them matches no rule, and crashes
 when that session is deleted afterwards: a catch-all rule (`SEEN`) matches every fact.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.scoring.domain.facts import KIND
 from services.scoring.domain.rules import NEGATED, Comparison, Group, Pattern, Rule
 
 OPERATOR = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
@@ -24,7 +26,7 @@ def rule_name(index: int) -> str:
 
 def compile_rules(rules: tuple[Rule, ...]) -> dict[str, Any]:
     compiled = {rule_name(i): _rule(rule) for i, rule in enumerate(rules)}
-    compiled[SEEN] = {"all": [{"fact": {"$ex": {"kind": 1}}}], "pri": 1000}
+    compiled[SEEN] = {"all": [{"fact": {"$ex": {KIND: 1}}}], "pri": 1000}
     return compiled
 
 
@@ -33,7 +35,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 
 def _pattern(pattern: Pattern) -> dict[str, Any]:
-    tests = [{"kind": pattern.fact}, *_group_tests(pattern.where, negate=False)]
+    tests = [{KIND: pattern.fact}, *_group_tests(pattern.where, negate=False)]
     return {pattern.alias: {"$and": tests}}
 
 
