@@ -36,6 +36,7 @@ class Wiring(Generic[R]):
     )
     on_started: Callable[[R], Awaitable[object]] | None = None
     on_stopping: Callable[[R], Awaitable[object]] | None = None
+    gauges: Callable[[], dict[str, float]] = dict  # the service's own, shown at /metrics
 
 
 class ServiceRuntime(Generic[R]):
@@ -117,7 +118,7 @@ class ServiceRuntime(Generic[R]):
             "nats_connected": 1.0 if self.link and self.link.is_connected else 0.0,
             "events_applied_total": sum(c.applied_total for c in self.consumers),
             "events_skipped_as_duplicates_total": sum(c.skipped_total for c in self.consumers),
-        }
+        } | self.wiring.gauges()
 
 
 def serve(

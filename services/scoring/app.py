@@ -43,6 +43,11 @@ class Machinery:
         self.rescorer.start()
         await self.rescorer.mark_all()
 
+    def gauges(self) -> dict[str, float]:
+        if self.scorer is None or self.rescorer is None:
+            return {}
+        return self.scorer.gauges() | {"scorecards_waiting_to_rescore": self.rescorer.waiting}
+
     async def stop(self, scoring: Scoring) -> None:
         if self.rescorer:
             await self.rescorer.stop()
@@ -68,6 +73,7 @@ def create_app(
         consumers=_consumers,
         on_started=machinery.start,
         on_stopping=machinery.stop,
+        gauges=machinery.gauges,
     )
     runtime = ServiceRuntime(settings, wiring, scoring, publish)
 

@@ -2,17 +2,25 @@
 
 Every update is idempotent and order-tolerant, so a redelivered or replayed event changes
 nothing: entity facts keep the newest event time, assessor scores keep the highest
-revision, and each citizen response is stored under its own id. Nested keys (question
-codes, assessor ids) are escaped, since Mongo field names may not hold `.` or start `$`.
+revision, and a citizen response (never revised) is added to its sub-dimension's sums in the
+same single-document write that records its id, only when the id is not recorded yet.
+Nested keys (question codes, assessor ids) are escaped, since Mongo field names may not
+hold `.` or start `$`.
+
+A region's evidence for a cycle is kept in buckets, each a document found by its `_id`: one
+for the campaigns, one per question for the assessors' scores, one per sub-dimension for
+the citizens' answer sums. Every write touches one small document, however many responses a
+region gathers, and a region's evidence is read by key, never by scanning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
 
 from services.kernel.mongo import Storage
 from services.scoring.domain import evidence as ev
@@ -34,20 +42,26 @@ def evidence_key(region_code: str, cycle_id: str) -> str:
     return f"{region_code}:{cycle_id}"
 
 
+def scores_key(region_code: str, cycle_id: str, question_code: str) -> str:
+    return f"{evidence_key(region_code, cycle_id)}:q:{question_code}"
+
+
+def citizens_key(region_code: str, cycle_id: str, sub_dimension: str) -> str:
+    return f"{evidence_key(region_code, cycle_id)}:c:{sub_dimension}"
+
+
 class Projection:
     def __init__(self, db: Any, storage: Storage) -> None:
         self.storage = storage
         self.regions: Collection[Any] = db["facts_regions"]
         self.cycles: Collection[Any] = db["facts_cycles"]
         self.instruments: Collection[Any] = db["facts_instruments"]
-        self.campaigns: Collection[Any] = db["facts_campaigns"]
         self.programs: Collection[Any] = db["facts_programs"]
+        self.programs_of_region: Collection[Any] = db["facts_region_programs"]
         self.evidence: Collection[Any] = db["facts_evidence"]
         self.on_change: Callable[[str, str], None] = lambda region, cycle: None
-
-    def ensure_indexes(self) -> None:
-        self.programs.create_index("region_code")
-        self.campaigns.create_index([("region_code", 1), ("cycle_id", 1)])
+        self._questions: dict[str, list[dict[str, Any]]] = {}  # instruments never change
+        self._noted_groups: set[tuple[str, str]] = set()  # kept once noted
 
     async def apply(self, cloud_event: dict[str, Any]) -> None:
         kind, data, at = cloud_event["type"], cloud_event["data"], cloud_event["time"]
@@ -77,8 +91,14 @@ class Projection:
         names = ("region_code", "name", "dimension", "sub_dimension", "phase", "start_year",
                  "target_year", "planning_percent", "implementation_percent")  # fmt: skip
         if _keep_newest(self.programs, data["id"], {k: data.get(k) for k in names}, at):
+            self._index_program(data["region_code"], data["id"])
             return self._open_cycles_of(data["region_code"])
         return []
+
+    def _index_program(self, region_code: str, program_id: str) -> None:
+        self.programs_of_region.update_one(
+            {"_id": region_code}, {"$set": {f"ids.{escape(program_id)}": True}}, upsert=True
+        )
 
     def _progress(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
         report = {
@@ -92,6 +112,7 @@ class Projection:
                       "region_code": data["region_code"]}},
             upsert=True,
         )  # fmt: skip
+        self._index_program(data["region_code"], data["program_id"])
         return self._open_cycles_of(data["region_code"])
 
     def _quick_win(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
@@ -100,6 +121,7 @@ class Projection:
         if "decision" in data:
             change[f"quick_wins.{escape(data['id'])}.decision"] = data["decision"]
         self.programs.update_one({"_id": data["program_id"]}, {"$set": change}, upsert=True)
+        self._index_program(data["region_code"], data["program_id"])
         return self._open_cycles_of(data["region_code"])
 
     def _open_cycles_of(self, region_code: str) -> list[tuple[str, str]]:
@@ -127,26 +149,54 @@ class Projection:
     def _campaign(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
         names = ("instrument_key", "instrument_version", "region_code", "cycle_id", "audience",
                  "quota_per_sub_dimension")  # fmt: skip
-        fields = {k: data[k] for k in names}
-        _keep_newest(self.campaigns, data["id"], fields, at)
-        return [(data["region_code"], data["cycle_id"])]
+        key = evidence_key(data["region_code"], data["cycle_id"])
+        slot = f"campaigns.{escape(data['id'])}"
+        if _keep_newest(self.evidence, key, {k: data[k] for k in names}, at, slot):
+            return [(data["region_code"], data["cycle_id"])]
+        return []
 
     def _response(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
-        key = evidence_key(data["region_code"], data["cycle_id"])
+        region_code, cycle_id = data["region_code"], data["cycle_id"]
         if data["kind"] == ASSESSOR_SCORE:
             [answer] = data["answers"]
-            slot = f"scores.{escape(answer['question_code'])}.{escape(data['respondent'])}"
+            key = scores_key(region_code, cycle_id, answer["question_code"])
             value = int(data.get("revision", 1)) * REVISION_SLOT + int(answer["score"])
-            change: dict[str, Any] = {"$max": {slot: value}}
+            change: dict[str, Any] = {"$max": {f"by.{escape(data['respondent'])}": value}}
         elif data["kind"] == CITIZEN:
-            answers = {escape(a["question_code"]): a["score"] for a in data["answers"]
-                       if isinstance(a.get("score"), int)}  # fmt: skip
-            entry = {"sub_dimension": data.get("sub_dimension"), "answers": answers}
-            change = {"$set": {f"citizens.{escape(data['response_id'])}": entry}}
+            sub_dimension = data.get("sub_dimension") or ""
+            self._note_citizen_group(region_code, cycle_id, sub_dimension)
+            key = citizens_key(region_code, cycle_id, sub_dimension)
+            if not self._add_citizen(key, data["response_id"], data["answers"]):
+                return []
+            return [(region_code, cycle_id)]
         else:
             return []
         self.evidence.update_one({"_id": key}, change, upsert=True)
         return [(data["region_code"], data["cycle_id"])]
+
+    def _note_citizen_group(self, region_code: str, cycle_id: str, sub_dimension: str) -> None:
+        """Records, before any answer is added, which sums the evidence is read from."""
+        key = evidence_key(region_code, cycle_id)
+        if (key, sub_dimension) in self._noted_groups:
+            return
+        change = {"$addToSet": {"citizen_groups": sub_dimension}}
+        self.evidence.update_one({"_id": key}, change, upsert=True)
+        self._noted_groups.add((key, sub_dimension))
+
+    def _add_citizen(self, key: str, response_id: str, answers: list[dict[str, Any]]) -> bool:
+        """Adds one response to the sums unless its id is recorded already."""
+        change: dict[str, Any] = {"$push": {"seen": response_id}, "$inc": {"respondents": 1}}
+        for answer in answers:
+            if isinstance(answer.get("score"), int):
+                code = escape(answer["question_code"])
+                change["$inc"] |= {f"sums.{code}": answer["score"], f"counts.{code}": 1}
+        try:
+            result = self.evidence.update_one(
+                {"_id": key, "seen": {"$ne": response_id}}, change, upsert=True
+            )
+        except DuplicateKeyError:  # the bucket exists and has seen this response
+            return False
+        return result.modified_count > 0 or result.upserted_id is not None
 
     # reading
 
@@ -156,18 +206,21 @@ class Projection:
     def _evidence_of(self, region_code: str, cycle_id: str) -> ev.Evidence | None:
         region = self.regions.find_one({"_id": region_code})
         cycle = self.cycles.find_one({"_id": cycle_id})
-        if region is None or cycle is None:
+        head = self.evidence.find_one({"_id": evidence_key(region_code, cycle_id)})
+        if region is None or cycle is None or head is None:
             return None
-        campaigns = list(self.campaigns.find({"region_code": region_code, "cycle_id": cycle_id}))
+        campaigns = list(head.get("campaigns", {}).values())
         assessed = [c for c in campaigns if c["audience"] in ("assessor", "self_assessment")]
         if not assessed:
             return None
-        instrument = self.instruments.find_one(
-            {"_id": f"{assessed[0]['instrument_key']}@{assessed[0]['instrument_version']}"}
+        questions = self._questions_of(
+            f"{assessed[0]['instrument_key']}@{assessed[0]['instrument_version']}"
         )
-        if instrument is None:
+        if questions is None:
             return None
-        found = self.evidence.find_one({"_id": evidence_key(region_code, cycle_id)}) or {}
+        scores, citizens = self._buckets(
+            region_code, cycle_id, questions, head.get("citizen_groups", [])
+        )
         citizen_quota = [
             c["quota_per_sub_dimension"] for c in campaigns if c["audience"] == CITIZEN
         ]
@@ -176,15 +229,49 @@ class Projection:
             region={"code": region_code, **{k: region.get(k) for k in described}},
             cycle={"id": cycle_id, "year": cycle["year"], "cohort": cycle["cohort"],
                    "stage": cycle.get("stage")},
-            questions={q["code"]: ev.Question(**q) for q in instrument["questions"]},
-            assessor_scores=_assessor_scores(found.get("scores", {})),
-            citizen_answers=_citizen_sums(found.get("citizens", {})),
-            citizen_respondents=_respondents(found.get("citizens", {})),
+            questions={q["code"]: ev.Question(**q) for q in questions},
+            assessor_scores=scores,
+            citizen_answers=_citizen_sums(citizens.values()),
+            citizen_respondents={sub: int(b["respondents"]) for sub, b in citizens.items() if sub},
             citizen_target=citizen_quota[0] if citizen_quota else 50,
-            programs=tuple(_program(p) for p in self.programs.find({"region_code": region_code})
-                           if p.get("name")),
+            programs=tuple(_program(p) for p in self._programs_of(region_code) if p.get("name")),
             previous_final=None,
         )  # fmt: skip
+
+    def _questions_of(self, instrument_id: str) -> list[dict[str, Any]] | None:
+        if instrument_id not in self._questions:
+            found = self.instruments.find_one({"_id": instrument_id})
+            if found is None:
+                return None
+            self._questions[instrument_id] = found["questions"]
+        return self._questions[instrument_id]
+
+    def _buckets(
+        self,
+        region_code: str,
+        cycle_id: str,
+        questions: list[dict[str, Any]],
+        citizen_groups: list[str],
+    ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]]]:
+        """Assessor scores by question, and the citizens' answer sums by sub-dimension."""
+        score_keys = {scores_key(region_code, cycle_id, q["code"]): q["code"] for q in questions}
+        citizen_keys = {citizens_key(region_code, cycle_id, s): s for s in citizen_groups}
+        scores: dict[str, dict[str, int]] = {}
+        citizens: dict[str, dict[str, Any]] = {}
+        wanted = {"_id": {"$in": [*score_keys, *citizen_keys]}}
+        for bucket in self.evidence.find(wanted, {"seen": 0}):
+            if bucket["_id"] in score_keys:
+                scores[score_keys[bucket["_id"]]] = {
+                    unescape(a): value % REVISION_SLOT for a, value in bucket["by"].items()
+                }
+            else:
+                citizens[citizen_keys[bucket["_id"]]] = bucket
+        return scores, citizens
+
+    def _programs_of(self, region_code: str) -> list[dict[str, Any]]:
+        index = self.programs_of_region.find_one({"_id": region_code}) or {}
+        keys = [unescape(k) for k in index.get("ids", {})]
+        return list(self.programs.find({"_id": {"$in": keys}})) if keys else []
 
     async def cycle_is_closed(self, cycle_id: str) -> bool:
         found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
@@ -196,36 +283,30 @@ class Projection:
         return [(code, c["_id"]) for c in cycles for code in c["region_codes"]]
 
 
-def _keep_newest(collection: Collection[Any], key: str, fields: dict[str, Any], at: str) -> bool:
-    current = collection.find_one({"_id": key}, {"as_of": 1})
-    if current is not None and current.get("as_of", "") > at:
+def _keep_newest(
+    collection: Collection[Any], key: str, fields: dict[str, Any], at: str, slot: str = ""
+) -> bool:
+    """Sets `fields` (under `slot`, a dotted path, when given) unless newer ones are stored."""
+    as_of = f"{slot}.as_of" if slot else "as_of"
+    current: Any = collection.find_one({"_id": key}, {as_of: 1}) or {}
+    for part in as_of.split("."):
+        current = current.get(part, {}) if isinstance(current, dict) else {}
+    if isinstance(current, str) and current > at:
         return False
-    collection.update_one({"_id": key}, {"$set": {**fields, "as_of": at}}, upsert=True)
+    stored = {**fields, "as_of": at}
+    change = {slot: stored} if slot else stored
+    collection.update_one({"_id": key}, {"$set": change}, upsert=True)
     return True
 
 
-def _assessor_scores(stored: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
-    return {
-        unescape(code): {unescape(a): value % REVISION_SLOT for a, value in by_assessor.items()}
-        for code, by_assessor in stored.items()
-    }
-
-
-def _citizen_sums(citizens: dict[str, Any]) -> dict[str, tuple[int, int]]:
+def _citizen_sums(buckets: Iterable[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Each question's (sum of answers, number of answers) over every sub-dimension."""
     sums: dict[str, tuple[int, int]] = {}
-    for entry in citizens.values():
-        for code, value in entry["answers"].items():
-            total, count = sums.get(unescape(code), (0, 0))
-            sums[unescape(code)] = (total + int(value), count + 1)
+    for bucket in buckets:
+        for code, total in bucket.get("sums", {}).items():
+            before_total, before_count = sums.get(unescape(code), (0, 0))
+            sums[unescape(code)] = (before_total + total, before_count + bucket["counts"][code])
     return sums
-
-
-def _respondents(citizens: dict[str, Any]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for entry in citizens.values():
-        if entry.get("sub_dimension"):
-            counts[entry["sub_dimension"]] = counts.get(entry["sub_dimension"], 0) + 1
-    return counts
 
 
 def _day(text: str) -> dt.date:

@@ -96,7 +96,7 @@ def _active_domain(document: _ActiveDocument) -> rulesets.ActiveRuleSet:
 
 def _scorecard_document(card: scorecards.Scorecard) -> _ScorecardDocument:
     state = card.state()
-    state["content"] = asdict(card.content)
+    state["content"] = card.content.as_data()
     return _ScorecardDocument(**state)
 
 
@@ -189,8 +189,6 @@ def mongo_scoring(
     )  # fmt: skip
     cards.revision_log = storage.db["scorecard_revisions"]
     cards.revision_log.create_index([("scorecard_id", 1), ("revision", 1)])
-    facts = Projection(storage.db, storage)
-    facts.ensure_indexes()
     return Scoring(
         rulesets=MongoRuleSets(
             store(_RuleSetDocument), to_document=_ruleset_document, to_domain=_ruleset_domain,
@@ -202,7 +200,7 @@ def mongo_scoring(
         ),
         scorecards=cards,
         audit=MongoAudit(storage.db["ruleset_audit"], storage),
-        facts=facts,
+        facts=Projection(storage.db, storage),
     )  # fmt: skip
 
 

@@ -1,4 +1,7 @@
-"""The in-process store reads documents by `_id` directly and still applies the whole filter."""
+"""The in-process store reads documents by `_id` directly and still applies the whole filter;
+what it hands out and takes in are copies."""
+
+import datetime as dt
 
 import mongomock
 import pytest
@@ -70,3 +73,17 @@ def test_object_ids_are_found_by_key(things):
     key = things.insert_one({"size": 100}).inserted_id
     assert isinstance(key, ObjectId)
     assert things.find_one({"_id": key})["size"] == 100
+
+
+def test_documents_read_and_written_are_copies_of_what_is_stored(things):
+    moment = dt.datetime(2023, 10, 31, tzinfo=dt.UTC)
+    written = {"_id": "nested", "by": {"a1": [1, {"deep": 2}]}, "at": moment, "tags": ("x",)}
+    things.insert_one(written)
+    written["by"]["a1"][1]["deep"] = 99
+    read = things.find_one({"_id": "nested"})
+    read["by"]["a1"].append(3)
+    things.update_one({"_id": "nested"}, {"$set": {"by.a2": [4]}})
+    stored = things.find_one({"_id": "nested"})
+    assert stored["by"] == {"a1": [1, {"deep": 2}], "a2": [4]}
+    assert stored["at"].replace(tzinfo=dt.UTC) == moment  # stored naive, as pymongo reads it
+    assert stored["tags"] == ["x"]

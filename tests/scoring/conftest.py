@@ -98,6 +98,17 @@ def score_event(
     return cloud_event("smartcity.survey.response.accepted", data)
 
 
+def citizen_event(
+    region: str, response_id: str, answers: dict[str, int], sub_dimension: str = "public_service"
+) -> dict[str, Any]:
+    data = {"response_id": response_id, "kind": "citizen", "campaign_id": f"citizens-{region}",
+            "region_code": region, "cycle_id": CYCLE, "instrument_key": "citizen-impact-2023",
+            "instrument_version": 1, "respondent": response_id, "sub_dimension": sub_dimension,
+            "answers": [{"question_code": c, "score": s} for c, s in answers.items()],
+            "submitted_at": "2022-10-01T00:00:00Z", "revision": 1}  # fmt: skip
+    return cloud_event("smartcity.survey.response.accepted", data)
+
+
 MALANG = {"baseline": 1.40, "output": 1.54, "outcome": 2.92, "impact": 2.56, "quick_win": 3.08}
 WONOGIRI = {"baseline": 3.95, "output": 2.36, "outcome": 3.35, "impact": 3.88, "quick_win": 3.46}
 SURABAYA = {"baseline": 3.45, "output": 2.68, "outcome": 3.56, "impact": 3.94, "quick_win": 3.52}

@@ -1,7 +1,7 @@
 """Scorecards through the scoring subgraph: computed from events, revised, published, read."""
 
 from services.kernel.auth import Role
-from tests.scoring.conftest import CYCLE, score_event
+from tests.scoring.conftest import CYCLE, citizen_event, score_event
 from tests.support import token
 
 SCORECARD = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
@@ -70,6 +70,27 @@ async def test_a_redelivered_event_changes_nothing(evaluated):
     assert (await card(evaluated, "35.07"))["revision"] == revision
 
 
+async def impact_of(api, region):
+    dimensions = (await card(api, region))["dimensions"]
+    return next(d["score"] for d in dimensions if d["dimension"] == "impact")
+
+
+async def test_citizens_answers_score_impact_questions_once_per_response(evaluated):
+    # Malang's assessors gave D.1 and D.2 a 3 each; the 54 impact items summed to 138.2
+    await evaluated.learn(
+        citizen_event("35.07", "c1", {"D.1": 4, "D.2": 4}),
+        citizen_event("35.07", "c2", {"D.1": 4, "D.2": 4}),
+    )
+    await evaluated.settled()
+    assert await impact_of(evaluated, "35.07") == round((138.2 - 6 + 8) / 54, 4)
+    await evaluated.learn(
+        citizen_event("35.07", "c2", {"D.1": 4, "D.2": 4}),  # redelivered
+        citizen_event("35.07", "c3", {"D.1": 1}),
+    )
+    await evaluated.settled()
+    assert await impact_of(evaluated, "35.07") == round((138.2 - 6 + 3 + 4) / 54, 4)
+
+
 async def test_assessors_two_points_apart_are_flagged(evaluated):
     await evaluated.learn(
         score_event("35.07", "C.1", "a1", 4, revision=3),
@@ -113,3 +134,14 @@ async def test_region_gains_its_scorecards_through_federation(evaluated):
     entity = result["data"]["_entities"][0]
     assert entity["scorecards"] == [{"cycleId": CYCLE}]
     assert abs(entity["latestScorecard"]["finalIndex"] - 3.31) < 0.015
+
+
+async def test_metrics_show_how_much_was_scored_and_where_the_time_went(evaluated):
+    text = (await evaluated.client.get("/metrics")).text
+    value = {line.split("{")[0]: float(line.rsplit(" ", 1)[1])
+             for line in text.splitlines() if line.startswith("smartcity_")}  # fmt: skip
+    assert value["smartcity_scorecards_computed_total"] >= 3  # each region at least once
+    assert value["smartcity_scorecards_revised_total"] >= 3
+    assert value["smartcity_scorecards_waiting_to_rescore"] == 0
+    for stage in ("reading_evidence", "methodology", "rules", "storing"):
+        assert value[f"smartcity_scoring_{stage}_seconds_total"] > 0

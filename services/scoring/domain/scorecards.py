@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -67,6 +67,15 @@ class Content:
     values: dict[str, Any] = field(default_factory=dict)
     explanation: tuple[Firing, ...] = ()
     failure: str | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        """As plain data for storage and events; nested mappings are shared, not copied."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data["dimensions"] = [dict(vars(d)) for d in self.dimensions]
+        data["explanation"] = [vars(f) | {"effects": list(f.effects)} for f in self.explanation]
+        data["flags"] = list(self.flags)
+        data["recommendations"] = list(self.recommendations)
+        return data
 
 
 def _shown(value: Fraction | None, places: int = PLACES) -> float | None:
@@ -185,7 +194,7 @@ class Scorecard(Aggregate):
             "revision": self.revision,
             "input_digest": self.input_digest,
             "computed_at": self.computed_at.isoformat(),
-            **asdict(self.content),
+            **self.content.as_data(),
         }
 
     def _published(self) -> None:

@@ -36,6 +36,10 @@ class Rescorer:
         for region_code, cycle_id in await self.scorer.scoring.facts.pairs():
             self.mark(region_code, cycle_id)
 
+    @property
+    def waiting(self) -> int:
+        return len(self._pending)
+
     async def settled(self) -> None:
         """Returns once nothing is waiting to be rescored."""
         await self._idle.wait()

@@ -7,9 +7,12 @@ when its content changed, revised and published.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +49,24 @@ class RescoreReport:
     failed: list[str] = field(default_factory=list)
 
 
+@dataclass
+class StageSeconds:
+    """Where rescoring spends its time, summed since start-up (shown at /metrics)."""
+
+    reading_evidence: float = 0.0
+    methodology: float = 0.0
+    rules: float = 0.0  # waiting for durable_rules in the worker processes
+    storing: float = 0.0
+
+    @contextlib.contextmanager
+    def timing(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, stage, getattr(self, stage) + time.perf_counter() - started)
+
+
 @dataclass(frozen=True)
 class Computed:
     evidence: Evidence
@@ -59,6 +80,9 @@ class Scorer:
         self.scoring = scoring
         self.engine = engine
         self._loaded: dict[int, Loaded] = {}
+        self.seconds = StageSeconds()
+        self.scored_total = 0
+        self.revised_total = 0
 
     async def load(self, ruleset: rulesets.RuleSet) -> Loaded:
         if ruleset.number not in self._loaded:
@@ -76,34 +100,51 @@ class Scorer:
     ) -> tuple[list[Computed], RescoreReport]:
         report = RescoreReport()
         evidences: list[Evidence] = []
-        for region_code, cycle_id in pairs:
-            found = await self.scoring.facts.evidence_of(region_code, cycle_id)
-            if found is None:
-                report.waiting += 1
-                continue
-            evidences.append(await self._with_previous(found))
+        with self.seconds.timing("reading_evidence"):
+            for region_code, cycle_id in pairs:
+                found = await self.scoring.facts.evidence_of(region_code, cycle_id)
+                if found is None:
+                    report.waiting += 1
+                    continue
+                evidences.append(await self._with_previous(found))
         method = loaded.definition.methodology
         assessed, facts = [], []
-        for evidence in evidences:
-            try:
-                scored = assessment.assess(evidence, method)
-            except assessment.NoWeights as missing:
-                report.failed.append(f"{evidence.region['code']}:{evidence.cycle['id']}: {missing}")
-                continue
-            assessed.append((evidence, scored))
-            facts.append(assessment.facts_of(evidence, scored))
-        outcomes = await self.engine.evaluate(loaded.key, loaded.compiled, facts)
-        computed = []
-        for (evidence, scored), session, outcome in zip(assessed, facts, outcomes, strict=True):
-            failure = outcome.reason if isinstance(outcome, Failed) else None
-            fired = [] if isinstance(outcome, Failed) else [(_index(n), m) for n, m in outcome]
-            content = scorecards.compose(
-                evidence, loaded.definition, loaded.ruleset.number, scored, fired, failure
-            )
-            rules_fired = frozenset(loaded.definition.rules[i].id for i, _ in fired)
-            digest = scorecards.digest(session, loaded.ruleset.number)
-            computed.append(Computed(evidence, content, digest, rules_fired))
+        with self.seconds.timing("methodology"):
+            for evidence in evidences:
+                try:
+                    scored = assessment.assess(evidence, method)
+                except assessment.NoWeights as missing:
+                    region, cycle = evidence.region["code"], evidence.cycle["id"]
+                    report.failed.append(f"{region}:{cycle}: {missing}")
+                    continue
+                assessed.append((evidence, scored))
+                facts.append(assessment.facts_of(evidence, scored))
+        with self.seconds.timing("rules"):
+            outcomes = await self.engine.evaluate(loaded.key, loaded.compiled, facts)
+        with self.seconds.timing("methodology"):
+            together = zip(assessed, facts, outcomes, strict=True)
+            computed = [
+                self._composed(loaded, evidence, scored, session, outcome)
+                for (evidence, scored), session, outcome in together
+            ]
         return computed, report
+
+    @staticmethod
+    def _composed(
+        loaded: Loaded,
+        evidence: Evidence,
+        scored: assessment.Assessment,
+        session: list[dict[str, Any]],
+        outcome: Any,
+    ) -> Computed:
+        failure = outcome.reason if isinstance(outcome, Failed) else None
+        fired = [] if isinstance(outcome, Failed) else [(_index(n), m) for n, m in outcome]
+        content = scorecards.compose(
+            evidence, loaded.definition, loaded.ruleset.number, scored, fired, failure
+        )
+        rules_fired = frozenset(loaded.definition.rules[i].id for i, _ in fired)
+        digest = scorecards.digest(session, loaded.ruleset.number)
+        return Computed(evidence, content, digest, rules_fired)
 
     async def _with_previous(self, evidence: Evidence) -> Evidence:
         earlier = [
@@ -121,9 +162,23 @@ class Scorer:
             return RescoreReport(waiting=len(pairs))
         computed, report = await self.compute(loaded, pairs)
         at = utc_now()
-        for item in computed:
-            await self._store(item, at, report)
+        with self.seconds.timing("storing"):
+            for item in computed:
+                await self._store(item, at, report)
+        self.scored_total += report.scored
+        self.revised_total += report.revised
         return report
+
+    def gauges(self) -> dict[str, float]:
+        return {
+            **{f"scoring_{stage}_seconds_total": value
+               for stage, value in dataclasses.asdict(self.seconds).items()},
+            "scorecards_computed_total": self.scored_total,
+            "scorecards_revised_total": self.revised_total,
+            "rules_evaluations_total": self.engine.evaluations_total,
+            "rules_failures_total": self.engine.failures_total,
+            "rules_worker_pools_started_total": self.engine.pools_started_total,
+        }  # fmt: skip
 
     async def _store(self, item: Computed, at: dt.datetime, report: RescoreReport) -> None:
         key = scorecards.scorecard_id(
