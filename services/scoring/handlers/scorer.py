@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ from services.scoring.repository import Scoring
 
 log = logging.getLogger(__name__)
 Pair = tuple[str, str]
+KEPT_VERSIONS = 4  # compiled rule sets kept: the active one, recent ones, drafts being simulated
 
 
 @dataclass(frozen=True)
@@ -79,17 +81,22 @@ class Scorer:
     def __init__(self, scoring: Scoring, engine: RulesEngine) -> None:
         self.scoring = scoring
         self.engine = engine
-        self._loaded: dict[int, Loaded] = {}
+        self._loaded: OrderedDict[int, Loaded] = OrderedDict()
         self.seconds = StageSeconds()
         self.scored_total = 0
         self.revised_total = 0
 
     async def load(self, ruleset: rulesets.RuleSet) -> Loaded:
-        if ruleset.number not in self._loaded:
-            definition = ruleset.definition()
-            compiled = compiler.compile_rules(definition.rules)
-            self._loaded[ruleset.number] = Loaded(ruleset, definition, compiled)
-        return self._loaded[ruleset.number]
+        """The version read and compiled, kept while it is one of the last few used."""
+        if ruleset.number in self._loaded:
+            self._loaded.move_to_end(ruleset.number)
+            return self._loaded[ruleset.number]
+        definition = ruleset.definition()
+        loaded = Loaded(ruleset, definition, compiler.compile_rules(definition.rules))
+        self._loaded[ruleset.number] = loaded
+        while len(self._loaded) > KEPT_VERSIONS:
+            self._loaded.popitem(last=False)
+        return loaded
 
     async def active(self) -> Loaded | None:
         ruleset = await active_ruleset(self.scoring)

@@ -1,0 +1,302 @@
+"""Scoring at national scale: catch-up, full rescore after an activation, response latency.
+
+    python -m bench.scoring [--regions 514] [--samples 200] [--activations 1]
+
+The benchmark plays the catalog and the survey: it puts a synthetic national year
+(`bench.national`) on the stream of a real nats-server and runs scoring as its own process.
+It then measures
+- catch-up: how long scoring takes to project every event and score every region;
+- full rescore: from `activateRuleSet` to the last region's scorecard event under the new
+  version (repeated `--activations` times, each a new version, with RSS before and after);
+- latency: from one more assessor score landing on the stream to that region's new
+  scorecard event, one response at a time;
+and where scoring's time went (its /metrics), durable_rules' share included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import nats
+from nats.js.client import JetStreamContext
+
+from bench import national
+from services.kernel import auth, events
+from services.kernel.messaging import STREAM, ensure_stream
+from services.kernel.natsserver import NatsServer, free_port
+from services.scoring.handlers.rulesets import DEFAULT
+
+SECRET = "bench-secret-bench-secret-bench-secret-bench"
+ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
+PUBLISHED = "smartcity.scoring.scorecard.published"
+CONSUMER = "scoring-facts"
+STAGES = ("reading_evidence", "methodology", "rules", "storing")
+
+
+@dataclass
+class Scorecards:
+    """The latest scorecard event per region, as a ministry subscriber would see them."""
+
+    latest: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def receive(self, message: Any) -> None:
+        data = events.decode(message.data)["data"]
+        self.latest[data["region_code"]] = data
+        self.changed.set()
+
+    async def until(self, done: Any, timeout: float) -> float:
+        """Waits until `done()` holds; returns the moment it first did."""
+        async with asyncio.timeout(timeout):
+            while not done():
+                self.changed.clear()
+                await self.changed.wait()
+        return time.perf_counter()
+
+    def under(self, version: int) -> int:
+        return sum(1 for d in self.latest.values() if d["ruleset_version"] == version)
+
+
+class Scoring:
+    def __init__(self, client: httpx.AsyncClient, port: int, pid: int) -> None:
+        self.client, self.base, self.pid = client, f"http://127.0.0.1:{port}", pid
+
+    async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        response = await self.client.post(
+            f"{self.base}/graphql", json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {ADMIN}"},
+        )  # fmt: skip
+        body: dict[str, Any] = response.json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"])
+        return body["data"]
+
+    async def metrics(self) -> dict[str, float]:
+        text = (await self.client.get(f"{self.base}/metrics")).text
+        return {
+            line.split("{")[0].removeprefix("smartcity_"): float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("smartcity_")
+        }
+
+    async def draft_and_activate(self, text: str) -> int:
+        drafted = await self.call(
+            "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id version status } }",
+            {"i": {"text": text}},
+        )
+        ruleset = drafted["draftRuleSet"]
+        if ruleset["status"] != "valid":
+            raise RuntimeError(f"the benchmark's rule set is {ruleset['status']}")
+        await self.call("mutation($id: ID!) { activateRuleSet(id: $id) { version } }",
+                        {"id": ruleset["id"]})  # fmt: skip
+        return int(ruleset["version"])
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of the service and of its rules workers (forkserver children)."""
+        found = {"service": _rss_mb(self.pid), "rules workers": 0.0}
+        for child in _descendants(self.pid):
+            found["rules workers"] += _rss_mb(child)
+        return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return []
+    return [int(c) for c in children] + [d for c in children for d in _descendants(int(c))]
+
+
+def variant(number: int) -> str:
+    """The default rule set with the regular cohort's weights moved a little, `number` apart."""
+    outcome, impact = 30 - number % 10, 20 + number % 10
+    regular = "{year: 2023, cohort: regular_2017_2019, weights: {baseline: 10, output: 20, "
+    return DEFAULT.read_text().replace(
+        f"{regular}outcome: 30, impact: 20, quick_win: 20}}}}",
+        f"{regular}outcome: {outcome}, impact: {impact}, quick_win: 20}}}}",
+    )
+
+
+async def publish_year(js: JetStreamContext, regions: int) -> int:
+    pending: list[Any] = []
+    count = 0
+    for cloud_event in national.national_year(regions):
+        subject = events.nats_subject(cloud_event)
+        headers = {"Nats-Msg-Id": cloud_event["id"]}
+        pending.append(js.publish(subject, events.encode(cloud_event), headers=headers))
+        count += 1
+        if len(pending) >= 500:
+            await asyncio.gather(*pending)
+            pending = []
+    await asyncio.gather(*pending)
+    return count
+
+
+async def caught_up(js: JetStreamContext, scoring: Scoring) -> bool:
+    info = await js.consumer_info(STREAM, CONSUMER)
+    waiting = (await scoring.metrics()).get("scorecards_waiting_to_rescore", 1)
+    return info.num_pending == 0 and info.num_ack_pending == 0 and waiting == 0
+
+
+async def wait_until_ready(url: str, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            if process.returncode is not None:
+                raise RuntimeError("the scoring service exited at start-up")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError("the scoring service did not get ready")
+
+
+async def run(args: argparse.Namespace) -> list[tuple[str, Any]]:
+    with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
+        port = free_port()
+        env = os.environ | {"SMARTCITY_JWT_SECRET": SECRET, "NATS_URL": server.url,
+                            "SMARTCITY_DATA_DIR": scratch}  # fmt: skip
+        command = [sys.executable, "-m", "services.cli", "serve", "scoring", "--port", str(port)]
+        process = await asyncio.create_subprocess_exec(
+            *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        client = await nats.connect(server.url)
+        try:
+            await wait_until_ready(f"http://127.0.0.1:{port}/readyz", process)
+            js = client.jetstream()
+            await ensure_stream(js)
+            cards = Scorecards()
+            await client.subscribe(PUBLISHED, cb=cards.receive)
+            async with httpx.AsyncClient(timeout=120) as http:
+                scoring = Scoring(http, port, process.pid)
+                return await measure(args, js, scoring, cards)
+        finally:
+            await client.close()
+            process.terminate()
+            await asyncio.wait_for(process.wait(), timeout=60)
+
+
+async def measure(
+    args: argparse.Namespace, js: JetStreamContext, scoring: Scoring, cards: Scorecards
+) -> list[tuple[str, Any]]:
+    figures: list[tuple[str, Any]] = [("regions", args.regions)]
+    started = time.perf_counter()
+    published = await publish_year(js, args.regions)
+    figures += [("events on the stream", published),
+                ("publishing them took s", time.perf_counter() - started)]  # fmt: skip
+    await cards.until(lambda: len(cards.latest) >= args.regions, timeout=3600)
+    while not await caught_up(js, scoring):  # noqa: ASYNC110 - polled from outside the service
+        await asyncio.sleep(0.2)
+    figures += [("catch-up: every event projected and every region scored s",
+                 time.perf_counter() - started)]  # fmt: skip
+
+    before = await scoring.metrics()
+    memory_before = scoring.rss_mb()
+    rescores = []
+    for number in range(args.activations):
+        began = time.perf_counter()
+        version = await scoring.draft_and_activate(variant(number + 1))
+        ended = await cards.until(lambda v=version: cards.under(v) >= args.regions, timeout=600)
+        rescores.append(ended - began)
+    after = await scoring.metrics()
+    memory_after = scoring.rss_mb()
+    figures += [("full rescore after an activation s (median)", statistics.median(rescores)),
+                ("full rescore s (slowest)", max(rescores))]  # fmt: skip
+    figures += _stage_shares(before, after)
+    figures += [("activations in a row", args.activations)]
+    for name, was in memory_before.items():
+        figures.append((f"RSS {name} MB before / after", f"{was:,.0f} / {memory_after[name]:,.0f}"))
+
+    latencies = await response_latencies(js, cards, args)
+    figures += [
+        ("latency samples", len(latencies)),
+        ("response-to-scorecard p50 ms", statistics.median(latencies)),
+        ("response-to-scorecard p95 ms", _percentile(latencies, 95)),
+        ("response-to-scorecard p99 ms", _percentile(latencies, 99)),
+    ]
+    return figures
+
+
+def _stage_shares(before: dict[str, float], after: dict[str, float]) -> list[tuple[str, Any]]:
+    spent = {s: after[f"scoring_{s}_seconds_total"] - before[f"scoring_{s}_seconds_total"]
+             for s in STAGES}  # fmt: skip
+    total = sum(spent.values()) or 1.0
+    return [(f"share of rescoring time: {stage.replace('_', ' ')}", f"{100 * seconds / total:.0f}%")
+            for stage, seconds in spent.items()]  # fmt: skip
+
+
+async def response_latencies(
+    js: JetStreamContext, cards: Scorecards, args: argparse.Namespace
+) -> list[float]:
+    """One more assessor score at a time, far from the region's others, so it changes the card."""
+    chance = random.Random(7)
+    everywhere = national.regions(args.regions)
+    instrument = national.builtin.evaluation_2023()
+    codes = [q.code for s in instrument.sections for q in s.questions]
+    latencies = []
+    for sample in range(args.samples):
+        region = chance.choice(everywhere)
+        before = cards.latest[region.code]["revision"]
+        answer = {"question_code": chance.choice(codes), "score": 0 if region.quality > 2 else 4}
+        score = national.response(region, f"{region.code}-assessor", instrument,
+                                  f"late-assessor-{sample}", None, [answer])  # fmt: skip
+        await js.publish(events.nats_subject(score), events.encode(score),
+                         headers={"Nats-Msg-Id": score["id"]})  # fmt: skip
+        landed = time.perf_counter()
+        arrived = await cards.until(
+            lambda r=region.code, b=before: cards.latest[r]["revision"] > b, timeout=30
+        )
+        latencies.append((arrived - landed) * 1000)
+    return latencies
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * percent / 100) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--regions", type=int, default=514)
+    parser.add_argument("--samples", type=int, default=200)
+    parser.add_argument("--activations", type=int, default=1)
+    figures = asyncio.run(run(parser.parse_args()))
+    print("| measure | value |\n|---|---|")
+    for name, value in figures:
+        shown = (
+            f"{value:,.2f}"
+            if isinstance(value, float)
+            else f"{value:,}"
+            if isinstance(value, int)
+            else value
+        )
+        print(f"| {name} | {shown} |")
+
+
+if __name__ == "__main__":
+    main()
