@@ -1,7 +1,8 @@
 """Durable JetStream consumers that hand each event to a handler once, by event id.
 
 A handler must itself be idempotent for the narrow window where it has applied an event
-and the process dies before the id is recorded: the event is then redelivered.
+and the process dies before the id is recorded: the event is then redelivered. A consumer
+whose handler is idempotent by design may keep no ids at all (`processed=None`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class DurableConsumer:
         durable: str,
         filter_subjects: list[str],
         handler: Handler,
-        processed: ProcessedEvents,
+        processed: ProcessedEvents | None,
         *,
         batch_size: int = 100,
         fetch_timeout: float = 1.0,
@@ -70,11 +71,12 @@ class DurableConsumer:
     async def handle(self, raw: bytes) -> bool:
         """Apply one event unless already applied; True when the handler ran."""
         cloud_event = events.decode(raw)
-        if await self.processed.seen(cloud_event["id"]):
+        if self.processed and await self.processed.seen(cloud_event["id"]):
             self.skipped_total += 1
             return False
         await self.handler(cloud_event)
-        await self.processed.mark(cloud_event["id"])
+        if self.processed:
+            await self.processed.mark(cloud_event["id"])
         self.applied_total += 1
         return True
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from starlette.applications import Starlette
 
 from services.kernel.auth import Principal
-from services.kernel.consumer import DurableConsumer, ProcessedEvents
+from services.kernel.consumer import DurableConsumer
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage
 from services.kernel.publisher import Publish
@@ -55,8 +55,8 @@ class Machinery:
 
 
 def _consumers(scoring: Scoring, link: NatsLink, store: Storage) -> list[DurableConsumer]:
-    processed = ProcessedEvents(store.db["processed_events"], store)
-    return [DurableConsumer(link, CONSUMER, FACTS, scoring.facts.apply, processed)]
+    # the projection is idempotent by design, so no ids of applied events are kept
+    return [DurableConsumer(link, CONSUMER, FACTS, scoring.facts.apply, processed=None)]
 
 
 def create_app(

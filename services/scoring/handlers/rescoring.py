@@ -2,6 +2,10 @@
 
 One task rescores in this process, so two rescorings of one scorecard never race here;
 a replica that wins a race makes the loser's write stale, and the loser tries again.
+
+A region whose facts keep changing (its events streaming in) is rescored once they pause
+for `quiet_seconds`, and at least every `max_delay_seconds` while they do not, instead of
+after every event; a lone change waits only `quiet_seconds`.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from services.scoring.handlers.scorer import Pair, RescoreReport, Scorer
 
@@ -17,10 +22,13 @@ BATCH = 64
 
 
 class Rescorer:
-    def __init__(self, scorer: Scorer, settle_seconds: float = 0.01) -> None:
+    def __init__(
+        self, scorer: Scorer, quiet_seconds: float = 0.02, max_delay_seconds: float = 2.0
+    ) -> None:
         self.scorer = scorer
-        self.settle_seconds = settle_seconds
-        self._pending: dict[Pair, None] = {}
+        self.quiet_seconds = quiet_seconds
+        self.max_delay_seconds = max_delay_seconds
+        self._marks: dict[Pair, tuple[float, float]] = {}  # first and latest change
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -28,7 +36,9 @@ class Rescorer:
         self.last_report = RescoreReport()
 
     def mark(self, region_code: str, cycle_id: str) -> None:
-        self._pending[(region_code, cycle_id)] = None
+        now = time.monotonic()
+        first, _ = self._marks.get((region_code, cycle_id), (now, now))
+        self._marks[(region_code, cycle_id)] = (first, now)
         self._idle.clear()
         self._wake.set()
 
@@ -38,34 +48,50 @@ class Rescorer:
 
     @property
     def waiting(self) -> int:
-        return len(self._pending)
+        return len(self._marks)
 
     async def settled(self) -> None:
         """Returns once nothing is waiting to be rescored."""
         await self._idle.wait()
 
+    def _due(self, now: float) -> tuple[list[Pair], float | None]:
+        """Pairs due now (at most a batch), and how long until the next one is."""
+        due, next_in = [], None
+        for pair, (first, latest) in self._marks.items():
+            at = min(latest + self.quiet_seconds, first + self.max_delay_seconds)
+            if at <= now:
+                due.append(pair)
+                if len(due) == BATCH:
+                    break
+            elif next_in is None or at - now < next_in:
+                next_in = at - now
+        return due, next_in
+
     async def run_forever(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            await asyncio.sleep(self.settle_seconds)  # let a burst of events gather
-            while self._pending:
-                batch = list(self._pending)[:BATCH]
-                for pair in batch:
-                    self._pending.pop(pair, None)
+            while self._marks:
+                due, next_in = self._due(time.monotonic())
+                if not due:
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(next_in):
+                            await self._wake.wait()
+                    self._wake.clear()
+                    continue
+                marks = {pair: self._marks.pop(pair) for pair in due}
                 try:
-                    report = await self.scorer.rescore(batch)
+                    report = await self.scorer.rescore(due)
                 except Exception:
-                    log.exception("rescoring %d scorecards failed; retrying", len(batch))
-                    for pair in batch:
-                        self._pending.setdefault(pair, None)
+                    log.exception("rescoring %d scorecards failed; retrying", len(due))
+                    for pair, mark in marks.items():
+                        self._marks.setdefault(pair, mark)
                     await asyncio.sleep(1.0)
                     continue
                 self.last_report = report
                 for failure in report.failed:
                     log.warning("rescoring: %s", failure)
-            if not self._pending:
-                self._idle.set()
+            self._idle.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run_forever(), name="rescorer")
