@@ -15,6 +15,7 @@ from typing import Any
 
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -67,6 +68,7 @@ class DurableConsumer:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._subscribed = False
+        self._forget_position = False
 
     async def handle(self, raw: bytes) -> bool:
         """Apply one event unless already applied; True when the handler ran."""
@@ -82,6 +84,10 @@ class DurableConsumer:
 
     async def _subscribe(self) -> Any:
         js = await self.link.jetstream()
+        if self._forget_position:
+            with contextlib.suppress(NotFoundError):
+                await js.delete_consumer(STREAM, self.durable)
+            self._forget_position = False
         config = ConsumerConfig(
             durable_name=self.durable,
             ack_policy=AckPolicy.EXPLICIT,
@@ -126,8 +132,11 @@ class DurableConsumer:
             with contextlib.suppress(Exception):
                 await subscription.unsubscribe()
 
-    def start(self) -> None:
+    def start(self, *, from_the_beginning: bool = False) -> None:
+        """Starts fetching; `from_the_beginning` first drops the durable consumer's position,
+        for a handler whose state did not outlive the last process."""
         self._stopping = False
+        self._forget_position = from_the_beginning
         self._task = asyncio.create_task(self.run_forever(), name=f"consumer-{self.durable}")
 
     async def stop(self, grace_seconds: float = 10.0) -> None:

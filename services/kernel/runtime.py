@@ -91,7 +91,8 @@ class ServiceRuntime(Generic[R]):
         self.relay.start()
         self.consumers = self.wiring.consumers(self._repositories, self.link, self.storage)
         for consumer in self.consumers:
-            consumer.start()
+            # what an in-process store had applied died with the last process: read it all again
+            consumer.start(from_the_beginning=in_memory)
 
     async def shutdown(self) -> None:
         for consumer in self.consumers:

@@ -277,9 +277,10 @@ class Projection:
         found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
         return bool(found and found.get("status") == "closed")
 
-    async def pairs(self) -> list[tuple[str, str]]:
-        """Every (region, cycle) a cycle names."""
-        cycles = await self.storage.run(lambda: list(self.cycles.find({}, {"region_codes": 1})))
+    async def pairs(self, after_year: int | None = None) -> list[tuple[str, str]]:
+        """Every (region, cycle) a cycle names; only cycles after `after_year` when given."""
+        query = {} if after_year is None else {"year": {"$gt": after_year}}
+        cycles = await self.storage.run(lambda: list(self.cycles.find(query, {"region_codes": 1})))
         return [(code, c["_id"]) for c in cycles for code in c["region_codes"]]
 
 

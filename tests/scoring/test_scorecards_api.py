@@ -1,7 +1,15 @@
 """Scorecards through the scoring subgraph: computed from events, revised, published, read."""
 
 from services.kernel.auth import Role
-from tests.scoring.conftest import CYCLE, citizen_event, score_event
+from tests.scoring.conftest import (
+    CYCLE,
+    WONOGIRI,
+    assessor_scores,
+    campaign_opened,
+    citizen_event,
+    cycle_opened,
+    score_event,
+)
 from tests.support import token
 
 SCORECARD = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
@@ -145,3 +153,27 @@ async def test_metrics_show_how_much_was_scored_and_where_the_time_went(evaluate
     assert value["smartcity_scorecards_waiting_to_rescore"] == 0
     for stage in ("reading_evidence", "methodology", "rules", "storing"):
         assert value[f"smartcity_scoring_{stage}_seconds_total"] > 0
+
+
+IMPROVEMENT = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
+  finalIndex previousFinalIndex improvement } }"""
+
+
+async def test_a_later_cycle_shows_the_improvement_over_the_earlier_one_as_it_is_revised(
+    evaluated,
+):
+    later = "cycle-2023"
+    await evaluated.learn(cycle_opened(later, year=2023), campaign_opened("35.07", later),
+                          *assessor_scores("35.07", WONOGIRI, cycle_id=later))  # fmt: skip
+    await evaluated.settled()
+    earlier_final = (await card(evaluated, "35.07"))["finalIndex"]
+    shown = (await evaluated(IMPROVEMENT, {"r": "35.07", "c": later}))["data"]["scorecard"]
+    assert shown["previousFinalIndex"] == earlier_final
+    assert shown["improvement"] == round(shown["finalIndex"] - earlier_final, 4)
+
+    await evaluated.learn(score_event("35.07", "E.1", "a1", 0, revision=5))  # 2022 revised
+    await evaluated.settled()
+    revised_final = (await card(evaluated, "35.07"))["finalIndex"]
+    shown = (await evaluated(IMPROVEMENT, {"r": "35.07", "c": later}))["data"]["scorecard"]
+    assert revised_final < earlier_final
+    assert shown["previousFinalIndex"] == revised_final

@@ -3,6 +3,9 @@
 One task rescores in this process, so two rescorings of one scorecard never race here;
 a replica that wins a race makes the loser's write stale, and the loser tries again.
 
+A revised scorecard is the previous result of the region's later cycles: they are rescored
+after it, so their improvement over it stays true.
+
 A region whose facts keep changing (its events streaming in) is rescored once they pause
 for `quiet_seconds`, and at least every `max_delay_seconds` while they do not, instead of
 after every event; a lone change waits only `quiet_seconds`.
@@ -45,6 +48,12 @@ class Rescorer:
     async def mark_all(self) -> None:
         for region_code, cycle_id in await self.scorer.scoring.facts.pairs():
             self.mark(region_code, cycle_id)
+
+    async def _mark_later_cycles(self, revised_years: dict[str, int]) -> None:
+        for year in set(revised_years.values()):
+            for region_code, cycle_id in await self.scorer.scoring.facts.pairs(after_year=year):
+                if revised_years.get(region_code) == year:
+                    self.mark(region_code, cycle_id)
 
     @property
     def waiting(self) -> int:
@@ -89,6 +98,7 @@ class Rescorer:
                     await asyncio.sleep(1.0)
                     continue
                 self.last_report = report
+                await self._mark_later_cycles(report.revised_years)
                 for failure in report.failed:
                     log.warning("rescoring: %s", failure)
             self._idle.set()

@@ -46,6 +46,7 @@ class Loaded:
 class RescoreReport:
     scored: int = 0
     revised: int = 0
+    revised_years: dict[str, int] = field(default_factory=dict)  # region -> earliest year revised
     unchanged: int = 0
     waiting: int = 0  # not enough evidence yet (no instrument, region or cycle)
     failed: list[str] = field(default_factory=list)
@@ -212,6 +213,8 @@ class Scorer:
             return
         if changed:
             report.revised += 1
+            earliest = report.revised_years.get(card.region_code, card.year)
+            report.revised_years[card.region_code] = min(earliest, card.year)
             await self.scoring.scorecards.keep_revision(card)
         else:
             report.unchanged += 1
