@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -70,11 +71,25 @@ class ScoringProcess:
         line = next(x for x in text.splitlines() if x.startswith("smartcity_scorecards_waiting"))
         return float(line.rsplit(" ", 1)[1])
 
+    def descendants(self) -> list[int]:
+        found, parents = [], [self.process.pid]
+        while parents:
+            path = Path(f"/proc/{parents.pop()}/task")
+            for task in path.iterdir() if path.exists() else []:
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                parents += children
+        return found
+
     async def close(self, how: signal.Signals = signal.SIGTERM) -> None:
         await self.client.aclose()
         if self.process.poll() is None:
             self.process.send_signal(how)
         self.process.wait(timeout=30)
+
+
+def any_alive(pids: list[int]) -> bool:
+    return any(Path(f"/proc/{pid}").exists() for pid in pids)
 
 
 async def acknowledged(js: Any) -> int:
@@ -115,8 +130,13 @@ async def test_killed_mid_batch_and_restarted_it_ends_with_the_undisturbed_score
             while await acknowledged(js) < len(year) // 3:  # noqa: ASYNC110 - another process
                 await asyncio.sleep(0.05)
         assert await acknowledged(js) < len(year), "the kill came too late to be mid-batch"
+        helpers = first.descendants()  # the rules workers and their forkserver
+        assert helpers
     finally:
         await first.close(signal.SIGKILL)
+    async with asyncio.timeout(10):
+        while any_alive(helpers):  # noqa: ASYNC110 - other processes
+            await asyncio.sleep(0.1)
 
     second = ScoringProcess(nats_server.url, str(tmp_path))
     try:

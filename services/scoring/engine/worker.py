@@ -7,6 +7,10 @@ processes of its own, which are retired whole when another version becomes activ
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +42,7 @@ def _plain(fact: Any) -> dict[str, Any]:
 def load(name: str, ruleset: dict[str, Any]) -> None:
     """Process initializer: registers the compiled ruleset with an action per rule."""
     global _host, _name
+    _exit_with_the_service()
     from durable import engine
 
     class SynchronousHost(engine.Host):
@@ -48,6 +53,20 @@ def load(name: str, ruleset: dict[str, Any]) -> None:
     with_actions = {rule: {**body, "run": _record(rule)} for rule, body in ruleset.items()}
     _host, _name = SynchronousHost(), name
     _host.set_rulesets({name: with_actions})
+
+
+def _exit_with_the_service() -> None:
+    """A pool's workers wait on a queue whose writing end they hold themselves, so they
+    would outlive a service that was killed; they watch it instead and exit with it."""
+    service = multiprocessing.parent_process()
+    if service is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([service.sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-the-service", daemon=True).start()
 
 
 def evaluate(sessions: list[list[dict[str, Any]]]) -> list[list[Fired]]:
