@@ -240,6 +240,10 @@ async def measure(
     figures.add([("full rescore after an activation s (median)", statistics.median(rescores)),
                 ("full rescore s (slowest)", max(rescores))])  # fmt: skip
     figures.add(_stage_shares(before, after))
+    busy = after["rules_engine_busy_seconds_total"] - before["rules_engine_busy_seconds_total"]
+    figures.add([("durable_rules busy s per rescore (both workers)", busy / len(rescores)),
+                 ("durable_rules busy, share of rescore wall time",
+                  f"{100 * busy / sum(rescores):.0f}%")])  # fmt: skip
     figures.add([("activations in a row", args.activations)])
     figures.add([(f"RSS {name} MB before / after", f"{was:,.0f} / {memory_after[name]:,.0f}")
                 for name, was in memory_before.items()])  # fmt: skip
@@ -259,7 +263,7 @@ def _stage_shares(before: dict[str, float], after: dict[str, float]) -> list[tup
     spent = {s: after[f"scoring_{s}_seconds_total"] - before[f"scoring_{s}_seconds_total"]
              for s in STAGES}  # fmt: skip
     total = sum(spent.values()) or 1.0
-    return [(f"share of rescoring time: {stage.replace('_', ' ')}", f"{100 * seconds / total:.0f}%")
+    return [(f"stage share: {stage.replace('_', ' ')}", f"{100 * seconds / total:.0f}%")
             for stage, seconds in spent.items()]  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from pymongo.errors import DuplicateKeyError
 from services.kernel.mongo import Storage
 from services.scoring.domain import evidence as ev
 
+CycleIndex = dict[str, tuple[int, frozenset[str]]]  # cycle id -> (year, region codes)
 REVISION_SLOT = 10  # assessor scores are kept as revision * 10 + score, so $max keeps the latest
 CITIZEN = "citizen"
 ASSESSOR_SCORE = "assessor_score"
@@ -276,6 +277,13 @@ class Projection:
     async def cycle_is_closed(self, cycle_id: str) -> bool:
         found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
         return bool(found and found.get("status") == "closed")
+
+    async def cycle_index(self) -> CycleIndex:
+        """Each cycle's year and regions."""
+        cycles = await self.storage.run(
+            lambda: list(self.cycles.find({}, {"year": 1, "region_codes": 1}))
+        )
+        return {c["_id"]: (int(c["year"]), frozenset(c["region_codes"])) for c in cycles}
 
     async def pairs(self, after_year: int | None = None) -> list[tuple[str, str]]:
         """Every (region, cycle) a cycle names; only cycles after `after_year` when given."""

@@ -59,6 +59,14 @@ async def test_only_admins_change_rule_sets(api):
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+async def worker_pools_running(api):
+    text = (await api.client.get("/metrics")).text
+    line = next(
+        x for x in text.splitlines() if x.startswith("smartcity_rules_worker_pools_running")
+    )
+    return float(line.rsplit(" ", 1)[1])
+
+
 async def test_simulate_then_activate_changes_scores_without_a_restart_and_back_again(evaluated):
     await draft(evaluated, REWEIGHTED)
     simulated = await evaluated(
@@ -77,6 +85,7 @@ async def test_simulate_then_activate_changes_scores_without_a_restart_and_back_
     await evaluated.settled()
     after = (await evaluated(FINAL, {"r": "35.07"}))["data"]["scorecard"]
     assert after == {"finalIndex": changes["35.07"]["newFinalIndex"], "rulesetVersion": 2}
+    assert await worker_pools_running(evaluated) == 1  # version 1's workers retired
     assert [
         e["data"]["ruleset_version"]
         for e in evaluated.published.events_of("smartcity.scoring.ruleset.activated.v1")

@@ -40,11 +40,13 @@ class RulesEngine:
         self.workers = max(1, workers)
         self.timeout_seconds = timeout_seconds
         self.batch = batch
+        self._slots = asyncio.Semaphore(self.workers)  # a batch is timed from when it starts
         self._pools: OrderedDict[str, ProcessPoolExecutor] = OrderedDict()
         self._context = multiprocessing.get_context("forkserver")
         self.evaluations_total = 0
         self.failures_total = 0
         self.pools_started_total = 0
+        self.busy_seconds = 0.0  # spent inside durable_rules, summed over the workers
 
     def _pool(self, version: str, ruleset: dict[str, Any]) -> ProcessPoolExecutor:
         if version in self._pools:
@@ -62,6 +64,10 @@ class RulesEngine:
             _, retired = self._pools.popitem(last=False)
             retired.shutdown(wait=False)
         return pool
+
+    @property
+    def pools_running(self) -> int:
+        return len(self._pools)
 
     def retire_all_but(self, version: str) -> None:
         for key in [k for k in self._pools if k != version]:
@@ -116,9 +122,12 @@ class RulesEngine:
     async def _run(
         self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
     ) -> list[list[worker.Fired]]:
-        future = self._pool(version, ruleset).submit(worker.evaluate, sessions)
-        async with asyncio.timeout(self.timeout_seconds):
-            return await asyncio.wrap_future(future)
+        async with self._slots:
+            future = self._pool(version, ruleset).submit(worker.evaluate, sessions)
+            async with asyncio.timeout(self.timeout_seconds):
+                results, seconds = await asyncio.wrap_future(future)
+        self.busy_seconds += seconds
+        return results
 
     def close(self) -> None:
         for version in list(self._pools):

@@ -7,6 +7,7 @@ when its content changed, revised and published.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
@@ -24,10 +25,13 @@ from services.scoring.domain.evidence import Evidence
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import Failed, RulesEngine
 from services.scoring.handlers.rulesets import active_ruleset, utc_now
+from services.scoring.projection import CycleIndex
 from services.scoring.repository import Scoring
 
 log = logging.getLogger(__name__)
 Pair = tuple[str, str]
+CHUNK = 16
+CHUNKS_IN_FLIGHT = 3
 KEPT_VERSIONS = 4  # compiled rule sets kept: the active one, recent ones, drafts being simulated
 
 
@@ -50,6 +54,15 @@ class RescoreReport:
     unchanged: int = 0
     waiting: int = 0  # not enough evidence yet (no instrument, region or cycle)
     failed: list[str] = field(default_factory=list)
+
+    def add(self, other: RescoreReport) -> None:
+        self.scored += other.scored
+        self.revised += other.revised
+        self.unchanged += other.unchanged
+        self.waiting += other.waiting
+        self.failed += other.failed
+        for region_code, year in other.revised_years.items():
+            self.revised_years[region_code] = min(year, self.revised_years.get(region_code, year))
 
 
 @dataclass
@@ -83,6 +96,7 @@ class Scorer:
         self.scoring = scoring
         self.engine = engine
         self._loaded: OrderedDict[int, Loaded] = OrderedDict()
+        self._active_key = ""
         self.seconds = StageSeconds()
         self.scored_total = 0
         self.revised_total = 0
@@ -100,8 +114,15 @@ class Scorer:
         return loaded
 
     async def active(self) -> Loaded | None:
+        """The active version; once another became active, the old one's workers retire."""
         ruleset = await active_ruleset(self.scoring)
-        return await self.load(ruleset) if ruleset else None
+        if ruleset is None:
+            return None
+        loaded = await self.load(ruleset)
+        if loaded.key != self._active_key:
+            self.engine.retire_all_but(loaded.key)
+            self._active_key = loaded.key
+        return loaded
 
     async def compute(
         self, loaded: Loaded, pairs: list[Pair]
@@ -109,12 +130,13 @@ class Scorer:
         report = RescoreReport()
         evidences: list[Evidence] = []
         with self.seconds.timing("reading_evidence"):
+            cycles = await self.scoring.facts.cycle_index()
             for region_code, cycle_id in pairs:
                 found = await self.scoring.facts.evidence_of(region_code, cycle_id)
                 if found is None:
                     report.waiting += 1
                     continue
-                evidences.append(await self._with_previous(found))
+                evidences.append(await self._with_previous(found, cycles))
         method = loaded.definition.methodology
         assessed, facts = [], []
         with self.seconds.timing("methodology"):
@@ -154,25 +176,41 @@ class Scorer:
         digest = scorecards.digest(session, loaded.ruleset.number)
         return Computed(evidence, content, digest, rules_fired)
 
-    async def _with_previous(self, evidence: Evidence) -> Evidence:
-        earlier = [
-            c for c in await self.scoring.scorecards.of_region(str(evidence.region["code"]))
-            if c.year < evidence.year
-        ]  # fmt: skip
+    async def _with_previous(self, evidence: Evidence, cycles: CycleIndex) -> Evidence:
+        """The evidence with the final index of the region's latest earlier scorecard."""
+        region_code = str(evidence.region["code"])
+        keys = [
+            scorecards.scorecard_id(region_code, cycle_id)
+            for cycle_id, (year, region_codes) in cycles.items()
+            if year < evidence.year and region_code in region_codes
+        ]
+        earlier = await self.scoring.scorecards.get_many(keys) if keys else []
         if not earlier:
             return evidence
         latest = max(earlier, key=lambda c: (c.year, c.computed_at))
         return dataclasses.replace(evidence, previous_final=latest.content.final_index)
 
     async def rescore(self, pairs: list[Pair]) -> RescoreReport:
+        """Rescored in chunks, a few at a time, so that one chunk is read and stored while
+        the rules workers evaluate another."""
         loaded = await self.active()
         if loaded is None or not pairs:
             return RescoreReport(waiting=len(pairs))
-        computed, report = await self.compute(loaded, pairs)
-        at = utc_now()
-        with self.seconds.timing("storing"):
-            for item in computed:
-                await self._store(item, at, report)
+        in_flight = asyncio.Semaphore(CHUNKS_IN_FLIGHT)
+
+        async def rescore_chunk(chunk: list[Pair]) -> RescoreReport:
+            async with in_flight:
+                computed, report = await self.compute(loaded, chunk)
+                at = utc_now()
+                with self.seconds.timing("storing"):
+                    for item in computed:
+                        await self._store(item, at, report)
+                return report
+
+        chunks = [pairs[i : i + CHUNK] for i in range(0, len(pairs), CHUNK)]
+        report = RescoreReport()
+        for part in await asyncio.gather(*(rescore_chunk(c) for c in chunks)):
+            report.add(part)
         self.scored_total += report.scored
         self.revised_total += report.revised
         return report
@@ -186,6 +224,8 @@ class Scorer:
             "rules_evaluations_total": self.engine.evaluations_total,
             "rules_failures_total": self.engine.failures_total,
             "rules_worker_pools_started_total": self.engine.pools_started_total,
+            "rules_worker_pools_running": self.engine.pools_running,
+            "rules_engine_busy_seconds_total": self.engine.busy_seconds,
         }  # fmt: skip
 
     async def _store(self, item: Computed, at: dt.datetime, report: RescoreReport) -> None:
