@@ -8,9 +8,10 @@ Nested keys (question codes, assessor ids) are escaped, since Mongo field names 
 hold `.` or start `$`.
 
 A region's evidence for a cycle is kept in buckets, each a document found by its `_id`: one
-for the campaigns, one per question for the assessors' scores, one per sub-dimension for
-the citizens' answer sums. Every write touches one small document, however many responses a
-region gathers, and a region's evidence is read by key, never by scanning.
+for the campaigns, one per instrument section for the assessors' scores, one per
+sub-dimension for the citizens' answer sums; a region's programs share one document. Every
+write touches one bounded document, however many responses a region gathers, and a
+region's evidence is a few dozen reads by key, never a scan.
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def evidence_key(region_code: str, cycle_id: str) -> str:
 
 
 def scores_key(region_code: str, cycle_id: str, question_code: str) -> str:
-    return f"{evidence_key(region_code, cycle_id)}:q:{question_code}"
+    """The bucket of a question's section: the code up to its first `.` (A.1.2 -> A)."""
+    return f"{evidence_key(region_code, cycle_id)}:q:{question_code.split('.', 1)[0]}"
 
 
 def citizens_key(region_code: str, cycle_id: str, sub_dimension: str) -> str:
@@ -57,8 +59,7 @@ class Projection:
         self.regions: Collection[Any] = db["facts_regions"]
         self.cycles: Collection[Any] = db["facts_cycles"]
         self.instruments: Collection[Any] = db["facts_instruments"]
-        self.programs: Collection[Any] = db["facts_programs"]
-        self.programs_of_region: Collection[Any] = db["facts_region_programs"]
+        self.programs: Collection[Any] = db["facts_programs"]  # one document per region
         self.evidence: Collection[Any] = db["facts_evidence"]
         self.on_change: Callable[[str, str], None] = lambda region, cycle: None
         self._questions: dict[str, list[dict[str, Any]]] = {}  # instruments never change
@@ -91,15 +92,11 @@ class Projection:
     def _program(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
         names = ("region_code", "name", "dimension", "sub_dimension", "phase", "start_year",
                  "target_year", "planning_percent", "implementation_percent")  # fmt: skip
-        if _keep_newest(self.programs, data["id"], {k: data.get(k) for k in names}, at):
-            self._index_program(data["region_code"], data["id"])
+        fields = {k: data.get(k) for k in names}
+        slot = f"programs.{escape(data['id'])}"
+        if _keep_newest(self.programs, data["region_code"], fields, at, slot):
             return self._open_cycles_of(data["region_code"])
         return []
-
-    def _index_program(self, region_code: str, program_id: str) -> None:
-        self.programs_of_region.update_one(
-            {"_id": region_code}, {"$set": {f"ids.{escape(program_id)}": True}}, upsert=True
-        )
 
     def _progress(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
         report = {
@@ -107,22 +104,18 @@ class Projection:
             "percent": data["percent"],
             "reported_on": data["reported_on"],
         }
+        slot = f"programs.{escape(data['program_id'])}.progress.{escape(data['report_id'])}"
         self.programs.update_one(
-            {"_id": data["program_id"]},
-            {"$set": {f"progress.{escape(data['report_id'])}": report,
-                      "region_code": data["region_code"]}},
-            upsert=True,
-        )  # fmt: skip
-        self._index_program(data["region_code"], data["program_id"])
+            {"_id": data["region_code"]}, {"$set": {slot: report}}, upsert=True
+        )
         return self._open_cycles_of(data["region_code"])
 
     def _quick_win(self, data: dict[str, Any], at: str) -> list[tuple[str, str]]:
-        change: dict[str, Any] = {f"quick_wins.{escape(data['id'])}.year": data["year"],
-                                  "region_code": data["region_code"]}  # fmt: skip
+        slot = f"programs.{escape(data['program_id'])}.quick_wins.{escape(data['id'])}"
+        change: dict[str, Any] = {f"{slot}.year": data["year"]}
         if "decision" in data:
-            change[f"quick_wins.{escape(data['id'])}.decision"] = data["decision"]
-        self.programs.update_one({"_id": data["program_id"]}, {"$set": change}, upsert=True)
-        self._index_program(data["region_code"], data["program_id"])
+            change[f"{slot}.decision"] = data["decision"]
+        self.programs.update_one({"_id": data["region_code"]}, {"$set": change}, upsert=True)
         return self._open_cycles_of(data["region_code"])
 
     def _open_cycles_of(self, region_code: str) -> list[tuple[str, str]]:
@@ -162,7 +155,8 @@ class Projection:
             [answer] = data["answers"]
             key = scores_key(region_code, cycle_id, answer["question_code"])
             value = int(data.get("revision", 1)) * REVISION_SLOT + int(answer["score"])
-            change: dict[str, Any] = {"$max": {f"by.{escape(data['respondent'])}": value}}
+            slot = f"by.{escape(answer['question_code'])}.{escape(data['respondent'])}"
+            change: dict[str, Any] = {"$max": {slot: value}}
         elif data["kind"] == CITIZEN:
             sub_dimension = data.get("sub_dimension") or ""
             self._note_citizen_group(region_code, cycle_id, sub_dimension)
@@ -255,24 +249,25 @@ class Projection:
         citizen_groups: list[str],
     ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]]]:
         """Assessor scores by question, and the citizens' answer sums by sub-dimension."""
-        score_keys = {scores_key(region_code, cycle_id, q["code"]): q["code"] for q in questions}
+        score_keys = {scores_key(region_code, cycle_id, q["code"]) for q in questions}
         citizen_keys = {citizens_key(region_code, cycle_id, s): s for s in citizen_groups}
         scores: dict[str, dict[str, int]] = {}
         citizens: dict[str, dict[str, Any]] = {}
         wanted = {"_id": {"$in": [*score_keys, *citizen_keys]}}
         for bucket in self.evidence.find(wanted, {"seen": 0}):
             if bucket["_id"] in score_keys:
-                scores[score_keys[bucket["_id"]]] = {
-                    unescape(a): value % REVISION_SLOT for a, value in bucket["by"].items()
-                }
+                for code, by_assessor in bucket["by"].items():
+                    scores[unescape(code)] = {
+                        unescape(a): value % REVISION_SLOT for a, value in by_assessor.items()
+                    }
             else:
                 citizens[citizen_keys[bucket["_id"]]] = bucket
         return scores, citizens
 
     def _programs_of(self, region_code: str) -> list[dict[str, Any]]:
-        index = self.programs_of_region.find_one({"_id": region_code}) or {}
-        keys = [unescape(k) for k in index.get("ids", {})]
-        return list(self.programs.find({"_id": {"$in": keys}})) if keys else []
+        found = self.programs.find_one({"_id": region_code}) or {}
+        return [{**program, "_id": unescape(key)}
+                for key, program in found.get("programs", {}).items()]  # fmt: skip
 
     async def cycle_is_closed(self, cycle_id: str) -> bool:
         found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
@@ -303,7 +298,7 @@ def _keep_newest(
     if isinstance(current, str) and current > at:
         return False
     stored = {**fields, "as_of": at}
-    change = {slot: stored} if slot else stored
+    change = {f"{slot}.{k}" if slot else k: v for k, v in stored.items()}
     collection.update_one({"_id": key}, {"$set": change}, upsert=True)
     return True
 
