@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -24,9 +21,10 @@ from typing import Any
 import httpx
 import nats
 
+from bench.service import serving
 from services.kernel import auth, events
 from services.kernel.messaging import STREAM, ensure_stream
-from services.kernel.natsserver import NatsServer, free_port
+from services.kernel.natsserver import NatsServer
 
 SECRET = "bench-secret-bench-secret-bench-secret-bench"
 CYCLE = "bench-cycle-2023"
@@ -120,20 +118,6 @@ BATCH = """mutation($items: [SubmitResponseInput!]!) { submitResponses(inputs: $
 SINGLE = "mutation($i: SubmitResponseInput!) { submitResponse(input: $i) { response { id } } }"
 
 
-async def wait_until_ready(url: str, process: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            if process.returncode is not None:
-                raise RuntimeError("the survey service exited at start-up")
-            try:
-                if (await client.get(url)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError("the survey service did not get ready")
-
-
 async def prepare(
     survey: Survey, regions: list[str], per_sub_dimension: int
 ) -> list[dict[str, Any]]:
@@ -154,15 +138,8 @@ async def prepare(
 
 async def run(args: argparse.Namespace) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
-        port = free_port()
-        env = os.environ | {"SMARTCITY_JWT_SECRET": SECRET, "NATS_URL": server.url,
-                            "SMARTCITY_DATA_DIR": scratch}  # fmt: skip
-        command = [sys.executable, "-m", "services.cli", "serve", "survey", "--port", str(port)]
-        process = await asyncio.create_subprocess_exec(
-            *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        try:
-            await wait_until_ready(f"http://127.0.0.1:{port}/readyz", process)
+        async with serving("survey", server.url, scratch, SECRET) as survey_process:
+            port = survey_process.port
             regions = [f"90.{n:02d}" for n in range(1, args.regions + 1)]
             await publish_catalog_facts(server.url, regions)
             limits = httpx.Limits(max_connections=args.concurrency + 2)
@@ -171,9 +148,6 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
                 items = await prepare(survey, regions, 50)
                 singles, items = items[: args.singles], items[args.singles :]
                 return await measure(survey, server.url, items, singles, args)
-        finally:
-            process.terminate()
-            await asyncio.wait_for(process.wait(), timeout=30)
 
 
 async def measure(

@@ -17,11 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -33,9 +30,10 @@ import nats
 from nats.js.client import JetStreamContext
 
 from bench import national
+from bench.service import serving
 from services.kernel import auth, events
 from services.kernel.messaging import STREAM, ensure_stream
-from services.kernel.natsserver import NatsServer, free_port
+from services.kernel.natsserver import NatsServer
 from services.scoring.handlers.rulesets import DEFAULT
 
 SECRET = "bench-secret-bench-secret-bench-secret-bench"
@@ -160,43 +158,19 @@ async def caught_up(js: JetStreamContext, scoring: Scoring) -> bool:
     return info.num_pending == 0 and info.num_ack_pending == 0 and waiting == 0
 
 
-async def wait_until_ready(url: str, process: asyncio.subprocess.Process) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(600):
-            if process.returncode is not None:
-                raise RuntimeError("the scoring service exited at start-up")
-            try:
-                if (await client.get(url)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError("the scoring service did not get ready")
-
-
 async def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
-        port = free_port()
-        env = os.environ | {"SMARTCITY_JWT_SECRET": SECRET, "NATS_URL": server.url,
-                            "SMARTCITY_DATA_DIR": scratch}  # fmt: skip
-        command = [sys.executable, "-m", "services.cli", "serve", "scoring", "--port", str(port)]
-        process = await asyncio.create_subprocess_exec(
-            *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        client = await nats.connect(server.url)
-        try:
-            await wait_until_ready(f"http://127.0.0.1:{port}/readyz", process)
-            js = client.jetstream()
-            await ensure_stream(js)
-            cards = Scorecards()
-            await client.subscribe(PUBLISHED, cb=cards.receive)
-            async with httpx.AsyncClient(timeout=120) as http:
-                scoring = Scoring(http, port, process.pid)
-                await measure(args, js, scoring, cards)
-        finally:
-            await client.close()
-            process.terminate()
-            await asyncio.wait_for(process.wait(), timeout=60)
+        async with serving("scoring", server.url, scratch, SECRET) as service:
+            client = await nats.connect(server.url)
+            try:
+                js = client.jetstream()
+                await ensure_stream(js)
+                cards = Scorecards()
+                await client.subscribe(PUBLISHED, cb=cards.receive)
+                async with httpx.AsyncClient(timeout=120) as http:
+                    await measure(args, js, Scoring(http, service.port, service.pid), cards)
+            finally:
+                await client.close()
 
 
 class Report:

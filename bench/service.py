@@ -1,0 +1,53 @@
+"""One service of the suite as its own process, the way a benchmark drives it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+
+from services.kernel.natsserver import free_port
+
+
+@dataclass(frozen=True)
+class Running:
+    port: int
+    pid: int
+
+
+@contextlib.asynccontextmanager
+async def serving(name: str, nats_url: str, data_dir: str, secret: str) -> AsyncIterator[Running]:
+    """`smartcity serve NAME` on a free port, ready to answer, and stopped afterwards."""
+    port = free_port()
+    env = os.environ | {"SMARTCITY_JWT_SECRET": secret, "NATS_URL": nats_url,
+                        "SMARTCITY_DATA_DIR": data_dir}  # fmt: skip
+    command = [sys.executable, "-m", "services.cli", "serve", name, "--port", str(port)]
+    process = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        await _ready(name, f"http://127.0.0.1:{port}/readyz", process)
+        yield Running(port, process.pid)
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=60)
+
+
+async def _ready(name: str, url: str, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(600):
+            if process.returncode is not None:
+                raise RuntimeError(f"the {name} service exited at start-up")
+            try:
+                if (await client.get(url)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"the {name} service did not get ready")
