@@ -22,6 +22,8 @@ class Settings:
     scoring_url: str = "http://127.0.0.1:4003/graphql"
     rule_workers: int = 2
     rule_timeout_seconds: float = 10.0
+    subgraph_timeout_seconds: float = 10.0
+    recompose_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -40,6 +42,12 @@ class Settings:
             rule_workers=int(env.get("SMARTCITY_RULE_WORKERS", defaults.rule_workers)),
             rule_timeout_seconds=float(
                 env.get("SMARTCITY_RULE_TIMEOUT_SECONDS", defaults.rule_timeout_seconds)
+            ),
+            subgraph_timeout_seconds=float(
+                env.get("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", defaults.subgraph_timeout_seconds)
+            ),
+            recompose_seconds=float(
+                env.get("SMARTCITY_RECOMPOSE_SECONDS", defaults.recompose_seconds)
             ),
         )
 

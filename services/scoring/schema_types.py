@@ -14,8 +14,10 @@ from services.scoring.handlers.scorer import RescoreReport
 from services.scoring.handlers.simulation import RegionChange as DomainChange
 
 
-@strawberry.type
+@strawberry.type(name="RuleSetProblem")
 class Problem:
+    """One located error in a rule set document."""
+
     rule_id: str | None
     path: str
     message: str

@@ -42,8 +42,10 @@ async def perform(info: SurveyInfo, use_case: UseCase[T], command: Any) -> T:
         return await use_case(command, info.context.principal, info.context.survey)
 
 
-@strawberry.type
+@strawberry.type(name="InputProblem")
 class Problem:
+    """One invalid part of a submitted response."""
+
     field: str
     message: str
 

@@ -1,0 +1,104 @@
+"""The gateway's own small subgraph, served in-process and composed like the others:
+admins read the supergraph's state and ask for a recomposition."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from services.gateway.composer import Composer, CompositionFailed
+from services.gateway.subgraphs import LocalSubgraph
+from services.kernel import errors
+from services.kernel.auth import Principal, Role
+from services.kernel.graphql import RequestContext, SubgraphSchema
+
+NAME = "gateway"
+
+
+@dataclass
+class GatewayContext(RequestContext):
+    composer: Composer | None = None
+
+
+@strawberry.type
+class SupergraphStatus:
+    digest: str | None
+    composed_at: str | None
+    subgraphs: list[str]
+    attempts: int
+    last_error: str | None
+    hints: list[str]
+
+    @classmethod
+    def of(cls, composer: Composer) -> SupergraphStatus:
+        state = composer.state
+        composed_at = (
+            datetime.datetime.fromtimestamp(state.composed_at, datetime.UTC).isoformat()
+            if state.composed_at
+            else None
+        )
+        return cls(
+            digest=state.digest,
+            composed_at=composed_at,
+            subgraphs=list(composer.clients.endpoints),
+            attempts=state.attempts,
+            last_error=state.last_error,
+            hints=state.hints,
+        )
+
+
+def _composer(info: Info[GatewayContext, None]) -> Composer:
+    info.context.principal.require_role(Role.ADMIN)
+    assert info.context.composer is not None
+    return info.context.composer
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="The composed supergraph and the last composition attempt (admins)."
+    )
+    def supergraph(self, info: Info[GatewayContext, None]) -> SupergraphStatus:
+        return SupergraphStatus.of(_composer(info))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Composes the supergraph again from the subgraphs' current schemas (admins); "
+        "on failure the last good one keeps serving and the error is returned."
+    )
+    async def recompose_supergraph(self, info: Info[GatewayContext, None]) -> SupergraphStatus:
+        composer = _composer(info)
+        try:
+            await composer.recompose()
+        except CompositionFailed as exc:
+            raise errors.Conflict(f"the supergraph was not recomposed: {exc}") from None
+        return SupergraphStatus.of(composer)
+
+
+schema = SubgraphSchema(query=Query, mutation=Mutation)
+
+
+def local_subgraph(composer: Composer) -> LocalSubgraph:
+    """The in-process subgraph the executor calls for the gateway's own fields."""
+
+    async def execute(
+        query: str, variables: dict[str, Any], principal: Principal
+    ) -> dict[str, Any]:
+        context = GatewayContext(principal=principal, composer=composer)
+        result = await schema.execute(query, variable_values=variables, context_value=context)
+        body: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            body["errors"] = [e.formatted for e in result.errors]
+        return body
+
+    return execute
+
+
+def sdl() -> str:
+    return schema.as_str()

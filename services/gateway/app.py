@@ -1,0 +1,158 @@
+"""The gateway's composition root: `create_app(settings)`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Iterator, Mapping
+
+import httpx
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from services.gateway import admin
+from services.gateway.composer import Composer, CompositionFailed
+from services.gateway.http import EdgeMetrics, GraphQLEndpoint
+from services.gateway.limits import Limits
+from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
+from services.kernel.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class StartupRefused(Exception):
+    """The subgraphs' schemas conflict: the gateway will not serve without a supergraph."""
+
+
+def subgraph_urls(settings: Settings) -> dict[str, str]:
+    return {
+        "catalog": settings.catalog_url,
+        "survey": settings.survey_url,
+        "scoring": settings.scoring_url,
+    }
+
+
+class _CompositionGauges(Collector):
+    def __init__(self, composer: Composer) -> None:
+        self.composer = composer
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        engine = self.composer.engine
+        values = {
+            "gateway_supergraph_composed": 1.0 if engine else 0.0,
+            "gateway_composition_attempts": float(self.composer.state.attempts),
+            "gateway_plan_cache_hits": float(engine.plans.hits if engine else 0),
+            "gateway_plan_cache_misses": float(engine.plans.misses if engine else 0),
+        }
+        for name, value in values.items():
+            family = GaugeMetricFamily(
+                f"smartcity_{name}", name.replace("_", " "), labels=["service"]
+            )
+            family.add_metric(["gateway"], value)
+            yield family
+
+
+def create_app(
+    settings: Settings,
+    *,
+    subgraphs: Mapping[str, str] | None = None,
+    limits: Limits | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """The gateway over `subgraphs` (name -> /graphql URL; the settings' three by default)."""
+    limits = limits or Limits()
+    endpoints = {
+        name: SubgraphEndpoint(name, url, settings.subgraph_timeout_seconds)
+        for name, url in (subgraphs if subgraphs is not None else subgraph_urls(settings)).items()
+    }
+    clients = SubgraphClients(endpoints, transport)
+    composer = Composer(clients, limits)
+    clients.serve_locally(admin.NAME, admin.local_subgraph(composer))
+
+    registry = CollectorRegistry()
+    metrics = EdgeMetrics(
+        requests=Counter(
+            "smartcity_graphql_requests", "GraphQL HTTP requests", ["status"], registry=registry
+        ),
+        seconds=Histogram(
+            "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
+        ),
+        subgraph_requests=Counter(
+            "smartcity_gateway_subgraph_requests",
+            "requests to subgraphs",
+            ["subgraph"],
+            registry=registry,
+        ),
+    )
+    registry.register(_CompositionGauges(composer))
+    endpoint = GraphQLEndpoint(composer, settings.jwt_secret or "", limits, metrics)
+
+    async def graphql(request: Request) -> Response:
+        return await endpoint(request)
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "alive", "service": "gateway"})
+
+    async def readyz(_: Request) -> Response:
+        ready = composer.engine is not None
+        body = {
+            "status": "ready" if ready else "not ready",
+            "supergraph": composer.state.digest,
+            "lastError": composer.state.last_error,
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def metrics_page(_: Request) -> Response:
+        return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    async def recompose_quietly() -> None:
+        with contextlib.suppress(CompositionFailed):
+            await composer.recompose()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        try:
+            await composer.recompose()
+        except CompositionFailed as exc:
+            if exc.conflict:
+                await clients.close()
+                raise StartupRefused(f"gateway: refusing to start: {exc}") from None
+            log.warning("gateway: not ready yet, will keep trying: %s", exc)
+        timer = asyncio.create_task(composer.keep_composing(settings.recompose_seconds))
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: asyncio.ensure_future(recompose_quietly())
+            )
+        try:
+            yield
+        finally:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.remove_signal_handler(signal.SIGHUP)
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
+            await clients.close()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_page),
+        ],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,57 @@
+"""The composed supergraph: the client-facing schema and where each field can be fetched."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from graphql import GraphQLSchema, SelectionSetNode
+
+from services.gateway.federation import Key, Subgraph
+
+
+@dataclass(frozen=True)
+class EntityKey:
+    subgraph: str
+    key: Key
+
+
+@dataclass
+class Supergraph:
+    """`schema` keeps @inaccessible parts (the planner needs them); `api_schema` does not."""
+
+    subgraphs: dict[str, Subgraph]
+    schema: GraphQLSchema
+    api_schema: GraphQLSchema
+    api_sdl: str
+    resolvers: dict[tuple[str, str], tuple[str, ...]]
+    entity_keys: dict[str, list[EntityKey]] = field(default_factory=dict)
+    hints: list[str] = field(default_factory=list)
+
+    @property
+    def digest(self) -> str:
+        joined = "\n".join(f"{name}\n{s.sdl}" for name, s in sorted(self.subgraphs.items()))
+        return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+    def resolvable_in(self, type_name: str, field_name: str, subgraph: str) -> bool:
+        return subgraph in self.resolvers.get((type_name, field_name), ())
+
+    def knows_type(self, subgraph: str, type_name: str) -> bool:
+        return type_name in self.subgraphs[subgraph].types
+
+    def keys_in(self, type_name: str, subgraph: str) -> list[Key]:
+        return [k.key for k in self.entity_keys.get(type_name, ()) if k.subgraph == subgraph]
+
+    def requires(self, type_name: str, field_name: str, subgraph: str) -> SelectionSetNode | None:
+        return self._subgraph_field_attribute(type_name, field_name, subgraph, "requires")
+
+    def provides(self, type_name: str, field_name: str, subgraph: str) -> SelectionSetNode | None:
+        return self._subgraph_field_attribute(type_name, field_name, subgraph, "provides")
+
+    def _subgraph_field_attribute(
+        self, type_name: str, field_name: str, subgraph: str, attribute: str
+    ) -> SelectionSetNode | None:
+        subgraph_type = self.subgraphs[subgraph].types.get(type_name)
+        found = subgraph_type.fields.get(field_name) if subgraph_type else None
+        value: SelectionSetNode | None = getattr(found, attribute) if found else None
+        return value
