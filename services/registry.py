@@ -28,6 +28,12 @@ def _scoring(settings: Settings) -> Starlette:
     return create_app(settings)
 
 
+def _gateway(settings: Settings) -> Starlette:
+    from services.gateway.app import create_app
+
+    return create_app(settings)
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -39,4 +45,5 @@ SERVICES: dict[str, Service] = {
     "catalog": Service("catalog", 4001, _catalog),
     "survey": Service("survey", 4002, _survey),
     "scoring": Service("scoring", 4003, _scoring),
+    "gateway": Service("gateway", 4000, _gateway),  # last: it composes the others' schemas
 }

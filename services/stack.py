@@ -9,6 +9,7 @@ import logging
 import shutil
 import signal
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import httpx
@@ -46,11 +47,19 @@ def _ensure_free(port: int, what: str) -> None:
             raise StackError(message) from None
 
 
-async def _wait_ready(url: str, server: uvicorn.Server, timeout: float = 20.0) -> None:
+class _EmbeddedServer(uvicorn.Server):
+    """A uvicorn server that leaves signals to the stack, which stops every server itself."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _wait_ready(url: str, serving: asyncio.Task[None], timeout: float = 20.0) -> None:
     async with httpx.AsyncClient() as client, asyncio.timeout(timeout):
         while True:
-            if server.should_exit:
-                raise StackError(f"{url} stopped while starting")
+            if serving.done():
+                raise StackError(f"{url} stopped while starting (see the error above)")
             with contextlib.suppress(httpx.HTTPError):
                 if (await client.get(url)).status_code == 200:
                     return
@@ -76,24 +85,32 @@ async def run(settings: Settings, ports: Ports, *, demo: bool, external_nats: bo
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    urls = {name: f"http://{HOST}:{port}/graphql" for name, port in ports.services.items()}
+    settings = dataclasses.replace(
+        settings,
+        catalog_url=urls.get("catalog", settings.catalog_url),
+        survey_url=urls.get("survey", settings.survey_url),
+        scoring_url=urls.get("scoring", settings.scoring_url),
+    )
     try:
-        for name, port in ports.services.items():
+        for name, port in ports.services.items():  # the gateway comes last in the registry
             _ensure_free(port, name)
             app = SERVICES[name].create_app(settings)
-            servers[name] = uvicorn.Server(
+            servers[name] = _EmbeddedServer(
                 uvicorn.Config(app, host=HOST, port=port, log_level="warning")
             )
             serving.append(asyncio.create_task(servers[name].serve()))
-        for name, server in servers.items():
-            await _wait_ready(f"http://{HOST}:{ports.services[name]}/readyz", server)
+            await _wait_ready(f"http://{HOST}:{port}/readyz", serving[-1])
         secret = settings.jwt_secret or ""
         catalog = f"http://{HOST}:{ports.services['catalog']}/graphql"
         if demo:
             async with httpx.AsyncClient(timeout=30) as client:
                 report = await seed(client, catalog, auth.mint(secret, auth.Role.ADMIN))
             print(f"Demo data: {report.regions} regions, {report.programs} programs.")
-        for name, port in ports.services.items():
-            print(f"{name.capitalize() + ' GraphQL:':<17}http://{HOST}:{port}/graphql")
+        if "gateway" in urls:
+            print(f"Gateway:         {urls['gateway']}  (GraphiQL: open it in a browser)")
+        for name, url in urls.items():
+            print(f"{name.capitalize() + ' GraphQL:':<17}{url}")
         print(f"NATS:            {settings.nats_url}")
         print(f"Admin token:     {auth.mint(secret, auth.Role.ADMIN, subject='stack-admin')}")
         print("Press Ctrl-C to stop.")
