@@ -255,14 +255,12 @@ class _Composer:
                     f"but is not @shareable in {_names(unshared)}",
                 )
         self.resolvers[(type_name, field_name)] = tuple(s for s, _, _ in resolving)
-        merged_type = fields[0][2].type
-        for _, _, subgraph_field in fields[1:]:
-            if _strip(subgraph_field.type) != _strip(merged_type):
-                where = "; ".join(f"{_type_text(f.type)} in {s}" for s, _, f in fields)
-                self.problem(
-                    "FIELD_TYPE_MISMATCH", f"field {coordinate} has different types: {where}"
-                )
-                return None
+        if len({_strip(f.type) for _, _, f in fields}) > 1:
+            where = "; ".join(f"{_type_text(f.type)} in {s}" for s, _, f in fields)
+            self.problem("FIELD_TYPE_MISMATCH", f"field {coordinate} has different types: {where}")
+            return None
+        merged_type = resolving[0][2].type  # @external copies only have to agree in shape
+        for _, _, subgraph_field in resolving[1:]:
             merged_type = _merge_types(merged_type, subgraph_field.type, output=True)
         arguments = self._merge_arguments(coordinate, [(s, f) for s, _, f in resolving])
         return _MergedField(

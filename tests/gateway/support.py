@@ -1,0 +1,93 @@
+"""A gateway over in-process subgraphs, with a transport that counts what each receives."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from services.gateway.app import create_app
+from services.gateway.limits import Limits
+from services.kernel.settings import Settings
+from tests.support import SECRET
+
+
+class Subgraphs(httpx.AsyncBaseTransport):
+    """Routes `http://NAME/graphql` to the app NAME; records every request; can be downed."""
+
+    def __init__(self, apps: Mapping[str, Any]) -> None:
+        self.apps = {name: httpx.ASGITransport(app=app) for name, app in apps.items()}
+        self.received: list[tuple[str, dict[str, Any]]] = []
+        self.down: set[str] = set()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        name = request.url.host
+        if name in self.down:
+            raise httpx.ConnectError(f"{name} is down", request=request)
+        body = json.loads(request.content)
+        if "_service" not in body["query"]:
+            self.received.append((name, body))
+        return await self.apps[name].handle_async_request(request)
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for name, _ in self.received:
+            found[name] = found.get(name, 0) + 1
+        return found
+
+    def bodies(self, name: str) -> list[dict[str, Any]]:
+        return [body for who, body in self.received if who == name]
+
+
+@dataclass
+class Gateway:
+    client: httpx.AsyncClient
+    subgraphs: Subgraphs
+    app: Starlette
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
+        self.subgraphs.received.clear()
+        response = await self.client.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={**self.headers, **headers},
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+def settings(tmp_path: Any, **env: str) -> Settings:
+    return Settings.from_env(
+        {
+            "SMARTCITY_JWT_SECRET": SECRET,
+            "SMARTCITY_DATA_DIR": str(tmp_path),
+            "NATS_URL": "nats://127.0.0.1:1",
+            **env,
+        }
+    )
+
+
+@contextlib.asynccontextmanager
+async def gateway_over(
+    apps: Mapping[str, Any], config: Settings, limits: Limits | None = None
+) -> AsyncIterator[Gateway]:
+    subgraphs = Subgraphs(apps)
+    app = create_app(
+        config,
+        subgraphs={name: f"http://{name}/graphql" for name in apps},
+        limits=limits,
+        transport=subgraphs,
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+            yield Gateway(client, subgraphs, app)
