@@ -255,19 +255,21 @@ async def test_not_ready_until_the_subgraphs_answer(tmp_path: Path) -> None:
     app = create_app(
         config, subgraphs={n: f"http://{n}/graphql" for n in apps}, transport=subgraphs
     )
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url="http://gateway"
-        ) as client:
-            before = await client.get("/readyz")
-            query = await client.post("/graphql", json={"query": "{ campaignCount }"})
-            subgraphs.down.clear()
-            for _ in range(100):
-                after = await client.get("/readyz")
-                if after.status_code == 200:
-                    break
-                await asyncio.sleep(0.05)
-            answered = await client.post("/graphql", json={"query": "{ campaignCount }"})
+        ) as client,
+    ):
+        before = await client.get("/readyz")
+        query = await client.post("/graphql", json={"query": "{ campaignCount }"})
+        subgraphs.down.clear()
+        for _ in range(100):
+            after = await client.get("/readyz")
+            if after.status_code == 200:
+                break
+            await asyncio.sleep(0.05)
+        answered = await client.post("/graphql", json={"query": "{ campaignCount }"})
 
     assert before.status_code == 503
     assert before.json()["lastError"] == "subgraph scores is unavailable"
