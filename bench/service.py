@@ -22,11 +22,13 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def serving(name: str, nats_url: str, data_dir: str, secret: str) -> AsyncIterator[Running]:
+async def serving(
+    name: str, nats_url: str, data_dir: str, secret: str, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[Running]:
     """`smartcity serve NAME` on a free port, ready to answer, and stopped afterwards."""
     port = free_port()
     env = os.environ | {"SMARTCITY_JWT_SECRET": secret, "NATS_URL": nats_url,
-                        "SMARTCITY_DATA_DIR": data_dir}  # fmt: skip
+                        "SMARTCITY_DATA_DIR": data_dir} | (extra_env or {})  # fmt: skip
     command = [sys.executable, "-m", "services.cli", "serve", name, "--port", str(port)]
     process = await asyncio.create_subprocess_exec(
         *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

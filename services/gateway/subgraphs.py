@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 
 from services.kernel.auth import Principal
@@ -34,8 +35,52 @@ class SubgraphEndpoint:
     timeout_seconds: float = 10.0
 
 
+class _Unreachable(Exception):
+    pass
+
+
+class _AiohttpPoster:
+    """Keep-alive connections shared by every request to every subgraph."""
+
+    def __init__(self) -> None:
+        self.session: aiohttp.ClientSession | None = None
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        if self.session is None:  # made on first use, inside the serving event loop
+            connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=30)
+            self.session = aiohttp.ClientSession(
+                connector=connector, timeout=aiohttp.ClientTimeout()
+            )
+        try:
+            async with self.session.post(url, data=body, headers=headers) as response:
+                return response.status, await response.read()
+        except aiohttp.ClientError as exc:
+            raise _Unreachable(str(exc)) from None
+
+    async def close(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+
+class _HttpxPoster:
+    """Requests through a given httpx transport (the tests route them to in-process apps)."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
+        self.client = httpx.AsyncClient(transport=transport, timeout=None)
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        try:
+            response = await self.client.post(url, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise _Unreachable(str(exc)) from None
+        return response.status_code, response.content
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
 class SubgraphClients:
-    """One pooled HTTP client for every remote subgraph; each request has its timeout."""
+    """Pooled HTTP to every remote subgraph; each request bounded by its subgraph's timeout."""
 
     def __init__(
         self,
@@ -44,18 +89,14 @@ class SubgraphClients:
     ) -> None:
         self.endpoints = dict(endpoints)
         self.local: dict[str, LocalSubgraph] = {}
-        self.http = httpx.AsyncClient(
-            transport=transport,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
-            timeout=None,  # each request is bounded by its subgraph's timeout below
-        )
+        self.http = _HttpxPoster(transport) if transport else _AiohttpPoster()
 
     def serve_locally(self, name: str, execute: LocalSubgraph) -> None:
         self.endpoints[name] = SubgraphEndpoint(name, None)
         self.local[name] = execute
 
     async def close(self) -> None:
-        await self.http.aclose()
+        await self.http.close()
 
     async def request(
         self,
@@ -68,29 +109,27 @@ class SubgraphClients:
         endpoint = self.endpoints[subgraph]
         if endpoint.url is None:
             return await self.local[subgraph](query, variables, principal)
+        payload = json.dumps({"query": query, "variables": variables}).encode()
         try:
             async with asyncio.timeout(endpoint.timeout_seconds):
-                response = await self.http.post(
-                    endpoint.url,
-                    content=json.dumps({"query": query, "variables": variables}),
-                    headers={**headers, "content-type": "application/json"},
+                status, content = await self.http.post(
+                    endpoint.url, payload, {**headers, "content-type": "application/json"}
                 )
         except TimeoutError:
             raise SubgraphFailure(
                 TIMEOUT,
                 f"subgraph {subgraph} did not answer within {endpoint.timeout_seconds:g} s",
             ) from None
-        except httpx.HTTPError:
+        except _Unreachable:
             raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} is unavailable") from None
         try:
-            body = response.json()
+            body = json.loads(content)
         except ValueError:
             body = None
         if not isinstance(body, dict) or not ("data" in body or "errors" in body):
             raise SubgraphFailure(
-                UNAVAILABLE if response.status_code >= 500 else BAD_RESPONSE,
-                f"subgraph {subgraph} answered HTTP {response.status_code} "
-                "without a GraphQL response",
+                UNAVAILABLE if status >= 500 else BAD_RESPONSE,
+                f"subgraph {subgraph} answered HTTP {status} without a GraphQL response",
             )
         return body
 

@@ -1,0 +1,146 @@
+"""The gateway's cost: overhead against a subgraph queried directly, and cross-subgraph throughput.
+
+    python -m bench.gateway [--regions 100] [--requests 2000] [--seconds 10] [--concurrency 16]
+
+Catalog, survey, scoring and the gateway each run as their own process over a real
+nats-server, as `smartcity serve` runs them. The benchmark creates the regions, then
+- overhead: the same single-subgraph query (a plan-cache hit after the first) sent one at a
+  time straight to catalog and through the gateway; the difference of the medians;
+- throughput: `regions(first: $n) { code name latestScorecard { finalIndex } campaigns { id } }`
+  with `$n` varying from 1 to the number of regions, from several clients at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.service import serving
+from services.kernel import auth
+from services.kernel.natsserver import NatsServer
+
+SECRET = "bench-secret-bench-secret-bench-secret-bench"
+ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
+SINGLE = "query One($code: String!) { region(code: $code) { code name province cohort } }"
+CROSS = (
+    "query Many($n: Int!) { regions(first: $n) "
+    "{ code name latestScorecard { finalIndex } campaigns { id } } }"
+)
+CREATE = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
+
+
+def _codes(count: int) -> list[str]:
+    return [f"{11 + i // 90}.{10 + i % 90}" for i in range(count)]
+
+
+async def _post(
+    client: httpx.AsyncClient, url: str, query: str, variables: dict[str, object]
+) -> float:
+    started = time.perf_counter()
+    response = await client.post(url, json={"query": query, "variables": variables})
+    elapsed = time.perf_counter() - started
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{url} answered {response.status_code}: {body}")
+    return elapsed
+
+
+def _ms(seconds: list[float], share: float) -> float:
+    return sorted(seconds)[min(len(seconds) - 1, int(share * len(seconds)))] * 1000
+
+
+async def _sequential(
+    client: httpx.AsyncClient, url: str, codes: list[str], requests: int
+) -> list[float]:
+    for code in codes[:50]:  # warm up: connections, caches, the plan
+        await _post(client, url, SINGLE, {"code": code})
+    return [
+        await _post(client, url, SINGLE, {"code": random.choice(codes)}) for _ in range(requests)
+    ]
+
+
+async def _throughput(
+    url: str, regions: int, seconds: float, concurrency: int
+) -> tuple[int, list[float]]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def client_loop() -> None:
+        async with httpx.AsyncClient(
+            headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30
+        ) as client:
+            while time.perf_counter() < deadline:
+                latencies.append(await _post(client, url, CROSS, {"n": random.randint(1, regions)}))
+
+    await asyncio.gather(*(client_loop() for _ in range(concurrency)))
+    return len(latencies), latencies
+
+
+async def run(regions: int, requests: int, seconds: float, concurrency: int) -> None:
+    data_dir = tempfile.mkdtemp(prefix="bench-gateway-")
+    with NatsServer(store_dir=Path(data_dir) / "nats").start() as nats_server:
+        async with contextlib.AsyncExitStack() as stack:
+            urls = {}
+            for name in ("catalog", "survey", "scoring"):
+                running = await stack.enter_async_context(
+                    serving(name, nats_server.url, data_dir, SECRET)
+                )
+                urls[name] = f"http://127.0.0.1:{running.port}/graphql"
+            env = {f"{name.upper()}_URL": url for name, url in urls.items()}
+            gateway = await stack.enter_async_context(
+                serving("gateway", nats_server.url, data_dir, SECRET, env)
+            )
+            gateway_url = f"http://127.0.0.1:{gateway.port}/graphql"
+            codes = _codes(regions)
+            async with httpx.AsyncClient(
+                headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30
+            ) as client:
+                for code in codes:
+                    region = {
+                        "code": code,
+                        "name": f"Kota {code}",
+                        "kind": "KOTA",
+                        "province": "Bench",
+                        "cohort": "2023",
+                    }
+                    await _post(client, urls["catalog"], CREATE, {"i": region})
+                direct = await _sequential(client, urls["catalog"], codes, requests)
+                through = await _sequential(client, gateway_url, codes, requests)
+            count, latencies = await _throughput(gateway_url, regions, seconds, concurrency)
+    print(f"gateway benchmark: {regions} regions, {requests} sequential requests each way")
+    print("| measure | p50 | p95 | p99 |")
+    print("|---|---|---|---|")
+    for label, values in (("catalog directly", direct), ("through the gateway", through)):
+        print(
+            f"| single-subgraph query, {label} (ms) | {_ms(values, 0.5):.2f} | {_ms(values, 0.95):.2f} | {_ms(values, 0.99):.2f} |"
+        )
+    overhead = statistics.median(through) - statistics.median(direct)
+    print(f"gateway overhead, difference of medians: {overhead * 1000:.2f} ms (target < 2 ms)")
+    print(
+        f"cross-subgraph query over {concurrency} clients for {seconds:g} s: {count / seconds:.0f} requests/s, "
+        f"p50 {_ms(latencies, 0.5):.1f} ms, p95 {_ms(latencies, 0.95):.1f} ms, p99 {_ms(latencies, 0.99):.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--regions", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    asyncio.run(run(args.regions, args.requests, args.seconds, args.concurrency))
+
+
+if __name__ == "__main__":
+    main()
