@@ -18,7 +18,7 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from services.gateway.apq import PersistedQueries
 from services.gateway.composer import Composer
-from services.gateway.engine import RequestError
+from services.gateway.engine import LruCache, RequestError
 from services.gateway.limits import Limits
 from services.kernel import auth, errors
 from services.kernel.auth import Principal, Role
@@ -62,6 +62,7 @@ class GraphQLEndpoint:
         self.limits = limits
         self.metrics = metrics
         self.persisted = PersistedQueries()
+        self.principals: LruCache[str, Principal] = LruCache(10_000)
 
     async def __call__(self, request: Request) -> Response:
         started = time.perf_counter()
@@ -86,9 +87,7 @@ class GraphQLEndpoint:
         ):
             return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
         try:
-            principal = auth.principal_from_header(
-                request.headers.get("authorization"), self.secret
-            )
+            principal = self._principal(request.headers.get("authorization"))
         except errors.Unauthenticated as exc:
             body = _error_body(exc.message, exc.code)
             response = reply(body, 401)
@@ -130,6 +129,16 @@ class GraphQLEndpoint:
                 "subgraphRequests": answer.requests,
             }
         return reply(body)
+
+    def _principal(self, header: str | None) -> Principal:
+        """Verified once per token: later requests with it only check its expiry."""
+        known = self.principals.get(header) if header else None
+        if known is not None and known.expires_at and known.expires_at > time.time():
+            return known
+        principal = auth.principal_from_header(header, self.secret)
+        if header and not principal.is_anonymous:
+            self.principals.put(header, principal)
+        return principal
 
     async def _params(self, request: Request) -> Mapping[str, Any]:
         if request.method == "GET":

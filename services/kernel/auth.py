@@ -30,6 +30,7 @@ class Principal:
     regions: frozenset[str] = field(default_factory=frozenset)
     campaign: str | None = None
     sub_dimension: str | None = None
+    expires_at: int | None = None
 
     @property
     def is_anonymous(self) -> bool:
@@ -105,6 +106,7 @@ def verify(token: str, secret: str) -> Principal:
         regions=frozenset(claims.get("regions", ())),
         campaign=claims.get("campaign"),
         sub_dimension=claims.get("sub_dimension"),
+        expires_at=int(claims["exp"]),
     )
 
 

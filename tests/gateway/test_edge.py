@@ -15,11 +15,12 @@ from strawberry.asgi import GraphQL
 
 from services.gateway.app import StartupRefused, create_app
 from services.gateway.limits import Limits
+from services.kernel import auth
 from services.kernel.auth import Role
 from services.kernel.graphql import SubgraphSchema
 from tests.gateway.subgraphs import asgi_apps
 from tests.gateway.support import Gateway, Subgraphs, gateway_over, settings
-from tests.support import token
+from tests.support import SECRET, token
 
 LIMITS = Limits(
     max_request_bytes=2_000, max_tokens=200, max_depth=4, max_aliases=3, max_root_fields=3
@@ -276,3 +277,14 @@ async def test_not_ready_until_the_subgraphs_answer(tmp_path: Path) -> None:
     assert query.status_code == 503
     assert after.status_code == 200
     assert answered.json() == {"data": {"campaignCount": 200}}
+
+
+async def test_a_remembered_token_is_refused_once_it_expires(gateway: Gateway) -> None:
+    short = auth.mint(SECRET, Role.ADMIN, ttl_seconds=1)
+
+    first = await post(gateway, {"query": "{ campaignCount }"}, authorization=f"Bearer {short}")
+    await asyncio.sleep(1.1)
+    later = await post(gateway, {"query": "{ campaignCount }"}, authorization=f"Bearer {short}")
+
+    assert first.status_code == 200
+    assert later.status_code == 401
