@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Mapping
 
 import httpx
 from prometheus_client import (
@@ -16,8 +16,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import Collector
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -28,6 +26,7 @@ from services.gateway.composer import Composer, CompositionFailed
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
 from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
+from services.kernel.app import GaugeCollector
 from services.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,24 +44,14 @@ def subgraph_urls(settings: Settings) -> dict[str, str]:
     }
 
 
-class _CompositionGauges(Collector):
-    def __init__(self, composer: Composer) -> None:
-        self.composer = composer
-
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        engine = self.composer.engine
-        values = {
-            "gateway_supergraph_composed": 1.0 if engine else 0.0,
-            "gateway_composition_attempts": float(self.composer.state.attempts),
-            "gateway_plan_cache_hits": float(engine.plans.hits if engine else 0),
-            "gateway_plan_cache_misses": float(engine.plans.misses if engine else 0),
-        }
-        for name, value in values.items():
-            family = GaugeMetricFamily(
-                f"smartcity_{name}", name.replace("_", " "), labels=["service"]
-            )
-            family.add_metric(["gateway"], value)
-            yield family
+def _gauges(composer: Composer) -> dict[str, float]:
+    engine = composer.engine
+    return {
+        "gateway_supergraph_composed": 1.0 if engine else 0.0,
+        "gateway_composition_attempts": float(composer.state.attempts),
+        "gateway_plan_cache_hits": float(engine.plans.hits if engine else 0),
+        "gateway_plan_cache_misses": float(engine.plans.misses if engine else 0),
+    }
 
 
 def create_app(
@@ -97,7 +86,7 @@ def create_app(
             registry=registry,
         ),
     )
-    registry.register(_CompositionGauges(composer))
+    registry.register(GaugeCollector("gateway", lambda: _gauges(composer)))
     endpoint = GraphQLEndpoint(composer, settings.jwt_secret or "", limits, metrics)
 
     async def graphql(request: Request) -> Response:

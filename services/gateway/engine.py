@@ -199,8 +199,9 @@ class Engine:
             raise RequestError([_error("only queries may be sent with GET", field="query")], 405)
         coerced = self._variables(operation, variables)
         cached = self.plan_for(query, checked, operation, coerced)
-        raw = {k: v for k, v in variables.items()}
-        execution = Execution(self.clients, self.supergraph.api_schema, raw, headers, principal)
+        execution = Execution(
+            self.clients, self.supergraph.api_schema, dict(variables), headers, principal
+        )
         await execution.run(cached.plan)
         data = Shaper(execution.errors).data(cached.shape, execution.data)
         body: dict[str, Any] = {"data": data}

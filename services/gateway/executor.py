@@ -134,7 +134,8 @@ class Execution:
         }
         for i in wanted:
             variables[f"r{i}"] = batches[i].representations
-        self.requests[fetch.subgraph] = self.requests.get(fetch.subgraph, 0) + 1
+        if fetch.subgraph != INTROSPECTION:
+            self.requests[fetch.subgraph] = self.requests.get(fetch.subgraph, 0) + 1
         try:
             body = await self._request(fetch, fetch.document(wanted), variables)
         except SubgraphFailure as failure:

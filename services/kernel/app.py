@@ -52,7 +52,9 @@ class ServiceParts:
     gauges: Callable[[], dict[str, float]] = dict
 
 
-class _GaugeCollector(Collector):
+class GaugeCollector(Collector):
+    """Gauges `smartcity_<name>{service=...}` read from a callable at each scrape."""
+
     def __init__(self, service: str, gauges: Callable[[], dict[str, float]]) -> None:
         self.service = service
         self.gauges = gauges
@@ -118,7 +120,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
     seconds = Histogram(
         "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
     )
-    registry.register(_GaugeCollector(parts.name, parts.gauges))
+    registry.register(GaugeCollector(parts.name, parts.gauges))
     view = _SubgraphView(parts.schema, parts.make_context)
     graphql = _Authenticated(view, parts.jwt_secret, requests, seconds)
 
