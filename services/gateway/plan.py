@@ -92,7 +92,3 @@ class QueryPlan:
                 fetches[0] if len(fetches) == 1 else {"kind": "Parallel", "nodes": fetches}
             )
         return {"kind": "Sequence", "nodes": nodes}
-
-    @property
-    def requests(self) -> int:
-        return sum(len(step) for step in self.steps)
