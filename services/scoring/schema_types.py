@@ -136,6 +136,22 @@ class RuleFiring:
     effects: list[str]
 
 
+@strawberry.type(description="How much evidence a scorecard rests on.")
+class Counted:
+    assessor_scores: int
+    citizen_responses: int
+    programs: int
+
+    @classmethod
+    def of(cls, counted: dict[str, int]) -> Self:
+        """Scorecards stored before the counts were kept read as zero."""
+        return cls(
+            assessor_scores=counted.get("assessor_scores", 0),
+            citizen_responses=counted.get("citizen_responses", 0),
+            programs=counted.get("programs", 0),
+        )
+
+
 @strawberry.type
 class Scorecard:
     id: strawberry.ID
@@ -156,6 +172,7 @@ class Scorecard:
     values: dict[str, Any] = strawberry.field(graphql_type=JSON)
     explanation: list[RuleFiring]
     failure: str | None
+    counted: Counted
     input_digest: str
     revision: int
     computed_at: str
@@ -188,6 +205,7 @@ class Scorecard:
             values=c.values,
             explanation=[_firing(f) for f in c.explanation],
             failure=c.failure,
+            counted=Counted.of(c.counted),
             input_digest=card.input_digest,
             revision=card.revision,
             computed_at=card.computed_at.isoformat(),

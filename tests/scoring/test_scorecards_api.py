@@ -214,3 +214,17 @@ async def test_quick_wins_are_judged_on_planning_reported_by_31_october(evaluate
     assert sorted((q["programId"], q["eligible"]) for q in shown["quickWins"]) == [
         ("p-late", False), ("p-ready", True),
     ]  # fmt: skip
+
+
+async def test_a_scorecard_counts_the_evidence_it_rests_on(evaluated):
+    counted = "query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) { counted { assessorScores citizenResponses } } }"
+    before = (await evaluated(counted, {"r": "35.07", "c": CYCLE}))["data"]["scorecard"]["counted"]
+    assert before == {"assessorScores": 111 * 5, "citizenResponses": 0}
+    await evaluated.learn(
+        citizen_event("35.07", "c1", {"D.1": 4}),
+        citizen_event("35.07", "c1", {"D.1": 4}),  # redelivered
+        citizen_event("35.07", "c2", {"D.2": 3}),
+    )
+    await evaluated.settled()
+    after = (await evaluated(counted, {"r": "35.07", "c": CYCLE}))["data"]["scorecard"]["counted"]
+    assert after == {"assessorScores": 111 * 5, "citizenResponses": 2}

@@ -67,6 +67,7 @@ class Content:
     values: dict[str, Any] = field(default_factory=dict)
     explanation: tuple[Firing, ...] = ()
     failure: str | None = None
+    counted: dict[str, int] = field(default_factory=dict)  # the evidence behind the numbers
 
     def as_data(self) -> dict[str, Any]:
         """As plain data for storage and events; nested mappings are shared, not copied."""
@@ -125,7 +126,17 @@ def compose(
         values=effects.values,
         explanation=tuple(explanation),
         failure=failure,
+        counted=counted(evidence),
     )
+
+
+def counted(evidence: Evidence) -> dict[str, int]:
+    """How much evidence a scorecard rests on, so a reader can tell when it has all of it."""
+    return {
+        "assessor_scores": sum(len(by) for by in evidence.assessor_scores.values()),
+        "citizen_responses": sum(evidence.citizen_respondents.values()),
+        "programs": len(evidence.programs),
+    }
 
 
 def _adjusted(
