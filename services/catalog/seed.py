@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import httpx
 import yaml
 
-from services.kernel.errors import UserError
+from services.kernel.graphql_client import GraphQLClient
 
 REGION = "query($code: String!) { region(code: $code) { code } }"
 CREATE_REGION = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
@@ -38,26 +37,11 @@ def demo_data() -> dict[str, Any]:
     return data
 
 
-class _Api:
-    def __init__(self, client: httpx.AsyncClient, url: str, token: str) -> None:
-        self.client, self.url = client, url
-        self.headers = {"Authorization": f"Bearer {token}"}
+async def seed(api: GraphQLClient) -> SeedReport:
+    """Creates each demo region with its programs, as an admin through the catalog or gateway.
 
-    async def __call__(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.post(
-            self.url, json={"query": query, "variables": variables}, headers=self.headers
-        )
-        body: dict[str, Any] = response.json()
-        if body.get("errors"):
-            error = body["errors"][0]
-            raise UserError(f"seeding failed: {error['message']} ({error.get('extensions')})")
-        data: dict[str, Any] = body["data"]
-        return data
-
-
-async def seed(client: httpx.AsyncClient, url: str, admin_token: str) -> SeedReport:
-    """Creates each demo region with its programs; regions already present are left alone."""
-    api = _Api(client, url, admin_token)
+    Regions already present are left alone.
+    """
     report = SeedReport()
     for region in demo_data()["regions"]:
         if (await api(REGION, {"code": region["code"]}))["region"]:
@@ -80,7 +64,7 @@ async def seed(client: httpx.AsyncClient, url: str, admin_token: str) -> SeedRep
 
 
 async def _add_program(
-    api: _Api, masterplan_id: str, start: int, end: int, program: dict[str, Any]
+    api: GraphQLClient, masterplan_id: str, start: int, end: int, program: dict[str, Any]
 ) -> None:
     values = {k: program[k] for k in PROGRAM_FIELDS if k in program}
     year = program.get("quickWin", start)

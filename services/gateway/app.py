@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 class StartupRefused(Exception):
-    """The subgraphs' schemas conflict: the gateway will not serve without a supergraph."""
+    """The gateway will not serve: its settings are wrong, or the subgraphs' schemas conflict."""
 
 
 def subgraph_urls(settings: Settings) -> dict[str, str]:
@@ -113,6 +113,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        for variable, seconds in (
+            ("SMARTCITY_RECOMPOSE_SECONDS", settings.recompose_seconds),
+            ("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", settings.subgraph_timeout_seconds),
+        ):
+            if seconds <= 0:
+                await clients.close()
+                raise StartupRefused(f"gateway: {variable} must be positive, not {seconds:g}")
         try:
             await composer.recompose()
         except CompositionFailed as exc:

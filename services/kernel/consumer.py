@@ -113,7 +113,10 @@ class DurableConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.warning("consumer %s: fetch failed, retrying (%s)", self.durable, exc)
+                if self._stopping:
+                    break
+                reason = str(exc) or type(exc).__name__
+                log.warning("consumer %s: fetch failed, retrying (%s)", self.durable, reason)
                 subscription, self._subscribed = None, False
                 await asyncio.sleep(0.5)
                 continue

@@ -79,10 +79,13 @@ class NatsLink:
             return
 
     async def _on_error(self, error: Exception) -> None:
+        if self._closing:
+            return
         log.info("%s: NATS error: %s", self.name, error or type(error).__name__)
 
     async def _on_disconnected(self) -> None:
-        log.warning("%s: disconnected from NATS; reconnecting", self.name)
+        if not self._closing:
+            log.warning("%s: disconnected from NATS; reconnecting", self.name)
 
     async def _on_reconnected(self) -> None:
         log.info("%s: reconnected to NATS", self.name)

@@ -5,13 +5,13 @@ import pytest
 from services.catalog.app import create_app
 from services.catalog.seed import demo_data, seed
 from services.kernel.auth import Role
-from services.kernel.errors import UserError
+from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from tests.support import graphql, running, token
 
 
 async def test_the_demo_regions_and_programs_load_under_their_dimensions(settings):
     async with running(create_app(settings, publish=_discard)) as client:
-        report = await seed(client, "/graphql", token(Role.ADMIN))
+        report = await seed(GraphQLClient(client, "/graphql", token(Role.ADMIN)))
         jumpa_madu = await graphql(
             client,
             '{ region(code: "12.07") { programs(dimension: "environment") '
@@ -32,8 +32,8 @@ async def test_the_demo_regions_and_programs_load_under_their_dimensions(setting
 
 async def test_seeding_twice_leaves_the_regions_already_there(settings):
     async with running(create_app(settings, publish=_discard)) as client:
-        await seed(client, "/graphql", token(Role.ADMIN))
-        again = await seed(client, "/graphql", token(Role.ADMIN))
+        await seed(GraphQLClient(client, "/graphql", token(Role.ADMIN)))
+        again = await seed(GraphQLClient(client, "/graphql", token(Role.ADMIN)))
         regions = await graphql(client, "{ regions { code } }")
     assert (again.regions, again.skipped_regions) == (0, 3)
     assert len(regions["data"]["regions"]) == 3
@@ -41,8 +41,8 @@ async def test_seeding_twice_leaves_the_regions_already_there(settings):
 
 async def test_seeding_needs_an_admin(settings):
     async with running(create_app(settings, publish=_discard)) as client:
-        with pytest.raises(UserError, match="FORBIDDEN"):
-            await seed(client, "/graphql", token(Role.MINISTRY))
+        with pytest.raises(GraphQLFailure, match="FORBIDDEN"):
+            await seed(GraphQLClient(client, "/graphql", token(Role.MINISTRY)))
 
 
 async def _discard(cloud_event):

@@ -1,0 +1,58 @@
+"""How commands reach a running suite: the gateway's address and the caller's token."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import AsyncIterator
+from functools import partial
+
+import httpx
+
+from services.demo.cycle import Minter
+from services.kernel import auth
+from services.kernel.graphql_client import GraphQLClient
+from services.kernel.settings import Settings
+
+DEFAULT_GATEWAY = "http://127.0.0.1:4000/graphql"
+
+
+def settings() -> Settings:
+    return Settings.from_env(os.environ).with_development_secret()
+
+
+def minter(chosen: Settings) -> Minter:
+    """Mints tokens with the suite's JWT secret: the development secret of `smartcity up`
+    unless SMARTCITY_JWT_SECRET names the deployment's."""
+    return partial(auth.mint, chosen.jwt_secret or "")
+
+
+def add_gateway_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--gateway",
+        default=os.environ.get("SMARTCITY_GATEWAY_URL", DEFAULT_GATEWAY),
+        help=f"the gateway's GraphQL URL (SMARTCITY_GATEWAY_URL, default {DEFAULT_GATEWAY})",
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("SMARTCITY_TOKEN"),
+        help="a bearer token (SMARTCITY_TOKEN); by default an admin token minted locally",
+    )
+
+
+@contextlib.asynccontextmanager
+async def gateway(args: argparse.Namespace) -> AsyncIterator[GraphQLClient]:
+    token = args.token or minter(settings())(auth.Role.ADMIN, subject="smartcity-cli")
+    async with httpx.AsyncClient(timeout=120) as http:
+        yield GraphQLClient(http, args.gateway, token)
+
+
+async def is_ready(graphql_url: str) -> bool:
+    """Whether a suite answers `/readyz` beside this GraphQL URL."""
+    ready = graphql_url.rsplit("/graphql", 1)[0] + "/readyz"
+    async with httpx.AsyncClient(timeout=2) as http:
+        try:
+            return (await http.get(ready)).status_code == 200
+        except httpx.HTTPError:
+            return False

@@ -1,0 +1,79 @@
+"""`smartcity demo`: a whole evaluation cycle through the gateway, ending in its scorecards."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any
+
+import httpx
+
+from services import stack
+from services.cli import connection
+from services.cli.output import ProgressBar, table
+from services.demo.cycle import EvaluationCycle, Outcome, Plan
+from services.kernel import auth
+from services.kernel.graphql_client import GraphQLClient
+
+DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win")
+
+
+def add(commands: Any) -> None:
+    demo = commands.add_parser("demo", help="run a whole evaluation cycle and show its scorecards")
+    connection.add_gateway_options(demo)
+    demo.add_argument("--citizens", type=int, default=50, help="per sub-dimension (default 50)")
+    demo.add_argument("--wait", type=float, default=180, help="seconds to wait for scoring")
+    demo.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    plan = Plan(citizens_per_sub_dimension=args.citizens, scoring_wait_seconds=args.wait)
+    outcome = asyncio.run(_evaluate(args, plan))
+    print(f"\nEvaluation cycle {outcome.cycle_id}\n")
+    print(scorecard_table(outcome))
+    if outcome.missing:
+        print(f"\nNo complete scorecard for: {', '.join(outcome.missing)}", file=sys.stderr)
+        return 1
+    print(f"\nEvery region of the cycle has its scorecard ({len(outcome.scorecards)}).")
+    return 0
+
+
+async def _evaluate(args: argparse.Namespace, plan: Plan) -> Outcome:
+    if await connection.is_ready(args.gateway):
+        return await _cycle(args.gateway, args.token, plan)
+    if args.gateway != connection.DEFAULT_GATEWAY:
+        raise stack.StackError(f"no suite is ready at {args.gateway}")
+    print("No stack is running: starting one for the demo (stopped again at the end).")
+    async with stack.running(
+        connection.settings(), stack.Ports(), demo=True, external_nats=False
+    ) as started:
+        return await _cycle(started.gateway_url, args.token, plan)
+
+
+async def _cycle(gateway_url: str, token: str | None, plan: Plan) -> Outcome:
+    mint = connection.minter(connection.settings())
+    progress = ProgressBar()
+    async with httpx.AsyncClient(timeout=120) as http:
+        admin = GraphQLClient(http, gateway_url, token or mint(auth.Role.ADMIN, subject="demo"))
+        try:
+            return await EvaluationCycle(admin, mint, plan, progress).run()
+        finally:
+            progress.close()
+
+
+def scorecard_table(outcome: Outcome) -> str:
+    rows = []
+    for card in outcome.scorecards:
+        scores = {d["dimension"]: d["score"] for d in card["dimensions"]}
+        rows.append([
+            card["rank"],
+            card["regionCode"],
+            outcome.regions.get(card["regionCode"], ""),
+            card["finalIndex"],
+            card["grade"],
+            *(scores.get(d) for d in DIMENSIONS),
+            ", ".join(sorted({f["code"] for f in card["flags"]})) or "-",
+        ])  # fmt: skip
+    headers = ["rank", "region", "name", "index", "grade", *DIMENSIONS, "flags"]
+    return table(headers, rows)

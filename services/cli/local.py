@@ -1,0 +1,94 @@
+"""Commands that run the suite on this machine: `up`, `serve`, `token`, `seed`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from typing import Any
+
+import httpx
+
+from services import stack
+from services.catalog.seed import seed
+from services.cli.connection import minter, settings
+from services.kernel import auth
+from services.kernel.graphql_client import GraphQLClient
+from services.kernel.settings import Settings
+from services.registry import SERVICES
+
+
+def add(commands: Any) -> None:
+    up = commands.add_parser("up", help="run the embedded stack with demo data")
+    up.add_argument("--no-demo", action="store_true", help="start without the demo data")
+    up.add_argument("--mongodb-uri", help="a MongoDB to use instead of the in-memory store")
+    up.add_argument("--nats-url", help="an external NATS to use instead of starting one")
+    up.add_argument("--nats-port", type=int, default=4222)
+    for service in SERVICES.values():
+        up.add_argument(f"--{service.name}-port", type=int, default=service.port)
+    up.set_defaults(run=_up)
+
+    serve = commands.add_parser("serve", help="run one service")
+    serve.add_argument("service", choices=sorted(SERVICES))
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.set_defaults(run=_serve)
+
+    token = commands.add_parser("token", help="mint a development token")
+    token.add_argument("--role", required=True, choices=[r.value for r in auth.Role])
+    token.add_argument("--region", help="the region of a region operator")
+    token.add_argument("--regions", nargs="*", help="the regions an assessor is assigned to")
+    token.set_defaults(run=_token)
+
+    seeding = commands.add_parser("seed", help="load the demo regions and programs")
+    seeding.add_argument(
+        "--url", default="http://127.0.0.1:4001/graphql", help="catalog or gateway"
+    )
+    seeding.set_defaults(run=_seed)
+
+
+def _up(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.mongodb_uri:
+        env["MONGODB_URI"] = args.mongodb_uri
+    if args.nats_url:
+        env["NATS_URL"] = args.nats_url
+    chosen = Settings.from_env(env).with_development_secret()
+    ports = stack.Ports(
+        nats=args.nats_port,
+        services={name: getattr(args, f"{name}_port") for name in SERVICES},
+    )
+    asyncio.run(stack.run(chosen, ports, demo=not args.no_demo, external_nats=bool(args.nats_url)))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    service = SERVICES[args.service]
+    app = service.create_app(settings())
+    port = args.port or service.port
+    # requests are counted at /metrics; a log line per request would cost more than routing it
+    uvicorn.run(app, host=args.host, port=port, log_level="info", access_log=False)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    role = auth.Role(args.role)
+    print(auth.mint(settings().jwt_secret or "", role, region=args.region, regions=args.regions))
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    token = minter(settings())(auth.Role.ADMIN, subject="seed")
+
+    async def run() -> None:
+        async with httpx.AsyncClient(timeout=30) as http:
+            report = await seed(GraphQLClient(http, args.url, token))
+        print(
+            f"seeded {report.regions} regions and {report.programs} programs "
+            f"({report.skipped_regions} regions were already there)"
+        )
+
+    asyncio.run(run())
+    return 0

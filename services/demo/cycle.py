@@ -1,0 +1,287 @@
+"""A whole evaluation cycle run through the gateway, as the people of the programme would.
+
+An admin opens a cycle for the demo regions and assigns five assessors to each; every
+assessor scores every question of the 2023 instrument; each region's field app collects the
+citizens' impact answers on their one-time tokens; then scoring runs on what the stream
+carried, and the cycle's scorecards are read back once each rests on all of that evidence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from services.catalog.seed import demo_data, seed
+from services.demo.answers import RegionProfile
+from services.kernel.auth import Role
+from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
+
+T = TypeVar("T")
+EVALUATION = "smartcity-evaluation-2023"
+CITIZEN_IMPACT = "citizen-impact-2023"
+PER_REQUEST = 20  # mutations aliased into one request, within the gateway's root-field limit
+RESPONSES_PER_BATCH = 100
+
+REGIONS = "{ regions(first: 500) { code name cohort } }"
+OPEN_CYCLE = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
+QUESTIONS = """query($key: String!) { instrument(key: $key) {
+  version sections { questions { code subDimension } } } }"""
+ASSIGN = """mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"""
+OPEN_CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
+SUBMIT = """mutation($items: [SubmitResponseInput!]!) { submitResponses(inputs: $items) {
+  index error { code field message } } }"""
+RANKING = """query($c: String!) { ranking(cycleId: $c) {
+  regionCode rank finalIndex grade dimensions { dimension score } flags { code }
+  counted { assessorScores citizenResponses } } }"""
+
+
+class Minter(Protocol):
+    def __call__(
+        self, role: Role, *, subject: str | None = None, region: str | None = None
+    ) -> str: ...
+
+
+class Progress(Protocol):
+    def stage(self, name: str, total: int) -> None: ...
+
+    def advance(self, amount: int = 1) -> None: ...
+
+
+class _Silent:
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class Plan:
+    assessors: int = 5
+    citizens_per_sub_dimension: int = 50
+    scoring_wait_seconds: float = 180.0
+    parallel_requests: int = 4
+
+
+@dataclass(frozen=True)
+class Instrument:
+    version: int
+    questions: dict[str, str | None]  # code -> sub-dimension
+
+    def sub_dimensions(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = {}
+        for code, sub in self.questions.items():
+            grouped.setdefault(sub or "", []).append(code)
+        return grouped
+
+
+@dataclass
+class Outcome:
+    cycle_id: str
+    regions: dict[str, str]  # code -> name
+    scorecards: list[dict[str, Any]] = field(default_factory=list)  # best first
+
+    @property
+    def missing(self) -> list[str]:
+        scored = {card["regionCode"] for card in self.scorecards}
+        return sorted(set(self.regions) - scored)
+
+
+def _aliased(
+    field_name: str, input_type: str, inputs: list[dict[str, Any]], selection: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """One request of several mutations `m0`, `m1`, ... each taking its own input."""
+    params = ", ".join(f"$i{n}: {input_type}!" for n in range(len(inputs)))
+    selected = f" {{ {selection} }}" if selection else ""
+    fields = " ".join(f"m{n}: {field_name}(input: $i{n}){selected}" for n in range(len(inputs)))
+    return f"mutation({params}) {{ {fields} }}", {f"i{n}": v for n, v in enumerate(inputs)}
+
+
+def _chunks(items: list[T], size: int) -> list[list[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+async def _once_known(call: Callable[[], Awaitable[T]], wait_seconds: float = 30.0) -> T:
+    """Retries while the service has not yet learned, from the stream, what the call names."""
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while True:
+        try:
+            return await call()
+        except GraphQLFailure as failure:
+            if failure.code != "NOT_FOUND" or asyncio.get_running_loop().time() > deadline:
+                raise
+        await asyncio.sleep(0.2)
+
+
+class EvaluationCycle:
+    def __init__(
+        self,
+        admin: GraphQLClient,
+        mint: Minter,
+        plan: Plan | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.admin, self.mint = admin, mint
+        self.plan = plan or Plan()
+        self.progress = progress or _Silent()
+        self.assessors = [f"assessor-{n}" for n in range(1, self.plan.assessors + 1)]
+        self._limit = asyncio.Semaphore(self.plan.parallel_requests)
+
+    async def run(self) -> Outcome:
+        regions = await self._demo_regions()
+        cycle_id = await self._open_cycle(regions)
+        evaluation = await self._instrument(EVALUATION)
+        citizens = await self._instrument(CITIZEN_IMPACT)
+        outcome = Outcome(cycle_id, {code: r["name"] for code, r in regions.items()})
+        campaigns = await asyncio.gather(
+            *(self._prepare(code, cycle_id, evaluation, citizens) for code in regions)
+        )
+        profiles = {code: RegionProfile.of(code) for code in regions}
+        self.progress.stage(
+            "assessor scores", len(regions) * len(evaluation.questions) * len(self.assessors)
+        )
+        await asyncio.gather(
+            *(
+                self._score(profiles[code], assessed, evaluation)
+                for code, (assessed, _) in zip(regions, campaigns, strict=True)
+            )
+        )
+        per_region = len(citizens.sub_dimensions()) * self.plan.citizens_per_sub_dimension
+        self.progress.stage("citizen responses", len(regions) * per_region)
+        await asyncio.gather(
+            *(
+                self._collect_citizens(profiles[code], surveyed, citizens)
+                for code, (_, surveyed) in zip(regions, campaigns, strict=True)
+            )
+        )
+        expected = {
+            "assessorScores": len(evaluation.questions) * len(self.assessors),
+            "citizenResponses": per_region,
+        }
+        outcome.scorecards = await self._scorecards(cycle_id, set(regions), expected)
+        return outcome
+
+    async def _call(self, client: GraphQLClient, query: str, variables: dict[str, Any]):
+        async with self._limit:
+            return await client(query, variables)
+
+    async def _demo_regions(self) -> dict[str, dict[str, Any]]:
+        wanted = [r["code"] for r in demo_data()["regions"]]
+        known = {r["code"]: r for r in (await self.admin(REGIONS))["regions"]}
+        if any(code not in known for code in wanted):
+            await seed(self.admin)
+            known = {r["code"]: r for r in (await self.admin(REGIONS))["regions"]}
+        return {code: known[code] for code in wanted}
+
+    async def _open_cycle(self, regions: dict[str, dict[str, Any]]) -> str:
+        today = dt.date.today()
+        cohort = Counter(r["cohort"] for r in regions.values()).most_common(1)[0][0]
+        cycle = {
+            "year": 2023,
+            "stage": "TAHAP_2",
+            "cohort": cohort,
+            "opensOn": today.isoformat(),
+            "closesOn": (today + dt.timedelta(days=60)).isoformat(),
+            "regionCodes": list(regions),
+        }
+        cycle_id: str = (await self.admin(OPEN_CYCLE, {"i": cycle}))["createEvaluationCycle"]["id"]
+        return cycle_id
+
+    async def _instrument(self, key: str) -> Instrument:
+        found = (await self.admin(QUESTIONS, {"key": key}))["instrument"]
+        if found is None:
+            raise GraphQLFailure(f"the survey has no instrument {key}")
+        questions = {
+            q["code"]: q["subDimension"] for s in found["sections"] for q in s["questions"]
+        }
+        return Instrument(found["version"], questions)
+
+    async def _prepare(
+        self, region: str, cycle_id: str, evaluation: Instrument, citizens: Instrument
+    ) -> tuple[str, str]:
+        """Assigns the assessors and opens the assessor and citizen campaigns of one region."""
+        assignment = {"regionCode": region, "cycleId": cycle_id, "assessors": self.assessors}
+        await _once_known(partial(self.admin, ASSIGN, {"i": assignment}))
+        opened = []
+        for audience, key, instrument in (
+            ("ASSESSOR", EVALUATION, evaluation),
+            ("CITIZEN", CITIZEN_IMPACT, citizens),
+        ):
+            campaign = {
+                "instrumentKey": key,
+                "instrumentVersion": instrument.version,
+                "regionCode": region,
+                "cycleId": cycle_id,
+                "audience": audience,
+                "quotaPerSubDimension": self.plan.citizens_per_sub_dimension,
+            }
+            found = await _once_known(partial(self.admin, OPEN_CAMPAIGN, {"i": campaign}))
+            opened.append(found["openCampaign"]["id"])
+        return opened[0], opened[1]
+
+    async def _score(self, profile: RegionProfile, campaign_id: str, evaluation: Instrument):
+        scores = profile.assessor_scores(list(evaluation.questions), self.assessors)
+        for assessor in self.assessors:
+            client = self.admin.as_(self.mint(Role.ASSESSOR, subject=assessor))
+            given = [
+                {"campaignId": campaign_id, "questionCode": code, "score": by[assessor]}
+                for code, by in scores.items()
+            ]
+            for chunk in _chunks(given, PER_REQUEST):
+                query, variables = _aliased("scoreAnswer", "ScoreAnswerInput", chunk, "score")
+                await self._call(client, query, variables)
+                self.progress.advance(len(chunk))
+
+    async def _collect_citizens(
+        self, profile: RegionProfile, campaign_id: str, citizens: Instrument
+    ):
+        """Issues each sub-dimension's tokens, then syncs the answers as the region's field app."""
+        groups = citizens.sub_dimensions()
+        wanted = [
+            {"campaignId": campaign_id, "count": self.plan.citizens_per_sub_dimension,
+             "subDimension": sub}
+            for sub in groups
+        ]  # fmt: skip
+        query, variables = _aliased("issueRespondentTokens", "IssueRespondentTokensInput", wanted)
+        issued = await self._call(self.admin, query, variables)
+        items = []
+        for n, sub in enumerate(groups):
+            for index, token in enumerate(issued[f"m{n}"]):
+                citizen = n * self.plan.citizens_per_sub_dimension + index
+                answers = profile.citizen_answers(groups[sub], citizen)
+                items.append({
+                    "campaignId": campaign_id,
+                    "idempotencyKey": f"demo-{campaign_id}-{citizen:05d}",
+                    "respondentToken": token,
+                    "answers": [{"questionCode": c, "score": s} for c, s in answers.items()],
+                })  # fmt: skip
+        field_app = self.admin.as_(self.mint(Role.REGION_OPERATOR, region=profile.region_code))
+        for batch in _chunks(items, RESPONSES_PER_BATCH):
+            outcomes = (await self._call(field_app, SUBMIT, {"items": batch}))["submitResponses"]
+            refused = [o["error"] for o in outcomes if o["error"]]
+            if refused:
+                first = refused[0]
+                raise GraphQLFailure(f"a citizen response was refused: {first}", first["code"])
+            self.progress.advance(len(batch))
+
+    async def _scorecards(
+        self, cycle_id: str, regions: set[str], expected: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """The cycle's ranking once every region's scorecard counts all the evidence given."""
+        self.progress.stage("scorecards", len(regions))
+        deadline = asyncio.get_running_loop().time() + self.plan.scoring_wait_seconds
+        complete: list[dict[str, Any]] = []
+        while True:
+            ranking = (await self.admin(RANKING, {"c": cycle_id}))["ranking"]
+            now_complete = [c for c in ranking if c["counted"] == expected]
+            self.progress.advance(len(now_complete) - len(complete))
+            complete = now_complete
+            done = {c["regionCode"] for c in complete} >= regions
+            if done or asyncio.get_running_loop().time() > deadline:
+                return complete
+            await asyncio.sleep(0.3)
