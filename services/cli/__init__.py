@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from services.cli import demo, local
+from services.cli import demo, local, rules, transfer
 from services.kernel import errors
 from services.kernel.graphql_client import GraphQLFailure
 from services.stack import StackError
@@ -18,7 +18,7 @@ from services.stack import StackError
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="smartcity", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
-    for module in (local, demo):
+    for module in (local, demo, rules, transfer):
         module.add(commands)
     return root
 

@@ -1,0 +1,184 @@
+"""`smartcity rules validate|simulate|activate|history`: rule sets through the gateway."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from services.cli import connection
+from services.cli.output import table
+from services.kernel.graphql_client import GraphQLClient
+
+VERSION = re.compile(r"^v?(\d+)$")
+PROBLEM_FIELDS = "valid problems { ruleId path message }"
+VALIDATE = f"mutation($text: String!) {{ validateRuleSet(text: $text) {{ {PROBLEM_FIELDS} }} }}"
+DRAFT = """mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) {
+  id version status problems { ruleId path message } } }"""
+SIMULATE = """mutation($id: ID!, $cycle: String!) { simulateRuleSet(id: $id, cycleId: $cycle) {
+  regionCode oldFinalIndex newFinalIndex change oldRank newRank newlyFiring noLongerFiring
+  failure } }"""
+ACTIVATE = "mutation($id: ID!) { activateRuleSet(id: $id) { id version name status } }"
+CYCLES = "{ evaluationCycles(first: 500) { id year stage cohort status } }"
+VERSIONS = "{ ruleSets { version status name author createdAt basedOn } }"
+AUDIT = """query($id: ID) { ruleSetAudit(id: $id) { at action actor version } }"""
+
+
+def add(commands: Any) -> None:
+    rules = commands.add_parser("rules", help="validate, simulate and activate scoring rules")
+    actions = rules.add_subparsers(dest="action", required=True)
+    validate = actions.add_parser("validate", help="check a rule set document, storing nothing")
+    validate.add_argument("file", type=Path)
+    validate.set_defaults(run=_validate)
+    simulate = actions.add_parser(
+        "simulate", help="score a cycle under a rule set, publish nothing"
+    )
+    simulate.add_argument("ruleset", metavar="FILE-or-VERSION")
+    simulate.add_argument("--cycle", help="the evaluation cycle (default: the newest)")
+    simulate.set_defaults(run=_simulate)
+    activate = actions.add_parser("activate", help="make a rule set the active one and rescore")
+    activate.add_argument("ruleset", metavar="FILE-or-VERSION")
+    activate.set_defaults(run=_activate)
+    history = actions.add_parser("history", help="versions, and who drafted and activated them")
+    history.add_argument("ruleset", metavar="VERSION", nargs="?")
+    history.set_defaults(run=_history)
+    for action in (validate, simulate, activate, history):
+        connection.add_gateway_options(action)
+
+
+def _problem_rows(problems: list[dict[str, Any]]) -> str:
+    return table(["rule", "path", "problem"],
+                 [[p["ruleId"], p["path"], p["message"]] for p in problems])  # fmt: skip
+
+
+def _validate(args: argparse.Namespace) -> int:
+    text = args.file.read_text()
+
+    async def run() -> dict[str, Any]:
+        async with connection.gateway(args) as gateway:
+            result: dict[str, Any] = (await gateway(VALIDATE, {"text": text}))["validateRuleSet"]
+            return result
+
+    result = asyncio.run(run())
+    if result["valid"]:
+        print(f"{args.file}: valid")
+        return 0
+    print(_problem_rows(result["problems"]))
+    print(f"{args.file}: {len(result['problems'])} problems", file=sys.stderr)
+    return 1
+
+
+@dataclass(frozen=True)
+class RuleSetArgument:
+    """A stored version named as `3` or `v3`, or a file to draft as a new version."""
+
+    label: str
+    version: str | None = None
+    text: str | None = None
+
+    @classmethod
+    def read(cls, argument: str) -> RuleSetArgument:
+        matched = VERSION.match(argument)
+        if matched and not Path(argument).exists():
+            return cls(argument, version=f"v{matched.group(1)}")
+        return cls(argument, text=Path(argument).read_text())
+
+    async def version_id(self, gateway: GraphQLClient) -> str | None:
+        """The version's id, drafting the file first; None when the draft is invalid (its
+        problems are printed)."""
+        if self.version:
+            return self.version
+        drafted = (await gateway(DRAFT, {"i": {"text": self.text}}))["draftRuleSet"]
+        print(f"{self.label}: drafted as version {drafted['version']} ({drafted['status']})")
+        if drafted["problems"]:
+            print(_problem_rows(drafted["problems"]))
+            return None
+        version: str = drafted["id"]
+        return version
+
+
+async def _newest_cycle(gateway: GraphQLClient) -> str:
+    cycles = (await gateway(CYCLES))["evaluationCycles"]
+    if not cycles:
+        raise ValueError("there is no evaluation cycle to simulate against")
+    newest: str = cycles[-1]["id"]  # ids sort by creation time
+    return newest
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    ruleset = RuleSetArgument.read(args.ruleset)
+
+    async def run() -> tuple[str, str, list[dict[str, Any]]] | None:
+        async with connection.gateway(args) as gateway:
+            version = await ruleset.version_id(gateway)
+            if version is None:
+                return None
+            cycle = args.cycle or await _newest_cycle(gateway)
+            changes = await gateway(SIMULATE, {"id": version, "cycle": cycle})
+            return version, cycle, changes["simulateRuleSet"]
+
+    simulated = asyncio.run(run())
+    if simulated is None:
+        return 1
+    version, cycle, changes = simulated
+    print(f"Rule set {version} against cycle {cycle}, biggest movers first:\n")
+    rows = [
+        [c["regionCode"], c["oldFinalIndex"], c["newFinalIndex"], f"{c['change']:+.2f}",
+         c["oldRank"], c["newRank"], ", ".join(c["newlyFiring"]) or "-",
+         ", ".join(c["noLongerFiring"]) or "-", c["failure"] or ""]
+        for c in changes
+    ]  # fmt: skip
+    headers = ["region", "old index", "new index", "change", "old rank", "new rank",
+               "newly firing", "no longer firing", "failure"]  # fmt: skip
+    print(table(headers, rows))
+    return 0
+
+
+def _activate(args: argparse.Namespace) -> int:
+    ruleset = RuleSetArgument.read(args.ruleset)
+
+    async def run() -> dict[str, Any] | None:
+        async with connection.gateway(args) as gateway:
+            version = await ruleset.version_id(gateway)
+            if version is None:
+                return None
+            activated: dict[str, Any] = (await gateway(ACTIVATE, {"id": version}))[
+                "activateRuleSet"
+            ]
+            return activated
+
+    activated = asyncio.run(run())
+    if activated is None:
+        return 1
+    print(f"Rule set version {activated['version']} ({activated['name']}) is active; "
+          "every scorecard is being rescored.")  # fmt: skip
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    version = None
+    if args.ruleset:
+        matched = VERSION.match(args.ruleset)
+        if not matched:
+            raise ValueError(f"{args.ruleset!r} is not a version (3 or v3)")
+        version = f"v{matched.group(1)}"
+
+    async def run() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        async with connection.gateway(args) as gateway:
+            versions = (await gateway(VERSIONS))["ruleSets"]
+            audit = (await gateway(AUDIT, {"id": version}))["ruleSetAudit"]
+            return versions, audit
+
+    versions, audit = asyncio.run(run())
+    if version is None:
+        rows = [[v["version"], v["status"], v["name"], v["author"], v["createdAt"][:19],
+                 v["basedOn"]] for v in versions]  # fmt: skip
+        print(table(["version", "status", "name", "author", "created", "based on"], rows))
+        print()
+    rows = [[e["at"][:19], e["action"], e["actor"], e["version"]] for e in audit]
+    print(table(["at", "action", "by", "version"], rows))
+    return 0

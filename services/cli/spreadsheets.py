@@ -1,0 +1,73 @@
+"""Rows in and out of the spreadsheets regions keep: CSV or XLSX, one header row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import openpyxl
+
+
+class SpreadsheetError(ValueError):
+    """A file that cannot be read as a sheet of rows."""
+
+
+def header_key(name: object) -> str:
+    """`Start Year`, `start_year` and ` start-year ` all name the column `start year`."""
+    return " ".join(str(name or "").replace("_", " ").replace("-", " ").lower().split())
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    """Each row after the header as column -> text; blank rows are skipped."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            table = [row for row in csv.reader(handle)]
+    elif suffix == ".xlsx":
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise SpreadsheetError(f"{path} is not a readable XLSX workbook ({exc})") from None
+        sheet = book.worksheets[0]
+        table = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+    else:
+        raise SpreadsheetError(f"{path}: expected a .csv or .xlsx file")
+    if not table:
+        raise SpreadsheetError(f"{path} is empty")
+    headers = [header_key(h) for h in table[0]]
+    rows = []
+    for values in table[1:]:
+        if any(str(v).strip() for v in values):
+            rows.append({h: str(v).strip() for h, v in zip(headers, values, strict=False) if h})
+    return rows
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title[:31]  # the longest sheet name Excel takes
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    book.save(path)

@@ -1,0 +1,91 @@
+"""`smartcity import programs FILE` and `smartcity export scorecards --cycle ID`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from services.cli import connection
+from services.cli.programs import ProgramSheet
+from services.cli.spreadsheets import csv_text, read_rows, write_xlsx
+
+DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
+RANKING = """query($c: String!) { ranking(cycleId: $c) {
+  regionCode cohort rank rankInCohort finalIndex grade revision rulesetVersion
+  dimensions { dimension score } flags { code } } }"""
+NAMES = "{ regions(first: 500) { code name province } }"
+
+
+def add(commands: Any) -> None:
+    importing = commands.add_parser("import", help="load data kept in spreadsheets")
+    what = importing.add_subparsers(dest="what", required=True)
+    programs = what.add_parser("programs", help="programs from a CSV or XLSX file")
+    programs.add_argument("file", type=Path)
+    connection.add_gateway_options(programs)
+    programs.set_defaults(run=_import_programs)
+
+    exporting = commands.add_parser("export", help="write results to a spreadsheet")
+    what = exporting.add_subparsers(dest="what", required=True)
+    cards = what.add_parser("scorecards", help="a cycle's scorecards, ranked")
+    cards.add_argument("--cycle", required=True, help="the evaluation cycle id")
+    cards.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    cards.add_argument("--output", type=Path, help="a file (CSV goes to stdout without one)")
+    connection.add_gateway_options(cards)
+    cards.set_defaults(run=_export_scorecards)
+
+
+def _import_programs(args: argparse.Namespace) -> int:
+    sheet = ProgramSheet(read_rows(args.file))
+
+    async def run() -> int:
+        async with connection.gateway(args) as gateway:
+            problems = await sheet.check(gateway)
+            if problems:
+                for problem in problems:
+                    print(f"{args.file}: {problem}", file=sys.stderr)
+                print(f"{args.file}: nothing imported", file=sys.stderr)
+                return 2
+            report = await sheet.load(gateway)
+        print(f"imported {report.added} programs ({report.skipped} were already there)")
+        return 0
+
+    return asyncio.run(run())
+
+
+def _export_scorecards(args: argparse.Namespace) -> int:
+    async def fetch() -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+        async with connection.gateway(args) as gateway:
+            ranking = (await gateway(RANKING, {"c": args.cycle}))["ranking"]
+            names = {r["code"]: r for r in (await gateway(NAMES))["regions"]}
+        return ranking, names
+
+    ranking, names = asyncio.run(fetch())
+    if not ranking:
+        print(f"smartcity: cycle {args.cycle} has no scorecards you may read", file=sys.stderr)
+        return 1
+    headers = ["cycle", "rank", "rank in cohort", "region", "name", "province", "cohort",
+               "final index", "grade", *DIMENSIONS, "flags", "revision", "rule set"]  # fmt: skip
+    rows = []
+    for card in ranking:
+        region = names.get(card["regionCode"], {})
+        scores = {d["dimension"]: d["score"] for d in card["dimensions"]}
+        rows.append([
+            args.cycle, card["rank"], card["rankInCohort"], card["regionCode"],
+            region.get("name", ""), region.get("province", ""), card["cohort"],
+            card["finalIndex"], card["grade"], *(scores.get(d) for d in DIMENSIONS),
+            " ".join(sorted({f["code"] for f in card["flags"]})), card["revision"],
+            card["rulesetVersion"],
+        ])  # fmt: skip
+    if args.format == "xlsx":
+        output = args.output or Path(f"scorecards-{args.cycle}.xlsx")
+        write_xlsx(output, "scorecards", headers, rows)
+        print(f"wrote {len(rows)} scorecards to {output}")
+    elif args.output:
+        args.output.write_text(csv_text(headers, rows))
+        print(f"wrote {len(rows)} scorecards to {args.output}")
+    else:
+        sys.stdout.write(csv_text(headers, rows))
+    return 0
