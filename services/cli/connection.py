@@ -48,6 +48,14 @@ async def gateway(args: argparse.Namespace) -> AsyncIterator[GraphQLClient]:
         yield GraphQLClient(http, args.gateway, token)
 
 
+async def newest_cycle(gateway: GraphQLClient) -> str:
+    cycles = (await gateway("{ evaluationCycles(first: 500) { id } }"))["evaluationCycles"]
+    if not cycles:
+        raise ValueError("there is no evaluation cycle yet")
+    newest: str = cycles[-1]["id"]  # ids sort by creation time
+    return newest
+
+
 async def is_ready(graphql_url: str) -> bool:
     """Whether a suite answers `/readyz` beside this GraphQL URL."""
     ready = graphql_url.rsplit("/graphql", 1)[0] + "/readyz"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient
 
 REQUIRED = ("region", "name", "dimension", "sub dimension", "agency", "start year", "target year")
@@ -34,14 +35,13 @@ def _year(text: str) -> int | None:
 
 
 class ProgramSheet:
-    def __init__(self, rows: list[dict[str, str]]) -> None:
-        self.rows = rows
+    def __init__(self, sheet: Sheet) -> None:
+        self.columns, self.rows = sheet.columns, sheet.rows
         self._regions: dict[str, dict[str, Any]] = {}
 
     async def check(self, gateway: GraphQLClient) -> list[str]:
         """Every problem of the sheet, each naming its row (as numbered in the file) and column."""
-        columns = set().union(*(row.keys() for row in self.rows)) if self.rows else set()
-        missing = [c for c in REQUIRED if c not in columns]
+        missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
             return [f"missing columns: {', '.join(missing)}"]
         if not self.rows:

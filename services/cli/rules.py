@@ -23,7 +23,6 @@ SIMULATE = """mutation($id: ID!, $cycle: String!) { simulateRuleSet(id: $id, cyc
   regionCode oldFinalIndex newFinalIndex change oldRank newRank newlyFiring noLongerFiring
   failure } }"""
 ACTIVATE = "mutation($id: ID!) { activateRuleSet(id: $id) { id version name status } }"
-CYCLES = "{ evaluationCycles(first: 500) { id year stage cohort status } }"
 VERSIONS = "{ ruleSets { version status name author createdAt basedOn } }"
 AUDIT = """query($id: ID) { ruleSetAudit(id: $id) { at action actor version } }"""
 
@@ -101,14 +100,6 @@ class RuleSetArgument:
         return version
 
 
-async def _newest_cycle(gateway: GraphQLClient) -> str:
-    cycles = (await gateway(CYCLES))["evaluationCycles"]
-    if not cycles:
-        raise ValueError("there is no evaluation cycle to simulate against")
-    newest: str = cycles[-1]["id"]  # ids sort by creation time
-    return newest
-
-
 def _simulate(args: argparse.Namespace) -> int:
     ruleset = RuleSetArgument.read(args.ruleset)
 
@@ -117,7 +108,7 @@ def _simulate(args: argparse.Namespace) -> int:
             version = await ruleset.version_id(gateway)
             if version is None:
                 return None
-            cycle = args.cycle or await _newest_cycle(gateway)
+            cycle = args.cycle or await connection.newest_cycle(gateway)
             changes = await gateway(SIMULATE, {"id": version, "cycle": cycle})
             return version, cycle, changes["simulateRuleSet"]
 

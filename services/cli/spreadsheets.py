@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -19,8 +20,14 @@ def header_key(name: object) -> str:
     return " ".join(str(name or "").replace("_", " ").replace("-", " ").lower().split())
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """Each row after the header as column -> text; blank rows are skipped."""
+@dataclass(frozen=True)
+class Sheet:
+    columns: list[str]
+    rows: list[dict[str, str]]  # each row after the header as column -> text
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The first sheet of a CSV or XLSX file; blank rows are skipped."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -42,7 +49,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
     for values in table[1:]:
         if any(str(v).strip() for v in values):
             rows.append({h: str(v).strip() for h, v in zip(headers, values, strict=False) if h})
-    return rows
+    return Sheet([h for h in headers if h], rows)
 
 
 def _text(value: object) -> str:

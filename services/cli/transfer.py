@@ -10,7 +10,7 @@ from typing import Any
 
 from services.cli import connection
 from services.cli.programs import ProgramSheet
-from services.cli.spreadsheets import csv_text, read_rows, write_xlsx
+from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
 
 DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
@@ -30,7 +30,7 @@ def add(commands: Any) -> None:
     exporting = commands.add_parser("export", help="write results to a spreadsheet")
     what = exporting.add_subparsers(dest="what", required=True)
     cards = what.add_parser("scorecards", help="a cycle's scorecards, ranked")
-    cards.add_argument("--cycle", required=True, help="the evaluation cycle id")
+    cards.add_argument("--cycle", help="the evaluation cycle id (default: the newest)")
     cards.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     cards.add_argument("--output", type=Path, help="a file (CSV goes to stdout without one)")
     connection.add_gateway_options(cards)
@@ -38,7 +38,7 @@ def add(commands: Any) -> None:
 
 
 def _import_programs(args: argparse.Namespace) -> int:
-    sheet = ProgramSheet(read_rows(args.file))
+    sheet = ProgramSheet(read_sheet(args.file))
 
     async def run() -> int:
         async with connection.gateway(args) as gateway:
@@ -56,15 +56,16 @@ def _import_programs(args: argparse.Namespace) -> int:
 
 
 def _export_scorecards(args: argparse.Namespace) -> int:
-    async def fetch() -> tuple[list[dict[str, Any]], dict[str, dict[str, str]]]:
+    async def fetch() -> tuple[str, list[dict[str, Any]], dict[str, dict[str, str]]]:
         async with connection.gateway(args) as gateway:
-            ranking = (await gateway(RANKING, {"c": args.cycle}))["ranking"]
+            cycle = args.cycle or await connection.newest_cycle(gateway)
+            ranking = (await gateway(RANKING, {"c": cycle}))["ranking"]
             names = {r["code"]: r for r in (await gateway(NAMES))["regions"]}
-        return ranking, names
+        return cycle, ranking, names
 
-    ranking, names = asyncio.run(fetch())
+    cycle, ranking, names = asyncio.run(fetch())
     if not ranking:
-        print(f"smartcity: cycle {args.cycle} has no scorecards you may read", file=sys.stderr)
+        print(f"smartcity: cycle {cycle} has no scorecards you may read", file=sys.stderr)
         return 1
     headers = ["cycle", "rank", "rank in cohort", "region", "name", "province", "cohort",
                "final index", "grade", *DIMENSIONS, "flags", "revision", "rule set"]  # fmt: skip
@@ -73,14 +74,14 @@ def _export_scorecards(args: argparse.Namespace) -> int:
         region = names.get(card["regionCode"], {})
         scores = {d["dimension"]: d["score"] for d in card["dimensions"]}
         rows.append([
-            args.cycle, card["rank"], card["rankInCohort"], card["regionCode"],
+            cycle, card["rank"], card["rankInCohort"], card["regionCode"],
             region.get("name", ""), region.get("province", ""), card["cohort"],
             card["finalIndex"], card["grade"], *(scores.get(d) for d in DIMENSIONS),
             " ".join(sorted({f["code"] for f in card["flags"]})), card["revision"],
             card["rulesetVersion"],
         ])  # fmt: skip
     if args.format == "xlsx":
-        output = args.output or Path(f"scorecards-{args.cycle}.xlsx")
+        output = args.output or Path(f"scorecards-{cycle}.xlsx")
         write_xlsx(output, "scorecards", headers, rows)
         print(f"wrote {len(rows)} scorecards to {output}")
     elif args.output:

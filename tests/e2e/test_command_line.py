@@ -1,0 +1,152 @@
+"""The `smartcity` commands an admin or a region runs against a running suite."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
+DEFAULT_RULES = Path(__file__).parents[2] / "services/scoring/rulesets/default.yaml"
+
+
+def history_versions(suite) -> list[str]:
+    table = suite.smartcity("rules", "history").stdout.split("\n\n")[0]
+    return [line.split()[0] for line in table.splitlines()[2:]]
+
+
+def exported(suite) -> list[dict[str, str]]:
+    result = suite.smartcity("export", "scorecards", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def test_an_invalid_rule_set_is_shown_by_rule_and_path_and_nothing_is_drafted(suite, tmp_path):
+    before = history_versions(suite)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        DEFAULT_RULES.read_text().replace('field: score, op: "<"', 'field: scroe, op: "<"')
+    )
+    result = suite.smartcity("rules", "validate", str(broken))
+    assert result.returncode == 1
+    assert "dimension-below-2" in result.stdout and "scroe" in result.stdout
+    assert result.stderr.strip() == f"{broken}: 1 problems"
+    assert history_versions(suite) == before
+
+
+def test_a_rule_set_file_is_simulated_then_activated_and_the_scorecards_follow(suite, tmp_path):
+    stricter = tmp_path / "stricter.yaml"
+    stricter.write_text(DEFAULT_RULES.read_text().replace("{min: 3.5, grade: Sangat Baik}",
+                                                          "{min: 3.99, grade: Sangat Baik}"))  # fmt: skip
+    assert suite.smartcity("rules", "validate", str(stricter)).stdout.strip().endswith("valid")
+
+    simulated = suite.smartcity("rules", "simulate", str(stricter))
+    assert simulated.returncode == 0, simulated.stderr
+    drafted = simulated.stdout.splitlines()[0]
+    version = drafted.split("drafted as version ")[1].split()[0]
+    assert drafted.endswith("(valid)")
+    rows = simulated.stdout.split("\n\n", 1)[1].splitlines()[2:]
+    assert sorted(row.split()[0] for row in rows) == ["12.07", "16.06", "63.03"]
+
+    activated = suite.smartcity("rules", "activate", version)
+    assert activated.returncode == 0, activated.stderr
+    assert f"Rule set version {version}" in activated.stdout
+    assert history_versions(suite)[0] == version
+    deadline = time.monotonic() + 60
+    while {row["rule set"] for row in exported(suite)} != {version}:
+        assert time.monotonic() < deadline, "the scorecards were not rescored"
+        time.sleep(0.5)
+    assert "Sangat Baik" not in {row["grade"] for row in exported(suite)}
+    restored = suite.smartcity("rules", "activate", "v1")
+    assert restored.returncode == 0, restored.stderr
+
+
+def test_a_version_that_does_not_exist_is_one_line(suite):
+    result = suite.smartcity("rules", "simulate", "v99")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "smartcity: simulateRuleSet: NOT_FOUND at id: rule set v99 does not exist"
+    ]
+
+
+def test_a_program_sheet_with_errors_names_each_row_and_imports_nothing(suite, tmp_path):
+    sheet = tmp_path / "programs.csv"
+    sheet.write_text(
+        "Region,Name,Dimension,Sub Dimension,Agency,Start Year,Target Year,Phase,Funding\n"
+        "12.07,Bank Sampah Digital,environment,waste,DLH,2024,2026,planning,apbd\n"
+        "63.03,Pasar Daring,economy,,Disperindag,2024,2023,building,bitcoin\n"
+        "99.99,Ghost,society,x,Agency,20x4,2026,,\n"
+    )
+    result = suite.smartcity("import", "programs", str(sheet))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{sheet}: row 3, sub dimension: required",
+        f"{sheet}: row 3, target year: before the start year",
+        f"{sheet}: row 3, phase: 'building' is not one of planning, implementation, operation, completed",
+        f"{sheet}: row 3, funding: 'bitcoin' is not one of apbd, apbn, private, community, other",
+        f"{sheet}: row 4, start year: not a year",
+        f"{sheet}: row 4, sub dimension: 'x' is not a sub-dimension of society",
+        f"{sheet}: row 4, region: 99.99 does not exist",
+        f"{sheet}: nothing imported",
+    ]
+    sheet.write_text(sheet.read_text().splitlines()[0] + "\n")
+    assert suite.smartcity("import", "programs", str(sheet)).stderr.startswith(
+        f"{sheet}: no programs"
+    )
+
+
+def test_programs_import_from_csv_and_xlsx_once_each(suite, tmp_path):
+    sheet = tmp_path / "programs.csv"
+    sheet.write_text(
+        "region,name,long name,dimension,sub dimension,agency,start year,target year,funding\n"
+        '12.07,Sampah Cerdas,Pengelolaan Sampah Cerdas,environment,waste,DLH,2024,2026,"apbd, apbn"\n'
+    )
+    first = suite.smartcity("import", "programs", str(sheet))
+    again = suite.smartcity("import", "programs", str(sheet))
+    assert first.stdout.strip() == "imported 1 programs (0 were already there)"
+    assert again.stdout.strip() == "imported 0 programs (1 were already there)"
+
+    book = openpyxl.Workbook()
+    book.active.append(
+        ["Region", "Name", "Dimension", "Sub_Dimension", "Agency", "Start_Year", "Target_Year"]
+    )
+    book.active.append(
+        ["16.06", "Layanan Terpadu", "governance", "public_service", "Diskominfo", 2024, 2027]
+    )
+    book.save(tmp_path / "programs.xlsx")
+    from_xlsx = suite.smartcity("import", "programs", str(tmp_path / "programs.xlsx"))
+    assert from_xlsx.stdout.strip() == "imported 1 programs (0 were already there)", (
+        from_xlsx.stderr
+    )
+
+
+def test_scorecards_export_as_csv_and_xlsx_with_the_same_rows(suite, tmp_path):
+    rows = exported(suite)
+    assert [row["rank"] for row in rows] == ["1", "2", "3"]
+    assert {row["region"] for row in rows} == {"12.07", "16.06", "63.03"}
+    result = suite.smartcity("export", "scorecards", "--format", "xlsx", "--output",
+                             str(tmp_path / "cards.xlsx"))  # fmt: skip
+    assert result.stdout.strip() == f"wrote 3 scorecards to {tmp_path / 'cards.xlsx'}"
+    sheet = openpyxl.load_workbook(tmp_path / "cards.xlsx").active
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == list(rows[0].keys())
+    assert [(r[3], r[7]) for r in values[1:]] == [
+        (row["region"], float(row["final index"])) for row in rows
+    ]
+
+
+def test_an_unreachable_gateway_and_a_missing_file_are_one_line_each(suite, tmp_path):
+    unreachable = suite.smartcity("rules", "history", "--gateway", "http://127.0.0.1:1/graphql")
+    missing = suite.smartcity("import", "programs", str(tmp_path / "nothing.csv"))
+    assert unreachable.returncode == 1
+    assert unreachable.stderr.splitlines() == [
+        "smartcity: cannot reach http://127.0.0.1:1/graphql (ConnectError)"
+    ]
+    assert missing.returncode == 1
+    assert missing.stderr.splitlines() == [
+        f"smartcity: [Errno 2] No such file or directory: '{tmp_path / 'nothing.csv'}'"
+    ]
