@@ -7,6 +7,7 @@ import pytest
 
 from services.catalog.app import create_app
 from services.kernel.auth import Role
+from tests.contracts import check_event
 from tests.support import graphql, running, token
 
 ADMIN = token(Role.ADMIN)
@@ -34,6 +35,7 @@ class Recorder:
         self.events: list[dict[str, Any]] = []
 
     async def __call__(self, cloud_event: dict[str, Any]) -> None:
+        check_event(cloud_event)  # every event a test makes a service publish keeps the contract
         self.events.append(cloud_event)
 
     def types(self) -> list[str]:

@@ -15,6 +15,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from services.kernel import events
 from services.kernel.messaging import STREAM
+from tests.contracts import check_event
 from tests.e2e.up import (
     UpProcess,
     environment,
@@ -125,8 +126,12 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
         code: card["finalIndex"] for code, card in cards.items()
     }  # fmt: skip
 
-    # the subscriber got every response once, and the last scorecard revision of each region
+    # the subscriber got every response once, and the last scorecard revision of each region;
+    # every event keeps its committed schema
     assert len({e["id"] for e in received}) == len(received)
+    for cloud_event in received:
+        check_event(cloud_event)
+    assert len({e["type"] for e in received}) >= 12
     accepted = Counter(
         e["data"]["kind"]
         for e in received
