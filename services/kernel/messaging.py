@@ -20,27 +20,33 @@ SUBJECTS = ["smartcity.>"]
 DUPLICATE_WINDOW = timedelta(hours=1)
 
 
-def stream_config() -> StreamConfig:
+def stream_config(replicas: int = 1) -> StreamConfig:
     return StreamConfig(
         name=STREAM,
         subjects=SUBJECTS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW.total_seconds(),
+        num_replicas=replicas,
     )
 
 
-async def ensure_stream(js: JetStreamContext) -> None:
+async def ensure_stream(js: JetStreamContext, replicas: int = 1) -> None:
+    """Creates the stream, or brings an existing one to this configuration; on a NATS cluster
+    `replicas` (SMARTCITY_STREAM_REPLICAS) copies keep it through the loss of a node."""
     try:
-        await js.add_stream(stream_config())
+        await js.add_stream(stream_config(replicas))
     except BadRequestError:
-        await js.update_stream(stream_config())
+        await js.update_stream(stream_config(replicas))
 
 
 class NatsLink:
     """A NATS connection opened lazily and retried until it succeeds; reconnects are nats.py's."""
 
-    def __init__(self, url: str, name: str, retry_seconds: float = 0.5) -> None:
+    def __init__(
+        self, url: str, name: str, retry_seconds: float = 0.5, stream_replicas: int = 1
+    ) -> None:
         self.url = url
+        self.stream_replicas = stream_replicas
         self.name = name
         self.retry_seconds = retry_seconds
         self._client: Client | None = None
@@ -56,7 +62,7 @@ class NatsLink:
         while not self._closing:
             try:
                 client = await nats.connect(
-                    self.url,
+                    self.url.split(","),  # a cluster's servers, comma-separated
                     name=self.name,
                     allow_reconnect=True,
                     max_reconnect_attempts=-1,
@@ -68,7 +74,7 @@ class NatsLink:
                     reconnected_cb=self._on_reconnected,
                 )
                 js = client.jetstream()
-                await ensure_stream(js)
+                await ensure_stream(js, self.stream_replicas)
             except Exception as exc:
                 log.info("%s: NATS at %s not available yet (%s)", self.name, self.url, exc)
                 await asyncio.sleep(self.retry_seconds)

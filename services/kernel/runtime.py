@@ -73,7 +73,9 @@ class ServiceRuntime(Generic[R]):
         self.storage = open_storage(self.settings, name)
         await self.storage.run(ensure_indexes, self.wiring.documents)
         self._repositories = self.wiring.repositories(self.storage, self.written)
-        self.link = NatsLink(self.settings.nats_url, name)
+        self.link = NatsLink(
+            self.settings.nats_url, name, stream_replicas=self.settings.stream_replicas
+        )
         self.link.start()
         if self.publish is None:
             self.publish = JetStreamPublisher(self.link)

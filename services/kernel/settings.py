@@ -24,6 +24,7 @@ class Settings:
     rule_timeout_seconds: float = 10.0
     subgraph_timeout_seconds: float = 10.0
     recompose_seconds: float = 60.0
+    stream_replicas: int = 1
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -49,6 +50,7 @@ class Settings:
             recompose_seconds=float(
                 env.get("SMARTCITY_RECOMPOSE_SECONDS", defaults.recompose_seconds)
             ),
+            stream_replicas=int(env.get("SMARTCITY_STREAM_REPLICAS", defaults.stream_replicas)),
         )
 
     @property
