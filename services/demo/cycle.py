@@ -28,6 +28,9 @@ PER_REQUEST = 20  # mutations aliased into one request, within the gateway's roo
 RESPONSES_PER_BATCH = 100
 
 REGIONS = "{ regions(first: 500) { code name cohort } }"
+FIRST_YEAR, STAGE = 2023, "TAHAP_2"
+CYCLES = """query($cohort: String) {
+  evaluationCycles(cohort: $cohort, first: 500) { year stage } }"""
 OPEN_CYCLE = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
 QUESTIONS = """query($key: String!) { instrument(key: $key) {
   version sections { questions { code subDimension } } } }"""
@@ -179,11 +182,14 @@ class EvaluationCycle:
         return {code: known[code] for code in wanted}
 
     async def _open_cycle(self, regions: dict[str, dict[str, Any]]) -> str:
+        """The 2023 cycle of the demo cohort, or the year after the last one a run opened."""
         today = dt.date.today()
         cohort = Counter(r["cohort"] for r in regions.values()).most_common(1)[0][0]
+        taken = (await self.admin(CYCLES, {"cohort": cohort}))["evaluationCycles"]
+        year = max([FIRST_YEAR - 1, *(c["year"] for c in taken if c["stage"] == STAGE)]) + 1
         cycle = {
-            "year": 2023,
-            "stage": "TAHAP_2",
+            "year": year,
+            "stage": STAGE,
             "cohort": cohort,
             "opensOn": today.isoformat(),
             "closesOn": (today + dt.timedelta(days=60)).isoformat(),
