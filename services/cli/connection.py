@@ -42,10 +42,11 @@ def add_gateway_options(parser: argparse.ArgumentParser) -> None:
 
 
 @contextlib.asynccontextmanager
-async def gateway(args: argparse.Namespace) -> AsyncIterator[GraphQLClient]:
+async def gateway(args: argparse.Namespace, url: str | None = None) -> AsyncIterator[GraphQLClient]:
+    """The gateway of `--gateway` (or `url`) under `--token`, or else a locally minted admin."""
     token = args.token or minter(settings())(auth.Role.ADMIN, subject="smartcity-cli")
     async with httpx.AsyncClient(timeout=120) as http:
-        yield GraphQLClient(http, args.gateway, token)
+        yield GraphQLClient(http, url or args.gateway, token)
 
 
 async def newest_cycle(gateway: GraphQLClient) -> str:

@@ -7,14 +7,10 @@ import asyncio
 import sys
 from typing import Any
 
-import httpx
-
 from services import stack
 from services.cli import connection
 from services.cli.output import ProgressBar, table
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
-from services.kernel import auth
-from services.kernel.graphql_client import GraphQLClient
 
 DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win")
 
@@ -41,22 +37,21 @@ def run(args: argparse.Namespace) -> int:
 
 async def _evaluate(args: argparse.Namespace, plan: Plan) -> Outcome:
     if await connection.is_ready(args.gateway):
-        return await _cycle(args.gateway, args.token, plan)
+        return await _cycle(args, args.gateway, plan)
     if args.gateway != connection.DEFAULT_GATEWAY:
         raise stack.StackError(f"no suite is ready at {args.gateway}")
     print("No stack is running: starting one for the demo (stopped again at the end).")
     async with stack.running(
         connection.settings(), stack.Ports(), demo=True, external_nats=False
     ) as started:
-        return await _cycle(started.gateway_url, args.token, plan)
+        return await _cycle(args, started.gateway_url, plan)
 
 
-async def _cycle(gateway_url: str, token: str | None, plan: Plan) -> Outcome:
-    mint = connection.minter(connection.settings())
+async def _cycle(args: argparse.Namespace, gateway_url: str, plan: Plan) -> Outcome:
     progress = ProgressBar()
-    async with httpx.AsyncClient(timeout=120) as http:
-        admin = GraphQLClient(http, gateway_url, token or mint(auth.Role.ADMIN, subject="demo"))
+    async with connection.gateway(args, gateway_url) as admin:
         try:
+            mint = connection.minter(connection.settings())
             return await EvaluationCycle(admin, mint, plan, progress).run()
         finally:
             progress.close()
