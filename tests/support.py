@@ -18,6 +18,11 @@ def token(role: auth.Role, region: str | None = None, regions: list[str] | None 
     return auth.mint(SECRET, role, region=region, regions=regions)
 
 
+def through_gateway() -> dict[str, str]:
+    """The header the gateway adds to what it forwards."""
+    return {auth.GATEWAY_HEADER: auth.mint_gateway_credential(SECRET, 60)}
+
+
 @contextlib.asynccontextmanager
 async def running(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
     """The app with its lifespan started, and a client that talks to it in-process."""
@@ -34,7 +39,9 @@ async def graphql(
     *,
     bearer: str | None = None,
 ) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    """Post as the bearer's holder, or without a bearer as an anonymous caller whom the
+    gateway forwards."""
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else through_gateway()
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )

@@ -10,7 +10,9 @@ import pytest
 
 from services.kernel import auth
 from services.kernel.natsserver import free_port
-from tests.support import SECRET
+from tests.support import SECRET, token
+
+MINISTRY = token(auth.Role.MINISTRY)
 
 
 def smartcity(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -52,11 +54,12 @@ def test_serve_catalog_answers_on_its_port_and_stops_on_sigterm(env):
             except httpx.HTTPError:
                 assert time.monotonic() < deadline, "catalog did not start"
                 time.sleep(0.2)
-        regions = httpx.post(
-            f"http://127.0.0.1:{port}/graphql", json={"query": "{ regions { code } }"}
-        )
+        url, query = f"http://127.0.0.1:{port}/graphql", {"query": "{ regions { code } }"}
+        anonymous = httpx.post(url, json=query)
+        ministry = httpx.post(url, json=query, headers={"Authorization": f"Bearer {MINISTRY}"})
         assert ready.json() == {"status": "ready", "checks": {"mongodb": "ok"}}
-        assert regions.json() == {"data": {"regions": []}}
+        assert anonymous.status_code == 401  # only the gateway forwards anonymous callers
+        assert ministry.json() == {"data": {"regions": []}}
     finally:
         process.terminate()
         output = process.communicate(timeout=30)[0].decode()

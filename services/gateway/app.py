@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from services.gateway import admin
 from services.gateway.composer import Composer, CompositionFailed
+from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
 from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
@@ -67,7 +68,8 @@ def create_app(
         name: SubgraphEndpoint(name, url, settings.subgraph_timeout_seconds)
         for name, url in (subgraphs if subgraphs is not None else subgraph_urls(settings)).items()
     }
-    clients = SubgraphClients(endpoints, transport)
+    secret = settings.jwt_secret or ""
+    clients = SubgraphClients(endpoints, GatewayCredential(secret), transport)
     composer = Composer(clients, limits)
     clients.serve_locally(admin.NAME, admin.local_subgraph(composer))
 
@@ -87,7 +89,7 @@ def create_app(
         ),
     )
     registry.register(GaugeCollector("gateway", lambda: _gauges(composer)))
-    endpoint = GraphQLEndpoint(composer, settings.jwt_secret or "", limits, metrics)
+    endpoint = GraphQLEndpoint(composer, secret, limits, metrics)
 
     async def graphql(request: Request) -> Response:
         return await endpoint(request)

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import httpx
 
+from services.gateway.credential import GatewayCredential
 from services.kernel.auth import Principal
 
 # an in-process subgraph: (query, variables, principal) -> a GraphQL response body
@@ -85,9 +86,11 @@ class SubgraphClients:
     def __init__(
         self,
         endpoints: Mapping[str, SubgraphEndpoint],
+        credential: GatewayCredential,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.endpoints = dict(endpoints)
+        self.credential = credential
         self.local: dict[str, LocalSubgraph] = {}
         self.http = _HttpxPoster(transport) if transport else _AiohttpPoster()
 
@@ -113,7 +116,9 @@ class SubgraphClients:
         try:
             async with asyncio.timeout(endpoint.timeout_seconds):
                 status, content = await self.http.post(
-                    endpoint.url, payload, {**headers, "content-type": "application/json"}
+                    endpoint.url,
+                    payload,
+                    {**headers, **self.credential.header(), "content-type": "application/json"},
                 )
         except TimeoutError:
             raise SubgraphFailure(

@@ -78,7 +78,8 @@ class _SubgraphView(GraphQL[RequestContext, None]):
 
 
 class _Authenticated:
-    """Verifies the bearer token before GraphQL runs; a bad token is refused outright."""
+    """Verifies the caller before GraphQL runs: a bad token, or a request that neither
+    carries a token nor came through the gateway, is refused outright."""
 
     def __init__(self, app: ASGIApp, secret: str, requests: Counter, seconds: Histogram) -> None:
         self.app = app
@@ -96,9 +97,8 @@ class _Authenticated:
             await send(message)
 
         try:
-            header = Headers(scope=scope).get("authorization")
             try:
-                principal = auth.principal_from_header(header, self.secret)
+                principal = self._caller(scope)
             except errors.Unauthenticated as exc:
                 body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
                 response = JSONResponse(
@@ -110,6 +110,14 @@ class _Authenticated:
         finally:
             self.requests.labels(str(status["code"])).inc()
             self.seconds.observe(time.perf_counter() - started)
+
+    def _caller(self, scope: Scope) -> auth.Principal:
+        headers = Headers(scope=scope)
+        if scope["method"] == "GET" and not scope.get("query_string"):
+            return auth.ANONYMOUS  # the GraphiQL page itself, which runs nothing
+        return auth.caller_of_subgraph(
+            headers.get("authorization"), headers.get(auth.GATEWAY_HEADER), self.secret
+        )
 
 
 def create_asgi_app(parts: ServiceParts) -> Starlette:

@@ -12,6 +12,11 @@ from services.kernel import errors
 
 ALGORITHM = "HS256"
 ISSUER = "smartcity"
+# the gateway vouches for the requests it forwards, so a subgraph serves anonymous reads
+# only to requests that came through it
+GATEWAY_HEADER = "smartcity-gateway"
+GATEWAY_AUDIENCE = "smartcity-subgraphs"
+GATEWAY_SUBJECT = "gateway"
 
 
 class Role(StrEnum):
@@ -117,3 +122,45 @@ def principal_from_header(authorization: str | None, secret: str) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.Unauthenticated("the Authorization header must be 'Bearer <token>'")
     return verify(token.strip(), secret)
+
+
+def mint_gateway_credential(secret: str, ttl_seconds: int) -> str:
+    """The gateway's signature on the requests it forwards; no role, so never a bearer."""
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "sub": GATEWAY_SUBJECT,
+        "aud": GATEWAY_AUDIENCE,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def verify_gateway_credential(credential: str, secret: str) -> None:
+    try:
+        claims = jwt.decode(
+            credential,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
+            audience=GATEWAY_AUDIENCE,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise errors.Unauthenticated(f"invalid gateway credential: {exc}") from None
+    if claims["sub"] != GATEWAY_SUBJECT:
+        raise errors.Unauthenticated("invalid gateway credential: not the gateway's")
+
+
+def caller_of_subgraph(authorization: str | None, gateway: str | None, secret: str) -> Principal:
+    """Who calls a subgraph: a bearer token's holder, or an anonymous caller the gateway
+    forwarded; a request with neither is refused even on a public field."""
+    if authorization:
+        return principal_from_header(authorization, secret)
+    if not gateway:
+        raise errors.Unauthenticated(
+            "a bearer token is required; anonymous callers read through the gateway"
+        )
+    verify_gateway_credential(gateway, secret)
+    return ANONYMOUS

@@ -177,6 +177,8 @@ class Query:
     @strawberry.field(description="Each assessor's strengths, weaknesses and recommendations.")
     async def findings(self, info: SurveyInfo, region_code: str, cycle_id: str) -> list[Findings]:
         survey = info.context.survey
+        principal = info.context.principal
+        await handlers.readers.require_findings_reader(survey, principal, region_code, cycle_id)
         where = FindingsFilter(region_code, cycle_id)
         found = await every(lambda page: survey.findings.list(where, page), lambda f: f.id)
         return [Findings.from_domain(f) for f in found]

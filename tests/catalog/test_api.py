@@ -8,7 +8,7 @@ import pytest
 from services.catalog.app import create_app
 from services.kernel.auth import Role
 from tests.contracts import check_event
-from tests.support import graphql, running, token
+from tests.support import graphql, running, through_gateway, token
 
 ADMIN = token(Role.ADMIN)
 DELI_OPERATOR = token(Role.REGION_OPERATOR, region="12.07")
@@ -173,7 +173,9 @@ async def test_a_forged_token_is_refused_with_401(client):
 
 
 async def test_queries_work_over_get(client):
-    response = await client.get("/graphql", params={"query": "{ dimensions { key } }"})
+    response = await client.get(
+        "/graphql", params={"query": "{ dimensions { key } }"}, headers=through_gateway()
+    )
     assert response.status_code == 200
     assert len(response.json()["data"]["dimensions"]) == 6
 
@@ -181,7 +183,7 @@ async def test_queries_work_over_get(client):
 async def test_health_readiness_and_metrics_answer(client):
     assert (await client.get("/healthz")).json() == {"status": "alive", "service": "catalog"}
     assert (await client.get("/readyz")).json() == {"status": "ready", "checks": {"mongodb": "ok"}}
-    await client.post("/graphql", json={"query": "{ regions { code } }"})
+    await client.post("/graphql", json={"query": "{ regions { code } }"}, headers=through_gateway())
     metrics = (await client.get("/metrics")).text
     assert 'smartcity_graphql_requests_total{status="200"}' in metrics
 

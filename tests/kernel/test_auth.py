@@ -81,3 +81,36 @@ def test_an_assessor_is_no_region_writer():
         auth.Principal("a", auth.Role.ASSESSOR, regions=frozenset({"12.07"})).require_region_writer(
             "12.07"
         )
+
+
+GATEWAY = auth.mint_gateway_credential(SECRET, 60)
+
+
+def test_a_subgraph_serves_a_token_holder_or_whom_the_gateway_forwards():
+    ministry = auth.mint(SECRET, auth.Role.MINISTRY)
+    assert auth.caller_of_subgraph(f"Bearer {ministry}", None, SECRET).role is auth.Role.MINISTRY
+    assert auth.caller_of_subgraph(None, GATEWAY, SECRET).is_anonymous
+
+
+@pytest.mark.parametrize(
+    ("authorization", "gateway"),
+    [
+        (None, None),
+        (None, auth.mint_gateway_credential("another-secret-another-secret-123", 60)),
+        (None, auth.mint_gateway_credential(SECRET, -10)),
+        (None, auth.mint(SECRET, auth.Role.ADMIN)),
+        (f"Bearer {GATEWAY}", None),
+        (f"Bearer {GATEWAY}", GATEWAY),
+    ],
+    ids=[
+        "neither",
+        "gateway-credential-wrong-key",
+        "gateway-credential-expired",
+        "user-token-as-gateway-credential",
+        "gateway-credential-as-bearer",
+        "gateway-credential-as-bearer-too",
+    ],
+)
+def test_a_subgraph_refuses_a_caller_nobody_vouches_for(authorization, gateway):
+    with pytest.raises(errors.Unauthenticated):
+        auth.caller_of_subgraph(authorization, gateway, SECRET)

@@ -98,11 +98,13 @@ async def test_findings_are_kept_per_assessor_in_three_lists(api):
                        ("RECOMMENDATION", "Bangun satu data daerah")]:  # fmt: skip
         finding = {"i": {"regionCode": "12.07", "cycleId": CYCLE, "kind": kind, "text": text}}
         assert "errors" not in await api(FINDING, finding, bearer=assessor_token("assessor-2"))
-    result = await api(
+    query = (
         'query($c: String!) { findings(regionCode: "12.07", cycleId: $c) '
-        "{ assessor strengths weaknesses recommendations } }",
-        {"c": CYCLE},
+        "{ assessor strengths weaknesses recommendations } }"
     )
+    while_open = await api(query, {"c": CYCLE})
+    assert while_open["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    result = await api(query, {"c": CYCLE}, bearer=ADMIN)
     assert result["data"]["findings"] == [
         {
             "assessor": "assessor-2",

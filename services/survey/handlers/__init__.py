@@ -1,5 +1,12 @@
 """The survey's use cases, one module per kind of work."""
 
-from services.survey.handlers import assessments, campaigns, indices, instruments, responses
+from services.survey.handlers import (
+    assessments,
+    campaigns,
+    indices,
+    instruments,
+    readers,
+    responses,
+)
 
-__all__ = ["assessments", "campaigns", "indices", "instruments", "responses"]
+__all__ = ["assessments", "campaigns", "indices", "instruments", "readers", "responses"]

@@ -7,11 +7,9 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
-from services.kernel import errors
-from services.kernel.auth import Principal, Role
+from services.kernel.auth import Principal
 from services.kernel.repository import every
 from services.survey import domain
-from services.survey.domain.assessments import assignment_id
 from services.survey.domain.ikm import Ikm, ikm
 from services.survey.domain.statistics import (
     CitizenResponse,
@@ -24,6 +22,7 @@ from services.survey.domain.statistics import (
     question_stats,
 )
 from services.survey.handlers.common import instrument_of
+from services.survey.handlers.readers import is_insider, refuse
 from services.survey.repository import ScoreFilter, Survey
 
 
@@ -33,19 +32,8 @@ async def require_reader(
     """Aggregates of a closed campaign are public; raw answers and open campaigns are not."""
     if not raw and campaign.status is domain.CampaignStatus.CLOSED:
         return
-    if principal.role in (Role.ADMIN, Role.MINISTRY):
-        return
-    if principal.role is Role.REGION_OPERATOR and principal.region == campaign.region_code:
-        return
-    if principal.role is Role.ASSESSOR:
-        assignment = await survey.assignments.get(
-            assignment_id(campaign.region_code, campaign.cycle_id)
-        )
-        if assignment and principal.subject in assignment.assessors:
-            return
-    if principal.is_anonymous:
-        raise errors.Unauthenticated("sign in to read the results of an open campaign")
-    raise errors.Forbidden(f"results of campaign {campaign.id} are not yours to read")
+    if not await is_insider(survey, principal, campaign.region_code, campaign.cycle_id):
+        raise refuse(principal, f"the results of campaign {campaign.id}")
 
 
 async def responses_of(survey: Survey, campaign: domain.Campaign) -> list[domain.Response]:
