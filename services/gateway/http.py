@@ -195,6 +195,10 @@ def _json(text: str | bytes, field: str) -> Any:
         raise RequestError(
             [_error(f"{field} is not valid JSON: {exc}", "BAD_REQUEST", field=field)]
         ) from None
+    except RecursionError:
+        raise RequestError(
+            [_error(f"{field} nests too deeply", "BAD_REQUEST", field=field)]
+        ) from None
 
 
 def _too_large(limits: Limits) -> RequestError:

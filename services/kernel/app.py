@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -19,20 +17,16 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.applications import Starlette
-from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry import Schema
-from strawberry.asgi import GraphQL
 
-from services.kernel import auth, errors
+from services.kernel import auth
 from services.kernel.graphql import RequestContext
+from services.kernel.subgraph_http import Guarded, SubgraphView
 
 log = logging.getLogger(__name__)
-
-PRINCIPAL_KEY = "smartcity.principal"
 
 Check = Callable[[], Awaitable[None]]
 Hook = Callable[[], Awaitable[None]]
@@ -68,58 +62,6 @@ class GaugeCollector(Collector):
             yield family
 
 
-class _SubgraphView(GraphQL[RequestContext, None]):
-    def __init__(self, schema: Schema, make_context: Callable[[auth.Principal], RequestContext]):
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
-        self.make_context = make_context
-
-    async def get_context(self, request: Any, response: Any) -> RequestContext:
-        return self.make_context(request.scope.get(PRINCIPAL_KEY, auth.ANONYMOUS))
-
-
-class _Authenticated:
-    """Verifies the caller before GraphQL runs: a bad token, or a request that neither
-    carries a token nor came through the gateway, is refused outright."""
-
-    def __init__(self, app: ASGIApp, secret: str, requests: Counter, seconds: Histogram) -> None:
-        self.app = app
-        self.secret = secret
-        self.requests = requests
-        self.seconds = seconds
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
-        status = {"code": 500}
-
-        async def recording_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status["code"] = message["status"]
-            await send(message)
-
-        try:
-            try:
-                principal = self._caller(scope)
-            except errors.Unauthenticated as exc:
-                body = {"errors": [{"message": exc.message, "extensions": {"code": exc.code}}]}
-                response = JSONResponse(
-                    body, status_code=401, headers={"WWW-Authenticate": "Bearer"}
-                )
-                await response(scope, receive, recording_send)
-                return
-            await self.app({**scope, PRINCIPAL_KEY: principal}, receive, recording_send)
-        finally:
-            self.requests.labels(str(status["code"])).inc()
-            self.seconds.observe(time.perf_counter() - started)
-
-    def _caller(self, scope: Scope) -> auth.Principal:
-        headers = Headers(scope=scope)
-        if scope["method"] == "GET" and not scope.get("query_string"):
-            return auth.ANONYMOUS  # the GraphiQL page itself, which runs nothing
-        return auth.caller_of_subgraph(
-            headers.get("authorization"), headers.get(auth.GATEWAY_HEADER), self.secret
-        )
-
-
 def create_asgi_app(parts: ServiceParts) -> Starlette:
     registry = CollectorRegistry()
     requests = Counter(
@@ -129,8 +71,8 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
         "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
     )
     registry.register(GaugeCollector(parts.name, parts.gauges))
-    view = _SubgraphView(parts.schema, parts.make_context)
-    graphql = _Authenticated(view, parts.jwt_secret, requests, seconds)
+    view = SubgraphView(parts.schema, parts.make_context)
+    graphql = Guarded(view, parts.jwt_secret, requests, seconds)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "alive", "service": parts.name})

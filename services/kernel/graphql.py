@@ -10,7 +10,14 @@ from typing import Any, TypeVar
 import strawberry
 from graphql import GraphQLError
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 
 from services.kernel import errors
 from services.kernel.auth import Principal
@@ -23,6 +30,9 @@ V = TypeVar("V")
 INTERNAL = "INTERNAL_SERVER_ERROR"
 CACHED_OPERATIONS = 1000  # parsed and validated operations kept per schema
 MASKED_MESSAGE = "Internal server error"
+MAX_TOKENS = 10_000
+MAX_ALIASES = 200
+MAX_DEPTH = 16
 
 
 def _user_error_extensions(error: errors.UserError) -> dict[str, Any]:
@@ -94,6 +104,10 @@ class SubgraphSchema(strawberry.federation.Schema):
 
     def __init__(self, **kwargs: Any) -> None:
         extensions = [
+            # a direct caller is held to limits a little above the gateway's
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             *kwargs.pop("extensions", ()),
             lambda: ParserCache(maxsize=CACHED_OPERATIONS),  # the caches live at module level
             lambda: ValidationCache(maxsize=CACHED_OPERATIONS),

@@ -83,7 +83,7 @@ def test_an_assessor_is_no_region_writer():
         )
 
 
-GATEWAY = auth.mint_gateway_credential(SECRET, 60)
+GATEWAY = auth.mint_gateway_credential(SECRET, 24 * 3600)  # valid all run long
 
 
 def test_a_subgraph_serves_a_token_holder_or_whom_the_gateway_forwards():
