@@ -35,6 +35,8 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "document"
         return None, [Problem(None, where, f"not valid YAML or JSON: {error}")]
+    except RecursionError:
+        return None, [Problem(None, "document", "the document nests too deeply")]
 
 
 def read(data: Any) -> tuple[Definition | None, list[Problem]]:

@@ -14,6 +14,7 @@ from services.scoring.domain.methodology import EVALUATION_DIMENSIONS
 
 SEVERITIES = ("info", "warning", "critical")
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
+BRACED = re.compile(r"\{[^{}]*\}")
 MAX_TEXT = 500
 VALUE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -71,7 +72,12 @@ def _check_value(kind: str, value: Any, aliases: dict[str, str]) -> list[str]:
     if kind == "text":
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
             return [f"a text of 1 to {MAX_TEXT} characters"]
-        return [
+        not_placeholders = [
+            f"{braced} is not a placeholder: a text names a field as {{alias.field}}"
+            for braced in BRACED.findall(value)
+            if not PLACEHOLDER.fullmatch(braced)
+        ]
+        return not_placeholders + [
             f"{{{alias}.{name}}} names no field of a matched fact"
             for alias, name in PLACEHOLDER.findall(value)
             if name not in facts.SCHEMAS.get(aliases.get(alias, ""), {})
