@@ -42,7 +42,9 @@ class _Measure:
         for selection in selection_set.selections if selection_set else ():
             if isinstance(selection, FieldNode):
                 below = self.depth(selection.selection_set) if selection.selection_set else 0
-                deepest = max(deepest, 1 + below)
+                # introspection's `ofType` chains wrapped types one to one and cannot fan out
+                level = 0 if selection.name.value == "ofType" else 1
+                deepest = max(deepest, level + below)
             elif isinstance(selection, FragmentSpreadNode):
                 deepest = max(deepest, self.fragment_depth(selection.name.value))
             else:
