@@ -51,6 +51,7 @@ class World:
     apps: dict[str, Starlette]
     direct: dict[str, httpx.AsyncClient]
     admin: GraphQLClient
+    nats: NatsServer
     cycle_id: str = ""
     masterplan_id: str = ""
     program_id: str = ""
@@ -69,15 +70,19 @@ class World:
         """A year no cycle of the cohort has yet."""
         return next(self.years)
 
-    async def respondent(self) -> str:
-        """A one-time token of a citizen of the region's citizen campaign."""
+    async def respondents(self, count: int) -> list[str]:
+        """One-time tokens of citizens of the region's citizen campaign."""
+        wanted = {"campaignId": self.citizen_campaign, "count": count,
+                  "subDimension": self.sub_dimension}  # fmt: skip
         issued = await self.admin(
             "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }",
-            {"i": {"campaignId": self.citizen_campaign, "count": 1,
-                   "subDimension": self.sub_dimension}},
-        )  # fmt: skip
-        only: str = issued["issueRespondentTokens"][0]
-        return only
+            {"i": wanted},
+        )
+        tokens: list[str] = issued["issueRespondentTokens"]
+        return tokens
+
+    async def respondent(self) -> str:
+        return (await self.respondents(1))[0]
 
     async def stored(self, subgraph: str) -> dict[str, list[dict[str, Any]]]:
         """What the service's mutations have stored, less the events still to publish."""
@@ -227,7 +232,7 @@ async def running_world(tmp_path: Path) -> AsyncIterator[World]:
             }
             gateway = await stack.enter_async_context(gateway_over(apps, config))
             admin = GraphQLClient(gateway.client, "/graphql", token(auth.Role.ADMIN))
-            world = World(gateway, apps, direct, admin)
+            world = World(gateway, apps, direct, admin, server)
             await _build(world)
             yield world
     finally:
