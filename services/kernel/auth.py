@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import jwt
 
@@ -92,15 +93,22 @@ def mint(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss"]
+
+
+def _decode(token: str, secret: str, audience: str | None = None) -> dict[str, Any]:
+    """The claims of a token signed with `secret`; a token with an audience only for it."""
+    required = [*REQUIRED_CLAIMS, "aud"] if audience else REQUIRED_CLAIMS
+    claims: dict[str, Any] = jwt.decode(
+        token, secret, algorithms=[ALGORITHM], issuer=ISSUER, audience=audience,
+        options={"require": required},
+    )  # fmt: skip
+    return claims
+
+
 def verify(token: str, secret: str) -> Principal:
     try:
-        claims = jwt.decode(
-            token,
-            secret,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
-        )
+        claims = _decode(token, secret)
         role = Role(str(claims.get("role")))
     except (jwt.PyJWTError, ValueError) as exc:
         raise errors.Unauthenticated(f"invalid bearer token: {exc}") from None
@@ -139,14 +147,7 @@ def mint_gateway_credential(secret: str, ttl_seconds: int) -> str:
 
 def verify_gateway_credential(credential: str, secret: str) -> None:
     try:
-        claims = jwt.decode(
-            credential,
-            secret,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            audience=GATEWAY_AUDIENCE,
-            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
-        )
+        claims = _decode(credential, secret, GATEWAY_AUDIENCE)
     except jwt.PyJWTError as exc:
         raise errors.Unauthenticated(f"invalid gateway credential: {exc}") from None
     if claims["sub"] != GATEWAY_SUBJECT:
