@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
 import nats
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from services.kernel import events
 from services.kernel.messaging import STREAM
@@ -38,3 +40,53 @@ async def wait_for_messages(url: str, count: int, timeout: float = 20.0) -> list
         if len(found) >= count or time.monotonic() > deadline:
             return [cloud_event for cloud_event, _ in found]
         await asyncio.sleep(0.1)
+
+
+class Subscriber:
+    """A ministry's integration: a durable pull consumer on every subject of the stream,
+    acknowledging each event it takes, and reconnecting through a NATS outage."""
+
+    def __init__(self, url: str, durable: str = "ministry") -> None:
+        self.url, self.durable = url, durable
+        self.found: list[dict[str, Any]] = []
+
+    async def start(self) -> None:
+        self.client = await nats.connect(
+            self.url, max_reconnect_attempts=-1, reconnect_time_wait=0.2
+        )
+        config = ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+        )
+        self.subscription = await self.client.jetstream().pull_subscribe(
+            "smartcity.>", durable=self.durable, stream=STREAM, config=config
+        )
+
+    async def _take(self, timeout: float) -> int:
+        messages = await self.subscription.fetch(500, timeout=timeout)
+        for message in messages:
+            self.found.append(events.decode(message.data))
+            await message.ack()
+        return len(messages)
+
+    async def follow(self) -> None:
+        """Takes events as they come, until cancelled; an outage only pauses it."""
+        while True:
+            try:
+                await self._take(timeout=1.0)
+            except nats.errors.TimeoutError:
+                pass
+            except nats.errors.Error:
+                await asyncio.sleep(0.2)
+
+    async def received(self, quiet_seconds: float = 2.0) -> list[dict[str, Any]]:
+        """Everything delivered until the stream stays quiet, each acknowledged."""
+        while True:
+            with contextlib.suppress(nats.errors.TimeoutError):
+                if await self._take(timeout=quiet_seconds):
+                    continue
+            return self.found
+
+    async def close(self) -> None:
+        await self.client.close()

@@ -90,11 +90,15 @@ class NatsServer:
         self.stop()
         raise TimeoutError(f"nats-server did not listen on {self.url} within {timeout}s")
 
-    def stop(self) -> None:
+    def stop(self, *, kill: bool = False) -> None:
+        """Stops the server in order, or with `kill` as a crash would (SIGKILL)."""
         if self._process is None:
             return
         if self._process.poll() is None:
-            self._process.terminate()
+            if kill:
+                self._process.kill()
+            else:
+                self._process.terminate()
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:

@@ -6,15 +6,10 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from collections import Counter
-from typing import Any
 
 import httpx
-import nats
 import pytest
-from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from services.kernel import events
-from services.kernel.messaging import STREAM
 from tests.contracts import check_event
 from tests.e2e.up import (
     UpProcess,
@@ -25,6 +20,7 @@ from tests.e2e.up import (
     processes_mentioning,
     smartcity_command,
 )
+from tests.streams import Subscriber
 
 pytestmark = pytest.mark.integration
 CITIZENS = 20  # per sub-dimension; the command's default is 50
@@ -32,40 +28,6 @@ QUESTIONS, SUB_DIMENSIONS, ASSESSORS, REGIONS = 117, 18, 5, 3
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
   regionCode rank finalIndex revision counted { assessorScores citizenResponses } } }"""
 FEDERATED = "{ regions { code name latestScorecard { cycleId finalIndex } } }"
-
-
-class Subscriber:
-    """A ministry's integration: a durable pull consumer on every subject of the stream."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    async def start(self) -> None:
-        self.client = await nats.connect(self.url)
-        js = self.client.jetstream()
-        config = ConsumerConfig(
-            durable_name="e2e-ministry",
-            ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL,
-        )
-        self.subscription = await js.pull_subscribe(
-            "smartcity.>", durable="e2e-ministry", stream=STREAM, config=config
-        )
-
-    async def received(self, quiet_seconds: float = 2.0) -> list[dict[str, Any]]:
-        """Everything delivered until the stream stays quiet, each acknowledged."""
-        found = []
-        while True:
-            try:
-                messages = await self.subscription.fetch(500, timeout=quiet_seconds)
-            except nats.errors.TimeoutError:
-                return found
-            for message in messages:
-                found.append(events.decode(message.data))
-                await message.ack()
-
-    async def close(self) -> None:
-        await self.client.close()
 
 
 async def run_demo(gateway: str, data_dir) -> tuple[int, str, str]:
