@@ -97,9 +97,11 @@ def region_facts(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]]:
                         "catalog")  # fmt: skip
 
 
-def campaigns(region: Region) -> Iterator[dict[str, Any]]:
+def campaigns(region: Region, citizens: bool = True) -> Iterator[dict[str, Any]]:
     for instrument, audience in ((builtin.evaluation_2023(), "assessor"),
                                  (builtin.citizen_impact_2023(), "citizen")):  # fmt: skip
+        if audience == "citizen" and not citizens:
+            continue
         yield _wrap(survey.CampaignOpened(
             id=f"{region.code}-{audience}", instrument_key=instrument.key,
             instrument_version=instrument.instrument_version, region_code=region.code,
@@ -162,12 +164,16 @@ def response(
         "survey", minute=1)  # fmt: skip
 
 
-def national_year(count: int, seed: int = 2023) -> Iterator[dict[str, Any]]:
-    """Every event of the year for `count` regions, region after region."""
+def national_year(
+    count: int, seed: int = 2023, live: frozenset[str] = frozenset()
+) -> Iterator[dict[str, Any]]:
+    """Every event of the year for `count` regions, region after region; the regions in
+    `live` without their citizen campaign and responses, which a benchmark sends itself."""
     everywhere = regions(count, seed)
     yield from opening(everywhere)
     for region in everywhere:
         yield from region_facts(region, seed)
-        yield from campaigns(region)
+        yield from campaigns(region, citizens=region.code not in live)
         yield from assessor_scores(region, seed)
-        yield from citizen_responses(region, seed)
+        if region.code not in live:
+            yield from citizen_responses(region, seed)

@@ -30,6 +30,7 @@ import nats
 from nats.js.client import JetStreamContext
 
 from bench import national
+from bench.memory import descendants, rss_mb
 from bench.service import serving
 from services.kernel import auth, events
 from services.kernel.messaging import STREAM, ensure_stream
@@ -103,28 +104,10 @@ class Scoring:
 
     def rss_mb(self) -> dict[str, float]:
         """Resident memory of the service and of its rules workers (forkserver children)."""
-        found = {"service": _rss_mb(self.pid), "rules workers": 0.0}
-        for child in _descendants(self.pid):
-            found["rules workers"] += _rss_mb(child)
+        found = {"service": rss_mb(self.pid), "rules workers": 0.0}
+        for child in descendants(self.pid):
+            found["rules workers"] += rss_mb(child)
         return found
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except FileNotFoundError:
-        pass
-    return 0.0
-
-
-def _descendants(pid: int) -> list[int]:
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except FileNotFoundError:
-        return []
-    return [int(c) for c in children] + [d for c in children for d in _descendants(int(c))]
 
 
 def variant(number: int) -> str:
@@ -137,10 +120,12 @@ def variant(number: int) -> str:
     )
 
 
-async def publish_year(js: JetStreamContext, regions: int) -> int:
+async def publish_year(
+    js: JetStreamContext, regions: int, live: frozenset[str] = frozenset()
+) -> int:
     pending: list[Any] = []
     count = 0
-    for cloud_event in national.national_year(regions):
+    for cloud_event in national.national_year(regions, live=live):
         subject = events.nats_subject(cloud_event)
         headers = {"Nats-Msg-Id": cloud_event["id"]}
         pending.append(js.publish(subject, events.encode(cloud_event), headers=headers))

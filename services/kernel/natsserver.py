@@ -54,6 +54,10 @@ class NatsServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    @property
     def url(self) -> str:
         return f"nats://{self.host}:{self.port}"
 

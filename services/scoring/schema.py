@@ -44,15 +44,15 @@ async def _active_number(info: ScoringInfo) -> int | None:
 async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[Scorecard]:
     """Scorecards with their rank in their cycle, overall and within their cohort."""
     scoring = info.context.scoring
-    cycles: dict[str, list[scorecards.Scorecard]] = {}
+    cycles: dict[str, list[scorecards.Standing]] = {}
     result = []
     for card in cards:
         if card.cycle_id not in cycles:  # each cycle read once, however many cards it ranks
-            cycles[card.cycle_id] = await scoring.scorecards.of_cycle(card.cycle_id)
+            cycles[card.cycle_id] = await scoring.scorecards.standings(card.cycle_id)
         cycle = cycles[card.cycle_id]
-        overall = simulation.ranks({c.region_code: c.content.final_index for c in cycle})
+        overall = simulation.ranks({c.region_code: c.final_index for c in cycle})
         cohort = simulation.ranks(
-            {c.region_code: c.content.final_index for c in cycle if c.cohort == card.cohort}
+            {c.region_code: c.final_index for c in cycle if c.cohort == card.cohort}
         )
         result.append(
             Scorecard.from_domain(card, overall.get(card.region_code), cohort.get(card.region_code))

@@ -126,6 +126,20 @@ class MongoScorecards(MongoRepository[scorecards.Scorecard]):
     async def of_cycle(self, cycle_id: str) -> list[scorecards.Scorecard]:
         return await every(lambda page: self.list({"cycle_id": cycle_id}, page), lambda c: c.id)
 
+    async def standings(self, cycle_id: str) -> list[scorecards.Standing]:
+        """The cycle's standings, read without the rest of each scorecard."""
+
+        def read() -> list[scorecards.Standing]:
+            fields = {"region_code": 1, "cohort": 1, "content.final_index": 1}
+            return [
+                scorecards.Standing(
+                    d["region_code"], d.get("cohort", ""), d["content"]["final_index"]
+                )
+                for d in self.store.collection.find({"cycle_id": cycle_id}, fields)
+            ]
+
+        return await self.store.storage.run(read)
+
     async def of_region(self, region_code: str) -> list[scorecards.Scorecard]:
         return await every(
             lambda page: self.list({"region_code": region_code}, page), lambda c: c.id

@@ -51,6 +51,15 @@ class Firing:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where a region's scorecard stands in its cycle: what ranking needs, and no more."""
+
+    region_code: str
+    cohort: str
+    final_index: float
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything a scorecard says, less its bookkeeping (revision, time, digest)."""
 
