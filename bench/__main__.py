@@ -28,6 +28,23 @@ TARGETS = {
     "gateway overhead, difference of medians (ms)": "< 2",
 }
 MEMORY_TARGET = "< 300"
+NOTES = """
+## Reading it
+
+- Every part ran on the one 2-core machine: nats-server, the four services, scoring's rules
+  worker and the benchmark's own clients shared the two cores. While citizens' responses
+  were synced, scoring was rescoring their regions, so ingestion competes with scoring.
+- The stores were the embedded default, in each service's own process (`mongomock://`).
+  The peak RSS of a service therefore includes its data, which a deployment keeps in
+  MongoDB instead:
+  - scoring holds its projection of every event of the year;
+  - survey holds only the citizens' responses synced through the gateway (a tenth of the
+    regions); the rest of the year reached the stream straight from the generator;
+  - catalog holds only its seed: the year's catalog events came from the generator, so
+    its figure says nothing about a national catalog.
+- nats-server is not one of the suite's services; its memory is reported because it runs
+  on the same machine and holds the whole year's stream.
+"""
 
 
 def _first(path: str, label: str) -> str:
@@ -63,7 +80,7 @@ def table(sizes: list[int], figures: dict[int, dict[str, float]]) -> str:
 def report(sizes: list[int], body: str, seconds: float) -> str:
     command = "python -m bench " + " ".join(sys.argv[1:])
     return (f"# National benchmark\n\n`{command.strip()}` on {dt.date.today().isoformat()}, "
-            f"{seconds / 60:.0f} minutes in all.\n\nMachine: {machine()}.\n\n{body}\n\n"
+            f"{seconds / 60:.0f} minutes in all.\n\nMachine: {machine()}.\n\n{body}\n{NOTES}\n"
             f"What each row measures, and how: `bench/suite.py`.\n")  # fmt: skip
 
 

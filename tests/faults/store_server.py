@@ -33,10 +33,6 @@ from services.kernel import memorystore
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 HEADER = struct.Struct("<iiii")
 BATCH_BYTES = 4 * 1024 * 1024
-IGNORED = frozenset(
-    {"$db", "lsid", "$clusterTime", "$readPreference", "readConcern", "writeConcern",
-     "txnNumber", "autocommit", "startTransaction", "apiVersion", "comment", "maxTimeMS"}
-)  # fmt: skip
 
 
 class CommandError(Exception):
