@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from services.kernel.natsserver import NatsServer, free_port
+from services.kernel.natsserver import NatsServer, die_with_parent, free_port
 from tests.faults.store_server import StoreServer
 from tests.support import SECRET
 
@@ -40,8 +40,9 @@ class ServiceProcess:
     def start(self) -> None:
         command = [sys.executable, "-m", "services.cli", "serve", self.name, "--port", str(self.port)]  # fmt: skip
         self.process = subprocess.Popen(
-            command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+            command, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,  # a test run that dies leaves no service behind
+        )  # fmt: skip
 
     async def ready(self, timeout: float = 60.0) -> None:
         async with asyncio.timeout(timeout), httpx.AsyncClient() as client:
