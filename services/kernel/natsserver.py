@@ -38,7 +38,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def die_with_parent() -> None:
-    """Ask Linux to stop the server when the process that started it dies."""
+    """Ask Linux to stop this child process (a server, a service) when its parent dies."""
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
