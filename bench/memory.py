@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 
@@ -25,9 +26,14 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def descendants(pid: int) -> list[int]:
-    """Every process `pid` started, and theirs (scoring's rules workers and their forkserver)."""
-    try:
-        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except (FileNotFoundError, ProcessLookupError):
-        return []
-    return children + [d for child in children for d in descendants(child)]
+    """Every process `pid` started, from any of its threads, and theirs (scoring's rules
+    workers and their forkserver)."""
+    found, parents = [], [pid]
+    while parents:
+        tasks = Path(f"/proc/{parents.pop()}/task")
+        for task in tasks.iterdir() if tasks.exists() else []:
+            with contextlib.suppress(OSError):
+                children = [int(c) for c in (task / "children").read_text().split()]
+                found += children
+                parents += children
+    return found

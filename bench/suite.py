@@ -48,7 +48,8 @@ from bench.scoring import (
     variant,
 )
 from bench.service import Running, serving
-from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
+from services.demo.cycle import once_known
+from services.kernel.graphql_client import GraphQLClient
 from services.kernel.messaging import STREAM, ensure_stream
 from services.kernel.natsserver import NatsServer
 
@@ -154,18 +155,6 @@ async def full_rescore(suite: Suite, regions: int) -> dict[str, float]:
     return {"full rescore after an activation (s)": ended - began}
 
 
-async def _until_known(call: Any) -> Any:
-    """Retries while the survey has not yet learnt a region or cycle from the stream."""
-    for _ in range(600):
-        try:
-            return await call()
-        except GraphQLFailure as failure:
-            if failure.code != "NOT_FOUND":
-                raise
-        await asyncio.sleep(0.1)
-    return await call()
-
-
 def _sub_dimensions() -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for section in national.builtin.citizen_impact_2023().sections:
@@ -180,7 +169,7 @@ async def _citizen_campaign(suite: Suite, region: national.Region) -> str:
         wanted = {"instrumentKey": national.builtin.CITIZEN_IMPACT_2023, "instrumentVersion": 1,
                   "regionCode": region.code, "cycleId": region.cycle_id, "audience": "CITIZEN",
                   "quotaPerSubDimension": national.CITIZENS_PER_SUB_DIMENSION}  # fmt: skip
-        opened = await _until_known(lambda: suite.gateway(OPEN, {"i": wanted}))
+        opened = await once_known(lambda: suite.gateway(OPEN, {"i": wanted}), 60)
         suite.citizen_campaigns[region.code] = opened["openCampaign"]["id"]
     return suite.citizen_campaigns[region.code]
 

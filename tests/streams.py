@@ -49,6 +49,8 @@ class Subscriber:
     def __init__(self, url: str, durable: str = "ministry") -> None:
         self.url, self.durable = url, durable
         self.found: list[dict[str, Any]] = []
+        self._stopping = asyncio.Event()
+        self._following: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.client = await nats.connect(
@@ -70,9 +72,15 @@ class Subscriber:
             await message.ack()
         return len(messages)
 
-    async def follow(self) -> None:
-        """Takes events as they come, until cancelled; an outage only pauses it."""
-        while True:
+    def follow(self) -> None:
+        """Takes events as they come, in the background, until `received` is called; an
+        outage only pauses it."""
+        self._following = asyncio.create_task(self._follow())
+
+    async def _follow(self) -> None:
+        # stopped between takes, never in one: a take cut short would leave the events it
+        # fetched unacknowledged, out of reach until the consumer's ack wait expires
+        while not self._stopping.is_set():
             try:
                 await self._take(timeout=1.0)
             except nats.errors.TimeoutError:
@@ -82,6 +90,10 @@ class Subscriber:
 
     async def received(self, quiet_seconds: float = 2.0) -> list[dict[str, Any]]:
         """Everything delivered until the stream stays quiet, each acknowledged."""
+        if self._following is not None:
+            self._stopping.set()
+            await self._following
+            self._following = None
         while True:
             with contextlib.suppress(nats.errors.TimeoutError):
                 if await self._take(timeout=quiet_seconds):

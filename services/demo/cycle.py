@@ -109,7 +109,7 @@ def _chunks(items: list[T], size: int) -> list[list[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def _once_known(call: Callable[[], Awaitable[T]], wait_seconds: float = 30.0) -> T:
+async def once_known(call: Callable[[], Awaitable[T]], wait_seconds: float = 30.0) -> T:
     """Retries while the service has not yet learned, from the stream, what the call names."""
     deadline = asyncio.get_running_loop().time() + wait_seconds
     while True:
@@ -212,7 +212,7 @@ class EvaluationCycle:
     ) -> tuple[str, str]:
         """Assigns the assessors and opens the assessor and citizen campaigns of one region."""
         assignment = {"regionCode": region, "cycleId": cycle_id, "assessors": self.assessors}
-        await _once_known(partial(self.admin, ASSIGN, {"i": assignment}))
+        await once_known(partial(self.admin, ASSIGN, {"i": assignment}))
         opened = []
         for audience, key, instrument in (
             ("ASSESSOR", EVALUATION, evaluation),
@@ -226,7 +226,7 @@ class EvaluationCycle:
                 "audience": audience,
                 "quotaPerSubDimension": self.plan.citizens_per_sub_dimension,
             }
-            found = await _once_known(partial(self.admin, OPEN_CAMPAIGN, {"i": campaign}))
+            found = await once_known(partial(self.admin, OPEN_CAMPAIGN, {"i": campaign}))
             opened.append(found["openCampaign"]["id"])
         return opened[0], opened[1]
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.memory import descendants
 from services.kernel.natsserver import NatsServer, die_with_parent, free_port
 from tests.faults.store_server import StoreServer
 from tests.support import SECRET
@@ -59,7 +60,7 @@ class ServiceProcess:
         """SIGKILL, of the service and every process it started: nothing gets to clean up."""
         if self.process is None:
             return
-        helpers = _descendants(self.process.pid)
+        helpers = descendants(self.process.pid)
         self.process.kill()
         for pid in helpers:
             with contextlib.suppress(ProcessLookupError):
@@ -73,18 +74,6 @@ class ServiceProcess:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-def _descendants(pid: int) -> list[int]:
-    found, parents = [], [pid]
-    while parents:
-        tasks = Path(f"/proc/{parents.pop()}/task")
-        for task in tasks.iterdir() if tasks.exists() else []:
-            with contextlib.suppress(OSError):
-                children = [int(c) for c in (task / "children").read_text().split()]
-                found += children
-                parents += children
-    return found
 
 
 class Stack:

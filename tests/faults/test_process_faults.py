@@ -110,7 +110,7 @@ async def evaluate(tmp_path: Path, part: str | None) -> Run:
     async with running_stack(tmp_path) as stack:
         subscriber = Subscriber(stack.nats.url)
         await subscriber.start()
-        following = asyncio.create_task(subscriber.follow())
+        subscriber.follow()
         async with httpx.AsyncClient(timeout=30) as http:
             sent_again: list[str] = []
             admin = Retrying(
@@ -120,7 +120,6 @@ async def evaluate(tmp_path: Path, part: str | None) -> Run:
             outcome = await EvaluationCycle(admin, partial(auth.mint, SECRET), PLAN, fault).run()
             await fault.over()
             ranking = (await admin(CARDS, {"c": outcome.cycle_id}))["ranking"]
-        following.cancel()
         received = await subscriber.received()
         await subscriber.close()
     return Run(
