@@ -83,7 +83,7 @@ class Subscriber:
         while not self._stopping.is_set():
             try:
                 await self._take(timeout=1.0)
-            except nats.errors.TimeoutError:
+            except TimeoutError:  # nats.py raises asyncio's (the builtin) as well as its own
                 pass
             except nats.errors.Error:
                 await asyncio.sleep(0.2)
@@ -95,7 +95,7 @@ class Subscriber:
             await self._following
             self._following = None
         while True:
-            with contextlib.suppress(nats.errors.TimeoutError):
+            with contextlib.suppress(TimeoutError):
                 if await self._take(timeout=quiet_seconds):
                     continue
             return self.found

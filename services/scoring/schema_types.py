@@ -21,10 +21,15 @@ class Problem:
     rule_id: str | None
     path: str
     message: str
+    line: int | None = strawberry.field(
+        description="The document's line the path points to, from 1; null when it has none."
+    )
 
     @classmethod
     def from_domain(cls, problem: DomainProblem) -> Self:
-        return cls(rule_id=problem.rule_id, path=problem.path, message=problem.message)
+        return cls(
+            rule_id=problem.rule_id, path=problem.path, message=problem.message, line=problem.line
+        )
 
 
 @strawberry.type

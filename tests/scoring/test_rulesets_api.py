@@ -51,6 +51,24 @@ async def test_validation_reports_without_storing(api):
     assert (await api("{ ruleSets { id } }"))["data"]["ruleSets"] == [{"id": "v1"}]
 
 
+VALIDATE = "mutation($t: String!) { validateRuleSet(text: $t) { problems { path line message } } }"
+
+
+async def test_each_problem_points_at_its_line_of_the_document(api):
+    misspelt = DEFAULT.replace('op: ">=", value: 60', 'op: "=>", value: 60', 1)
+    problems = (await api(VALIDATE, {"t": misspelt}))["data"]["validateRuleSet"]["problems"]
+    assert [p["path"] for p in problems] == ["rules[0].when.all[0].where[1].op"]
+    assert '"=>"' in misspelt.splitlines()[problems[0]["line"] - 1]
+
+    unparsable = "name: broken\nmethodology: {scale: {min: 0, max: 4}\nrules: []\n"
+    problems = (await api(VALIDATE, {"t": unparsable}))["data"]["validateRuleSet"]["problems"]
+    assert problems[0]["line"] == 3  # where the parser gave up on the unclosed mapping
+
+    missing = "name: no rules\nmethodology:\n  scale: {min: 0, max: 4}\nrules:\n  - id: bare\n"
+    problems = (await api(VALIDATE, {"t": missing}))["data"]["validateRuleSet"]["problems"]
+    assert {p["line"] for p in problems if p["path"].startswith("rules[0]")} == {5}
+
+
 async def test_only_admins_change_rule_sets(api):
     for role in (Role.MINISTRY, Role.REGION_OPERATOR, Role.ASSESSOR):
         refused = await draft(api, DEFAULT, bearer=token(role, region="35.07"))

@@ -33,7 +33,8 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         return yaml.safe_load(text), []
     except (ValueError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "document"
+        line = mark.line + 1 if mark else getattr(error, "lineno", None)  # YAML's, or JSON's
+        where = f"line {line}" if line else "document"
         return None, [Problem(None, where, f"not valid YAML or JSON: {error}")]
     except RecursionError:
         return None, [Problem(None, "document", "the document nests too deeply")]

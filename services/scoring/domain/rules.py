@@ -28,6 +28,7 @@ class Problem:
     rule_id: str | None
     path: str
     message: str
+    line: int | None = None  # in the document, from 1, where the path could be found
 
 
 @dataclass(frozen=True)

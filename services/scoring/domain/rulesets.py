@@ -8,7 +8,7 @@ from typing import Any
 
 from services.kernel.aggregate import Aggregate
 from services.scoring import events as ev
-from services.scoring.domain import definitions
+from services.scoring.domain import definitions, locating
 from services.scoring.domain.rules import Problem
 
 ACTIVE_POINTER = "active"
@@ -52,10 +52,12 @@ class RuleSet(Aggregate):
 
 
 def read(text: str) -> tuple[definitions.Definition | None, list[Problem]]:
+    """The document's definition, or its problems, each with its line in the document."""
     data, problems = definitions.parse_text(text)
     if problems:
-        return None, problems
-    return definitions.read(data)
+        return None, locating.located(text, problems)
+    found, problems = definitions.read(data)
+    return found, locating.located(text, problems)
 
 
 @dataclass(frozen=True)
