@@ -203,6 +203,8 @@ def _announce(started: Started) -> None:
         print(f"Demo data:       {started.demo_regions} regions (run `smartcity demo` to score)")
     print(f"Gateway:         {started.gateway_url}")
     print(f"GraphiQL:        {started.gateway_url}  (open it in a browser)")
+    console = started.gateway_url.removesuffix("/graphql") + "/console/"
+    print(f"Console:         {console}  (sign in with the admin token below)")
     for name, url in started.urls.items():
         if name != "gateway":
             print(f"{name.capitalize() + ':':<17}{url}")

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from services.gateway import admin
+from services.gateway import admin, console
 from services.gateway.composer import Composer, CompositionFailed
 from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
@@ -151,6 +151,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_page),
+            *console.routes(),
         ],
         lifespan=lifespan,
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.up import UpProcess, environment, smartcity_command
+from tests.e2e.up import UpProcess, environment, free_ports, smartcity_command
 
 
 @dataclass
@@ -30,3 +32,19 @@ class Suite:
             text=True,
             timeout=240,
         )
+
+
+@contextmanager
+def running_suite(data_dir: Path, citizens: int = 2) -> Iterator[Suite]:
+    """`smartcity up` with the demo cycle scored (`citizens` per sub-dimension, to be quick)."""
+    up = UpProcess(data_dir, free_ports())
+    try:
+        up.wait_for("Press Ctrl-C to stop.")
+        suite = Suite(up, data_dir)
+        demo = suite.smartcity("demo", "--citizens", str(citizens))
+        assert demo.returncode == 0, demo.stderr
+        yield suite
+    finally:
+        if up.process.poll() is None:
+            up.interrupt()
+        up.kill()

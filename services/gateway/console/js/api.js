@@ -1,0 +1,41 @@
+// The console's one way out: GraphQL requests to the gateway that served it.
+
+import { token } from "./session.js";
+
+const ENDPOINT = new URL("/graphql", window.location.origin).href;
+
+export class ApiError extends Error {
+  constructor(message, code, field) {
+    super(message);
+    this.code = code ?? "ERROR";
+    this.field = field ?? null;
+  }
+}
+
+// The data, or an ApiError with the first error's code and field.
+export async function graphql(query, variables = {}) {
+  const { data, errors } = await partial(query, variables);
+  if (errors.length) throw errors[0];
+  return data;
+}
+
+// The data with whatever errors came alongside it, for pages that show what they may read.
+export async function partial(query, variables = {}) {
+  const headers = { "content-type": "application/json", accept: "application/json" };
+  const bearer = token();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch(ENDPOINT, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  } catch {
+    throw new ApiError("The gateway cannot be reached.", "UNREACHABLE");
+  }
+  const body = await response.json().catch(() => null);
+  if (!body) throw new ApiError(`The gateway answered ${response.status}.`, "UNAVAILABLE");
+  const errors = (body.errors ?? []).map((error) => {
+    const field = error.extensions?.field ?? (error.path ? error.path.join(".") : null);
+    return new ApiError(error.message, error.extensions?.code, field);
+  });
+  if (!body.data && errors.length) throw errors[0];
+  return { data: body.data ?? {}, errors };
+}

@@ -1,0 +1,60 @@
+// Every GraphQL document the console sends, by what it is for.
+
+export const WHO_AM_I = `{ evaluationCycles(first: 1) { id } }`;
+
+export const CYCLES = `{ evaluationCycles { id year stage cohort status } }`;
+
+export const RULE_SETS = `{ ruleSets { id version name author createdAt basedOn status } }`;
+
+export const RULE_SET = `query($id: ID!) {
+  ruleSet(id: $id) { id version name text author createdAt basedOn status problems { ruleId path line message } }
+}`;
+
+export const TWO_RULE_SETS = `query($a: ID!, $b: ID!) {
+  a: ruleSet(id: $a) { id version text status }
+  b: ruleSet(id: $b) { id version text status }
+}`;
+
+export const AUDIT = `query($id: ID) { ruleSetAudit(id: $id) { action actor version at detail } }`;
+
+export const VALIDATE = `mutation($text: String!) {
+  validateRuleSet(text: $text) { valid problems { ruleId path line message } }
+}`;
+
+export const DRAFT = `mutation($input: DraftRuleSetInput!) {
+  draftRuleSet(input: $input) { id version status problems { ruleId path line message } }
+}`;
+
+export const SIMULATE = `mutation($id: ID!, $cycleId: String!) {
+  simulateRuleSet(id: $id, cycleId: $cycleId) {
+    regionCode oldFinalIndex newFinalIndex change oldRank newRank rankChange
+    newlyFiring noLongerFiring failure
+  }
+}`;
+
+export const ACTIVATE = `mutation($id: ID!) { activateRuleSet(id: $id) { id version status } }`;
+
+export const RANKING = `query($cycleId: String!, $cycle: ID!) {
+  ranking(cycleId: $cycleId) {
+    regionCode cohort rank rankInCohort finalIndex grade improvement rulesetVersion
+    flags { code severity }
+  }
+  evaluationCycle(id: $cycle) { id year stage status regions { code name province cohort } }
+}`;
+
+export const REGION_PAGE = `query($code: String!, $cycleId: String!) {
+  region(code: $code) { code name kind province cohort }
+  scorecard(regionCode: $code, cycleId: $cycleId) {
+    cycleId year cohort rulesetVersion finalIndex grade rank rankInCohort
+    previousFinalIndex improvement computedAt revision failure
+    dimensions { dimension score weight scoredItems items adjustedBy }
+    smartDimensions { dimension score }
+    flags { ruleId code severity message }
+    recommendations { ruleId text dimension }
+    explanation { ruleId description matched effects }
+    counted { assessorScores citizenResponses programs }
+  }
+  findings(regionCode: $code, cycleId: $cycleId) { assessor strengths weaknesses recommendations }
+}`;
+
+export const CYCLE_REGIONS = `query($id: ID!) { evaluationCycle(id: $id) { regions { code name province cohort } } }`;
