@@ -15,10 +15,10 @@ from services.cli.output import table
 from services.kernel.graphql_client import GraphQLClient
 
 VERSION = re.compile(r"^v?(\d+)$")
-PROBLEM_FIELDS = "valid problems { ruleId path message }"
+PROBLEM_FIELDS = "valid problems { ruleId path line message }"
 VALIDATE = f"mutation($text: String!) {{ validateRuleSet(text: $text) {{ {PROBLEM_FIELDS} }} }}"
 DRAFT = """mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) {
-  id version status problems { ruleId path message } } }"""
+  id version status problems { ruleId path line message } } }"""
 SIMULATE = """mutation($id: ID!, $cycle: String!) { simulateRuleSet(id: $id, cycleId: $cycle) {
   regionCode oldFinalIndex newFinalIndex change oldRank newRank newlyFiring noLongerFiring
   failure } }"""
@@ -50,8 +50,8 @@ def add(commands: Any) -> None:
 
 
 def _problem_rows(problems: list[dict[str, Any]]) -> str:
-    return table(["rule", "path", "problem"],
-                 [[p["ruleId"], p["path"], p["message"]] for p in problems])  # fmt: skip
+    return table(["line", "rule", "path", "problem"],
+                 [[p["line"], p["ruleId"], p["path"], p["message"]] for p in problems])  # fmt: skip
 
 
 def _validate(args: argparse.Namespace) -> int:

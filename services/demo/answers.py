@@ -32,6 +32,24 @@ class RegionProfile:
             scores[code] = {a: _clamp(merit + rng.gauss(0, 0.45), 0, 4) for a in assessors}
         return scores
 
+    @staticmethod
+    def findings(scores: dict[str, dict[str, int]]) -> list[tuple[str, str]]:
+        """The lead assessor's findings, (kind, text), from the questions scored best and worst."""
+        means = {code: sum(by.values()) / len(by) for code, by in scores.items() if by}
+        ordered = sorted(means, key=lambda code: (means[code], code))
+        worst, best = ordered[0], ordered[-1]
+        return [
+            ("STRENGTH", f"{best} is a strength: assessors scored it {means[best]:.1f} of 4."),
+            (
+                "WEAKNESS",
+                f"{worst} is the weakest point: assessors scored it {means[worst]:.1f} of 4.",
+            ),
+            (
+                "RECOMMENDATION",
+                f"Put {worst} first in next year's programs and masterplan revision.",
+            ),
+        ]
+
     def citizen_answers(self, question_codes: list[str], citizen: int) -> dict[str, int]:
         """question code -> a Likert 1-4 answer of one citizen."""
         rng = random.Random(f"citizen:{self.region_code}:{citizen}")

@@ -1,9 +1,10 @@
 """A whole evaluation cycle run through the gateway, as the people of the programme would.
 
 An admin opens a cycle for the demo regions and assigns five assessors to each; every
-assessor scores every question of the 2023 instrument; each region's field app collects the
-citizens' impact answers on their one-time tokens; then scoring runs on what the stream
-carried, and the cycle's scorecards are read back once each rests on all of that evidence.
+assessor scores every question of the 2023 instrument and the first writes the findings;
+each region's field app collects the citizens' impact answers on their one-time tokens; then
+scoring runs on what the stream carried, and the cycle's scorecards are read back once each
+rests on all of that evidence.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ QUESTIONS = """query($key: String!) { instrument(key: $key) {
   version sections { questions { code subDimension } } } }"""
 ASSIGN = """mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"""
 OPEN_CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
+ADD_FINDING = "mutation($i: AddFindingInput!) { addFinding(input: $i) { assessor } }"
 SUBMIT = """mutation($items: [SubmitResponseInput!]!) { submitResponses(inputs: $items) {
   index error { code field message } } }"""
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
@@ -150,7 +152,7 @@ class EvaluationCycle:
         )
         await asyncio.gather(
             *(
-                self._score(profiles[code], assessed, evaluation)
+                self._score(profiles[code], cycle_id, assessed, evaluation)
                 for code, (assessed, _) in zip(regions, campaigns, strict=True)
             )
         )
@@ -230,7 +232,10 @@ class EvaluationCycle:
             opened.append(found["openCampaign"]["id"])
         return opened[0], opened[1]
 
-    async def _score(self, profile: RegionProfile, campaign_id: str, evaluation: Instrument):
+    async def _score(
+        self, profile: RegionProfile, cycle_id: str, campaign_id: str, evaluation: Instrument
+    ):
+        """Every assessor scores every question; then the first writes the findings."""
         scores = profile.assessor_scores(list(evaluation.questions), self.assessors)
         for assessor in self.assessors:
             client = self.admin.as_(self.mint(Role.ASSESSOR, subject=assessor))
@@ -242,6 +247,11 @@ class EvaluationCycle:
                 query, variables = _aliased("scoreAnswer", "ScoreAnswerInput", chunk, "score")
                 await self._call(client, query, variables)
                 self.progress.advance(len(chunk))
+        lead = self.admin.as_(self.mint(Role.ASSESSOR, subject=self.assessors[0]))
+        for kind, text in profile.findings(scores):
+            finding = {"regionCode": profile.region_code, "cycleId": cycle_id, "kind": kind,
+                       "text": text}  # fmt: skip
+            await self._call(lead, ADD_FINDING, {"i": finding})
 
     async def _collect_citizens(
         self, profile: RegionProfile, campaign_id: str, citizens: Instrument

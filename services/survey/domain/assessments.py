@@ -206,6 +206,9 @@ class Findings(Aggregate):
     items: list[Finding] = field(default_factory=list)
 
     def add(self, finding: Finding) -> None:
+        """Adds a finding; the same finding again (a request sent twice) changes nothing."""
+        if any(f.kind is finding.kind and f.text == finding.text for f in self.items):
+            return
         problems = ProblemCollector()
         problems.text("text", finding.text, 5000)
         problems.check(len(self.items) < MAX_FINDINGS, "text", f"at most {MAX_FINDINGS} findings")
