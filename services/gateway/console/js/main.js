@@ -1,6 +1,7 @@
 // The console: a hash route per page, a navigation shaped by the signed-in role.
 
 import { h, show } from "./dom.js";
+import { arrivingNotice, go, notify } from "./navigation.js";
 import * as session from "./session.js";
 import { signInPage } from "./pages/signin.js";
 import { ruleSetsPage } from "./pages/rulesets.js";
@@ -25,25 +26,6 @@ const ROUTES = [
 
 const page = document.getElementById("page");
 
-let arriving = null; // the notice to show on the page being opened
-
-export function go(path, notice = null) {
-  arriving = notice;
-  if (window.location.hash === `#${path}`) opened();
-  else window.location.hash = `#${path}`;
-}
-
-function opened() {
-  notify(...(arriving ?? [null]));
-  arriving = null;
-  route();
-}
-
-export function notify(text, kind = "info") {
-  const notice = document.getElementById("notice");
-  show(notice, text ? h("p", { className: `notice ${kind}` }, text) : null);
-}
-
 function navigation() {
   const claims = session.claims();
   const links = [];
@@ -52,8 +34,9 @@ function navigation() {
     if (session.can("read rules")) links.push(["#/rules", "Rule sets"], ["#/rules/audit", "Audit trail"]);
   }
   const current = window.location.hash.split("?")[0];
+  const here = links.map(([href]) => href).filter((href) => current.startsWith(href)).sort((a, b) => b.length - a.length)[0];
   show(document.getElementById("nav"),
-    links.map(([href, text]) => h("a", { href, "aria-current": current.startsWith(href) ? "page" : null }, text)));
+    links.map(([href, text]) => h("a", { href, "aria-current": href === here ? "page" : null }, text)));
   show(document.getElementById("who"), claims
     ? [h("span", { className: "role", title: claims.sub ?? "" }, claims.role.replace("_", " ")),
        claims.region ? h("span", { className: "muted" }, ` · ${claims.region}`) : null,
@@ -74,16 +57,22 @@ async function route() {
   for (const [pattern, render, ability] of ROUTES) {
     const matched = path.match(pattern);
     if (!matched) continue;
+    // each page draws into a view of its own: a slow page left behind draws nowhere
+    const view = show(h("div"), h("p", { className: "muted" }, "Loading…"));
+    show(page, view);
     if (ability && !session.can(ability)) {
-      show(page, h("h1", {}, "Not for your role"),
+      show(view, h("h1", {}, "Not for your role"),
         h("p", {}, `A ${session.claims().role.replace("_", " ")} cannot see this page.`));
       return;
     }
-    show(page, h("p", { className: "muted" }, "Loading…"));
     try {
-      await render(page, ...matched.slice(1));
+      await render(view, ...matched.slice(1));
     } catch (error) {
-      show(page, h("h1", {}, "Something went wrong"), h("p", { className: "error", role: "alert" },
+      if (error.code === "UNAUTHENTICATED") {
+        session.signOut();
+        return go("/signin", ["The gateway no longer accepts your token: sign in again.", "error"]);
+      }
+      show(view, h("h1", {}, "Something went wrong"), h("p", { className: "error", role: "alert" },
         `${error.message}${error.code ? ` (${error.code})` : ""}`));
     }
     page.focus({ preventScroll: true });
@@ -92,5 +81,8 @@ async function route() {
   show(page, h("h1", {}, "No such page"), h("p", {}, h("a", { href: "#/" }, "Back to the start")));
 }
 
-window.addEventListener("hashchange", opened);
+window.addEventListener("hashchange", () => {
+  notify(...arrivingNotice());
+  route();
+});
 route();

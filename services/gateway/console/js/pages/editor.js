@@ -4,7 +4,7 @@
 import { graphql } from "../api.js";
 import { codeEditor, problemList } from "../code.js";
 import { h, show } from "../dom.js";
-import { go } from "../main.js";
+import { go } from "../navigation.js";
 import { DRAFT, RULE_SET, RULE_SETS, VALIDATE } from "../queries.js";
 
 const PAUSE_MS = 350; // checked once typing pauses

@@ -2,7 +2,7 @@
 
 import { graphql } from "../api.js";
 import { field, h, index, select, show, signed } from "../dom.js";
-import { go } from "../main.js";
+import { go } from "../navigation.js";
 import { CYCLES, RANKING } from "../queries.js";
 import { sortableTable } from "../sortable_table.js";
 

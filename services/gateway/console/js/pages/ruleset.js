@@ -4,7 +4,7 @@
 import { graphql } from "../api.js";
 import { codeView, problemList } from "../code.js";
 import { h, index, select, show, signed, when } from "../dom.js";
-import { go } from "../main.js";
+import { go } from "../navigation.js";
 import * as session from "../session.js";
 import { ACTIVATE, AUDIT, CYCLE_REGIONS, CYCLES, RULE_SET, RULE_SETS, SIMULATE } from "../queries.js";
 import { auditTable } from "./audit.js";
@@ -15,8 +15,9 @@ export async function ruleSetPage(page, id) {
     graphql(RULE_SET, { id }), graphql(RULE_SETS), graphql(AUDIT, { id })]);
   if (!ruleSet) return show(page, h("h1", {}, `No rule set ${id}`), h("p", {}, h("a", { href: "#/rules" }, "All rule sets")));
   const admin = session.can("change rules");
+  const active = ruleSets.find((r) => r.status === "active");
   const others = ruleSets.filter((r) => r.id !== ruleSet.id).map((r) => [r.id, `v${r.version} (${r.status})`]);
-  let compareWith = ruleSets.find((r) => r.status === "active" && r.id !== ruleSet.id)?.id ?? others[0]?.[0];
+  let compareWith = active && active.id !== ruleSet.id ? active.id : others[0]?.[0];
   const simulation = h("section", { id: "simulation" });
 
   show(page,
@@ -25,7 +26,7 @@ export async function ruleSetPage(page, id) {
       h("div", { className: "actions" },
         admin ? h("a", { className: "button", href: `#/rules/${ruleSet.id}/edit` }, "Edit as a new draft") : null,
         admin && ruleSet.status === "valid" ? h("button", { type: "button", id: "activate", onClick: () => confirmActivation(ruleSet) },
-          ruleSet.version < Math.max(...ruleSets.filter((r) => r.status === "active").map((r) => r.version)) ? "Re-activate…" : "Activate…") : null)),
+          ruleSet.version < (active?.version ?? 0) ? "Re-activate…" : "Activate…") : null)),
     h("p", { className: "muted" }, `${ruleSet.name} · drafted by ${ruleSet.author} on ${when(ruleSet.createdAt)}`,
       ruleSet.basedOn ? ` · based on v${ruleSet.basedOn}` : ""),
     others.length ? h("form", { className: "inline", onSubmit: (event) => { event.preventDefault(); go(`/rules/diff/${compareWith}/${ruleSet.id}`); } },

@@ -2,7 +2,7 @@
 
 import { graphql } from "../api.js";
 import { h, select, show, when } from "../dom.js";
-import { go } from "../main.js";
+import { go } from "../navigation.js";
 import * as session from "../session.js";
 import { RULE_SETS } from "../queries.js";
 

@@ -2,7 +2,7 @@
 
 import { graphql } from "../api.js";
 import { field, h, show } from "../dom.js";
-import { go } from "../main.js";
+import { go } from "../navigation.js";
 import * as session from "../session.js";
 import { WHO_AM_I } from "../queries.js";
 
