@@ -23,7 +23,9 @@ function build(element, props, children) {
 }
 
 export function show(container, ...children) {
-  container.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  container.replaceChildren(
+    ...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false),
+  );
   return container;
 }
 
@@ -35,14 +37,26 @@ export function signed(value, digits = 2) {
   return value > 0 ? `+${text}` : text;
 }
 
-export const when = (iso) => (iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) : "–");
+export const when = (iso) =>
+  iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) : "–";
 
 export function field(label, control, hint) {
-  return h("label", { className: "field" }, h("span", {}, label), control, hint ? h("small", { className: "muted" }, hint) : null);
+  return h(
+    "label",
+    { className: "field" },
+    h("span", {}, label),
+    control,
+    hint ? h("small", { className: "muted" }, hint) : null,
+  );
 }
 
 export function select(options, value, onChange, props = {}) {
-  const element = h("select", { ...props, onChange: (event) => onChange(event.target.value) },
-    options.map(([optionValue, text]) => h("option", { value: optionValue, selected: optionValue === value }, text)));
+  const element = h(
+    "select",
+    { ...props, onChange: (event) => onChange(event.target.value) },
+    options.map(([optionValue, text]) =>
+      h("option", { value: optionValue, selected: optionValue === value }, text),
+    ),
+  );
   return element;
 }

@@ -8,7 +8,10 @@ export function lineDiff(before, after) {
   while (start < a.length && start < b.length && a[start] === b[start]) start += 1;
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) { endA -= 1; endB -= 1; }
+  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+    endA -= 1;
+    endB -= 1;
+  }
 
   const rows = endA - start;
   const columns = endB - start;
@@ -16,7 +19,10 @@ export function lineDiff(before, after) {
   const common = Array.from({ length: rows + 1 }, () => new Uint32Array(columns + 1));
   for (let i = rows - 1; i >= 0; i -= 1) {
     for (let j = columns - 1; j >= 0; j -= 1) {
-      common[i][j] = a[start + i] === b[start + j] ? common[i + 1][j + 1] + 1 : Math.max(common[i + 1][j], common[i][j + 1]);
+      common[i][j] =
+        a[start + i] === b[start + j]
+          ? common[i + 1][j + 1] + 1
+          : Math.max(common[i + 1][j], common[i][j + 1]);
     }
   }
   const lines = [];
@@ -26,7 +32,8 @@ export function lineDiff(before, after) {
   while (i < rows || j < columns) {
     if (i < rows && j < columns && a[start + i] === b[start + j]) {
       lines.push({ kind: "same", text: a[start + i], old: start + i + 1, new: start + j + 1 });
-      i += 1; j += 1;
+      i += 1;
+      j += 1;
     } else if (j < columns && (i === rows || common[i][j + 1] >= common[i + 1][j])) {
       lines.push({ kind: "added", text: b[start + j], old: null, new: start + j + 1 });
       j += 1;
@@ -46,7 +53,8 @@ export function withContext(lines, context = 3) {
   const near = lines.map(() => false);
   lines.forEach((line, at) => {
     if (line.kind === "same") return;
-    for (let k = Math.max(0, at - context); k <= Math.min(lines.length - 1, at + context); k += 1) near[k] = true;
+    for (let k = Math.max(0, at - context); k <= Math.min(lines.length - 1, at + context); k += 1)
+      near[k] = true;
   });
   const shown = [];
   let folded = 0;

@@ -34,14 +34,35 @@ function navigation() {
     if (session.can("read rules")) links.push(["#/rules", "Rule sets"], ["#/rules/audit", "Audit trail"]);
   }
   const current = window.location.hash.split("?")[0];
-  const here = links.map(([href]) => href).filter((href) => current.startsWith(href)).sort((a, b) => b.length - a.length)[0];
-  show(document.getElementById("nav"),
-    links.map(([href, text]) => h("a", { href, "aria-current": href === here ? "page" : null }, text)));
-  show(document.getElementById("who"), claims
-    ? [h("span", { className: "role", title: claims.sub ?? "" }, claims.role.replace("_", " ")),
-       claims.region ? h("span", { className: "muted" }, ` · ${claims.region}`) : null,
-       h("button", { type: "button", className: "link", onClick: () => { session.signOut(); go("/signin"); } }, "Sign out")]
-    : null);
+  const here = links
+    .map(([href]) => href)
+    .filter((href) => current.startsWith(href))
+    .sort((a, b) => b.length - a.length)[0];
+  show(
+    document.getElementById("nav"),
+    links.map(([href, text]) => h("a", { href, "aria-current": href === here ? "page" : null }, text)),
+  );
+  show(
+    document.getElementById("who"),
+    claims
+      ? [
+          h("span", { className: "role", title: claims.sub ?? "" }, claims.role.replace("_", " ")),
+          claims.region ? h("span", { className: "muted" }, ` · ${claims.region}`) : null,
+          h(
+            "button",
+            {
+              type: "button",
+              className: "link",
+              onClick: () => {
+                session.signOut();
+                go("/signin");
+              },
+            },
+            "Sign out",
+          ),
+        ]
+      : null,
+  );
 }
 
 async function route() {
@@ -61,8 +82,11 @@ async function route() {
     const view = show(h("div"), h("p", { className: "muted" }, "Loading…"));
     show(page, view);
     if (ability && !session.can(ability)) {
-      show(view, h("h1", {}, "Not for your role"),
-        h("p", {}, `A ${session.claims().role.replace("_", " ")} cannot see this page.`));
+      show(
+        view,
+        h("h1", {}, "Not for your role"),
+        h("p", {}, `A ${session.claims().role.replace("_", " ")} cannot see this page.`),
+      );
       return;
     }
     try {
@@ -72,8 +96,15 @@ async function route() {
         session.signOut();
         return go("/signin", ["The gateway no longer accepts your token: sign in again.", "error"]);
       }
-      show(view, h("h1", {}, "Something went wrong"), h("p", { className: "error", role: "alert" },
-        `${error.message}${error.code ? ` (${error.code})` : ""}`));
+      show(
+        view,
+        h("h1", {}, "Something went wrong"),
+        h(
+          "p",
+          { className: "error", role: "alert" },
+          `${error.message}${error.code ? ` (${error.code})` : ""}`,
+        ),
+      );
     }
     page.focus({ preventScroll: true });
     return;

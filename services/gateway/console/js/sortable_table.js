@@ -17,19 +17,58 @@ export function sortableTable(columns, rows, { id, initial, rowProps = () => ({}
       if (a === b) return 0;
       if (a === null || a === undefined) return 1; // empty last, whichever the direction
       if (b === null || b === undefined) return -1;
-      const compared = typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
+      const compared =
+        typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
       return order.descending ? -compared : compared;
     });
-    show(head, columns.map((c) => h("th", {
-      "aria-sort": c.key === order.key ? (order.descending ? "descending" : "ascending") : "none",
-      className: c.numeric ? "number" : null,
-    }, h("button", { type: "button", className: "sort", dataset: { key: c.key }, onClick: () => {
-      order = { key: c.key, descending: c.key === order.key ? !order.descending : false };
-      paint();
-    } }, c.title))));
-    show(body, sorted.map((row) => h("tr", rowProps(row), columns.map((c) =>
-      h("td", { className: c.numeric ? "number" : null }, c.cell ? c.cell(row) : String(c.value(row) ?? "–"))))));
+    show(
+      head,
+      columns.map((c) =>
+        h(
+          "th",
+          {
+            "aria-sort": c.key === order.key ? (order.descending ? "descending" : "ascending") : "none",
+            className: c.numeric ? "number" : null,
+          },
+          h(
+            "button",
+            {
+              type: "button",
+              className: "sort",
+              dataset: { key: c.key },
+              onClick: () => {
+                order = { key: c.key, descending: c.key === order.key ? !order.descending : false };
+                paint();
+              },
+            },
+            c.title,
+          ),
+        ),
+      ),
+    );
+    show(
+      body,
+      sorted.map((row) =>
+        h(
+          "tr",
+          rowProps(row),
+          columns.map((c) =>
+            h(
+              "td",
+              { className: c.numeric ? "number" : null },
+              c.cell ? c.cell(row) : String(c.value(row) ?? "–"),
+            ),
+          ),
+        ),
+      ),
+    );
   };
   paint();
-  return { element: table, update(next) { rows = next; paint(); } };
+  return {
+    element: table,
+    update(next) {
+      rows = next;
+      paint();
+    },
+  };
 }

@@ -10,7 +10,8 @@ const TOKENS = [
   ["plain", /\s+|[^\s{}[\],:#"']+|./y],
 ];
 // a block value that is not a key, a string, a flow collection or a comment runs to the line's end
-const BLOCK_SCALAR = /(?! *["'{[#|>&*!])(?! *[A-Za-z_][\w.-]*\s*:(?:\s|$))( *)((?:[^#\s]|\s(?!#)|#(?<!\s#))+)/y;
+const BLOCK_SCALAR =
+  /(?! *["'{[#|>&*!])(?! *[A-Za-z_][\w.-]*\s*:(?:\s|$))( *)((?:[^#\s]|\s(?!#)|#(?<!\s#))+)/y;
 const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?$/;
 const WHOLE_LITERAL = /^(?:true|false|null|~)$/;
 
@@ -18,7 +19,8 @@ export function tokens(line) {
   const found = [];
   const push = (kind, text) => {
     const [previousKind, previousText] = found.at(-1) ?? [];
-    if (kind === "plain" && previousKind === "plain") found[found.length - 1] = ["plain", previousText + text];
+    if (kind === "plain" && previousKind === "plain")
+      found[found.length - 1] = ["plain", previousText + text];
     else found.push([kind, text]);
   };
   let at = 0;
@@ -44,7 +46,8 @@ export function tokens(line) {
       pattern.lastIndex = at;
       const matched = pattern.exec(line);
       if (!matched || !matched[0].length) continue;
-      if (kind === "punctuation") depth = Math.max(0, depth + ("{[".includes(matched[0]) ? 1 : "}]".includes(matched[0]) ? -1 : 0));
+      if (kind === "punctuation")
+        depth = Math.max(0, depth + ("{[".includes(matched[0]) ? 1 : "}]".includes(matched[0]) ? -1 : 0));
       push(kind, matched[0]);
       at += matched[0].length;
       break;

@@ -6,22 +6,54 @@ import { AUDIT } from "../queries.js";
 
 export function auditTable(entries) {
   if (!entries.length) return h("p", { className: "muted" }, "Nothing recorded yet.");
-  return h("table", { className: "grid audit" },
-    h("thead", {}, h("tr", {}, ["When", "Action", "Version", "By", "Detail"].map((t) => h("th", {}, t)))),
-    h("tbody", {}, [...entries].reverse().map((e) => h("tr", {},
-      h("td", {}, when(e.at)), h("td", {}, e.action),
-      h("td", {}, h("a", { href: `#/rules/v${e.version}` }, `v${e.version}`)),
-      h("td", {}, e.actor), h("td", { className: "detail" }, describe(e.detail))))));
+  return h(
+    "table",
+    { className: "grid audit" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["When", "Action", "Version", "By", "Detail"].map((t) => h("th", {}, t)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      [...entries]
+        .reverse()
+        .map((e) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, when(e.at)),
+            h("td", {}, e.action),
+            h("td", {}, h("a", { href: `#/rules/v${e.version}` }, `v${e.version}`)),
+            h("td", {}, e.actor),
+            h("td", { className: "detail" }, describe(e.detail)),
+          ),
+        ),
+    ),
+  );
 }
 
 function describe(detail) {
   return Object.entries(detail ?? {})
     .filter(([, value]) => value !== null && value !== undefined)
-    .map(([key, value]) => `${key.replace(/_/g, " ")}: ${typeof value === "object" ? JSON.stringify(value) : value}`)
+    .map(
+      ([key, value]) =>
+        `${key.replace(/_/g, " ")}: ${typeof value === "object" ? JSON.stringify(value) : value}`,
+    )
     .join(" · ");
 }
 
 export async function auditPage(page) {
   const { ruleSetAudit } = await graphql(AUDIT, { id: null });
-  show(page, h("h1", {}, "Audit trail"), h("p", { className: "muted" }, "Newest first."), auditTable(ruleSetAudit));
+  show(
+    page,
+    h("h1", {}, "Audit trail"),
+    h("p", { className: "muted" }, "Newest first."),
+    auditTable(ruleSetAudit),
+  );
 }

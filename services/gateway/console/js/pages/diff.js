@@ -10,16 +10,51 @@ const MARK = { added: "+", removed: "−", same: " " };
 
 export async function diffPage(page, from, to) {
   const { a, b } = await graphql(TWO_RULE_SETS, { a: from, b: to });
-  if (!a || !b) return show(page, h("h1", {}, "No such versions"), h("p", {}, h("a", { href: "#/rules" }, "All rule sets")));
+  if (!a || !b)
+    return show(
+      page,
+      h("h1", {}, "No such versions"),
+      h("p", {}, h("a", { href: "#/rules" }, "All rule sets")),
+    );
   const lines = lineDiff(a.text, b.text);
   const added = lines.filter((l) => l.kind === "added").length;
   const removed = lines.filter((l) => l.kind === "removed").length;
-  show(page,
-    h("h1", {}, "v", String(a.version), " ", statusBadge(a.status), " → v", String(b.version), " ", statusBadge(b.status)),
-    h("p", { id: "diff-summary" }, added || removed ? `${added} line${added === 1 ? "" : "s"} added, ${removed} removed.` : "The two documents are the same."),
-    h("div", { className: "diff", id: "diff" }, withContext(lines).map((line) => line.kind === "folded"
-      ? h("div", { className: "folded" }, `⋯ ${line.count} unchanged line${line.count === 1 ? "" : "s"}`)
-      : h("div", { className: `row ${line.kind}` },
-          h("span", { className: "number" }, line.old ?? ""), h("span", { className: "number" }, line.new ?? ""),
-          h("span", { className: "mark" }, MARK[line.kind]), h("span", { className: "text" }, line.text)))));
+  show(
+    page,
+    h(
+      "h1",
+      {},
+      "v",
+      String(a.version),
+      " ",
+      statusBadge(a.status),
+      " → v",
+      String(b.version),
+      " ",
+      statusBadge(b.status),
+    ),
+    h(
+      "p",
+      { id: "diff-summary" },
+      added || removed
+        ? `${added} line${added === 1 ? "" : "s"} added, ${removed} removed.`
+        : "The two documents are the same.",
+    ),
+    h(
+      "div",
+      { className: "diff", id: "diff" },
+      withContext(lines).map((line) =>
+        line.kind === "folded"
+          ? h("div", { className: "folded" }, `⋯ ${line.count} unchanged line${line.count === 1 ? "" : "s"}`)
+          : h(
+              "div",
+              { className: `row ${line.kind}` },
+              h("span", { className: "number" }, line.old ?? ""),
+              h("span", { className: "number" }, line.new ?? ""),
+              h("span", { className: "mark" }, MARK[line.kind]),
+              h("span", { className: "text" }, line.text),
+            ),
+      ),
+    ),
+  );
 }

@@ -42,10 +42,16 @@ export async function editorPage(page, id) {
   saveButton.addEventListener("click", async () => {
     saveButton.disabled = true;
     try {
-      const { draftRuleSet } = await graphql(DRAFT, { input: { text: editor.text(), basedOn: ruleSet?.version ?? null } });
-      const saved = draftRuleSet.status === "invalid"
-        ? [`Saved as v${draftRuleSet.version}, with problems: it cannot be activated until they are fixed.`, "error"]
-        : [`Saved as draft v${draftRuleSet.version}.`, "ok"];
+      const { draftRuleSet } = await graphql(DRAFT, {
+        input: { text: editor.text(), basedOn: ruleSet?.version ?? null },
+      });
+      const saved =
+        draftRuleSet.status === "invalid"
+          ? [
+              `Saved as v${draftRuleSet.version}, with problems: it cannot be activated until they are fixed.`,
+              "error",
+            ]
+          : [`Saved as draft v${draftRuleSet.version}.`, "ok"];
       go(`/rules/${draftRuleSet.id}`, saved);
     } catch (error) {
       show(state, `Not saved: ${error.message}`);
@@ -54,11 +60,27 @@ export async function editorPage(page, id) {
     }
   });
 
-  show(page,
-    h("div", { className: "heading" },
+  show(
+    page,
+    h(
+      "div",
+      { className: "heading" },
       h("h1", {}, ruleSet ? `New draft from v${ruleSet.version}` : "New rule set"),
-      h("div", { className: "actions" }, state, saveButton, h("a", { href: ruleSet ? `#/rules/${ruleSet.id}` : "#/rules" }, "Cancel"))),
-    h("p", { className: "muted" }, "Versions never change once saved: saving stores the next version as a draft, to simulate and activate."),
-    editor.element, problemsPanel);
+      h(
+        "div",
+        { className: "actions" },
+        state,
+        saveButton,
+        h("a", { href: ruleSet ? `#/rules/${ruleSet.id}` : "#/rules" }, "Cancel"),
+      ),
+    ),
+    h(
+      "p",
+      { className: "muted" },
+      "Versions never change once saved: saving stores the next version as a draft, to simulate and activate.",
+    ),
+    editor.element,
+    problemsPanel,
+  );
   check();
 }

@@ -15,36 +15,115 @@ export async function rankingPage(page, cycleId) {
   const chosen = cycleId ?? cycles[0].id;
   const { ranking, evaluationCycle } = await graphql(RANKING, { cycleId: chosen, cycle: chosen });
   const regions = new Map((evaluationCycle?.regions ?? []).map((r) => [r.code, r]));
-  const rows = ranking.map((card) => ({ ...card, name: regions.get(card.regionCode)?.name ?? "", province: regions.get(card.regionCode)?.province ?? "" }));
-  const choices = (key) => [[ALL, "All"], ...[...new Set(rows.map((r) => r[key]).filter(Boolean))].sort().map((v) => [v, v.replace(/_/g, " ")])];
+  const rows = ranking.map((card) => ({
+    ...card,
+    name: regions.get(card.regionCode)?.name ?? "",
+    province: regions.get(card.regionCode)?.province ?? "",
+  }));
+  const choices = (key) => [
+    [ALL, "All"],
+    ...[...new Set(rows.map((r) => r[key]).filter(Boolean))].sort().map((v) => [v, v.replace(/_/g, " ")]),
+  ];
   const filters = { cohort: ALL, province: ALL };
 
-  const table = sortableTable([
-    { key: "rank", title: "Rank", value: (r) => r.rank, numeric: true },
-    { key: "name", title: "Region", value: (r) => r.name || r.regionCode,
-      cell: (r) => h("a", { href: `#/regions/${r.regionCode}/${chosen}` }, r.name || r.regionCode, " ", h("span", { className: "muted" }, r.regionCode)) },
-    { key: "province", title: "Province", value: (r) => r.province },
-    { key: "cohort", title: "Cohort", value: (r) => r.cohort, cell: (r) => r.cohort.replace(/_/g, " ") },
-    { key: "rankInCohort", title: "Rank in cohort", value: (r) => r.rankInCohort, numeric: true },
-    { key: "finalIndex", title: "Index", value: (r) => r.finalIndex, cell: (r) => index(r.finalIndex), numeric: true },
-    { key: "grade", title: "Grade", value: (r) => r.grade },
-    { key: "improvement", title: "Change", value: (r) => r.improvement, cell: (r) => signed(r.improvement), numeric: true },
-    { key: "flags", title: "Flags", value: (r) => r.flags.length, numeric: true },
-    { key: "rulesetVersion", title: "Rules", value: (r) => r.rulesetVersion, cell: (r) => `v${r.rulesetVersion}`, numeric: true },
-  ], rows, { id: "ranking", rowProps: (r) => ({ dataset: { region: r.regionCode } }) });
+  const table = sortableTable(
+    [
+      { key: "rank", title: "Rank", value: (r) => r.rank, numeric: true },
+      {
+        key: "name",
+        title: "Region",
+        value: (r) => r.name || r.regionCode,
+        cell: (r) =>
+          h(
+            "a",
+            { href: `#/regions/${r.regionCode}/${chosen}` },
+            r.name || r.regionCode,
+            " ",
+            h("span", { className: "muted" }, r.regionCode),
+          ),
+      },
+      { key: "province", title: "Province", value: (r) => r.province },
+      { key: "cohort", title: "Cohort", value: (r) => r.cohort, cell: (r) => r.cohort.replace(/_/g, " ") },
+      { key: "rankInCohort", title: "Rank in cohort", value: (r) => r.rankInCohort, numeric: true },
+      {
+        key: "finalIndex",
+        title: "Index",
+        value: (r) => r.finalIndex,
+        cell: (r) => index(r.finalIndex),
+        numeric: true,
+      },
+      { key: "grade", title: "Grade", value: (r) => r.grade },
+      {
+        key: "improvement",
+        title: "Change",
+        value: (r) => r.improvement,
+        cell: (r) => signed(r.improvement),
+        numeric: true,
+      },
+      { key: "flags", title: "Flags", value: (r) => r.flags.length, numeric: true },
+      {
+        key: "rulesetVersion",
+        title: "Rules",
+        value: (r) => r.rulesetVersion,
+        cell: (r) => `v${r.rulesetVersion}`,
+        numeric: true,
+      },
+    ],
+    rows,
+    { id: "ranking", rowProps: (r) => ({ dataset: { region: r.regionCode } }) },
+  );
 
   const count = h("p", { className: "muted", id: "shown" });
   const refilter = () => {
-    const shown = rows.filter((r) => (filters.cohort === ALL || r.cohort === filters.cohort) && (filters.province === ALL || r.province === filters.province));
+    const shown = rows.filter(
+      (r) =>
+        (filters.cohort === ALL || r.cohort === filters.cohort) &&
+        (filters.province === ALL || r.province === filters.province),
+    );
     table.update(shown);
     show(count, `${shown.length} of ${rows.length} regions`);
   };
   refilter();
-  show(page,
+  show(
+    page,
     h("h1", {}, "Scorecards"),
-    h("form", { className: "inline filters", onSubmit: (event) => event.preventDefault() },
-      field("Cycle", select(cycles.map((c) => [c.id, `${c.year} · ${c.cohort ?? "all cohorts"} · ${c.status} (${c.id})`]), chosen, (v) => go(`/scorecards/${v}`), { name: "cycle" })),
-      field("Cohort", select(choices("cohort"), ALL, (v) => { filters.cohort = v; refilter(); }, { name: "cohort" })),
-      field("Province", select(choices("province"), ALL, (v) => { filters.province = v; refilter(); }, { name: "province" }))),
-    rows.length ? [count, table.element] : h("p", {}, "No scorecard of this cycle is yours to read yet."));
+    h(
+      "form",
+      { className: "inline filters", onSubmit: (event) => event.preventDefault() },
+      field(
+        "Cycle",
+        select(
+          cycles.map((c) => [c.id, `${c.year} · ${c.cohort ?? "all cohorts"} · ${c.status} (${c.id})`]),
+          chosen,
+          (v) => go(`/scorecards/${v}`),
+          { name: "cycle" },
+        ),
+      ),
+      field(
+        "Cohort",
+        select(
+          choices("cohort"),
+          ALL,
+          (v) => {
+            filters.cohort = v;
+            refilter();
+          },
+          { name: "cohort" },
+        ),
+      ),
+      field(
+        "Province",
+        select(
+          choices("province"),
+          ALL,
+          (v) => {
+            filters.province = v;
+            refilter();
+          },
+          { name: "province" },
+        ),
+      ),
+    ),
+    rows.length ? [count, table.element] : h("p", {}, "No scorecard of this cycle is yours to read yet."),
+  );
 }

@@ -12,95 +12,234 @@ import { statusBadge } from "./rulesets.js";
 
 export async function ruleSetPage(page, id) {
   const [{ ruleSet }, { ruleSets }, { ruleSetAudit }] = await Promise.all([
-    graphql(RULE_SET, { id }), graphql(RULE_SETS), graphql(AUDIT, { id })]);
-  if (!ruleSet) return show(page, h("h1", {}, `No rule set ${id}`), h("p", {}, h("a", { href: "#/rules" }, "All rule sets")));
+    graphql(RULE_SET, { id }),
+    graphql(RULE_SETS),
+    graphql(AUDIT, { id }),
+  ]);
+  if (!ruleSet)
+    return show(
+      page,
+      h("h1", {}, `No rule set ${id}`),
+      h("p", {}, h("a", { href: "#/rules" }, "All rule sets")),
+    );
   const admin = session.can("change rules");
   const active = ruleSets.find((r) => r.status === "active");
-  const others = ruleSets.filter((r) => r.id !== ruleSet.id).map((r) => [r.id, `v${r.version} (${r.status})`]);
+  const others = ruleSets
+    .filter((r) => r.id !== ruleSet.id)
+    .map((r) => [r.id, `v${r.version} (${r.status})`]);
   let compareWith = active && active.id !== ruleSet.id ? active.id : others[0]?.[0];
   const simulation = h("section", { id: "simulation" });
 
-  show(page,
-    h("div", { className: "heading" },
+  show(
+    page,
+    h(
+      "div",
+      { className: "heading" },
       h("h1", {}, `v${ruleSet.version} `, statusBadge(ruleSet.status)),
-      h("div", { className: "actions" },
-        admin ? h("a", { className: "button", href: `#/rules/${ruleSet.id}/edit` }, "Edit as a new draft") : null,
-        admin && ruleSet.status === "valid" ? h("button", { type: "button", id: "activate", onClick: () => confirmActivation(ruleSet) },
-          ruleSet.version < (active?.version ?? 0) ? "Re-activate…" : "Activate…") : null)),
-    h("p", { className: "muted" }, `${ruleSet.name} · drafted by ${ruleSet.author} on ${when(ruleSet.createdAt)}`,
-      ruleSet.basedOn ? ` · based on v${ruleSet.basedOn}` : ""),
-    others.length ? h("form", { className: "inline", onSubmit: (event) => { event.preventDefault(); go(`/rules/diff/${compareWith}/${ruleSet.id}`); } },
-      "Compare with ", select(others, compareWith, (v) => { compareWith = v; }, { "aria-label": "version to compare with" }),
-      h("button", { type: "submit" }, "Show differences")) : null,
+      h(
+        "div",
+        { className: "actions" },
+        admin
+          ? h("a", { className: "button", href: `#/rules/${ruleSet.id}/edit` }, "Edit as a new draft")
+          : null,
+        admin && ruleSet.status === "valid"
+          ? h(
+              "button",
+              { type: "button", id: "activate", onClick: () => confirmActivation(ruleSet) },
+              ruleSet.version < (active?.version ?? 0) ? "Re-activate…" : "Activate…",
+            )
+          : null,
+      ),
+    ),
+    h(
+      "p",
+      { className: "muted" },
+      `${ruleSet.name} · drafted by ${ruleSet.author} on ${when(ruleSet.createdAt)}`,
+      ruleSet.basedOn ? ` · based on v${ruleSet.basedOn}` : "",
+    ),
+    others.length
+      ? h(
+          "form",
+          {
+            className: "inline",
+            onSubmit: (event) => {
+              event.preventDefault();
+              go(`/rules/diff/${compareWith}/${ruleSet.id}`);
+            },
+          },
+          "Compare with ",
+          select(
+            others,
+            compareWith,
+            (v) => {
+              compareWith = v;
+            },
+            { "aria-label": "version to compare with" },
+          ),
+          h("button", { type: "submit" }, "Show differences"),
+        )
+      : null,
     admin && ruleSet.status !== "invalid" ? await simulationForm(ruleSet, simulation) : null,
     simulation,
     h("h2", {}, "Document"),
     problemList(ruleSet.problems),
     codeView(ruleSet.text, ruleSet.problems),
     h("h2", {}, "Audit trail"),
-    auditTable(ruleSetAudit));
+    auditTable(ruleSetAudit),
+  );
 }
 
 async function simulationForm(ruleSet, output) {
   const { evaluationCycles } = await graphql(CYCLES);
-  if (!evaluationCycles.length) return h("p", { className: "muted" }, "No evaluation cycle to simulate against yet.");
-  const cycles = [...evaluationCycles].sort((a, b) => b.year - a.year)
+  if (!evaluationCycles.length)
+    return h("p", { className: "muted" }, "No evaluation cycle to simulate against yet.");
+  const cycles = [...evaluationCycles]
+    .sort((a, b) => b.year - a.year)
     .map((c) => [c.id, `${c.year} · ${c.cohort ?? "all cohorts"} · ${c.stage} (${c.status})`]);
   let cycle = cycles[0][0];
   const button = h("button", { type: "submit", id: "simulate" }, "Simulate");
-  return h("form", { className: "inline card", onSubmit: async (event) => {
-    event.preventDefault();
-    button.disabled = true;
-    show(output, h("p", { className: "muted" }, "Scoring the cycle under this version…"));
-    try {
-      show(output, await simulationResult(ruleSet, cycle));
-    } catch (error) {
-      show(output, h("p", { className: "error", role: "alert" }, `Not simulated: ${error.message}`));
-    } finally {
-      button.disabled = false;
-    }
-  } }, h("strong", {}, "Simulate against "), select(cycles, cycle, (v) => { cycle = v; }, { "aria-label": "cycle" }), button);
+  return h(
+    "form",
+    {
+      className: "inline card",
+      onSubmit: async (event) => {
+        event.preventDefault();
+        button.disabled = true;
+        show(output, h("p", { className: "muted" }, "Scoring the cycle under this version…"));
+        try {
+          show(output, await simulationResult(ruleSet, cycle));
+        } catch (error) {
+          show(output, h("p", { className: "error", role: "alert" }, `Not simulated: ${error.message}`));
+        } finally {
+          button.disabled = false;
+        }
+      },
+    },
+    h("strong", {}, "Simulate against "),
+    select(
+      cycles,
+      cycle,
+      (v) => {
+        cycle = v;
+      },
+      { "aria-label": "cycle" },
+    ),
+    button,
+  );
 }
 
 async function simulationResult(ruleSet, cycleId) {
   const [{ simulateRuleSet }, { evaluationCycle }] = await Promise.all([
-    graphql(SIMULATE, { id: ruleSet.id, cycleId }), graphql(CYCLE_REGIONS, { id: cycleId })]);
+    graphql(SIMULATE, { id: ruleSet.id, cycleId }),
+    graphql(CYCLE_REGIONS, { id: cycleId }),
+  ]);
   const names = new Map((evaluationCycle?.regions ?? []).map((r) => [r.code, r.name]));
-  const movers = [...simulateRuleSet].sort((a, b) =>
-    Math.abs(b.change) - Math.abs(a.change) || Math.abs(b.rankChange) - Math.abs(a.rankChange) || a.regionCode.localeCompare(b.regionCode));
+  const movers = [...simulateRuleSet].sort(
+    (a, b) =>
+      Math.abs(b.change) - Math.abs(a.change) ||
+      Math.abs(b.rankChange) - Math.abs(a.rankChange) ||
+      a.regionCode.localeCompare(b.regionCode),
+  );
   const changed = movers.filter((m) => m.change !== 0 || m.rankChange !== 0).length;
   return [
     h("h2", {}, `Simulated against ${cycleId}`),
-    h("p", {}, `${changed} of ${movers.length} regions would change; biggest movers first. Nothing is stored or published.`),
-    h("table", { className: "grid", id: "movers" },
-      h("thead", {}, h("tr", {}, ["Region", "Old index", "New index", "Change", "Old rank", "New rank", "Rank change", "Rules"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, movers.map((m) => h("tr", { dataset: { region: m.regionCode }, className: m.failure ? "failed" : null },
-        h("td", {}, h("a", { href: `#/regions/${m.regionCode}/${cycleId}` }, m.regionCode), " ", names.get(m.regionCode) ?? ""),
-        h("td", { className: "number" }, index(m.oldFinalIndex)),
-        h("td", { className: "number" }, index(m.newFinalIndex)),
-        h("td", { className: `number ${m.change < 0 ? "down" : m.change > 0 ? "up" : ""}` }, signed(m.change)),
-        h("td", { className: "number" }, m.oldRank ?? "–"),
-        h("td", { className: "number" }, m.newRank ?? "–"),
-        h("td", { className: `number ${m.rankChange > 0 ? "up" : m.rankChange < 0 ? "down" : ""}` }, signed(m.rankChange, 0)),
-        h("td", {}, m.failure ? h("span", { className: "error" }, m.failure) : [
-          m.newlyFiring.length ? `fires ${m.newlyFiring.join(", ")}` : null,
-          m.newlyFiring.length && m.noLongerFiring.length ? "; " : null,
-          m.noLongerFiring.length ? `no longer ${m.noLongerFiring.join(", ")}` : null]))))),
+    h(
+      "p",
+      {},
+      `${changed} of ${movers.length} regions would change; biggest movers first. Nothing is stored or published.`,
+    ),
+    h(
+      "table",
+      { className: "grid", id: "movers" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Region", "Old index", "New index", "Change", "Old rank", "New rank", "Rank change", "Rules"].map(
+            (t) => h("th", {}, t),
+          ),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        movers.map((m) =>
+          h(
+            "tr",
+            { dataset: { region: m.regionCode }, className: m.failure ? "failed" : null },
+            h(
+              "td",
+              {},
+              h("a", { href: `#/regions/${m.regionCode}/${cycleId}` }, m.regionCode),
+              " ",
+              names.get(m.regionCode) ?? "",
+            ),
+            h("td", { className: "number" }, index(m.oldFinalIndex)),
+            h("td", { className: "number" }, index(m.newFinalIndex)),
+            h(
+              "td",
+              { className: `number ${m.change < 0 ? "down" : m.change > 0 ? "up" : ""}` },
+              signed(m.change),
+            ),
+            h("td", { className: "number" }, m.oldRank ?? "–"),
+            h("td", { className: "number" }, m.newRank ?? "–"),
+            h(
+              "td",
+              { className: `number ${m.rankChange > 0 ? "up" : m.rankChange < 0 ? "down" : ""}` },
+              signed(m.rankChange, 0),
+            ),
+            h(
+              "td",
+              {},
+              m.failure
+                ? h("span", { className: "error" }, m.failure)
+                : [
+                    m.newlyFiring.length ? `fires ${m.newlyFiring.join(", ")}` : null,
+                    m.newlyFiring.length && m.noLongerFiring.length ? "; " : null,
+                    m.noLongerFiring.length ? `no longer ${m.noLongerFiring.join(", ")}` : null,
+                  ],
+            ),
+          ),
+        ),
+      ),
+    ),
     ruleSet.status === "valid"
-      ? h("p", {}, h("button", { type: "button", onClick: () => confirmActivation(ruleSet) }, `Activate v${ruleSet.version}…`))
+      ? h(
+          "p",
+          {},
+          h(
+            "button",
+            { type: "button", onClick: () => confirmActivation(ruleSet) },
+            `Activate v${ruleSet.version}…`,
+          ),
+        )
       : null,
   ];
 }
 
 function confirmActivation(ruleSet) {
-  const confirm = h("button", { type: "button", className: "danger", id: "confirm-activation" }, `Activate v${ruleSet.version}`);
+  const confirm = h(
+    "button",
+    { type: "button", className: "danger", id: "confirm-activation" },
+    `Activate v${ruleSet.version}`,
+  );
   const cancel = h("button", { type: "button", className: "secondary" }, "Cancel");
   const message = h("p", { className: "error", role: "alert" });
-  const dialog = h("dialog", { className: "confirm", "aria-labelledby": "confirm-title" },
+  const dialog = h(
+    "dialog",
+    { className: "confirm", "aria-labelledby": "confirm-title" },
     h("h2", { id: "confirm-title" }, `Activate v${ruleSet.version}?`),
-    h("p", {}, "Every scorecard is rescored under it and the changed ones are published to the ministries. ",
-      "An earlier version can be re-activated afterwards."),
-    message, h("div", { className: "actions" }, cancel, confirm));
+    h(
+      "p",
+      {},
+      "Every scorecard is rescored under it and the changed ones are published to the ministries. ",
+      "An earlier version can be re-activated afterwards.",
+    ),
+    message,
+    h("div", { className: "actions" }, cancel, confirm),
+  );
   cancel.addEventListener("click", () => dialog.close());
   dialog.addEventListener("close", () => dialog.remove());
   confirm.addEventListener("click", async () => {

@@ -13,28 +13,79 @@ export function statusBadge(status) {
 export async function ruleSetsPage(page) {
   const { ruleSets } = await graphql(RULE_SETS);
   const active = ruleSets.find((r) => r.status === "active");
-  const rows = ruleSets.map((r) => h("tr", { dataset: { version: r.version } },
-    h("td", {}, h("a", { href: `#/rules/${r.id}` }, `v${r.version}`)),
-    h("td", {}, r.name),
-    h("td", {}, statusBadge(r.status)),
-    h("td", {}, r.author),
-    h("td", {}, when(r.createdAt)),
-    h("td", {}, r.basedOn ? `v${r.basedOn}` : "–")));
+  const rows = ruleSets.map((r) =>
+    h(
+      "tr",
+      { dataset: { version: r.version } },
+      h("td", {}, h("a", { href: `#/rules/${r.id}` }, `v${r.version}`)),
+      h("td", {}, r.name),
+      h("td", {}, statusBadge(r.status)),
+      h("td", {}, r.author),
+      h("td", {}, when(r.createdAt)),
+      h("td", {}, r.basedOn ? `v${r.basedOn}` : "–"),
+    ),
+  );
   const versions = ruleSets.map((r) => [r.id, `v${r.version}`]);
   let older = ruleSets[1]?.id ?? ruleSets[0]?.id;
   let newer = ruleSets[0]?.id;
-  show(page,
-    h("div", { className: "heading" }, h("h1", {}, "Rule sets"),
+  show(
+    page,
+    h(
+      "div",
+      { className: "heading" },
+      h("h1", {}, "Rule sets"),
       session.can("change rules") && active
-        ? h("a", { className: "button", href: `#/rules/${active.id}/edit` }, `New draft from the active v${active.version}`)
-        : null),
-    h("table", { className: "grid", id: "versions" },
-      h("thead", {}, h("tr", {}, ["Version", "Name", "Status", "Author", "Drafted", "Based on"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, rows)),
+        ? h(
+            "a",
+            { className: "button", href: `#/rules/${active.id}/edit` },
+            `New draft from the active v${active.version}`,
+          )
+        : null,
+    ),
+    h(
+      "table",
+      { className: "grid", id: "versions" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Version", "Name", "Status", "Author", "Drafted", "Based on"].map((t) => h("th", {}, t)),
+        ),
+      ),
+      h("tbody", {}, rows),
+    ),
     ruleSets.length > 1
-      ? h("form", { className: "inline", onSubmit: (event) => { event.preventDefault(); go(`/rules/diff/${older}/${newer}`); } },
-          h("strong", {}, "Compare "), select(versions, older, (v) => { older = v; }, { "aria-label": "from version" }),
-          " with ", select(versions, newer, (v) => { newer = v; }, { "aria-label": "to version" }),
-          h("button", { type: "submit" }, "Show differences"))
-      : null);
+      ? h(
+          "form",
+          {
+            className: "inline",
+            onSubmit: (event) => {
+              event.preventDefault();
+              go(`/rules/diff/${older}/${newer}`);
+            },
+          },
+          h("strong", {}, "Compare "),
+          select(
+            versions,
+            older,
+            (v) => {
+              older = v;
+            },
+            { "aria-label": "from version" },
+          ),
+          " with ",
+          select(
+            versions,
+            newer,
+            (v) => {
+              newer = v;
+            },
+            { "aria-label": "to version" },
+          ),
+          h("button", { type: "submit" }, "Show differences"),
+        )
+      : null,
+  );
 }
