@@ -35,7 +35,7 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(error, "lineno", None)  # YAML's, or JSON's
         where = f"line {line}" if line else "document"
-        return None, [Problem(None, where, f"not valid YAML or JSON: {error}")]
+        return None, [Problem(None, where, f"not valid YAML or JSON: {error}", line)]
     except RecursionError:
         return None, [Problem(None, "document", "the document nests too deeply")]
 

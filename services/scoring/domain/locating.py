@@ -16,7 +16,6 @@ import yaml
 from services.scoring.domain.rules import Problem
 
 STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-PARSE_LINE = re.compile(r"line (\d+)$")
 
 
 def located(text: str, problems: list[Problem]) -> list[Problem]:
@@ -31,8 +30,6 @@ def located(text: str, problems: list[Problem]) -> list[Problem]:
 
 
 def _line(root: yaml.Node | None, path: str) -> int | None:
-    if parsed := PARSE_LINE.match(path):
-        return int(parsed.group(1))
     if root is None:
         return None
     node, line = root, None
