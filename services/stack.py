@@ -18,6 +18,7 @@ import uvicorn
 from services.catalog.seed import seed
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
+from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.natsserver import NatsServer
 from services.kernel.settings import Settings
 from services.registry import SERVICES
@@ -147,7 +148,14 @@ async def _serving(name: str, port: int, settings: Settings) -> AsyncIterator[No
     except Exception as exc:
         detail = str(exc).removeprefix(f"{name}: ")
         raise StackError(f"{name} failed at start-up: {detail}") from None
-    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        app,
+        host=HOST,
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        timeout_keep_alive=SERVER_IDLE_SECONDS,
+    )
     server = _EmbeddedServer(config)
     serving = asyncio.create_task(_serve(name, server))
     try:

@@ -14,6 +14,7 @@ from services.catalog.seed import seed
 from services.cli.connection import minter, settings
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
+from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
 from services.registry import SERVICES
 
@@ -69,7 +70,14 @@ def _serve(args: argparse.Namespace) -> int:
     app = service.create_app(settings())
     port = args.port or service.port
     # requests are counted at /metrics; a log line per request would cost more than routing it
-    uvicorn.run(app, host=args.host, port=port, log_level="info", access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        timeout_keep_alive=SERVER_IDLE_SECONDS,
+    )
     return 0
 
 

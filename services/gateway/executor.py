@@ -158,7 +158,12 @@ class Execution:
     ) -> dict[str, Any]:
         if fetch.subgraph != INTROSPECTION:
             return await self.clients.request(
-                fetch.subgraph, document, variables, self.headers, self.principal
+                fetch.subgraph,
+                document,
+                variables,
+                self.headers,
+                self.principal,
+                idempotent=fetch.kind == "query",
             )
         if fetch.parsed is None:
             fetch.parsed = parse(document)

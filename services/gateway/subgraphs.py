@@ -13,6 +13,7 @@ import httpx
 
 from services.gateway.credential import GatewayCredential
 from services.kernel.auth import Principal
+from services.kernel.keepalive import POOL_IDLE_SECONDS
 
 # an in-process subgraph: (query, variables, principal) -> a GraphQL response body
 LocalSubgraph = Callable[[str, dict[str, Any], Principal], Awaitable[dict[str, Any]]]
@@ -48,7 +49,7 @@ class _AiohttpPoster:
 
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
         if self.session is None:  # made on first use, inside the serving event loop
-            connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=30)
+            connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=POOL_IDLE_SECONDS)
             self.session = aiohttp.ClientSession(
                 connector=connector, timeout=aiohttp.ClientTimeout()
             )
@@ -108,18 +109,25 @@ class SubgraphClients:
         variables: dict[str, Any],
         headers: Mapping[str, str],
         principal: Principal,
+        *,
+        idempotent: bool = False,
     ) -> dict[str, Any]:
+        """Sends one operation. A read whose connection failed is sent once more, within the
+        same time limit: the pooled connection may have been closed just as it was reused, or
+        the subgraph restarted. A mutation is never sent twice."""
         endpoint = self.endpoints[subgraph]
         if endpoint.url is None:
             return await self.local[subgraph](query, variables, principal)
         payload = json.dumps({"query": query, "variables": variables}).encode()
+        sent_headers = {**headers, **self.credential.header(), "content-type": "application/json"}
         try:
             async with asyncio.timeout(endpoint.timeout_seconds):
-                status, content = await self.http.post(
-                    endpoint.url,
-                    payload,
-                    {**headers, **self.credential.header(), "content-type": "application/json"},
-                )
+                try:
+                    status, content = await self.http.post(endpoint.url, payload, sent_headers)
+                except _Unreachable:
+                    if not idempotent:
+                        raise
+                    status, content = await self.http.post(endpoint.url, payload, sent_headers)
         except TimeoutError:
             raise SubgraphFailure(
                 TIMEOUT,
@@ -139,7 +147,9 @@ class SubgraphClients:
         return body
 
     async def sdl(self, subgraph: str, headers: Mapping[str, str], principal: Principal) -> str:
-        body = await self.request(subgraph, "{ _service { sdl } }", {}, headers, principal)
+        body = await self.request(
+            subgraph, "{ _service { sdl } }", {}, headers, principal, idempotent=True
+        )
         try:
             sdl: str = body["data"]["_service"]["sdl"]
         except (KeyError, TypeError):

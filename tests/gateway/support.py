@@ -18,12 +18,14 @@ from tests.support import SECRET
 
 
 class Subgraphs(httpx.AsyncBaseTransport):
-    """Routes `http://NAME/graphql` to the app NAME; records every request; can be downed."""
+    """Routes `http://NAME/graphql` to the app NAME; records every request; can be downed, or
+    made to drop the connection of the next requests as a server closing it would."""
 
     def __init__(self, apps: Mapping[str, Any]) -> None:
         self.apps = {name: httpx.ASGITransport(app=app) for name, app in apps.items()}
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.down: set[str] = set()
+        self.disconnecting: dict[str, int] = {}  # name -> how many requests to drop
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         name = request.url.host
@@ -32,6 +34,9 @@ class Subgraphs(httpx.AsyncBaseTransport):
         body = json.loads(request.content)
         if "_service" not in body["query"]:
             self.received.append((name, body))
+        if self.disconnecting.get(name):
+            self.disconnecting[name] -= 1
+            raise httpx.RemoteProtocolError("Server disconnected", request=request)
         return await self.apps[name].handle_async_request(request)
 
     def counts(self) -> dict[str, int]:

@@ -196,6 +196,44 @@ async def test_a_subgraph_that_is_down_leaves_partial_data(gateway: Gateway) -> 
     }
 
 
+async def test_a_read_whose_connection_drops_is_sent_once_more(gateway: Gateway) -> None:
+    gateway.subgraphs.disconnecting["surveys"] = 1
+
+    body = await gateway.post("{ regions(count: 2) { code campaigns { id } } }")
+
+    assert body == {
+        "data": {
+            "regions": [
+                {"code": "R000", "campaigns": [{"id": "R000-c1"}]},
+                {"code": "R001", "campaigns": [{"id": "R001-c1"}]},
+            ]
+        }
+    }
+    assert gateway.subgraphs.counts() == {"places": 1, "surveys": 2}
+
+
+async def test_a_read_whose_connection_drops_twice_is_unavailable(gateway: Gateway) -> None:
+    gateway.subgraphs.disconnecting["surveys"] = 2
+
+    body = await gateway.post("{ regions(count: 1) { code campaigns { id } } }")
+
+    assert body["data"] == {"regions": [{"code": "R000", "campaigns": None}]}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["SUBGRAPH_UNAVAILABLE"]
+    assert gateway.subgraphs.counts() == {"places": 1, "surveys": 2}
+
+
+async def test_a_mutation_whose_connection_drops_is_not_sent_again(gateway: Gateway) -> None:
+    gateway.subgraphs.disconnecting["surveys"] = 1
+
+    body = await gateway.post('mutation { openCampaign(code: "R001") { id } }')
+
+    assert body["data"] is None
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["openCampaign"], "SUBGRAPH_UNAVAILABLE")
+    ]
+    assert gateway.subgraphs.counts() == {"surveys": 1}
+
+
 async def test_a_root_subgraph_that_is_down_nulls_its_root_fields(gateway: Gateway) -> None:
     gateway.subgraphs.down.add("places")
 
