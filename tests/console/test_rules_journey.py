@@ -34,15 +34,11 @@ def ranking_order(page: Page) -> list[str]:
 
 
 def wait_for_leader(console: Console, cycle_id: str, leader: str) -> list[str]:
-    """Reloads the ranking until `leader` heads it: rescoring runs after an activation."""
+    """Opens the ranking once: it follows the rescoring that runs after an activation."""
     page = console.open(f"/scorecards/{cycle_id}")
-    for _ in range(60):
-        page.wait_for_selector("#ranking tbody tr")
-        if (order := ranking_order(page))[0] == leader:
-            return order
-        page.wait_for_timeout(500)
-        page.reload()
-    raise AssertionError(f"{leader} never led the ranking: {ranking_order(page)}")
+    first = page.locator("#ranking tbody tr").first
+    expect(first).to_have_attribute("data-region", leader, timeout=30_000)
+    return ranking_order(page)
 
 
 def test_an_admin_edits_simulates_and_activates_a_rule_then_goes_back(console: Console):

@@ -1,8 +1,11 @@
-"""The ranking table: ordered by any column, filtered by cohort and province."""
+"""The ranking table: ordered by any column, filtered by cohort and province, following a
+rescoring."""
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+import re
+
+from playwright.sync_api import Route, expect
 
 from services.kernel.auth import Role
 from tests.console.conftest import Console, token
@@ -37,3 +40,31 @@ def test_the_ranking_sorts_by_any_column_and_filters(console: Console):
     page.select_option("select[name=cohort]", cohort)
     expect(page.locator("#ranking tbody tr")).to_have_count(3)  # the demo's regions share one
     console.screenshot("08-ranking")
+
+
+def test_the_ranking_follows_a_rescoring_until_every_scorecard_is_on_the_active_rules(
+    console: Console,
+):
+    behind_by_answer = iter([2, 1])  # scorecards not yet rescored, answer by answer; then none
+
+    def mid_rescoring(route: Route) -> None:
+        """The gateway's real answers, with the first scorecards still on an older rule set."""
+        response = route.fetch()
+        body = response.json()
+        data = body.get("data") or {}
+        if "ranking" in data and "ruleSets" in data:
+            for card in data["ranking"][: next(behind_by_answer, 0)]:
+                card["rulesetVersion"] = 0  # a version other than the active one
+        route.fulfill(response=response, json=body)
+
+    page = console.page
+    page.route("**/graphql", mid_rescoring)
+    console.sign_in(token(Role.MINISTRY))
+    page.get_by_role("link", name="Scorecards").click()
+    status = page.locator("#rescoring")
+    expect(status).to_contain_text("1 of 3 scorecards done")
+    expect(page.locator("#ranking tbody tr").nth(1)).to_contain_text("v0")
+    expect(status).to_contain_text("2 of 3 scorecards done")  # without a reload
+    expect(page.locator("#ranking tbody tr").nth(1)).not_to_contain_text("v0")
+    expect(status).to_have_text(re.compile(r"Every scorecard is on the active rule set v\d+\."))
+    expect(page.locator("#ranking")).not_to_contain_text("v0")

@@ -34,12 +34,19 @@ export const SIMULATE = `mutation($id: ID!, $cycleId: String!) {
 
 export const ACTIVATE = `mutation($id: ID!) { activateRuleSet(id: $id) { id version status } }`;
 
-export const RANKING = `query($cycleId: String!, $cycle: ID!) {
+const RANKING_FIELDS = `
   ranking(cycleId: $cycleId) {
     regionCode cohort rank rankInCohort finalIndex grade improvement rulesetVersion
     flags { code severity }
   }
-  evaluationCycle(id: $cycle) { id year stage status regions { code name province cohort } }
+  evaluationCycle(id: $cycle) { id year stage status regions { code name province cohort } }`;
+
+export const RANKING = `query($cycleId: String!, $cycle: ID!) { ${RANKING_FIELDS} }`;
+
+// for the roles that read rule sets: which one the scorecards are being moved onto
+export const RANKING_AND_ACTIVE_RULES = `query($cycleId: String!, $cycle: ID!) {
+  ${RANKING_FIELDS}
+  ruleSets { version status }
 }`;
 
 export const REGION_PAGE = `query($code: String!, $cycleId: String!) {

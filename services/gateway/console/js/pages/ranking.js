@@ -3,23 +3,44 @@
 import { graphql } from "../api.js";
 import { field, h, index, select, show, signed } from "../dom.js";
 import { go } from "../navigation.js";
-import { CYCLES, RANKING } from "../queries.js";
+import { CYCLES, RANKING, RANKING_AND_ACTIVE_RULES } from "../queries.js";
+import { followRescoring } from "../rescoring.js";
+import * as session from "../session.js";
 import { sortableTable } from "../sortable_table.js";
 
 const ALL = "";
+
+// The cycle's scorecards as rows, and the active rule set's version (null when not readable).
+async function loadRanking(cycleId) {
+  const query = session.can("read rules") ? RANKING_AND_ACTIVE_RULES : RANKING;
+  const { ranking, evaluationCycle, ruleSets } = await graphql(query, { cycleId, cycle: cycleId });
+  const regions = new Map((evaluationCycle?.regions ?? []).map((r) => [r.code, r]));
+  const cards = ranking.map((card) => ({
+    ...card,
+    name: regions.get(card.regionCode)?.name ?? "",
+    province: regions.get(card.regionCode)?.province ?? "",
+  }));
+  return { cards, active: ruleSets?.find((r) => r.status === "active")?.version ?? null };
+}
+
+function rescoringText({ phase, done, total, active }) {
+  switch (phase) {
+    case "rescoring":
+      return `Rescoring with rule set v${active}: ${done} of ${total} scorecards done. The table follows.`;
+    case "stalled":
+      return `${total - done} of ${total} scorecards are still on another rule set than v${active}, and none has moved for a minute. Reload to look again.`;
+    default:
+      return `Every scorecard is on the active rule set v${active}.`;
+  }
+}
 
 export async function rankingPage(page, cycleId) {
   const { evaluationCycles } = await graphql(CYCLES);
   const cycles = [...evaluationCycles].sort((a, b) => b.year - a.year || a.id.localeCompare(b.id));
   if (!cycles.length) return show(page, h("h1", {}, "Scorecards"), h("p", {}, "No evaluation cycle yet."));
   const chosen = cycleId ?? cycles[0].id;
-  const { ranking, evaluationCycle } = await graphql(RANKING, { cycleId: chosen, cycle: chosen });
-  const regions = new Map((evaluationCycle?.regions ?? []).map((r) => [r.code, r]));
-  const rows = ranking.map((card) => ({
-    ...card,
-    name: regions.get(card.regionCode)?.name ?? "",
-    province: regions.get(card.regionCode)?.province ?? "",
-  }));
+  const loaded = await loadRanking(chosen);
+  let rows = loaded.cards;
   const choices = (key) => [
     [ALL, "All"],
     ...[...new Set(rows.map((r) => r[key]).filter(Boolean))].sort().map((v) => [v, v.replace(/_/g, " ")]),
@@ -74,6 +95,7 @@ export async function rankingPage(page, cycleId) {
   );
 
   const count = h("p", { className: "muted", id: "shown" });
+  const rescoring = h("p", { className: "muted", id: "rescoring", role: "status" });
   const refilter = () => {
     const shown = rows.filter(
       (r) =>
@@ -124,6 +146,19 @@ export async function rankingPage(page, cycleId) {
         ),
       ),
     ),
-    rows.length ? [count, table.element] : h("p", {}, "No scorecard of this cycle is yours to read yet."),
+    rows.length
+      ? [rescoring, count, table.element]
+      : h("p", {}, "No scorecard of this cycle is yours to read yet."),
   );
+  followRescoring(loaded, {
+    // in the background: the page is drawn and usable meanwhile
+    reload: async () => {
+      const next = await loadRanking(chosen);
+      rows = next.cards;
+      refilter();
+      return next;
+    },
+    alive: () => page.isConnected,
+    report: (progress) => show(rescoring, rescoringText(progress)),
+  });
 }
