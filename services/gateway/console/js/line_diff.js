@@ -34,12 +34,12 @@ export function lineDiff(before, after) {
       lines.push({ kind: "same", text: a[start + i], old: start + i + 1, new: start + j + 1 });
       i += 1;
       j += 1;
-    } else if (j < columns && (i === rows || common[i][j + 1] >= common[i + 1][j])) {
+    } else if (i < rows && (j === columns || common[i + 1][j] >= common[i][j + 1])) {
+      lines.push({ kind: "removed", text: a[start + i], old: start + i + 1, new: null });
+      i += 1; // a changed line reads as the old one removed, then the new one added
+    } else {
       lines.push({ kind: "added", text: b[start + j], old: null, new: start + j + 1 });
       j += 1;
-    } else {
-      lines.push({ kind: "removed", text: a[start + i], old: start + i + 1, new: null });
-      i += 1;
     }
   }
   for (let k = 0; k < a.length - endA; k += 1) {

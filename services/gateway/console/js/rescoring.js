@@ -10,8 +10,11 @@ const behind = ({ cards, active }) => cards.filter((card) => card.rulesetVersion
 
 // `state` is { cards, active } as first shown; `reload()` gives the next one. While `alive()`,
 // `report({ phase, done, total, active })` tells where it stands: "rescoring", then "done" or
-// "stalled" (nothing moved for a minute).
-export async function followRescoring(state, { reload, alive, report }) {
+// "stalled" (nothing moved for `patienceMs`).
+export async function followRescoring(
+  state,
+  { reload, alive, report, pollMs = POLL_MS, patienceMs = PATIENCE_MS },
+) {
   const tell = (phase, waiting) =>
     report({ phase, done: state.cards.length - waiting, total: state.cards.length, active: state.active });
   let waiting = behind(state);
@@ -19,7 +22,7 @@ export async function followRescoring(state, { reload, alive, report }) {
   let movedAt = Date.now();
   while (waiting) {
     tell("rescoring", waiting);
-    await pause(POLL_MS);
+    await pause(pollMs);
     if (!alive()) return;
     try {
       state = await reload();
@@ -28,7 +31,7 @@ export async function followRescoring(state, { reload, alive, report }) {
     }
     const now = behind(state);
     if (now < waiting) movedAt = Date.now();
-    else if (now && Date.now() - movedAt > PATIENCE_MS) return tell("stalled", now);
+    else if (now && Date.now() - movedAt > patienceMs) return tell("stalled", now);
     waiting = now;
   }
   tell("done", 0);
