@@ -31,23 +31,49 @@ def diff(console: Console, before: str, after: str) -> list[dict[str, Any]]:
     return run(console, "line_diff.js", "(m, a, b) => m.lineDiff(a, b)", before, after)
 
 
-def test_the_diff_keeps_every_line_of_both_documents_in_order(console: Console):
+def fewest_changes(a: list[str], b: list[str]) -> int:
+    """Lines removed plus lines added by the shortest edit: all but the longest common run."""
+    common = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            same = a[i] == b[j]
+            common[i][j] = (
+                common[i + 1][j + 1] + 1 if same else max(common[i + 1][j], common[i][j + 1])
+            )
+    return len(a) + len(b) - 2 * common[0][0]
+
+
+def keeps_both_documents(lines: list[dict[str, Any]], before: str, after: str) -> None:
+    assert [x["text"] for x in lines if x["kind"] != "added"] == before.split("\n")
+    assert [x["text"] for x in lines if x["kind"] != "removed"] == after.split("\n")
+    assert [x["old"] for x in lines if x["old"]] == list(range(1, before.count("\n") + 2))
+    assert [x["new"] for x in lines if x["new"]] == list(range(1, after.count("\n") + 2))
+
+
+def test_the_diff_keeps_every_line_of_both_documents_and_changes_the_fewest(console: Console):
     rng = random.Random(7)
     words = ["rules:", "- id: a", "  when: {}", "then: []", "# note", ""]
     pairs = [
         (
-            "\n".join(rng.choices(words, k=rng.randint(0, 30))),
-            "\n".join(rng.choices(words, k=rng.randint(0, 30))),
+            "\n".join(rng.choices(words, k=rng.randint(0, 40))),
+            "\n".join(rng.choices(words, k=rng.randint(0, 40))),
         )
-        for _ in range(25)
+        for _ in range(40)
     ]
     pairs.append((DEFAULT, DEFAULT.replace("weight", "weights", 3) + "\n# added\n"))
     for before, after in pairs:
         lines = diff(console, before, after)
-        assert [x["text"] for x in lines if x["kind"] != "added"] == before.split("\n")
-        assert [x["text"] for x in lines if x["kind"] != "removed"] == after.split("\n")
-        assert [x["old"] for x in lines if x["old"]] == list(range(1, before.count("\n") + 2))
-        assert [x["new"] for x in lines if x["new"]] == list(range(1, after.count("\n") + 2))
+        keeps_both_documents(lines, before, after)
+        changed = sum(x["kind"] != "same" for x in lines)
+        assert changed == fewest_changes(before.split("\n"), after.split("\n")), (before, after)
+
+
+def test_a_diff_of_documents_with_nothing_in_common_shows_one_replaced_stretch(console: Console):
+    before = "\n".join(f"old {n}" for n in range(1500))
+    after = "\n".join(f"new {n}" for n in range(1600))  # more changes than it searches for
+    lines = diff(console, before, after)
+    keeps_both_documents(lines, before, after)
+    assert [x["kind"] for x in lines] == ["removed"] * 1500 + ["added"] * 1600
 
 
 def test_the_diff_marks_only_what_changed_and_folds_the_rest(console: Console):
@@ -133,3 +159,57 @@ def test_the_rescoring_follower_reports_until_done_or_stalled(console: Console):
     assert stalled[:2] == ["rescoring 0/3", "rescoring 2/3"]
     assert stalled[-1] == "stalled 2/3"
     assert run(console, "rescoring.js", FOLLOW.replace("state(3)", "state(0)"), [], 50) == []
+
+
+EDITING = """(m, text, edits) => {
+    const editor = m.codeEditor(text, () => {});
+    document.getElementById("page").replaceChildren(editor.element);
+    const area = editor.element.querySelector("textarea");
+    const layer = editor.element.querySelector(".highlight");
+    const gutter = editor.element.querySelector(".gutter");
+    const seen = [];
+    for (const [from, to, inserted, problems] of edits) {
+        area.setRangeText(inserted, from, to, "end");
+        area.dispatchEvent(new Event("input"));
+        if (problems) editor.setProblems(problems);
+        const lines = [...layer.querySelectorAll(".line")];
+        seen.push({
+            text: area.value,
+            drawn: lines.map((l) => l.firstChild ? [...l.childNodes].filter((n) => !n.classList?.contains("annotation")).map((n) => n.textContent).join("") : "\\n").join(""),
+            numbers: lines.map((l) => Number(l.dataset.line)),
+            gutter: [...gutter.querySelectorAll(".number")].map((n) => n.textContent.trim()),
+            marked: lines.filter((l) => l.classList.contains("problem")).map((l) => Number(l.dataset.line)),
+            gutterMarked: [...gutter.querySelectorAll(".number.problem")].map((n) => Number(n.textContent)),
+        });
+    }
+    return seen;
+}"""
+
+
+def test_the_editor_redraws_exactly_the_document_typed_into_it(console: Console):
+    text = "\n".join(DEFAULT.split("\n")[:30])
+    rng = random.Random(3)
+    edits: list[list[Any]] = []
+    length = len(text)
+    for n in range(40):
+        start = rng.randint(0, length)
+        end = min(length, start + rng.choice([0, 0, 1, 5, 40]))
+        inserted = rng.choice(["x", "\n", "  - id: new\n", "", ": 'q'\n\n"])
+        problem_line = rng.randint(1, 40)
+        problems = [{"line": problem_line, "message": f"problem {n}"}] if n % 4 == 0 else None
+        edits.append([start, end, inserted, problems])
+        length += len(inserted) - (end - start)
+
+    problem_lines: list[int] = []
+    marked: list[int] = []
+    for edit, seen in zip(edits, run(console, "code.js", EDITING, text, edits), strict=True):
+        lines = seen["text"].split("\n")
+        assert seen["drawn"] == "".join(f"{line}\n" for line in lines)
+        assert seen["numbers"] == list(range(1, len(lines) + 1))
+        assert seen["gutter"] == [str(n) for n in range(1, len(lines) + 1)]
+        if edit[3] is not None:
+            problem_lines = [p["line"] for p in edit[3]]
+        expected = [line for line in problem_lines if line <= len(lines)]
+        assert seen["marked"] == seen["gutterMarked"] == expected
+        marked += expected
+    assert marked  # problems were drawn along the way

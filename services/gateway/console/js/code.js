@@ -1,50 +1,90 @@
 // A rule set document shown with highlighting, line numbers and its problems at their lines:
 // read-only (`codeView`) or editable (`codeEditor`: a textarea over the highlighted text).
 
-import { h, show } from "./dom.js";
+import { h } from "./dom.js";
 import { tokens } from "./yaml_tokens.js";
 
-function byLine(problems) {
+function notesByLine(problems) {
   const lines = new Map();
   for (const problem of problems ?? []) {
     if (!problem.line) continue;
-    lines.set(problem.line, [...(lines.get(problem.line) ?? []), problem]);
+    lines.set(problem.line, [...(lines.get(problem.line) ?? []), problem.message]);
   }
   return lines;
 }
 
-function highlighted(text, problems) {
-  const located = byLine(problems);
-  return text.split("\n").map((line, index) => {
-    const number = index + 1;
-    const here = located.get(number);
-    return h(
-      "span",
-      { className: here ? "line problem" : "line", dataset: { line: number } },
-      tokens(line).map(([kind, part]) =>
-        kind === "plain" ? part : h("span", { className: `t-${kind}` }, part),
-      ),
-      here ? h("span", { className: "annotation" }, here.map((p) => p.message).join(" · ")) : null,
-      "\n",
-    );
-  });
+function lineOf(text, number, note) {
+  return h(
+    "span",
+    { className: note ? "line problem" : "line", dataset: { line: number } },
+    tokens(text).map(([kind, part]) =>
+      kind === "plain" ? part : h("span", { className: `t-${kind}` }, part),
+    ),
+    note ? h("span", { className: "annotation" }, note.join(" · ")) : null,
+    "\n",
+  );
 }
 
-function gutter(text, problems) {
-  const located = byLine(problems);
-  const count = text.split("\n").length;
-  return Array.from({ length: count }, (_, index) => {
-    const here = located.get(index + 1);
-    return h(
-      "span",
-      {
-        className: here ? "number problem" : "number",
-        title: here ? here.map((p) => p.message).join("\n") : null,
-      },
-      String(index + 1),
-      "\n",
-    );
-  });
+const sameNote = (a, b) => a === b || (a && b && a.join("\n") === b.join("\n"));
+
+// A highlighted document in `layer` that redraws only the lines whose text or problems
+// changed between paints (those between the unchanged beginning and end): typing in a long
+// document rebuilds a line or two, not every line.
+function highlighter(layer) {
+  let shown = []; // per line: { text, note, element }
+  return (text, problems) => {
+    const notes = notesByLine(problems);
+    const next = text.split("\n").map((line, index) => ({ text: line, note: notes.get(index + 1) }));
+    const same = (a, b) => a.text === b.text && sameNote(a.note, b.note);
+    let head = 0;
+    while (head < shown.length && head < next.length && same(shown[head], next[head])) head += 1;
+    let tail = 0;
+    while (
+      tail < Math.min(shown.length, next.length) - head &&
+      same(shown[shown.length - 1 - tail], next[next.length - 1 - tail])
+    )
+      tail += 1;
+    const fresh = next
+      .slice(head, next.length - tail)
+      .map((line, k) => ({ ...line, element: lineOf(line.text, head + k + 1, line.note) }));
+    const kept = shown.slice(shown.length - tail);
+    for (const line of shown.slice(head, shown.length - tail)) line.element.remove();
+    const fragment = document.createDocumentFragment();
+    fragment.append(...fresh.map((line) => line.element));
+    layer.insertBefore(fragment, kept[0]?.element ?? null);
+    if (next.length !== shown.length)
+      kept.forEach((line, k) => (line.element.dataset.line = head + fresh.length + k + 1));
+    shown = [...shown.slice(0, head), ...fresh, ...kept];
+  };
+}
+
+// Line numbers in `gutter`, those with problems marked: numbers are added or removed at the
+// end as the document grows or shrinks, marks changed only where they changed.
+function numberer(gutter) {
+  const numbers = [];
+  let marked = new Map();
+  const mark = (element, note) => {
+    element.className = note ? "number problem" : "number";
+    if (note) element.title = note.join("\n");
+    else element.removeAttribute("title");
+  };
+  return (text, problems) => {
+    const count = text.split("\n").length;
+    const added = [];
+    while (numbers.length < count) {
+      const element = h("span", { className: "number" }, String(numbers.length + 1), "\n");
+      numbers.push(element);
+      added.push(element);
+    }
+    gutter.append(...added);
+    while (numbers.length > count) numbers.pop().remove();
+    const notes = notesByLine(problems);
+    for (const line of new Set([...marked.keys(), ...notes.keys()])) {
+      if (line <= count && !sameNote(marked.get(line), notes.get(line)))
+        mark(numbers[line - 1], notes.get(line));
+    }
+    marked = new Map([...notes].filter(([line]) => line <= count));
+  };
 }
 
 export function problemList(problems, onPick) {
@@ -78,12 +118,11 @@ export function problemList(problems, onPick) {
 }
 
 export function codeView(text, problems) {
-  return h(
-    "div",
-    { className: "code" },
-    h("pre", { className: "gutter", "aria-hidden": "true" }, gutter(text, problems)),
-    h("pre", { className: "highlight" }, highlighted(text, problems)),
-  );
+  const numbers = h("pre", { className: "gutter", "aria-hidden": "true" });
+  const layer = h("pre", { className: "highlight" });
+  numberer(numbers)(text, problems);
+  highlighter(layer)(text, problems);
+  return h("div", { className: "code" }, numbers, layer);
 }
 
 export function codeEditor(text, onInput) {
@@ -99,9 +138,11 @@ export function codeEditor(text, onInput) {
   });
   area.value = text;
   let problems = [];
+  const number = numberer(numbers);
+  const highlight = highlighter(layer);
   const paint = () => {
-    show(numbers, gutter(area.value, problems));
-    show(layer, highlighted(area.value, problems));
+    number(area.value, problems);
+    highlight(area.value, problems);
     sync();
   };
   const sync = () => {
