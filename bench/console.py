@@ -24,6 +24,7 @@ import re
 import shutil
 import statistics
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,7 +114,7 @@ def console_served() -> Iterator[str]:
     thread.start()
     try:
         while not server.started:
-            threading.Event().wait(0.05)
+            time.sleep(0.05)
         yield f"http://127.0.0.1:{port}/console/"
     finally:
         server.should_exit = True
@@ -158,8 +159,8 @@ def main() -> None:
         print("|---|---|---|---|---|")
         for size in sizes:
             text = document_of(size)
+            lines = text.count("\n") + 1
             for name, (median, slowest) in measure(page, text, args.samples).items():
-                lines = text.count("\n") + 1
                 print(
                     f"| {len(text):,} chars | {lines:,} | {name} | {median:.1f} | {slowest:.1f} |"
                 )

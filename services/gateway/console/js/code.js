@@ -27,14 +27,13 @@ function lineOf(text, number, note) {
 
 const sameNote = (a, b) => a === b || (a && b && a.join("\n") === b.join("\n"));
 
-// A highlighted document in `layer` that redraws only the lines whose text or problems
+// A highlighted document in `layer` that redraws only the lines whose text or notes
 // changed between paints (those between the unchanged beginning and end): typing in a long
 // document rebuilds a line or two, not every line.
 function highlighter(layer) {
   let shown = []; // per line: { text, note, element }
-  return (text, problems) => {
-    const notes = notesByLine(problems);
-    const next = text.split("\n").map((line, index) => ({ text: line, note: notes.get(index + 1) }));
+  return (lines, notes) => {
+    const next = lines.map((line, index) => ({ text: line, note: notes.get(index + 1) }));
     const same = (a, b) => a.text === b.text && sameNote(a.note, b.note);
     let head = 0;
     while (head < shown.length && head < next.length && same(shown[head], next[head])) head += 1;
@@ -68,8 +67,7 @@ function numberer(gutter) {
     if (note) element.title = note.join("\n");
     else element.removeAttribute("title");
   };
-  return (text, problems) => {
-    const count = text.split("\n").length;
+  return (count, notes) => {
     const added = [];
     while (numbers.length < count) {
       const element = h("span", { className: "number" }, String(numbers.length + 1), "\n");
@@ -78,12 +76,24 @@ function numberer(gutter) {
     }
     gutter.append(...added);
     while (numbers.length > count) numbers.pop().remove();
-    const notes = notesByLine(problems);
     for (const line of new Set([...marked.keys(), ...notes.keys()])) {
       if (line <= count && !sameNote(marked.get(line), notes.get(line)))
         mark(numbers[line - 1], notes.get(line));
     }
     marked = new Map([...notes].filter(([line]) => line <= count));
+  };
+}
+
+// A document drawn into its line numbers and highlighted layer; each later call redraws
+// only what changed since the one before.
+function painter(gutter, layer) {
+  const number = numberer(gutter);
+  const highlight = highlighter(layer);
+  return (text, problems) => {
+    const lines = text.split("\n");
+    const notes = notesByLine(problems);
+    number(lines.length, notes);
+    highlight(lines, notes);
   };
 }
 
@@ -120,8 +130,7 @@ export function problemList(problems, onPick) {
 export function codeView(text, problems) {
   const numbers = h("pre", { className: "gutter", "aria-hidden": "true" });
   const layer = h("pre", { className: "highlight" });
-  numberer(numbers)(text, problems);
-  highlighter(layer)(text, problems);
+  painter(numbers, layer)(text, problems);
   return h("div", { className: "code" }, numbers, layer);
 }
 
@@ -138,11 +147,9 @@ export function codeEditor(text, onInput) {
   });
   area.value = text;
   let problems = [];
-  const number = numberer(numbers);
-  const highlight = highlighter(layer);
+  const draw = painter(numbers, layer);
   const paint = () => {
-    number(area.value, problems);
-    highlight(area.value, problems);
+    draw(area.value, problems);
     sync();
   };
   const sync = () => {

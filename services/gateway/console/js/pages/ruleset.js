@@ -3,6 +3,7 @@
 
 import { graphql } from "../api.js";
 import { codeView, problemList } from "../code.js";
+import { compareForm } from "../compare_form.js";
 import { h, index, select, show, signed, when } from "../dom.js";
 import { go } from "../navigation.js";
 import * as session from "../session.js";
@@ -27,7 +28,7 @@ export async function ruleSetPage(page, id) {
   const others = ruleSets
     .filter((r) => r.id !== ruleSet.id)
     .map((r) => [r.id, `v${r.version} (${r.status})`]);
-  let compareWith = active && active.id !== ruleSet.id ? active.id : others[0]?.[0];
+  const compareWith = active && active.id !== ruleSet.id ? active.id : others[0]?.[0];
   const simulation = h("section", { id: "simulation" });
 
   show(
@@ -58,25 +59,10 @@ export async function ruleSetPage(page, id) {
       ruleSet.basedOn ? ` · based on v${ruleSet.basedOn}` : "",
     ),
     others.length
-      ? h(
-          "form",
-          {
-            className: "inline",
-            onSubmit: (event) => {
-              event.preventDefault();
-              go(`/rules/diff/${compareWith}/${ruleSet.id}`);
-            },
-          },
+      ? compareForm(
           "Compare with ",
-          select(
-            others,
-            compareWith,
-            (v) => {
-              compareWith = v;
-            },
-            { "aria-label": "version to compare with" },
-          ),
-          h("button", { type: "submit" }, "Show differences"),
+          { choices: others, chosen: compareWith, label: "version to compare with" },
+          ruleSet.id,
         )
       : null,
     admin && ruleSet.status !== "invalid" ? await simulationForm(ruleSet, simulation) : null,

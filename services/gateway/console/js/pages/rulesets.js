@@ -1,8 +1,8 @@
 // Rule set versions, newest first, with their status and author; a way to compare two.
 
 import { graphql } from "../api.js";
-import { h, select, show, when } from "../dom.js";
-import { go } from "../navigation.js";
+import { compareForm } from "../compare_form.js";
+import { h, show, when } from "../dom.js";
 import * as session from "../session.js";
 import { RULE_SETS } from "../queries.js";
 
@@ -26,8 +26,6 @@ export async function ruleSetsPage(page) {
     ),
   );
   const versions = ruleSets.map((r) => [r.id, `v${r.version}`]);
-  let older = ruleSets[1]?.id ?? ruleSets[0]?.id;
-  let newer = ruleSets[0]?.id;
   show(
     page,
     h(
@@ -57,34 +55,10 @@ export async function ruleSetsPage(page) {
       h("tbody", {}, rows),
     ),
     ruleSets.length > 1
-      ? h(
-          "form",
-          {
-            className: "inline",
-            onSubmit: (event) => {
-              event.preventDefault();
-              go(`/rules/diff/${older}/${newer}`);
-            },
-          },
+      ? compareForm(
           h("strong", {}, "Compare "),
-          select(
-            versions,
-            older,
-            (v) => {
-              older = v;
-            },
-            { "aria-label": "from version" },
-          ),
-          " with ",
-          select(
-            versions,
-            newer,
-            (v) => {
-              newer = v;
-            },
-            { "aria-label": "to version" },
-          ),
-          h("button", { type: "submit" }, "Show differences"),
+          { choices: versions, chosen: ruleSets[1].id, label: "from version" },
+          { choices: versions, chosen: ruleSets[0].id, label: "to version" },
         )
       : null,
   );
