@@ -34,7 +34,7 @@ from services.catalog.schema_types import (
 )
 from services.kernel.auth import Principal
 from services.kernel.errors import located
-from services.kernel.graphql import SubgraphSchema
+from services.kernel.graphql import SubgraphSchema, paged
 
 T = TypeVar("T")
 
@@ -42,7 +42,8 @@ T = TypeVar("T")
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="Regions in code order; `after` is the last code of the previous page."
+        description="Regions in code order; `after` is the last code of the previous page.",
+        directives=paged(),
     )
     async def regions(
         self,
@@ -73,7 +74,8 @@ class Query:
         return Program.from_domain(found) if found else None
 
     @strawberry.field(
-        description="Programs in creation order; `after` is the last id of the previous page."
+        description="Programs in creation order; `after` is the last id of the previous page.",
+        directives=paged(),
     )
     async def programs(
         self,
@@ -97,7 +99,7 @@ class Query:
         found = await catalog.programs.list(where, Page(first, after))
         return [Program.from_domain(p) for p in found]
 
-    @strawberry.field
+    @strawberry.field(directives=paged())
     async def quick_wins(
         self,
         info: CatalogInfo,
@@ -111,7 +113,7 @@ class Query:
         found = await info.context.catalog.quick_wins.list(where, Page(first, after))
         return [QuickWin.from_domain(q) for q in found]
 
-    @strawberry.field
+    @strawberry.field(directives=paged())
     async def evaluation_cycles(
         self,
         info: CatalogInfo,

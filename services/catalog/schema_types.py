@@ -11,6 +11,7 @@ from strawberry.types import Info
 from services.catalog import dimensions, domain
 from services.catalog.context import CatalogContext
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
+from services.kernel.graphql import ALL_REGIONS, assumed, paged
 
 RegionKind = domain.RegionKind
 MasterplanStatus = domain.MasterplanStatus
@@ -157,7 +158,7 @@ class Masterplan:
             status=plan.status,
         )
 
-    @strawberry.field
+    @strawberry.field(directives=paged())
     async def programs(
         self, info: CatalogInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> list[Program]:
@@ -199,7 +200,7 @@ class Region:
         found = await info.context.catalog.masterplans.list(self.code, Page(first=100))
         return [Masterplan.from_domain(m) for m in found]
 
-    @strawberry.field
+    @strawberry.field(directives=paged())
     async def programs(
         self,
         info: CatalogInfo,
@@ -216,7 +217,7 @@ class Region:
         found = await info.context.catalog.programs.list(where, Page(first, after))
         return [Program.from_domain(p) for p in found]
 
-    @strawberry.field
+    @strawberry.field(directives=assumed(50))
     async def quick_wins(self, info: CatalogInfo, year: int | None = None) -> list[QuickWin]:
         found = await info.context.catalog.quick_wins.list(
             QuickWinFilter(region_code=self.code, year=year), Page(first=500)
@@ -285,7 +286,7 @@ class EvaluationCycle:
         found = await info.context.loaders.cycles.load(str(id))
         return cls.from_domain(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(directives=assumed(ALL_REGIONS))
     async def regions(self, info: CatalogInfo) -> list[Region]:
         found = await info.context.loaders.regions.load_many(self.region_codes)
         return [Region.from_domain(r) for r in found if r is not None]

@@ -52,6 +52,9 @@ def _gauges(composer: Composer) -> dict[str, float]:
         "gateway_composition_attempts": float(composer.state.attempts),
         "gateway_plan_cache_hits": float(engine.plans.hits if engine else 0),
         "gateway_plan_cache_misses": float(engine.plans.misses if engine else 0),
+        "gateway_plan_cache_entries": float(len(engine.plans) if engine else 0),
+        "gateway_plan_cache_bytes": float(engine.plans.bytes if engine else 0),
+        "gateway_document_cache_bytes": float(engine.documents.bytes if engine else 0),
     }
 
 
@@ -63,7 +66,7 @@ def create_app(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
     """The gateway over `subgraphs` (name -> /graphql URL; the settings' three by default)."""
-    limits = limits or Limits()
+    limits = limits or Limits.from_settings(settings)
     endpoints = {
         name: SubgraphEndpoint(name, url, settings.subgraph_timeout_seconds)
         for name, url in (subgraphs if subgraphs is not None else subgraph_urls(settings)).items()

@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from services.gateway.engine import LruCache, RequestError
+from services.gateway.engine import RequestError
+from services.kernel.lru import LruCache
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 
 
 class PersistedQueries:
-    def __init__(self, size: int = 5000) -> None:
-        self.queries: LruCache[str, str] = LruCache(size)
+    def __init__(self, max_bytes: int) -> None:
+        self.queries: LruCache[str, str] = LruCache(
+            max_bytes, lambda digest, query: len(digest) + len(query)
+        )
 
     def resolve(self, query: str | None, extensions: dict[str, Any] | None) -> str | None:
         """The query to run: the one sent (remembered by its hash) or the one remembered."""

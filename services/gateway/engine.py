@@ -6,10 +6,9 @@ requests under way finish on the one they started with.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -22,50 +21,32 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from services.gateway.executor import Execution
-from services.gateway.limits import Limits, breaches
+from services.gateway.limits import Limits
 from services.gateway.operation import condition_variables, prepare
 from services.gateway.plan import QueryPlan
 from services.gateway.planner import Planner
 from services.gateway.shaping import Shape, Shaper
 from services.gateway.subgraphs import SubgraphClients
 from services.gateway.supergraph import Supergraph
+from services.kernel import query_limits
 from services.kernel.auth import Principal
+from services.kernel.lru import LruCache, document_weight
+from services.kernel.query_limits import QueryLimits
 
-K = TypeVar("K")
-V = TypeVar("V")
 BAD_USER_INPUT = "BAD_USER_INPUT"
-
-
-class LruCache(Generic[K, V]):
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[K, V] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: K) -> V | None:
-        value = self.items.get(key)
-        if value is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-            self.items.move_to_end(key)
-        return value
-
-    def put(self, key: K, value: V) -> V:
-        self.items[key] = value
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
+PLAN_BYTES_PER_FIELD = 2_000  # a prepared field, its plan step and its shape
 
 
 class RequestError(Exception):
     """The request itself is wrong (syntax, validation, limits, variables): nothing runs."""
 
-    def __init__(self, errors: list[dict[str, Any]], status: int = 400) -> None:
+    def __init__(
+        self, errors: list[dict[str, Any]], status: int = 400, *, by_limits: bool = False
+    ) -> None:
         super().__init__(errors[0]["message"])
         self.errors = errors
         self.status = status
+        self.by_limits = by_limits  # depends on who asks, so never cached
 
 
 def _error(message: str, code: str = BAD_USER_INPUT, **extensions: Any) -> dict[str, Any]:
@@ -83,12 +64,14 @@ def _formatted(error: GraphQLError) -> dict[str, Any]:
 class CheckedDocument:
     document: DocumentNode
     conditions: tuple[str, ...]  # variables read by @skip/@include
+    weight: int  # bytes a plan of it may hold
 
 
 @dataclass(frozen=True)
 class CachedPlan:
     plan: QueryPlan
     shape: Shape
+    weight: int
 
 
 @dataclass
@@ -104,34 +87,78 @@ class Engine:
         self.clients = clients
         self.limits = limits
         self.planner = Planner(supergraph)
-        self.documents: LruCache[str, CheckedDocument | RequestError] = LruCache(1000)
-        self.plans: LruCache[tuple[Any, ...], CachedPlan] = LruCache(1000)
+        self.documents: LruCache[str, CheckedDocument | RequestError] = LruCache(
+            limits.cache_bytes, lambda query, _: document_weight(query)
+        )
+        self.plans: LruCache[tuple[Any, ...], CachedPlan] = LruCache(
+            limits.cache_bytes, lambda _, cached: cached.weight
+        )
 
-    def check(self, query: str) -> CheckedDocument:
-        """The document parsed, within limits and valid against the supergraph (cached)."""
+    def check(self, query: str, limits: QueryLimits) -> CheckedDocument:
+        """The document parsed, within `limits` and valid against the supergraph. Parsing
+        and validation are cached with their errors; refusals by limits, which depend on
+        the caller, are not."""
         found = self.documents.get(query)
         if found is None:
             try:
-                found = CheckedDocument(*self._check(query))
+                document = self._parse(query)
+                fields = self._measured(document, limits)
+                found = self._validated(query, document, fields)
             except RequestError as error:
+                if error.by_limits:
+                    raise
                 found = error
             self.documents.put(query, found)
         if isinstance(found, RequestError):
             raise found
         return found
 
-    def _check(self, query: str) -> tuple[DocumentNode, tuple[str, ...]]:
+    def _parse(self, query: str) -> DocumentNode:
         try:
-            document = parse(query, max_tokens=self.limits.max_tokens)
+            return parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLError as error:
             raise RequestError([_formatted(error)]) from None
-        found = breaches(document, self.limits)
-        if found:
-            raise RequestError([_error(b.message, limit=b.limit) for b in found])
+
+    @staticmethod
+    def _measured(document: DocumentNode, limits: QueryLimits) -> int:
+        """Every operation measured (each fragment once) before validation, whose cost
+        grows with the expanded document; the most fields any of them asks for."""
+        fields = 0
+        for operation in document.definitions:
+            if isinstance(operation, OperationDefinitionNode):
+                measures = query_limits.measure(document, operation)
+                found = query_limits.breaches(measures, limits)
+                if measures is None or found:
+                    raise RequestError([b.as_error() for b in found], by_limits=True)
+                fields = max(fields, measures.fields)
+        return fields
+
+    def _validated(self, query: str, document: DocumentNode, fields: int) -> CheckedDocument:
         problems = validate(self.supergraph.api_schema, document)
         if problems:
             raise RequestError([_formatted(p) for p in problems])
-        return document, condition_variables(document)
+        weight = document_weight(query) + PLAN_BYTES_PER_FIELD * fields
+        return CheckedDocument(document, condition_variables(document), weight)
+
+    def within_limits(
+        self,
+        checked: CheckedDocument,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
+        limits: QueryLimits,
+    ) -> None:
+        """The operation to run within `limits`, its cost with the page sizes asked for."""
+        measures = query_limits.measure(
+            checked.document,
+            operation,
+            schema=self.supergraph.api_schema,
+            sizes=self.supergraph.list_sizes,
+            variables=variables,
+            default_list_size=limits.default_list_size,
+        )
+        found = query_limits.breaches(measures, limits)
+        if found:
+            raise RequestError([b.as_error() for b in found], by_limits=True)
 
     def operation(self, checked: CheckedDocument, name: str | None) -> OperationDefinitionNode:
         operation = get_operation_ast(checked.document, name)
@@ -179,6 +206,7 @@ class Engine:
                 CachedPlan(
                     self.planner.plan(operation, selections),
                     Shape(self.supergraph.schema, root, selections),
+                    checked.weight,
                 ),
             )
         return cached
@@ -193,11 +221,13 @@ class Engine:
         *,
         queries_only: bool = False,
     ) -> Answer:
-        checked = self.check(query)
+        limits = self.limits.query.for_caller(principal)
+        checked = self.check(query, limits)
         operation = self.operation(checked, operation_name)
         if queries_only and operation.operation.value != "query":
             raise RequestError([_error("only queries may be sent with GET", field="query")], 405)
         coerced = self._variables(operation, variables)
+        self.within_limits(checked, operation, coerced, limits)
         cached = self.plan_for(query, checked, operation, coerced)
         execution = Execution(
             self.clients, self.supergraph.api_schema, dict(variables), headers, principal

@@ -42,6 +42,8 @@ from graphql import (
 )
 from graphql.language import BooleanValueNode, ValueNode
 
+from services.kernel.query_limits import ListSize, declared_list_sizes
+
 FEDERATION_SPEC = "https://specs.apollo.dev/federation/"
 ROOT_NAMES = {
     OperationType.QUERY: "Query",
@@ -126,6 +128,7 @@ class Subgraph:
     sdl: str
     types: dict[str, SubgraphType]
     version: int  # 1 or 2: federation 1 subgraphs share every field implicitly
+    list_sizes: dict[tuple[str, str], ListSize] = field(default_factory=dict)
 
     def type(self, name: str) -> SubgraphType | None:
         return self.types.get(name)
@@ -291,7 +294,11 @@ def read_subgraph(name: str, url: str | None, sdl: str) -> Subgraph:
                 del types[root]
     if renamed:
         _rename_references(types, renamed)
-    return Subgraph(name, url, sdl, types, version)
+    list_sizes = {
+        (renamed.get(type_name, type_name), field_name): size
+        for (type_name, field_name), size in declared_list_sizes(document).items()
+    }
+    return Subgraph(name, url, sdl, types, version, list_sizes)
 
 
 def _rename_references(types: dict[str, SubgraphType], renamed: dict[str, str]) -> None:

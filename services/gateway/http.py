@@ -18,10 +18,11 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from services.gateway.apq import PersistedQueries
 from services.gateway.composer import Composer
-from services.gateway.engine import LruCache, RequestError
+from services.gateway.engine import RequestError
 from services.gateway.limits import Limits
 from services.kernel import auth, errors
 from services.kernel.auth import Principal, Role
+from services.kernel.lru import LruCache
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 FORWARDED = ("authorization", "traceparent", "tracestate", "baggage", "x-request-id")
 PLAN_HEADER = "x-query-plan"
+PRINCIPAL_BYTES = 1_000  # a verified token's principal, beside the token itself
 
 
 @dataclass
@@ -61,8 +63,10 @@ class GraphQLEndpoint:
         self.secret = secret
         self.limits = limits
         self.metrics = metrics
-        self.persisted = PersistedQueries()
-        self.principals: LruCache[str, Principal] = LruCache(10_000)
+        self.persisted = PersistedQueries(limits.cache_bytes)
+        self.principals: LruCache[str, Principal] = LruCache(
+            limits.cache_bytes, lambda header, _: len(header) + PRINCIPAL_BYTES
+        )
 
     async def __call__(self, request: Request) -> Response:
         started = time.perf_counter()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from graphql import GraphQLSchema, SelectionSetNode
 
 from services.gateway.federation import Key, Subgraph
+from services.kernel.query_limits import ListSize
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,21 @@ class Supergraph:
     def digest(self) -> str:
         joined = "\n".join(f"{name}\n{s.sdl}" for name, s in sorted(self.subgraphs.items()))
         return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+    @cached_property
+    def list_sizes(self) -> dict[tuple[str, str], ListSize]:
+        """Each list field's `@listSize`; where subgraphs differ, the larger guess."""
+        merged: dict[tuple[str, str], ListSize] = {}
+        for subgraph in self.subgraphs.values():
+            for place, size in subgraph.list_sizes.items():
+                known = merged.get(place)
+                if known is not None:
+                    size = ListSize(
+                        max(known.assumed_size or 0, size.assumed_size or 0) or None,
+                        tuple(dict.fromkeys(known.slicing_arguments + size.slicing_arguments)),
+                    )
+                merged[place] = size
+        return merged
 
     def resolvable_in(self, type_name: str, field_name: str, subgraph: str) -> bool:
         return subgraph in self.resolvers.get((type_name, field_name), ())

@@ -24,6 +24,7 @@ from strawberry import Schema
 
 from services.kernel import auth
 from services.kernel.graphql import RequestContext
+from services.kernel.operation_guard import SubgraphLimits
 from services.kernel.subgraph_http import Guarded, SubgraphView
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class ServiceParts:
     make_context: Callable[[auth.Principal], RequestContext]
     startup: Hook
     shutdown: Hook
+    limits: SubgraphLimits
     readiness: dict[str, Check] = field(default_factory=dict)
     gauges: Callable[[], dict[str, float]] = dict
 
@@ -71,7 +73,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
         "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
     )
     registry.register(GaugeCollector(parts.name, parts.gauges))
-    view = SubgraphView(parts.schema, parts.make_context)
+    view = SubgraphView(parts.schema, parts.make_context, parts.limits)
     graphql = Guarded(view, parts.jwt_secret, requests, seconds)
 
     async def healthz(_: Request) -> Response:

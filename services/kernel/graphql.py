@@ -5,22 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, parse
 from strawberry.dataloader import DataLoader
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxTokensLimiter, SchemaExtension
+from strawberry.federation.schema_directives import ListSize as ListSizeDirective
 
 from services.kernel import errors
 from services.kernel.auth import Principal
+from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
+from services.kernel.query_limits import ListSize, declared_list_sizes
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +25,8 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
-CACHED_OPERATIONS = 1000  # parsed and validated operations kept per schema
 MASKED_MESSAGE = "Internal server error"
-MAX_TOKENS = 10_000
-MAX_ALIASES = 200
-MAX_DEPTH = 16
+MAX_TOKENS = 10_000  # a direct caller is held to limits a little above the gateway's
 
 
 def _user_error_extensions(error: errors.UserError) -> dict[str, Any]:
@@ -52,7 +46,7 @@ def translate(error: GraphQLError) -> GraphQLError:
         message = original.message
     elif original is None or error.path is None:
         # parse, validation and variable errors come before execution: the request is wrong
-        extensions = {"code": (error.extensions or {}).get("code", "BAD_USER_INPUT")}
+        extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
         message = error.message
     else:
         log.error("internal error at %s", error.path, exc_info=original)
@@ -79,12 +73,40 @@ class ErrorCodes(SchemaExtension):
             result.errors = [translate(e) for e in errors_found]
 
 
+ALL_REGIONS = 514  # every regency and city that can join the programme: a list of regions' most
+
+
+def paged(*slicing_arguments: str) -> list[object]:
+    """`@listSize` of a list field whose page size an argument (`first` by default) sets."""
+    return [
+        ListSizeDirective(
+            assumed_size=None,
+            slicing_arguments=list(slicing_arguments) or ["first"],
+            sized_fields=None,
+            require_one_slicing_argument=False,
+        )
+    ]
+
+
+def assumed(size: int) -> list[object]:
+    """`@listSize` of a list field whose length no argument sets: its realistic most."""
+    return [
+        ListSizeDirective(
+            assumed_size=size,
+            slicing_arguments=None,
+            sized_fields=None,
+            require_one_slicing_argument=False,
+        )
+    ]
+
+
 @dataclass
 class RequestContext:
     """What every resolver sees: the caller, and per-request loaders set by the service."""
 
     principal: Principal
     loaders: Any = None
+    limits: SubgraphLimits | None = None  # set for each request by the service's view
 
 
 def keyed_loader(
@@ -103,17 +125,20 @@ class SubgraphSchema(strawberry.federation.Schema):
     """A federation 2.9 subgraph schema whose errors carry the contract's codes."""
 
     def __init__(self, **kwargs: Any) -> None:
+        caches = DocumentCaches()
         extensions = [
-            # a direct caller is held to limits a little above the gateway's
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             *kwargs.pop("extensions", ()),
-            lambda: ParserCache(maxsize=CACHED_OPERATIONS),  # the caches live at module level
-            lambda: ValidationCache(maxsize=CACHED_OPERATIONS),
+            lambda: OperationGuard(caches, lambda: self.list_sizes),
             ErrorCodes,
         ]
         super().__init__(extensions=extensions, federation_version="2.9", **kwargs)
+
+    @cached_property
+    def list_sizes(self) -> dict[tuple[str, str], ListSize]:
+        """The `@listSize` of each list field, as the schema's own SDL declares it."""
+        declared = declared_list_sizes(parse(self.as_str(), no_location=True))
+        return declared | {("Query", "_entities"): ListSize(slicing_arguments=("representations",))}
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Caller errors are not logged; `translate` logs the internal ones."""

@@ -17,8 +17,10 @@ from services.kernel.docstore import collections_of, ensure_indexes
 from services.kernel.graphql import RequestContext
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage, disconnect, open_storage
+from services.kernel.operation_guard import SubgraphLimits
 from services.kernel.outbox import OutboxRelay, Written
 from services.kernel.publisher import JetStreamPublisher, Publish
+from services.kernel.query_limits import caller_limits
 from services.kernel.settings import Settings
 
 R = TypeVar("R")
@@ -124,6 +126,12 @@ class ServiceRuntime(Generic[R]):
         } | self.wiring.gauges()
 
 
+def subgraph_limits(settings: Settings) -> SubgraphLimits:
+    """Twice the gateway's: what the gateway forwards always fits."""
+    edge = caller_limits(settings.max_query_cost, settings.max_anonymous_query_cost)
+    return SubgraphLimits(edge.scaled(2), settings.request_deadline_seconds)
+
+
 def serve(
     runtime: ServiceRuntime[R],
     schema: Schema,
@@ -141,6 +149,7 @@ def serve(
             make_context=make_context,
             startup=runtime.startup,
             shutdown=runtime.shutdown,
+            limits=subgraph_limits(runtime.settings),
             readiness={"mongodb": runtime.storage_ready},
             gauges=runtime.gauges,
         )

@@ -25,6 +25,9 @@ class Settings:
     subgraph_timeout_seconds: float = 10.0
     recompose_seconds: float = 60.0
     stream_replicas: int = 1
+    max_query_cost: int = 100_000  # what one operation of a signed-in caller may cost
+    max_anonymous_query_cost: int = 5_000
+    request_deadline_seconds: float = 10.0  # a subgraph stops a query still running then
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -51,6 +54,13 @@ class Settings:
                 env.get("SMARTCITY_RECOMPOSE_SECONDS", defaults.recompose_seconds)
             ),
             stream_replicas=int(env.get("SMARTCITY_STREAM_REPLICAS", defaults.stream_replicas)),
+            max_query_cost=int(env.get("SMARTCITY_MAX_QUERY_COST", defaults.max_query_cost)),
+            max_anonymous_query_cost=int(
+                env.get("SMARTCITY_MAX_ANONYMOUS_QUERY_COST", defaults.max_anonymous_query_cost)
+            ),
+            request_deadline_seconds=float(
+                env.get("SMARTCITY_REQUEST_DEADLINE_SECONDS", defaults.request_deadline_seconds)
+            ),
         )
 
     @property

@@ -21,6 +21,7 @@ from strawberry.types import ExecutionResult
 
 from services.kernel import auth, errors
 from services.kernel.graphql import RequestContext
+from services.kernel.operation_guard import SubgraphLimits
 
 PRINCIPAL_KEY = "smartcity.principal"
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the gateway sends far less; a direct caller no more
@@ -35,12 +36,20 @@ def refusal(status: int, message: str, code: str, **headers: str) -> Response:
 class SubgraphView(GraphQL[RequestContext, None]):
     """Strawberry's view, refusing with GraphQL errors rather than plain text."""
 
-    def __init__(self, schema: Schema, make_context: Callable[[auth.Principal], RequestContext]):
+    def __init__(
+        self,
+        schema: Schema,
+        make_context: Callable[[auth.Principal], RequestContext],
+        limits: SubgraphLimits,
+    ):
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.make_context = make_context
+        self.limits = limits
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
-        return self.make_context(request.scope.get(PRINCIPAL_KEY, auth.ANONYMOUS))
+        context = self.make_context(request.scope.get(PRINCIPAL_KEY, auth.ANONYMOUS))
+        context.limits = self.limits
+        return context
 
     def decode_json(self, data: str | bytes) -> object:
         try:

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from services.kernel import errors
 from services.kernel.errors import located
-from services.kernel.graphql import SubgraphSchema
+from services.kernel.graphql import ALL_REGIONS, SubgraphSchema, assumed
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.handlers import reading, simulation
@@ -122,7 +122,10 @@ class Query:
         [ranked] = await _ranked(info, [card])
         return ranked
 
-    @strawberry.field(description="A cycle's scorecards in order of final index, best first.")
+    @strawberry.field(
+        description="A cycle's scorecards in order of final index, best first.",
+        directives=assumed(ALL_REGIONS),
+    )
     async def ranking(
         self, info: ScoringInfo, cycle_id: str, cohort: str | None = None
     ) -> list[Scorecard]:
@@ -186,7 +189,8 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        description="Scores a cycle under a version without storing or publishing."
+        description="Scores a cycle under a version without storing or publishing.",
+        directives=assumed(ALL_REGIONS),
     )
     async def simulate_rule_set(
         self, info: ScoringInfo, id: strawberry.ID, cycle_id: str

@@ -10,7 +10,7 @@ import strawberry
 from services.kernel import errors
 from services.kernel.auth import Principal
 from services.kernel.errors import UserError, located
-from services.kernel.graphql import SubgraphSchema
+from services.kernel.graphql import SubgraphSchema, paged
 from services.kernel.repository import Page, every
 from services.survey import commands, domain, handlers
 from services.survey import schema_inputs as inputs
@@ -154,7 +154,7 @@ class Query:
         found = await info.context.loaders.campaigns.load(str(id))
         return Campaign.from_domain(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(directives=paged())
     async def campaigns(
         self,
         info: SurveyInfo,
@@ -237,7 +237,9 @@ class Mutation:
             response=Response.from_domain(submitted.response), replayed=submitted.replayed
         )
 
-    @strawberry.mutation(description="Each item is accepted or refused on its own.")
+    @strawberry.mutation(
+        description="Each item is accepted or refused on its own.", directives=paged("inputs")
+    )
     async def submit_responses(
         self, info: SurveyInfo, inputs: list[inputs.SubmitResponseInput]
     ) -> list[BatchItemResult]:

@@ -8,6 +8,7 @@ from typing import Self
 import strawberry
 from strawberry.types import Info
 
+from services.kernel.graphql import assumed, paged
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
@@ -29,6 +30,8 @@ from services.survey.schema_indices import (
 )
 
 SurveyInfo = Info[SurveyContext, None]
+
+MOST_QUESTIONS = 150  # in one instrument; the 2023 instrument has 117
 
 
 @strawberry.type
@@ -67,7 +70,7 @@ class Question:
 class Section:
     code: str
     title: str
-    questions: list[Question]
+    questions: list[Question] = strawberry.field(directives=assumed(MOST_QUESTIONS))
 
 
 @strawberry.type
@@ -130,7 +133,7 @@ class Response:
     respondent: str | None = strawberry.field(description="Null for citizens, who stay anonymous.")
     sub_dimension: str | None
     submitted_at: dt.datetime
-    answers: list[Answer]
+    answers: list[Answer] = strawberry.field(directives=assumed(MOST_QUESTIONS))
 
     @classmethod
     def from_domain(cls, response: domain.Response) -> Self:
@@ -187,13 +190,19 @@ class Campaign:
             await indices.instrument_of(info.context.survey, self._campaign)
         )
 
-    @strawberry.field(description="n, mean and distribution of each question's answers.")
+    @strawberry.field(
+        description="n, mean and distribution of each question's answers.",
+        directives=assumed(MOST_QUESTIONS),
+    )
     async def question_statistics(self, info: SurveyInfo) -> list[QuestionStatistics]:
         campaign = await self._readable(info, raw=False)
         found = await indices.question_statistics(info.context.survey, campaign)
         return [QuestionStatistics.from_domain(s) for s in found]
 
-    @strawberry.field(description="Each question's item score: the mean over its assessors.")
+    @strawberry.field(
+        description="Each question's item score: the mean over its assessors.",
+        directives=assumed(MOST_QUESTIONS),
+    )
     async def item_scores(self, info: SurveyInfo) -> list[ItemScoreType]:
         campaign = await self._readable(info, raw=False)
         return [
@@ -222,7 +231,7 @@ class Campaign:
         )
         return IkmResult.from_domain(elements, result)
 
-    @strawberry.field
+    @strawberry.field(directives=paged())
     async def responses(
         self, info: SurveyInfo, first: int = 100, after: str | None = None
     ) -> list[Response]:

@@ -18,13 +18,13 @@ from services.gateway.limits import Limits
 from services.kernel import auth
 from services.kernel.auth import Role
 from services.kernel.graphql import SubgraphSchema
+from services.kernel.query_limits import CallerLimits, QueryLimits
 from tests.gateway.subgraphs import asgi_apps
 from tests.gateway.support import Gateway, Subgraphs, gateway_over, settings
 from tests.support import SECRET, token
 
-LIMITS = Limits(
-    max_request_bytes=2_000, max_tokens=200, max_depth=4, max_aliases=3, max_root_fields=3
-)
+SMALL = QueryLimits(max_depth=4, max_aliases=3, max_root_fields=3)
+LIMITS = Limits(max_request_bytes=2_000, max_tokens=200, query=CallerLimits(SMALL, SMALL))
 
 
 @strawberry.type(name="Campaign")

@@ -7,7 +7,7 @@ import json
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from services.scoring.domain import rulesets
@@ -94,6 +94,8 @@ def test_any_document_is_read_or_refused_without_raising(document, as_json):
 
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(max_size=400))
+@example(text="?")  # a mapping whose one key is null
+@example(text="1: 2\nname: x")  # keys of several types
 def test_any_text_is_read_or_refused_without_raising(text):
     definition, problems = rulesets.read(text)
     assert (definition is None) == bool(problems)

@@ -47,7 +47,7 @@ def read(data: Any) -> tuple[Definition | None, list[Problem]]:
         ]
     problems = [
         Problem(None, key, f"unknown top-level field {key}")
-        for key in sorted(set(data) - {"name", "methodology", "rules"})
+        for key in sorted(str(k) for k in data if k not in {"name", "methodology", "rules"})
     ]
     name = data.get("name", "")
     if not isinstance(name, str) or len(name) > 200:

@@ -1,0 +1,146 @@
+"""A subgraph guards itself as the gateway does: it can be reached inside a cluster.
+
+Documents are parsed once and kept in a cache bounded by bytes; each operation is measured
+against the caller's limits (in time linear in the document) before graphql-core validates
+it, since validation's cost grows with the expanded document; and a query still running at
+its deadline is cancelled, not just answered late. Mutations run to their end: stopping one
+between two writes would leave half of it applied.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, get_operation_ast, parse
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
+from strawberry.types.graphql import OperationType
+
+from services.kernel import query_limits
+from services.kernel.auth import ANONYMOUS
+from services.kernel.lru import LruCache, document_weight
+from services.kernel.query_limits import CallerLimits, Sizes
+
+MEGABYTE = 1024 * 1024
+DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
+
+
+@dataclass(frozen=True)
+class SubgraphLimits:
+    """Set per service from its settings; the defaults fit a service under test."""
+
+    query: CallerLimits
+    deadline_seconds: float = 10.0
+
+
+class DocumentCaches:
+    """One per schema: parsed documents and their validation errors, by query text."""
+
+    def __init__(self, max_bytes: int = 32 * MEGABYTE) -> None:
+        weigh: Callable[[str, Any], int] = lambda query, _: document_weight(query)  # noqa: E731
+        self.documents: LruCache[str, DocumentNode] = LruCache(max_bytes, weigh)
+        self.validated: LruCache[str, list[GraphQLError]] = LruCache(max_bytes, weigh)
+
+
+class OperationGuard(SchemaExtension):
+    """Parse from the cache, measure before validating, stop a query at its deadline."""
+
+    def __init__(self, caches: DocumentCaches, sizes: Callable[[], Sizes]) -> None:
+        super().__init__()
+        self.caches = caches
+        self.sizes = sizes
+
+    @cached_property
+    def limits(self) -> SubgraphLimits | None:
+        return getattr(self.execution_context.context, "limits", None)
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        query = context.query
+        if query is not None:
+            context.graphql_document = self.caches.documents.get(query)
+        if context.graphql_document is None and query is not None:
+            # parsed here so that a syntax error stays strawberry's to report
+            try:
+                context.graphql_document = parse(query, **context.parse_options)
+            except GraphQLError:
+                pass
+            else:
+                self.caches.documents.put(query, context.graphql_document)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document, query = context.graphql_document, context.query
+        refused = self._breaches(document) if document is not None else []
+        if refused:
+            context.pre_execution_errors = refused
+        elif document is not None and query is not None:
+            known = self.caches.validated.get(query)
+            if known is None:
+                known = self.caches.validated.put(
+                    query,
+                    validate_document(context.schema._schema, document, context.validation_rules),
+                )
+            context.pre_execution_errors = known
+        yield
+
+    def _breaches(self, document: DocumentNode) -> list[GraphQLError]:
+        context = self.execution_context
+        operation = get_operation_ast(document, context.operation_name)
+        if operation is None or self.limits is None:
+            return []  # validation says what is wrong
+        principal = getattr(context.context, "principal", ANONYMOUS)
+        limits = self.limits.query.for_caller(principal)
+        measures = query_limits.measure(
+            document,
+            operation,
+            schema=context.schema._schema,
+            sizes=self.sizes(),
+            variables=context.variables or {},
+            default_list_size=limits.default_list_size,
+        )
+        return [
+            GraphQLError(breach.message, extensions=breach.extensions)
+            for breach in query_limits.breaches(measures, limits)
+        ]
+
+    def on_execute(self) -> Iterator[None]:
+        """A plain generator, so synchronous execution (tests, `_service`) works too."""
+        context = self.execution_context
+        task = _current_task()
+        if task is None or self.limits is None or context.operation_type is not OperationType.QUERY:
+            yield
+            return
+        seconds = self.limits.deadline_seconds
+        expired = False
+
+        def expire() -> None:
+            nonlocal expired
+            expired = True
+            task.cancel()
+
+        timer = asyncio.get_running_loop().call_later(seconds, expire)
+        try:
+            yield
+        except asyncio.CancelledError:
+            if not expired:
+                raise
+            task.uncancel()
+            raise GraphQLError(
+                f"the query ran past its deadline of {seconds:g} s and was stopped",
+                extensions={"code": DEADLINE_EXCEEDED, "limit": "deadline"},
+            ) from None
+        finally:
+            timer.cancel()
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:  # no running loop: executed synchronously
+        return None

@@ -1,0 +1,343 @@
+"""What one GraphQL operation may ask, measured in one pass over its document.
+
+Every measure (depth, fields once fragments are expanded, aliases, root fields, cost) is
+computed once per fragment, however often the fragment is spread, so measuring takes time
+linear in the document even when the expanded query would be exponentially large.
+
+The cost follows the spirit of the `@cost`/`@listSize` demand-control directives: a field
+of an object type costs 1, a leaf costs nothing, and a list multiplies what its items cost
+by its page size (a slicing argument such as `first`, else the list's assumed size, else a
+default). A document is measured before it is validated, planned or run, so the schema may
+not know every field: an unknown field costs as a field of an object type would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    TypeDefinitionNode,
+    TypeExtensionNode,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_list_type,
+)
+from graphql.pyutils import Undefined
+from graphql.utilities import value_from_ast_untyped
+from graphql.utilities.coerce_input_value import coerce_default_value
+
+from services.kernel.auth import Principal
+
+COST_LIMIT = "COST_LIMIT"
+LIMIT_REFUSED = "BAD_USER_INPUT"
+
+
+@dataclass(frozen=True)
+class ListSize:
+    """How many items a list field returns: its slicing arguments' value, or a guess."""
+
+    assumed_size: int | None = None
+    slicing_arguments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_root_fields: int = 20
+    max_fields: int = 2_000  # fields once every fragment is expanded
+    max_cost: int = 100_000
+    default_list_size: int = 20  # for a list field that declares no @listSize
+
+
+@dataclass(frozen=True)
+class CallerLimits:
+    """Anonymous callers are held tighter than signed-in ones."""
+
+    signed_in: QueryLimits
+    anonymous: QueryLimits
+
+    def for_caller(self, principal: Principal) -> QueryLimits:
+        return self.anonymous if principal.is_anonymous else self.signed_in
+
+    def scaled(self, factor: int) -> CallerLimits:
+        """Both loosened by `factor`: what a subgraph allows beside the gateway's limits."""
+
+        def scale(limits: QueryLimits) -> QueryLimits:
+            return QueryLimits(
+                max_depth=limits.max_depth + 4,
+                max_aliases=limits.max_aliases * factor,
+                max_root_fields=limits.max_root_fields * factor,
+                max_fields=limits.max_fields * factor,
+                max_cost=limits.max_cost * factor,
+                default_list_size=limits.default_list_size,
+            )
+
+        return CallerLimits(scale(self.signed_in), scale(self.anonymous))
+
+
+def caller_limits(max_cost: int, max_anonymous_cost: int) -> CallerLimits:
+    """The suite's limits at the edge, with the two costs its settings choose."""
+    return CallerLimits(
+        signed_in=QueryLimits(max_cost=max_cost),
+        anonymous=QueryLimits(
+            max_depth=10,
+            max_aliases=15,
+            max_root_fields=10,
+            max_fields=1_000,
+            max_cost=max_anonymous_cost,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Breach:
+    limit: str  # depth, aliases, rootFields, fields or cost
+    measured: int | None  # None: too deeply nested to measure
+    allowed: int
+
+    @property
+    def message(self) -> str:
+        if self.measured is None:
+            return f"the query nests too deeply; at most {self.allowed} levels are allowed"
+        what = {
+            "depth": f"is {self.measured} levels deep",
+            "aliases": f"uses {self.measured} aliases",
+            "rootFields": f"asks for {self.measured} root fields",
+            "fields": f"asks for {self.measured} fields once its fragments are expanded",
+            "cost": f"costs {self.measured}",
+        }[self.limit]
+        return f"the query {what}; at most {self.allowed} allowed"
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        if self.limit == "cost":
+            return {"code": COST_LIMIT, "limit": "cost", "cost": self.measured,
+                    "maxCost": self.allowed}  # fmt: skip
+        return {"code": LIMIT_REFUSED, "limit": self.limit}
+
+    def as_error(self) -> dict[str, Any]:
+        return {"message": self.message, "extensions": self.extensions}
+
+
+@dataclass
+class Measures:
+    depth: int = 0
+    fields: int = 0
+    aliases: int = 0
+    own_fields: int = 0  # fields of this selection set itself, fragments' included
+    cost: int = 0
+
+    def add(self, other: Measures) -> None:
+        self.depth = max(self.depth, other.depth)
+        self.fields += other.fields
+        self.aliases += other.aliases
+        self.own_fields += other.own_fields
+        self.cost += other.cost
+
+
+Sizes = Mapping[tuple[str, str], ListSize]
+
+
+class _Walk:
+    def __init__(
+        self,
+        document: DocumentNode,
+        schema: GraphQLSchema | None,
+        sizes: Sizes,
+        variables: Mapping[str, Any],
+        default_list_size: int,
+    ) -> None:
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.schema = schema
+        self.sizes = sizes
+        self.variables = variables
+        self.default_list_size = default_list_size
+        self.measured: dict[str, Measures] = {}
+        self.expanding: set[str] = set()
+
+    def selection_set(
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType | None
+    ) -> Measures:
+        total = Measures()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total.add(self.field(selection, parent))
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                inner = self._type(condition.name.value) if condition else parent
+                total.add(self.selection_set(selection.selection_set, inner))
+            elif isinstance(selection, FragmentSpreadNode):
+                total.add(self.fragment(selection.name.value))
+        return total
+
+    def fragment(self, name: str) -> Measures:
+        known = self.measured.get(name)
+        if known is not None:
+            return known
+        definition = self.fragments.get(name)
+        if definition is None or name in self.expanding:  # validation reports both
+            return Measures()
+        self.expanding.add(name)
+        measured = self.selection_set(
+            definition.selection_set, self._type(definition.type_condition.name.value)
+        )
+        self.expanding.discard(name)
+        self.measured[name] = measured
+        return measured
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Measures:
+        name = node.name.value
+        definition = self._field(parent, name)
+        below = (
+            self.selection_set(node.selection_set, self._named(definition))
+            if node.selection_set
+            else Measures()
+        )
+        own = 1 if node.selection_set else 0
+        many = self._list_size(parent, definition, node) if self._is_list(definition) else 1
+        return Measures(
+            # introspection's `ofType` chains wrapped types one to one and cannot fan out
+            depth=below.depth + (0 if name == "ofType" else 1),
+            fields=1 + below.fields,
+            aliases=(1 if node.alias else 0) + below.aliases,
+            own_fields=0 if name == "__typename" else 1,
+            cost=many * (own + below.cost),
+        )
+
+    def _type(self, name: str) -> GraphQLNamedType | None:
+        return self.schema.get_type(name) if self.schema else None
+
+    @staticmethod
+    def _field(parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+        fields = getattr(parent, "fields", None)
+        return fields.get(name) if fields else None
+
+    @staticmethod
+    def _named(definition: GraphQLField | None) -> GraphQLNamedType | None:
+        return get_named_type(definition.type) if definition else None
+
+    @staticmethod
+    def _is_list(definition: GraphQLField | None) -> bool:
+        return definition is not None and is_list_type(get_nullable_type(definition.type))
+
+    def _list_size(
+        self, parent: GraphQLNamedType | None, definition: GraphQLField | None, node: FieldNode
+    ) -> int:
+        declared = self.sizes.get((parent.name, node.name.value)) if parent else None
+        if declared is None:
+            return self.default_list_size
+        given = {argument.name.value: argument.value for argument in node.arguments or ()}
+        sliced = [
+            self._count(given[name]) if name in given else self._default(definition, name)
+            for name in declared.slicing_arguments
+        ]
+        counted = [n for n in sliced if n is not None]
+        if counted:
+            return max(counted)
+        return (
+            declared.assumed_size if declared.assumed_size is not None else self.default_list_size
+        )
+
+    def _count(self, value: Any) -> int | None:
+        if isinstance(value, VariableNode):
+            return _size_of(self.variables.get(value.name.value))
+        if isinstance(value, IntValueNode):
+            return max(int(value.value), 0)
+        if isinstance(value, ListValueNode):
+            return len(value.values)
+        return None
+
+    @staticmethod
+    def _default(definition: GraphQLField | None, argument: str) -> int | None:
+        found = definition.args.get(argument) if definition else None
+        if found is None:
+            return None
+        default = coerce_default_value(found)
+        return None if default is Undefined else _size_of(default)
+
+
+def _size_of(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return max(value, 0)
+    if isinstance(value, list | tuple):
+        return len(value)
+    return None
+
+
+def measure(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    *,
+    schema: GraphQLSchema | None = None,
+    sizes: Sizes | None = None,
+    variables: Mapping[str, Any] | None = None,
+    default_list_size: int = QueryLimits.default_list_size,
+) -> Measures | None:
+    """The operation's measures, in time linear in the document; None when it nests too
+    deeply to follow."""
+    walk = _Walk(document, schema, sizes or {}, variables or {}, default_list_size)
+    root = schema.get_root_type(operation.operation) if schema else None
+    try:
+        return walk.selection_set(operation.selection_set, root)
+    except RecursionError:
+        return None
+
+
+def breaches(measures: Measures | None, limits: QueryLimits) -> tuple[Breach, ...]:
+    """Every limit the measured operation exceeds."""
+    if measures is None:
+        return (Breach("depth", None, limits.max_depth),)
+    checks = (
+        ("depth", measures.depth, limits.max_depth),
+        ("aliases", measures.aliases, limits.max_aliases),
+        ("rootFields", measures.own_fields, limits.max_root_fields),
+        ("fields", measures.fields, limits.max_fields),
+        ("cost", measures.cost, limits.max_cost),
+    )
+    return tuple(Breach(name, value, allowed) for name, value, allowed in checks if value > allowed)
+
+
+LIST_SIZE_DIRECTIVES = {"listSize", "federation__listSize", "cost__listSize"}
+
+
+def declared_list_sizes(schema_document: DocumentNode) -> dict[tuple[str, str], ListSize]:
+    """The `@listSize` each field of an SDL declares, keyed by (type, field)."""
+    found: dict[tuple[str, str], ListSize] = {}
+    for definition in schema_document.definitions:
+        if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
+            continue
+        for field_node in getattr(definition, "fields", None) or ():
+            for directive in field_node.directives or ():
+                if directive.name.value in LIST_SIZE_DIRECTIVES:
+                    found[(definition.name.value, field_node.name.value)] = _list_size(directive)
+    return found
+
+
+def _list_size(directive: DirectiveNode) -> ListSize:
+    arguments = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
+    assumed = arguments.get("assumedSize")
+    return ListSize(
+        assumed_size=assumed if isinstance(assumed, int) else None,
+        slicing_arguments=tuple(str(s) for s in arguments.get("slicingArguments") or ()),
+    )

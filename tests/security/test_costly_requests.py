@@ -1,0 +1,136 @@
+"""Small documents written to cost a lot: exponential fragments, repeated fragments inside a
+field, nested lists. Each is refused with the limit at fault before any work is done, at the
+gateway and straight at each subgraph, and everyone keeps answering."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.kernel.auth import Role
+from tests.security import world as w
+from tests.support import token
+
+ADMIN = token(Role.ADMIN)
+
+
+def fragment_bomb(levels: int) -> str:
+    """`{ ...F<levels> }` with each fragment spreading the one below twice: 2^levels fields."""
+    fragments = ["fragment F0 on Query { regions { code } }"] + [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return f"{{ ...F{levels} }} " + " ".join(fragments)
+
+
+def repeated_inside_a_field(levels: int) -> str:
+    fragments = ["fragment R0 on Region { code }"] + [
+        f"fragment R{i} on Region {{ ...R{i - 1} ...R{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return f"{{ regions(first: 1) {{ ...R{levels} }} }} " + " ".join(fragments)
+
+
+NESTED_LISTS = "{ regions(first: 500) { programs(first: 500) { region { programs(first: 500) { id name } } } } }"
+
+
+@pytest.fixture
+async def world(tmp_path):
+    async with w.running_world(tmp_path) as world:
+        yield world
+
+
+async def _post(client, query: str, bearer: str | None = None):
+    headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+    response = await client.post("/graphql", json={"query": query}, headers=headers)
+    return response.json()
+
+
+async def _gauge(client, name: str) -> float:
+    metrics = (await client.get("/metrics")).text
+    [line] = [line for line in metrics.splitlines() if line.startswith(f"smartcity_{name}{{")]
+    return float(line.rsplit(" ", 1)[1])
+
+
+def _messages(body) -> list[str]:
+    return [error["message"] for error in body["errors"]]
+
+
+def _extensions(body) -> list[dict]:
+    return [error["extensions"] for error in body["errors"]]
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(60)  # each fragment walked once per spread would take 2^40 steps
+async def test_an_exponential_fragment_bomb_is_refused_before_it_is_expanded(world):
+    bomb = fragment_bomb(40)
+    assert len(bomb) < 2_000
+
+    world.gateway.subgraphs.received.clear()
+    at_gateway = await _post(world.gateway.client, bomb)
+    direct = {name: await _post(client, bomb, ADMIN) for name, client in world.direct.items()}
+
+    fields = f"the query asks for {2**41} fields once its fragments are expanded"  # regions, code
+    assert f"{fields}; at most 1000 allowed" in _messages(at_gateway)
+    assert world.gateway.subgraphs.received == []
+    for name, body in direct.items():
+        assert f"{fields}; at most 4000 allowed" in _messages(body), name
+    regions = await world.admin("{ regions { code } }")
+    assert {r["code"] for r in regions["regions"]} >= {w.REGION, w.OTHER_REGION}
+
+
+@pytest.mark.integration
+async def test_fragments_repeated_inside_a_field_are_refused_and_leave_no_plan_behind(world):
+    planned = await _gauge(world.gateway.client, "gateway_plan_cache_entries")
+    query = repeated_inside_a_field(18)
+
+    world.gateway.subgraphs.received.clear()
+    at_gateway = await _post(world.gateway.client, query, ADMIN)
+    at_catalog = await _post(world.direct["catalog"], query, ADMIN)
+
+    expanded = {"code": "BAD_USER_INPUT", "limit": "fields"}
+    assert expanded in _extensions(at_gateway)
+    assert expanded in _extensions(at_catalog)
+    assert await _gauge(world.gateway.client, "gateway_plan_cache_entries") == planned
+    assert world.gateway.subgraphs.received == []
+
+
+@pytest.mark.integration
+async def test_nested_lists_are_refused_with_their_cost_and_the_callers_allowance(world):
+    world.gateway.subgraphs.received.clear()
+    anonymous = await _post(world.gateway.client, NESTED_LISTS)
+    admin = await _post(world.gateway.client, NESTED_LISTS, ADMIN)
+    at_catalog = await _post(world.direct["catalog"], NESTED_LISTS, ADMIN)
+
+    cost = 500 * (1 + 500 * (1 + 1 * (1 + 500)))
+    assert _extensions(anonymous) == [
+        {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 5_000}
+    ]
+    assert _extensions(admin) == [
+        {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 100_000}
+    ]
+    assert _extensions(at_catalog) == [
+        {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 200_000}
+    ]
+    assert world.gateway.subgraphs.received == []
+
+
+@pytest.mark.integration
+async def test_anonymous_callers_are_held_to_a_smaller_cost_than_signed_in_ones(world):
+    # 100 regions, each with up to 60 programs: 100 x (1 + 60) = 6,100
+    page = "query($n: Int!) { regions(first: 100) { code programs(first: $n) { id } } }"
+
+    async def ask(bearer: str | None, n: int):
+        headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+        response = await world.gateway.client.post(
+            "/graphql", json={"query": page, "variables": {"n": n}}, headers=headers
+        )
+        return response.json()
+
+    anonymous_big = await ask(None, 60)
+    anonymous_small = await ask(None, 40)
+    signed_in_big = await ask(ADMIN, 60)
+
+    assert _extensions(anonymous_big) == [
+        {"code": "COST_LIMIT", "limit": "cost", "cost": 6_100, "maxCost": 5_000}
+    ]
+    assert "errors" not in anonymous_small
+    assert "errors" not in signed_in_big
+    assert {r["code"] for r in signed_in_big["data"]["regions"]} >= {w.REGION, w.OTHER_REGION}
