@@ -14,7 +14,7 @@ not know every field: an unknown field costs as a field of an object type would.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -62,6 +62,7 @@ class QueryLimits:
     max_aliases: int = 30
     max_root_fields: int = 20
     max_fields: int = 2_000  # fields once every fragment is expanded
+    max_overlaps: int = 2_000  # pairs of fields under one response key, weighed (see Measures)
     max_cost: int = 100_000
     default_list_size: int = 20  # for a list field that declares no @listSize
 
@@ -85,6 +86,7 @@ class CallerLimits:
                 max_aliases=limits.max_aliases * factor,
                 max_root_fields=limits.max_root_fields * factor,
                 max_fields=limits.max_fields * factor,
+                max_overlaps=limits.max_overlaps * factor,
                 max_cost=limits.max_cost * factor,
                 default_list_size=limits.default_list_size,
             )
@@ -101,6 +103,7 @@ def caller_limits(max_cost: int, max_anonymous_cost: int) -> CallerLimits:
             max_aliases=15,
             max_root_fields=10,
             max_fields=1_000,
+            max_overlaps=1_000,
             max_cost=max_anonymous_cost,
         ),
     )
@@ -108,7 +111,7 @@ def caller_limits(max_cost: int, max_anonymous_cost: int) -> CallerLimits:
 
 @dataclass(frozen=True)
 class Breach:
-    limit: str  # depth, aliases, rootFields, fields or cost
+    limit: str  # depth, aliases, rootFields, fields, overlaps or cost
     measured: int | None  # None: too deeply nested to measure
     allowed: int
 
@@ -122,6 +125,7 @@ class Breach:
             "rootFields": f"asks for {self.measured} root fields",
             "fields": f"asks for {self.measured} fields once its fragments are expanded",
             "cost": f"costs {self.measured}",
+            "overlaps": f"repeats fields under one name {self.measured} times over",
         }[self.limit]
         return f"the query {what}; at most {self.allowed} allowed"
 
@@ -143,6 +147,10 @@ class Measures:
     aliases: int = 0
     own_fields: int = 0  # fields of this selection set itself, fragments' included
     cost: int = 0
+    # validation compares every two fields that answer under one key, and what they hold:
+    # pairs of such fields, each pair weighing the product of their fields
+    overlaps: int = 0
+    keys: dict[str, int] = field(default_factory=dict)  # response key -> fields under it
 
     def add(self, other: Measures) -> None:
         self.depth = max(self.depth, other.depth)
@@ -150,6 +158,11 @@ class Measures:
         self.aliases += other.aliases
         self.own_fields += other.own_fields
         self.cost += other.cost
+        self.overlaps += other.overlaps
+        for key, weight in other.keys.items():
+            held = self.keys.get(key, 0)
+            self.overlaps += held * weight
+            self.keys[key] = held + weight
 
 
 Sizes = Mapping[tuple[str, str], ListSize]
@@ -221,6 +234,8 @@ class _Walk:
             aliases=(1 if node.alias else 0) + below.aliases,
             own_fields=0 if name == "__typename" else 1,
             cost=many * (own + below.cost),
+            overlaps=below.overlaps,
+            keys={(node.alias or node.name).value: 1 + below.fields},
         )
 
     def _type(self, name: str) -> GraphQLNamedType | None:
@@ -314,6 +329,7 @@ def breaches(measures: Measures | None, limits: QueryLimits) -> tuple[Breach, ..
         ("rootFields", measures.own_fields, limits.max_root_fields),
         ("fields", measures.fields, limits.max_fields),
         ("cost", measures.cost, limits.max_cost),
+        ("overlaps", measures.overlaps, limits.max_overlaps),
     )
     return tuple(Breach(name, value, allowed) for name, value, allowed in checks if value > allowed)
 

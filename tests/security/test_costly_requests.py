@@ -93,6 +93,23 @@ async def test_fragments_repeated_inside_a_field_are_refused_and_leave_no_plan_b
 
 
 @pytest.mark.integration
+async def test_a_field_repeated_hundreds_of_times_is_refused_before_it_is_validated(world):
+    # validation compares every two fields answering under one name: 300 x 299 / 2 pairs
+    query = "{ regions { " + "code " * 300 + "} }"
+
+    world.gateway.subgraphs.received.clear()
+    at_gateway = await _post(world.gateway.client, query, ADMIN)
+    at_survey = await _post(world.direct["survey"], query, ADMIN)
+
+    assert _extensions(at_gateway) == [{"code": "BAD_USER_INPUT", "limit": "overlaps"}]
+    assert _messages(at_gateway) == [
+        "the query repeats fields under one name 44850 times over; at most 2000 allowed"
+    ]
+    assert {"code": "BAD_USER_INPUT", "limit": "overlaps"} in _extensions(at_survey)
+    assert world.gateway.subgraphs.received == []
+
+
+@pytest.mark.integration
 async def test_nested_lists_are_refused_with_their_cost_and_the_callers_allowance(world):
     world.gateway.subgraphs.received.clear()
     anonymous = await _post(world.gateway.client, NESTED_LISTS)
