@@ -36,11 +36,11 @@ def measured(query: str, **variables: object):
 
 
 def test_list_sizes_are_read_from_the_schema_document() -> None:
-    assert SIZES == {
+    assert {
         ("Query", "regions"): ListSize(None, ("first",)),
         ("Cycle", "regions"): ListSize(514, ()),
         ("Region", "programs"): ListSize(None, ("first",)),
-    }
+    } == SIZES
 
 
 @pytest.mark.parametrize(
