@@ -34,13 +34,23 @@ from services.catalog.schema_types import (
 )
 from services.kernel.auth import Principal
 from services.kernel.errors import located
-from services.kernel.graphql import SubgraphSchema, paged
+from services.kernel.graphql import (
+    UNDELIVERED,
+    SubgraphSchema,
+    UndeliveredEvent,
+    paged,
+    undelivered_events,
+)
 
 T = TypeVar("T")
 
 
 @strawberry.type
 class Query:
+    catalog_undelivered_events: list[UndeliveredEvent] = strawberry.field(
+        resolver=undelivered_events, description=UNDELIVERED
+    )
+
     @strawberry.field(
         description="Regions in code order; `after` is the last code of the previous page.",
         directives=paged(),

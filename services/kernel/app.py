@@ -23,6 +23,7 @@ from starlette.routing import Route
 from strawberry import Schema
 
 from services.kernel import auth
+from services.kernel.dead_letters import DeadLetter
 from services.kernel.graphql import RequestContext
 from services.kernel.operation_guard import SubgraphLimits
 from services.kernel.subgraph_http import Guarded, SubgraphView
@@ -44,6 +45,7 @@ class ServiceParts:
     startup: Hook
     shutdown: Hook
     limits: SubgraphLimits
+    undelivered: Callable[[], Awaitable[list[DeadLetter]]]
     readiness: dict[str, Check] = field(default_factory=dict)
     gauges: Callable[[], dict[str, float]] = dict
 
@@ -73,7 +75,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
         "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
     )
     registry.register(GaugeCollector(parts.name, parts.gauges))
-    view = SubgraphView(parts.schema, parts.make_context, parts.limits)
+    view = SubgraphView(parts.schema, parts.make_context, parts.limits, parts.undelivered)
     graphql = Guarded(view, parts.jwt_secret, requests, seconds)
 
     async def healthz(_: Request) -> Response:

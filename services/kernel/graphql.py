@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,7 +16,8 @@ from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.federation.schema_directives import ListSize as ListSizeDirective
 
 from services.kernel import errors
-from services.kernel.auth import Principal
+from services.kernel.auth import Principal, Role
+from services.kernel.dead_letters import DeadLetter
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
 from services.kernel.query_limits import ListSize, declared_list_sizes
 
@@ -107,6 +109,29 @@ class RequestContext:
     principal: Principal
     loaders: Any = None
     limits: SubgraphLimits | None = None  # set for each request by the service's view
+    undelivered: Callable[[], Awaitable[list[DeadLetter]]] | None = None  # the same
+
+
+@strawberry.federation.type(shareable=True, description="An event parked as undeliverable.")
+class UndeliveredEvent:
+    event_id: str
+    event_type: str
+    subject: str
+    reason: str
+    size_bytes: int
+    parked_at: dt.datetime
+
+
+UNDELIVERED = (
+    "Admins: this service's latest events the stream refused for what they are (too large, "
+    "say), newest first; the events behind each were published."
+)
+
+
+async def undelivered_events(info: strawberry.Info[RequestContext, None]) -> list[UndeliveredEvent]:
+    info.context.principal.require_role(Role.ADMIN)
+    parked = await info.context.undelivered() if info.context.undelivered else []
+    return [UndeliveredEvent(**vars(letter)) for letter in parked]
 
 
 def keyed_loader(

@@ -11,6 +11,10 @@ and, when other processes share the database, every `sweep_seconds`. After a fai
 publish the relay trusts only the sweep, which reads each document's outbox in order,
 until a sweep succeeds: so an aggregate's events never go out of order. Pending outboxes
 are found through a sparse index on the event ids, so a sweep costs what is pending.
+
+An event the stream refuses for what it is (`Undeliverable`) is parked as a dead letter and
+pulled from the outbox, and the aggregate's next events follow: one poison event never
+blocks the ones behind it.
 """
 
 from __future__ import annotations
@@ -27,8 +31,9 @@ from typing import Any
 
 from pymongo.collection import Collection
 
+from services.kernel.dead_letters import DeadLetters
 from services.kernel.mongo import Storage
-from services.kernel.publisher import Publish
+from services.kernel.publisher import Publish, Undeliverable
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +82,10 @@ class OutboxRelay:
         self.sweep_seconds = sweep_seconds
         self.retry_seconds = retry_seconds
         self.batch_size = batch_size
+        self.dead_letters = DeadLetters(storage.db)
         self.published_total = 0
         self.failures_total = 0
+        self.parked_total = 0
         self._fresh: list[Written] = []
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._trust_fresh = False
@@ -175,16 +182,29 @@ class OutboxRelay:
         failure: BaseException | None = None
         published = 0
         for (collection, key, cloud_event), outcome in zip(new, outcomes, strict=True):
-            if isinstance(outcome, BaseException):
+            if isinstance(outcome, Undeliverable):
+                await self._park(collection, key, cloud_event, outcome)
+            elif isinstance(outcome, BaseException):
                 failure = failure or outcome
                 continue
-            self._remember(cloud_event["id"])
-            published += 1
+            else:
+                self._remember(cloud_event["id"])
+                published += 1
             sent.setdefault(collection.name, (collection, []))[1].append((key, cloud_event["id"]))
         if failure is not None:
             self.published_total += published
             raise failure
         return published
+
+    async def _park(
+        self, collection: Collection[Any], key: Any, cloud_event: dict[str, Any], why: Undeliverable
+    ) -> None:
+        await self.storage.run(self.dead_letters.park, cloud_event, why.reason, why.size_bytes)
+        self.parked_total += 1
+        log.error(
+            "outbox relay: parked event %s (%s of %s %s) as undeliverable: %s",
+            cloud_event["id"], cloud_event.get("type"), collection.name, key, why.reason,
+        )  # fmt: skip
 
     def _remember(self, event_id: str) -> None:
         self._recent[event_id] = None

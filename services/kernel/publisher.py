@@ -5,8 +5,20 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
+from nats.errors import MaxPayloadError
+from nats.js.errors import BadRequestError
+
 from services.kernel import events
 from services.kernel.messaging import NatsLink
+
+
+class Undeliverable(Exception):
+    """The stream refuses the event for what it is: sending it again would change nothing."""
+
+    def __init__(self, reason: str, size_bytes: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.size_bytes = size_bytes
 
 
 class Publish(Protocol):
@@ -28,9 +40,13 @@ class JetStreamPublisher:
             raise ConnectionError("NATS is not connected yet") from None
         if not self.link.is_connected:
             raise ConnectionError("NATS is not connected")
-        await js.publish(
-            events.nats_subject(cloud_event),
-            events.encode(cloud_event),
-            timeout=self.timeout,
-            headers={"Nats-Msg-Id": cloud_event["id"]},
-        )
+        payload = events.encode(cloud_event)
+        try:
+            await js.publish(
+                events.nats_subject(cloud_event),
+                payload,
+                timeout=self.timeout,
+                headers={"Nats-Msg-Id": cloud_event["id"]},
+            )
+        except (MaxPayloadError, BadRequestError) as exc:
+            raise Undeliverable(f"{exc} ({len(payload)} bytes)", len(payload)) from exc

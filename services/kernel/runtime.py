@@ -13,6 +13,7 @@ from strawberry import Schema
 from services.kernel.app import ServiceParts, create_asgi_app
 from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
+from services.kernel.dead_letters import DeadLetter
 from services.kernel.docstore import collections_of, ensure_indexes
 from services.kernel.graphql import RequestContext
 from services.kernel.messaging import NatsLink
@@ -90,6 +91,7 @@ class ServiceRuntime(Generic[R]):
             sweep_seconds=None if in_memory else self.settings.outbox_sweep_seconds,
             retry_seconds=self.settings.outbox_sweep_seconds,
         )
+        await self.storage.run(self.relay.dead_letters.ensure_indexes)
         if self.wiring.on_started:
             await self.wiring.on_started(self._repositories)
         self.relay.start()
@@ -111,6 +113,12 @@ class ServiceRuntime(Generic[R]):
             self.storage.close()
             disconnect(self.wiring.name)
 
+    async def undelivered(self) -> list[DeadLetter]:
+        """The latest events parked as undeliverable, newest first."""
+        if self.storage is None or self.relay is None:
+            return []
+        return await self.storage.run(self.relay.dead_letters.latest)
+
     async def storage_ready(self) -> None:
         if self.storage:
             await self.storage.ping()
@@ -120,6 +128,7 @@ class ServiceRuntime(Generic[R]):
         return {
             "outbox_published_total": relay.published_total if relay else 0,
             "outbox_publish_failures_total": relay.failures_total if relay else 0,
+            "outbox_dead_letters_total": relay.parked_total if relay else 0,
             "nats_connected": 1.0 if self.link and self.link.is_connected else 0.0,
             "events_applied_total": sum(c.applied_total for c in self.consumers),
             "events_skipped_as_duplicates_total": sum(c.skipped_total for c in self.consumers),
@@ -150,6 +159,7 @@ def serve(
             startup=runtime.startup,
             shutdown=runtime.shutdown,
             limits=subgraph_limits(runtime.settings),
+            undelivered=runtime.undelivered,
             readiness={"mongodb": runtime.storage_ready},
             gauges=runtime.gauges,
         )

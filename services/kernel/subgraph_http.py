@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from cross_web import HTTPException
@@ -20,6 +20,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from services.kernel import auth, errors
+from services.kernel.dead_letters import DeadLetter
 from services.kernel.graphql import RequestContext
 from services.kernel.operation_guard import SubgraphLimits
 
@@ -41,14 +42,17 @@ class SubgraphView(GraphQL[RequestContext, None]):
         schema: Schema,
         make_context: Callable[[auth.Principal], RequestContext],
         limits: SubgraphLimits,
+        undelivered: Callable[[], Awaitable[list[DeadLetter]]],
     ):
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.make_context = make_context
         self.limits = limits
+        self.undelivered = undelivered
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         context = self.make_context(request.scope.get(PRINCIPAL_KEY, auth.ANONYMOUS))
         context.limits = self.limits
+        context.undelivered = self.undelivered
         return context
 
     def decode_json(self, data: str | bytes) -> object:

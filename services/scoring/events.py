@@ -10,9 +10,12 @@ from services.kernel.events import Event
 
 @dataclass(frozen=True)
 class ScorecardPublished(Event):
-    """A region's scorecard for a cycle changed: it carries the whole scorecard."""
+    """A region's scorecard for a cycle changed: it carries the scorecard with its first 50
+    flags, recommendations and rules fired (each list's total beside it, as `flags_total`,
+    `recommendations_total`, `explanation_total`); the rules' matched facts are a query away."""
 
     subject: ClassVar[str] = "smartcity.scoring.scorecard.published"
+    version: ClassVar[int] = 2  # v1 carried every flag and fact, so could exceed what NATS takes
     key_field: ClassVar[str] = "id"
     id: str
     region_code: str

@@ -10,7 +10,14 @@ from strawberry.types import Info
 
 from services.kernel import errors
 from services.kernel.errors import located
-from services.kernel.graphql import ALL_REGIONS, SubgraphSchema, assumed
+from services.kernel.graphql import (
+    ALL_REGIONS,
+    UNDELIVERED,
+    SubgraphSchema,
+    UndeliveredEvent,
+    assumed,
+    undelivered_events,
+)
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.handlers import reading, simulation
@@ -111,6 +118,10 @@ class Program:
 
 @strawberry.type
 class Query:
+    scoring_undelivered_events: list[UndeliveredEvent] = strawberry.field(
+        resolver=undelivered_events, description=UNDELIVERED
+    )
+
     @strawberry.field
     async def scorecard(
         self, info: ScoringInfo, region_code: str, cycle_id: str

@@ -10,7 +10,13 @@ import strawberry
 from services.kernel import errors
 from services.kernel.auth import Principal
 from services.kernel.errors import UserError, located
-from services.kernel.graphql import SubgraphSchema, paged
+from services.kernel.graphql import (
+    UNDELIVERED,
+    SubgraphSchema,
+    UndeliveredEvent,
+    paged,
+    undelivered_events,
+)
 from services.kernel.repository import Page, every
 from services.survey import commands, domain, handlers
 from services.survey import schema_inputs as inputs
@@ -136,6 +142,10 @@ class Region:
 
 @strawberry.type
 class Query:
+    survey_undelivered_events: list[UndeliveredEvent] = strawberry.field(
+        resolver=undelivered_events, description=UNDELIVERED
+    )
+
     @strawberry.field(description="An instrument version; the latest when no version is given.")
     async def instrument(
         self, info: SurveyInfo, key: str, version: int | None = None

@@ -106,7 +106,7 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
     }
     published = [
         e["data"] for e in received
-        if e["type"] == "smartcity.scoring.scorecard.published.v1" and e["data"]["cycle_id"] == cycle_id
+        if e["type"] == "smartcity.scoring.scorecard.published.v2" and e["data"]["cycle_id"] == cycle_id
     ]  # fmt: skip
     latest = {}
     for data in sorted(published, key=lambda d: d["revision"]):

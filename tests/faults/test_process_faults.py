@@ -47,7 +47,7 @@ CARDS = """query($c: String!) { ranking(cycleId: $c) { regionCode rank finalInde
   flags { ruleId code message } recommendations { ruleId text } quickWins { programId eligible }
   explanation { ruleId effects } failure } }"""  # fmt: skip
 ACCEPTED = "smartcity.survey.response.accepted.v1"
-PUBLISHED = "smartcity.scoring.scorecard.published.v1"
+PUBLISHED = "smartcity.scoring.scorecard.published.v2"
 
 
 class Retrying(GraphQLClient):

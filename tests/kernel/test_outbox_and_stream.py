@@ -195,3 +195,32 @@ async def test_a_write_noted_while_the_start_sweep_runs_goes_out_without_a_later
         await relay.stop()
     assert published == ["event-1", "event-2"]
     assert await relay.pending() == 0
+
+
+async def test_an_event_too_large_for_nats_is_parked_and_the_events_behind_it_still_go_out(
+    storage, link, nats_server
+):
+    huge = a_cloud_event(2) | {"data": {"flags": ["x" * 100] * 20_000}}  # 2 MB, NATS takes 1 MB
+    things = storage.db["things"]
+    things.insert_one({"_id": "a", "outbox": [a_cloud_event(1), huge, a_cloud_event(3)]})
+    things.insert_one({"_id": "b", "outbox": [a_cloud_event(4)]})
+    relay = OutboxRelay([things], JetStreamPublisher(link), storage)
+
+    published = await relay.sweep()
+
+    messages = await stream_messages(nats_server.url)
+    assert published == 3
+    assert sorted(e["id"] for e, _ in messages) == ["event-1", "event-3", "event-4"]
+    assert [e["id"] for e, _ in messages if e["subject"] in "123"] == ["event-1", "event-3"]
+    assert things.find_one({"_id": "a"})["outbox"] == []
+    [parked] = relay.dead_letters.latest()
+    assert (parked.event_id, parked.subject, parked.size_bytes > 1_000_000) == (
+        "event-2",
+        "2",
+        True,
+    )
+    assert "maximum payload exceeded" in parked.reason
+    assert relay.parked_total == 1
+
+    await relay.sweep()  # nothing is pending, nothing is parked twice
+    assert relay.dead_letters.count() == 1

@@ -45,6 +45,10 @@ async def _nothing() -> None:
     return None
 
 
+async def _none_parked() -> list:
+    return []
+
+
 def _app():
     schema = SubgraphSchema(query=Query, mutation=Mutation)
     parts = ServiceParts(
@@ -55,6 +59,7 @@ def _app():
         startup=_nothing,
         shutdown=_nothing,
         limits=SubgraphLimits(caller_limits(20_000, 5_000), deadline_seconds=DEADLINE),
+        undelivered=_none_parked,
     )
     return create_asgi_app(parts)
 

@@ -1,5 +1,7 @@
 """Scorecards through the scoring subgraph: computed from events, revised, published, read."""
 
+from pathlib import Path
+
 from services.kernel.auth import Role
 from tests.scoring.conftest import (
     CYCLE,
@@ -12,6 +14,10 @@ from tests.scoring.conftest import (
     score_event,
 )
 from tests.support import token
+
+DEFAULT_RULES = (
+    Path(__file__).resolve().parents[2] / "services/scoring/rulesets/default.yaml"
+).read_text()
 
 SCORECARD = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
   finalIndex grade rulesetVersion revision rank rankInCohort
@@ -48,7 +54,7 @@ async def test_a_scorecard_carries_weights_rank_grade_and_the_rules_that_fired(e
 
 
 def published_revisions(api, region):
-    events = api.published.events_of("smartcity.scoring.scorecard.published.v1")
+    events = api.published.events_of("smartcity.scoring.scorecard.published.v2")
     return [e["data"]["revision"] for e in events if e["data"]["region_code"] == region]
 
 
@@ -228,3 +234,42 @@ async def test_a_scorecard_counts_the_evidence_it_rests_on(evaluated):
     await evaluated.settled()
     after = (await evaluated(counted, {"r": "35.07", "c": CYCLE}))["data"]["scorecard"]["counted"]
     assert after == {"assessorScores": 111 * 5, "citizenResponses": 2}
+
+
+FLAG_EVERY_QUESTION = (
+    DEFAULT_RULES.rstrip()
+    + """
+  - id: every-question
+    description: Flags every question, so a scorecard carries more flags than an event does.
+    when:
+      all:
+        - fact: question
+          as: q
+    then:
+      - flag: {code: looked-at, severity: info, message: "looked at {q.code}"}
+"""
+)
+
+
+async def test_a_scorecard_event_carries_its_first_flags_and_their_total(evaluated):
+    drafted = await evaluated(
+        "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id status } }",
+        {"i": {"text": FLAG_EVERY_QUESTION}},
+    )
+    assert drafted["data"]["draftRuleSet"]["status"] == "valid"
+    await evaluated('mutation { activateRuleSet(id: "v2") { id } }')
+    await evaluated.settled()
+
+    shown = await evaluated(
+        f'{{ scorecard(regionCode: "35.07", cycleId: "{CYCLE}") {{ flags {{ code }} explanation {{ ruleId }} }} }}'
+    )
+    [event] = [
+        e["data"]["scorecard"]
+        for e in evaluated.published.events_of("smartcity.scoring.scorecard.published.v2")
+        if e["data"]["region_code"] == "35.07" and e["data"]["ruleset_version"] == 2
+    ]
+    flags, fired = shown["data"]["scorecard"]["flags"], shown["data"]["scorecard"]["explanation"]
+    assert len(flags) > 100
+    assert (len(event["flags"]), event["flags_total"]) == (50, len(flags))
+    assert (len(event["explanation"]), event["explanation_total"]) == (50, len(fired))
+    assert all("matched" not in firing for firing in event["explanation"])

@@ -21,6 +21,7 @@ from services.scoring.domain.methodology import Methodology, half_up
 from services.scoring.domain.vocabulary import Effects
 
 PLACES = 4  # scores are shown to 4 places; the final index as the methodology rounds it
+EVENT_ITEMS = 50  # flags, recommendations and rules fired an event carries, of each
 
 
 def scorecard_id(region_code: str, cycle_id: str) -> str:
@@ -217,6 +218,19 @@ class Scorecard(Aggregate):
             **self.content.as_data(),
         }
 
+    def as_event_data(self) -> dict[str, Any]:
+        """The scorecard bounded for the stream: the first EVENT_ITEMS flags,
+        recommendations and rules fired (these without their matched facts), each list's
+        total beside it; the whole scorecard is a query away."""
+        data = self.as_data()
+        for name in ("flags", "recommendations", "explanation"):
+            items = data[name]
+            data[name] = items[:EVENT_ITEMS]
+            data[f"{name}_total"] = len(items)
+        data["explanation"] = [{k: v for k, v in f.items() if k != "matched"}
+                               for f in data["explanation"]]  # fmt: skip
+        return data
+
     def _published(self) -> None:
         self.events.append(
             ev.ScorecardPublished(
@@ -226,6 +240,6 @@ class Scorecard(Aggregate):
                 revision=self.revision,
                 ruleset_version=self.content.ruleset_version,
                 final_index=self.content.final_index,
-                scorecard=self.as_data(),
+                scorecard=self.as_event_data(),
             )
         )
