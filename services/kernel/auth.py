@@ -25,6 +25,7 @@ class Role(StrEnum):
     MINISTRY = "ministry"
     REGION_OPERATOR = "region_operator"
     ASSESSOR = "assessor"
+    ENUMERATOR = "enumerator"  # issues citizens' respondent tokens in one region
     RESPONDENT = "respondent"
 
 
@@ -72,8 +73,8 @@ def mint(
     sub_dimension: str | None = None,
     ttl_seconds: int = 12 * 3600,
 ) -> str:
-    if role is Role.REGION_OPERATOR and not region:
-        raise errors.BadUserInput("a region operator token needs a region", "region")
+    if role in (Role.REGION_OPERATOR, Role.ENUMERATOR) and not region:
+        raise errors.BadUserInput(f"a {role.replace('_', ' ')} token needs a region", "region")
     now = int(time.time())
     claims: dict[str, object] = {
         "iss": ISSUER,

@@ -36,6 +36,21 @@ class CampaignClosed(CampaignOpened):
 
 
 @dataclass(frozen=True)
+class RespondentTokensIssued(Event):
+    """One-time respondent tokens issued for a citizen campaign, within its quota."""
+
+    subject: ClassVar[str] = "smartcity.survey.respondent_tokens.issued"
+    key_field: ClassVar[str] = "campaign_id"
+    campaign_id: str
+    region_code: str
+    sub_dimension: str | None
+    count: int
+    issued: int  # for the sub-dimension (or the campaign) so far, this batch included
+    quota: int
+    issued_by: str
+
+
+@dataclass(frozen=True)
 class ResponseAccepted(Event):
     """A stored response: a self-assessment, a citizen's answers, or one assessor score."""
 

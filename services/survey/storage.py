@@ -63,6 +63,7 @@ class _CampaignDocument(_Stored):
     service = me.StringField(default="")
     status = me.EnumField(domain.CampaignStatus, required=True)
     opened_by = me.StringField(default="")
+    issued = me.DictField(default=dict)
 
 
 class _ResponseDocument(_Stored):

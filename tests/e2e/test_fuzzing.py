@@ -14,7 +14,7 @@ from tests.e2e.suite import Suite
 
 EXAMPLES_PER_OPERATION = 12
 CLEAR_CODES = {"BAD_REQUEST", "BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND",
-               "CONFLICT"}  # fmt: skip
+               "CONFLICT", "COST_LIMIT"}  # fmt: skip
 
 
 def _unclear(response) -> str | None:

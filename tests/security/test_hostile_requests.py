@@ -16,7 +16,7 @@ from tests.support import SECRET, token
 
 ADMIN = token(Role.ADMIN)
 CLEAR_CODES = {"BAD_REQUEST", "BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND",
-               "CONFLICT", "PERSISTED_QUERY_NOT_FOUND"}  # fmt: skip
+               "CONFLICT", "PERSISTED_QUERY_NOT_FOUND", "COST_LIMIT"}  # fmt: skip
 
 
 def _claims(**changes: object) -> dict[str, object]:

@@ -195,8 +195,9 @@ async def open_cycle(world: World, regions: list[str]) -> str:
 
 
 def campaign_input(world: World, audience: str, instrument: str) -> dict[str, Any]:
+    # citizens enough for every respondent the tests make
     return {"instrumentKey": instrument, "instrumentVersion": 1, "regionCode": REGION,
-            "cycleId": world.cycle_id, "audience": audience}  # fmt: skip
+            "cycleId": world.cycle_id, "audience": audience, "quotaPerSubDimension": 1_000}  # fmt: skip
 
 
 async def open_campaign(world: World, audience: str, instrument: str) -> str:

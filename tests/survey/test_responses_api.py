@@ -201,3 +201,73 @@ async def test_a_field_app_syncs_a_batch_with_each_citizens_token(api):
     assert outcomes[3]["error"]["code"] == "UNAUTHENTICATED"
     assert outcomes[3]["error"]["field"] == "respondentToken"
     assert await stored_responses(api, campaign_id) == 3
+
+
+async def relayed(api, event_type: str, count: int) -> list[dict]:
+    """The events of a type once the outbox relay has published `count` of them."""
+    for _ in range(100):
+        if len(api.published.events_of(event_type)) >= count:
+            break
+        await asyncio.sleep(0.05)
+    return api.published.events_of(event_type)
+
+
+ISSUE = "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }"
+
+
+async def issue(api, campaign_id: str, count: int, bearer: str, sub="public_service"):
+    wanted = {"campaignId": campaign_id, "count": count, "subDimension": sub}
+    return await api(ISSUE, {"i": wanted}, bearer=bearer)
+
+
+async def test_tokens_are_never_issued_beyond_the_campaigns_quota(api):
+    campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023", quotaPerSubDimension=5)
+    enumerator = token(Role.ENUMERATOR, region="12.07")
+
+    first = await issue(api, campaign_id, 3, enumerator)
+    too_many = await issue(api, campaign_id, 3, enumerator)
+    rest = await issue(api, campaign_id, 2, ADMIN)
+    none_left = await issue(api, campaign_id, 1, ADMIN)
+    other_group = await issue(api, campaign_id, 5, enumerator, sub="public_policy")
+
+    assert len(first["data"]["issueRespondentTokens"]) == 3
+    assert too_many["data"] is None
+    assert too_many["errors"][0]["message"] == (
+        "the quota of public_service is 5 respondents and 3 tokens are issued: at most 2 more"
+    )
+    assert too_many["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.count"}
+    assert len(rest["data"]["issueRespondentTokens"]) == 2
+    assert none_left["errors"][0]["extensions"]["code"] == "CONFLICT"
+    assert len(other_group["data"]["issueRespondentTokens"]) == 5
+    issued = [
+        (e["data"]["sub_dimension"], e["data"]["issued"], e["data"]["issued_by"])
+        for e in await relayed(api, "smartcity.survey.respondent_tokens.issued.v1", 3)
+    ]
+    assert issued == [
+        ("public_service", 3, "dev-enumerator"),
+        ("public_service", 5, "dev-admin"),
+        ("public_policy", 5, "dev-enumerator"),
+    ]
+
+
+async def test_concurrent_requests_together_stay_within_the_quota(api):
+    campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023", quotaPerSubDimension=10)
+
+    results = await asyncio.gather(*(issue(api, campaign_id, 3, ADMIN) for _ in range(6)))
+
+    issued = sum(len((r["data"] or {}).get("issueRespondentTokens") or []) for r in results)
+    assert issued == 9
+    assert sum(1 for r in results if r.get("errors")) == 3
+
+
+async def test_a_region_operator_cannot_mint_its_own_citizens(api):
+    campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023")
+
+    own = await issue(api, campaign_id, 1, token(Role.REGION_OPERATOR, region="12.07"))
+    elsewhere = await issue(api, campaign_id, 1, token(Role.ENUMERATOR, region="63.03"))
+
+    assert own["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert elsewhere["errors"][0]["extensions"] == {
+        "code": "FORBIDDEN",
+        "field": "input.campaignId",
+    }

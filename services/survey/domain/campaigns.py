@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -37,6 +37,8 @@ class Campaign(Aggregate):
     service: str = ""
     status: CampaignStatus = CampaignStatus.OPEN
     opened_by: str = ""
+    # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
+    issued: dict[str, int] = field(default_factory=dict)
 
     def _event_fields(self) -> dict[str, Any]:
         return {
@@ -67,6 +69,32 @@ class Campaign(Aggregate):
     def require_open(self) -> None:
         if self.status is not CampaignStatus.OPEN:
             raise Conflict(f"campaign {self.id} is closed", "campaignId")
+
+    def issue_tokens(self, sub_dimension: str | None, count: int, by: str) -> None:
+        """The quota is a cap: no more tokens than respondents wanted, whoever asks."""
+        self.require_open()
+        key = sub_dimension or ""
+        already = self.issued.get(key, 0)
+        left = self.quota_per_sub_dimension - already
+        if count > left:
+            group = f" of {sub_dimension}" if sub_dimension else ""
+            raise Conflict(
+                f"the quota{group} is {self.quota_per_sub_dimension} respondents and "
+                f"{already} tokens are issued: at most {left} more",
+                "count",
+            )
+        self.issued[key] = already + count
+        self.events.append(
+            ev.RespondentTokensIssued(
+                campaign_id=self.id,
+                region_code=self.region_code,
+                sub_dimension=sub_dimension,
+                count=count,
+                issued=already + count,
+                quota=self.quota_per_sub_dimension,
+                issued_by=by,
+            )
+        )
 
     def close(self) -> None:
         if self.status is CampaignStatus.CLOSED:

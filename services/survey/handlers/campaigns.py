@@ -87,14 +87,41 @@ async def close_campaign(
     return await errors.retry_when_stale(attempt)
 
 
+def _require_token_issuer(principal: Principal, region_code: str) -> None:
+    """Admins, and enumerators in their own region: never the region whose score it moves."""
+    principal.require_role(Role.ADMIN, Role.ENUMERATOR)
+    if principal.role is Role.ENUMERATOR and principal.region != region_code:
+        raise errors.Forbidden(
+            f"an enumerator of {principal.region} may not issue tokens in {region_code}",
+            "campaignId",
+        )
+
+
 async def issue_respondent_tokens(
     cmd: commands.IssueRespondentTokens,
     principal: Principal,
     survey: Survey,
     mint: MintRespondentToken,
 ) -> list[str]:
-    campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
-    principal.require_region_writer(campaign.region_code, "campaignId")
+    """Counted against the campaign's quota in the campaign's own write, before any is made."""
+
+    async def attempt() -> domain.Campaign:
+        campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
+        _require_token_issuer(principal, campaign.region_code)
+        await _check_token_request(cmd, campaign, survey)
+        campaign.issue_tokens(cmd.sub_dimension, cmd.count, principal.subject)
+        await survey.campaigns.save(campaign)
+        return campaign
+
+    campaign = await errors.retry_when_stale(attempt)
+    return [
+        mint(campaign.id, cmd.sub_dimension, f"respondent-{ids.new_id()}") for _ in range(cmd.count)
+    ]
+
+
+async def _check_token_request(
+    cmd: commands.IssueRespondentTokens, campaign: domain.Campaign, survey: Survey
+) -> None:
     if campaign.audience is not domain.Audience.CITIZEN:
         raise errors.BadUserInput("respondent tokens are for citizen campaigns", "campaignId")
     campaign.require_open()
@@ -113,6 +140,3 @@ async def issue_respondent_tokens(
     else:
         problems.check(cmd.sub_dimension is None, "subDimension", "this campaign has none")
     problems.raise_if_any()
-    return [
-        mint(campaign.id, cmd.sub_dimension, f"respondent-{ids.new_id()}") for _ in range(cmd.count)
-    ]
