@@ -22,6 +22,7 @@ class Settings:
     scoring_url: str = "http://127.0.0.1:4003/graphql"
     rule_workers: int = 2
     rule_timeout_seconds: float = 10.0
+    rule_worker_memory_mb: int = 1024  # each rules worker's heap; past it the worker is replaced
     subgraph_timeout_seconds: float = 10.0
     recompose_seconds: float = 60.0
     stream_replicas: int = 1
@@ -46,6 +47,9 @@ class Settings:
             rule_workers=int(env.get("SMARTCITY_RULE_WORKERS", defaults.rule_workers)),
             rule_timeout_seconds=float(
                 env.get("SMARTCITY_RULE_TIMEOUT_SECONDS", defaults.rule_timeout_seconds)
+            ),
+            rule_worker_memory_mb=int(
+                env.get("SMARTCITY_RULE_WORKER_MEMORY_MB", defaults.rule_worker_memory_mb)
             ),
             subgraph_timeout_seconds=float(
                 env.get("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", defaults.subgraph_timeout_seconds)

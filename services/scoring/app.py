@@ -65,7 +65,13 @@ def create_app(
     scoring: Scoring | None = None,
     publish: Publish | None = None,
 ) -> Starlette:
-    machinery = Machinery(RulesEngine(settings.rule_workers, settings.rule_timeout_seconds))
+    machinery = Machinery(
+        RulesEngine(
+            settings.rule_workers,
+            settings.rule_timeout_seconds,
+            memory_mb=settings.rule_worker_memory_mb,
+        )
+    )
     wiring = Wiring(
         name=NAME,
         documents=storage.DOCUMENTS,

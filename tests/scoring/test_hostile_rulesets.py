@@ -99,3 +99,31 @@ def test_any_document_is_read_or_refused_without_raising(document, as_json):
 def test_any_text_is_read_or_refused_without_raising(text):
     definition, problems = rulesets.read(text)
     assert (definition is None) == bool(problems)
+
+
+def test_a_document_is_measured_with_its_aliases_resolved_before_it_is_read():
+    # each level repeats the one below eight times: 8^7 tests from a couple of kilobytes
+    levels = ["t0: &t0 {field: score, op: '>', value: 1}"] + [
+        f"t{n}: &t{n} [" + ", ".join([f"*t{n - 1}"] * 8) + "]" for n in range(1, 8)
+    ]
+    text = "\n".join(levels) + "\nname: aliases\n"
+    assert len(text) < 2_500
+
+    definition, problems = rulesets.read(text)
+
+    assert definition is None
+    assert [(p.path, p.message) for p in problems] == [
+        (
+            "document",
+            f"the document holds {_values(8)} values once its aliases are resolved; at most 100000",
+        )
+    ]
+
+
+def _values(fan_out: int) -> int:
+    """Values in `t0`-`t7` expanded, the keys and `name: aliases` included."""
+    leaf = 1 + 6  # a mapping of three keys and three values
+    sizes = [leaf]
+    for _ in range(7):
+        sizes.append(1 + fan_out * sizes[-1])
+    return 1 + sum(1 + size for size in sizes) + 2

@@ -9,41 +9,75 @@ import pytest
 
 from tests.scoring.test_rulesets_api import DEFAULT, draft
 
-FOUR_WAY_JOIN = DEFAULT.replace(
-    "rules:\n",
-    """rules:
-  - id: every-four-questions
-    description: matches every four questions together, some two hundred million times
+
+def with_rule(patterns: int) -> str:
+    """The default rule set and a rule that matches `patterns` questions together."""
+    matched = "\n".join(
+        f"        - {{fact: question, as: q{n}, where: []}}" for n in range(patterns)
+    )
+    rule = f"""rules:
+  - id: questions-together
+    description: matches every {patterns} questions together
     when:
       all:
-        - {fact: question, as: a, where: []}
-        - {fact: question, as: b, where: []}
-        - {fact: question, as: c, where: []}
-        - {fact: question, as: d, where: []}
+{matched}
     then:
-      - set_value: {name: runaway, value: 1}
-""",
-    1,
-)
+      - set_value: {{name: together, value: 1}}
+"""
+    return DEFAULT.replace("rules:\n", rule, 1)
+
+
 SIMULATE = """mutation($v: ID!) { simulateRuleSet(id: $v, cycleId: "cycle-2022") {
   regionCode newFinalIndex failure } }"""
 
 
 @pytest.fixture
-def settings(settings):
-    return dataclasses.replace(settings, rule_timeout_seconds=1.0)
+def settings(settings, request):
+    """Rules' time and each worker's memory, as a test's parameter (seconds, megabytes)."""
+    seconds, megabytes = getattr(request, "param", (10.0, 1024))
+    return dataclasses.replace(
+        settings, rule_timeout_seconds=seconds, rule_worker_memory_mb=megabytes
+    )
 
 
-@pytest.mark.timeout(60)
-async def test_rules_that_run_away_are_stopped_and_reported_per_region(evaluated):
-    drafted = await draft(evaluated, FOUR_WAY_JOIN)
+async def test_a_rule_that_would_join_too_many_facts_is_refused_before_it_runs(evaluated):
+    drafted = await draft(evaluated, with_rule(4))
+
+    assert drafted["data"]["draftRuleSet"]["status"] == "invalid"
+    [problem] = drafted["data"]["draftRuleSet"]["problems"]
+    assert problem == {"ruleId": "questions-together", "path": "rules[0].when.all"}
+    validated = await evaluated(
+        "mutation($t: String!) { validateRuleSet(text: $t) { problems { message } } }",
+        {"t": with_rule(3)},
+    )
+    assert validated["data"]["validateRuleSet"]["problems"] == [{"message": (
+        "these patterns (question x question x question) join up to 3375000 combinations of "
+        "facts in each evaluation; at most 50000: match fewer facts together"
+    )}]  # fmt: skip
+
+
+# question x question: 13,689 matches, some 0.3 s and 50 MB in durable_rules
+@pytest.mark.parametrize(
+    ("settings", "failure"),
+    [
+        ((0.1, 1024), "the rules ran longer than 0.1s and were stopped"),
+        ((30.0, 45), "the rules worker stopped while evaluating (it ran out of its 45 MB, "
+                     "or was killed) and was replaced"),
+    ],
+    indirect=["settings"],
+    ids=["time", "memory"],
+)  # fmt: skip
+@pytest.mark.timeout(90)
+async def test_rules_past_their_time_or_memory_are_stopped_and_reported_per_region(
+    evaluated, failure
+):
+    drafted = await draft(evaluated, with_rule(2))
     assert drafted["data"]["draftRuleSet"]["status"] == "valid"
 
     runaway = await evaluated(SIMULATE, {"v": "v2"})
 
     assert "errors" not in runaway
-    failures = {c["failure"] for c in runaway["data"]["simulateRuleSet"]}
-    assert failures == {"the rules ran longer than 1s and were stopped"}
+    assert {c["failure"] for c in runaway["data"]["simulateRuleSet"]} == {failure}
     again = await evaluated(SIMULATE, {"v": "v1"})
     assert {c["failure"] for c in again["data"]["simulateRuleSet"]} == {None}
     assert all(c["newFinalIndex"] > 0 for c in again["data"]["simulateRuleSet"])

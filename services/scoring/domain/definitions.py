@@ -14,6 +14,7 @@ from services.scoring.domain.rules import Problem, Rule, read_rules
 
 MAX_DOCUMENT = 256_000
 MAX_RULES = 500
+MAX_VALUES = 100_000  # once YAML's aliases are resolved: each reference is read again
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
     try:
         if text.lstrip().startswith("{"):
             return json.loads(text), []
-        return yaml.safe_load(text), []
+        return _yaml(text)
     except (ValueError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(error, "lineno", None)  # YAML's, or JSON's
@@ -38,6 +39,43 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(None, where, f"not valid YAML or JSON: {error}", line)]
     except RecursionError:
         return None, [Problem(None, "document", "the document nests too deeply")]
+
+
+def _yaml(text: str) -> tuple[Any, list[Problem]]:
+    """Composed first, then measured as read with every alias resolved, then read."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        values = _expanded_values(node, {}, set())
+        if values > MAX_VALUES:
+            message = (
+                f"the document holds {values} values once its aliases are resolved; "
+                f"at most {MAX_VALUES}"
+            )
+            return None, [Problem(None, "document", message)]
+        return loader.construct_document(node), []
+    finally:
+        loader.dispose()
+
+
+def _expanded_values(node: yaml.Node, known: dict[int, int], open_: set[int]) -> int:
+    """Each node counted once per reference to it, each shared node measured once."""
+    if id(node) in known:
+        return known[id(node)]
+    if id(node) in open_:
+        return MAX_VALUES + 1  # an alias inside itself never ends
+    open_.add(id(node))
+    children: list[yaml.Node] = []
+    if isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [part for pair in node.value for part in pair]
+    total = 1 + sum(_expanded_values(child, known, open_) for child in children)
+    open_.discard(id(node))
+    known[id(node)] = total
+    return total
 
 
 def read(data: Any) -> tuple[Definition | None, list[Problem]]:

@@ -35,6 +35,15 @@ SCHEMAS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+# how many facts of each kind one evaluation (a region in a cycle) holds at most, as rule
+# validation estimates a join: the 2023 instrument has 117 questions, a masterplan 50-150
+# programs
+MOST_PER_EVALUATION = {
+    "region": 1, "cycle": 1, "dimension_score": 6, "final": 1, "smart_dimension_score": 6,
+    "question": 150, "impact_sample": 18, "program": 200,
+}  # fmt: skip
+
+
 def type_of(value: object) -> str | None:
     if isinstance(value, bool):
         return FLAG

@@ -8,6 +8,7 @@ are data, and message texts only substitute `{alias.field}`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,9 @@ ALIAS = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 MAX_PATTERNS = 4
 MAX_TESTS = 32
+# combinations of facts a rule's `all` may compare in one evaluation: question x question
+# (22,500) passes; question x question x anything does not
+MAX_COMBINATIONS = 50_000
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,18 @@ def _read_when(when: Any, path: str, reader: _Reader) -> tuple[str, list[Pattern
             reader.problem(f"{path}.{mode}[{index}].as", f"alias {pattern.alias} is bound twice")
         elif pattern:
             patterns.append(pattern)
+    if mode == "all" and (combinations := _combinations(patterns)) > MAX_COMBINATIONS:
+        kinds = " x ".join(p.fact for p in patterns)
+        reader.problem(
+            f"{path}.all",
+            f"these patterns ({kinds}) join up to {combinations} combinations of facts in "
+            f"each evaluation; at most {MAX_COMBINATIONS}: match fewer facts together",
+        )
     return mode, patterns
+
+
+def _combinations(patterns: list[Pattern]) -> int:
+    return math.prod(facts.MOST_PER_EVALUATION[p.fact] for p in patterns)
 
 
 def _read_pattern(item: Any, path: str, bound: dict[str, str], reader: _Reader) -> Pattern | None:

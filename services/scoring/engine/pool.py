@@ -2,9 +2,10 @@
 
 A version's pool starts its processes on first use; a newer version's pool replaces it and
 the old one finishes what it was given, then its processes exit, taking durable_rules'
-memory with them. An evaluation that runs past its time, or a worker that dies, costs the
-pool its processes: the sessions of that batch are retried one by one to find the culprit,
-which is reported, and the others are evaluated.
+memory with them. An evaluation that runs past its time, or a worker that dies (each runs
+under a memory limit and exits when it reaches it), costs the pool its processes: the
+sessions of that batch are retried one by one to find the culprit, which is reported, and
+the others are evaluated.
 """
 
 from __future__ import annotations
@@ -36,10 +37,18 @@ Outcome = list[worker.Fired] | Failed
 
 
 class RulesEngine:
-    def __init__(self, workers: int = 2, timeout_seconds: float = 10.0, batch: int = 16) -> None:
+    def __init__(
+        self,
+        workers: int = 2,
+        timeout_seconds: float = 10.0,
+        batch: int = 16,
+        *,
+        memory_mb: int = 1024,
+    ) -> None:
         self.workers = max(1, workers)
         self.timeout_seconds = timeout_seconds
         self.batch = batch
+        self.memory_mb = memory_mb
         self._slots = asyncio.Semaphore(self.workers)  # a batch is timed from when it starts
         self._pools: OrderedDict[str, ProcessPoolExecutor] = OrderedDict()
         self._context = multiprocessing.get_context("forkserver")
@@ -56,7 +65,7 @@ class RulesEngine:
             max_workers=self.workers,
             mp_context=self._context,
             initializer=worker.load,
-            initargs=(version, ruleset),
+            initargs=(version, ruleset, self.memory_mb * 1024 * 1024),
         )
         self.pools_started_total += 1
         self._pools[version] = pool
@@ -116,7 +125,12 @@ class RulesEngine:
             except BrokenProcessPool:
                 self._discard(version)
                 self.failures_total += 1
-                isolated.append(Failed("the rules worker stopped while evaluating"))
+                isolated.append(
+                    Failed(
+                        "the rules worker stopped while evaluating (it ran out of its "
+                        f"{self.memory_mb} MB, or was killed) and was replaced"
+                    )
+                )
         return isolated
 
     async def _run(

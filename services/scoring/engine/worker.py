@@ -10,6 +10,7 @@ import itertools
 import multiprocessing
 import multiprocessing.connection
 import os
+import resource
 import threading
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ _host: Any = None
 _name = ""
 _fired: list[Fired] = []
 _sessions = itertools.count()
+OUT_OF_MEMORY = 75  # the exit status of a worker that reached its memory limit
 
 
 def _record(rule: str) -> Callable[[Any], None]:
@@ -30,9 +32,17 @@ def _record(rule: str) -> Callable[[Any], None]:
         if rule == SEEN:
             return
         matched = getattr(closure, "_m", None) or {}
-        _fired.append((rule, {alias: _plain(fact) for alias, fact in matched.items()}))
+        try:
+            _fired.append((rule, {alias: _plain(fact) for alias, fact in matched.items()}))
+        except MemoryError:
+            _out_of_memory()  # durable_rules would keep an action's exception to itself
 
     return action
+
+
+def _out_of_memory() -> None:
+    """Past its memory limit the engine's state cannot be trusted: the pool replaces us."""
+    os._exit(OUT_OF_MEMORY)
 
 
 def _plain(fact: Any) -> dict[str, Any]:
@@ -40,10 +50,13 @@ def _plain(fact: Any) -> dict[str, Any]:
     return {k: v for k, v in dict(data).items() if k != "sid" and not k.startswith("$")}
 
 
-def load(name: str, ruleset: dict[str, Any]) -> None:
-    """Process initializer: registers the compiled ruleset with an action per rule."""
+def load(name: str, ruleset: dict[str, Any], memory_bytes: int | None = None) -> None:
+    """Process initializer: the memory limit, then the compiled ruleset with an action per
+    rule."""
     global _host, _name
     _exit_with_the_service()
+    if memory_bytes:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_bytes, memory_bytes))
     from durable import engine
 
     class SynchronousHost(engine.Host):
@@ -79,7 +92,10 @@ def evaluate(sessions: list[list[dict[str, Any]]]) -> tuple[list[list[Fired]], f
         _fired.clear()
         if _host is not None and facts:
             sid = f"s{next(_sessions)}"
-            _host.assert_facts(_name, [{**fact, "sid": sid} for fact in facts])
-            _host.delete_state(_name, sid)
+            try:
+                _host.assert_facts(_name, [{**fact, "sid": sid} for fact in facts])
+                _host.delete_state(_name, sid)
+            except MemoryError:
+                _out_of_memory()
         results.append(list(_fired))
     return results, time.perf_counter() - started
