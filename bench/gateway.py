@@ -27,7 +27,7 @@ from bench.service import serving
 from services.kernel import auth
 from services.kernel.natsserver import NatsServer
 
-SECRET = "bench-secret-bench-secret-bench-secret-bench"
+SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
 SINGLE = "query One($code: String!) { region(code: $code) { code name province cohort } }"
 CROSS = (

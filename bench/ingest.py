@@ -26,7 +26,7 @@ from services.kernel import auth, events
 from services.kernel.messaging import STREAM, ensure_stream
 from services.kernel.natsserver import NatsServer
 
-SECRET = "bench-secret-bench-secret-bench-secret-bench"
+SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 CYCLE = "bench-cycle-2023"
 IMPACT = "citizen-impact-2023"
 ACCEPTED = "smartcity.survey.response.accepted"

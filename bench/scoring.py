@@ -37,7 +37,7 @@ from services.kernel.messaging import STREAM, ensure_stream
 from services.kernel.natsserver import NatsServer
 from services.scoring.handlers.rulesets import DEFAULT
 
-SECRET = "bench-secret-bench-secret-bench-secret-bench"
+SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
 PUBLISHED = "smartcity.scoring.scorecard.published"
 CONSUMER = "scoring-facts"

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from services.kernel import auth
 
-SECRET = "test-secret-that-is-long-enough-for-hs256-hs384-hs512-keys"
+SECRET = "t3sts-Qh7Wk2Zp9Rv4Xn1Lc8Md5Fs3Jg6Yb0Ne7Ua4Oi2EtHs384"
 
 
 def token(role: auth.Role, region: str | None = None, regions: list[str] | None = None) -> str:

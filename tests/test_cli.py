@@ -65,3 +65,13 @@ def test_serve_catalog_answers_on_its_port_and_stops_on_sigterm(env):
         output = process.communicate(timeout=30)[0].decode()
     assert "data is NOT persistent" in output
     assert "catalog: stopped" in output  # the lifespan shut down cleanly
+
+
+@pytest.mark.parametrize("secret", ["a", "REPLACE: openssl rand -base64 48"])
+def test_a_service_refuses_to_start_with_a_weak_or_placeholder_secret(env, secret):
+    result = smartcity("serve", "catalog", "--port", str(free_port()),
+                       env={**env, "SMARTCITY_JWT_SECRET": secret})  # fmt: skip
+
+    assert result.returncode != 0
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("smartcity: catalog: SMARTCITY_JWT_SECRET ")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import openpyxl
 
+from services.kernel import cells
+
 
 class SpreadsheetError(ValueError):
     """A file that cannot be read as a sheet of rows."""
@@ -63,8 +65,8 @@ def _text(value: object) -> str:
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    writer.writerow([cells.inert(h) for h in headers])
+    writer.writerows(["" if v is None else cells.inert(v) for v in row] for row in rows)
     return buffer.getvalue()
 
 
@@ -73,8 +75,12 @@ def write_xlsx(path: Path, title: str, headers: Sequence[str], rows: Sequence[Se
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]  # the longest sheet name Excel takes
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
+    for number, row in enumerate([list(headers), *rows], start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(number, column)
+            cell.value = value
+            if cells.looks_like_a_formula(value):
+                cell.data_type = "s"  # text, never a formula
+                cell.quotePrefix = True
     sheet.freeze_panes = "A2"
     book.save(path)

@@ -27,6 +27,7 @@ from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
 from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
+from services.kernel import auth
 from services.kernel.app import GaugeCollector
 from services.kernel.settings import Settings
 
@@ -92,7 +93,7 @@ def create_app(
         ),
     )
     registry.register(GaugeCollector("gateway", lambda: _gauges(composer)))
-    endpoint = GraphQLEndpoint(composer, secret, limits, metrics)
+    endpoint = GraphQLEndpoint(composer, secret, limits, metrics, settings.token_max_seconds)
 
     async def graphql(request: Request) -> Response:
         return await endpoint(request)
@@ -118,6 +119,10 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        problem = auth.secret_problem(settings.jwt_secret)
+        if problem:
+            await clients.close()
+            raise StartupRefused(f"gateway: {problem}")
         for variable, seconds in (
             ("SMARTCITY_RECOMPOSE_SECONDS", settings.recompose_seconds),
             ("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", settings.subgraph_timeout_seconds),

@@ -57,10 +57,16 @@ def _tracing(request: Request) -> dict[str, str]:
 
 class GraphQLEndpoint:
     def __init__(
-        self, composer: Composer, secret: str, limits: Limits, metrics: EdgeMetrics
+        self,
+        composer: Composer,
+        secret: str,
+        limits: Limits,
+        metrics: EdgeMetrics,
+        token_max_seconds: int,
     ) -> None:
         self.composer = composer
         self.secret = secret
+        self.token_max_seconds = token_max_seconds
         self.limits = limits
         self.metrics = metrics
         self.persisted = PersistedQueries(limits.cache_bytes)
@@ -139,7 +145,7 @@ class GraphQLEndpoint:
         known = self.principals.get(header) if header else None
         if known is not None and known.expires_at and known.expires_at > time.time():
             return known
-        principal = auth.principal_from_header(header, self.secret)
+        principal = auth.principal_from_header(header, self.secret, self.token_max_seconds)
         if header and not principal.is_anonymous:
             self.principals.put(header, principal)
         return principal

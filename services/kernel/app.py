@@ -41,6 +41,7 @@ class ServiceParts:
     name: str
     schema: Schema
     jwt_secret: str
+    token_max_seconds: int
     make_context: Callable[[auth.Principal], RequestContext]
     startup: Hook
     shutdown: Hook
@@ -76,7 +77,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
     )
     registry.register(GaugeCollector(parts.name, parts.gauges))
     view = SubgraphView(parts.schema, parts.make_context, parts.limits, parts.undelivered)
-    graphql = Guarded(view, parts.jwt_secret, requests, seconds)
+    graphql = Guarded(view, parts.jwt_secret, parts.token_max_seconds, requests, seconds)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "alive", "service": parts.name})

@@ -94,7 +94,31 @@ def mint(
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+MIN_SECRET_BYTES = 32
+PLACEHOLDER_WORDS = ("replace", "change", "example", "placeholder", "secret", "todo", "xxx")
+
+
+def secret_problem(secret: str | None) -> str | None:
+    """Why a JWT secret must not be used: too short to resist guessing, or a placeholder
+    left in a template (`REPLACE: openssl rand -base64 48` is 32 bytes long)."""
+    if not secret:
+        return "SMARTCITY_JWT_SECRET is required"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"SMARTCITY_JWT_SECRET must be at least {MIN_SECRET_BYTES} bytes of random data"
+    lowered = secret.lower()
+    if (
+        any(word in lowered for word in PLACEHOLDER_WORDS)
+        or any(c.isspace() for c in secret)
+        or len(set(secret)) < 12
+    ):
+        return (
+            "SMARTCITY_JWT_SECRET looks like a placeholder; make one with `openssl rand -base64 48`"
+        )
+    return None
+
+
 REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss"]
+MAX_LIFETIME_SECONDS = 180 * 24 * 3600  # respondent tokens live 120 days
 
 
 def _decode(token: str, secret: str, audience: str | None = None) -> dict[str, Any]:
@@ -107,12 +131,20 @@ def _decode(token: str, secret: str, audience: str | None = None) -> dict[str, A
     return claims
 
 
-def verify(token: str, secret: str) -> Principal:
+def verify(token: str, secret: str, max_lifetime: int = MAX_LIFETIME_SECONDS) -> Principal:
+    """A token signed with `secret`, issued in the past (PyJWT checks) and valid for at most
+    `max_lifetime` seconds from then: a token that never expires is a password."""
     try:
         claims = _decode(token, secret)
         role = Role(str(claims.get("role")))
-    except (jwt.PyJWTError, ValueError) as exc:
+        issued, expires = int(claims["iat"]), int(claims["exp"])
+    except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise errors.Unauthenticated(f"invalid bearer token: {exc}") from None
+    if expires - issued > max_lifetime:
+        days = max_lifetime // (24 * 3600)
+        raise errors.Unauthenticated(
+            f"invalid bearer token: it is valid for longer than {days} days"
+        )
     return Principal(
         subject=str(claims["sub"]),
         role=role,
@@ -124,13 +156,15 @@ def verify(token: str, secret: str) -> Principal:
     )
 
 
-def principal_from_header(authorization: str | None, secret: str) -> Principal:
+def principal_from_header(
+    authorization: str | None, secret: str, max_lifetime: int = MAX_LIFETIME_SECONDS
+) -> Principal:
     if not authorization:
         return ANONYMOUS
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise errors.Unauthenticated("the Authorization header must be 'Bearer <token>'")
-    return verify(token.strip(), secret)
+    return verify(token.strip(), secret, max_lifetime)
 
 
 def mint_gateway_credential(secret: str, ttl_seconds: int) -> str:
@@ -155,11 +189,16 @@ def verify_gateway_credential(credential: str, secret: str) -> None:
         raise errors.Unauthenticated("invalid gateway credential: not the gateway's")
 
 
-def caller_of_subgraph(authorization: str | None, gateway: str | None, secret: str) -> Principal:
+def caller_of_subgraph(
+    authorization: str | None,
+    gateway: str | None,
+    secret: str,
+    max_lifetime: int = MAX_LIFETIME_SECONDS,
+) -> Principal:
     """Who calls a subgraph: a bearer token's holder, or an anonymous caller the gateway
     forwarded; a request with neither is refused even on a public field."""
     if authorization:
-        return principal_from_header(authorization, secret)
+        return principal_from_header(authorization, secret, max_lifetime)
     if not gateway:
         raise errors.Unauthenticated(
             "a bearer token is required; anonymous callers read through the gateway"

@@ -10,6 +10,7 @@ from mongoengine import Document
 from starlette.applications import Starlette
 from strawberry import Schema
 
+from services.kernel import auth
 from services.kernel.app import ServiceParts, create_asgi_app
 from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
@@ -148,13 +149,15 @@ def serve(
 ) -> Starlette:
     """The service's ASGI app, with the runtime's connections opened in its lifespan."""
     secret = runtime.settings.jwt_secret
-    if not secret:
-        raise ValueError("SMARTCITY_JWT_SECRET is required")
+    problem = auth.secret_problem(secret)
+    if problem or not secret:
+        raise ValueError(f"{runtime.wiring.name}: {problem}")
     app = create_asgi_app(
         ServiceParts(
             name=runtime.wiring.name,
             schema=schema,
             jwt_secret=secret,
+            token_max_seconds=runtime.settings.token_max_seconds,
             make_context=make_context,
             startup=runtime.startup,
             shutdown=runtime.shutdown,

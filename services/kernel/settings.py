@@ -29,6 +29,7 @@ class Settings:
     max_query_cost: int = 100_000  # what one operation of a signed-in caller may cost
     max_anonymous_query_cost: int = 5_000
     request_deadline_seconds: float = 10.0  # a subgraph stops a query still running then
+    token_max_days: int = 180  # the longest a bearer token may be valid (respondents': 120)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -65,7 +66,12 @@ class Settings:
             request_deadline_seconds=float(
                 env.get("SMARTCITY_REQUEST_DEADLINE_SECONDS", defaults.request_deadline_seconds)
             ),
+            token_max_days=int(env.get("SMARTCITY_TOKEN_MAX_DAYS", defaults.token_max_days)),
         )
+
+    @property
+    def token_max_seconds(self) -> int:
+        return self.token_max_days * 24 * 3600
 
     @property
     def mongo_is_in_memory(self) -> bool:

@@ -94,9 +94,17 @@ class Guarded:
     """Before GraphQL runs: the caller is verified (a bad token, or a request that neither
     carries a token nor came through the gateway, is refused) and the body is bounded."""
 
-    def __init__(self, app: ASGIApp, secret: str, requests: Counter, seconds: Histogram) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        secret: str,
+        token_max_seconds: int,
+        requests: Counter,
+        seconds: Histogram,
+    ) -> None:
         self.app = app
         self.secret = secret
+        self.token_max_seconds = token_max_seconds
         self.requests = requests
         self.seconds = seconds
 
@@ -150,5 +158,8 @@ class Guarded:
         if scope["method"] == "GET" and not scope.get("query_string"):
             return auth.ANONYMOUS  # the GraphiQL page itself, which runs nothing
         return auth.caller_of_subgraph(
-            headers.get("authorization"), headers.get(auth.GATEWAY_HEADER), self.secret
+            headers.get("authorization"),
+            headers.get(auth.GATEWAY_HEADER),
+            self.secret,
+            self.token_max_seconds,
         )

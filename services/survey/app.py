@@ -67,7 +67,7 @@ def create_app(
     mint = respondent_minter(secret)
 
     def verify(token: str) -> auth.Principal:
-        return auth.verify(token, secret)
+        return auth.verify(token, secret, settings.token_max_seconds)
 
     def context(principal: auth.Principal) -> SurveyContext:
         return make_context(runtime.repositories, mint, verify, principal)

@@ -114,3 +114,36 @@ def test_a_subgraph_serves_a_token_holder_or_whom_the_gateway_forwards():
 def test_a_subgraph_refuses_a_caller_nobody_vouches_for(authorization, gateway):
     with pytest.raises(errors.Unauthenticated):
         auth.caller_of_subgraph(authorization, gateway, SECRET)
+
+
+@pytest.mark.parametrize(
+    ("secret", "refused"),
+    [
+        (None, "SMARTCITY_JWT_SECRET is required"),
+        ("a", "SMARTCITY_JWT_SECRET must be at least 32 bytes of random data"),
+        ("REPLACE: openssl rand -base64 48", "looks like a placeholder"),
+        ("change-me-change-me-change-me-change-me", "looks like a placeholder"),
+        ("x" * 64, "looks like a placeholder"),
+        ("Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7", None),
+    ],
+)
+def test_a_secret_too_short_or_left_as_a_placeholder_is_refused(secret, refused):
+    problem = auth.secret_problem(secret)
+
+    assert (problem is None) if refused is None else (refused in (problem or ""))
+
+
+def test_a_token_valid_for_ages_or_issued_in_the_future_is_refused():
+    now = int(time.time())
+    claims = {"iss": "smartcity", "sub": "x", "role": "admin"}
+    forever = jwt.encode(claims | {"iat": now, "exp": 253402300799}, SECRET, algorithm="HS256")
+    later = jwt.encode(claims | {"iat": now + 3600, "exp": now + 7200}, SECRET, algorithm="HS256")
+    month = jwt.encode(claims | {"iat": now, "exp": now + 30 * 86400}, SECRET, algorithm="HS256")
+
+    with pytest.raises(errors.Unauthenticated, match="valid for longer than 180 days"):
+        auth.verify(forever, SECRET)
+    with pytest.raises(errors.Unauthenticated, match="not yet valid"):
+        auth.verify(later, SECRET)
+    with pytest.raises(errors.Unauthenticated, match="longer than 7 days"):
+        auth.verify(month, SECRET, max_lifetime=7 * 86400)
+    assert auth.verify(month, SECRET).role is auth.Role.ADMIN

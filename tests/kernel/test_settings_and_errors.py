@@ -23,9 +23,14 @@ def test_a_development_secret_is_created_once_and_reused(tmp_path: Path):
 
 def test_an_explicit_secret_wins(tmp_path: Path):
     settings = Settings.from_env(
-        {"SMARTCITY_JWT_SECRET": "s" * 40, "SMARTCITY_DATA_DIR": str(tmp_path)}
+        {
+            "SMARTCITY_JWT_SECRET": "Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7",
+            "SMARTCITY_DATA_DIR": str(tmp_path),
+        }
     )
-    assert settings.with_development_secret().jwt_secret == "s" * 40
+    assert (
+        settings.with_development_secret().jwt_secret == "Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
+    )
     assert not (tmp_path / "jwt-secret").exists()
 
 

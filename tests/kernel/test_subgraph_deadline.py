@@ -55,6 +55,7 @@ def _app():
         name="slow",
         schema=schema,
         jwt_secret=SECRET,
+        token_max_seconds=86_400,
         make_context=lambda principal: RequestContext(principal=principal),
         startup=_nothing,
         shutdown=_nothing,

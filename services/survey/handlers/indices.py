@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
+from services.kernel import cells
 from services.kernel.auth import Principal
 from services.kernel.repository import every
 from services.survey import domain
@@ -131,16 +132,15 @@ def responses_csv(instrument: domain.Instrument, responses: list[domain.Response
     for response in responses:
         by_code = {a.question_code: a for a in response.answers}
         citizen = response.audience is domain.Audience.CITIZEN
-        writer.writerow(
-            [
-                response.id,
-                response.submitted_at.isoformat(),
-                response.audience.value,
-                "" if citizen else response.respondent,
-                response.sub_dimension or "",
-                *(_cell(by_code.get(code)) for code in codes),
-            ]
-        )
+        row = [
+            response.id,
+            response.submitted_at.isoformat(),
+            response.audience.value,
+            "" if citizen else response.respondent,
+            response.sub_dimension or "",
+            *(_cell(by_code.get(code)) for code in codes),
+        ]
+        writer.writerow([cells.inert(value) for value in row])
     return out.getvalue()
 
 
