@@ -31,7 +31,7 @@ class ImportReport:
 
 
 def _year(text: str) -> int | None:
-    return int(text) if text.strip().isdigit() else None
+    return int(text) if text.strip().isascii() and text.strip().isdigit() else None
 
 
 class ProgramSheet:

@@ -14,7 +14,7 @@ from services.cli import connection
 from services.cli.output import table
 from services.kernel.graphql_client import GraphQLClient
 
-VERSION = re.compile(r"^v?(\d+)$")
+VERSION = re.compile(r"^v?([0-9]+)\Z")
 PROBLEM_FIELDS = "valid problems { ruleId path line message }"
 VALIDATE = f"mutation($text: String!) {{ validateRuleSet(text: $text) {{ {PROBLEM_FIELDS} }} }}"
 DRAFT = """mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) {

@@ -28,7 +28,7 @@ from services.gateway.planner import Planner
 from services.gateway.shaping import Shape, Shaper
 from services.gateway.subgraphs import SubgraphClients
 from services.gateway.supergraph import Supergraph
-from services.kernel import query_limits
+from services.kernel import errors, query_limits
 from services.kernel.auth import Principal
 from services.kernel.lru import LruCache, document_weight
 from services.kernel.query_limits import QueryLimits
@@ -181,7 +181,12 @@ class Engine:
             raise RequestError(
                 [
                     _formatted(e)
-                    | {"extensions": {"code": BAD_USER_INPUT, "field": _variable_of(e)}}
+                    | {
+                        "extensions": {
+                            "code": BAD_USER_INPUT,
+                            "field": errors.variable_field(e.message) or "variables",
+                        }
+                    }
                     for e in coerced
                 ]
             )
@@ -238,10 +243,3 @@ class Engine:
         if execution.errors:
             body = {"errors": execution.errors, "data": data}
         return Answer(body, cached.plan, execution.requests)
-
-
-def _variable_of(error: GraphQLError) -> str:
-    message = error.message
-    if message.startswith("Variable '$"):
-        return "variables." + message[len("Variable '$") :].split("'")[0]
-    return "variables"

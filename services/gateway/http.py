@@ -169,7 +169,12 @@ class GraphQLEndpoint:
                     415,
                 )
             declared = request.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > self.limits.max_request_bytes:
+            if (
+                declared
+                and declared.isascii()
+                and declared.isdigit()
+                and int(declared) > self.limits.max_request_bytes
+            ):
                 raise _too_large(self.limits)
             body = b""
             async for chunk in request.stream():

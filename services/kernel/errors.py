@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 T = TypeVar("T")
-WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#].[^\s]*$")
+WEB_ADDRESS = re.compile(r"^https?://[^\s/$.?#].[^\s]*\Z")
+# graphql-core's words for a variable that does not coerce: `Variable '$i' has invalid value
+# at .opensOn: ...`, `Variable '$n' got invalid value ...`
+VARIABLE_REFUSED = re.compile(
+    r"^Variable '\$([A-Za-z_][A-Za-z0-9_]*)'(?: (?:has|got) invalid value at ([^:; ]+))?"
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,15 @@ async def retry_when_stale(attempt: Callable[[], Awaitable[T]], tries: int = 5) 
         except StaleWrite:
             continue
     return await attempt()
+
+
+def variable_field(message: str) -> str | None:
+    """Where a refused variable's value went wrong, as `variables.i.opensOn`."""
+    found = VARIABLE_REFUSED.match(message)
+    if found is None:
+        return None
+    name, inside = found.groups()
+    return f"variables.{name}{inside or ''}"
 
 
 def relocate(error: UserError, prefix: str) -> None:

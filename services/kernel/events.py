@@ -63,7 +63,7 @@ def nats_subject(cloud_event: dict[str, Any]) -> str:
     """The NATS subject of an envelope: its type without the version suffix."""
     event_type: str = cloud_event["type"]
     base, _, version = event_type.rpartition(".v")
-    return base if version.isdigit() else event_type
+    return base if version.isascii() and version.isdigit() else event_type
 
 
 def encode(cloud_event: dict[str, Any]) -> bytes:

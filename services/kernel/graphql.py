@@ -49,6 +49,9 @@ def translate(error: GraphQLError) -> GraphQLError:
     elif original is None or error.path is None:
         # parse, validation and variable errors come before execution: the request is wrong
         extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
+        field = errors.variable_field(error.message)
+        if field:
+            extensions.setdefault("field", field)
         message = error.message
     else:
         log.error("internal error at %s", error.path, exc_info=original)

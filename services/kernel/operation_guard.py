@@ -2,8 +2,9 @@
 
 Documents are parsed once and kept in a cache bounded by bytes; each operation is measured
 against the caller's limits (in time linear in the document) before graphql-core validates
-it, since validation's cost grows with the expanded document; and a query still running at
-its deadline is cancelled, not just answered late. Mutations run to their end: stopping one
+it, since validation's cost grows with the expanded document; a valid operation's text
+arguments are checked to be plain text; and a query still running at its deadline is
+cancelled, not just answered late. Mutations run to their end: stopping one
 between two writes would leave half of it applied.
 """
 
@@ -20,7 +21,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 from strawberry.types.graphql import OperationType
 
-from services.kernel import query_limits
+from services.kernel import plain_text, query_limits
 from services.kernel.auth import ANONYMOUS
 from services.kernel.lru import LruCache, document_weight
 from services.kernel.query_limits import CallerLimits, Sizes
@@ -86,8 +87,20 @@ class OperationGuard(SchemaExtension):
                     query,
                     validate_document(context.schema._schema, document, context.validation_rules),
                 )
-            context.pre_execution_errors = known
+            context.pre_execution_errors = known or self._unprintable(document)
         yield
+
+    def _unprintable(self, document: DocumentNode) -> list[GraphQLError]:
+        """What the operation's arguments say is plain text (checked once it is valid)."""
+        context = self.execution_context
+        operation = get_operation_ast(document, context.operation_name)
+        if operation is None:
+            return []
+        try:
+            found = plain_text.first_unprintable(document, operation, context.variables or {})
+        except RecursionError:
+            return [_refusal("the variables nest too deeply", "variables")]
+        return [_refusal(found.message, found.field)] if found else []
 
     def _breaches(self, document: DocumentNode) -> list[GraphQLError]:
         context = self.execution_context
@@ -137,6 +150,10 @@ class OperationGuard(SchemaExtension):
             ) from None
         finally:
             timer.cancel()
+
+
+def _refusal(message: str, field: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "field": field})
 
 
 def _current_task() -> asyncio.Task[Any] | None:

@@ -140,7 +140,7 @@ class Guarded:
 
     async def _body(self, scope: Scope, receive: Receive) -> bytes:
         declared = Headers(scope=scope).get("content-length", "")
-        if declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        if declared.isascii() and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
             raise _TooLarge
         body = b""
         while True:

@@ -38,7 +38,7 @@ ScoringInfo = Info[ScoringContext, None]
 
 def version_of(ruleset_id: str) -> int:
     text = str(ruleset_id).removeprefix("v")
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise errors.BadUserInput(f"{ruleset_id!r} is not a rule set id (v1, v2, ...)", "id")
     return int(text)
 

@@ -64,9 +64,12 @@ class SubmitError:
     problems: list[Problem]
 
     @classmethod
-    def from_error(cls, error: UserError) -> Self:
+    def from_error(cls, error: UserError, index: int) -> Self:
+        """Its fields named by the item's place in the batch: `inputs[3].answers[D.1.1.1]`."""
+        errors.relocate(error, f"inputs[{index}]")
         problems = [Problem(field=p.field, message=p.message) for p in error.problems]
-        return cls(code=error.code, message=error.message, field=error.field, problems=problems)
+        field = error.field or f"inputs[{index}]"
+        return cls(code=error.code, message=error.message, field=field, problems=problems)
 
 
 @strawberry.type
@@ -269,7 +272,7 @@ class Mutation:
                     if item.submitted
                     else None
                 ),
-                error=SubmitError.from_error(item.error) if item.error else None,
+                error=SubmitError.from_error(item.error, item.index) if item.error else None,
             )
             for item in items
         ]

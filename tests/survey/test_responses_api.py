@@ -147,8 +147,8 @@ async def test_a_batch_reports_each_item_and_keeps_the_good_ones(api):
     assert first["result"]["replayed"] is False and first["error"] is None
     assert second["error"] == {
         "code": "BAD_USER_INPUT",
-        "field": "answers[D.1.1.1].score",
-        "problems": [{"field": "answers[D.1.1.1].score"}],
+        "field": "inputs[1].answers[D.1.1.1].score",
+        "problems": [{"field": "inputs[1].answers[D.1.1.1].score"}],
     }
     assert third["result"] == {"replayed": True, "response": first["result"]["response"]}
     assert await stored_responses(api, campaign_id) == 1
@@ -199,7 +199,7 @@ async def test_a_field_app_syncs_a_batch_with_each_citizens_token(api):
     outcomes = result["data"]["submitResponses"]
     assert [o["error"] is None for o in outcomes] == [True, True, True, False]
     assert outcomes[3]["error"]["code"] == "UNAUTHENTICATED"
-    assert outcomes[3]["error"]["field"] == "respondentToken"
+    assert outcomes[3]["error"]["field"] == "inputs[3].respondentToken"
     assert await stored_responses(api, campaign_id) == 3
 
 

@@ -6,8 +6,8 @@ import re
 
 from services.kernel.errors import ProblemCollector
 
-REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
-COHORT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+REGION_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}\Z")
+COHORT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}\Z")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 

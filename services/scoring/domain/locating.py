@@ -15,7 +15,7 @@ import yaml
 
 from services.scoring.domain.rules import Problem
 
-STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+STEP = re.compile(r"([^.\[\]]+)|\[([0-9]+)\]")
 
 
 def located(text: str, problems: list[Problem]) -> list[Problem]:

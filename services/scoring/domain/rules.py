@@ -18,8 +18,8 @@ from services.scoring.domain import facts, vocabulary
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=")
 NEGATED = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 ORDERED = ("<", "<=", ">", ">=")
-ALIAS = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
-RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+ALIAS = re.compile(r"^[a-z][a-z0-9_]{0,19}\Z")
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}\Z")
 MAX_PATTERNS = 4
 MAX_TESTS = 32
 # combinations of facts a rule's `all` may compare in one evaluation: question x question

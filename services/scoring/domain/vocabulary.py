@@ -16,7 +16,7 @@ SEVERITIES = ("info", "warning", "critical")
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)\}")
 BRACED = re.compile(r"\{[^{}]*\}")
 MAX_TEXT = 500
-VALUE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+VALUE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}\Z")
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 from services.survey import events as ev
 
-KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
-CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}\Z")
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 ASSESSOR_SCALE = (0, 4)
 LIKERT_SCALES = ((1, 4), (1, 5))
 MAX_QUESTIONS = 500

@@ -15,7 +15,7 @@ from services.survey.domain.answers import Answer, check_answer
 from services.survey.domain.campaigns import Audience, Campaign
 from services.survey.domain.instruments import DIMENSION_OF_SUB, Instrument, Question
 
-IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}\Z")
 MAX_ANSWERS = 500
 
 

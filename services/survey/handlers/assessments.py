@@ -52,7 +52,8 @@ async def _require_assigned(
     principal.require_role(Role.ASSESSOR)
     assignment = await survey.assignments.get(assignment_id(region_code, cycle_id))
     if assignment is None:
-        raise errors.Forbidden(f"no assessor is assigned to {region_code} in cycle {cycle_id}")
+        message = f"no assessor is assigned to {region_code} in cycle {cycle_id}"
+        raise errors.Forbidden(message, "regionCode")
     assignment.require(principal.subject)
 
 
@@ -88,6 +89,9 @@ async def score_answer(
 async def add_finding(
     cmd: commands.AddFinding, principal: Principal, survey: Survey
 ) -> domain.Findings:
+    principal.require_role(Role.ASSESSOR)
+    if await survey.facts.cycle(cmd.cycle_id) is None:
+        raise errors.NotFound(f"evaluation cycle {cmd.cycle_id} is not known", "cycleId")
     await _require_assigned(survey, principal, cmd.region_code, cmd.cycle_id)
     finding = domain.Finding(id=ids.new_id(), kind=cmd.kind, text=cmd.text, added_at=utc_now())
 
