@@ -246,6 +246,9 @@ async def test_an_unknown_dimension_filter_under_a_region_is_bad_input(client):
 async def test_a_value_outside_an_enum_is_bad_input_and_stores_nothing(client):
     wrong = region("12.07") | {"kind": "PROVINSI"}
     result = await graphql(client, CREATE_REGION, {"i": wrong}, bearer=ADMIN)
-    assert result["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "variables.i.kind"}
+    assert result["errors"][0]["extensions"] == {
+        "code": "BAD_USER_INPUT",
+        "field": "variables.i.kind",
+    }
     assert "PROVINSI" in result["errors"][0]["message"]
     assert await graphql(client, "{ regions { code } }") == {"data": {"regions": []}}
