@@ -12,11 +12,12 @@ import httpx
 from services import stack
 from services.catalog.seed import seed
 from services.cli.connection import minter, settings
+from services.cli.output import table
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
-from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
 from services.registry import SERVICES
+from services.stack import one_service, state
 
 
 def add(commands: Any) -> None:
@@ -33,7 +34,11 @@ def add(commands: Any) -> None:
     serve.add_argument("service", choices=sorted(SERVICES))
     serve.add_argument("--port", type=int)
     serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
     serve.set_defaults(run=_serve)
+
+    status = commands.add_parser("status", help="each part of the running stack and its state")
+    status.set_defaults(run=_status)
 
     token = commands.add_parser("token", help="mint a development token")
     token.add_argument("--role", required=True, choices=[r.value for r in auth.Role])
@@ -64,21 +69,21 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    service = SERVICES[args.service]
-    app = service.create_app(settings())
-    port = args.port or service.port
-    # requests are counted at /metrics; a log line per request would cost more than routing it
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=port,
-        log_level="info",
-        access_log=False,
-        timeout_keep_alive=SERVER_IDLE_SECONDS,
-    )
+    port = args.port or SERVICES[args.service].port
+    asyncio.run(one_service.serve(args.service, settings(), args.host, port, args.log_level))
     return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    data_dir = settings().data_dir
+    found = state.read(data_dir)
+    if found is None:
+        print(f"No stack is running from {data_dir}.")
+        return 1
+    supervisor, parts = found
+    print(f"Stack supervised by process {supervisor}:\n")
+    print(table(["part", "state", "process", "address", "restarts", "since"], state.shown(parts)))
+    return 0 if all(part.state == "ready" for part in parts) else 1
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 IN_MEMORY_MONGO = "mongomock://localhost"
 
@@ -34,40 +35,21 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         defaults = cls()
-        return cls(
-            mongodb_uri=env.get("MONGODB_URI", defaults.mongodb_uri),
-            nats_url=env.get("NATS_URL", defaults.nats_url),
-            jwt_secret=env.get("SMARTCITY_JWT_SECRET") or None,
-            data_dir=Path(env.get("SMARTCITY_DATA_DIR", str(defaults.data_dir))),
-            outbox_sweep_seconds=float(
-                env.get("SMARTCITY_OUTBOX_SWEEP_SECONDS", defaults.outbox_sweep_seconds)
-            ),
-            catalog_url=env.get("CATALOG_URL", defaults.catalog_url),
-            survey_url=env.get("SURVEY_URL", defaults.survey_url),
-            scoring_url=env.get("SCORING_URL", defaults.scoring_url),
-            rule_workers=int(env.get("SMARTCITY_RULE_WORKERS", defaults.rule_workers)),
-            rule_timeout_seconds=float(
-                env.get("SMARTCITY_RULE_TIMEOUT_SECONDS", defaults.rule_timeout_seconds)
-            ),
-            rule_worker_memory_mb=int(
-                env.get("SMARTCITY_RULE_WORKER_MEMORY_MB", defaults.rule_worker_memory_mb)
-            ),
-            subgraph_timeout_seconds=float(
-                env.get("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", defaults.subgraph_timeout_seconds)
-            ),
-            recompose_seconds=float(
-                env.get("SMARTCITY_RECOMPOSE_SECONDS", defaults.recompose_seconds)
-            ),
-            stream_replicas=int(env.get("SMARTCITY_STREAM_REPLICAS", defaults.stream_replicas)),
-            max_query_cost=int(env.get("SMARTCITY_MAX_QUERY_COST", defaults.max_query_cost)),
-            max_anonymous_query_cost=int(
-                env.get("SMARTCITY_MAX_ANONYMOUS_QUERY_COST", defaults.max_anonymous_query_cost)
-            ),
-            request_deadline_seconds=float(
-                env.get("SMARTCITY_REQUEST_DEADLINE_SECONDS", defaults.request_deadline_seconds)
-            ),
-            token_max_days=int(env.get("SMARTCITY_TOKEN_MAX_DAYS", defaults.token_max_days)),
-        )
+        values: dict[str, Any] = {}
+        for name, variable in ENVIRONMENT.items():
+            raw = env.get(variable)
+            if raw:  # unset or empty: the default
+                values[name] = _parsed(getattr(defaults, name), raw)
+        return cls(**values)
+
+    def as_env(self) -> dict[str, str]:
+        """The environment that `from_env` reads back into these settings (for a child
+        process)."""
+        return {
+            variable: str(getattr(self, name))
+            for name, variable in ENVIRONMENT.items()
+            if getattr(self, name) is not None
+        }
 
     @property
     def token_max_seconds(self) -> int:
@@ -87,3 +69,36 @@ class Settings:
             path.write_text(secrets.token_urlsafe(48))
             path.chmod(0o600)
         return replace(self, jwt_secret=path.read_text().strip())
+
+
+ENVIRONMENT = {
+    "mongodb_uri": "MONGODB_URI",
+    "nats_url": "NATS_URL",
+    "jwt_secret": "SMARTCITY_JWT_SECRET",
+    "data_dir": "SMARTCITY_DATA_DIR",
+    "outbox_sweep_seconds": "SMARTCITY_OUTBOX_SWEEP_SECONDS",
+    "catalog_url": "CATALOG_URL",
+    "survey_url": "SURVEY_URL",
+    "scoring_url": "SCORING_URL",
+    "rule_workers": "SMARTCITY_RULE_WORKERS",
+    "rule_timeout_seconds": "SMARTCITY_RULE_TIMEOUT_SECONDS",
+    "rule_worker_memory_mb": "SMARTCITY_RULE_WORKER_MEMORY_MB",
+    "subgraph_timeout_seconds": "SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS",
+    "recompose_seconds": "SMARTCITY_RECOMPOSE_SECONDS",
+    "stream_replicas": "SMARTCITY_STREAM_REPLICAS",
+    "max_query_cost": "SMARTCITY_MAX_QUERY_COST",
+    "max_anonymous_query_cost": "SMARTCITY_MAX_ANONYMOUS_QUERY_COST",
+    "request_deadline_seconds": "SMARTCITY_REQUEST_DEADLINE_SECONDS",
+    "token_max_days": "SMARTCITY_TOKEN_MAX_DAYS",
+}
+
+
+def _parsed(default: object, raw: str) -> object:
+    """`raw` as the type of the setting's default (text when the default is None)."""
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, Path):
+        return Path(raw)
+    return raw

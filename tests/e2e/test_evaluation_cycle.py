@@ -134,7 +134,7 @@ def test_a_service_failing_at_start_up_stops_the_others_with_one_line(tmp_path):
     )
     assert not any("Traceback" in line for line in up.lines)
     for service in ("catalog", "survey", "scoring"):  # started before the gateway, then stopped
-        assert f"INFO services.kernel.app: {service}: stopped" in up.lines
+        assert f"{service:>7} | INFO services.kernel.app: {service}: stopped" in up.lines
     assert processes_mentioning(str(tmp_path)) == []
 
 

@@ -22,7 +22,7 @@ import httpx
 
 from bench.memory import descendants
 from services.kernel.natsserver import NatsServer, die_with_parent, free_port
-from tests.faults.store_server import StoreServer
+from services.stack.store_server import StoreServer
 from tests.support import SECRET
 
 SUBGRAPHS = ("catalog", "survey", "scoring")

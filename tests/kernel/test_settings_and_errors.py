@@ -42,3 +42,14 @@ def test_located_prefixes_every_problem_field():
         problems.raise_if_any()
     assert [p.field for p in raised.value.problems] == ["input.percent", "input.evidence[0]"]
     assert raised.value.field == "input.percent"
+
+
+def test_settings_read_back_from_the_environment_they_give_a_child_process(tmp_path: Path):
+    settings = Settings.from_env(
+        {"SMARTCITY_JWT_SECRET": "Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7",
+         "SMARTCITY_DATA_DIR": str(tmp_path), "SMARTCITY_RULE_WORKERS": "3",
+         "SMARTCITY_RULE_TIMEOUT_SECONDS": "2.5", "MONGODB_URI": "mongodb://db:27017"}
+    )  # fmt: skip
+
+    assert (settings.rule_workers, settings.rule_timeout_seconds) == (3, 2.5)
+    assert Settings.from_env(settings.as_env()) == settings

@@ -2,10 +2,11 @@
 
 No MongoDB server can run on these machines. A service killed with SIGKILL takes an
 in-process store with it, which a deployment's MongoDB would have kept. This server keeps
-the suite's in-process store (`mongomock`, with the suite's `_id` index) in the test's own
-process and answers pymongo's commands on a loopback port, so services run as their own
-processes with `MONGODB_URI=mongodb://127.0.0.1:PORT`, exactly the code path of a
-deployment, and can be killed and started again over the data they had acknowledged.
+the suite's in-process store (`mongomock`, with the suite's `_id` index) in the process that
+supervises the services (`smartcity up`, or a test) and answers pymongo's commands on a
+loopback port, so services run as their own processes with
+`MONGODB_URI=mongodb://127.0.0.1:PORT`, exactly the code path of a deployment, and can be
+killed and started again over the data they had acknowledged.
 
 It speaks what pymongo and mongoengine send: the handshake (OP_QUERY or OP_MSG), CRUD,
 findAndModify, aggregate, count and distinct, cursors, and index and collection commands.
@@ -33,6 +34,7 @@ from services.kernel import memorystore
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 HEADER = struct.Struct("<iiii")
 BATCH_BYTES = 4 * 1024 * 1024
+MAX_MESSAGE_BYTES = 48 * 1024 * 1024
 
 
 class CommandError(Exception):
@@ -69,7 +71,7 @@ class Store:
             return {"ok": 0.0, "errmsg": str(error), "code": error.code or 2}
 
     def _collection(self, command: dict[str, Any]) -> Collection:
-        collection: Collection = self.client[command["$db"]][next(iter(command.values()))]
+        collection: Collection = self.client[command["$db"]][next(iter(command.values()))]  # type: ignore[assignment]
         return collection
 
     def _namespace(self, command: dict[str, Any]) -> str:
@@ -301,6 +303,8 @@ class _Connection(socketserver.BaseRequestHandler):
             while True:
                 header = _read(sock, HEADER.size)
                 length, request_id, _, opcode = HEADER.unpack(header)
+                if not HEADER.size <= length <= MAX_MESSAGE_BYTES:
+                    return  # not a client of ours: MongoDB's own limit is 48 MB
                 body = _read(sock, length - HEADER.size)
                 reply = self._answer(opcode, body)
                 if reply is not None:
@@ -377,7 +381,7 @@ class StoreServer(socketserver.ThreadingTCPServer):
     @property
     def uri(self) -> str:
         host, port = self.server_address[:2]
-        return f"mongodb://{host}:{port}"
+        return f"mongodb://{host!s}:{port}"
 
     def __enter__(self) -> StoreServer:
         self._thread.start()

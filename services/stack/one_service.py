@@ -1,0 +1,57 @@
+"""One service in its process (`smartcity serve NAME`): its start-up run first, so a failure
+is one line naming it; then served by uvicorn until SIGTERM or SIGINT, then shut down."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Iterator
+
+import uvicorn
+
+from services.kernel.keepalive import SERVER_IDLE_SECONDS
+from services.kernel.settings import Settings
+from services.registry import SERVICES
+from services.stack.errors import StackError
+
+
+class _Server(uvicorn.Server):
+    """Stops on SIGTERM or SIGINT like uvicorn, without raising the signal again afterwards
+    (uvicorn's way), which would end the process before the service has shut down."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, self.handle_exit, number, None)
+        try:
+            yield
+        finally:
+            for number in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(number)
+
+
+async def serve(name: str, settings: Settings, host: str, port: int, log_level: str) -> None:
+    try:
+        app = SERVICES[name].create_app(settings)
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+    except Exception as exc:
+        detail = str(exc).removeprefix(f"{name}: ")
+        raise StackError(f"{name} failed at start-up: {detail}") from None
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,  # requests are counted at /metrics; a line each would cost more
+        lifespan="off",
+        timeout_keep_alive=SERVER_IDLE_SECONDS,
+    )
+    try:
+        await _Server(config).serve()
+    except SystemExit:  # uvicorn exits when it cannot listen
+        raise StackError(f"{name} could not listen on {host}:{port}") from None
+    finally:
+        await lifespan.__aexit__(None, None, None)
