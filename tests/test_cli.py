@@ -74,4 +74,4 @@ def test_a_service_refuses_to_start_with_a_weak_or_placeholder_secret(env, secre
 
     assert result.returncode != 0
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("smartcity: catalog: SMARTCITY_JWT_SECRET ")
+    assert line.startswith("smartcity: catalog failed at start-up: SMARTCITY_JWT_SECRET ")

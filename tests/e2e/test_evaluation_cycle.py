@@ -125,7 +125,8 @@ def test_a_service_failing_at_start_up_stops_the_others_with_one_line(tmp_path):
     up = UpProcess(tmp_path, free_ports(), "--no-demo", SMARTCITY_RECOMPOSE_SECONDS="0")
     try:
         code = up.process.wait(timeout=120)
-        up.wait_for("smartcity: ")
+        up.wait_for("Stopped.")
+        up.wait_for("smartcity: ")  # the stack's own last word, after the gateway's
     finally:
         up.kill()
     assert code == 1
