@@ -65,13 +65,9 @@ class OperationGuard(SchemaExtension):
         if query is not None:
             context.graphql_document = self.caches.documents.get(query)
         if context.graphql_document is None and query is not None:
-            # parsed here so that a syntax error stays strawberry's to report
-            try:
-                context.graphql_document = parse(query, **context.parse_options)
-            except GraphQLError:
-                pass
-            else:
-                self.caches.documents.put(query, context.graphql_document)
+            # a syntax error raised here is answered as the request's error, parsed once
+            context.graphql_document = parse(query, **context.parse_options)
+            self.caches.documents.put(query, context.graphql_document)
         yield
 
     def on_validate(self) -> Iterator[None]:

@@ -23,10 +23,12 @@ class Suite:
     def env(self) -> dict[str, str]:
         return environment(self.data_dir, SMARTCITY_GATEWAY_URL=self.gateway)
 
-    def smartcity(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    def smartcity(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             smartcity_command(*args),
-            env=self.env(),
+            env=self.env() | (env or {}),
             cwd=cwd,
             capture_output=True,
             text=True,

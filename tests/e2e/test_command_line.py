@@ -150,3 +150,21 @@ def test_an_unreachable_gateway_and_a_missing_file_are_one_line_each(suite, tmp_
     assert missing.stderr.splitlines() == [
         f"smartcity: [Errno 2] No such file or directory: '{tmp_path / 'nothing.csv'}'"
     ]
+
+
+def test_status_shows_each_part_of_the_running_stack(suite):
+    result = suite.smartcity("status")
+
+    assert result.returncode == 0, result.stdout
+    rows = [line.split() for line in result.stdout.splitlines()[4:] if line.strip()]
+    assert [(row[0], row[1], row[4]) for row in rows] == [
+        (part, "ready", "0") for part in ("nats", "catalog", "survey", "scoring", "gateway")
+    ]
+    assert all(row[2].isdigit() for row in rows)  # each its own process
+
+
+def test_status_says_when_no_stack_runs(suite, tmp_path):
+    result = suite.smartcity("status", env={"SMARTCITY_DATA_DIR": str(tmp_path)})
+
+    assert result.returncode == 1
+    assert result.stdout.strip() == f"No stack is running from {tmp_path}."

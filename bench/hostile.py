@@ -1,0 +1,279 @@
+"""Requests written to hurt, and what each costs the gateway and a subgraph.
+
+    python -m bench.hostile [--regions 514] [--variants 20] [--seed 2026]
+
+The suite runs as `smartcity up` runs it (each part its own supervised process), its
+catalog holding `--regions` regions, a tenth of them with a masterplan of ten programs.
+Each attack is sent `--variants` times, each time made a little different (a comment of
+its own) so that no cache answers it, to the gateway and, where it can be, straight to the
+catalog with an admin's token. For each process the CPU it spent per request (from
+/proc/PID/task/*/schedstat, in nanoseconds) and the memory it still held afterwards
+(VmRSS, after all variants) are reported, with the outcome: the error code and the limit,
+or "answered". Generated attacks mix fragments, aliases and nesting at random.
+
+Target (issue 18): no request costs more than 50 ms of CPU or 10 MB of retained memory
+before it is refused or answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.memory import rss_mb
+from services.kernel import auth
+from services.kernel.natsserver import free_port
+from services.kernel.settings import Settings
+from services.stack import Ports, Started, running
+
+SECRET = "h0st1le-Qh7Wk2Zp9Rv4Xn1Lc8Md5Fs3Jg6Yb0Ne7Ua4Oi2Et"
+ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
+TARGET_CPU_MS, TARGET_RETAINED_MB = 50.0, 10.0
+
+
+@dataclass(frozen=True)
+class Attack:
+    name: str
+    body: Callable[[int], dict[str, Any]]  # the request's JSON, for a variant number
+    bearer: str | None = None
+    direct: bool = True  # also straight at the catalog
+
+
+@dataclass
+class Cost:
+    outcome: str
+    cpu_ms: float  # per request
+    retained_mb: float  # after every variant, all of them together
+
+
+def cpu_ns(pid: int) -> int:
+    """CPU time of every thread of the process so far."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def query(text: str) -> Callable[[int], dict[str, Any]]:
+    return lambda n: {"query": f"# variant {n}\n{text}"}
+
+
+def fragment_bomb(levels: int) -> str:
+    fragments = ["fragment F0 on Query { regions { code } }"] + [
+        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return f"{{ ...F{levels} }} " + " ".join(fragments)
+
+
+def repeated_in_a_field(levels: int) -> str:
+    fragments = ["fragment R0 on Region { code }"] + [
+        f"fragment R{i} on Region {{ ...R{i - 1} ...R{i - 1} }}" for i in range(1, levels + 1)
+    ]
+    return f"{{ regions(first: 1) {{ ...R{levels} }} }} " + " ".join(fragments)
+
+
+def generated(seed: int) -> str:
+    """A random document of fragments, aliases and nesting over regions and programs."""
+    rng = random.Random(seed)
+    levels = rng.randint(3, 30)
+    fields = ["code", "name", "province", "cohort"]
+    fragments = [f"fragment G0 on Region {{ {' '.join(rng.sample(fields, 2))} }}"]
+    for i in range(1, levels + 1):
+        # the fragment below, and a few at random: every fragment is used
+        spreads = " ".join(f"...G{rng.randrange(i)}" for _ in range(rng.randint(0, 3)))
+        spreads = f"...G{i - 1} {spreads}"
+        nested = (
+            f" programs(first: {rng.choice([1, 10, 500])}) {{ id region {{ ...G{i - 1} }} }}"
+            if rng.random() < 0.3
+            else ""
+        )
+        alias = f" a{i}: code" if rng.random() < 0.3 else ""
+        fragments.append(f"fragment G{i} on Region {{ {spreads}{nested}{alias} }}")
+    return f"{{ regions(first: {rng.choice([1, 100, 500])}) {{ ...G{levels} }} }} " + " ".join(
+        fragments
+    )
+
+
+def attacks(seed: int) -> list[Attack]:
+    deep = "{ regions " * 2_000 + "}" * 2_000
+    fields = "{ regions { " + "code " * 300 + "} }"
+    aliases = "{ " + " ".join(f"a{n}: regions {{ code }}" for n in range(2_000)) + " }"
+    nested = (
+        "{ regions(first: 500) { programs(first: 500) { region { programs(first: 500) "
+        "{ id name } } } } }"
+    )
+    heavy = "{ regions(first: 100) { code name programs(first: 40) { id name } } }"
+    big = "{ regions { code } }\n#" + "x" * 250_000
+
+    def deep_json(n: int) -> dict[str, Any]:
+        return {
+            "query": f"# {n}\n{{ regions {{ code }} }}",
+            "variables": {"x": json.loads("[" * 900 + "]" * 900)},
+        }
+
+    def long_text(n: int) -> dict[str, Any]:
+        mutation = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
+        region = {"code": "99.99", "name": "x" * 200_000, "kind": "KOTA", "province": "P",
+                  "cohort": "c"}  # fmt: skip
+        return {"query": f"# {n}\n{mutation}", "variables": {"i": region}}
+
+    found = [
+        Attack("fragment bomb, 2^24 fields (anonymous)", query(fragment_bomb(24))),
+        Attack("fragment bomb, 2^60 fields (anonymous)", query(fragment_bomb(60))),
+        Attack("repeated fragments inside a field, 2^18", query(repeated_in_a_field(18)), ADMIN),
+        Attack("nested lists 500 x 500 x 500 (anonymous)", query(nested)),
+        Attack("nested lists 500 x 500 x 500 (admin)", query(nested), ADMIN),
+        Attack("one field 300 times", query(fields), ADMIN),
+        Attack("2,000 aliases", query(aliases), ADMIN),
+        Attack("2,000 levels deep", query(deep), ADMIN),
+        Attack("250 KB of comment after a small query", query(big), ADMIN),
+        Attack("variables nested 900 deep", deep_json, ADMIN),
+        Attack("a 200 KB region name", long_text, ADMIN, direct=False),
+        Attack("the heaviest page an anonymous caller may ask (cost 4,100)", query(heavy)),
+    ]
+    rng = random.Random(seed)
+    found += [
+        Attack(f"generated #{n}", query(generated(rng.randrange(1 << 30))), ADMIN)
+        for n in range(10)
+    ]
+    return found
+
+
+def outcome_of(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    errors = body.get("errors") or []
+    if not errors:
+        return "answered"
+    extensions = errors[0].get("extensions") or {}
+    limit = extensions.get("limit")
+    return extensions.get("code", "?") + (f" ({limit})" if limit else "")
+
+
+async def cost(
+    client: httpx.AsyncClient, url: str, pid: int, attack: Attack, variants: int, bearer: str | None
+) -> Cost:
+    headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+    rss_before, cpu_before = rss_mb(pid), cpu_ns(pid)
+    outcome = ""
+    for n in range(variants):
+        response = await client.post(url, json=attack.body(n), headers=headers)
+        outcome = outcome_of(response)
+    spent = (cpu_ns(pid) - cpu_before) / variants / 1e6
+    return Cost(outcome, spent, max(rss_mb(pid) - rss_before, 0.0))
+
+
+async def seed_catalog(client: httpx.AsyncClient, gateway: str, regions: int) -> None:
+    """`regions` regions; a tenth of them with a masterplan of ten programs."""
+    headers = {"authorization": f"Bearer {ADMIN}"}
+
+    async def call(text: str, variables: dict[str, Any]) -> dict[str, Any]:
+        body = (await client.post(gateway, json={"query": text, "variables": variables},
+                                  headers=headers)).json()  # fmt: skip
+        assert "errors" not in body, body
+        return dict(body["data"])
+
+    for n in range(regions):
+        code = f"{10 + n // 100:02d}.{n % 100:02d}"
+        region = {"code": code, "name": f"Kota Uji {n}", "kind": "KOTA",
+                  "province": f"Provinsi {n % 34}", "cohort": "regular_2017_2019"}  # fmt: skip
+        await call(
+            "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }", {"i": region}
+        )
+        if n % 10:
+            continue
+        plan = await call(
+            "mutation($i: CreateMasterplanInput!) { createMasterplan(input: $i) { id } }",
+            {"i": {"regionCode": code, "periodStart": 2020, "periodEnd": 2030,
+                   "title": "Masterplan", "legalBasis": "Perwali"}},
+        )  # fmt: skip
+        for p in range(10):
+            await call(
+                "mutation($i: AddProgramInput!) { addProgram(input: $i) { id } }",
+                {"i": {"masterplanId": plan["createMasterplan"]["id"], "name": f"Program {p}",
+                       "dimension": "economy", "subDimension": "welfare", "agency": "Dinas",
+                       "startYear": 2024, "targetYear": 2026}},
+            )  # fmt: skip
+
+
+def table(rows: list[tuple[str, Cost, Cost | None]]) -> str:
+    lines = [
+        "| attack | gateway: outcome | CPU ms/request | MB retained by all variants "
+        "| catalog directly (admin): outcome | CPU ms/request | MB retained by all variants |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, at_gateway, direct in rows:
+        there = (
+            f"{direct.outcome} | {direct.cpu_ms:.1f} | {direct.retained_mb:.1f}"
+            if direct
+            else "- | - | -"
+        )
+        lines.append(
+            f"| {name} | {at_gateway.outcome} | {at_gateway.cpu_ms:.1f} | "
+            f"{at_gateway.retained_mb:.1f} | {there} |"
+        )
+    return "\n".join(lines)
+
+
+async def main(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings.from_env(
+            {"SMARTCITY_JWT_SECRET": SECRET, "SMARTCITY_DATA_DIR": scratch}
+        )
+        ports = Ports(free_port(), {name: free_port() for name in ("catalog", "survey", "scoring",
+                                                                     "gateway")})  # fmt: skip
+        async with running(settings, ports, demo=False, external_nats=False) as started:
+            return await _measure(args, started)
+
+
+async def _measure(args: argparse.Namespace, started: Started) -> int:
+    gateway, catalog = started.urls["gateway"], started.urls["catalog"]
+    pids = {name: child.pid for name, child in started.children.items()}
+    async with httpx.AsyncClient(timeout=120) as client:
+        began = time.perf_counter()
+        await seed_catalog(client, gateway, args.regions)
+        print(f"catalog seeded with {args.regions} regions in {time.perf_counter() - began:.0f} s",
+              file=sys.stderr)  # fmt: skip
+        rows = []
+        for attack in attacks(args.seed):
+            assert pids["gateway"] and pids["catalog"]
+            at_gateway = await cost(
+                client, gateway, pids["gateway"], attack, args.variants, attack.bearer
+            )
+            direct = (  # a direct caller needs a token: an admin's, the loosest limits
+                await cost(client, catalog, pids["catalog"], attack, args.variants, ADMIN)
+                if attack.direct
+                else None
+            )
+            rows.append((attack.name, at_gateway, direct))
+            print(f"  {attack.name}: {at_gateway.outcome}", file=sys.stderr)
+    print(table(rows))
+    worst_cpu = max(max(g.cpu_ms, d.cpu_ms if d else 0) for _, g, d in rows)
+    worst_mb = max(max(g.retained_mb, d.retained_mb if d else 0) for _, g, d in rows)
+    print(f"\nworst CPU per request {worst_cpu:.1f} ms (target {TARGET_CPU_MS:g}); "
+          f"worst memory retained {worst_mb:.1f} MB (target {TARGET_RETAINED_MB:g})")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--regions", type=int, default=514)
+    parser.add_argument("--variants", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=2026)
+    sys.exit(asyncio.run(main(parser.parse_args())))
