@@ -107,7 +107,8 @@ class Engine:
             except RequestError as error:
                 if error.by_limits:
                     raise
-                found = error
+                # kept unraised: a raised one holds its traceback, and the parser's frames
+                found = RequestError(error.errors, error.status)
             self.documents.put(query, found)
         if isinstance(found, RequestError):
             raise found

@@ -42,9 +42,11 @@ from graphql.pyutils import Undefined
 from graphql.utilities import value_from_ast_untyped
 from graphql.utilities.coerce_input_value import coerce_default_value
 
-from services.kernel.auth import Principal
+from services.kernel.auth import Principal, Role
+from services.kernel.settings import Settings
 
 COST_LIMIT = "COST_LIMIT"
+STAFF = frozenset({Role.ADMIN, Role.MINISTRY})
 LIMIT_REFUSED = "BAD_USER_INPUT"
 
 
@@ -69,13 +71,18 @@ class QueryLimits:
 
 @dataclass(frozen=True)
 class CallerLimits:
-    """Anonymous callers are held tighter than signed-in ones."""
+    """Anonymous callers are held tighter than signed-in ones, and these (hundreds of region
+    operators, assessors, citizens) tighter than the ministry's staff, whose exports read a
+    whole cycle."""
 
+    staff: QueryLimits
     signed_in: QueryLimits
     anonymous: QueryLimits
 
     def for_caller(self, principal: Principal) -> QueryLimits:
-        return self.anonymous if principal.is_anonymous else self.signed_in
+        if principal.is_anonymous:
+            return self.anonymous
+        return self.staff if principal.role in STAFF else self.signed_in
 
     def scaled(self, factor: int) -> CallerLimits:
         """Both loosened by `factor`: what a subgraph allows beside the gateway's limits."""
@@ -91,20 +98,30 @@ class CallerLimits:
                 default_list_size=limits.default_list_size,
             )
 
-        return CallerLimits(scale(self.signed_in), scale(self.anonymous))
+        return CallerLimits(scale(self.staff), scale(self.signed_in), scale(self.anonymous))
 
 
-def caller_limits(max_cost: int, max_anonymous_cost: int) -> CallerLimits:
-    """The suite's limits at the edge, with the two costs its settings choose."""
+def edge_limits(settings: Settings) -> CallerLimits:
+    """The gateway's limits, with the costs the settings choose."""
+    return caller_limits(
+        settings.max_query_cost,
+        settings.max_signed_in_query_cost,
+        settings.max_anonymous_query_cost,
+    )
+
+
+def caller_limits(staff_cost: int, signed_in_cost: int, anonymous_cost: int) -> CallerLimits:
+    """The suite's limits at the edge, with these costs."""
     return CallerLimits(
-        signed_in=QueryLimits(max_cost=max_cost),
+        staff=QueryLimits(max_cost=staff_cost),
+        signed_in=QueryLimits(max_cost=signed_in_cost),
         anonymous=QueryLimits(
             max_depth=10,
             max_aliases=15,
             max_root_fields=10,
             max_fields=1_000,
             max_overlaps=1_000,
-            max_cost=max_anonymous_cost,
+            max_cost=anonymous_cost,
         ),
     )
 

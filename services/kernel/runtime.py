@@ -22,7 +22,7 @@ from services.kernel.mongo import Storage, disconnect, open_storage
 from services.kernel.operation_guard import SubgraphLimits
 from services.kernel.outbox import OutboxRelay, Written
 from services.kernel.publisher import JetStreamPublisher, Publish
-from services.kernel.query_limits import caller_limits
+from services.kernel.query_limits import edge_limits
 from services.kernel.settings import Settings
 
 R = TypeVar("R")
@@ -138,8 +138,7 @@ class ServiceRuntime(Generic[R]):
 
 def subgraph_limits(settings: Settings) -> SubgraphLimits:
     """Twice the gateway's: what the gateway forwards always fits."""
-    edge = caller_limits(settings.max_query_cost, settings.max_anonymous_query_cost)
-    return SubgraphLimits(edge.scaled(2), settings.request_deadline_seconds)
+    return SubgraphLimits(edge_limits(settings).scaled(2), settings.request_deadline_seconds)
 
 
 def serve(

@@ -27,8 +27,9 @@ class Settings:
     subgraph_timeout_seconds: float = 10.0
     recompose_seconds: float = 60.0
     stream_replicas: int = 1
-    max_query_cost: int = 100_000  # what one operation of a signed-in caller may cost
-    max_anonymous_query_cost: int = 5_000
+    max_query_cost: int = 100_000  # what one operation of admins and the ministry may cost
+    max_signed_in_query_cost: int = 20_000  # of region operators, assessors, citizens...
+    max_anonymous_query_cost: int = 2_000
     request_deadline_seconds: float = 10.0  # a subgraph stops a query still running then
     token_max_days: int = 180  # the longest a bearer token may be valid (respondents': 120)
 
@@ -87,6 +88,7 @@ ENVIRONMENT = {
     "recompose_seconds": "SMARTCITY_RECOMPOSE_SECONDS",
     "stream_replicas": "SMARTCITY_STREAM_REPLICAS",
     "max_query_cost": "SMARTCITY_MAX_QUERY_COST",
+    "max_signed_in_query_cost": "SMARTCITY_MAX_SIGNED_IN_QUERY_COST",
     "max_anonymous_query_cost": "SMARTCITY_MAX_ANONYMOUS_QUERY_COST",
     "request_deadline_seconds": "SMARTCITY_REQUEST_DEADLINE_SECONDS",
     "token_max_days": "SMARTCITY_TOKEN_MAX_DAYS",

@@ -14,6 +14,7 @@ from services.kernel.graphql import (
     UNDELIVERED,
     SubgraphSchema,
     UndeliveredEvent,
+    assumed,
     paged,
     undelivered_events,
 )
@@ -133,7 +134,7 @@ class Region:
     def resolve_reference(cls, code: str) -> Self:
         return cls(code=code)
 
-    @strawberry.field
+    @strawberry.field(directives=assumed(10))  # three audiences a cycle, a few cycles
     async def campaigns(self, info: SurveyInfo, cycle_id: str | None = None) -> list[Campaign]:
         found = await info.context.loaders.campaigns_of_region.load(self.code)
         return [Campaign.from_domain(c) for c in found if cycle_id in (None, c.cycle_id)]

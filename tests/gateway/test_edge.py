@@ -24,7 +24,7 @@ from tests.gateway.support import Gateway, Subgraphs, gateway_over, settings
 from tests.support import SECRET, token
 
 SMALL = QueryLimits(max_depth=4, max_aliases=3, max_root_fields=3)
-LIMITS = Limits(max_request_bytes=2_000, max_tokens=200, query=CallerLimits(SMALL, SMALL))
+LIMITS = Limits(max_request_bytes=2_000, max_tokens=200, query=CallerLimits(SMALL, SMALL, SMALL))
 
 
 @strawberry.type(name="Campaign")

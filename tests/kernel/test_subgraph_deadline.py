@@ -59,7 +59,7 @@ def _app():
         make_context=lambda principal: RequestContext(principal=principal),
         startup=_nothing,
         shutdown=_nothing,
-        limits=SubgraphLimits(caller_limits(20_000, 5_000), deadline_seconds=DEADLINE),
+        limits=SubgraphLimits(caller_limits(100_000, 20_000, 2_000), deadline_seconds=DEADLINE),
         undelivered=_none_parked,
     )
     return create_asgi_app(parts)

@@ -118,7 +118,7 @@ async def test_nested_lists_are_refused_with_their_cost_and_the_callers_allowanc
 
     cost = 500 * (1 + 500 * (1 + 1 * (1 + 500)))
     assert _extensions(anonymous) == [
-        {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 5_000}
+        {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 2_000}
     ]
     assert _extensions(admin) == [
         {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 100_000}
@@ -130,24 +130,34 @@ async def test_nested_lists_are_refused_with_their_cost_and_the_callers_allowanc
 
 
 @pytest.mark.integration
-async def test_anonymous_callers_are_held_to_a_smaller_cost_than_signed_in_ones(world):
-    # 100 regions, each with up to 60 programs: 100 x (1 + 60) = 6,100
+async def test_anonymous_callers_are_held_tighter_than_signed_in_ones_and_these_than_staff(world):
+    # 100 regions, each with up to n programs: 100 x (1 + n)
     page = "query($n: Int!) { regions(first: 100) { code programs(first: $n) { id } } }"
+    operator = token(Role.REGION_OPERATOR, region=w.REGION)
 
-    async def ask(bearer: str | None, n: int):
+    async def ask(bearer: str | None, n: int) -> dict:
         headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
         response = await world.gateway.client.post(
             "/graphql", json={"query": page, "variables": {"n": n}}, headers=headers
         )
         return response.json()
 
-    anonymous_big = await ask(None, 60)
-    anonymous_small = await ask(None, 40)
-    signed_in_big = await ask(ADMIN, 60)
+    refused = {
+        "anonymous": await ask(None, 20),
+        "region operator": await ask(operator, 250),
+    }
+    answered = {
+        "anonymous": await ask(None, 15),
+        "region operator": await ask(operator, 150),
+        "admin": await ask(ADMIN, 500),
+    }
 
-    assert _extensions(anonymous_big) == [
-        {"code": "COST_LIMIT", "limit": "cost", "cost": 6_100, "maxCost": 5_000}
-    ]
-    assert "errors" not in anonymous_small
-    assert "errors" not in signed_in_big
-    assert {r["code"] for r in signed_in_big["data"]["regions"]} >= {w.REGION, w.OTHER_REGION}
+    assert {who: _extensions(body) for who, body in refused.items()} == {
+        "anonymous": [{"code": "COST_LIMIT", "limit": "cost", "cost": 2_100, "maxCost": 2_000}],
+        "region operator": [
+            {"code": "COST_LIMIT", "limit": "cost", "cost": 25_100, "maxCost": 20_000}
+        ],
+    }
+    assert {who: body.get("errors") for who, body in answered.items()} == dict.fromkeys(answered)
+    codes = {r["code"] for r in answered["admin"]["data"]["regions"]}
+    assert codes >= {w.REGION, w.OTHER_REGION}
