@@ -12,12 +12,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
+from bench.machine import machine
 from bench.suite import measure
 
 TARGETS = {
@@ -45,19 +44,6 @@ NOTES = """
 - nats-server is not one of the suite's services; its memory is reported because it runs
   on the same machine and holds the whole year's stream.
 """
-
-
-def _first(path: str, label: str) -> str:
-    """The value of the first `label: value` line of a /proc file."""
-    lines = Path(path).read_text().splitlines()
-    return next(line.split(":", 1)[1].strip() for line in lines if line.startswith(label))
-
-
-def machine() -> str:
-    memory_gib = int(_first("/proc/meminfo", "MemTotal").split()[0]) / 1024 / 1024
-    system = f"{platform.system()} {platform.release()}"
-    return (f"{_first('/proc/cpuinfo', 'model name')}, {os.cpu_count()} cores, "
-            f"{memory_gib:.0f} GiB; {system}; Python {platform.python_version()}")  # fmt: skip
 
 
 def _shown(value: float) -> str:
