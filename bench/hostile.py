@@ -41,6 +41,7 @@ from services.stack import Ports, Started, running
 
 SECRET = "h0st1le-Qh7Wk2Zp9Rv4Xn1Lc8Md5Fs3Jg6Yb0Ne7Ua4Oi2Et"
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
+OPERATOR = auth.mint(SECRET, auth.Role.REGION_OPERATOR, subject="bench", region="10.00")
 TARGET_CPU_MS, TARGET_RETAINED_MB = 50.0, 10.0
 
 
@@ -118,7 +119,8 @@ def attacks(seed: int) -> list[Attack]:
         "{ regions(first: 500) { programs(first: 500) { region { programs(first: 500) "
         "{ id name } } } } }"
     )
-    heavy = "{ regions(first: 100) { code name programs(first: 18) { id name } } }"
+    heavy = "{ regions(first: 50) { code name programs(first: 18) { id name } } }"
+    page = "{ regions(first: 35) { code name latestScorecard { finalIndex } campaigns { id } } }"
     big = "{ regions { code } }\n#" + "x" * 250_000
 
     def deep_json(n: int) -> dict[str, Any]:
@@ -145,11 +147,20 @@ def attacks(seed: int) -> list[Attack]:
         Attack("250 KB of comment after a small query", query(big), ADMIN),
         Attack("variables nested 900 deep", deep_json, ADMIN),
         Attack("a 200 KB region name", long_text, ADMIN, direct=False),
-        Attack("the heaviest page an anonymous caller may ask (cost 1,900)", query(heavy)),
+        Attack(
+            "the heaviest page of programs an anonymous caller may ask (cost 1,950)", query(heavy)
+        ),
+        Attack(
+            "35 regions with their latest scorecard and campaigns (anonymous, cost 1,820)",
+            query(page),
+        ),
+        Attack("the same page, 35 regions (region operator)", query(page), OPERATOR),
     ]
     rng = random.Random(seed)
     found += [
-        Attack(f"generated #{n}", query(generated(rng.randrange(1 << 30))), ADMIN)
+        Attack(
+            f"generated #{n} (region operator)", query(generated(rng.randrange(1 << 30))), OPERATOR
+        )  # fmt: skip
         for n in range(10)
     ]
     return found

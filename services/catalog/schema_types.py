@@ -11,7 +11,7 @@ from strawberry.types import Info
 from services.catalog import dimensions, domain
 from services.catalog.context import CatalogContext
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
-from services.kernel.graphql import ALL_REGIONS, assumed, paged
+from services.kernel.graphql import ALL_REGIONS, ROUND_TRIP, assumed, paged, weighed
 
 RegionKind = domain.RegionKind
 MasterplanStatus = domain.MasterplanStatus
@@ -128,7 +128,7 @@ class Program:
         found = await info.context.loaders.regions.load(self.region_code)
         return Region.from_domain(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(directives=weighed(ROUND_TRIP))
     async def quick_wins(self, info: CatalogInfo) -> list[QuickWin]:
         found = await info.context.catalog.quick_wins.list(
             QuickWinFilter(program_id=str(self.id)), Page(first=100)
@@ -158,7 +158,7 @@ class Masterplan:
             status=plan.status,
         )
 
-    @strawberry.field(directives=paged())
+    @strawberry.field(directives=paged(weight=ROUND_TRIP))
     async def programs(
         self, info: CatalogInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> list[Program]:
@@ -195,12 +195,12 @@ class Region:
         found = await info.context.loaders.regions.load(code)
         return cls.from_domain(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(directives=weighed(ROUND_TRIP))
     async def masterplans(self, info: CatalogInfo) -> list[Masterplan]:
         found = await info.context.catalog.masterplans.list(self.code, Page(first=100))
         return [Masterplan.from_domain(m) for m in found]
 
-    @strawberry.field(directives=paged())
+    @strawberry.field(directives=paged(weight=ROUND_TRIP))
     async def programs(
         self,
         info: CatalogInfo,
@@ -217,7 +217,7 @@ class Region:
         found = await info.context.catalog.programs.list(where, Page(first, after))
         return [Program.from_domain(p) for p in found]
 
-    @strawberry.field(directives=assumed(50))
+    @strawberry.field(directives=assumed(50, weight=ROUND_TRIP))
     async def quick_wins(self, info: CatalogInfo, year: int | None = None) -> list[QuickWin]:
         found = await info.context.catalog.quick_wins.list(
             QuickWinFilter(region_code=self.code, year=year), Page(first=500)

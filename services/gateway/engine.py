@@ -153,7 +153,7 @@ class Engine:
             checked.document,
             operation,
             schema=self.supergraph.api_schema,
-            sizes=self.supergraph.list_sizes,
+            costs=self.supergraph.field_costs,
             variables=variables,
             default_list_size=limits.default_list_size,
         )

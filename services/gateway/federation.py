@@ -42,7 +42,7 @@ from graphql import (
 )
 from graphql.language import BooleanValueNode, ValueNode
 
-from services.kernel.query_limits import ListSize, declared_list_sizes
+from services.kernel.query_limits import FieldCost, declared_costs
 
 FEDERATION_SPEC = "https://specs.apollo.dev/federation/"
 ROOT_NAMES = {
@@ -128,7 +128,7 @@ class Subgraph:
     sdl: str
     types: dict[str, SubgraphType]
     version: int  # 1 or 2: federation 1 subgraphs share every field implicitly
-    list_sizes: dict[tuple[str, str], ListSize] = field(default_factory=dict)
+    field_costs: dict[tuple[str, str], FieldCost] = field(default_factory=dict)
 
     def type(self, name: str) -> SubgraphType | None:
         return self.types.get(name)
@@ -294,11 +294,11 @@ def read_subgraph(name: str, url: str | None, sdl: str) -> Subgraph:
                 del types[root]
     if renamed:
         _rename_references(types, renamed)
-    list_sizes = {
+    field_costs = {
         (renamed.get(type_name, type_name), field_name): size
-        for (type_name, field_name), size in declared_list_sizes(document).items()
+        for (type_name, field_name), size in declared_costs(document).items()
     }
-    return Subgraph(name, url, sdl, types, version, list_sizes)
+    return Subgraph(name, url, sdl, types, version, field_costs)
 
 
 def _rename_references(types: dict[str, SubgraphType], renamed: dict[str, str]) -> None:

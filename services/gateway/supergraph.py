@@ -9,7 +9,7 @@ from functools import cached_property
 from graphql import GraphQLSchema, SelectionSetNode
 
 from services.gateway.federation import Key, Subgraph
-from services.kernel.query_limits import ListSize
+from services.kernel.query_limits import FieldCost
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,19 @@ class Supergraph:
         return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
     @cached_property
-    def list_sizes(self) -> dict[tuple[str, str], ListSize]:
-        """Each list field's `@listSize`; where subgraphs differ, the larger guess."""
-        merged: dict[tuple[str, str], ListSize] = {}
+    def field_costs(self) -> dict[tuple[str, str], FieldCost]:
+        """Each field's `@cost` and `@listSize`; where subgraphs differ, the larger guess."""
+        merged: dict[tuple[str, str], FieldCost] = {}
         for subgraph in self.subgraphs.values():
-            for place, size in subgraph.list_sizes.items():
+            for place, declared in subgraph.field_costs.items():
                 known = merged.get(place)
                 if known is not None:
-                    size = ListSize(
-                        max(known.assumed_size or 0, size.assumed_size or 0) or None,
-                        tuple(dict.fromkeys(known.slicing_arguments + size.slicing_arguments)),
+                    declared = FieldCost(
+                        max(known.weight, declared.weight),
+                        max(known.assumed_size or 0, declared.assumed_size or 0) or None,
+                        tuple(dict.fromkeys(known.slicing_arguments + declared.slicing_arguments)),
                     )
-                merged[place] = size
+                merged[place] = declared
         return merged
 
     def resolvable_in(self, type_name: str, field_name: str, subgraph: str) -> bool:

@@ -24,7 +24,7 @@ from strawberry.types.graphql import OperationType
 from services.kernel import plain_text, query_limits
 from services.kernel.auth import ANONYMOUS
 from services.kernel.lru import LruCache, document_weight
-from services.kernel.query_limits import CallerLimits, Sizes
+from services.kernel.query_limits import CallerLimits, Costs
 
 MEGABYTE = 1024 * 1024
 DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
@@ -50,10 +50,10 @@ class DocumentCaches:
 class OperationGuard(SchemaExtension):
     """Parse from the cache, measure before validating, stop a query at its deadline."""
 
-    def __init__(self, caches: DocumentCaches, sizes: Callable[[], Sizes]) -> None:
+    def __init__(self, caches: DocumentCaches, costs: Callable[[], Costs]) -> None:
         super().__init__()
         self.caches = caches
-        self.sizes = sizes
+        self.costs = costs
 
     @cached_property
     def limits(self) -> SubgraphLimits | None:
@@ -109,7 +109,7 @@ class OperationGuard(SchemaExtension):
             document,
             operation,
             schema=context.schema._schema,
-            sizes=self.sizes(),
+            costs=self.costs(),
             variables=context.variables or {},
             default_list_size=limits.default_list_size,
         )

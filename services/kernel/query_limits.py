@@ -13,8 +13,8 @@ not know every field: an unknown field costs as a field of an object type would.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
@@ -51,9 +51,12 @@ LIMIT_REFUSED = "BAD_USER_INPUT"
 
 
 @dataclass(frozen=True)
-class ListSize:
-    """How many items a list field returns: its slicing arguments' value, or a guess."""
+class FieldCost:
+    """What a field declares of its cost: `@cost(weight:)`, the work of resolving it once
+    (a storage round trip made for each parent, say); `@listSize`, how many items a list
+    returns (its slicing arguments' value, or a guess)."""
 
+    weight: int = 0
     assumed_size: int | None = None
     slicing_arguments: tuple[str, ...] = ()
 
@@ -182,7 +185,7 @@ class Measures:
             self.keys[key] = held + weight
 
 
-Sizes = Mapping[tuple[str, str], ListSize]
+Costs = Mapping[tuple[str, str], FieldCost]
 
 
 class _Walk:
@@ -190,7 +193,7 @@ class _Walk:
         self,
         document: DocumentNode,
         schema: GraphQLSchema | None,
-        sizes: Sizes,
+        costs: Costs,
         variables: Mapping[str, Any],
         default_list_size: int,
     ) -> None:
@@ -198,7 +201,7 @@ class _Walk:
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         self.schema = schema
-        self.sizes = sizes
+        self.costs = costs
         self.variables = variables
         self.default_list_size = default_list_size
         self.measured: dict[str, Measures] = {}
@@ -243,14 +246,16 @@ class _Walk:
             else Measures()
         )
         own = 1 if node.selection_set else 0
-        many = self._list_size(parent, definition, node) if self._is_list(definition) else 1
+        declared = self.costs.get((parent.name, name)) if parent else None
+        weight = declared.weight if declared else 0
+        many = self._list_size(declared, definition, node) if self._is_list(definition) else 1
         return Measures(
             # introspection's `ofType` chains wrapped types one to one and cannot fan out
             depth=below.depth + (0 if name == "ofType" else 1),
             fields=1 + below.fields,
             aliases=(1 if node.alias else 0) + below.aliases,
             own_fields=0 if name == "__typename" else 1,
-            cost=many * (own + below.cost),
+            cost=weight + many * (own + below.cost),
             overlaps=below.overlaps,
             keys={(node.alias or node.name).value: 1 + below.fields},
         )
@@ -272,10 +277,9 @@ class _Walk:
         return definition is not None and is_list_type(get_nullable_type(definition.type))
 
     def _list_size(
-        self, parent: GraphQLNamedType | None, definition: GraphQLField | None, node: FieldNode
+        self, declared: FieldCost | None, definition: GraphQLField | None, node: FieldNode
     ) -> int:
-        declared = self.sizes.get((parent.name, node.name.value)) if parent else None
-        if declared is None:
+        if declared is None or not (declared.slicing_arguments or declared.assumed_size):
             return self.default_list_size
         given = {argument.name.value: argument.value for argument in node.arguments or ()}
         sliced = [
@@ -322,13 +326,13 @@ def measure(
     operation: OperationDefinitionNode,
     *,
     schema: GraphQLSchema | None = None,
-    sizes: Sizes | None = None,
+    costs: Costs | None = None,
     variables: Mapping[str, Any] | None = None,
     default_list_size: int = QueryLimits.default_list_size,
 ) -> Measures | None:
     """The operation's measures, in time linear in the document; None when it nests too
     deeply to follow."""
-    walk = _Walk(document, schema, sizes or {}, variables or {}, default_list_size)
+    walk = _Walk(document, schema, costs or {}, variables or {}, default_list_size)
     root = schema.get_root_type(operation.operation) if schema else None
     try:
         return walk.selection_set(operation.selection_set, root)
@@ -351,26 +355,38 @@ def breaches(measures: Measures | None, limits: QueryLimits) -> tuple[Breach, ..
     return tuple(Breach(name, value, allowed) for name, value, allowed in checks if value > allowed)
 
 
+COST_DIRECTIVES = {"cost", "federation__cost", "cost__cost"}
 LIST_SIZE_DIRECTIVES = {"listSize", "federation__listSize", "cost__listSize"}
 
 
-def declared_list_sizes(schema_document: DocumentNode) -> dict[tuple[str, str], ListSize]:
-    """The `@listSize` each field of an SDL declares, keyed by (type, field)."""
-    found: dict[tuple[str, str], ListSize] = {}
+def declared_costs(schema_document: DocumentNode) -> dict[tuple[str, str], FieldCost]:
+    """The `@cost` and `@listSize` each field of an SDL declares, keyed by (type, field)."""
+    found: dict[tuple[str, str], FieldCost] = {}
     for definition in schema_document.definitions:
         if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
             continue
         for field_node in getattr(definition, "fields", None) or ():
-            for directive in field_node.directives or ():
-                if directive.name.value in LIST_SIZE_DIRECTIVES:
-                    found[(definition.name.value, field_node.name.value)] = _list_size(directive)
+            declared = _declared(field_node.directives or ())
+            if declared is not None:
+                found[(definition.name.value, field_node.name.value)] = declared
     return found
 
 
-def _list_size(directive: DirectiveNode) -> ListSize:
-    arguments = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
-    assumed = arguments.get("assumedSize")
-    return ListSize(
-        assumed_size=assumed if isinstance(assumed, int) else None,
-        slicing_arguments=tuple(str(s) for s in arguments.get("slicingArguments") or ()),
-    )
+def _declared(directives: Iterable[DirectiveNode]) -> FieldCost | None:
+    found: FieldCost | None = None
+    for directive in directives:
+        name = directive.name.value
+        if name not in COST_DIRECTIVES | LIST_SIZE_DIRECTIVES:
+            continue
+        found = found or FieldCost()
+        given = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
+        weight, assumed = given.get("weight"), given.get("assumedSize")
+        if name in COST_DIRECTIVES and isinstance(weight, int):
+            found = replace(found, weight=weight)
+        if name in LIST_SIZE_DIRECTIVES:
+            found = replace(
+                found,
+                assumed_size=assumed if isinstance(assumed, int) else None,
+                slicing_arguments=tuple(str(s) for s in given.get("slicingArguments") or ()),
+            )
+    return found

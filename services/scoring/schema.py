@@ -12,11 +12,13 @@ from services.kernel import errors
 from services.kernel.errors import located
 from services.kernel.graphql import (
     ALL_REGIONS,
+    ROUND_TRIP,
     UNDELIVERED,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     undelivered_events,
+    weighed,
 )
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
@@ -34,6 +36,8 @@ from services.scoring.schema_types import (
 )
 
 ScoringInfo = Info[ScoringContext, None]
+# a region's scorecards, then its cycles' standings to rank them: two storage round trips
+RANKED = 2 * ROUND_TRIP
 
 
 def version_of(ruleset_id: str) -> int:
@@ -76,7 +80,8 @@ class Region:
         return cls(code=code)
 
     @strawberry.field(
-        description="The region's scorecards the caller may read, newest cycle first."
+        description="The region's scorecards the caller may read, newest cycle first.",
+        directives=weighed(RANKED),
     )
     async def scorecards(self, info: ScoringInfo) -> list[Scorecard]:
         scoring = info.context.scoring
@@ -86,7 +91,7 @@ class Region:
         cards.sort(key=lambda c: (c.year, c.computed_at), reverse=True)
         return await _ranked(info, cards)
 
-    @strawberry.field
+    @strawberry.field(directives=weighed(RANKED))
     async def latest_scorecard(self, info: ScoringInfo) -> Scorecard | None:
         found = await self.scorecards(info)
         return found[0] if found else None
@@ -100,7 +105,10 @@ class Program:
     def resolve_reference(cls, id: strawberry.ID) -> Self:
         return cls(id=id)
 
-    @strawberry.field(description="The quick-win decision of the rules, per readable scorecard.")
+    @strawberry.field(
+        description="The quick-win decision of the rules, per readable scorecard.",
+        directives=weighed(RANKED),
+    )
     async def quick_win_assessments(
         self, info: ScoringInfo, region_code: str
     ) -> list[QuickWinDecision]:

@@ -17,6 +17,7 @@ from services.kernel.graphql import (
     assumed,
     paged,
     undelivered_events,
+    weighed,
 )
 from services.kernel.repository import Page, every
 from services.survey import commands, domain, handlers
@@ -26,6 +27,7 @@ from services.survey.domain.statistics import ImpactMapping
 from services.survey.repository import CampaignFilter, FindingsFilter, Survey
 from services.survey.schema_enums import Audience, CampaignStatus
 from services.survey.schema_types import (
+    READS_A_CAMPAIGN,
     AssessorScore,
     Assignment,
     Campaign,
@@ -139,7 +141,10 @@ class Region:
         found = await info.context.loaders.campaigns_of_region.load(self.code)
         return [Campaign.from_domain(c) for c in found if cycle_id in (None, c.cycle_id)]
 
-    @strawberry.field(description="Citizen impact and IKM of the region's campaigns in a cycle.")
+    @strawberry.field(
+        description="Citizen impact and IKM of the region's campaigns in a cycle.",
+        directives=weighed(READS_A_CAMPAIGN),
+    )
     async def survey_indices(self, info: SurveyInfo, cycle_id: str) -> SurveyIndices:
         return await _indices(info, self.code, cycle_id)
 

@@ -8,7 +8,7 @@ from typing import Self
 import strawberry
 from strawberry.types import Info
 
-from services.kernel.graphql import assumed, paged
+from services.kernel.graphql import ROUND_TRIP, assumed, paged, weighed
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
@@ -32,6 +32,9 @@ from services.survey.schema_indices import (
 SurveyInfo = Info[SurveyContext, None]
 
 MOST_QUESTIONS = 150  # in one instrument; the 2023 instrument has 117
+# reading every response of a campaign (up to 900 citizens, or 117 questions by 5 assessors),
+# as the objects one could read in that time
+READS_A_CAMPAIGN = 1_000
 
 
 @strawberry.type
@@ -192,7 +195,7 @@ class Campaign:
 
     @strawberry.field(
         description="n, mean and distribution of each question's answers.",
-        directives=assumed(MOST_QUESTIONS),
+        directives=assumed(MOST_QUESTIONS, weight=READS_A_CAMPAIGN),
     )
     async def question_statistics(self, info: SurveyInfo) -> list[QuestionStatistics]:
         campaign = await self._readable(info, raw=False)
@@ -201,7 +204,7 @@ class Campaign:
 
     @strawberry.field(
         description="Each question's item score: the mean over its assessors.",
-        directives=assumed(MOST_QUESTIONS),
+        directives=assumed(MOST_QUESTIONS, weight=READS_A_CAMPAIGN),
     )
     async def item_scores(self, info: SurveyInfo) -> list[ItemScoreType]:
         campaign = await self._readable(info, raw=False)
@@ -211,7 +214,8 @@ class Campaign:
         ]
 
     @strawberry.field(
-        description="Citizen impact per sub-dimension and dimension on the 0-4 scale."
+        description="Citizen impact per sub-dimension and dimension on the 0-4 scale.",
+        directives=weighed(READS_A_CAMPAIGN),
     )
     async def citizen_impact(
         self, info: SurveyInfo, mapping: ImpactMapping = ImpactMapping.IDENTITY
@@ -223,7 +227,10 @@ class Campaign:
             dimensions=[DimensionImpactType.from_domain(d) for d in dims],
         )
 
-    @strawberry.field(description="IKM: NRR per element, the 25-100 index and its grade.")
+    @strawberry.field(
+        description="IKM: NRR per element, the 25-100 index and its grade.",
+        directives=weighed(READS_A_CAMPAIGN),
+    )
     async def ikm(self, info: SurveyInfo, published_rounding: bool = False) -> IkmResult:
         campaign = await self._readable(info, raw=False)
         elements, result = await indices.ikm_of(
@@ -231,7 +238,7 @@ class Campaign:
         )
         return IkmResult.from_domain(elements, result)
 
-    @strawberry.field(directives=paged())
+    @strawberry.field(directives=paged(weight=ROUND_TRIP))
     async def responses(
         self, info: SurveyInfo, first: int = 100, after: str | None = None
     ) -> list[Response]:
@@ -240,7 +247,10 @@ class Campaign:
         found = await info.context.survey.responses.of_campaign(campaign.id, page)
         return [Response.from_domain(r) for r in found]
 
-    @strawberry.field(description="All responses as CSV, one column per question code.")
+    @strawberry.field(
+        description="All responses as CSV, one column per question code.",
+        directives=weighed(READS_A_CAMPAIGN),
+    )
     async def responses_csv(self, info: SurveyInfo) -> str:
         campaign = await self._readable(info, raw=True)
         instrument = await indices.instrument_of(info.context.survey, campaign)

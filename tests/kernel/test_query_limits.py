@@ -7,10 +7,10 @@ from graphql import OperationDefinitionNode, build_schema, parse
 
 from services.kernel.query_limits import (
     Breach,
-    ListSize,
+    FieldCost,
     QueryLimits,
     breaches,
-    declared_list_sizes,
+    declared_costs,
     measure,
 )
 
@@ -20,26 +20,27 @@ type Query {
   cycle: Cycle
 }
 type Cycle { regions: [Region!]! @listSize(assumedSize: 514) }
-type Region { code: String! programs(first: Int! = 10): [Program!]! @listSize(slicingArguments: ["first"]) tags: [Tag!]! }
+type Region { code: String! programs(first: Int! = 10): [Program!]! @listSize(slicingArguments: ["first"]) @cost(weight: 20) tags: [Tag!]! }
 type Program { id: ID! region: Region }
 type Tag { name: String! }
 directive @listSize(assumedSize: Int, slicingArguments: [String!]) on FIELD_DEFINITION
+directive @cost(weight: Int!) on FIELD_DEFINITION
 """
 SCHEMA = build_schema(SDL)
-SIZES = declared_list_sizes(parse(SDL))
+SIZES = declared_costs(parse(SDL))
 
 
 def measured(query: str, **variables: object):
     document = parse(query)
     [operation] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    return measure(document, operation, schema=SCHEMA, sizes=SIZES, variables=variables)
+    return measure(document, operation, schema=SCHEMA, costs=SIZES, variables=variables)
 
 
 def test_list_sizes_are_read_from_the_schema_document() -> None:
     assert {
-        ("Query", "regions"): ListSize(None, ("first",)),
-        ("Cycle", "regions"): ListSize(514, ()),
-        ("Region", "programs"): ListSize(None, ("first",)),
+        ("Query", "regions"): FieldCost(slicing_arguments=("first",)),
+        ("Cycle", "regions"): FieldCost(assumed_size=514),
+        ("Region", "programs"): FieldCost(weight=20, slicing_arguments=("first",)),
     } == SIZES
 
 
@@ -49,9 +50,9 @@ def test_list_sizes_are_read_from_the_schema_document() -> None:
         ("{ regions(first: 5) { code } }", 5),
         ("{ regions { code } }", 100),  # the argument's default
         ("{ cycle { regions { code } } }", 1 + 514),
-        ("{ regions(first: 2) { programs(first: 3) { id } } }", 2 * (1 + 3)),
+        ("{ regions(first: 2) { programs(first: 3) { id } } }", 2 * (1 + 20 + 3)),
         ("{ regions(first: 2) { tags { name } } }", 2 * (1 + 20)),  # no @listSize: 20
-        ("{ regions(first: 2) { programs { region { code } } } }", 2 * (1 + 10 * (1 + 1))),
+        ("{ regions(first: 2) { programs { region { code } } } }", 2 * (1 + 20 + 10 * (1 + 1))),
     ],
 )
 def test_each_list_multiplies_what_its_items_cost(query: str, cost: int) -> None:
