@@ -160,7 +160,7 @@ def attacks(seed: int) -> list[Attack]:
     found += [
         Attack(
             f"generated #{n} (region operator)", query(generated(rng.randrange(1 << 30))), OPERATOR
-        )  # fmt: skip
+        )
         for n in range(10)
     ]
     return found
