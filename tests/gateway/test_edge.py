@@ -133,6 +133,28 @@ async def test_depth_and_tokens_are_limited(gateway: Gateway) -> None:
     assert "errors" not in fine.json()
 
 
+async def _gauge(gateway: Gateway, name: str) -> float:
+    metrics = (await gateway.client.get("/metrics")).text
+    [line] = [line for line in metrics.splitlines() if line.startswith(f"smartcity_{name}{{")]
+    return float(line.rsplit(" ", 1)[1])
+
+
+async def test_the_caches_hold_no_more_bytes_than_they_are_given(tmp_path: Path) -> None:
+    limits = Limits(cache_bytes=1_000_000)  # each cache; an entry over 125 KB is not kept
+    async with gateway_over(asgi_apps(), settings(tmp_path), limits) as gateway:
+        for n in range(40):  # distinct documents of some 400 characters each, weighing ~60 KB
+            padding = " ".join(f"alias_number_{i}_of_query_{n}: code" for i in range(14))
+            query = f'{{ region(code: "R001") {{ code {padding} }} }}'
+            response = await gateway.client.post("/graphql", json={"query": query})
+            assert "errors" not in response.json(), response.json()
+
+        documents = await _gauge(gateway, "gateway_document_cache_bytes")
+        plans = await _gauge(gateway, "gateway_plan_cache_bytes")
+
+    assert 500_000 < documents <= 1_000_000
+    assert 500_000 < plans <= 1_000_000
+
+
 async def test_automatic_persisted_queries(gateway: Gateway) -> None:
     query = '{ region(code: "R007") { name } }'
     digest = hashlib.sha256(query.encode()).hexdigest()
