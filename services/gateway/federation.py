@@ -42,7 +42,7 @@ from graphql import (
 )
 from graphql.language import BooleanValueNode, ValueNode
 
-from services.kernel.query_limits import FieldCost, declared_costs
+from services.kernel.field_costs import FieldCost, declared_costs
 
 FEDERATION_SPEC = "https://specs.apollo.dev/federation/"
 ROOT_NAMES = {

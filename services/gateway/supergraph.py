@@ -9,7 +9,7 @@ from functools import cached_property
 from graphql import GraphQLSchema, SelectionSetNode
 
 from services.gateway.federation import Key, Subgraph
-from services.kernel.query_limits import FieldCost
+from services.kernel.field_costs import FieldCost
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from strawberry.federation.schema_directives import ListSize as ListSizeDirectiv
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetter
+from services.kernel.field_costs import FieldCost, declared_costs
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
-from services.kernel.query_limits import FieldCost, declared_costs
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,9 @@ from strawberry.types.graphql import OperationType
 
 from services.kernel import plain_text, query_limits
 from services.kernel.auth import ANONYMOUS
+from services.kernel.field_costs import Costs
 from services.kernel.lru import LruCache, document_weight
-from services.kernel.query_limits import CallerLimits, Costs
+from services.kernel.query_limits import CallerLimits
 
 MEGABYTE = 1024 * 1024
 DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"

@@ -1,24 +1,25 @@
 """What one GraphQL operation may ask, measured in one pass over its document.
 
-Every measure (depth, fields once fragments are expanded, aliases, root fields, cost) is
-computed once per fragment, however often the fragment is spread, so measuring takes time
-linear in the document even when the expanded query would be exponentially large.
+Every measure (depth, fields once fragments are expanded, aliases, root fields, pairs of
+fields answering under one name, cost) is computed once per fragment, however often the
+fragment is spread, so measuring takes time linear in the document even when the expanded
+query would be exponentially large.
 
-The cost follows the spirit of the `@cost`/`@listSize` demand-control directives: a field
-of an object type costs 1, a leaf costs nothing, and a list multiplies what its items cost
-by its page size (a slicing argument such as `first`, else the list's assumed size, else a
-default). A document is measured before it is validated, planned or run, so the schema may
-not know every field: an unknown field costs as a field of an object type would.
+The cost follows the `@cost`/`@listSize` demand-control directives: a field of an object type
+costs 1, a leaf nothing, a field adds the `@cost(weight:)` it declares each time it is
+resolved, and a list multiplies what its items cost by its page size (a slicing argument
+such as `first`, else the list's assumed size, else a default). A document is measured
+before it is validated, planned or run, so the schema may not know every field: an unknown
+field costs as a field of an object type would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
-    DirectiveNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -31,34 +32,21 @@ from graphql import (
     ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    TypeDefinitionNode,
-    TypeExtensionNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
     is_list_type,
 )
 from graphql.pyutils import Undefined
-from graphql.utilities import value_from_ast_untyped
 from graphql.utilities.coerce_input_value import coerce_default_value
 
 from services.kernel.auth import Principal, Role
+from services.kernel.field_costs import Costs, FieldCost
 from services.kernel.settings import Settings
 
 COST_LIMIT = "COST_LIMIT"
 STAFF = frozenset({Role.ADMIN, Role.MINISTRY})
 LIMIT_REFUSED = "BAD_USER_INPUT"
-
-
-@dataclass(frozen=True)
-class FieldCost:
-    """What a field declares of its cost: `@cost(weight:)`, the work of resolving it once
-    (a storage round trip made for each parent, say); `@listSize`, how many items a list
-    returns (its slicing arguments' value, or a guess)."""
-
-    weight: int = 0
-    assumed_size: int | None = None
-    slicing_arguments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +76,7 @@ class CallerLimits:
         return self.staff if principal.role in STAFF else self.signed_in
 
     def scaled(self, factor: int) -> CallerLimits:
-        """Both loosened by `factor`: what a subgraph allows beside the gateway's limits."""
+        """Each loosened by `factor`: what a subgraph allows beside the gateway's limits."""
 
         def scale(limits: QueryLimits) -> QueryLimits:
             return QueryLimits(
@@ -183,9 +171,6 @@ class Measures:
             held = self.keys.get(key, 0)
             self.overlaps += held * weight
             self.keys[key] = held + weight
-
-
-Costs = Mapping[tuple[str, str], FieldCost]
 
 
 class _Walk:
@@ -353,40 +338,3 @@ def breaches(measures: Measures | None, limits: QueryLimits) -> tuple[Breach, ..
         ("overlaps", measures.overlaps, limits.max_overlaps),
     )
     return tuple(Breach(name, value, allowed) for name, value, allowed in checks if value > allowed)
-
-
-COST_DIRECTIVES = {"cost", "federation__cost", "cost__cost"}
-LIST_SIZE_DIRECTIVES = {"listSize", "federation__listSize", "cost__listSize"}
-
-
-def declared_costs(schema_document: DocumentNode) -> dict[tuple[str, str], FieldCost]:
-    """The `@cost` and `@listSize` each field of an SDL declares, keyed by (type, field)."""
-    found: dict[tuple[str, str], FieldCost] = {}
-    for definition in schema_document.definitions:
-        if not isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
-            continue
-        for field_node in getattr(definition, "fields", None) or ():
-            declared = _declared(field_node.directives or ())
-            if declared is not None:
-                found[(definition.name.value, field_node.name.value)] = declared
-    return found
-
-
-def _declared(directives: Iterable[DirectiveNode]) -> FieldCost | None:
-    found: FieldCost | None = None
-    for directive in directives:
-        name = directive.name.value
-        if name not in COST_DIRECTIVES | LIST_SIZE_DIRECTIVES:
-            continue
-        found = found or FieldCost()
-        given = {a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()}
-        weight, assumed = given.get("weight"), given.get("assumedSize")
-        if name in COST_DIRECTIVES and isinstance(weight, int):
-            found = replace(found, weight=weight)
-        if name in LIST_SIZE_DIRECTIVES:
-            found = replace(
-                found,
-                assumed_size=assumed if isinstance(assumed, int) else None,
-                slicing_arguments=tuple(str(s) for s in given.get("slicingArguments") or ()),
-            )
-    return found

@@ -5,14 +5,8 @@ from __future__ import annotations
 import pytest
 from graphql import OperationDefinitionNode, build_schema, parse
 
-from services.kernel.query_limits import (
-    Breach,
-    FieldCost,
-    QueryLimits,
-    breaches,
-    declared_costs,
-    measure,
-)
+from services.kernel.field_costs import FieldCost, declared_costs
+from services.kernel.query_limits import Breach, QueryLimits, breaches, measure
 
 SDL = """
 type Query {
@@ -36,7 +30,7 @@ def measured(query: str, **variables: object):
     return measure(document, operation, schema=SCHEMA, costs=SIZES, variables=variables)
 
 
-def test_list_sizes_are_read_from_the_schema_document() -> None:
+def test_costs_and_list_sizes_are_read_from_the_schema_document() -> None:
     assert {
         ("Query", "regions"): FieldCost(slicing_arguments=("first",)),
         ("Cycle", "regions"): FieldCost(assumed_size=514),
