@@ -3,7 +3,7 @@ import asyncio
 from services.kernel.auth import Role
 from tests.support import token
 
-from .conftest import ADMIN
+from .conftest import ADMIN, CYCLE
 
 SUBMIT = """mutation($i: SubmitResponseInput!) { submitResponse(input: $i) {
   replayed response { id subDimension respondent answers { questionCode score } } } }"""
@@ -271,3 +271,23 @@ async def test_a_region_operator_cannot_mint_its_own_citizens(api):
         "code": "FORBIDDEN",
         "field": "input.campaignId",
     }
+
+
+async def test_only_an_admin_sets_a_quota_above_the_instruments_target(api):
+    operator = token(Role.REGION_OPERATOR, region="12.07")
+    wanted = {"instrumentKey": "citizen-impact-2023", "instrumentVersion": 1,
+              "regionCode": "12.07", "cycleId": CYCLE, "audience": "CITIZEN"}  # fmt: skip
+    opened = (
+        "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id quotaPerSubDimension } }"
+    )
+
+    above = await api(opened, {"i": wanted | {"quotaPerSubDimension": 51}}, bearer=operator)
+    within = await api(opened, {"i": wanted | {"quotaPerSubDimension": 50}}, bearer=operator)
+    by_admin = await api(opened, {"i": wanted | {"quotaPerSubDimension": 370}}, bearer=ADMIN)
+
+    assert above["errors"][0]["extensions"] == {
+        "code": "FORBIDDEN",
+        "field": "input.quotaPerSubDimension",
+    }
+    assert within["data"]["openCampaign"]["quotaPerSubDimension"] == 50
+    assert by_admin["data"]["openCampaign"]["quotaPerSubDimension"] == 370

@@ -9,7 +9,7 @@ from services.survey.domain.assessments import (
     Findings,
     ScoreRevision,
 )
-from services.survey.domain.campaigns import Audience, Campaign, CampaignStatus
+from services.survey.domain.campaigns import DEFAULT_QUOTA, Audience, Campaign, CampaignStatus
 from services.survey.domain.instruments import (
     EvaluationDimension,
     Instrument,
@@ -20,6 +20,7 @@ from services.survey.domain.instruments import (
 from services.survey.domain.responses import Response
 
 __all__ = [
+    "DEFAULT_QUOTA",
     "Answer",
     "AssessorScore",
     "Assignment",

@@ -41,6 +41,12 @@ async def open_campaign(
     cmd: commands.OpenCampaign, principal: Principal, survey: Survey
 ) -> domain.Campaign:
     _require_campaign_writer(principal, cmd.audience, cmd.region_code)
+    if cmd.quota_per_sub_dimension > domain.DEFAULT_QUOTA and principal.role is not Role.ADMIN:
+        raise errors.Forbidden(
+            f"only an admin sets a quota above the instrument's target of "
+            f"{domain.DEFAULT_QUOTA} respondents",
+            "quotaPerSubDimension",
+        )
     instrument = await survey.instruments.get(f"{cmd.instrument_key}@{cmd.instrument_version}")
     if instrument is None:
         message = f"instrument {cmd.instrument_key} version {cmd.instrument_version} does not exist"
