@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Callable
 from typing import Any
 
 import nats
@@ -88,17 +89,25 @@ class Subscriber:
             except nats.errors.Error:
                 await asyncio.sleep(0.2)
 
-    async def received(self, quiet_seconds: float = 2.0) -> list[dict[str, Any]]:
-        """Everything delivered until the stream stays quiet, each acknowledged."""
+    async def received(
+        self,
+        quiet_seconds: float = 2.0,
+        until: Callable[[list[dict[str, Any]]], bool] = lambda found: True,
+        patience_seconds: float = 60.0,
+    ) -> list[dict[str, Any]]:
+        """Everything delivered until the stream stays quiet and `until` holds (or patience
+        runs out: a relay backing off after an outage publishes late), each acknowledged."""
         if self._following is not None:
             self._stopping.set()
             await self._following
             self._following = None
+        deadline = asyncio.get_running_loop().time() + patience_seconds
         while True:
             with contextlib.suppress(TimeoutError):
                 if await self._take(timeout=quiet_seconds):
                     continue
-            return self.found
+            if until(self.found) or asyncio.get_running_loop().time() > deadline:
+                return self.found
 
     async def close(self) -> None:
         await self.client.close()

@@ -123,7 +123,10 @@ async def evaluate(tmp_path: Path, part: str | None) -> Run:
             outcome = await EvaluationCycle(admin, partial(auth.mint, SECRET), PLAN, fault).run()
             await fault.over()
             ranking = (await admin(CARDS, {"c": outcome.cycle_id}))["ranking"]
-        received = await subscriber.received()
+        stored = {card["regionCode"]: card["revision"] for card in ranking}
+        received = await subscriber.received(
+            until=lambda found: latest_revisions(found, outcome.cycle_id) == stored
+        )
         await subscriber.close()
     return Run(
         {card["regionCode"]: card for card in ranking},
@@ -151,6 +154,16 @@ def differences(run: Run, undisturbed: Run) -> list[str]:
                   for name in sorted(set(got) | set(wanted))
                   if name not in volatile and got.get(name) != wanted.get(name)]  # fmt: skip
     return found
+
+
+def latest_revisions(received: list[dict[str, Any]], cycle_id: str) -> dict[str, int]:
+    """Each region's last scorecard revision of the cycle the stream has brought."""
+    latest: dict[str, int] = {}
+    for cloud_event in received:
+        data = cloud_event["data"]
+        if cloud_event["type"] == PUBLISHED and data["cycle_id"] == cycle_id:
+            latest[data["region_code"]] = max(latest.get(data["region_code"], 0), data["revision"])
+    return latest
 
 
 def fact(cloud_event: dict[str, Any]) -> tuple[Any, ...]:
