@@ -39,6 +39,10 @@ class StartupRefused(Exception):
 
 
 def subgraph_urls(settings: Settings) -> dict[str, str]:
+    """The suite's three, or any others named in SMARTCITY_SUBGRAPHS (`name=url,...`)."""
+    if settings.subgraphs:
+        named = (item.partition("=") for item in settings.subgraphs.split(",") if item.strip())
+        return {name.strip(): url.strip() for name, _, url in named}
     return {
         "catalog": settings.catalog_url,
         "survey": settings.survey_url,
