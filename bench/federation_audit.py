@@ -2,7 +2,8 @@
 gateway, and against Hive Gateway for reference: passed/total per suite and in all.
 
     python -m bench.federation_audit [--audit build/audit] [--node build/node22]
-                                     [--gateways smartcity,hive] [--suites a,b]
+                                     [--gateways smartcity,smartcity-supergraph,hive]
+                                     [--suites a,b]
 
 The audit is on no package registry. Bring it beside the project, outside what is
 committed (`build/` is ignored):
@@ -17,7 +18,8 @@ The audit serves every suite's subgraphs on one port and, per suite, starts a ga
 script it is given (here written under `build/audit-gateways/NAME/run.sh`), waits for its
 health check, sends the suite's queries and compares each answer with the expected one. The
 suite's gateway composes the suite's subgraphs itself (`SMARTCITY_SUBGRAPHS`); Hive Gateway
-is given the audit's own supergraph, as its adapter in the audit does.
+is given the audit's own supergraph, as its adapter in the audit does; so is the suite's
+gateway as `smartcity-supergraph`, which measures its planning apart from its composition.
 """
 
 from __future__ import annotations
@@ -44,6 +46,15 @@ export SMARTCITY_SUBGRAPHS="$SUBGRAPHS" SMARTCITY_JWT_SECRET={secret} \\
 exec {python} -m services.cli serve gateway --port {port} --log-level warning
 """
 
+SMARTCITY_SUPERGRAPH = """#!/bin/sh
+# the suite's gateway serving the audit's own supergraph (Apollo's composition): planning alone
+cd "$(dirname "$0")"
+{node} {tsx} {cli} supergraph --cwd . --test "$1" >/dev/null
+export SMARTCITY_SUPERGRAPH="$(pwd)/supergraph.graphql" SMARTCITY_JWT_SECRET={secret} \\
+  SMARTCITY_DATA_DIR="$(pwd)/data"
+exec {python} -m services.cli serve gateway --port {port} --log-level warning
+"""
+
 HIVE = """#!/bin/sh
 # Hive Gateway over the audit's own supergraph, as the audit's adapter runs it
 cd "$(dirname "$0")"
@@ -53,8 +64,10 @@ exec {node} {hive} supergraph supergraph.graphql --port {port} --fork 1
 
 HEALTH = {
     "smartcity": f"http://127.0.0.1:{PORT}/readyz",
+    "smartcity-supergraph": f"http://127.0.0.1:{PORT}/readyz",
     "hive": f"http://127.0.0.1:{PORT}/healthcheck",
 }
+SCRIPTS = {"smartcity": SMARTCITY, "smartcity-supergraph": SMARTCITY_SUPERGRAPH, "hive": HIVE}
 
 
 def adapter(name: str, args: argparse.Namespace) -> Path:
@@ -71,7 +84,7 @@ def adapter(name: str, args: argparse.Namespace) -> Path:
         "port": PORT,
         "hive": (args.build / "hive/node_modules/@graphql-hive/gateway/dist/bin.js").resolve(),
     }
-    script = (SMARTCITY if name == "smartcity" else HIVE).format(**values)
+    script = SCRIPTS[name].format(**values)
     (folder / "run.sh").write_text(script)
     return folder
 

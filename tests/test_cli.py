@@ -8,6 +8,7 @@ import time
 import httpx
 import pytest
 
+from services.gateway.join_spec import load_supergraph
 from services.kernel import auth
 from services.kernel.natsserver import free_port
 from tests.support import SECRET, token
@@ -75,3 +76,16 @@ def test_a_service_refuses_to_start_with_a_weak_or_placeholder_secret(env, secre
     assert result.returncode != 0
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("smartcity: catalog failed at start-up: SMARTCITY_JWT_SECRET ")
+
+
+def test_the_suites_supergraph_is_printed_for_any_router_with_each_subgraphs_url(env):
+    result = smartcity("supergraph", env={**env, "SURVEY_URL": "http://survey.internal/graphql"})
+
+    supergraph = load_supergraph(result.stdout)
+    assert result.returncode == 0, result.stderr
+    assert {name: view.url for name, view in supergraph.subgraphs.items()} == {
+        "catalog": "http://127.0.0.1:4001/graphql",
+        "survey": "http://survey.internal/graphql",
+        "scoring": "http://127.0.0.1:4003/graphql",
+    }
+    assert {"regions", "ranking", "campaigns"} <= set(supergraph.api_schema.query_type.fields)

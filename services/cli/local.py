@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +14,9 @@ from services import stack
 from services.catalog.seed import seed
 from services.cli.connection import minter, settings
 from services.cli.output import table
+from services.gateway.composition import compose
+from services.gateway.federation import read_subgraph
+from services.gateway.join_print import print_supergraph
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings
@@ -39,6 +43,12 @@ def add(commands: Any) -> None:
 
     status = commands.add_parser("status", help="each part of the running stack and its state")
     status.set_defaults(run=_status)
+
+    supergraph = commands.add_parser(
+        "supergraph", help="the suite's supergraph in the join-spec form, for any router"
+    )
+    supergraph.add_argument("--output", type=Path, help="write it here instead of printing it")
+    supergraph.set_defaults(run=_supergraph)
 
     token = commands.add_parser("token", help="mint a development token")
     token.add_argument("--role", required=True, choices=[r.value for r in auth.Role])
@@ -84,6 +94,26 @@ def _status(args: argparse.Namespace) -> int:
     print(f"Stack supervised by process {supervisor}:\n")
     print(table(["part", "state", "process", "address", "restarts", "since"], state.shown(parts)))
     return 0 if all(part.state == "ready" for part in parts) else 1
+
+
+def _supergraph(args: argparse.Namespace) -> int:
+    """Composed from the three subgraphs' schemas, each at its URL in the settings."""
+    chosen = settings()
+    urls = {"catalog": chosen.catalog_url, "survey": chosen.survey_url,
+            "scoring": chosen.scoring_url}  # fmt: skip
+    subgraphs = []
+    for name, url in urls.items():
+        schema = SERVICES[name].schema
+        assert schema is not None
+        sdl = schema().execute_sync("{ _service { sdl } }").data["_service"]["sdl"]  # type: ignore[index]
+        subgraphs.append(read_subgraph(name, url, sdl))
+    printed = print_supergraph(compose(subgraphs))
+    if args.output:
+        args.output.write_text(printed)
+        print(f"wrote {args.output}")
+    else:
+        print(printed, end="")
+    return 0
 
 
 def _token(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
 import httpx
 from prometheus_client import (
@@ -78,7 +79,7 @@ def create_app(
     }
     secret = settings.jwt_secret or ""
     clients = SubgraphClients(endpoints, GatewayCredential(secret), transport)
-    composer = Composer(clients, limits)
+    composer = Composer(clients, limits, Path(settings.supergraph) if settings.supergraph else None)
     clients.serve_locally(admin.NAME, admin.local_subgraph(composer))
 
     registry = CollectorRegistry()

@@ -1,8 +1,10 @@
 """Keeping a composed supergraph: composing at start, on demand and on a timer.
 
-A new composition replaces the engine only when it succeeds; when a subgraph is down or
-the subgraphs conflict, the last good supergraph keeps serving and the failure is kept
-for `/readyz` and the admin query to show.
+The supergraph comes from the subgraphs' own schemas, composed here, or from a supergraph
+file in the join-spec form (`SMARTCITY_SUPERGRAPH`) that any standard composer writes,
+read again whenever it changes. A new supergraph replaces the engine only when it is
+good; when a subgraph is down, the subgraphs conflict or the file is wrong, the last good
+supergraph keeps serving and the failure is kept for `/readyz` and the admin query to show.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from services.gateway.composition import CompositionError, compose
 from services.gateway.engine import Engine
 from services.gateway.federation import Subgraph, SubgraphSchemaError, read_subgraph
+from services.gateway.join_spec import SupergraphFileError, load_supergraph
 from services.gateway.limits import Limits
-from services.gateway.subgraphs import SubgraphClients, SubgraphFailure
+from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint, SubgraphFailure
+from services.gateway.supergraph import Supergraph
 from services.kernel.auth import ANONYMOUS
 
 log = logging.getLogger(__name__)
@@ -40,12 +45,38 @@ class Composition:
 
 
 class Composer:
-    def __init__(self, clients: SubgraphClients, limits: Limits) -> None:
+    def __init__(
+        self, clients: SubgraphClients, limits: Limits, supergraph_file: Path | None = None
+    ) -> None:
         self.clients = clients
         self.limits = limits
+        self.supergraph_file = supergraph_file
         self.engine: Engine | None = None
         self.state = Composition()
         self._lock = asyncio.Lock()
+        self._read_stamp: tuple[float, int] | None = None  # of the supergraph file last read
+
+    async def _supergraph(self) -> Supergraph:
+        if self.supergraph_file is None:
+            subgraphs = await asyncio.gather(*(self._subgraph(n) for n in self.clients.endpoints))
+            return compose(list(subgraphs))
+        try:
+            self._read_stamp = self._file_stamp()
+            text = self.supergraph_file.read_text()
+        except OSError as exc:
+            raise SupergraphFileError(f"{self.supergraph_file}: {exc.strerror}") from None
+        supergraph = load_supergraph(text)
+        for name, view in supergraph.subgraphs.items():
+            endpoint = self.clients.endpoints.get(name)
+            timeout = endpoint.timeout_seconds if endpoint else self.timeout_seconds
+            if view.url and (endpoint is None or endpoint.url != view.url):
+                self.clients.endpoints[name] = SubgraphEndpoint(name, view.url, timeout)
+        return supergraph
+
+    @property
+    def timeout_seconds(self) -> float:
+        known = [e.timeout_seconds for e in self.clients.endpoints.values()]
+        return known[0] if known else 10.0
 
     async def _subgraph(self, name: str) -> Subgraph:
         sdl = await self.clients.sdl(name, {}, ANONYMOUS)
@@ -56,15 +87,12 @@ class Composer:
         async with self._lock:
             self.state.attempts += 1
             try:
-                subgraphs = await asyncio.gather(
-                    *(self._subgraph(n) for n in self.clients.endpoints)
-                )
                 digest_before = self.engine.supergraph.digest if self.engine else None
-                supergraph = compose(list(subgraphs))
+                supergraph = await self._supergraph()
             except SubgraphFailure as exc:
                 self.state.last_error = str(exc)
                 raise CompositionFailed(str(exc), conflict=False) from None
-            except (SubgraphSchemaError, CompositionError) as exc:
+            except (SubgraphSchemaError, CompositionError, SupergraphFileError) as exc:
                 self.state.last_error = str(exc)
                 raise CompositionFailed(str(exc), conflict=True) from None
             self.state.last_error = None
@@ -77,12 +105,29 @@ class Composer:
             return self.state
 
     async def keep_composing(self, interval_seconds: float) -> None:
-        """Retries quickly until a first supergraph exists, then recomposes on the interval."""
+        """Retries quickly until a first supergraph exists, then recomposes on the interval;
+        a supergraph file is looked at every second, and read again when it changed."""
+        waited = 0.0
         while True:
-            await asyncio.sleep(interval_seconds if self.engine else min(1.0, interval_seconds))
+            tick = 1.0 if (self.supergraph_file or not self.engine) else interval_seconds
+            await asyncio.sleep(min(tick, interval_seconds))
+            waited += min(tick, interval_seconds)
+            changed = self._file_stamp() != self._read_stamp
+            if self.engine and waited < interval_seconds and not changed:
+                continue
+            waited = 0.0
             try:
                 await self.recompose()
             except CompositionFailed as exc:
                 log.warning(
                     "gateway: recomposition failed, keeping the last good supergraph: %s", exc
                 )
+
+    def _file_stamp(self) -> tuple[float, int] | None:
+        if self.supergraph_file is None:
+            return None
+        try:
+            found = self.supergraph_file.stat()
+        except OSError:
+            return None
+        return found.st_mtime, found.st_size

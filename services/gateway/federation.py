@@ -114,6 +114,7 @@ class SubgraphType:
     members: list[str] = field(default_factory=list)
     values: dict[str, bool] = field(default_factory=dict)  # enum value -> inaccessible
     value_descriptions: dict[str, str | None] = field(default_factory=dict)
+    interface_object: bool = False  # an interface the subgraph sees as an object type
 
     def key_field_names(self) -> set[str]:
         return {name for key in self.keys for name in top_level_names(key.fields)}

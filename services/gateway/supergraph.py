@@ -29,10 +29,13 @@ class Supergraph:
     resolvers: dict[tuple[str, str], tuple[str, ...]]
     entity_keys: dict[str, list[EntityKey]] = field(default_factory=dict)
     hints: list[str] = field(default_factory=list)
+    document: str | None = None  # the supergraph file it was read from, if any
 
     @property
     def digest(self) -> str:
-        joined = "\n".join(f"{name}\n{s.sdl}" for name, s in sorted(self.subgraphs.items()))
+        joined = self.document or "\n".join(
+            f"{name}\n{s.sdl}" for name, s in sorted(self.subgraphs.items())
+        )
         return hashlib.sha256(joined.encode()).hexdigest()[:16]
 
     @cached_property

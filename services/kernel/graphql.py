@@ -90,22 +90,17 @@ ROUND_TRIP = 20
 def paged(*slicing_arguments: str, weight: int = 0) -> list[object]:
     """`@listSize` of a list field whose page size an argument (`first` by default) sets;
     `@cost` when resolving it costs more than the items it returns (`weight`)."""
-    sized = ListSizeDirective(
-        assumed_size=None,
-        slicing_arguments=list(slicing_arguments) or ["first"],
-        sized_fields=None,
-        require_one_slicing_argument=False,
-    )
-    return [sized, *weighed(weight)]
+    return [_list_size(slicing_arguments=list(slicing_arguments) or ["first"]), *weighed(weight)]
 
 
 def assumed(size: int, weight: int = 0) -> list[object]:
     """`@listSize` of a list field whose length no argument sets: its realistic most."""
-    sized = ListSizeDirective(
-        assumed_size=size, slicing_arguments=None, sized_fields=None,
-        require_one_slicing_argument=False,
-    )  # fmt: skip
-    return [sized, *weighed(weight)]
+    return [_list_size(assumed_size=size), *weighed(weight)]
+
+
+def _list_size(**given: Any) -> object:
+    """Only the arguments given: a composer takes an explicit null for a missing list."""
+    return ListSizeDirective(**given, require_one_slicing_argument=False)
 
 
 def weighed(weight: int) -> list[object]:

@@ -22,6 +22,7 @@ class Settings:
     survey_url: str = "http://127.0.0.1:4002/graphql"
     scoring_url: str = "http://127.0.0.1:4003/graphql"
     subgraphs: str = ""  # `name=url,...`: the gateway composes these instead of the three
+    supergraph: str = ""  # a supergraph file (join spec) the gateway serves instead
     rule_workers: int = 2
     rule_timeout_seconds: float = 10.0
     rule_worker_memory_mb: int = 1024  # each rules worker's heap; past it the worker is replaced
@@ -83,6 +84,7 @@ ENVIRONMENT = {
     "survey_url": "SURVEY_URL",
     "scoring_url": "SCORING_URL",
     "subgraphs": "SMARTCITY_SUBGRAPHS",
+    "supergraph": "SMARTCITY_SUPERGRAPH",
     "rule_workers": "SMARTCITY_RULE_WORKERS",
     "rule_timeout_seconds": "SMARTCITY_RULE_TIMEOUT_SECONDS",
     "rule_worker_memory_mb": "SMARTCITY_RULE_WORKER_MEMORY_MB",

@@ -257,7 +257,8 @@ class Mutation:
         )
 
     @strawberry.mutation(
-        description="Each item is accepted or refused on its own.", directives=paged("inputs")
+        description="Each item is accepted or refused on its own.",
+        directives=assumed(handlers.responses.MAX_BATCH),
     )
     async def submit_responses(
         self, info: SurveyInfo, inputs: list[inputs.SubmitResponseInput]
