@@ -24,7 +24,7 @@ from services.gateway.executor import Execution
 from services.gateway.limits import Limits
 from services.gateway.operation import condition_variables, prepare
 from services.gateway.plan import QueryPlan
-from services.gateway.planner import Planner
+from services.gateway.planner import Planner, PlanningError
 from services.gateway.shaping import Shape, Shaper
 from services.gateway.subgraphs import SubgraphClients
 from services.gateway.supergraph import Supergraph
@@ -34,6 +34,7 @@ from services.kernel.lru import LruCache, document_weight
 from services.kernel.query_limits import QueryLimits
 
 BAD_USER_INPUT = "BAD_USER_INPUT"
+QUERY_PLANNING_FAILED = "QUERY_PLANNING_FAILED"
 PLAN_BYTES_PER_FIELD = 2_000  # a prepared field, its plan step and its shape
 
 
@@ -207,13 +208,14 @@ class Engine:
             selections = prepare(checked.document, operation, coerced)
             root = self.supergraph.schema.get_root_type(operation.operation)
             assert root is not None
+            try:
+                plan = self.planner.plan(operation, selections)
+            except (PlanningError, RecursionError) as exc:
+                message = f"the gateway cannot plan this operation: {exc}"
+                raise RequestError([_error(message, QUERY_PLANNING_FAILED)]) from None
             cached = self.plans.put(
                 cache_key,
-                CachedPlan(
-                    self.planner.plan(operation, selections),
-                    Shape(self.supergraph.schema, root, selections),
-                    checked.weight,
-                ),
+                CachedPlan(plan, Shape(self.supergraph.schema, root, selections), checked.weight),
             )
         return cached
 

@@ -10,6 +10,7 @@ and all fetches of one step to one subgraph become one request.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,7 @@ from graphql import (
 )
 from graphql.language import ArgumentNode, ValueNode
 
+from services.gateway.federation import Key
 from services.gateway.operation import PreparedField, PreparedFragment, PreparedSelection
 from services.gateway.plan import (
     INTROSPECTION,
@@ -196,6 +198,129 @@ class Planner:
             return True
         return self.supergraph.resolvable_in(type_name, name, subgraph)
 
+    def _gatherable(
+        self,
+        subgraph: str,
+        type_name: str,
+        fields: SelectionSetNode,
+        provided: Provided | None,
+        seen: frozenset[tuple[str, str]],
+    ) -> bool:
+        """Whether these (key) fields of `type_name` can be had from `subgraph`: resolved
+        there, or fetched through another key of the type, hop after hop."""
+        for node in fields.selections:
+            if not isinstance(node, FieldNode):
+                continue
+            name = node.name.value
+            if self._resolvable(type_name, name, subgraph, provided):
+                continue
+            if (type_name, name) in seen:
+                return False
+            hop = any(
+                self._gatherable(
+                    subgraph, type_name, key.fields, provided, seen | {(type_name, name)}
+                )
+                for other in self.supergraph.resolvers.get((type_name, name), ())
+                for key in self.supergraph.keys_in(type_name, other)
+            )
+            if not hop:
+                return False
+        return True
+
+    # whether a selection can be answered from a subgraph, directly or hop by hop
+
+    def _plannable(
+        self,
+        subgraph: str,
+        parent: GraphQLCompositeType,
+        selections: list[PreparedSelection],
+        provided: Provided | None,
+        seen: frozenset[tuple[str, str, str]],
+    ) -> bool:
+        for selection in selections:
+            if isinstance(selection, PreparedFragment):
+                condition = selection.type_condition or parent.name
+                if condition != parent.name and not self.supergraph.knows_type(subgraph, condition):
+                    continue  # this subgraph never returns objects of that type
+                target = self.schema.get_type(condition)
+                assert is_composite_type(target), condition
+                if not self._plannable(subgraph, target, selection.selections, provided, seen):
+                    return False
+            elif selection.name == "__typename":
+                continue
+            elif isinstance(parent, GraphQLObjectType) or (
+                isinstance(parent, GraphQLInterfaceType)
+                and self.supergraph.resolvable_in(parent.name, selection.name, subgraph)
+            ):
+                if not self._field_plannable(subgraph, parent, selection, provided, seen):
+                    return False
+            else:  # per implementation this subgraph returns
+                for possible in self.schema.get_possible_types(parent):
+                    if self.supergraph.knows_type(subgraph, possible.name) and not (
+                        self._field_plannable(subgraph, possible, selection, provided, seen)
+                    ):
+                        return False
+        return True
+
+    def _below_plannable(
+        self,
+        subgraph: str,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        selection: PreparedField,
+        provided: Provided | None,
+    ) -> bool:
+        """Whether the selections below a field this subgraph resolves can all be answered
+        from where this subgraph leaves them."""
+        if selection.selections is None:
+            return True
+        definition = parent.fields[selection.name]
+        field_type = get_named_type(definition.type)
+        if not is_composite_type(field_type):
+            return True
+        provides = self.supergraph.provides(parent.name, selection.name, subgraph)
+        below = _provided(provides) if provides else (provided or {}).get(selection.name)
+        return self._plannable(subgraph, field_type, selection.selections, below, frozenset())
+
+    def _field_plannable(
+        self,
+        subgraph: str,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        selection: PreparedField,
+        provided: Provided | None,
+        seen: frozenset[tuple[str, str, str]],
+    ) -> bool:
+        """Whether the field can be had from this subgraph: resolved here (with what is
+        below it answered from here, hop by hop), or through a key of its parent, from
+        subgraphs that share out what is below it."""
+        local = self._resolvable(parent.name, selection.name, subgraph, provided)
+        if local and self._below_plannable(subgraph, parent, selection, provided):
+            return True
+        place = (subgraph, parent.name, selection.name)
+        if not isinstance(parent, GraphQLObjectType) or place in seen:
+            return False
+        routes = ([subgraph] if local else []) + [
+            t
+            for t, _ in self._jump_targets(subgraph, parent, selection.name, provided)
+            if t != subgraph
+        ]
+        if not routes:
+            return False
+        if selection.selections is None:
+            return True
+        return all(
+            any(
+                self._below_plannable(route, parent, dataclasses.replace(selection,
+                                                                         selections=[below]),
+                                      provided if route == subgraph else None)
+                if route == subgraph
+                else self._field_plannable(route, parent,
+                                           dataclasses.replace(selection, selections=[below]),
+                                           None, seen | {place})
+                for route in routes
+            )
+            for below in selection.selections
+        )  # fmt: skip
+
     def _place(
         self,
         builder: _Builder,
@@ -259,9 +384,69 @@ class Planner:
         path: tuple[str, ...],
         provided: Provided | None,
     ) -> set[_Builder]:
-        if not self._resolvable(parent.name, selection.name, builder.subgraph, provided):
-            assert isinstance(parent, GraphQLObjectType)
-            return self._jump(builder, parent, selection, out, path, provided)
+        """Here when this subgraph can answer for the field and all below it; otherwise from
+        the subgraphs that can, each taking the part of the selections it can answer for."""
+        local = self._resolvable(parent.name, selection.name, builder.subgraph, provided)
+        if local and self._below_plannable(builder.subgraph, parent, selection, provided):
+            return self._place_here(builder, parent, selection, out, path, provided)
+        if not isinstance(parent, GraphQLObjectType):
+            return self._place_here(builder, parent, selection, out, path, provided)
+        routes = ([builder.subgraph] if local else []) + [
+            target
+            for target, _ in self._jump_targets(builder.subgraph, parent, selection.name, provided)
+            if target != builder.subgraph
+        ]
+        used: set[_Builder] = set()
+        for route, part in self._split(routes, parent, selection, builder.subgraph, provided):
+            if route == builder.subgraph:
+                used |= self._place_here(builder, parent, part, out, path, provided)
+            else:
+                used |= self._jump(builder, parent, part, out, path, provided, route)
+        return used
+
+    def _split(
+        self,
+        routes: list[str],
+        parent: GraphQLObjectType,
+        selection: PreparedField,
+        here: str,
+        provided: Provided | None,
+    ) -> list[tuple[str, PreparedField]]:
+        """The field sent by one route when one can answer for all below it, else its
+        selections shared out, each to the first route that can answer for it."""
+        if not routes:
+            raise PlanningError(f"no subgraph can resolve {parent.name}.{selection.name}")
+        for route in routes:
+            given = provided if route == here else None
+            if self._field_plannable(route, parent, selection, given, frozenset()):
+                return [(route, selection)]
+        if selection.selections is None:
+            return [(routes[0], selection)]
+        shares: dict[str, list[PreparedSelection]] = {}
+        for below in selection.selections:
+            part = dataclasses.replace(selection, selections=[below])
+            chosen = next(
+                (r for r in routes if self._field_plannable(
+                    r, parent, part, provided if r == here else None, frozenset())),
+                None,
+            )  # fmt: skip
+            if chosen is None:
+                raise PlanningError(
+                    f"no subgraph can resolve {parent.name}.{selection.name} with what is "
+                    "selected below it"
+                )
+            shares.setdefault(chosen, []).append(below)
+        return [(r, dataclasses.replace(selection, selections=s)) for r, s in shares.items()]
+
+    def _place_here(
+        self,
+        builder: _Builder,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        selection: PreparedField,
+        out: _Out,
+        path: tuple[str, ...],
+        provided: Provided | None,
+    ) -> set[_Builder]:
         definition = parent.fields[selection.name]
         field_type = get_named_type(definition.type)
         composite = is_composite_type(field_type)
@@ -284,6 +469,22 @@ class Planner:
             child_provided,
         )
 
+    def _jump_targets(
+        self, subgraph: str, parent: GraphQLObjectType, name: str, provided: Provided | None
+    ) -> list[tuple[str, Key]]:
+        """The subgraphs resolving the field that a key of the parent, gathered from
+        `subgraph`, leads to; each with the first such key."""
+        found: list[tuple[str, Key]] = []
+        for target in self.supergraph.resolvers.get((parent.name, name), ()):
+            for key in self.supergraph.keys_in(parent.name, target):
+                # a key that holds the very field being fetched would be fetched by itself
+                if self._gatherable(
+                    subgraph, parent.name, key.fields, provided, frozenset({(parent.name, name)})
+                ):
+                    found.append((target, key))
+                    break
+        return found
+
     def _jump(
         self,
         builder: _Builder,
@@ -292,33 +493,20 @@ class Planner:
         out: _Out,
         path: tuple[str, ...],
         provided: Provided | None,
+        target: str | None = None,
     ) -> set[_Builder]:
         """Fetches the field from a subgraph that resolves it, keyed by this object."""
-        resolving = self.supergraph.resolvers.get((parent.name, selection.name), ())
-        candidates = [s for s in resolving if self.supergraph.keys_in(parent.name, s)]
-        if not candidates:
+        reachable = self._jump_targets(builder.subgraph, parent, selection.name, provided)
+        existing = [(t, k) for t, k in reachable if (t, path) in builder.children]
+        chosen = [(t, k) for t, k in [*existing, *reachable] if target in (None, t)]
+        if not chosen:
             raise PlanningError(
                 f"{parent.name}.{selection.name} cannot be fetched from {builder.subgraph}: "
-                f"no subgraph resolving it ({', '.join(resolving)}) has a key for {parent.name}"
+                f"no subgraph resolving it has a key of {parent.name} that can be gathered there"
             )
-        existing = [s for s in candidates if (s, path) in builder.children]
-        target = (existing or candidates)[0]
-        keys = self.supergraph.keys_in(parent.name, target)
-        local = [
-            k
-            for k in keys
-            if all(
-                self._resolvable(parent.name, n.name, builder.subgraph, provided)
-                for n in _as_prepared(k.fields)
-            )
-        ]
-        if not local:
-            raise PlanningError(
-                f"{parent.name}.{selection.name} cannot be fetched from {builder.subgraph}: "
-                f"no key of {parent.name} in {target} has all its fields there"
-            )
+        target, key = chosen[0]
         child = builder.child(target, path)
-        representation = _as_prepared(local[0].fields)
+        representation = _as_prepared(key.fields)
         requires = self.supergraph.requires(parent.name, selection.name, target)
         if requires is not None:
             representation += _as_prepared(requires)
@@ -351,21 +539,21 @@ class Planner:
         }
         name = operation.name.value if operation.name else None
         roots: list[_Builder] = []
-        for selection in _flatten_root(selections):
-            if selection.name == "__typename":
+        for root_selection in _flatten_root(selections):
+            if root_selection.name == "__typename":
                 continue
-            subgraph = self._root_subgraph(root_type.name, selection.name, roots, kind)
-            if kind == "query":
-                builder = next((r for r in roots if r.subgraph == subgraph), None)
-            else:  # consecutive mutation fields of one subgraph share a fetch
-                builder = roots[-1] if roots and roots[-1].subgraph == subgraph else None
-            if builder is None:
-                builder = _Builder(subgraph, None)
-                roots.append(builder)
-            if subgraph == INTROSPECTION:
-                _copy([selection], builder.root, builder.variables)
-            else:
-                self._place(builder, root_type, [selection], builder.root, (), None)
+            for subgraph, selection in self._root_parts(root_type, root_selection, roots, kind):
+                if kind == "query":
+                    builder = next((r for r in roots if r.subgraph == subgraph), None)
+                else:  # consecutive mutation fields of one subgraph share a fetch
+                    builder = roots[-1] if roots and roots[-1].subgraph == subgraph else None
+                if builder is None:
+                    builder = _Builder(subgraph, None)
+                    roots.append(builder)
+                if subgraph == INTROSPECTION:
+                    _copy([selection], builder.root, builder.variables)
+                else:
+                    self._place(builder, root_type, [selection], builder.root, (), None)
         steps: list[list[Fetch]] = []
         if kind == "query":
             steps = self._layer(roots, kind, name, definitions)
@@ -374,14 +562,25 @@ class Planner:
                 steps += self._layer([root], kind, name, definitions)
         return QueryPlan(steps)
 
-    def _root_subgraph(self, root: str, name: str, roots: list[_Builder], kind: str) -> str:
-        if name in INTROSPECTION_FIELDS:
-            return INTROSPECTION
-        resolving = self.supergraph.resolvers.get((root, name), ())
+    def _root_parts(
+        self,
+        root: GraphQLObjectType,
+        selection: PreparedField,
+        roots: list[_Builder],
+        kind: str,
+    ) -> list[tuple[str, PreparedField]]:
+        """The subgraph (or subgraphs, sharing what is below it) to ask for a root field:
+        one already asked for another root field where it can answer for it all."""
+        if selection.name in INTROSPECTION_FIELDS:
+            return [(INTROSPECTION, selection)]
+        resolving = list(self.supergraph.resolvers.get((root.name, selection.name), ()))
         if not resolving:
-            raise PlanningError(f"no subgraph resolves {root}.{name}")
+            raise PlanningError(f"no subgraph resolves {root.name}.{selection.name}")
+        if kind != "query":
+            return [(resolving[0], selection)]
         used = [r.subgraph for r in roots if r.subgraph in resolving]
-        return used[-1] if used and kind == "query" else resolving[0]
+        ordered = [*reversed(used), *(s for s in resolving if s not in used)]
+        return self._split(ordered, root, selection, "", None)
 
     def _layer(
         self, roots: list[_Builder], kind: str, name: str | None, definitions: dict[str, str]
