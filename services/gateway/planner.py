@@ -412,24 +412,34 @@ class Planner:
         here: str,
         provided: Provided | None,
     ) -> list[tuple[str, PreparedField]]:
-        """The field sent by one route when one can answer for all below it, else its
-        selections shared out, each to the first route that can answer for it."""
+        """The field sent by one route when one resolves it and can answer for all below
+        it, else its selections shared out: each to the first route that can answer for it
+        there, or failing that by sharing out further."""
         if not routes:
             raise PlanningError(f"no subgraph can resolve {parent.name}.{selection.name}")
-        for route in routes:
+
+        def answers(route: str, part: PreparedField) -> bool:
             given = provided if route == here else None
-            if self._field_plannable(route, parent, selection, given, frozenset()):
-                return [(route, selection)]
+            return self._resolvable(parent.name, part.name, route, given) and self._below_plannable(
+                route, parent, part, given
+            )
+
+        def plannable(route: str, part: PreparedField) -> bool:
+            given = provided if route == here else None
+            return self._field_plannable(route, parent, part, given, frozenset())
+
+        for check in (answers, plannable):
+            whole = next((r for r in routes if check(r, selection)), None)
+            if whole is not None and (check is answers or selection.selections is None):
+                return [(whole, selection)]
         if selection.selections is None:
             return [(routes[0], selection)]
         shares: dict[str, list[PreparedSelection]] = {}
         for below in selection.selections:
             part = dataclasses.replace(selection, selections=[below])
-            chosen = next(
-                (r for r in routes if self._field_plannable(
-                    r, parent, part, provided if r == here else None, frozenset())),
-                None,
-            )  # fmt: skip
+            chosen = next((r for r in routes if answers(r, part)), None) or next(
+                (r for r in routes if plannable(r, part)), None
+            )
             if chosen is None:
                 raise PlanningError(
                     f"no subgraph can resolve {parent.name}.{selection.name} with what is "
