@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -184,10 +185,24 @@ def _provided(selection_set: SelectionSetNode | None) -> Provided | None:
     }
 
 
+# what a jump to another subgraph costs, besides one for each field it carries: a fetch
+# more, and a step more of waiting when it follows another
+_JUMP_COST = 1000
+
+
+def _size(selection: PreparedSelection) -> int:
+    """How many fields a selection holds, itself and all below it."""
+    own = 1 if isinstance(selection, PreparedField) else 0
+    return own + sum(_size(below) for below in selection.selections or ())
+
+
 class Planner:
     def __init__(self, supergraph: Supergraph) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.schema
+        # costs already worked out, by place; each entry keeps its selection and what was
+        # provided alive, so that their ids in the key stay theirs
+        self._costs: dict[tuple, tuple[int | None, PreparedField, Provided | None]] = {}
 
     # placing selections
 
@@ -227,16 +242,18 @@ class Planner:
                 return False
         return True
 
-    # whether a selection can be answered from a subgraph, directly or hop by hop
+    # what answering a selection from a subgraph costs: the entity fetches it takes (None
+    # when it cannot be answered from there)
 
-    def _plannable(
+    def _cost(
         self,
         subgraph: str,
         parent: GraphQLCompositeType,
         selections: list[PreparedSelection],
         provided: Provided | None,
         seen: frozenset[tuple[str, str, str]],
-    ) -> bool:
+    ) -> int | None:
+        total = 0
         for selection in selections:
             if isinstance(selection, PreparedFragment):
                 condition = selection.type_condition or parent.name
@@ -244,82 +261,148 @@ class Planner:
                     continue  # this subgraph never returns objects of that type
                 target = self.schema.get_type(condition)
                 assert is_composite_type(target), condition
-                if not self._plannable(subgraph, target, selection.selections, provided, seen):
-                    return False
+                found = self._cost(subgraph, target, selection.selections, provided, seen)
             elif selection.name == "__typename":
-                continue
+                found = 0
             elif isinstance(parent, GraphQLObjectType) or (
                 isinstance(parent, GraphQLInterfaceType)
                 and self.supergraph.resolvable_in(parent.name, selection.name, subgraph)
             ):
-                if not self._field_plannable(subgraph, parent, selection, provided, seen):
-                    return False
+                found = self._field_cost(subgraph, parent, selection, provided, seen)
             else:  # per implementation this subgraph returns
+                found = 0
                 for possible in self.schema.get_possible_types(parent):
-                    if self.supergraph.knows_type(subgraph, possible.name) and not (
-                        self._field_plannable(subgraph, possible, selection, provided, seen)
-                    ):
-                        return False
-        return True
+                    if self.supergraph.knows_type(subgraph, possible.name):
+                        each = self._field_cost(subgraph, possible, selection, provided, seen)
+                        found = None if each is None or found is None else found + each
+            if found is None:
+                return None
+            total += found
+        return total
 
-    def _below_plannable(
+    def _below_cost(
         self,
         subgraph: str,
         parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
         provided: Provided | None,
-    ) -> bool:
-        """Whether the selections below a field this subgraph resolves can all be answered
-        from where this subgraph leaves them."""
+    ) -> int | None:
+        """What answering the selections below a field this subgraph resolves costs, from
+        where this subgraph leaves them."""
         if selection.selections is None:
-            return True
+            return 0
         definition = parent.fields[selection.name]
         field_type = get_named_type(definition.type)
         if not is_composite_type(field_type):
-            return True
+            return 0
         provides = self.supergraph.provides(parent.name, selection.name, subgraph)
         below = _provided(provides) if provides else (provided or {}).get(selection.name)
-        return self._plannable(subgraph, field_type, selection.selections, below, frozenset())
+        return self._cost(subgraph, field_type, selection.selections, below, frozenset())
 
-    def _field_plannable(
+    def _here_cost(
+        self,
+        subgraph: str,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        selection: PreparedField,
+        provided: Provided | None,
+    ) -> int | None:
+        """The field resolved by this subgraph, what is below it answered from there on."""
+        if not self._resolvable(parent.name, selection.name, subgraph, provided):
+            return None
+        return self._below_cost(subgraph, parent, selection, provided)
+
+    def _field_cost(
         self,
         subgraph: str,
         parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
         provided: Provided | None,
         seen: frozenset[tuple[str, str, str]],
-    ) -> bool:
-        """Whether the field can be had from this subgraph: resolved here (with what is
-        below it answered from here, hop by hop), or through a key of its parent, from
-        subgraphs that share out what is below it."""
-        local = self._resolvable(parent.name, selection.name, subgraph, provided)
-        if local and self._below_plannable(subgraph, parent, selection, provided):
-            return True
+    ) -> int | None:
+        """The cheapest way to have the field from this subgraph: resolved here, or through
+        a key of its parent from one subgraph, or shared out among several."""
+        memo = (subgraph, parent.name, id(selection), id(provided), seen)
+        if memo in self._costs:
+            return self._costs[memo][0]
+        found = self._here_cost(subgraph, parent, selection, provided)
         place = (subgraph, parent.name, selection.name)
-        if not isinstance(parent, GraphQLObjectType) or place in seen:
-            return False
-        routes = ([subgraph] if local else []) + [
-            t
-            for t, _ in self._jump_targets(subgraph, parent, selection.name, provided)
-            if t != subgraph
+        if found != 0 and isinstance(parent, GraphQLObjectType) and place not in seen:
+            routes = self._routes(subgraph, parent, selection, provided)
+            shared = self._shared(routes, parent, selection, subgraph, provided, seen | {place})
+            if shared is not None:
+                cost = sum(c for _, _, c in shared)
+                found = cost if found is None else min(found, cost)
+        self._costs[memo] = (found, selection, provided)
+        return found
+
+    def _routes(
+        self,
+        subgraph: str,
+        parent: GraphQLObjectType,
+        selection: PreparedField,
+        provided: Provided | None,
+    ) -> list[str]:
+        """This subgraph where it resolves the field, then those a key of the parent reaches."""
+        local = self._resolvable(parent.name, selection.name, subgraph, provided)
+        jumps = self._jump_targets(subgraph, parent, selection.name, provided)
+        return ([subgraph] if local else []) + [t for t, _ in jumps if t != subgraph]
+
+    def _shared(
+        self,
+        routes: list[str],
+        parent: GraphQLObjectType,
+        selection: PreparedField,
+        here: str,
+        provided: Provided | None,
+        seen: frozenset[tuple[str, str, str]],
+    ) -> list[tuple[str, PreparedField, int]] | None:
+        """The field from the one route that answers it most cheaply, or its selections
+        shared out when that costs less; with the cost of each part. A jump costs a fetch
+        and the fields it carries, so a plan never jumps back and forth."""
+
+        def cost(route: str, part: PreparedField) -> int | None:
+            if route == here:
+                return self._here_cost(route, parent, part, provided)
+            found = self._field_cost(route, parent, part, None, seen)
+            return None if found is None else found + _JUMP_COST + _size(part)
+
+        wholes = [(c, i, r) for i, r in enumerate(routes) if (c := cost(r, selection)) is not None]
+        whole = min(wholes, default=None)
+        shared = self._share_out(routes, selection, here, cost) if selection.selections else None
+        if shared is not None:
+            shared_cost = sum(c for _, _, c in shared)
+            if whole is None or shared_cost < whole[0]:
+                return shared
+        if whole is None:
+            return None
+        best, _, route = whole
+        return [(route, selection, best)]
+
+    @staticmethod
+    def _share_out(
+        routes: list[str],
+        selection: PreparedField,
+        here: str,
+        cost: Callable[[str, PreparedField], int | None],
+    ) -> list[tuple[str, PreparedField, int]] | None:
+        """Each selection below the field to the route that answers for it most cheaply;
+        the parts that go to one route share its jump."""
+        shares: dict[str, list[PreparedSelection]] = {}
+        total: dict[str, int] = {}
+        for below in selection.selections or ():
+            part = dataclasses.replace(selection, selections=[below])
+            costs = [(c, i, r) for i, r in enumerate(routes) if (c := cost(r, part)) is not None]
+            if not costs:
+                return None
+            each, _, route = min(costs)
+            if route != here and route in total:
+                each -= _JUMP_COST
+            shares.setdefault(route, []).append(below)
+            total[route] = total.get(route, 0) + each
+        return [
+            (route, dataclasses.replace(selection, selections=parts), total[route])
+            for route, parts in shares.items()
         ]
-        if not routes:
-            return False
-        if selection.selections is None:
-            return True
-        return all(
-            any(
-                self._below_plannable(route, parent, dataclasses.replace(selection,
-                                                                         selections=[below]),
-                                      provided if route == subgraph else None)
-                if route == subgraph
-                else self._field_plannable(route, parent,
-                                           dataclasses.replace(selection, selections=[below]),
-                                           None, seen | {place})
-                for route in routes
-            )
-            for below in selection.selections
-        )  # fmt: skip
 
     def _place(
         self,
@@ -386,67 +469,23 @@ class Planner:
     ) -> set[_Builder]:
         """Here when this subgraph can answer for the field and all below it; otherwise from
         the subgraphs that can, each taking the part of the selections it can answer for."""
-        local = self._resolvable(parent.name, selection.name, builder.subgraph, provided)
-        if local and self._below_plannable(builder.subgraph, parent, selection, provided):
+        here = self._here_cost(builder.subgraph, parent, selection, provided)
+        if here == 0 or not isinstance(parent, GraphQLObjectType):
             return self._place_here(builder, parent, selection, out, path, provided)
-        if not isinstance(parent, GraphQLObjectType):
-            return self._place_here(builder, parent, selection, out, path, provided)
-        routes = ([builder.subgraph] if local else []) + [
-            target
-            for target, _ in self._jump_targets(builder.subgraph, parent, selection.name, provided)
-            if target != builder.subgraph
-        ]
+        routes = self._routes(builder.subgraph, parent, selection, provided)
+        shared = self._shared(routes, parent, selection, builder.subgraph, provided, frozenset())
+        if shared is None:
+            raise PlanningError(
+                f"{parent.name}.{selection.name} cannot be had from {builder.subgraph}, nor "
+                "from any subgraph one of its keys leads to"
+            )
         used: set[_Builder] = set()
-        for route, part in self._split(routes, parent, selection, builder.subgraph, provided):
+        for route, part, _ in shared:
             if route == builder.subgraph:
                 used |= self._place_here(builder, parent, part, out, path, provided)
             else:
                 used |= self._jump(builder, parent, part, out, path, provided, route)
         return used
-
-    def _split(
-        self,
-        routes: list[str],
-        parent: GraphQLObjectType,
-        selection: PreparedField,
-        here: str,
-        provided: Provided | None,
-    ) -> list[tuple[str, PreparedField]]:
-        """The field sent by one route when one resolves it and can answer for all below
-        it, else its selections shared out: each to the first route that can answer for it
-        there, or failing that by sharing out further."""
-        if not routes:
-            raise PlanningError(f"no subgraph can resolve {parent.name}.{selection.name}")
-
-        def answers(route: str, part: PreparedField) -> bool:
-            given = provided if route == here else None
-            return self._resolvable(parent.name, part.name, route, given) and self._below_plannable(
-                route, parent, part, given
-            )
-
-        def plannable(route: str, part: PreparedField) -> bool:
-            given = provided if route == here else None
-            return self._field_plannable(route, parent, part, given, frozenset())
-
-        for check in (answers, plannable):
-            whole = next((r for r in routes if check(r, selection)), None)
-            if whole is not None and (check is answers or selection.selections is None):
-                return [(whole, selection)]
-        if selection.selections is None:
-            return [(routes[0], selection)]
-        shares: dict[str, list[PreparedSelection]] = {}
-        for below in selection.selections:
-            part = dataclasses.replace(selection, selections=[below])
-            chosen = next((r for r in routes if answers(r, part)), None) or next(
-                (r for r in routes if plannable(r, part)), None
-            )
-            if chosen is None:
-                raise PlanningError(
-                    f"no subgraph can resolve {parent.name}.{selection.name} with what is "
-                    "selected below it"
-                )
-            shares.setdefault(chosen, []).append(below)
-        return [(r, dataclasses.replace(selection, selections=s)) for r, s in shares.items()]
 
     def _place_here(
         self,
@@ -540,6 +579,7 @@ class Planner:
     def plan(
         self, operation: OperationDefinitionNode, selections: list[PreparedSelection]
     ) -> QueryPlan:
+        self._costs.clear()
         kind = operation.operation.value
         root_type = self.schema.get_root_type(operation.operation)
         if root_type is None:
@@ -590,7 +630,13 @@ class Planner:
             return [(resolving[0], selection)]
         used = [r.subgraph for r in roots if r.subgraph in resolving]
         ordered = [*reversed(used), *(s for s in resolving if s not in used)]
-        return self._split(ordered, root, selection, "", None)
+        shared = self._shared(ordered, root, selection, "", None, frozenset())
+        if shared is None:
+            raise PlanningError(
+                f"no subgraph can resolve {root.name}.{selection.name} with what is selected "
+                "below it"
+            )
+        return [(route, part) for route, part, _ in shared]
 
     def _layer(
         self, roots: list[_Builder], kind: str, name: str | None, definitions: dict[str, str]
