@@ -10,8 +10,8 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from services.gateway.composer import Composer, CompositionFailed
 from services.gateway.subgraphs import LocalSubgraph
+from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.kernel.graphql import RequestContext, SubgraphSchema
@@ -21,7 +21,7 @@ NAME = "gateway"
 
 @dataclass
 class GatewayContext(RequestContext):
-    composer: Composer | None = None
+    keeper: SupergraphKeeper | None = None
 
 
 @strawberry.type
@@ -34,8 +34,8 @@ class SupergraphStatus:
     hints: list[str]
 
     @classmethod
-    def of(cls, composer: Composer) -> SupergraphStatus:
-        state = composer.state
+    def of(cls, keeper: SupergraphKeeper) -> SupergraphStatus:
+        state = keeper.state
         composed_at = (
             datetime.datetime.fromtimestamp(state.composed_at, datetime.UTC).isoformat()
             if state.composed_at
@@ -44,17 +44,17 @@ class SupergraphStatus:
         return cls(
             digest=state.digest,
             composed_at=composed_at,
-            subgraphs=list(composer.clients.endpoints),
+            subgraphs=list(keeper.clients.endpoints),
             attempts=state.attempts,
             last_error=state.last_error,
             hints=state.hints,
         )
 
 
-def _composer(info: Info[GatewayContext, None]) -> Composer:
+def _keeper(info: Info[GatewayContext, None]) -> SupergraphKeeper:
     info.context.principal.require_role(Role.ADMIN)
-    assert info.context.composer is not None
-    return info.context.composer
+    assert info.context.keeper is not None
+    return info.context.keeper
 
 
 @strawberry.type
@@ -63,7 +63,7 @@ class Query:
         description="The composed supergraph and the last composition attempt (admins)."
     )
     def supergraph(self, info: Info[GatewayContext, None]) -> SupergraphStatus:
-        return SupergraphStatus.of(_composer(info))
+        return SupergraphStatus.of(_keeper(info))
 
 
 @strawberry.type
@@ -73,24 +73,24 @@ class Mutation:
         "on failure the last good one keeps serving and the error is returned."
     )
     async def recompose_supergraph(self, info: Info[GatewayContext, None]) -> SupergraphStatus:
-        composer = _composer(info)
+        keeper = _keeper(info)
         try:
-            await composer.recompose()
+            await keeper.recompose()
         except CompositionFailed as exc:
             raise errors.Conflict(f"the supergraph was not recomposed: {exc}") from None
-        return SupergraphStatus.of(composer)
+        return SupergraphStatus.of(keeper)
 
 
 schema = SubgraphSchema(query=Query, mutation=Mutation)
 
 
-def local_subgraph(composer: Composer) -> LocalSubgraph:
+def local_subgraph(keeper: SupergraphKeeper) -> LocalSubgraph:
     """The in-process subgraph the executor calls for the gateway's own fields."""
 
     async def execute(
         query: str, variables: dict[str, Any], principal: Principal
     ) -> dict[str, Any]:
-        context = GatewayContext(principal=principal, composer=composer)
+        context = GatewayContext(principal=principal, keeper=keeper)
         result = await schema.execute(query, variable_values=variables, context_value=context)
         body: dict[str, Any] = {"data": result.data}
         if result.errors:

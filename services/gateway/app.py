@@ -23,11 +23,11 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from services.gateway import admin, console
-from services.gateway.composer import Composer, CompositionFailed
 from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
 from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
+from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import auth
 from services.kernel.app import GaugeCollector
 from services.kernel.settings import Settings
@@ -51,11 +51,11 @@ def subgraph_urls(settings: Settings) -> dict[str, str]:
     }
 
 
-def _gauges(composer: Composer) -> dict[str, float]:
-    engine = composer.engine
+def _gauges(keeper: SupergraphKeeper) -> dict[str, float]:
+    engine = keeper.engine
     return {
         "gateway_supergraph_composed": 1.0 if engine else 0.0,
-        "gateway_composition_attempts": float(composer.state.attempts),
+        "gateway_composition_attempts": float(keeper.state.attempts),
         "gateway_plan_cache_hits": float(engine.plans.hits if engine else 0),
         "gateway_plan_cache_misses": float(engine.plans.misses if engine else 0),
         "gateway_plan_cache_entries": float(len(engine.plans) if engine else 0),
@@ -79,8 +79,9 @@ def create_app(
     }
     secret = settings.jwt_secret or ""
     clients = SubgraphClients(endpoints, GatewayCredential(secret), transport)
-    composer = Composer(clients, limits, Path(settings.supergraph) if settings.supergraph else None)
-    clients.serve_locally(admin.NAME, admin.local_subgraph(composer))
+    supergraph_file = Path(settings.supergraph) if settings.supergraph else None
+    keeper = SupergraphKeeper(clients, limits, supergraph_file)
+    clients.serve_locally(admin.NAME, admin.local_subgraph(keeper))
 
     registry = CollectorRegistry()
     metrics = EdgeMetrics(
@@ -97,8 +98,8 @@ def create_app(
             registry=registry,
         ),
     )
-    registry.register(GaugeCollector("gateway", lambda: _gauges(composer)))
-    endpoint = GraphQLEndpoint(composer, secret, limits, metrics, settings.token_max_seconds)
+    registry.register(GaugeCollector("gateway", lambda: _gauges(keeper)))
+    endpoint = GraphQLEndpoint(keeper, secret, limits, metrics, settings.token_max_seconds)
 
     async def graphql(request: Request) -> Response:
         return await endpoint(request)
@@ -107,11 +108,11 @@ def create_app(
         return JSONResponse({"status": "alive", "service": "gateway"})
 
     async def readyz(_: Request) -> Response:
-        ready = composer.engine is not None
+        ready = keeper.engine is not None
         body = {
             "status": "ready" if ready else "not ready",
-            "supergraph": composer.state.digest,
-            "lastError": composer.state.last_error,
+            "supergraph": keeper.state.digest,
+            "lastError": keeper.state.last_error,
         }
         return JSONResponse(body, status_code=200 if ready else 503)
 
@@ -120,7 +121,7 @@ def create_app(
 
     async def recompose_quietly() -> None:
         with contextlib.suppress(CompositionFailed):
-            await composer.recompose()
+            await keeper.recompose()
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -136,13 +137,13 @@ def create_app(
                 await clients.close()
                 raise StartupRefused(f"gateway: {variable} must be positive, not {seconds:g}")
         try:
-            await composer.recompose()
+            await keeper.recompose()
         except CompositionFailed as exc:
             if exc.conflict:
                 await clients.close()
                 raise StartupRefused(f"gateway: refusing to start: {exc}") from None
             log.warning("gateway: not ready yet, will keep trying: %s", exc)
-        timer = asyncio.create_task(composer.keep_composing(settings.recompose_seconds))
+        timer = asyncio.create_task(keeper.keep_composing(settings.recompose_seconds))
         loop = asyncio.get_running_loop()
         with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
             loop.add_signal_handler(

@@ -20,14 +20,14 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
-from services.gateway.executor import Execution
+from services.gateway.federation.execution import Execution
+from services.gateway.federation.operation import condition_variables, prepare
+from services.gateway.federation.planner import Planner, PlanningError
+from services.gateway.federation.query_plan import QueryPlan
+from services.gateway.federation.response_shape import Shape, Shaper
+from services.gateway.federation.supergraph import Supergraph
 from services.gateway.limits import Limits
-from services.gateway.operation import condition_variables, prepare
-from services.gateway.plan import QueryPlan
-from services.gateway.planner import Planner, PlanningError
-from services.gateway.shaping import Shape, Shaper
 from services.gateway.subgraphs import SubgraphClients
-from services.gateway.supergraph import Supergraph
 from services.kernel import errors, query_limits
 from services.kernel.auth import Principal
 from services.kernel.lru import LruCache, document_weight

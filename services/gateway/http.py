@@ -17,9 +17,9 @@ from starlette.responses import HTMLResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 
 from services.gateway.apq import PersistedQueries
-from services.gateway.composer import Composer
 from services.gateway.engine import RequestError
 from services.gateway.limits import Limits
+from services.gateway.supergraph_keeper import SupergraphKeeper
 from services.kernel import auth, errors
 from services.kernel.auth import Principal, Role
 from services.kernel.lru import LruCache
@@ -58,13 +58,13 @@ def _tracing(request: Request) -> dict[str, str]:
 class GraphQLEndpoint:
     def __init__(
         self,
-        composer: Composer,
+        keeper: SupergraphKeeper,
         secret: str,
         limits: Limits,
         metrics: EdgeMetrics,
         token_max_seconds: int,
     ) -> None:
-        self.composer = composer
+        self.keeper = keeper
         self.secret = secret
         self.token_max_seconds = token_max_seconds
         self.limits = limits
@@ -107,7 +107,7 @@ class GraphQLEndpoint:
             params = await self._params(request)
         except RequestError as exc:
             return reply({"errors": exc.errors}, exc.status)
-        engine = self.composer.engine
+        engine = self.keeper.engine
         if engine is None:
             return reply(
                 _error_body("the supergraph is not composed yet", "SUPERGRAPH_UNAVAILABLE"), 503

@@ -12,22 +12,17 @@ import aiohttp
 import httpx
 
 from services.gateway.credential import GatewayCredential
+from services.gateway.federation.subgraph_calls import (
+    BAD_RESPONSE,
+    TIMEOUT,
+    UNAVAILABLE,
+    SubgraphFailure,
+)
 from services.kernel.auth import Principal
 from services.kernel.keepalive import POOL_IDLE_SECONDS
 
 # an in-process subgraph: (query, variables, principal) -> a GraphQL response body
 LocalSubgraph = Callable[[str, dict[str, Any], Principal], Awaitable[dict[str, Any]]]
-
-UNAVAILABLE = "SUBGRAPH_UNAVAILABLE"
-TIMEOUT = "SUBGRAPH_TIMEOUT"
-BAD_RESPONSE = "SUBGRAPH_BAD_RESPONSE"
-
-
-class SubgraphFailure(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,8 @@ from graphql import (
     print_ast,
 )
 
-from services.gateway.federation import Subgraph, SubgraphField, SubgraphType
-from services.gateway.supergraph import EntityKey, Supergraph
+from services.gateway.federation.subgraph_schema import Subgraph, SubgraphField, SubgraphType
+from services.gateway.federation.supergraph import EntityKey, Supergraph
 
 BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 

@@ -16,8 +16,14 @@ from typing import Any
 
 from graphql import GraphQLSchema, execute, parse
 
-from services.gateway.plan import INTROSPECTION, EntityPart, Fetch, QueryPlan, RepresentationShape
-from services.gateway.subgraphs import SubgraphClients, SubgraphFailure
+from services.gateway.federation.query_plan import (
+    INTROSPECTION,
+    EntityPart,
+    Fetch,
+    QueryPlan,
+    RepresentationShape,
+)
+from services.gateway.federation.subgraph_calls import SubgraphCaller, SubgraphFailure
 from services.kernel.auth import Principal
 
 Path = list[str | int]
@@ -102,7 +108,7 @@ class Execution:
 
     def __init__(
         self,
-        clients: SubgraphClients,
+        clients: SubgraphCaller,
         api_schema: GraphQLSchema,
         variables: dict[str, Any],
         headers: Mapping[str, str],

@@ -15,13 +15,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.gateway.composition import CompositionError, compose
 from services.gateway.engine import Engine
-from services.gateway.federation import Subgraph, SubgraphSchemaError, read_subgraph
-from services.gateway.join_spec import SupergraphFileError, load_supergraph
+from services.gateway.federation.composition import CompositionError, compose
+from services.gateway.federation.join_read import SupergraphFileError, load_supergraph
+from services.gateway.federation.subgraph_calls import SubgraphFailure
+from services.gateway.federation.subgraph_schema import Subgraph, SubgraphSchemaError, read_subgraph
+from services.gateway.federation.supergraph import Supergraph
 from services.gateway.limits import Limits
-from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint, SubgraphFailure
-from services.gateway.supergraph import Supergraph
+from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
 from services.kernel.auth import ANONYMOUS
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class CompositionFailed(Exception):
 
 
 @dataclass
-class Composition:
+class SupergraphState:
     """The state `/readyz` and the admin query report."""
 
     digest: str | None = None
@@ -44,7 +45,7 @@ class Composition:
     hints: list[str] = field(default_factory=list)
 
 
-class Composer:
+class SupergraphKeeper:
     def __init__(
         self, clients: SubgraphClients, limits: Limits, supergraph_file: Path | None = None
     ) -> None:
@@ -52,7 +53,7 @@ class Composer:
         self.limits = limits
         self.supergraph_file = supergraph_file
         self.engine: Engine | None = None
-        self.state = Composition()
+        self.state = SupergraphState()
         self._lock = asyncio.Lock()
         self._read_stamp: tuple[float, int] | None = None  # of the supergraph file last read
 
@@ -82,7 +83,7 @@ class Composer:
         sdl = await self.clients.sdl(name, {}, ANONYMOUS)
         return read_subgraph(name, self.clients.endpoints[name].url, sdl)
 
-    async def recompose(self) -> Composition:
+    async def recompose(self) -> SupergraphState:
         """Composes from every subgraph's current SDL; raises CompositionFailed on failure."""
         async with self._lock:
             self.state.attempts += 1

@@ -22,8 +22,8 @@ from graphql import (
     is_composite_type,
 )
 
-from services.gateway.operation import PreparedField, PreparedFragment, PreparedSelection
-from services.gateway.planner import INTROSPECTION_FIELDS
+from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
+from services.gateway.federation.planner import INTROSPECTION_FIELDS
 
 Path = tuple[str | int, ...]
 

@@ -36,9 +36,8 @@ from graphql import (
 )
 from graphql.language import ArgumentNode, ValueNode
 
-from services.gateway.federation import Key
-from services.gateway.operation import PreparedField, PreparedFragment, PreparedSelection
-from services.gateway.plan import (
+from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
+from services.gateway.federation.query_plan import (
     INTROSPECTION,
     EntityPart,
     Fetch,
@@ -46,7 +45,8 @@ from services.gateway.plan import (
     RepresentationShape,
     RootPart,
 )
-from services.gateway.supergraph import Supergraph
+from services.gateway.federation.subgraph_schema import Key
+from services.gateway.federation.supergraph import Supergraph
 
 Provided = dict[str, "Provided | None"]
 INTROSPECTION_FIELDS = {"__schema", "__type"}

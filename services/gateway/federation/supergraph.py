@@ -8,7 +8,7 @@ from functools import cached_property
 
 from graphql import GraphQLSchema, SelectionSetNode
 
-from services.gateway.federation import Key, Subgraph
+from services.gateway.federation.subgraph_schema import Key, Subgraph
 from services.kernel.field_costs import FieldCost
 
 
