@@ -8,7 +8,7 @@ import time
 import httpx
 import pytest
 
-from services.gateway.join_spec import load_supergraph
+from services.gateway.federation.join_read import load_supergraph
 from services.kernel import auth
 from services.kernel.natsserver import free_port
 from tests.support import SECRET, token
