@@ -47,6 +47,7 @@ class Place:
 
 @strawberry.federation.type(keys=["code"])
 class Region(Place):
+    name: str = strawberry.federation.field(shareable=True)  # scores @provides it
     province: str = strawberry.federation.field(shareable=True)
     population: int
 
@@ -155,7 +156,7 @@ class Score:
 class ScoreRegion:
     code: str
     name: str = strawberry.federation.field(external=True)
-    population: int | None = strawberry.federation.field(external=True, default=None)
+    population: int = strawberry.federation.field(external=True, default=0)
 
     @strawberry.field
     def latest_score(self) -> Score | None:
@@ -163,7 +164,7 @@ class ScoreRegion:
 
     @strawberry.federation.field(requires=["population"])
     def per_capita(self) -> float:
-        assert self.population is not None, "population comes from the representation"
+        assert self.population, "population comes from the representation"
         return 1_000_000 / self.population
 
     @strawberry.field
@@ -184,7 +185,7 @@ class ScoreRegion:
         return index_of(self.code)
 
     @classmethod
-    def resolve_reference(cls, code: str, population: int | None = None) -> ScoreRegion:
+    def resolve_reference(cls, code: str, population: int = 0) -> ScoreRegion:
         return cls(code=code, name="", population=population)
 
 

@@ -80,8 +80,22 @@ def test_a_value_type_defined_twice_without_shareable_is_refused_naming_both() -
 
     assert problems(a, b) == [
         "[INVALID_FIELD_SHARING] field Problem.message is resolved by scoring, survey but is not @shareable in scoring, survey",
-        "[SATISFIABILITY_ERROR] field Problem.field (resolved by survey) cannot be reached from subgraph scoring: no resolvable key of Problem in survey has all its fields in scoring",
-        "[SATISFIABILITY_ERROR] field Problem.path (resolved by scoring) cannot be reached from subgraph survey: no resolvable key of Problem in scoring has all its fields in survey",
+    ]
+
+
+def test_a_value_type_whose_fields_differ_cannot_answer_every_query() -> None:
+    a = subgraph(
+        "survey",
+        "type Problem @shareable { field: String! message: String! } type Query { a: Problem }",
+    )
+    b = subgraph(
+        "scoring",
+        "type Problem @shareable { path: String! message: String! } type Query { b: Problem }",
+    )
+
+    assert problems(a, b) == [
+        "[SATISFIABILITY_ERROR] the query { b { field } } cannot be answered: a plan reaches Problem in subgraph scoring, where Problem.field is not resolved, nor in any subgraph a key leads to",
+        "[SATISFIABILITY_ERROR] the query { a { path } } cannot be answered: a plan reaches Problem in subgraph survey, where Problem.path is not resolved, nor in any subgraph a key leads to",
     ]
 
 
@@ -112,8 +126,8 @@ def test_type_and_kind_conflicts_name_the_field_and_subgraphs() -> None:
     )
 
     assert problems(a, b) == [
-        "[FIELD_TYPE_MISMATCH] field Region.size has different types: Int in a; [Int] in b",
         "[TYPE_KIND_MISMATCH] type Level is defined as enum in a; input in b",
+        "[FIELD_TYPE_MISMATCH] field Region.size has different types: Int in a; [Int] in b",
     ]
 
 
@@ -146,7 +160,8 @@ def test_enums_unite_as_outputs_intersect_as_inputs_and_must_match_when_both() -
     assert values(out_a, out_b) == ["LOW", "MID", "HIGH"]
     assert values(in_a, in_b) == ["LOW"]
     assert problems(out_a, both_b) == [
-        "[ENUM_VALUE_MISMATCH] enum Level is used for input and output, so its values must be the same in every subgraph: ['LOW', 'MID'] in a; ['HIGH', 'LOW'] in b"
+        "[ENUM_VALUE_MISMATCH] enum Level is used for input and output, so its values must be the same in every subgraph: MID is missing in b",
+        "[ENUM_VALUE_MISMATCH] enum Level is used for input and output, so its values must be the same in every subgraph: HIGH is missing in a",
     ]
 
 
@@ -184,20 +199,20 @@ def test_external_requires_and_provides_are_checked() -> None:
     bad_key = subgraph("s", 'type Region @key(fields: "id") { code: String! }')
 
     assert problems(base, requires_unknown) == [
-        "[INVALID_FIELD_SET] @requires on Region.density in subgraph s names Region.area, which that subgraph does not define"
+        "[REQUIRES_INVALID_FIELDS] @requires on Region.density in subgraph s names Region.area, which that subgraph does not define"
     ]
     assert problems(base, requires_local) == [
-        "[REQUIRES_FIELDS_MISSING_EXTERNAL] @requires on Region.density in subgraph s names Region.area, which is not @external there"
+        "[REQUIRES_FIELDS_MISSING_EXTERNAL] @requires on Region.density in subgraph s names Region.area, which that subgraph resolves itself (it is not @external there)"
     ]
     assert problems(base, external_nowhere) == [
         "[EXTERNAL_MISSING_ON_BASE] field Region.budget is @external in s but no subgraph resolves it"
     ]
     assert problems(base, unused_external) == [
-        "[EXTERNAL_UNUSED] field Region.population is @external in subgraph s but no key, @requires or @provides uses it"
+        "[EXTERNAL_UNUSED] field Region.population is @external in subgraph s but no key, @requires or @provides uses it, nor does an interface"
     ]
     assert problems(base, bad_key) == [
+        '[KEY_INVALID_FIELDS] @key(fields: "id") on Region in subgraph s names Region.id, which that subgraph does not define',
         "[INVALID_FIELD_SHARING] field Region.code is resolved by base, s but is not @shareable in s",
-        '[INVALID_FIELD_SET] @key(fields: "id") on Region in subgraph s names Region.id, which that subgraph does not define',
     ]
 
 
@@ -240,7 +255,7 @@ def test_an_unreachable_field_is_refused() -> None:
     )
 
     assert problems(a, b) == [
-        "[SATISFIABILITY_ERROR] field Region.score (resolved by b) cannot be reached from subgraph a: no resolvable key of Region in b has all its fields in a"
+        "[SATISFIABILITY_ERROR] the query { r { score } } cannot be answered: a plan reaches Region in subgraph a, where Region.score is not resolved, nor in any subgraph a key leads to"
     ]
 
 
@@ -254,3 +269,111 @@ def test_federation_directives_are_read_under_their_imported_names() -> None:
 
     assert [k.text for k in renamed.types["Region"].keys] == ["code"]
     assert renamed.types["Region"].fields["name"].inaccessible
+
+
+def test_an_interface_object_adds_its_fields_to_every_implementation() -> None:
+    owner = subgraph(
+        "accounts",
+        'interface Account @key(fields: "id") { id: ID! } '
+        'type Admin implements Account @key(fields: "id") { id: ID! level: Int } '
+        "type Query { accounts: [Account] }",
+    )
+    stand_in = read_subgraph(
+        "names",
+        None,
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", '
+        'import: ["@key", "@interfaceObject"]) '
+        'type Account @key(fields: "id") @interfaceObject { id: ID! name: String }',
+    )
+
+    supergraph = compose([owner, stand_in])
+
+    admin = supergraph.api_schema.get_type("Admin")
+    assert "name" in admin.fields  # type: ignore[union-attr]
+    assert supergraph.resolvers[("Account", "name")] == ("names",)
+    assert supergraph.resolvable_in("Admin", "name", "names")
+    assert [(h.subgraph, h.as_type) for h in supergraph.homes("Admin")] == [
+        ("accounts", "Admin"),
+        ("names", "Account"),
+    ]
+
+
+def test_a_federation_1_extension_resolves_its_external_key_fields() -> None:
+    base = read_subgraph(
+        "a",
+        None,
+        'type Product @key(fields: "id") { id: ID! name: String } type Query { p: Product }',
+    )
+    extension = read_subgraph(
+        "b",
+        None,
+        'extend type Product @key(fields: "id") { id: ID! @external price: Float } '
+        "extend type Query { q: Product }",
+    )
+
+    supergraph = compose([base, extension])
+
+    assert supergraph.resolvers[("Product", "id")] == ("a", "b")
+    assert supergraph.resolvers[("Product", "price")] == ("b",)
+
+
+def test_an_output_field_takes_the_most_general_type_of_its_subgraphs() -> None:
+    a = subgraph(
+        "a",
+        "type Book @shareable { title: String } union Media = Book "
+        "type Query { item: Book @shareable }",
+    )
+    b = subgraph(
+        "b",
+        "type Book @shareable { title: String } type Song { length: Int } union Media = Book | Song "
+        "type Query { item: Media @shareable }",
+    )
+
+    supergraph = compose([a, b])
+
+    assert str(supergraph.api_schema.query_type.fields["item"].type) == "Media"  # type: ignore[union-attr]
+    assert problems(
+        a, subgraph("b", "type Song { length: Int } type Query { item: Song @shareable }")
+    ) == ["[FIELD_TYPE_MISMATCH] field Query.item has different types: Book in a; Song in b"]
+
+
+def test_a_key_gathered_through_a_third_subgraph_makes_a_field_reachable() -> None:
+    products = subgraph(
+        "products", 'type Product @key(fields: "id") { id: ID! } type Query { products: [Product] }'
+    )
+    skus = subgraph("skus", 'type Product @key(fields: "id") { id: ID! sku: String! @shareable }')
+    prices = subgraph(
+        "prices", 'type Product @key(fields: "sku") { sku: String! @shareable price: Float }'
+    )
+
+    supergraph = compose([products, skus, prices])
+
+    assert supergraph.resolvers[("Product", "price")] == ("prices",)
+
+
+def test_requires_and_provides_may_reach_external_fields_through_local_ones() -> None:
+    authors = subgraph(
+        "authors",
+        'type Author @key(fields: "id") { id: ID! years: Int! } type Query { a: Author }',
+    )
+    posts = subgraph(
+        "posts",
+        'type Post @key(fields: "id") { id: ID! author: Author! '
+        'expert: Boolean! @requires(fields: "author { years }") } '
+        'type Author @key(fields: "id") { id: ID! years: Int! @external } '
+        "type Query { posts: [Post] }",
+    )
+
+    supergraph = compose([authors, posts])
+
+    assert supergraph.resolvers[("Post", "expert")] == ("posts",)
+
+
+def test_an_enum_used_both_ways_may_differ_by_inaccessible_values() -> None:
+    a = subgraph("a", "enum Kind { REGULAR } type Query { a(k: Kind): Kind }")
+    b = subgraph("b", "enum Kind { REGULAR ANONYMOUS @inaccessible } type Query { b: Kind }")
+
+    supergraph = compose([a, b])
+
+    assert list(supergraph.api_schema.get_type("Kind").values) == ["REGULAR"]  # type: ignore[union-attr]
+    assert list(supergraph.schema.get_type("Kind").values) == ["REGULAR", "ANONYMOUS"]  # type: ignore[union-attr]

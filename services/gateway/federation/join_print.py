@@ -170,7 +170,8 @@ class _Printer:
         placed = [(graph, view.fields[name]) for graph, view in owners if name in view.fields]
         plain = (
             len(placed) == len(owners)
-            and all(not (f.external or f.requires or f.provides or f.override_from)
+            and all(not (f.external or f.requires or f.provides or f.override_from
+                         or f.used_overridden)
                     for _, f in placed)
             and all(print_ast(f.type) == str(parent.fields[name].type) for _, f in placed)
         )  # fmt: skip
@@ -199,6 +200,8 @@ class _Printer:
             parts.append("external: true")
         if placed.override_from:
             parts.append(f"override: {json.dumps(placed.override_from)}")
+        if placed.used_overridden:
+            parts.append("usedOverridden: true")
         return f"@join__field({', '.join(parts)})"
 
     def _enum_value(self, value: str, owners: list[tuple[str, SubgraphType]]) -> list[str]:

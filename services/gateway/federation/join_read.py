@@ -203,6 +203,7 @@ class _Reader:
                 requires=field_set(join["requires"]) if "requires" in join else None,
                 provides=field_set(join["provides"]) if "provides" in join else None,
                 override_from=join.get("override"),
+                used_overridden=bool(join.get("usedOverridden")),
             )
             if (
                 not external

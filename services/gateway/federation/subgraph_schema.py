@@ -64,6 +64,7 @@ FEDERATION_DIRECTIVES = (
     "override",
     "extends",
     "tag",
+    "interfaceObject",
 )
 
 
@@ -89,6 +90,8 @@ class SubgraphField:
     requires: SelectionSetNode | None = None
     provides: SelectionSetNode | None = None
     override_from: str | None = None
+    # overridden by another subgraph, yet still named by this one's keys or @requires
+    used_overridden: bool = False
 
     @property
     def arguments(self) -> dict[str, InputValueDefinitionNode]:
@@ -115,6 +118,9 @@ class SubgraphType:
     values: dict[str, bool] = field(default_factory=dict)  # enum value -> inaccessible
     value_descriptions: dict[str, str | None] = field(default_factory=dict)
     interface_object: bool = False  # an interface the subgraph sees as an object type
+    # keys declared on a type extension (`extend type` or `@extends`): their fields are the
+    # subgraph's own even where marked @external, as federation 1 required them to be
+    extension_keys: list[Key] = field(default_factory=list)
 
     def key_field_names(self) -> set[str]:
         return {name for key in self.keys for name in top_level_names(key.fields)}
@@ -140,6 +146,13 @@ def field_set(text: str) -> SelectionSetNode:
     document = parse("{" + text + "}", no_location=True)
     selection_set: SelectionSetNode = document.definitions[0].selection_set  # type: ignore[attr-defined]
     return selection_set
+
+
+def named_type(node: TypeNode) -> str:
+    """The named type inside list and non-null wrappers: `Region` for `[Region!]!`."""
+    while not isinstance(node, NamedTypeNode):
+        node = node.type  # type: ignore[attr-defined]
+    return node.name.value
 
 
 def top_level_names(selection_set: SelectionSetNode) -> list[str]:
@@ -227,11 +240,18 @@ class _Reader:
         marks = self.directives(node)
         target.shareable = target.shareable or "shareable" in marks
         target.inaccessible = target.inaccessible or "inaccessible" in marks
-        target.keys += self.keys(node)
+        target.interface_object = target.interface_object or "interfaceObject" in marks
+        keys = self.keys(node)
+        target.keys += keys
+        if "extends" in marks or isinstance(node, _EXTENSIONS):
+            target.extension_keys += keys
         if getattr(node, "description", None) and not target.description:
             target.description = node.description.value
         for definition in getattr(node, "fields", None) or ():
-            target.fields[definition.name.value] = self.field(definition)
+            declared = self.field(definition)
+            # federation 2 lets a type say @external once for all the fields it declares
+            declared.external = declared.external or ("external" in marks and self.version == 2)
+            target.fields[definition.name.value] = declared
         target.interfaces += [i.name.value for i in getattr(node, "interfaces", None) or ()]
         target.members += [t.name.value for t in getattr(node, "types", None) or ()]
         for value in getattr(node, "values", None) or ():
@@ -240,6 +260,15 @@ class _Reader:
                 value.description.value if value.description else None
             )
 
+
+_EXTENSIONS = (
+    ObjectTypeExtensionNode,
+    InterfaceTypeExtensionNode,
+    UnionTypeExtensionNode,
+    EnumTypeExtensionNode,
+    InputObjectTypeExtensionNode,
+    ScalarTypeExtensionNode,
+)
 
 _KINDS: dict[type, str] = {
     ObjectTypeDefinitionNode: "object",
@@ -287,6 +316,8 @@ def read_subgraph(name: str, url: str | None, sdl: str) -> Subgraph:
         if target.kind != kind:
             raise SubgraphSchemaError(f"subgraph {name}: {type_name} is defined twice")
         reader.extend(target, definition)
+    for subgraph_type in types.values():
+        _own_extension_keys(subgraph_type)
     for root in ROOT_NAMES.values():
         if root in types:
             for built_in in BUILT_IN_ROOT_FIELDS:
@@ -300,6 +331,16 @@ def read_subgraph(name: str, url: str | None, sdl: str) -> Subgraph:
         for (type_name, field_name), size in declared_costs(document).items()
     }
     return Subgraph(name, url, sdl, types, version, field_costs)
+
+
+def _own_extension_keys(subgraph_type: SubgraphType) -> None:
+    """The fields of a key declared on a type extension are resolved by this subgraph, even
+    where marked @external: federation 1 asked for the mark, and federation 2 reads it so."""
+    for key in subgraph_type.extension_keys:
+        for name in top_level_names(key.fields):
+            declared = subgraph_type.fields.get(name)
+            if declared is not None:
+                declared.external = False
 
 
 def _rename_references(types: dict[str, SubgraphType], renamed: dict[str, str]) -> None:

@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from graphql import GraphQLSchema, SelectionSetNode
+from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, SelectionSetNode
 
-from services.gateway.federation.subgraph_schema import Key, Subgraph
+from services.gateway.federation.subgraph_schema import Key, Subgraph, SubgraphType
 from services.kernel.field_costs import FieldCost
 
 
@@ -16,6 +16,17 @@ from services.kernel.field_costs import FieldCost
 class EntityKey:
     subgraph: str
     key: Key
+
+
+@dataclass(frozen=True)
+class Home:
+    """Where an entity can be fetched by key: the subgraph, the type it knows the entity
+    as there (the entity's own, or an @interfaceObject standing for one of its interfaces),
+    and the keys it resolves it by."""
+
+    subgraph: str
+    as_type: str
+    keys: tuple[Key, ...]
 
 
 @dataclass
@@ -55,7 +66,47 @@ class Supergraph:
         return merged
 
     def resolvable_in(self, type_name: str, field_name: str, subgraph: str) -> bool:
-        return subgraph in self.resolvers.get((type_name, field_name), ())
+        """Resolved by the subgraph: on the type itself, or for an object, on an
+        @interfaceObject that stands for one of its interfaces there."""
+        if subgraph in self.resolvers.get((type_name, field_name), ()):
+            return True
+        return any(
+            subgraph in self.resolvers.get((stand_in, field_name), ())
+            for stand_in in self.stand_ins(type_name, subgraph)
+        )
+
+    def type_in(self, subgraph: str, type_name: str) -> SubgraphType | None:
+        return self.subgraphs[subgraph].types.get(type_name)
+
+    def stand_ins(self, type_name: str, subgraph: str) -> list[str]:
+        """The interfaces of this object type that the subgraph knows as @interfaceObject."""
+        found = self.schema.get_type(type_name)
+        if not isinstance(found, GraphQLObjectType) or type_name in self.subgraphs[subgraph].types:
+            return []
+        return [
+            interface.name
+            for interface in found.interfaces
+            if getattr(self.type_in(subgraph, interface.name), "interface_object", False)
+        ]
+
+    @cached_property
+    def _homes(self) -> dict[str, list[Home]]:
+        found: dict[str, list[Home]] = {}
+        for name, named in self.schema.type_map.items():
+            if not isinstance(named, GraphQLObjectType | GraphQLInterfaceType):
+                continue
+            for subgraph in self.subgraphs:
+                for as_type in [name, *self.stand_ins(name, subgraph)]:
+                    known = self.type_in(subgraph, as_type)
+                    keys = tuple(k for k in known.keys if k.resolvable) if known else ()
+                    if keys:
+                        found.setdefault(name, []).append(Home(subgraph, as_type, keys))
+                        break
+        return found
+
+    def homes(self, type_name: str) -> list[Home]:
+        """Every subgraph that fetches this entity (object or interface) by a key."""
+        return self._homes.get(type_name, [])
 
     def knows_type(self, subgraph: str, type_name: str) -> bool:
         return type_name in self.subgraphs[subgraph].types
