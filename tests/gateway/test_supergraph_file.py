@@ -87,3 +87,43 @@ async def test_the_gateway_serves_a_supergraph_file_and_reads_it_again_when_it_c
     assert before["data"]["region"]["name"] == "Region 1"
     assert "campaigns" in before["data"]["region"]
     assert after["data"]["region"]["latestScore"] is not None
+
+
+def test_interface_objects_overrides_and_hidden_arguments_survive_printing() -> None:
+    link = (
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: '
+        '["@key", "@interfaceObject", "@override", "@inaccessible", "@requires", "@external"]) '
+    )
+    accounts = read_subgraph(
+        "accounts",
+        "http://accounts/graphql",
+        link + 'interface Account @key(fields: "id") { id: ID! } '
+        'type Admin implements Account @key(fields: "id") { id: ID! level: Int } '
+        'type Region @key(fields: "code name") { code: ID! name: String } '
+        "type Query { accounts(first: Int @inaccessible): [Account] regions: [Region] }",
+    )
+    names = read_subgraph(
+        "names",
+        "http://names/graphql",
+        link + 'type Account @key(fields: "id") @interfaceObject { id: ID! name: String '
+        'nick: String @external shout: String @requires(fields: "nick") } '
+        'type Region @key(fields: "code") { code: ID! name: String @override(from: "accounts") }',
+    )
+    nicks = read_subgraph(
+        "nicks",
+        "http://nicks/graphql",
+        link + 'type Account @key(fields: "id") @interfaceObject { id: ID! '
+        'nick: String @override(from: "names") }',
+    )
+    composed = compose([accounts, names, nicks])
+
+    printed = print_supergraph(composed)
+    read_back = load_supergraph(printed)
+
+    assert described(read_back) == described(composed)
+    assert "isInterfaceObject: true" in printed
+    assert "@join__field(graph: ACCOUNTS, usedOverridden: true)" in printed
+    assert read_back.resolvers[("Region", "name")] == ("names",)
+    assert "accounts(first: Int @inaccessible)" in printed
+    assert "first" not in str(read_back.api_schema.query_type.fields["accounts"].args)  # type: ignore[union-attr]
+    assert read_back.resolvable_in("Admin", "name", "names")

@@ -144,7 +144,15 @@ class _Printer:
             )
         if isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
             changes["fields"] = tuple(
-                _with(field_node, self._field(named, field_node.name.value, owners))
+                _with_changes(
+                    field_node,
+                    {"directives": _directives(self._field(named, field_node.name.value, owners))}
+                    | (
+                        {"arguments": self._arguments(field_node, owners)}
+                        if isinstance(named, GraphQLObjectType | GraphQLInterfaceType)
+                        else {}
+                    ),
+                )
                 for field_node in node.fields  # type: ignore[attr-defined]
             )
         return print_ast(_with_changes(node, changes)) + "\n"
@@ -181,6 +189,21 @@ class _Printer:
         if any(f.inaccessible for _, f in placed):
             marks.append("@inaccessible")
         return marks + _costs(self.supergraph.field_costs.get((parent.name, name)))
+
+    @staticmethod
+    def _arguments(field_node: Any, owners: list[tuple[str, SubgraphType]]) -> Any:
+        """The field's arguments, an @inaccessible one marked so."""
+        name = field_node.name.value
+        hidden = {
+            a
+            for _, view in owners
+            if name in view.fields
+            for a in view.fields[name].hidden_arguments
+        }
+        return tuple(
+            _with(a, ["@inaccessible"]) if a.name.value in hidden else a
+            for a in getattr(field_node, "arguments", None) or ()
+        )
 
     def _join_field(
         self,

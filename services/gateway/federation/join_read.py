@@ -204,6 +204,11 @@ class _Reader:
                 provides=field_set(join["provides"]) if "provides" in join else None,
                 override_from=join.get("override"),
                 used_overridden=bool(join.get("usedOverridden")),
+                hidden_arguments=frozenset(
+                    a.name.value
+                    for a in getattr(node, "arguments", None) or ()
+                    if _marked(a, "inaccessible")
+                ),
             )
             if (
                 not external

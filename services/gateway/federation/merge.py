@@ -262,6 +262,7 @@ class _Merger:
             description=next((f.description for _, _, f in typed if f.description), None),
             arguments=arguments,
             inaccessible=any(f.inaccessible for _, _, f in sources),
+            hidden_arguments=frozenset(a for _, _, f in typed for a in f.hidden_arguments),
         )
 
     def _through_interface_objects(
@@ -407,7 +408,7 @@ class _Merger:
                 default_value=next(
                     (a.default_value for _, a in present if a.default_value), None
                 ) if default else None,
-                directives=first.directives,
+                directives=(),
             )  # fmt: skip
         return merged
 

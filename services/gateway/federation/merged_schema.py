@@ -19,6 +19,7 @@ class MergedField:
     arguments: dict[str, InputValueDefinitionNode]
     inaccessible: bool
     default: str | None = None  # input fields
+    hidden_arguments: frozenset[str] = frozenset()  # the @inaccessible ones
 
 
 @dataclass
@@ -68,7 +69,7 @@ def _print_type(merged: MergedType, hidden: set[str], *, api: bool) -> str:
         shown = [
             a
             for a in merged_field.arguments.values()
-            if not (api and any(d.name.value == "inaccessible" for d in a.directives or ()))
+            if not (api and a.name.value in merged_field.hidden_arguments)
         ]
         arguments = "(" + ", ".join(print_ast(_plain(a)) for a in shown) + ")" if shown else ""
         default = f" = {merged_field.default}" if merged_field.default else ""

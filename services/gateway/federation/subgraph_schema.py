@@ -92,6 +92,7 @@ class SubgraphField:
     override_from: str | None = None
     # overridden by another subgraph, yet still named by this one's keys or @requires
     used_overridden: bool = False
+    hidden_arguments: frozenset[str] = frozenset()  # the @inaccessible ones
 
     @property
     def arguments(self) -> dict[str, InputValueDefinitionNode]:
@@ -220,6 +221,11 @@ class _Reader:
             requires=field_set_of("requires"),
             provides=field_set_of("provides"),
             override_from=_string(marks["override"][0]["from"]) if "override" in marks else None,
+            hidden_arguments=frozenset(
+                a.name.value
+                for a in getattr(node, "arguments", None) or ()
+                if "inaccessible" in self.directives(a)
+            ),
         )
 
     def keys(self, node: Any) -> list[Key]:
