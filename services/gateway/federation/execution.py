@@ -89,7 +89,7 @@ class _Batch:
             type_name = target["__typename"]
             try:
                 representation = {
-                    "__typename": type_name,
+                    "__typename": part.sent_as.get(type_name, type_name),
                     **_project(target, part.shapes[type_name]),
                 }
             except KeyError:

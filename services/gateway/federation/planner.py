@@ -46,7 +46,7 @@ from services.gateway.federation.query_plan import (
     RootPart,
 )
 from services.gateway.federation.subgraph_schema import Key
-from services.gateway.federation.supergraph import Supergraph
+from services.gateway.federation.supergraph import Home, Supergraph
 
 Provided = dict[str, "Provided | None"]
 INTROSPECTION_FIELDS = {"__schema", "__type"}
@@ -119,6 +119,9 @@ class _Builder:
     root: _Out = field(default_factory=_Out)
     entity: dict[str, _Out] = field(default_factory=dict)
     shapes: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
+    # per __typename in the response: the type its representation names (an
+    # @interfaceObject standing for its interface, or itself)
+    sent_as: dict[str, str] = field(default_factory=dict)
     children: dict[tuple[str, tuple[str, ...]], _Builder] = field(default_factory=dict)
     depends: set[_Builder] = field(default_factory=set)
     variables: set[str] = field(default_factory=set)
@@ -235,8 +238,9 @@ class Planner:
                 self._gatherable(
                     subgraph, type_name, key.fields, provided, seen | {(type_name, name)}
                 )
-                for other in self.supergraph.resolvers.get((type_name, name), ())
-                for key in self.supergraph.keys_in(type_name, other)
+                for home in self.supergraph.homes(type_name)
+                if self.supergraph.resolvable_in(type_name, name, home.subgraph)
+                for key in home.keys
             )
             if not hop:
                 return False
@@ -255,7 +259,9 @@ class Planner:
     ) -> int | None:
         total = 0
         for selection in selections:
-            if isinstance(selection, PreparedFragment):
+            if self._elsewhere(subgraph, parent, selection, provided):
+                found: int | None = _JUMP_COST + _size(selection)
+            elif isinstance(selection, PreparedFragment):
                 condition = selection.type_condition or parent.name
                 if condition != parent.name and not self.supergraph.knows_type(subgraph, condition):
                     continue  # this subgraph never returns objects of that type
@@ -345,7 +351,7 @@ class Planner:
         """This subgraph where it resolves the field, then those a key of the parent reaches."""
         local = self._resolvable(parent.name, selection.name, subgraph, provided)
         jumps = self._jump_targets(subgraph, parent, selection.name, provided)
-        return ([subgraph] if local else []) + [t for t, _ in jumps if t != subgraph]
+        return ([subgraph] if local else []) + [h.subgraph for h, _ in jumps]
 
     def _shared(
         self,
@@ -416,10 +422,13 @@ class Planner:
         """Puts selections on `parent` into `out` of `builder`; returns the fetches used."""
         used: set[_Builder] = set()
         for selection in selections:
-            if isinstance(selection, PreparedFragment):
+            if self._elsewhere(builder.subgraph, parent, selection, provided):
+                used |= self._place_elsewhere(builder, parent, selection, out, path, provided)
+            elif isinstance(selection, PreparedFragment):
                 used |= self._place_fragment(builder, parent, selection, out, path, provided)
             elif selection.name == "__typename":
-                out.field(selection.key, "__typename", (), False)
+                if not self._by_stand_in(builder.subgraph, parent):
+                    out.field(selection.key, "__typename", (), False)
             elif isinstance(parent, GraphQLObjectType) or (
                 isinstance(parent, GraphQLInterfaceType)
                 and self.supergraph.resolvable_in(parent.name, selection.name, builder.subgraph)
@@ -431,6 +440,58 @@ class Planner:
                         fragment = PreparedFragment(possible.name, [selection])
                         used |= self._place_fragment(builder, parent, fragment, out, path, provided)
         return used
+
+    # an @interfaceObject returns its interface's fields, never which implementation it is
+
+    def _by_stand_in(self, subgraph: str, parent: GraphQLCompositeType) -> bool:
+        """The subgraph knows this object only by an @interfaceObject of its interface:
+        its `__typename` is the one the fetch before this one brought."""
+        return isinstance(parent, GraphQLObjectType) and bool(
+            self.supergraph.stand_ins(parent.name, subgraph)
+        )
+
+    def _elsewhere(
+        self,
+        subgraph: str,
+        parent: GraphQLCompositeType,
+        selection: PreparedSelection,
+        provided: Provided | None,
+    ) -> bool:
+        """What a subgraph holding this interface as an @interfaceObject cannot answer: which
+        implementation an object is, and the fields it does not resolve."""
+        if not isinstance(parent, GraphQLInterfaceType) or not self.supergraph.stands_in(
+            subgraph, parent.name
+        ):
+            return False
+        if isinstance(selection, PreparedFragment):
+            return selection.type_condition not in (None, parent.name)
+        if selection.name == "__typename":
+            return bool(self._jump_targets(subgraph, parent, "__typename", provided))
+        return not self._resolvable(parent.name, selection.name, subgraph, provided)
+
+    def _place_elsewhere(
+        self,
+        builder: _Builder,
+        parent: GraphQLCompositeType,
+        selection: PreparedSelection,
+        out: _Out,
+        path: tuple[str, ...],
+        provided: Provided | None,
+    ) -> set[_Builder]:
+        """From a subgraph a key of the interface leads to: one that knows its
+        implementations, or, for a field, one that resolves it."""
+        assert isinstance(parent, GraphQLInterfaceType)
+        name = "__typename" if isinstance(selection, PreparedFragment) else selection.name
+        reachable = self._jump_targets(builder.subgraph, parent, name, provided)
+        existing = [(h, k) for h, k in reachable if (h.subgraph, path) in builder.children]
+        if not reachable:
+            raise PlanningError(
+                f"{parent.name}.{name} cannot be had from {builder.subgraph}, where "
+                f"{parent.name} is an @interfaceObject, nor from a subgraph its keys lead to"
+            )
+        home, key = [*existing, *reachable][0]
+        requires = self.supergraph.requires(parent.name, name, home.subgraph)
+        return self._send(builder, parent, [selection], out, path, provided, home, key, requires)
 
     def _place_fragment(
         self,
@@ -519,18 +580,30 @@ class Planner:
         )
 
     def _jump_targets(
-        self, subgraph: str, parent: GraphQLObjectType, name: str, provided: Provided | None
-    ) -> list[tuple[str, Key]]:
-        """The subgraphs resolving the field that a key of the parent, gathered from
-        `subgraph`, leads to; each with the first such key."""
-        found: list[tuple[str, Key]] = []
-        for target in self.supergraph.resolvers.get((parent.name, name), ()):
-            for key in self.supergraph.keys_in(parent.name, target):
+        self,
+        subgraph: str,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        name: str,
+        provided: Provided | None,
+    ) -> list[tuple[Home, Key]]:
+        """The subgraphs resolving the field (`__typename`: knowing the implementations)
+        that a key of the parent, gathered from `subgraph`, leads to; each with the first
+        such key."""
+        found: list[tuple[Home, Key]] = []
+        for home in self.supergraph.homes(parent.name):
+            if home.subgraph == subgraph:
+                continue
+            if name == "__typename":
+                if self.supergraph.stands_in(home.subgraph, parent.name):
+                    continue
+            elif not self.supergraph.resolvable_in(parent.name, name, home.subgraph):
+                continue
+            for key in home.keys:
                 # a key that holds the very field being fetched would be fetched by itself
                 if self._gatherable(
                     subgraph, parent.name, key.fields, provided, frozenset({(parent.name, name)})
                 ):
-                    found.append((target, key))
+                    found.append((home, key))
                     break
         return found
 
@@ -546,17 +619,33 @@ class Planner:
     ) -> set[_Builder]:
         """Fetches the field from a subgraph that resolves it, keyed by this object."""
         reachable = self._jump_targets(builder.subgraph, parent, selection.name, provided)
-        existing = [(t, k) for t, k in reachable if (t, path) in builder.children]
-        chosen = [(t, k) for t, k in [*existing, *reachable] if target in (None, t)]
+        existing = [(h, k) for h, k in reachable if (h.subgraph, path) in builder.children]
+        chosen = [(h, k) for h, k in [*existing, *reachable] if target in (None, h.subgraph)]
         if not chosen:
             raise PlanningError(
                 f"{parent.name}.{selection.name} cannot be fetched from {builder.subgraph}: "
                 f"no subgraph resolving it has a key of {parent.name} that can be gathered there"
             )
-        target, key = chosen[0]
-        child = builder.child(target, path)
+        home, key = chosen[0]
+        requires = self.supergraph.requires(parent.name, selection.name, home.subgraph)
+        return self._send(builder, parent, [selection], out, path, provided, home, key, requires)
+
+    def _send(
+        self,
+        builder: _Builder,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        selections: list[PreparedSelection],
+        out: _Out,
+        path: tuple[str, ...],
+        provided: Provided | None,
+        home: Home,
+        key: Key,
+        requires: SelectionSetNode | None = None,
+    ) -> set[_Builder]:
+        """Puts the selections into an entity fetch of `home`, this object's representation
+        (its key, and what a @requires needs) gathered into `out` for it."""
+        child = builder.child(home.subgraph, path)
         representation = _as_prepared(key.fields)
-        requires = self.supergraph.requires(parent.name, selection.name, target)
         if requires is not None:
             representation += _as_prepared(requires)
         for prepared in representation:  # a user alias may already use the field's name
@@ -568,10 +657,11 @@ class Planner:
         needed.discard(child)
         child.depends |= needed
         shape = child.shapes.setdefault(parent.name, {})
+        child.sent_as[parent.name] = home.as_type
         for prepared in representation:
             shape.setdefault(prepared.key, (prepared.name, prepared.selections))
-        entity_out = child.entity.setdefault(parent.name, _Out())
-        used = self._place(child, parent, [selection], entity_out, path, None)
+        entity_out = child.entity.setdefault(home.as_type, _Out())
+        used = self._place(child, parent, selections, entity_out, path, None)
         return {child, *needed, *used}
 
     # building the plan
@@ -689,7 +779,10 @@ class Planner:
             path=builder.path,
             shapes={t: _representation(fields) for t, fields in builder.shapes.items()},
             selection=selection,
-            field_keys={t: tuple(out.fields) for t, out in builder.entity.items()},
+            field_keys={
+                t: tuple(builder.entity[builder.sent_as[t]].fields) for t in builder.shapes
+            },
+            sent_as={t: s for t, s in builder.sent_as.items() if s != t},
         )
 
 

@@ -31,6 +31,8 @@ class EntityPart:
     shapes: dict[str, RepresentationShape]  # per __typename: what its representation holds
     selection: str  # `... on Region { campaigns { id } }`, printed
     field_keys: dict[str, tuple[str, ...]]  # per __typename: the response keys it fills
+    # per __typename, where the representation names another type (an @interfaceObject)
+    sent_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def types(self) -> frozenset[str]:

@@ -120,10 +120,20 @@ class Supergraph:
     def provides(self, type_name: str, field_name: str, subgraph: str) -> SelectionSetNode | None:
         return self._subgraph_field_attribute(type_name, field_name, subgraph, "provides")
 
+    def stands_in(self, subgraph: str, type_name: str) -> bool:
+        """Whether the subgraph knows this interface as an @interfaceObject: what it returns
+        for it says `__typename: "<the interface>"`, never which implementation."""
+        known = self.type_in(subgraph, type_name)
+        return known is not None and known.interface_object
+
     def _subgraph_field_attribute(
         self, type_name: str, field_name: str, subgraph: str, attribute: str
     ) -> SelectionSetNode | None:
         subgraph_type = self.subgraphs[subgraph].types.get(type_name)
+        for stand_in in self.stand_ins(type_name, subgraph):
+            subgraph_type = self.subgraphs[subgraph].types[stand_in]
+            if field_name in subgraph_type.fields:
+                break
         found = subgraph_type.fields.get(field_name) if subgraph_type else None
         value: SelectionSetNode | None = getattr(found, attribute) if found else None
         return value
