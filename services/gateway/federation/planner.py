@@ -11,8 +11,9 @@ and all fetches of one step to one subgraph become one request.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,16 +123,39 @@ class _Builder:
     # per __typename in the response: the type its representation names (an
     # @interfaceObject standing for its interface, or itself)
     sent_as: dict[str, str] = field(default_factory=dict)
-    children: dict[tuple[str, tuple[str, ...]], _Builder] = field(default_factory=dict)
+    children: dict[tuple[str, tuple[str, ...]], list[_Builder]] = field(default_factory=dict)
     depends: set[_Builder] = field(default_factory=set)
     variables: set[str] = field(default_factory=set)
     order: int = field(default_factory=lambda: next(_ids))
 
-    def child(self, subgraph: str, path: tuple[str, ...]) -> _Builder:
-        key = (subgraph, path)
-        if key not in self.children:
-            self.children[key] = _Builder(subgraph, path, parent=self)
-        return self.children[key]
+    def child(
+        self,
+        subgraph: str,
+        path: tuple[str, ...],
+        after: Collection[_Builder] = (),
+    ) -> _Builder:
+        """The entity fetch of `subgraph` at `path`: the one already planned, unless that one
+        must run before one of `after`, which this one runs after."""
+        earlier = set(after)
+        for builder in after:
+            earlier |= builder.before()
+        siblings = self.children.setdefault((subgraph, path), [])
+        for sibling in siblings:
+            if sibling not in earlier:
+                return sibling
+        siblings.append(_Builder(subgraph, path, parent=self))
+        return siblings[-1]
+
+    def has_child(self, subgraph: str, path: tuple[str, ...]) -> bool:
+        return bool(self.children.get((subgraph, path)))
+
+    def before(self) -> set[_Builder]:
+        """Every fetch this one runs after."""
+        found: set[_Builder] = set()
+        for builder in (self.parent, *self.depends):
+            if builder is not None and builder not in found:
+                found |= {builder, *builder.before()}
+        return found
 
     def level(self) -> int:
         if self.parent is None:
@@ -141,8 +165,9 @@ class _Builder:
 
     def descendants(self) -> list[_Builder]:
         found = []
-        for child in self.children.values():
-            found += [child, *child.descendants()]
+        for siblings in self.children.values():
+            for child in siblings:
+                found += [child, *child.descendants()]
         return found
 
 
@@ -167,15 +192,27 @@ def _list_depth(output_type: GraphQLOutputType) -> int:
 
 
 def _as_prepared(selection_set: SelectionSetNode) -> list[PreparedField]:
-    """A key or @requires field set as selections the planner can place."""
+    """A key or @requires field set as selections the planner can place; a field given
+    arguments under an alias of its own, so that it never meets the client's field of
+    that name with other arguments."""
     prepared: list[PreparedField] = []
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
             nested: list[PreparedSelection] | None = (
                 list(_as_prepared(node.selection_set)) if node.selection_set else None
             )
-            prepared.append(PreparedField(node.name.value, node.name.value, None, (), nested))
+            name = node.name.value
+            arguments = tuple(node.arguments or ())
+            key = name
+            if arguments:
+                digest = hashlib.sha256(_printed(arguments).encode()).hexdigest()[:8]
+                key = f"_{name}_{digest}"
+            prepared.append(PreparedField(key, name, key if arguments else None, arguments, nested))
     return prepared
+
+
+def _printed(arguments: tuple[ArgumentNode, ...]) -> str:
+    return ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in arguments)
 
 
 def _provided(selection_set: SelectionSetNode | None) -> Provided | None:
@@ -483,7 +520,7 @@ class Planner:
         assert isinstance(parent, GraphQLInterfaceType)
         name = "__typename" if isinstance(selection, PreparedFragment) else selection.name
         reachable = self._jump_targets(builder.subgraph, parent, name, provided)
-        existing = [(h, k) for h, k in reachable if (h.subgraph, path) in builder.children]
+        existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, path)]
         if not reachable:
             raise PlanningError(
                 f"{parent.name}.{name} cannot be had from {builder.subgraph}, where "
@@ -619,7 +656,7 @@ class Planner:
     ) -> set[_Builder]:
         """Fetches the field from a subgraph that resolves it, keyed by this object."""
         reachable = self._jump_targets(builder.subgraph, parent, selection.name, provided)
-        existing = [(h, k) for h, k in reachable if (h.subgraph, path) in builder.children]
+        existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, path)]
         chosen = [(h, k) for h, k in [*existing, *reachable] if target in (None, h.subgraph)]
         if not chosen:
             raise PlanningError(
@@ -644,18 +681,20 @@ class Planner:
     ) -> set[_Builder]:
         """Puts the selections into an entity fetch of `home`, this object's representation
         (its key, and what a @requires needs) gathered into `out` for it."""
-        child = builder.child(home.subgraph, path)
         representation = _as_prepared(key.fields)
         if requires is not None:
             representation += _as_prepared(requires)
         for prepared in representation:  # a user alias may already use the field's name
             taken = out.fields.get(prepared.key)
-            if taken is not None and (taken.name != prepared.name or taken.arguments):
+            if taken is not None and (
+                taken.name != prepared.name
+                or _printed(taken.arguments) != _printed(prepared.arguments)
+            ):
                 prepared.key = f"_{prepared.name}_key"
         out.field("__typename", "__typename", (), False)
         needed = self._place(builder, parent, list(representation), out, path, provided)
-        needed.discard(child)
-        child.depends |= needed
+        child = builder.child(home.subgraph, path, after=needed)
+        child.depends |= needed - {builder}
         shape = child.shapes.setdefault(parent.name, {})
         child.sent_as[parent.name] = home.as_type
         for prepared in representation:
