@@ -15,7 +15,7 @@ import hashlib
 import itertools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
     FieldNode,
@@ -123,6 +123,8 @@ class _Builder:
     # per __typename in the response: the type its representation names (an
     # @interfaceObject standing for its interface, or itself)
     sent_as: dict[str, str] = field(default_factory=dict)
+    # the fields whose @requires the representations carry: resolved here, not jumped for
+    carried: set[tuple[str, str]] = field(default_factory=set)
     children: dict[tuple[str, tuple[str, ...]], list[_Builder]] = field(default_factory=dict)
     depends: set[_Builder] = field(default_factory=set)
     variables: set[str] = field(default_factory=set)
@@ -234,6 +236,14 @@ def _size(selection: PreparedSelection) -> int:
     """How many fields a selection holds, itself and all below it."""
     own = 1 if isinstance(selection, PreparedField) else 0
     return own + sum(_size(below) for below in selection.selections or ())
+
+
+class _Route(NamedTuple):
+    """Where a field can come from: the subgraph fetching its parent, or (`by_key`) an
+    entity fetch keyed by the parent."""
+
+    subgraph: str
+    by_key: bool
 
 
 class Planner:
@@ -348,11 +358,21 @@ class Planner:
         parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
         provided: Provided | None,
+        carried: bool = False,
     ) -> int | None:
-        """The field resolved by this subgraph, what is below it answered from there on."""
+        """The field resolved by this subgraph, what is below it answered from there on. A
+        field with a @requires there is resolved only in an entity fetch whose
+        representations carry what it requires."""
         if not self._resolvable(parent.name, selection.name, subgraph, provided):
             return None
+        if not carried and self._requires_in(subgraph, parent, selection.name):
+            return None
         return self._below_cost(subgraph, parent, selection, provided)
+
+    def _requires_in(
+        self, subgraph: str, parent: GraphQLCompositeType, name: str
+    ) -> SelectionSetNode | None:
+        return self.supergraph.requires(parent.name, name, subgraph)
 
     def _field_cost(
         self,
@@ -361,17 +381,18 @@ class Planner:
         selection: PreparedField,
         provided: Provided | None,
         seen: frozenset[tuple[str, str, str]],
+        carried: bool = False,
     ) -> int | None:
         """The cheapest way to have the field from this subgraph: resolved here, or through
         a key of its parent from one subgraph, or shared out among several."""
-        memo = (subgraph, parent.name, id(selection), id(provided), seen)
+        memo = (subgraph, parent.name, id(selection), id(provided), seen, carried)
         if memo in self._costs:
             return self._costs[memo][0]
-        found = self._here_cost(subgraph, parent, selection, provided)
+        found = self._here_cost(subgraph, parent, selection, provided, carried)
         place = (subgraph, parent.name, selection.name)
         if found != 0 and isinstance(parent, GraphQLObjectType) and place not in seen:
-            routes = self._routes(subgraph, parent, selection, provided)
-            shared = self._shared(routes, parent, selection, subgraph, provided, seen | {place})
+            routes = self._routes(subgraph, parent, selection, provided, carried)
+            shared = self._shared(routes, parent, selection, provided, seen | {place}, carried)
             if shared is not None:
                 cost = sum(c for _, _, c in shared)
                 found = cost if found is None else min(found, cost)
@@ -384,34 +405,41 @@ class Planner:
         parent: GraphQLObjectType,
         selection: PreparedField,
         provided: Provided | None,
-    ) -> list[str]:
-        """This subgraph where it resolves the field, then those a key of the parent reaches."""
-        local = self._resolvable(parent.name, selection.name, subgraph, provided)
-        jumps = self._jump_targets(subgraph, parent, selection.name, provided)
-        return ([subgraph] if local else []) + [h.subgraph for h, _ in jumps]
+        carried: bool = False,
+    ) -> list[_Route]:
+        """This subgraph where it resolves the field, then those a key of the parent reaches
+        (this one too, for a field it resolves with a @requires)."""
+        name = selection.name
+        local = self._resolvable(parent.name, name, subgraph, provided) and (
+            carried or not self._requires_in(subgraph, parent, name)
+        )
+        jumps = self._jump_targets(subgraph, parent, name, provided)
+        return ([_Route(subgraph, False)] if local else []) + [
+            _Route(h.subgraph, True) for h, _ in jumps
+        ]
 
     def _shared(
         self,
-        routes: list[str],
+        routes: list[_Route],
         parent: GraphQLObjectType,
         selection: PreparedField,
-        here: str,
         provided: Provided | None,
         seen: frozenset[tuple[str, str, str]],
-    ) -> list[tuple[str, PreparedField, int]] | None:
+        carried: bool = False,
+    ) -> list[tuple[_Route, PreparedField, int]] | None:
         """The field from the one route that answers it most cheaply, or its selections
         shared out when that costs less; with the cost of each part. A jump costs a fetch
         and the fields it carries, so a plan never jumps back and forth."""
 
-        def cost(route: str, part: PreparedField) -> int | None:
-            if route == here:
-                return self._here_cost(route, parent, part, provided)
-            found = self._field_cost(route, parent, part, None, seen)
+        def cost(route: _Route, part: PreparedField) -> int | None:
+            if not route.by_key:
+                return self._here_cost(route.subgraph, parent, part, provided, carried)
+            found = self._field_cost(route.subgraph, parent, part, None, seen, carried=True)
             return None if found is None else found + _JUMP_COST + _size(part)
 
         wholes = [(c, i, r) for i, r in enumerate(routes) if (c := cost(r, selection)) is not None]
         whole = min(wholes, default=None)
-        shared = self._share_out(routes, selection, here, cost) if selection.selections else None
+        shared = self._share_out(routes, selection, cost) if selection.selections else None
         if shared is not None:
             shared_cost = sum(c for _, _, c in shared)
             if whole is None or shared_cost < whole[0]:
@@ -423,22 +451,21 @@ class Planner:
 
     @staticmethod
     def _share_out(
-        routes: list[str],
+        routes: list[_Route],
         selection: PreparedField,
-        here: str,
-        cost: Callable[[str, PreparedField], int | None],
-    ) -> list[tuple[str, PreparedField, int]] | None:
+        cost: Callable[[_Route, PreparedField], int | None],
+    ) -> list[tuple[_Route, PreparedField, int]] | None:
         """Each selection below the field to the route that answers for it most cheaply;
         the parts that go to one route share its jump."""
-        shares: dict[str, list[PreparedSelection]] = {}
-        total: dict[str, int] = {}
+        shares: dict[_Route, list[PreparedSelection]] = {}
+        total: dict[_Route, int] = {}
         for below in selection.selections or ():
             part = dataclasses.replace(selection, selections=[below])
             costs = [(c, i, r) for i, r in enumerate(routes) if (c := cost(r, part)) is not None]
             if not costs:
                 return None
             each, _, route = min(costs)
-            if route != here and route in total:
+            if route.by_key and route in total:
                 each -= _JUMP_COST
             shares.setdefault(route, []).append(below)
             total[route] = total.get(route, 0) + each
@@ -567,11 +594,12 @@ class Planner:
     ) -> set[_Builder]:
         """Here when this subgraph can answer for the field and all below it; otherwise from
         the subgraphs that can, each taking the part of the selections it can answer for."""
-        here = self._here_cost(builder.subgraph, parent, selection, provided)
+        carried = (parent.name, selection.name) in builder.carried
+        here = self._here_cost(builder.subgraph, parent, selection, provided, carried)
         if here == 0 or not isinstance(parent, GraphQLObjectType):
             return self._place_here(builder, parent, selection, out, path, provided)
-        routes = self._routes(builder.subgraph, parent, selection, provided)
-        shared = self._shared(routes, parent, selection, builder.subgraph, provided, frozenset())
+        routes = self._routes(builder.subgraph, parent, selection, provided, carried)
+        shared = self._shared(routes, parent, selection, provided, frozenset(), carried)
         if shared is None:
             raise PlanningError(
                 f"{parent.name}.{selection.name} cannot be had from {builder.subgraph}, nor "
@@ -579,10 +607,10 @@ class Planner:
             )
         used: set[_Builder] = set()
         for route, part, _ in shared:
-            if route == builder.subgraph:
-                used |= self._place_here(builder, parent, part, out, path, provided)
+            if route.by_key:
+                used |= self._jump(builder, parent, part, out, path, provided, route.subgraph)
             else:
-                used |= self._jump(builder, parent, part, out, path, provided, route)
+                used |= self._place_here(builder, parent, part, out, path, provided)
         return used
 
     def _place_here(
@@ -628,7 +656,9 @@ class Planner:
         such key."""
         found: list[tuple[Home, Key]] = []
         for home in self.supergraph.homes(parent.name):
-            if home.subgraph == subgraph:
+            if home.subgraph == subgraph and (
+                name == "__typename" or not self._requires_in(subgraph, parent, name)
+            ):
                 continue
             if name == "__typename":
                 if self.supergraph.stands_in(home.subgraph, parent.name):
@@ -695,6 +725,10 @@ class Planner:
         needed = self._place(builder, parent, list(representation), out, path, provided)
         child = builder.child(home.subgraph, path, after=needed)
         child.depends |= needed - {builder}
+        if requires is not None:
+            child.carried |= {
+                (parent.name, s.name) for s in selections if isinstance(s, PreparedField)
+            }
         shape = child.shapes.setdefault(parent.name, {})
         child.sent_as[parent.name] = home.as_type
         for prepared in representation:
@@ -758,14 +792,16 @@ class Planner:
         if kind != "query":
             return [(resolving[0], selection)]
         used = [r.subgraph for r in roots if r.subgraph in resolving]
-        ordered = [*reversed(used), *(s for s in resolving if s not in used)]
-        shared = self._shared(ordered, root, selection, "", None, frozenset())
+        ordered = [
+            _Route(s, True) for s in [*reversed(used), *(s for s in resolving if s not in used)]
+        ]
+        shared = self._shared(ordered, root, selection, None, frozenset())
         if shared is None:
             raise PlanningError(
                 f"no subgraph can resolve {root.name}.{selection.name} with what is selected "
                 "below it"
             )
-        return [(route, part) for route, part, _ in shared]
+        return [(route.subgraph, part) for route, part, _ in shared]
 
     def _layer(
         self, roots: list[_Builder], kind: str, name: str | None, definitions: dict[str, str]
