@@ -135,15 +135,16 @@ class _Builder:
         subgraph: str,
         path: tuple[str, ...],
         after: Collection[_Builder] = (),
+        fits: Callable[[_Builder], bool] = lambda _: True,
     ) -> _Builder:
         """The entity fetch of `subgraph` at `path`: the one already planned, unless that one
-        must run before one of `after`, which this one runs after."""
+        must run before one of `after`, which this one runs after, or does not `fit`."""
         earlier = set(after)
         for builder in after:
             earlier |= builder.before()
         siblings = self.children.setdefault((subgraph, path), [])
         for sibling in siblings:
-            if sibling not in earlier:
+            if sibling not in earlier and fits(sibling):
                 return sibling
         siblings.append(_Builder(subgraph, path, parent=self))
         return siblings[-1]
@@ -723,7 +724,15 @@ class Planner:
                 prepared.key = f"_{prepared.name}_key"
         out.field("__typename", "__typename", (), False)
         needed = self._place(builder, parent, list(representation), out, path, provided)
-        child = builder.child(home.subgraph, path, after=needed)
+
+        def fits(candidate: _Builder) -> bool:
+            """Its representations do not already send one of these fields otherwise
+            (a @requires of the same field with other arguments)."""
+            shape = candidate.shapes.get(parent.name, {})
+            sent = {name: key for key, (name, _) in shape.items()}
+            return all(sent.get(p.name, p.key) == p.key for p in representation)
+
+        child = builder.child(home.subgraph, path, after=needed, fits=fits)
         child.depends |= needed - {builder}
         if requires is not None:
             child.carried |= {
