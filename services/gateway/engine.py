@@ -241,7 +241,9 @@ class Engine:
             self.clients, self.supergraph.api_schema, dict(variables), headers, principal
         )
         await execution.run(cached.plan)
-        data = Shaper(execution.errors).data(cached.shape, execution.data)
+        data = Shaper(execution.errors, self.supergraph.api_schema).data(
+            cached.shape, execution.data
+        )
         body: dict[str, Any] = {"data": data}
         if execution.errors:
             body = {"errors": execution.errors, "data": data}

@@ -65,11 +65,16 @@ def _project(value: Any, shape: RepresentationShape | None) -> Any:
         return value
     if isinstance(value, list):
         return [_project(item, shape) for item in value]
-    projected = {}
-    for name, key, nested in shape:
+    projected: dict[str, Any] = {}
+    for name, key, nested, only in shape:
+        if only is not None and value.get("__typename") not in only:
+            continue
         if key not in value:
             raise KeyError(key)
-        projected[name] = _project(value[key], nested)
+        if name in projected and isinstance(projected[name], dict):
+            merge(projected[name], _project(value[key], nested))
+        else:
+            projected[name] = _project(value[key], nested)
     return projected
 
 

@@ -25,6 +25,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    InlineFragmentNode,
     ListValueNode,
     ObjectValueNode,
     OperationDefinitionNode,
@@ -198,11 +199,20 @@ def _as_prepared(selection_set: SelectionSetNode) -> list[PreparedField]:
     """A key or @requires field set as selections the planner can place; a field given
     arguments under an alias of its own, so that it never meets the client's field of
     that name with other arguments."""
-    prepared: list[PreparedField] = []
+    return [s for s in _as_prepared_selections(selection_set) if isinstance(s, PreparedField)]
+
+
+def _as_prepared_selections(selection_set: SelectionSetNode) -> list[PreparedSelection]:
+    prepared: list[PreparedSelection] = []
     for node in selection_set.selections:
-        if isinstance(node, FieldNode):
+        if isinstance(node, InlineFragmentNode):
+            condition = node.type_condition.name.value if node.type_condition else None
+            prepared.append(
+                PreparedFragment(condition, _as_prepared_selections(node.selection_set))
+            )
+        elif isinstance(node, FieldNode):
             nested: list[PreparedSelection] | None = (
-                list(_as_prepared(node.selection_set)) if node.selection_set else None
+                _as_prepared_selections(node.selection_set) if node.selection_set else None
             )
             name = node.name.value
             arguments = tuple(node.arguments or ())
@@ -856,26 +866,53 @@ class Planner:
                 fetch.entities.append(self._entity_part(builder))
         return fetch
 
+    def _representation(
+        self, fields: dict[str, tuple[str, Any]], only: frozenset[str] | None = None
+    ) -> RepresentationShape:
+        """What a representation holds: each field read from its response key, what is
+        below it, and for a field under a fragment, the types it is there for."""
+        shape: list[Any] = []
+        for key, (name, nested) in fields.items():
+            inner = None
+            if nested:
+                below = [s for s in nested if isinstance(s, PreparedField)]
+                inner = self._representation({s.key: (s.name, s.selections) for s in below})
+                fragments = [s for s in nested if isinstance(s, PreparedFragment)]
+                if fragments:
+                    inner = (("__typename", "__typename", None, None), *inner)
+                for fragment in fragments:
+                    inner += self._fragment_shape(fragment)
+            shape.append((name, key, inner, only))
+        return tuple(shape)
+
+    def _fragment_shape(self, fragment: PreparedFragment) -> RepresentationShape:
+        assert fragment.type_condition is not None
+        condition = self.schema.get_type(fragment.type_condition)
+        assert is_composite_type(condition)
+        possible = (
+            frozenset(t.name for t in self.schema.get_possible_types(condition))
+            if is_abstract_type(condition)
+            else frozenset({fragment.type_condition})
+        )
+        fields = [s for s in fragment.selections if isinstance(s, PreparedField)]
+        shape = self._representation({s.key: (s.name, s.selections) for s in fields}, possible)
+        for inner in fragment.selections:
+            if isinstance(inner, PreparedFragment):
+                shape += self._fragment_shape(inner)
+        return shape
+
     def _entity_part(self, builder: _Builder) -> EntityPart:
         assert builder.path is not None
         selection = " ".join(f"... on {t} {out.render()}" for t, out in builder.entity.items())
         return EntityPart(
             path=builder.path,
-            shapes={t: _representation(fields) for t, fields in builder.shapes.items()},
+            shapes={t: self._representation(fields) for t, fields in builder.shapes.items()},
             selection=selection,
             field_keys={
                 t: tuple(builder.entity[builder.sent_as[t]].fields) for t in builder.shapes
             },
             sent_as={t: s for t, s in builder.sent_as.items() if s != t},
         )
-
-
-def _representation(fields: dict[str, tuple[str, Any]]) -> RepresentationShape:
-    shape = []
-    for key, (name, nested) in fields.items():
-        inner = _representation({s.key: (s.name, s.selections) for s in nested}) if nested else None
-        shape.append((name, key, inner))
-    return tuple(shape)
 
 
 def _copy(selections: list[PreparedSelection], out: _Out, variables: set[str]) -> None:

@@ -11,8 +11,11 @@ from typing import Any
 
 from graphql import DocumentNode
 
-# a representation's fields: (field name, response key it is read from, nested fields)
-RepresentationShape = tuple[tuple[str, str, "RepresentationShape | None"], ...]
+# a representation's fields: (field name, response key it is read from, nested fields, the
+# __typenames it is sent for when under a fragment, else None)
+RepresentationShape = tuple[
+    tuple[str, str, "RepresentationShape | None", frozenset[str] | None], ...
+]
 
 INTROSPECTION = "#introspection"
 

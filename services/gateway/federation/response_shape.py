@@ -115,9 +115,10 @@ class Shape:
 class Shaper:
     """Completes one response; collects the errors for nulls nobody explained."""
 
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
+    def __init__(self, errors: list[dict[str, Any]], api_schema: GraphQLSchema) -> None:
         self.errors = errors
         self.explained = {tuple(e["path"]) for e in errors if e.get("path")}
+        self.api_schema = api_schema
 
     def data(self, root: Shape, data: dict[str, Any] | None) -> dict[str, Any] | None:
         completed = self._object(data or {}, root, ())
@@ -125,8 +126,10 @@ class Shaper:
 
     def _object(
         self, value: dict[str, Any], shape: Shape, path: Path
-    ) -> dict[str, Any] | _Propagate:
+    ) -> dict[str, Any] | _Propagate | None:
         type_name = value.get("__typename") or shape.parent.name
+        if type_name not in self.api_schema.type_map:
+            return None  # an object of a type clients cannot see (@inaccessible) is null
         result: dict[str, Any] = {}
         for shape_field in shape.fields_for(type_name):
             key = shape_field.key
