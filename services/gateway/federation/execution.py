@@ -21,6 +21,7 @@ from services.gateway.federation.query_plan import (
     EntityPart,
     Fetch,
     QueryPlan,
+    Renames,
     RepresentationShape,
 )
 from services.gateway.federation.subgraph_calls import SubgraphCaller, SubgraphFailure
@@ -42,6 +43,21 @@ def merge(target: dict[str, Any], source: dict[str, Any]) -> None:
                     existing[index] = new
         else:
             target[key] = value
+
+
+def renamed(value: Any, renames: Renames) -> Any:
+    """The response with the keys a subgraph operation aliased put back."""
+    if not renames or value is None:
+        return value
+    if isinstance(value, list):
+        return [renamed(item, renames) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        original, below = renames.get(key, (key, {}))
+        result[original] = renamed(item, below)
+    return result
 
 
 def _objects_at(
@@ -154,11 +170,13 @@ class Execution:
             return
         data = body.get("data") or {}
         if fetch.root is not None:
-            merge(self.data, {k: v for k, v in data.items() if not k.startswith("_e")})
+            root = {k: v for k, v in data.items() if not k.startswith("_e")}
+            merge(self.data, renamed(root, fetch.root.renames))
         for i in wanted:
             entities = data.get(f"_e{i}") or []
             for entity, targets in zip(entities, batches[i].targets, strict=False):
                 if isinstance(entity, dict):
+                    entity = renamed(entity, fetch.entities[i].renames)
                     for target, _ in targets:
                         merge(target, entity)
         for error in body.get("errors") or ():

@@ -38,6 +38,7 @@ from graphql import (
 )
 from graphql.language import ArgumentNode, ValueNode
 
+from services.gateway.federation.fetch_selection import FetchSelection
 from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
 from services.gateway.federation.query_plan import (
     INTROSPECTION,
@@ -58,56 +59,6 @@ class PlanningError(Exception):
     """The supergraph has no way to fetch a selection (composition should prevent this)."""
 
 
-@dataclass
-class _Out:
-    """A selection set being assembled for one subgraph operation."""
-
-    fields: dict[str, _OutField] = field(default_factory=dict)
-    fragments: dict[str, _Out] = field(default_factory=dict)
-
-    def field(
-        self, key: str, name: str, arguments: tuple[ArgumentNode, ...], composite: bool
-    ) -> _OutField:
-        found = self.fields.get(key)
-        if found is None:
-            found = self.fields[key] = _OutField(
-                name, key if key != name else None, arguments, _Out() if composite else None
-            )
-        return found
-
-    def fragment(self, type_name: str) -> _Out:
-        return self.fragments.setdefault(type_name, _Out())
-
-    def render(self) -> str:
-        parts = [f.render() for f in self.fields.values()]
-        parts += [
-            f"... on {t} {out.render()}" for t, out in self.fragments.items() if not out.empty
-        ]
-        return "{ " + " ".join(parts or ["__typename"]) + " }"
-
-    @property
-    def empty(self) -> bool:
-        return not self.fields and all(f.empty for f in self.fragments.values())
-
-
-@dataclass
-class _OutField:
-    name: str
-    alias: str | None
-    arguments: tuple[ArgumentNode, ...]
-    selections: _Out | None
-
-    def render(self) -> str:
-        text = f"{self.alias}: {self.name}" if self.alias else self.name
-        if self.arguments:
-            text += (
-                "("
-                + ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in self.arguments)
-                + ")"
-            )
-        return f"{text} {self.selections.render()}" if self.selections is not None else text
-
-
 _ids = itertools.count()
 
 
@@ -118,8 +69,8 @@ class _Builder:
     subgraph: str
     path: tuple[str, ...] | None  # None for a root fetch
     parent: _Builder | None = None
-    root: _Out = field(default_factory=_Out)
-    entity: dict[str, _Out] = field(default_factory=dict)
+    root: FetchSelection = field(default_factory=FetchSelection)
+    entity: dict[str, FetchSelection] = field(default_factory=dict)
     shapes: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
     # per __typename in the response: the type its representation names (an
     # @interfaceObject standing for its interface, or itself)
@@ -490,7 +441,7 @@ class Planner:
         builder: _Builder,
         parent: GraphQLCompositeType,
         selections: list[PreparedSelection],
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
     ) -> set[_Builder]:
@@ -549,7 +500,7 @@ class Planner:
         builder: _Builder,
         parent: GraphQLCompositeType,
         selection: PreparedSelection,
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
     ) -> set[_Builder]:
@@ -573,7 +524,7 @@ class Planner:
         builder: _Builder,
         parent: GraphQLCompositeType,
         fragment: PreparedFragment,
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
     ) -> set[_Builder]:
@@ -599,7 +550,7 @@ class Planner:
         builder: _Builder,
         parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
     ) -> set[_Builder]:
@@ -629,14 +580,20 @@ class Planner:
         builder: _Builder,
         parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
     ) -> set[_Builder]:
         definition = parent.fields[selection.name]
         field_type = get_named_type(definition.type)
         composite = is_composite_type(field_type)
-        placed = out.field(selection.key, selection.name, selection.arguments, composite)
+        placed = out.field(
+            selection.key,
+            selection.name,
+            selection.arguments,
+            composite,
+            self._type_text(builder.subgraph, parent, selection.name),
+        )
         for argument in selection.arguments:
             _variables_in(argument.value, builder.variables)
         if not composite or placed.selections is None or selection.selections is None:
@@ -690,7 +647,7 @@ class Planner:
         builder: _Builder,
         parent: GraphQLObjectType,
         selection: PreparedField,
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
         target: str | None = None,
@@ -713,7 +670,7 @@ class Planner:
         builder: _Builder,
         parent: GraphQLObjectType | GraphQLInterfaceType,
         selections: list[PreparedSelection],
-        out: _Out,
+        out: FetchSelection,
         path: tuple[str, ...],
         provided: Provided | None,
         home: Home,
@@ -752,7 +709,7 @@ class Planner:
         child.sent_as[parent.name] = home.as_type
         for prepared in representation:
             shape.setdefault(prepared.key, (prepared.name, prepared.selections))
-        entity_out = child.entity.setdefault(home.as_type, _Out())
+        entity_out = child.entity.setdefault(home.as_type, FetchSelection())
         used = self._place(child, parent, selections, entity_out, path, None)
         return {child, *needed, *used}
 
@@ -861,7 +818,8 @@ class Planner:
         )
         for builder in group:
             if builder.path is None:
-                fetch.root = RootPart(builder.root.render()[2:-2], tuple(builder.root.fields))
+                text, renames = builder.root.render()
+                fetch.root = RootPart(text[2:-2], tuple(builder.root.fields), renames)
             else:
                 fetch.entities.append(self._entity_part(builder))
         return fetch
@@ -901,13 +859,23 @@ class Planner:
                 shape += self._fragment_shape(inner)
         return shape
 
+    def _type_text(self, subgraph: str, parent: GraphQLCompositeType, name: str) -> str | None:
+        """The field's type as the subgraph declares it."""
+        for type_name in (parent.name, *self.supergraph.stand_ins(parent.name, subgraph)):
+            known = self.supergraph.type_in(subgraph, type_name)
+            if known is not None and name in known.fields:
+                return print_ast(known.fields[name].type)
+        return None
+
     def _entity_part(self, builder: _Builder) -> EntityPart:
         assert builder.path is not None
-        selection = " ".join(f"... on {t} {out.render()}" for t, out in builder.entity.items())
+        wrapper = FetchSelection(fragments=builder.entity)
+        text, renames = wrapper.render()
         return EntityPart(
+            renames=renames,
             path=builder.path,
             shapes={t: self._representation(fields) for t, fields in builder.shapes.items()},
-            selection=selection,
+            selection=text[2:-2],
             field_keys={
                 t: tuple(builder.entity[builder.sent_as[t]].fields) for t in builder.shapes
             },
@@ -915,7 +883,7 @@ class Planner:
         )
 
 
-def _copy(selections: list[PreparedSelection], out: _Out, variables: set[str]) -> None:
+def _copy(selections: list[PreparedSelection], out: FetchSelection, variables: set[str]) -> None:
     """Selections taken as they are (introspection, answered by the gateway itself)."""
     for selection in selections:
         if isinstance(selection, PreparedFragment):

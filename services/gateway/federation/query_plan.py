@@ -19,11 +19,16 @@ RepresentationShape = tuple[
 
 INTROSPECTION = "#introspection"
 
+# response keys a subgraph operation sent under an alias of their own: the key in the
+# response -> (the key the planner gave it, the renames below it)
+Renames = dict[str, tuple[str, "Renames"]]
+
 
 @dataclass(frozen=True)
 class RootPart:
     selection: str  # the root selections, printed
     field_keys: tuple[str, ...]
+    renames: Renames = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class EntityPart:
     field_keys: dict[str, tuple[str, ...]]  # per __typename: the response keys it fills
     # per __typename, where the representation names another type (an @interfaceObject)
     sent_as: dict[str, str] = field(default_factory=dict)
+    renames: Renames = field(default_factory=dict)
 
     @property
     def types(self) -> frozenset[str]:
