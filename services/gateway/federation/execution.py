@@ -56,7 +56,11 @@ def renamed(value: Any, renames: Renames) -> Any:
     result: dict[str, Any] = {}
     for key, item in value.items():
         original, below = renames.get(key, (key, {}))
-        result[original] = renamed(item, below)
+        item = renamed(item, below)
+        if isinstance(result.get(original), dict) and isinstance(item, dict):
+            merge(result[original], item)
+        else:
+            result[original] = item
     return result
 
 

@@ -30,6 +30,7 @@ from graphql import (
     ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TypeNode,
     VariableNode,
     get_named_type,
     is_abstract_type,
@@ -48,7 +49,7 @@ from services.gateway.federation.query_plan import (
     RepresentationShape,
     RootPart,
 )
-from services.gateway.federation.subgraph_schema import Key
+from services.gateway.federation.subgraph_schema import Key, named_type
 from services.gateway.federation.supergraph import Home, Supergraph
 
 Provided = dict[str, "Provided | None"]
@@ -272,10 +273,16 @@ class Planner:
                 found: int | None = _JUMP_COST + _size(selection)
             elif isinstance(selection, PreparedFragment):
                 condition = selection.type_condition or parent.name
-                if condition != parent.name and not self.supergraph.knows_type(subgraph, condition):
-                    continue  # this subgraph never returns objects of that type
                 target = self.schema.get_type(condition)
                 assert is_composite_type(target), condition
+                if condition == parent.name or (
+                    isinstance(parent, GraphQLObjectType) and self._covers(target, parent)
+                ):
+                    target = parent
+                elif isinstance(parent, GraphQLObjectType):
+                    continue  # an object of this type is never of that one
+                elif not self.supergraph.knows_type(subgraph, condition):
+                    continue  # this subgraph never returns objects of that type
                 found = self._cost(subgraph, target, selection.selections, provided, seen)
             elif selection.name == "__typename":
                 found = 0
@@ -312,7 +319,8 @@ class Planner:
             return 0
         provides = self.supergraph.provides(parent.name, selection.name, subgraph)
         below = _provided(provides) if provides else (provided or {}).get(selection.name)
-        return self._cost(subgraph, field_type, selection.selections, below, frozenset())
+        own = self._own_type(subgraph, parent, selection.name) or field_type
+        return self._cost(subgraph, own, selection.selections, below, frozenset())
 
     def _here_cost(
         self,
@@ -529,12 +537,16 @@ class Planner:
         provided: Provided | None,
     ) -> set[_Builder]:
         condition = fragment.type_condition or parent.name
-        if condition == parent.name:
-            return self._place(builder, parent, fragment.selections, out, path, provided)
-        if not self.supergraph.knows_type(builder.subgraph, condition):
-            return set()  # this subgraph never returns objects of that type
         target = self.schema.get_type(condition)
         assert is_composite_type(target), condition  # validation checked the condition
+        if condition == parent.name or (
+            isinstance(parent, GraphQLObjectType) and self._covers(target, parent)
+        ):
+            return self._place(builder, parent, fragment.selections, out, path, provided)
+        if isinstance(parent, GraphQLObjectType):
+            return set()  # an object of this type is never of that one
+        if not self.supergraph.knows_type(builder.subgraph, condition):
+            return set()  # this subgraph never returns objects of that type
         out.field("__typename", "__typename", (), False)
         return self._place(
             builder,
@@ -543,6 +555,12 @@ class Planner:
             out.fragment(condition),
             path,
             provided,
+        )
+
+    def _covers(self, condition: GraphQLCompositeType, parent: GraphQLObjectType) -> bool:
+        return is_abstract_type(condition) and self.schema.is_sub_type(
+            condition,
+            parent,
         )
 
     def _place_field(
@@ -605,7 +623,7 @@ class Planner:
         child_provided = _provided(provides) if provides else (provided or {}).get(selection.name)
         return self._place(
             builder,
-            field_type,
+            self._own_type(builder.subgraph, parent, selection.name) or field_type,
             selection.selections,
             placed.selections,
             below,
@@ -859,13 +877,34 @@ class Planner:
                 shape += self._fragment_shape(inner)
         return shape
 
-    def _type_text(self, subgraph: str, parent: GraphQLCompositeType, name: str) -> str | None:
+    def _declared(self, subgraph: str, parent: GraphQLCompositeType, name: str) -> TypeNode | None:
         """The field's type as the subgraph declares it."""
         for type_name in (parent.name, *self.supergraph.stand_ins(parent.name, subgraph)):
             known = self.supergraph.type_in(subgraph, type_name)
             if known is not None and name in known.fields:
-                return print_ast(known.fields[name].type)
+                return known.fields[name].type
         return None
+
+    def _type_text(self, subgraph: str, parent: GraphQLCompositeType, name: str) -> str | None:
+        """The field's response shape in the subgraph: its list and non-null wrappers and
+        its leaf type (objects of any type merge by their fields)."""
+        declared = self._declared(subgraph, parent, name)
+        if declared is None:
+            return None
+        named = named_type(declared)
+        text = print_ast(declared)
+        return text.replace(named, "{}") if is_composite_type(self.schema.get_type(named)) else text
+
+    def _own_type(
+        self, subgraph: str, parent: GraphQLCompositeType, name: str
+    ) -> GraphQLCompositeType | None:
+        """The field's type in the subgraph, where it is narrower than the supergraph's (a
+        member of the union the supergraph has): fragments on other types never apply."""
+        declared = self._declared(subgraph, parent, name)
+        if declared is None:
+            return None
+        own = self.schema.get_type(named_type(declared))
+        return own if is_composite_type(own) else None
 
     def _entity_part(self, builder: _Builder) -> EntityPart:
         assert builder.path is not None
