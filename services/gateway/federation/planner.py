@@ -547,6 +547,13 @@ class Planner:
             return set()  # an object of this type is never of that one
         if not self.supergraph.knows_type(builder.subgraph, condition):
             return set()  # this subgraph never returns objects of that type
+        concrete = self._concrete(builder.subgraph, parent, target)
+        if concrete is not None:  # the subgraph relates the types otherwise: type by type
+            used: set[_Builder] = set()
+            for type_name in concrete:
+                each = PreparedFragment(type_name, fragment.selections)
+                used |= self._place_fragment(builder, parent, each, out, path, provided)
+            return used
         out.field("__typename", "__typename", (), False)
         return self._place(
             builder,
@@ -556,6 +563,41 @@ class Planner:
             path,
             provided,
         )
+
+    def _concrete(
+        self, subgraph: str, parent: GraphQLCompositeType, condition: GraphQLCompositeType
+    ) -> list[str] | None:
+        """For a fragment on a type the subgraph does not relate to the parent as the
+        supergraph does, the object types it can be there, one by one; else None: the
+        fragment stands as it is. (An object type the subgraph does not give the parent
+        is never returned there.)"""
+        if isinstance(condition, GraphQLObjectType):
+            if self._possible_in(subgraph, parent.name, condition.name):
+                return None
+            return []
+        assert is_abstract_type(condition) and is_abstract_type(parent)
+        candidates = [
+            t.name
+            for t in self.schema.get_possible_types(condition)
+            if self.schema.is_sub_type(parent, t)
+        ]
+        if all(
+            self._possible_in(subgraph, condition.name, t) for t in candidates
+            if self._possible_in(subgraph, parent.name, t)
+        ):  # fmt: skip
+            return None
+        return [t for t in candidates if self._possible_in(subgraph, parent.name, t)]
+
+    def _possible_in(self, subgraph: str, abstract: str, object_name: str) -> bool:
+        """Whether the subgraph can return an object of this type where it returns the
+        abstract one: a member of its union, an implementation of its interface."""
+        known = self.supergraph.type_in(subgraph, abstract)
+        candidate = self.supergraph.type_in(subgraph, object_name)
+        if known is None or candidate is None:
+            return False
+        if known.kind == "union":
+            return object_name in known.members
+        return abstract in candidate.interfaces
 
     def _covers(self, condition: GraphQLCompositeType, parent: GraphQLObjectType) -> bool:
         return is_abstract_type(condition) and self.schema.is_sub_type(
