@@ -288,13 +288,13 @@ class Planner:
                 found = 0
             elif isinstance(parent, GraphQLObjectType) or (
                 isinstance(parent, GraphQLInterfaceType)
-                and self.supergraph.resolvable_in(parent.name, selection.name, subgraph)
+                and self._on_interface(subgraph, parent, selection.name, provided)
             ):
                 found = self._field_cost(subgraph, parent, selection, provided, seen)
             else:  # per implementation this subgraph returns
                 found = 0
                 for possible in self.schema.get_possible_types(parent):
-                    if self.supergraph.knows_type(subgraph, possible.name):
+                    if self._possible_in(subgraph, parent.name, possible.name):
                         each = self._field_cost(subgraph, possible, selection, provided, seen)
                         found = None if each is None or found is None else found + each
             if found is None:
@@ -465,12 +465,12 @@ class Planner:
                     out.field(selection.key, "__typename", (), False)
             elif isinstance(parent, GraphQLObjectType) or (
                 isinstance(parent, GraphQLInterfaceType)
-                and self.supergraph.resolvable_in(parent.name, selection.name, builder.subgraph)
+                and self._on_interface(builder.subgraph, parent, selection.name, provided)
             ):
                 used |= self._place_field(builder, parent, selection, out, path, provided)
             else:  # an interface field this subgraph cannot resolve: per implementation
                 for possible in self.schema.get_possible_types(parent):
-                    if self.supergraph.knows_type(builder.subgraph, possible.name):
+                    if self._possible_in(builder.subgraph, parent.name, possible.name):
                         fragment = PreparedFragment(possible.name, [selection])
                         used |= self._place_fragment(builder, parent, fragment, out, path, provided)
         return used
@@ -587,6 +587,25 @@ class Planner:
         ):  # fmt: skip
             return None
         return [t for t in candidates if self._possible_in(subgraph, parent.name, t)]
+
+    def _on_interface(
+        self, subgraph: str, parent: GraphQLInterfaceType, name: str, provided: Provided | None
+    ) -> bool:
+        """An interface field the subgraph answers on the interface itself: it resolves it
+        there, and so does every implementation it has (none @external, none with a
+        @requires); otherwise the field is asked of each implementation."""
+        if not self._resolvable(parent.name, name, subgraph, provided):
+            return False
+        if self.supergraph.stands_in(subgraph, parent.name):
+            return True
+        for possible in self.schema.get_possible_types(parent):
+            if not self._possible_in(subgraph, parent.name, possible.name):
+                continue
+            if not self._resolvable(possible.name, name, subgraph, provided):
+                return False
+            if self._requires_in(subgraph, possible, name):
+                return False
+        return True
 
     def _possible_in(self, subgraph: str, abstract: str, object_name: str) -> bool:
         """Whether the subgraph can return an object of this type where it returns the
