@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import (
     GraphQLCompositeType,
+    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -50,6 +51,7 @@ class ShapeField:
     coordinate: str
     wrappers: tuple[str, ...]
     shape: Shape | None  # None for leaves and passed-through introspection
+    enum: str | None = None  # a leaf's enum type: a value clients cannot see is null
 
 
 @dataclass
@@ -106,8 +108,10 @@ class Shape:
             if is_composite_type(named):
                 merged = [s for f in same_key for s in f.selections or ()]
                 nested = Shape(self.schema, named, merged)
+            enum = named.name if isinstance(named, GraphQLEnumType) else None
+            coordinate = f"{owner.name}.{name}"
             fields.append(
-                ShapeField(key, name, f"{owner.name}.{name}", _wrappers(definition.type), nested)
+                ShapeField(key, name, coordinate, _wrappers(definition.type), nested, enum)
             )
         return fields
 
@@ -135,7 +139,7 @@ class Shaper:
             key = shape_field.key
             if shape_field.name == "__typename":
                 result[key] = type_name
-            elif shape_field.shape is None and not shape_field.wrappers:
+            elif shape_field.shape is None and not shape_field.wrappers and not shape_field.enum:
                 result[key] = value.get(key)
             else:
                 completed = self._value(value.get(key), shape_field, 0, (*path, key))
@@ -179,11 +183,18 @@ class Shaper:
                     return PROPAGATE
                 items.append(completed)
             return items
+        if shape_field.enum is not None:
+            return value if self._visible(shape_field.enum, value) else None
         if shape_field.shape is None:
             return value
         if not isinstance(value, dict):
             return None
         return self._object(value, shape_field.shape, path)
+
+    def _visible(self, enum: str, value: Any) -> bool:
+        """An enum value clients can see: one an @inaccessible value is not."""
+        found = self.api_schema.get_type(enum)
+        return isinstance(found, GraphQLEnumType) and value in found.values
 
     def _is_explained(self, path: Path) -> bool:
         return any(path == known[: len(path)] for known in self.explained)
