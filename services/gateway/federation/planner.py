@@ -292,11 +292,13 @@ class Planner:
             ):
                 found = self._field_cost(subgraph, parent, selection, provided, seen)
             else:  # per implementation this subgraph returns
-                found = 0
-                for possible in self.schema.get_possible_types(parent):
-                    if self._possible_in(subgraph, parent.name, possible.name):
-                        each = self._field_cost(subgraph, possible, selection, provided, seen)
-                        found = None if each is None or found is None else found + each
+                implementations = self._implementations_in(subgraph, parent)
+                found = 0 if implementations else None
+                for possible in implementations:
+                    target = self.schema.get_type(possible)
+                    assert isinstance(target, GraphQLObjectType)
+                    each = self._field_cost(subgraph, target, selection, provided, seen)
+                    found = None if each is None or found is None else found + each
             if found is None:
                 return None
             total += found
@@ -469,11 +471,24 @@ class Planner:
             ):
                 used |= self._place_field(builder, parent, selection, out, path, provided)
             else:  # an interface field this subgraph cannot resolve: per implementation
-                for possible in self.schema.get_possible_types(parent):
-                    if self._possible_in(builder.subgraph, parent.name, possible.name):
-                        fragment = PreparedFragment(possible.name, [selection])
-                        used |= self._place_fragment(builder, parent, fragment, out, path, provided)
+                implementations = self._implementations_in(builder.subgraph, parent)
+                if not implementations:
+                    raise PlanningError(
+                        f"{parent.name}.{selection.name} cannot be had from "
+                        f"{builder.subgraph}: it neither resolves it nor has an implementation "
+                        f"of {parent.name} to ask it of"
+                    )
+                for possible in implementations:
+                    fragment = PreparedFragment(possible, [selection])
+                    used |= self._place_fragment(builder, parent, fragment, out, path, provided)
         return used
+
+    def _implementations_in(self, subgraph: str, parent: GraphQLCompositeType) -> list[str]:
+        return [
+            possible.name
+            for possible in self.schema.get_possible_types(parent)  # type: ignore[arg-type]
+            if self._possible_in(subgraph, parent.name, possible.name)
+        ]
 
     # an @interfaceObject returns its interface's fields, never which implementation it is
 
