@@ -362,7 +362,7 @@ class Planner:
             return self._costs[memo][0]
         found = self._here_cost(subgraph, parent, selection, provided, carried)
         place = (subgraph, parent.name, selection.name)
-        if found != 0 and isinstance(parent, GraphQLObjectType) and place not in seen:
+        if found != 0 and self._keyed(parent) and place not in seen:
             routes = self._routes(subgraph, parent, selection, provided, carried)
             shared = self._shared(routes, parent, selection, provided, seen | {place}, carried)
             if shared is not None:
@@ -371,10 +371,16 @@ class Planner:
         self._costs[memo] = (found, selection, provided)
         return found
 
+    def _keyed(self, parent: GraphQLCompositeType) -> bool:
+        """Objects, and interfaces with a key, can be fetched again by key elsewhere."""
+        return isinstance(parent, GraphQLObjectType) or (
+            isinstance(parent, GraphQLInterfaceType) and bool(self.supergraph.homes(parent.name))
+        )
+
     def _routes(
         self,
         subgraph: str,
-        parent: GraphQLObjectType,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
         provided: Provided | None,
         carried: bool = False,
@@ -393,7 +399,7 @@ class Planner:
     def _shared(
         self,
         routes: list[_Route],
-        parent: GraphQLObjectType,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
         provided: Provided | None,
         seen: frozenset[tuple[str, str, str]],
@@ -652,7 +658,7 @@ class Planner:
         the subgraphs that can, each taking the part of the selections it can answer for."""
         carried = (parent.name, selection.name) in builder.carried
         here = self._here_cost(builder.subgraph, parent, selection, provided, carried)
-        if here == 0 or not isinstance(parent, GraphQLObjectType):
+        if here == 0 or not self._keyed(parent):
             return self._place_here(builder, parent, selection, out, path, provided)
         routes = self._routes(builder.subgraph, parent, selection, provided, carried)
         shared = self._shared(routes, parent, selection, provided, frozenset(), carried)
@@ -739,7 +745,7 @@ class Planner:
     def _jump(
         self,
         builder: _Builder,
-        parent: GraphQLObjectType,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
         selection: PreparedField,
         out: FetchSelection,
         path: tuple[str, ...],
