@@ -96,3 +96,15 @@ async def gateway_over(
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
             yield Gateway(client, subgraphs, app)
+
+
+@contextlib.asynccontextmanager
+async def gateway_over_sdl(tmp_path: Any, **subgraphs: Any) -> AsyncIterator[Gateway]:
+    """The gateway, composing these SDL subgraphs itself, asked as an admin."""
+    from services.kernel.auth import Role
+    from tests.support import token
+
+    apps = {name: subgraph.app() for name, subgraph in subgraphs.items()}
+    async with gateway_over(apps, settings(tmp_path)) as running:
+        running.headers = {"Authorization": f"Bearer {token(Role.ADMIN)}"}
+        yield running
