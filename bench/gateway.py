@@ -1,13 +1,20 @@
-"""The gateway's cost: overhead against a subgraph queried directly, and cross-subgraph throughput.
+"""The gateway's cost: overhead against a subgraph queried directly, cross-subgraph
+throughput, and planning an operation it has not seen.
 
     python -m bench.gateway [--regions 100] [--requests 2000] [--seconds 10] [--concurrency 16]
+                            [--distinct 500]
 
 Catalog, survey, scoring and the gateway each run as their own process over a real
 nats-server, as `smartcity serve` runs them. The benchmark creates the regions, then
 - overhead: the same single-subgraph query (a plan-cache hit after the first) sent one at a
   time straight to catalog and through the gateway; the difference of the medians;
 - throughput: `regions(first: $n) { code name latestScorecard { finalIndex } campaigns { id } }`
-  with `$n` varying from 1 to the number of regions, from several clients at once.
+  through the gateway, `$n` from 1 to the number of regions, from several clients at once;
+  and in the same run, for scale, catalog's own `regions(first: $n) { code name }` asked
+  directly the same way: the ratio of the two rates is what a machine's speed cancels from;
+- plan-cache misses: `--distinct` operations the gateway has not seen (each names its fields
+  under other aliases), sent one at a time: each is parsed, checked, planned and run; their
+  p50 and p99 beside the same operations sent again (plan-cache hits).
 """
 
 from __future__ import annotations
@@ -35,6 +42,17 @@ CROSS = (
     "{ code name latestScorecard { finalIndex } campaigns { id } } }"
 )
 CREATE = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
+DIRECT = "query Direct($n: Int!) { regions(first: $n) { code name } }"
+
+
+def distinct_operation(index: int) -> str:
+    """An operation of its own: the cross-subgraph query, its fields under aliases no other
+    operation uses."""
+    return (
+        f"query Distinct{index}($n: Int!) {{ regions(first: $n) {{ c{index}: code "
+        f"n{index}: name latestScorecard {{ f{index}: finalIndex }} "
+        f"campaigns {{ i{index}: id }} }} }}"
+    )
 
 
 def _codes(count: int) -> list[str]:
@@ -68,7 +86,7 @@ async def _sequential(
 
 
 async def _throughput(
-    url: str, regions: int, seconds: float, concurrency: int
+    url: str, regions: int, seconds: float, concurrency: int, query: str = CROSS
 ) -> tuple[int, list[float]]:
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
@@ -78,13 +96,26 @@ async def _throughput(
             headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30
         ) as client:
             while time.perf_counter() < deadline:
-                latencies.append(await _post(client, url, CROSS, {"n": random.randint(1, regions)}))
+                variables = {"n": random.randint(1, regions)}
+                latencies.append(await _post(client, url, query, variables))
 
     await asyncio.gather(*(client_loop() for _ in range(concurrency)))
     return len(latencies), latencies
 
 
-async def run(regions: int, requests: int, seconds: float, concurrency: int) -> None:
+async def _distinct(url: str, count: int, regions: int) -> tuple[list[float], list[float]]:
+    """Each distinct operation once (a plan-cache miss), then each again (a hit)."""
+    operations = [distinct_operation(i) for i in range(count)]
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30) as c:
+        await _post(c, url, CROSS, {"n": regions})  # warm up the connections
+        misses = [await _post(c, url, op, {"n": regions}) for op in operations]
+        hits = [await _post(c, url, op, {"n": regions}) for op in operations]
+    return misses, hits
+
+
+async def run(
+    regions: int, requests: int, seconds: float, concurrency: int, distinct: int = 500
+) -> None:
     data_dir = tempfile.mkdtemp(prefix="bench-gateway-")
     with NatsServer(store_dir=Path(data_dir) / "nats").start() as nats_server:
         async with contextlib.AsyncExitStack() as stack:
@@ -115,6 +146,10 @@ async def run(regions: int, requests: int, seconds: float, concurrency: int) -> 
                 direct = await _sequential(client, urls["catalog"], codes, requests)
                 through = await _sequential(client, gateway_url, codes, requests)
             count, latencies = await _throughput(gateway_url, regions, seconds, concurrency)
+            direct_count, _ = await _throughput(
+                urls["catalog"], regions, seconds, concurrency, DIRECT
+            )
+            misses, hits = await _distinct(gateway_url, distinct, regions)
     print(f"gateway benchmark: {regions} regions, {requests} sequential requests each way")
     print("| measure (ms) | p50 | p95 | p99 |")
     print("|---|---|---|---|")
@@ -126,6 +161,15 @@ async def run(regions: int, requests: int, seconds: float, concurrency: int) -> 
     shares = ", ".join(f"p{int(s * 100)} {_ms(latencies, s):.1f} ms" for s in (0.5, 0.95, 0.99))
     rate = count / seconds
     print(f"cross-subgraph query, {concurrency} clients, {seconds:g} s: {rate:.0f} req/s, {shares}")
+    direct_rate = direct_count / seconds
+    print(
+        f"catalog's regions asked directly, same clients and time: {direct_rate:.0f} req/s; "
+        f"the gateway's cross-subgraph rate is {rate / direct_rate:.2f} of it"
+    )
+    for label, values in ((f"{distinct} distinct operations, plan-cache misses", misses),
+                          ("the same operations again, plan-cache hits", hits)):  # fmt: skip
+        shares = ", ".join(f"p{int(s * 100)} {_ms(values, s):.1f} ms" for s in (0.5, 0.99))
+        print(f"{label}: {shares}")
 
 
 def main() -> None:
@@ -136,8 +180,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--distinct", type=int, default=500)
     args = parser.parse_args()
-    asyncio.run(run(args.regions, args.requests, args.seconds, args.concurrency))
+    asyncio.run(run(args.regions, args.requests, args.seconds, args.concurrency, args.distinct))
 
 
 if __name__ == "__main__":

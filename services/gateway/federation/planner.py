@@ -216,6 +216,9 @@ class Planner:
         # costs already worked out, by place; each entry keeps its selection and what was
         # provided alive, so that their ids in the key stay theirs
         self._costs: dict[tuple, tuple[int | None, PreparedField, Provided | None]] = {}
+        # per fetch and place in the response: the subgraphs that could as well have
+        # answered the field there, each with the field's type there
+        self._answerers: dict[tuple[_Builder, tuple[str, ...]], frozenset[tuple[str, str]]] = {}
 
     # placing selections
 
@@ -568,6 +571,8 @@ class Planner:
             return set()  # an object of this type is never of that one
         if not self.supergraph.knows_type(builder.subgraph, condition):
             return set()  # this subgraph never returns objects of that type
+        if isinstance(target, GraphQLObjectType) and not self._everywhere(builder, path, condition):
+            return set()
         concrete = self._concrete(builder.subgraph, parent, target)
         if concrete is not None:  # the subgraph relates the types otherwise: type by type
             used: set[_Builder] = set()
@@ -584,6 +589,15 @@ class Planner:
             path,
             provided,
         )
+
+    def _everywhere(self, builder: _Builder, path: tuple[str, ...], type_name: str) -> bool:
+        """Whether every subgraph that could as well have answered the field above returns
+        objects of this type there: a plan's answer must not depend on which of them it
+        asked, so a type only some of them return is left out."""
+        for subgraph, own in self._answerers.get((builder, path), ()):
+            if own != type_name and not self._possible_in(subgraph, own, type_name):
+                return False
+        return True
 
     def _concrete(
         self, subgraph: str, parent: GraphQLCompositeType, condition: GraphQLCompositeType
@@ -701,6 +715,7 @@ class Planner:
         if is_abstract_type(field_type):
             placed.selections.field("__typename", "__typename", (), False)
         below = path + (selection.key,) + ("@",) * _list_depth(definition.type)
+        self._answerers[(builder, below)] = self._answering(builder, parent, selection.name, path)
         provides = self.supergraph.provides(parent.name, selection.name, builder.subgraph)
         child_provided = _provided(provides) if provides else (provided or {}).get(selection.name)
         return self._place(
@@ -710,6 +725,29 @@ class Planner:
             placed.selections,
             below,
             child_provided,
+        )
+
+    def _answering(
+        self,
+        builder: _Builder,
+        parent: GraphQLObjectType | GraphQLInterfaceType,
+        name: str,
+        path: tuple[str, ...],
+    ) -> frozenset[tuple[str, str]]:
+        """The subgraphs that could as well answer this field here, each with the field's
+        type there: those that could answer for the parent and resolve it, and for an
+        entity, those a key leads to that resolve it."""
+        above = self._answerers.get((builder, path))
+        could = {s for s, _ in above} if above else set(self.supergraph.subgraphs)
+        if not above and path:  # the start of an entity fetch: where it was sent
+            could = {builder.subgraph}
+        could |= {h.subgraph for h in self.supergraph.homes(parent.name)}
+        found = {builder.subgraph}
+        found |= {s for s in could if self.supergraph.resolvable_in(parent.name, name, s)}
+        return frozenset(
+            (s, named_type(declared))
+            for s in found
+            if (declared := self._declared(s, parent, name)) is not None
         )
 
     def _jump_targets(
@@ -819,6 +857,7 @@ class Planner:
         self, operation: OperationDefinitionNode, selections: list[PreparedSelection]
     ) -> QueryPlan:
         self._costs.clear()
+        self._answerers.clear()
         kind = operation.operation.value
         root_type = self.schema.get_root_type(operation.operation)
         if root_type is None:
