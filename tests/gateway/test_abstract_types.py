@@ -173,3 +173,52 @@ async def test_what_clients_cannot_see_is_null_in_the_response(tmp_path: Path) -
             "things": [{"id": "v"}, None],
         }
     }
+
+
+def partial_unions() -> dict[str, SdlSubgraph]:
+    def subgraph(own: str, extra: str) -> SdlSubgraph:
+        actions = [
+            {"__typename": "Common", "label": "common"},
+            {"__typename": f"Only{own.upper()}", own: f"only {own}"},
+        ]
+        container = {"__typename": "Container", "id": "c1", "wrapper": {"actions": actions}}
+        return SdlSubgraph(
+            LINK
+            + f"""
+            type Container @key(fields: "id") {{ id: ID! wrapper: Wrapper @shareable {extra} }}
+            type Wrapper @shareable {{ actions: [Action!]! @shareable }}
+            union Action = Common | Only{own.upper()}
+            type Common @shareable {{ label: String }}
+            type Only{own.upper()} {{ {own}: String }}
+            type Query {{ root{own.upper()}: Container }}
+            """,
+            root={f"root{own.upper()}": lambda: {**container, "own": {"actions": actions}}},
+            entities={"Container": lambda r: container},
+        )
+
+    return {"a": subgraph("a", ""), "b": subgraph("b", "own: Wrapper")}
+
+
+async def test_a_member_only_some_answering_subgraphs_return_is_left_out(tmp_path: Path) -> None:
+    """Under a field either subgraph could answer, the answer does not depend on which was
+    asked: only the union members both return are filled; below a field only one subgraph
+    resolves, that one's members are."""
+    selection = "{ __typename ... on Common { label } ... on OnlyA { a } ... on OnlyB { b } }"
+
+    async with gateway_over_sdl(tmp_path, **partial_unions()) as gateway:
+        shared = await gateway.post(f"{{ rootA {{ wrapper {{ actions {selection} }} }} }}")
+        own = await gateway.post(f"{{ rootB {{ own {{ actions {selection} }} }} }}")
+
+    assert shared == {
+        "data": {
+            "rootA": {
+                "wrapper": {
+                    "actions": [
+                        {"__typename": "Common", "label": "common"},
+                        {"__typename": "OnlyA", "a": None},
+                    ]
+                }
+            }
+        }
+    }
+    assert own["data"]["rootB"]["own"]["actions"][1] == {"__typename": "OnlyB", "b": "only b"}
