@@ -1,21 +1,21 @@
 """Planning an operation over the supergraph into fetches.
 
-Each selection stays in the subgraph that is fetching its parent while that subgraph can
-resolve it. When it cannot, the parent fetch also selects `__typename` and a key of the
-parent type (and any `@requires` fields), and the field goes into an entity fetch of a
-subgraph that resolves it, shared by every field that jumps to that subgraph at that place
-in the response. Fetches are then layered: a fetch runs one step after everything it needs,
-and all fetches of one step to one subgraph become one request.
+Each field is placed the cheapest way (`plan_costs`): in the fetch of its parent when that
+subgraph can answer for it and all below it, else in an entity fetch of a subgraph a key of
+the parent leads to (the parent fetch then also selects `__typename`, the key and any
+`@requires` fields), or with its selections shared out among several. An entity fetch is
+shared by every field that jumps to that subgraph at that place in the response, unless
+it must come after one of them. Fetches are then layered: a fetch runs one step after
+everything it needs, and all fetches of one step to one subgraph become one request.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from graphql import (
     FieldNode,
@@ -30,7 +30,6 @@ from graphql import (
     ObjectValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    TypeNode,
     VariableNode,
     get_named_type,
     is_abstract_type,
@@ -41,6 +40,8 @@ from graphql.language import ArgumentNode, ValueNode
 
 from services.gateway.federation.fetch_selection import FetchSelection
 from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
+from services.gateway.federation.plan_costs import Costs, Route
+from services.gateway.federation.plan_reach import Provided, Reach, provided_below
 from services.gateway.federation.query_plan import (
     INTROSPECTION,
     EntityPart,
@@ -52,7 +53,6 @@ from services.gateway.federation.query_plan import (
 from services.gateway.federation.subgraph_schema import Key, named_type
 from services.gateway.federation.supergraph import Home, Supergraph
 
-Provided = dict[str, "Provided | None"]
 INTROSPECTION_FIELDS = {"__schema", "__type"}
 
 
@@ -180,280 +180,17 @@ def _printed(arguments: tuple[ArgumentNode, ...]) -> str:
     return ", ".join(f"{a.name.value}: {print_ast(a.value)}" for a in arguments)
 
 
-def _provided(selection_set: SelectionSetNode | None) -> Provided | None:
-    if selection_set is None:
-        return None
-    return {
-        node.name.value: _provided(node.selection_set)
-        for node in selection_set.selections
-        if isinstance(node, FieldNode)
-    }
-
-
-# what a jump to another subgraph costs, besides one for each field it carries: a fetch
-# more, and a step more of waiting when it follows another
-_JUMP_COST = 1000
-
-
-def _size(selection: PreparedSelection) -> int:
-    """How many fields a selection holds, itself and all below it."""
-    own = 1 if isinstance(selection, PreparedField) else 0
-    return own + sum(_size(below) for below in selection.selections or ())
-
-
-class _Route(NamedTuple):
-    """Where a field can come from: the subgraph fetching its parent, or (`by_key`) an
-    entity fetch keyed by the parent."""
-
-    subgraph: str
-    by_key: bool
-
-
 class Planner:
     def __init__(self, supergraph: Supergraph) -> None:
         self.supergraph = supergraph
         self.schema = supergraph.schema
-        # costs already worked out, by place; each entry keeps its selection and what was
-        # provided alive, so that their ids in the key stay theirs
-        self._costs: dict[tuple, tuple[int | None, PreparedField, Provided | None]] = {}
+        self.reach = Reach(supergraph)
+        self.costs = Costs(self.reach)
         # per fetch and place in the response: the subgraphs that could as well have
         # answered the field there, each with the field's type there
         self._answerers: dict[tuple[_Builder, tuple[str, ...]], frozenset[tuple[str, str]]] = {}
 
     # placing selections
-
-    def _resolvable(
-        self, type_name: str, name: str, subgraph: str, provided: Provided | None
-    ) -> bool:
-        if provided is not None and name in provided:
-            return True
-        return self.supergraph.resolvable_in(type_name, name, subgraph)
-
-    def _gatherable(
-        self,
-        subgraph: str,
-        type_name: str,
-        fields: SelectionSetNode,
-        provided: Provided | None,
-        seen: frozenset[tuple[str, str]],
-    ) -> bool:
-        """Whether these (key) fields of `type_name` can be had from `subgraph`: resolved
-        there, or fetched through another key of the type, hop after hop."""
-        for node in fields.selections:
-            if not isinstance(node, FieldNode):
-                continue
-            name = node.name.value
-            if self._resolvable(type_name, name, subgraph, provided):
-                continue
-            if (type_name, name) in seen:
-                return False
-            hop = any(
-                self._gatherable(
-                    subgraph, type_name, key.fields, provided, seen | {(type_name, name)}
-                )
-                for home in self.supergraph.homes(type_name)
-                if self.supergraph.resolvable_in(type_name, name, home.subgraph)
-                for key in home.keys
-            )
-            if not hop:
-                return False
-        return True
-
-    # what answering a selection from a subgraph costs: the entity fetches it takes (None
-    # when it cannot be answered from there)
-
-    def _cost(
-        self,
-        subgraph: str,
-        parent: GraphQLCompositeType,
-        selections: list[PreparedSelection],
-        provided: Provided | None,
-        seen: frozenset[tuple[str, str, str]],
-    ) -> int | None:
-        total = 0
-        for selection in selections:
-            if self._elsewhere(subgraph, parent, selection, provided):
-                found: int | None = _JUMP_COST + _size(selection)
-            elif isinstance(selection, PreparedFragment):
-                condition = selection.type_condition or parent.name
-                target = self.schema.get_type(condition)
-                assert is_composite_type(target), condition
-                if condition == parent.name or (
-                    isinstance(parent, GraphQLObjectType) and self._covers(target, parent)
-                ):
-                    target = parent
-                elif isinstance(parent, GraphQLObjectType):
-                    continue  # an object of this type is never of that one
-                elif not self.supergraph.knows_type(subgraph, condition):
-                    continue  # this subgraph never returns objects of that type
-                found = self._cost(subgraph, target, selection.selections, provided, seen)
-            elif selection.name == "__typename":
-                found = 0
-            elif isinstance(parent, GraphQLObjectType) or (
-                isinstance(parent, GraphQLInterfaceType)
-                and self._on_interface(subgraph, parent, selection.name, provided)
-            ):
-                found = self._field_cost(subgraph, parent, selection, provided, seen)
-            else:  # per implementation this subgraph returns
-                implementations = self._implementations_in(subgraph, parent)
-                found = 0 if implementations else None
-                for possible in implementations:
-                    target = self.schema.get_type(possible)
-                    assert isinstance(target, GraphQLObjectType)
-                    each = self._field_cost(subgraph, target, selection, provided, seen)
-                    found = None if each is None or found is None else found + each
-            if found is None:
-                return None
-            total += found
-        return total
-
-    def _below_cost(
-        self,
-        subgraph: str,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        provided: Provided | None,
-    ) -> int | None:
-        """What answering the selections below a field this subgraph resolves costs, from
-        where this subgraph leaves them."""
-        if selection.selections is None:
-            return 0
-        definition = parent.fields[selection.name]
-        field_type = get_named_type(definition.type)
-        if not is_composite_type(field_type):
-            return 0
-        provides = self.supergraph.provides(parent.name, selection.name, subgraph)
-        below = _provided(provides) if provides else (provided or {}).get(selection.name)
-        own = self._own_type(subgraph, parent, selection.name) or field_type
-        return self._cost(subgraph, own, selection.selections, below, frozenset())
-
-    def _here_cost(
-        self,
-        subgraph: str,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        provided: Provided | None,
-        carried: bool = False,
-    ) -> int | None:
-        """The field resolved by this subgraph, what is below it answered from there on. A
-        field with a @requires there is resolved only in an entity fetch whose
-        representations carry what it requires."""
-        if not self._resolvable(parent.name, selection.name, subgraph, provided):
-            return None
-        if not carried and self._requires_in(subgraph, parent, selection.name):
-            return None
-        return self._below_cost(subgraph, parent, selection, provided)
-
-    def _requires_in(
-        self, subgraph: str, parent: GraphQLCompositeType, name: str
-    ) -> SelectionSetNode | None:
-        return self.supergraph.requires(parent.name, name, subgraph)
-
-    def _field_cost(
-        self,
-        subgraph: str,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        provided: Provided | None,
-        seen: frozenset[tuple[str, str, str]],
-        carried: bool = False,
-    ) -> int | None:
-        """The cheapest way to have the field from this subgraph: resolved here, or through
-        a key of its parent from one subgraph, or shared out among several."""
-        memo = (subgraph, parent.name, id(selection), id(provided), seen, carried)
-        if memo in self._costs:
-            return self._costs[memo][0]
-        found = self._here_cost(subgraph, parent, selection, provided, carried)
-        place = (subgraph, parent.name, selection.name)
-        if found != 0 and self._keyed(parent) and place not in seen:
-            routes = self._routes(subgraph, parent, selection, provided, carried)
-            shared = self._shared(routes, parent, selection, provided, seen | {place}, carried)
-            if shared is not None:
-                cost = sum(c for _, _, c in shared)
-                found = cost if found is None else min(found, cost)
-        self._costs[memo] = (found, selection, provided)
-        return found
-
-    def _keyed(self, parent: GraphQLCompositeType) -> bool:
-        """Objects, and interfaces with a key, can be fetched again by key elsewhere."""
-        return isinstance(parent, GraphQLObjectType) or (
-            isinstance(parent, GraphQLInterfaceType) and bool(self.supergraph.homes(parent.name))
-        )
-
-    def _routes(
-        self,
-        subgraph: str,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        provided: Provided | None,
-        carried: bool = False,
-    ) -> list[_Route]:
-        """This subgraph where it resolves the field, then those a key of the parent reaches
-        (this one too, for a field it resolves with a @requires)."""
-        name = selection.name
-        local = self._resolvable(parent.name, name, subgraph, provided) and (
-            carried or not self._requires_in(subgraph, parent, name)
-        )
-        jumps = self._jump_targets(subgraph, parent, name, provided)
-        return ([_Route(subgraph, False)] if local else []) + [
-            _Route(h.subgraph, True) for h, _ in jumps
-        ]
-
-    def _shared(
-        self,
-        routes: list[_Route],
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        provided: Provided | None,
-        seen: frozenset[tuple[str, str, str]],
-        carried: bool = False,
-    ) -> list[tuple[_Route, PreparedField, int]] | None:
-        """The field from the one route that answers it most cheaply, or its selections
-        shared out when that costs less; with the cost of each part. A jump costs a fetch
-        and the fields it carries, so a plan never jumps back and forth."""
-
-        def cost(route: _Route, part: PreparedField) -> int | None:
-            if not route.by_key:
-                return self._here_cost(route.subgraph, parent, part, provided, carried)
-            found = self._field_cost(route.subgraph, parent, part, None, seen, carried=True)
-            return None if found is None else found + _JUMP_COST + _size(part)
-
-        wholes = [(c, i, r) for i, r in enumerate(routes) if (c := cost(r, selection)) is not None]
-        whole = min(wholes, default=None)
-        shared = self._share_out(routes, selection, cost) if selection.selections else None
-        if shared is not None:
-            shared_cost = sum(c for _, _, c in shared)
-            if whole is None or shared_cost < whole[0]:
-                return shared
-        if whole is None:
-            return None
-        best, _, route = whole
-        return [(route, selection, best)]
-
-    @staticmethod
-    def _share_out(
-        routes: list[_Route],
-        selection: PreparedField,
-        cost: Callable[[_Route, PreparedField], int | None],
-    ) -> list[tuple[_Route, PreparedField, int]] | None:
-        """Each selection below the field to the route that answers for it most cheaply;
-        the parts that go to one route share its jump."""
-        shares: dict[_Route, list[PreparedSelection]] = {}
-        total: dict[_Route, int] = {}
-        for below in selection.selections or ():
-            part = dataclasses.replace(selection, selections=[below])
-            costs = [(c, i, r) for i, r in enumerate(routes) if (c := cost(r, part)) is not None]
-            if not costs:
-                return None
-            each, _, route = min(costs)
-            if route.by_key and route in total:
-                each -= _JUMP_COST
-            shares.setdefault(route, []).append(below)
-            total[route] = total.get(route, 0) + each
-        return [
-            (route, dataclasses.replace(selection, selections=parts), total[route])
-            for route, parts in shares.items()
-        ]
 
     def _place(
         self,
@@ -467,20 +204,20 @@ class Planner:
         """Puts selections on `parent` into `out` of `builder`; returns the fetches used."""
         used: set[_Builder] = set()
         for selection in selections:
-            if self._elsewhere(builder.subgraph, parent, selection, provided):
+            if self.reach.elsewhere(builder.subgraph, parent, selection, provided):
                 used |= self._place_elsewhere(builder, parent, selection, out, path, provided)
             elif isinstance(selection, PreparedFragment):
                 used |= self._place_fragment(builder, parent, selection, out, path, provided)
             elif selection.name == "__typename":
-                if not self._by_stand_in(builder.subgraph, parent):
+                if not self.reach.by_stand_in(builder.subgraph, parent):
                     out.field(selection.key, "__typename", (), False)
             elif isinstance(parent, GraphQLObjectType) or (
                 isinstance(parent, GraphQLInterfaceType)
-                and self._on_interface(builder.subgraph, parent, selection.name, provided)
+                and self.reach.on_interface(builder.subgraph, parent, selection.name, provided)
             ):
                 used |= self._place_field(builder, parent, selection, out, path, provided)
             else:  # an interface field this subgraph cannot resolve: per implementation
-                implementations = self._implementations_in(builder.subgraph, parent)
+                implementations = self.reach.implementations_in(builder.subgraph, parent)
                 if not implementations:
                     raise PlanningError(
                         f"{parent.name}.{selection.name} cannot be had from "
@@ -491,41 +228,6 @@ class Planner:
                     fragment = PreparedFragment(possible, [selection])
                     used |= self._place_fragment(builder, parent, fragment, out, path, provided)
         return used
-
-    def _implementations_in(self, subgraph: str, parent: GraphQLCompositeType) -> list[str]:
-        return [
-            possible.name
-            for possible in self.schema.get_possible_types(parent)  # type: ignore[arg-type]
-            if self._possible_in(subgraph, parent.name, possible.name)
-        ]
-
-    # an @interfaceObject returns its interface's fields, never which implementation it is
-
-    def _by_stand_in(self, subgraph: str, parent: GraphQLCompositeType) -> bool:
-        """The subgraph knows this object only by an @interfaceObject of its interface:
-        its `__typename` is the one the fetch before this one brought."""
-        return isinstance(parent, GraphQLObjectType) and bool(
-            self.supergraph.stand_ins(parent.name, subgraph)
-        )
-
-    def _elsewhere(
-        self,
-        subgraph: str,
-        parent: GraphQLCompositeType,
-        selection: PreparedSelection,
-        provided: Provided | None,
-    ) -> bool:
-        """What a subgraph holding this interface as an @interfaceObject cannot answer: which
-        implementation an object is, and the fields it does not resolve."""
-        if not isinstance(parent, GraphQLInterfaceType) or not self.supergraph.stands_in(
-            subgraph, parent.name
-        ):
-            return False
-        if isinstance(selection, PreparedFragment):
-            return selection.type_condition not in (None, parent.name)
-        if selection.name == "__typename":
-            return bool(self._jump_targets(subgraph, parent, "__typename", provided))
-        return not self._resolvable(parent.name, selection.name, subgraph, provided)
 
     def _place_elsewhere(
         self,
@@ -540,7 +242,7 @@ class Planner:
         implementations, or, for a field, one that resolves it."""
         assert isinstance(parent, GraphQLInterfaceType)
         name = "__typename" if isinstance(selection, PreparedFragment) else selection.name
-        reachable = self._jump_targets(builder.subgraph, parent, name, provided)
+        reachable = self.reach.jump_targets(builder.subgraph, parent, name, provided)
         existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, path)]
         if not reachable:
             raise PlanningError(
@@ -564,7 +266,7 @@ class Planner:
         target = self.schema.get_type(condition)
         assert is_composite_type(target), condition  # validation checked the condition
         if condition == parent.name or (
-            isinstance(parent, GraphQLObjectType) and self._covers(target, parent)
+            isinstance(parent, GraphQLObjectType) and self.reach.covers(target, parent)
         ):
             return self._place(builder, parent, fragment.selections, out, path, provided)
         if isinstance(parent, GraphQLObjectType):
@@ -573,7 +275,7 @@ class Planner:
             return set()  # this subgraph never returns objects of that type
         if isinstance(target, GraphQLObjectType) and not self._everywhere(builder, path, condition):
             return set()
-        concrete = self._concrete(builder.subgraph, parent, target)
+        concrete = self.reach.concrete(builder.subgraph, parent, target)
         if concrete is not None:  # the subgraph relates the types otherwise: type by type
             used: set[_Builder] = set()
             for type_name in concrete:
@@ -595,69 +297,9 @@ class Planner:
         objects of this type there: a plan's answer must not depend on which of them it
         asked, so a type only some of them return is left out."""
         for subgraph, own in self._answerers.get((builder, path), ()):
-            if own != type_name and not self._possible_in(subgraph, own, type_name):
+            if own != type_name and not self.reach.possible_in(subgraph, own, type_name):
                 return False
         return True
-
-    def _concrete(
-        self, subgraph: str, parent: GraphQLCompositeType, condition: GraphQLCompositeType
-    ) -> list[str] | None:
-        """For a fragment on a type the subgraph does not relate to the parent as the
-        supergraph does, the object types it can be there, one by one; else None: the
-        fragment stands as it is. (An object type the subgraph does not give the parent
-        is never returned there.)"""
-        if isinstance(condition, GraphQLObjectType):
-            if self._possible_in(subgraph, parent.name, condition.name):
-                return None
-            return []
-        assert is_abstract_type(condition) and is_abstract_type(parent)
-        candidates = [
-            t.name
-            for t in self.schema.get_possible_types(condition)
-            if self.schema.is_sub_type(parent, t)
-        ]
-        if all(
-            self._possible_in(subgraph, condition.name, t) for t in candidates
-            if self._possible_in(subgraph, parent.name, t)
-        ):  # fmt: skip
-            return None
-        return [t for t in candidates if self._possible_in(subgraph, parent.name, t)]
-
-    def _on_interface(
-        self, subgraph: str, parent: GraphQLInterfaceType, name: str, provided: Provided | None
-    ) -> bool:
-        """An interface field the subgraph answers on the interface itself: it resolves it
-        there, and so does every implementation it has (none @external, none with a
-        @requires); otherwise the field is asked of each implementation."""
-        if not self._resolvable(parent.name, name, subgraph, provided):
-            return False
-        if self.supergraph.stands_in(subgraph, parent.name):
-            return True
-        for possible in self.schema.get_possible_types(parent):
-            if not self._possible_in(subgraph, parent.name, possible.name):
-                continue
-            if not self._resolvable(possible.name, name, subgraph, provided):
-                return False
-            if self._requires_in(subgraph, possible, name):
-                return False
-        return True
-
-    def _possible_in(self, subgraph: str, abstract: str, object_name: str) -> bool:
-        """Whether the subgraph can return an object of this type where it returns the
-        abstract one: a member of its union, an implementation of its interface."""
-        known = self.supergraph.type_in(subgraph, abstract)
-        candidate = self.supergraph.type_in(subgraph, object_name)
-        if known is None or candidate is None:
-            return False
-        if known.kind == "union":
-            return object_name in known.members
-        return abstract in candidate.interfaces
-
-    def _covers(self, condition: GraphQLCompositeType, parent: GraphQLObjectType) -> bool:
-        return is_abstract_type(condition) and self.schema.is_sub_type(
-            condition,
-            parent,
-        )
 
     def _place_field(
         self,
@@ -671,11 +313,11 @@ class Planner:
         """Here when this subgraph can answer for the field and all below it; otherwise from
         the subgraphs that can, each taking the part of the selections it can answer for."""
         carried = (parent.name, selection.name) in builder.carried
-        here = self._here_cost(builder.subgraph, parent, selection, provided, carried)
-        if here == 0 or not self._keyed(parent):
+        here = self.costs.here_cost(builder.subgraph, parent, selection, provided, carried)
+        if here == 0 or not self.reach.keyed(parent):
             return self._place_here(builder, parent, selection, out, path, provided)
-        routes = self._routes(builder.subgraph, parent, selection, provided, carried)
-        shared = self._shared(routes, parent, selection, provided, frozenset(), carried)
+        routes = self.costs.routes(builder.subgraph, parent, selection, provided, carried)
+        shared = self.costs.shared(routes, parent, selection, provided, frozenset(), carried)
         if shared is None:
             raise PlanningError(
                 f"{parent.name}.{selection.name} cannot be had from {builder.subgraph}, nor "
@@ -706,7 +348,7 @@ class Planner:
             selection.name,
             selection.arguments,
             composite,
-            self._type_text(builder.subgraph, parent, selection.name),
+            self.reach.type_text(builder.subgraph, parent, selection.name),
         )
         for argument in selection.arguments:
             _variables_in(argument.value, builder.variables)
@@ -717,10 +359,12 @@ class Planner:
         below = path + (selection.key,) + ("@",) * _list_depth(definition.type)
         self._answerers[(builder, below)] = self._answering(builder, parent, selection.name, path)
         provides = self.supergraph.provides(parent.name, selection.name, builder.subgraph)
-        child_provided = _provided(provides) if provides else (provided or {}).get(selection.name)
+        child_provided = (
+            provided_below(provides) if provides else (provided or {}).get(selection.name)
+        )
         return self._place(
             builder,
-            self._own_type(builder.subgraph, parent, selection.name) or field_type,
+            self.reach.own_type(builder.subgraph, parent, selection.name) or field_type,
             selection.selections,
             placed.selections,
             below,
@@ -747,38 +391,8 @@ class Planner:
         return frozenset(
             (s, named_type(declared))
             for s in found
-            if (declared := self._declared(s, parent, name)) is not None
+            if (declared := self.reach.declared(s, parent, name)) is not None
         )
-
-    def _jump_targets(
-        self,
-        subgraph: str,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        name: str,
-        provided: Provided | None,
-    ) -> list[tuple[Home, Key]]:
-        """The subgraphs resolving the field (`__typename`: knowing the implementations)
-        that a key of the parent, gathered from `subgraph`, leads to; each with the first
-        such key."""
-        found: list[tuple[Home, Key]] = []
-        for home in self.supergraph.homes(parent.name):
-            if home.subgraph == subgraph and (
-                name == "__typename" or not self._requires_in(subgraph, parent, name)
-            ):
-                continue
-            if name == "__typename":
-                if self.supergraph.stands_in(home.subgraph, parent.name):
-                    continue
-            elif not self.supergraph.resolvable_in(parent.name, name, home.subgraph):
-                continue
-            for key in home.keys:
-                # a key that holds the very field being fetched would be fetched by itself
-                if self._gatherable(
-                    subgraph, parent.name, key.fields, provided, frozenset({(parent.name, name)})
-                ):
-                    found.append((home, key))
-                    break
-        return found
 
     def _jump(
         self,
@@ -791,7 +405,7 @@ class Planner:
         target: str | None = None,
     ) -> set[_Builder]:
         """Fetches the field from a subgraph that resolves it, keyed by this object."""
-        reachable = self._jump_targets(builder.subgraph, parent, selection.name, provided)
+        reachable = self.reach.jump_targets(builder.subgraph, parent, selection.name, provided)
         existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, path)]
         chosen = [(h, k) for h, k in [*existing, *reachable] if target in (None, h.subgraph)]
         if not chosen:
@@ -856,7 +470,7 @@ class Planner:
     def plan(
         self, operation: OperationDefinitionNode, selections: list[PreparedSelection]
     ) -> QueryPlan:
-        self._costs.clear()
+        self.costs.clear()
         self._answerers.clear()
         kind = operation.operation.value
         root_type = self.schema.get_root_type(operation.operation)
@@ -908,9 +522,9 @@ class Planner:
             return [(resolving[0], selection)]
         used = [r.subgraph for r in roots if r.subgraph in resolving]
         ordered = [
-            _Route(s, True) for s in [*reversed(used), *(s for s in resolving if s not in used)]
+            Route(s, True) for s in [*reversed(used), *(s for s in resolving if s not in used)]
         ]
-        shared = self._shared(ordered, root, selection, None, frozenset())
+        shared = self.costs.shared(ordered, root, selection, None, frozenset())
         if shared is None:
             raise PlanningError(
                 f"no subgraph can resolve {root.name}.{selection.name} with what is selected "
@@ -997,35 +611,6 @@ class Planner:
             if isinstance(inner, PreparedFragment):
                 shape += self._fragment_shape(inner)
         return shape
-
-    def _declared(self, subgraph: str, parent: GraphQLCompositeType, name: str) -> TypeNode | None:
-        """The field's type as the subgraph declares it."""
-        for type_name in (parent.name, *self.supergraph.stand_ins(parent.name, subgraph)):
-            known = self.supergraph.type_in(subgraph, type_name)
-            if known is not None and name in known.fields:
-                return known.fields[name].type
-        return None
-
-    def _type_text(self, subgraph: str, parent: GraphQLCompositeType, name: str) -> str | None:
-        """The field's response shape in the subgraph: its list and non-null wrappers and
-        its leaf type (objects of any type merge by their fields)."""
-        declared = self._declared(subgraph, parent, name)
-        if declared is None:
-            return None
-        named = named_type(declared)
-        text = print_ast(declared)
-        return text.replace(named, "{}") if is_composite_type(self.schema.get_type(named)) else text
-
-    def _own_type(
-        self, subgraph: str, parent: GraphQLCompositeType, name: str
-    ) -> GraphQLCompositeType | None:
-        """The field's type in the subgraph, where it is narrower than the supergraph's (a
-        member of the union the supergraph has): fragments on other types never apply."""
-        declared = self._declared(subgraph, parent, name)
-        if declared is None:
-            return None
-        own = self.schema.get_type(named_type(declared))
-        return own if is_composite_type(own) else None
 
     def _entity_part(self, builder: _Builder) -> EntityPart:
         assert builder.path is not None
