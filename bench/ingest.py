@@ -22,7 +22,9 @@ import httpx
 import nats
 
 from bench.service import serving
+from services.contracts.events import catalog
 from services.kernel import auth, events
+from services.kernel.events import Event
 from services.kernel.messaging import STREAM, ensure_stream
 from services.kernel.natsserver import NatsServer
 
@@ -38,24 +40,19 @@ SUB_DIMENSIONS = [
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
 
 
-def catalog_event(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "specversion": "1.0", "id": uuid.uuid4().hex, "source": "/smartcity/catalog",
-        "type": f"smartcity.catalog.{kind}.v1", "subject": str(data.get("code") or data.get("id")),
-        "time": "2023-09-01T00:00:00Z", "datacontenttype": "application/json", "data": data,
-    }  # fmt: skip
-
-
 async def publish_catalog_facts(url: str, regions: list[str]) -> None:
     client = await nats.connect(url)
     js = client.jetstream()
     await ensure_stream(js)
-    facts = [
-        catalog_event("region.registered", {"code": c, "name": c, "cohort": "bench"})
+    published: list[Event] = [
+        catalog.RegionRegistered(code=c, name=c, kind="kota", province="bench", cohort="bench",
+                                 area_km2=None, vision="")
         for c in regions
-    ]
-    facts.append(catalog_event("cycle.opened", {"id": CYCLE, "year": 2023, "cohort": "bench",
-                                                "region_codes": regions}))  # fmt: skip
+    ]  # fmt: skip
+    published.append(catalog.CycleOpened(id=CYCLE, year=2023, stage="tahap_2", cohort="bench",
+                                         opens_on="2023-01-01", closes_on="2023-12-31",
+                                         region_codes=tuple(regions)))  # fmt: skip
+    facts = [events.envelope(event, "/smartcity/catalog") for event in published]
     for fact in facts:
         subject = events.nats_subject(fact)
         await js.publish(subject, events.encode(fact), headers={"Nats-Msg-Id": fact["id"]})

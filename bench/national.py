@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from services.catalog import events as catalog
+from services.contracts.events import catalog, survey
 from services.kernel.events import Event, envelope
-from services.survey import events as survey
 from services.survey.domain.instruments import document
 from services.survey.instruments import builtin
 

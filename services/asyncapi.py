@@ -11,12 +11,12 @@ from typing import Any
 
 import yaml
 
-from services.catalog import events as catalog_events
+from services.contracts.events import catalog as catalog_events
+from services.contracts.events import scoring as scoring_events
+from services.contracts.events import survey as survey_events
 from services.kernel.event_schemas import cloud_event_schema, summary
 from services.kernel.events import Event
 from services.kernel.messaging import DUPLICATE_WINDOW, STREAM
-from services.scoring import events as scoring_events
-from services.survey import events as survey_events
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 PUBLISHERS = {"catalog": catalog_events, "survey": survey_events, "scoring": scoring_events}

@@ -48,7 +48,7 @@ def test_the_asyncapi_document_names_every_subject_and_its_references_resolve():
 
 
 def test_an_event_that_breaks_its_schema_is_caught():
-    from services.catalog.events import RegionRegistered
+    from services.contracts.events.catalog import RegionRegistered
     from services.kernel.events import envelope
     from tests.contracts import check_event
 

@@ -1,8 +1,12 @@
-"""Durable JetStream consumers that hand each event to a handler once, by event id.
+"""Durable JetStream consumers that hand each event to a projector once, by event id.
 
-A handler must itself be idempotent for the narrow window where it has applied an event
+A consumer reads its events through a projector's `EventReader`: a type it does not read is
+acknowledged and passed over; one whose data does not match its declaration is logged,
+counted and passed over too, since it would fail the same way on every redelivery.
+
+A projector must itself be idempotent for the narrow window where it has applied an event
 and the process dies before the id is recorded: the event is then redelivered. A consumer
-whose handler is idempotent by design may keep no ids at all (`processed=None`).
+whose projector is idempotent by design may keep no ids at all (`processed=None`).
 """
 
 from __future__ import annotations
@@ -10,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
@@ -20,12 +23,21 @@ from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from services.kernel import events
+from services.kernel.event_reader import EventReader, MalformedEvent, Received
+from services.kernel.events import Event
 from services.kernel.messaging import STREAM, NatsLink
 from services.kernel.mongo import Storage
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[dict[str, Any]], Awaitable[None]]
+
+class Projector(Protocol):
+    """What a consumer hands its events to: which events it reads, and how it applies one."""
+
+    @property
+    def reader(self) -> EventReader: ...
+
+    async def apply(self, received: Received[Event]) -> None: ...
 
 
 class ProcessedEvents:
@@ -49,8 +61,7 @@ class DurableConsumer:
         self,
         link: NatsLink,
         durable: str,
-        filter_subjects: list[str],
-        handler: Handler,
+        projector: Projector,
         processed: ProcessedEvents | None,
         *,
         batch_size: int = 100,
@@ -58,25 +69,35 @@ class DurableConsumer:
     ) -> None:
         self.link = link
         self.durable = durable
-        self.filter_subjects = filter_subjects
-        self.handler = handler
+        self.projector = projector
+        self.filter_subjects = projector.reader.subjects
         self.processed = processed
         self.batch_size = batch_size
         self.fetch_timeout = fetch_timeout
         self.applied_total = 0
         self.skipped_total = 0
+        self.malformed_total = 0
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._subscribed = False
         self._forget_position = False
 
     async def handle(self, raw: bytes) -> bool:
-        """Apply one event unless already applied; True when the handler ran."""
+        """Apply one event unless already applied; True when the projector applied it."""
         cloud_event = events.decode(raw)
-        if self.processed and await self.processed.seen(cloud_event["id"]):
+        try:
+            received = self.projector.reader.read(cloud_event)
+        except MalformedEvent as problem:
+            log.error("consumer %s: passed over event %s: %s", self.durable, cloud_event["id"],
+                      problem)  # fmt: skip
+            self.malformed_total += 1
+            return False
+        if received is None:
+            return False
+        if self.processed and await self.processed.seen(received.event_id):
             self.skipped_total += 1
             return False
-        await self.handler(cloud_event)
+        await self.projector.apply(received)
         if self.processed:
             await self.processed.mark(cloud_event["id"])
         self.applied_total += 1
@@ -126,7 +147,7 @@ class DurableConsumer:
                 except asyncio.CancelledError:
                     raise
                 except Exception:
-                    log.exception("consumer %s: handler failed; will be redelivered", self.durable)
+                    log.exception("consumer %s: projector failed, will retry", self.durable)
                     await message.nak(delay=1)
                     continue
                 await message.ack()
@@ -137,7 +158,7 @@ class DurableConsumer:
 
     def start(self, *, from_the_beginning: bool = False) -> None:
         """Starts fetching; `from_the_beginning` first drops the durable consumer's position,
-        for a handler whose state did not outlive the last process."""
+        for a projector whose state did not outlive the last process."""
         self._stopping = False
         self._forget_position = from_the_beginning
         self._task = asyncio.create_task(self.run_forever(), name=f"consumer-{self.durable}")

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from mongoengine import Document
 from starlette.applications import Starlette
 from strawberry import Schema
 
-from services.kernel import auth
+from services.kernel import auth, events
 from services.kernel.app import ServiceParts, create_asgi_app
 from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
@@ -41,6 +42,7 @@ class Wiring(Generic[R]):
     on_started: Callable[[R], Awaitable[object]] | None = None
     on_stopping: Callable[[R], Awaitable[object]] | None = None
     gauges: Callable[[], dict[str, float]] = dict  # the service's own, shown at /metrics
+    idle: Callable[[], Awaitable[object]] | None = None  # returns once background work is done
 
 
 class ServiceRuntime(Generic[R]):
@@ -114,6 +116,20 @@ class ServiceRuntime(Generic[R]):
             self.storage.close()
             disconnect(self.wiring.name)
 
+    async def deliver(self, cloud_event: dict[str, Any]) -> None:
+        """Hands an event to every consumer of this service, as the stream would."""
+        raw = events.encode(cloud_event)
+        for consumer in self.consumers:
+            await consumer.handle(raw)
+
+    async def settled(self, timeout_seconds: float = 10.0) -> None:
+        """Returns once the service's background work is done and its events are published."""
+        async with asyncio.timeout(timeout_seconds):
+            if self.wiring.idle:
+                await self.wiring.idle()
+            while self.relay and await self.relay.pending():  # noqa: ASYNC110 - no event for it
+                await asyncio.sleep(0.01)
+
     async def undelivered(self) -> list[DeadLetter]:
         """The latest events parked as undeliverable, newest first."""
         if self.storage is None or self.relay is None:
@@ -133,6 +149,7 @@ class ServiceRuntime(Generic[R]):
             "nats_connected": 1.0 if self.link and self.link.is_connected else 0.0,
             "events_applied_total": sum(c.applied_total for c in self.consumers),
             "events_skipped_as_duplicates_total": sum(c.skipped_total for c in self.consumers),
+            "events_malformed_total": sum(c.malformed_total for c in self.consumers),
         } | self.wiring.gauges()
 
 
@@ -168,3 +185,10 @@ def serve(
     )
     app.state.runtime = runtime
     return app
+
+
+def runtime_of(app: Starlette) -> ServiceRuntime[Any]:
+    """The runtime behind an app `serve` made: for tests and tools that run a service in
+    process and hand it events (`deliver`) or wait for its background work (`settled`)."""
+    runtime: ServiceRuntime[Any] = app.state.runtime
+    return runtime

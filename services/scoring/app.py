@@ -19,11 +19,11 @@ from services.scoring.engine.pool import RulesEngine
 from services.scoring.handlers.rescoring import Rescorer
 from services.scoring.handlers.rulesets import install_default
 from services.scoring.handlers.scorer import Scorer
+from services.scoring.projection.projector import FactsProjector
 from services.scoring.repository import Scoring
 from services.scoring.schema import schema
 
 NAME = "scoring"
-FACTS = ["smartcity.catalog.>", "smartcity.survey.>"]
 CONSUMER = "scoring-facts"  # one durable consumer shared by every replica: they split the work
 
 
@@ -39,9 +39,12 @@ class Machinery:
         await install_default(scoring)
         self.scorer = Scorer(scoring, self.engine)
         self.rescorer = Rescorer(self.scorer)
-        scoring.facts.on_change = self.rescorer.mark
         self.rescorer.start()
         await self.rescorer.mark_all()
+
+    async def idle(self) -> None:
+        if self.rescorer:
+            await self.rescorer.settled()
 
     def gauges(self) -> dict[str, float]:
         if self.scorer is None or self.rescorer is None:
@@ -53,10 +56,13 @@ class Machinery:
             await self.rescorer.stop()
         self.engine.close()
 
-
-def _consumers(scoring: Scoring, link: NatsLink, store: Storage) -> list[DurableConsumer]:
-    # the projection is idempotent by design, so no ids of applied events are kept
-    return [DurableConsumer(link, CONSUMER, FACTS, scoring.facts.apply, processed=None)]
+    def consumers(self, scoring: Scoring, link: NatsLink, store: Storage) -> list[DurableConsumer]:
+        """The projection's consumer, which marks what each event touches for rescoring; the
+        projection is idempotent by design, so no ids of applied events are kept."""
+        if self.rescorer is None:
+            raise RuntimeError("the projection's consumer starts after the machinery")
+        projector = FactsProjector(store, on_change=self.rescorer.mark)
+        return [DurableConsumer(link, CONSUMER, projector, processed=None)]
 
 
 def create_app(
@@ -76,10 +82,11 @@ def create_app(
         name=NAME,
         documents=storage.DOCUMENTS,
         repositories=storage.mongo_scoring,
-        consumers=_consumers,
+        consumers=machinery.consumers,
         on_started=machinery.start,
         on_stopping=machinery.stop,
         gauges=machinery.gauges,
+        idle=machinery.idle,
     )
     runtime = ServiceRuntime(settings, wiring, scoring, publish)
 
@@ -88,5 +95,4 @@ def create_app(
         return make_context(runtime.repositories, machinery.scorer, machinery.rescorer, principal)
 
     app = serve(runtime, schema, context)
-    app.state.machinery = machinery
     return app

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from services.kernel.repository import Repository
+from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.rulesets import ActiveRuleSet, RuleSet
 from services.scoring.domain.scorecards import Scorecard, Standing
-from services.scoring.projection import Projection
+
+CycleIndex = dict[str, tuple[int, frozenset[str]]]  # cycle id -> (year, region codes)
 
 
 class Scorecards(Repository[Scorecard], Protocol):
@@ -29,10 +31,19 @@ class Audit(Protocol):
     async def entries(self, number: int | None) -> list[dict[str, Any]]: ...
 
 
+class Facts(Protocol):
+    """What scoring learnt from catalog and survey events, as its use cases read it."""
+
+    async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None: ...
+    async def cycle_is_closed(self, cycle_id: str) -> bool: ...
+    async def cycle_index(self) -> CycleIndex: ...
+    async def pairs(self, after_year: int | None = None) -> list[tuple[str, str]]: ...
+
+
 @dataclass
 class Scoring:
     rulesets: RuleSets
     active: Repository[ActiveRuleSet]
     scorecards: Scorecards
     audit: Audit
-    facts: Projection
+    facts: Facts

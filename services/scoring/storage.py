@@ -17,7 +17,7 @@ from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, Page, every
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.rules import Problem
-from services.scoring.projection import Projection
+from services.scoring.projection.evidence_reader import EvidenceReader
 from services.scoring.repository import Scoring
 
 ALIAS = "scoring"
@@ -214,7 +214,7 @@ def mongo_scoring(
         ),
         scorecards=cards,
         audit=MongoAudit(storage.db["ruleset_audit"], storage),
-        facts=Projection(storage.db, storage),
+        facts=EvidenceReader(storage),
     )  # fmt: skip
 
 

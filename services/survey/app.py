@@ -21,14 +21,11 @@ from services.survey.repository import Survey
 from services.survey.schema import schema
 
 NAME = "survey"
-CATALOG_FACTS = ["smartcity.catalog.region.>", "smartcity.catalog.cycle.>"]
 
 
 def _consumers(survey: Survey, link: NatsLink, store: Storage) -> list[DurableConsumer]:
     processed = ProcessedEvents(store.db["processed_events"], store)
-    return [
-        DurableConsumer(link, "survey-catalog-facts", CATALOG_FACTS, survey.facts.apply, processed)
-    ]
+    return [DurableConsumer(link, "survey-catalog-facts", survey.facts, processed)]
 
 
 WIRING = Wiring(

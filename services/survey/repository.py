@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
+from services.kernel.event_reader import EventReader, Received
+from services.kernel.events import Event
 from services.kernel.repository import Page, Repository
 from services.survey import domain
 
@@ -60,7 +62,10 @@ class CatalogFacts(Protocol):
 
     async def region(self, code: str) -> KnownRegion | None: ...
     async def cycle(self, cycle_id: str) -> KnownCycle | None: ...
-    async def apply(self, cloud_event: dict[str, Any]) -> None: ...
+    @property
+    def reader(self) -> EventReader: ...
+
+    async def apply(self, received: Received[Event]) -> None: ...
 
 
 @dataclass

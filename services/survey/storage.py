@@ -9,8 +9,16 @@ from typing import Any
 import mongoengine as me
 from pymongo.collection import Collection
 
+from services.contracts.events.catalog import (
+    CycleClosed,
+    CycleOpened,
+    RegionRegistered,
+    RegionUpdated,
+)
 from services.kernel import errors
 from services.kernel.docstore import AggregateCollection
+from services.kernel.event_reader import EventReader, Received
+from services.kernel.events import Event
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
 from services.kernel.repository import (
@@ -221,6 +229,8 @@ class MongoResponses(MongoRepository[domain.Response]):
 class MongoCatalogFacts:
     """Regions and cycles from catalog events, newest event time wins."""
 
+    reader = EventReader(RegionRegistered, RegionUpdated, CycleOpened, CycleClosed)
+
     def __init__(self, db: Any, storage: Storage) -> None:
         self.regions: Collection[Any] = db["catalog_regions"]
         self.cycles: Collection[Any] = db["catalog_cycles"]
@@ -242,21 +252,16 @@ class MongoCatalogFacts:
             found["status"],
         )
 
-    async def apply(self, cloud_event: dict[str, Any]) -> None:
-        data, kind = cloud_event["data"], cloud_event["type"]
-        if kind.startswith("smartcity.catalog.region."):
-            fact = {"_id": data["code"], "name": data["name"], "cohort": data["cohort"]}
-            await self.storage.run(self._keep_newest, self.regions, fact, cloud_event["time"])
-        elif kind.startswith("smartcity.catalog.cycle."):
-            status = "closed" if ".closed." in kind else "open"
-            fact = {
-                "_id": data["id"],
-                "year": data["year"],
-                "cohort": data["cohort"],
-                "region_codes": list(data["region_codes"]),
-                "status": status,
-            }
-            await self.storage.run(self._keep_newest, self.cycles, fact, cloud_event["time"])
+    async def apply(self, received: Received[Event]) -> None:
+        match received.event:
+            case CycleClosed() | CycleOpened() as cycle:
+                status = "closed" if isinstance(cycle, CycleClosed) else "open"
+                fact = {"_id": cycle.id, "year": cycle.year, "cohort": cycle.cohort,
+                        "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
+                await self.storage.run(self._keep_newest, self.cycles, fact, received.time)
+            case RegionRegistered() as region:
+                fact = {"_id": region.code, "name": region.name, "cohort": region.cohort}
+                await self.storage.run(self._keep_newest, self.regions, fact, received.time)
 
     @staticmethod
     def _keep_newest(collection: Collection[Any], fact: dict[str, Any], as_of: str) -> None:

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from services.catalog import domain
-from services.catalog import events as ev
+from services.contracts.events import catalog as ev
 from services.kernel import errors
 
 TODAY = dt.date(2024, 12, 1)

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 
 from services.catalog import commands, domain, handlers
-from services.catalog import events as ev
 from services.catalog.repository import Page
+from services.contracts.events import catalog as ev
 from services.kernel import errors
 from services.kernel.auth import ANONYMOUS, Principal, Role
 from tests.catalog.fakes import all_events, fake_catalog

@@ -1,13 +1,16 @@
 """The outbox relay and the durable consumer against a real nats-server."""
 
 import asyncio
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import mongomock
 import pytest
 
 from services.kernel import events
 from services.kernel.consumer import DurableConsumer, ProcessedEvents
+from services.kernel.event_reader import EventReader, Received
+from services.kernel.events import Event
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage
 from services.kernel.outbox import OutboxRelay, Written
@@ -19,6 +22,30 @@ pytestmark = pytest.mark.integration
 
 class Crash(Exception):
     pass
+
+
+@dataclass(frozen=True)
+class ThingHappened(Event):
+    subject: ClassVar[str] = "smartcity.test.thing.happened"
+    key_field: ClassVar[str] = "number"
+    number: int
+
+
+class Recording:
+    """A projector that records the ids it applied, failing the first `failures` times."""
+
+    reader = EventReader(ThingHappened)
+
+    def __init__(self, failures: int = 0) -> None:
+        self.attempts: list[str] = []
+        self.applied: list[str] = []
+        self.failures = failures
+
+    async def apply(self, received: Received[Event]) -> None:
+        self.attempts.append(received.event_id)
+        if len(self.attempts) <= self.failures:
+            raise RuntimeError("projection store briefly unavailable")
+        self.applied.append(received.event_id)
 
 
 def a_cloud_event(number: int) -> dict[str, Any]:
@@ -126,50 +153,36 @@ async def test_a_durable_consumer_applies_each_event_id_once(storage, link):
     # the same event republished outside the dedup window (a different message id)
     await js.publish("smartcity.test.thing.happened", events.encode(a_cloud_event(1)),
                      headers={"Nats-Msg-Id": "replayed-1"})  # fmt: skip
-    applied: list[str] = []
-
-    async def handler(cloud_event):
-        applied.append(cloud_event["id"])
-
+    recording = Recording()
     processed = ProcessedEvents(storage.db["processed"], storage)
-    consumer = DurableConsumer(link, "test-consumer", ["smartcity.test.>"], handler, processed)
+    consumer = DurableConsumer(link, "test-consumer", recording, processed)
     await consume_until(consumer, lambda: consumer.applied_total + consumer.skipped_total == 3)
-    assert applied == ["event-1", "event-2"]
+    assert recording.applied == ["event-1", "event-2"]
     assert consumer.skipped_total == 1
 
 
-async def test_a_failing_handler_gets_the_event_again_and_applies_it_once(storage, link):
+async def test_a_failing_projector_gets_the_event_again_and_applies_it_once(storage, link):
     await JetStreamPublisher(link)(a_cloud_event(7))
-    attempts: list[str] = []
-
-    async def flaky(cloud_event):
-        attempts.append(cloud_event["id"])
-        if len(attempts) == 1:
-            raise RuntimeError("projection store briefly unavailable")
-
+    flaky = Recording(failures=1)
     processed = ProcessedEvents(storage.db["processed"], storage)
-    consumer = DurableConsumer(link, "flaky", ["smartcity.test.>"], flaky, processed)
+    consumer = DurableConsumer(link, "flaky", flaky, processed)
     await consume_until(consumer, lambda: consumer.applied_total == 1)
-    assert attempts == ["event-7", "event-7"]
+    assert flaky.attempts == ["event-7", "event-7"]
     assert await processed.seen("event-7")
 
 
 async def test_a_restarted_consumer_resumes_where_it_stopped(storage, link):
     publish = JetStreamPublisher(link)
-    applied: list[str] = []
-
-    async def handler(cloud_event):
-        applied.append(cloud_event["id"])
-
+    recording = Recording()
     processed = ProcessedEvents(storage.db["processed"], storage)
     await publish(a_cloud_event(1))
-    first = DurableConsumer(link, "resuming", ["smartcity.test.>"], handler, processed)
-    await consume_until(first, lambda: len(applied) == 1)
+    first = DurableConsumer(link, "resuming", recording, processed)
+    await consume_until(first, lambda: len(recording.applied) == 1)
     await publish(a_cloud_event(2))
-    second = DurableConsumer(link, "resuming", ["smartcity.test.>"], handler, processed)
-    await consume_until(second, lambda: len(applied) == 2)
+    second = DurableConsumer(link, "resuming", recording, processed)
+    await consume_until(second, lambda: len(recording.applied) == 2)
     await asyncio.sleep(0.3)
-    assert applied == ["event-1", "event-2"]
+    assert recording.applied == ["event-1", "event-2"]
 
 
 async def test_a_write_noted_while_the_start_sweep_runs_goes_out_without_a_later_sweep(storage):

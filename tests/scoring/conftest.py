@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
-import uuid
 from typing import Any
 
 import pytest
 
+from services.contracts.events import survey
 from services.kernel.auth import Role
+from services.kernel.runtime import runtime_of
 from services.scoring.app import create_app
+from tests import published as published_events
 from tests.catalog.test_api import Recorder
+from tests.published import published, response_accepted
 from tests.scoring.evidence import ASSESSORS, QUESTIONS_PER_DIMENSION, scores_averaging
 from tests.support import graphql, running, token
 
@@ -18,13 +20,7 @@ ADMIN = token(Role.ADMIN)
 CYCLE = "cycle-2022"
 REGIONS = ("35.07", "33.12", "35.78")
 INSTRUMENT = "smartcity-evaluation-2023@1"
-
-
-def cloud_event(
-    subject: str, data: dict[str, Any], time: str = "2023-09-01T00:00:00Z"
-) -> dict[str, Any]:
-    return {"specversion": "1.0", "id": uuid.uuid4().hex, "source": "/test", "type": f"{subject}.v1",
-            "subject": "x", "time": time, "datacontenttype": "application/json", "data": data}  # fmt: skip
+COHORT = "kppn_ikn"
 
 
 def instrument_published() -> dict[str, Any]:
@@ -40,38 +36,24 @@ def instrument_published() -> dict[str, Any]:
         "title": "t",
         "sections": sections,
     }
-    return cloud_event(
-        "smartcity.survey.instrument.published", {"id": INSTRUMENT, "document": document}
-    )
+    return published(survey.InstrumentPublished(id=INSTRUMENT, document=document))
 
 
 def cycle_opened(cycle_id: str = CYCLE, year: int = 2022) -> dict[str, Any]:
-    data = {
-        "id": cycle_id,
-        "year": year,
-        "stage": "tahap_2",
-        "cohort": "kppn_ikn",
-        "region_codes": list(REGIONS),
-    }
-    return cloud_event("smartcity.catalog.cycle.opened", data)
+    return published_events.cycle_opened(cycle_id, year, COHORT, REGIONS)
 
 
 def region_registered(code: str) -> dict[str, Any]:
-    data = {
-        "code": code,
-        "name": f"Region {code}",
-        "kind": "kabupaten",
-        "province": "P",
-        "cohort": "kppn_ikn",
-    }
-    return cloud_event("smartcity.catalog.region.registered", data)
+    return published_events.region_registered(code, COHORT)
 
 
 def campaign_opened(region: str, cycle_id: str = CYCLE) -> dict[str, Any]:
-    data = {"id": f"camp-{region}-{cycle_id}", "instrument_key": "smartcity-evaluation-2023", "instrument_version": 1,
-            "region_code": region, "cycle_id": cycle_id, "audience": "assessor", "quota_per_sub_dimension": 50,
-            "service": ""}  # fmt: skip
-    return cloud_event("smartcity.survey.campaign.opened", data)
+    campaign = survey.CampaignOpened(
+        id=f"camp-{region}-{cycle_id}", instrument_key="smartcity-evaluation-2023",
+        instrument_version=1, region_code=region, cycle_id=cycle_id,
+        audience=survey.Audience.ASSESSOR, quota_per_sub_dimension=50, service="",
+    )  # fmt: skip
+    return published(campaign)
 
 
 def assessor_scores(
@@ -90,23 +72,22 @@ def assessor_scores(
 def score_event(
     region: str, code: str, assessor: str, score: int, cycle_id: str = CYCLE, revision: int = 1
 ) -> dict[str, Any]:
-    data = {"response_id": f"{region}:{code}:{assessor}", "kind": "assessor_score", "campaign_id": f"camp-{region}",
-            "region_code": region, "cycle_id": cycle_id, "instrument_key": "smartcity-evaluation-2023",
-            "instrument_version": 1, "respondent": assessor, "sub_dimension": None,
-            "answers": [{"question_code": code, "score": score}], "submitted_at": "2022-10-01T00:00:00Z",
-            "revision": revision}  # fmt: skip
-    return cloud_event("smartcity.survey.response.accepted", data)
+    return response_accepted(
+        survey.ResponseKind.ASSESSOR_SCORE, region, cycle_id,
+        response_id=f"{region}:{code}:{assessor}", campaign_id=f"camp-{region}",
+        respondent=assessor, answers=({"question_code": code, "score": score},), revision=revision,
+    )  # fmt: skip
 
 
 def citizen_event(
     region: str, response_id: str, answers: dict[str, int], sub_dimension: str = "public_service"
 ) -> dict[str, Any]:
-    data = {"response_id": response_id, "kind": "citizen", "campaign_id": f"citizens-{region}",
-            "region_code": region, "cycle_id": CYCLE, "instrument_key": "citizen-impact-2023",
-            "instrument_version": 1, "respondent": response_id, "sub_dimension": sub_dimension,
-            "answers": [{"question_code": c, "score": s} for c, s in answers.items()],
-            "submitted_at": "2022-10-01T00:00:00Z", "revision": 1}  # fmt: skip
-    return cloud_event("smartcity.survey.response.accepted", data)
+    return response_accepted(
+        survey.ResponseKind.CITIZEN, region, CYCLE, response_id=response_id,
+        campaign_id=f"citizens-{region}", instrument_key="citizen-impact-2023",
+        respondent=response_id, sub_dimension=sub_dimension,
+        answers=tuple({"question_code": c, "score": s} for c, s in answers.items()),
+    )  # fmt: skip
 
 
 MALANG = {"baseline": 1.40, "output": 1.54, "outcome": 2.92, "impact": 2.56, "quick_win": 3.08}
@@ -124,17 +105,12 @@ class Api:
         return await graphql(self.client, query, variables, bearer=bearer)
 
     async def learn(self, *cloud_events: dict[str, Any]) -> None:
-        facts = self.app.state.runtime.repositories.facts
         for event in cloud_events:
-            await facts.apply(event)
+            await runtime_of(self.app).deliver(event)
 
     async def settled(self) -> None:
         """Rescoring done and what it published handed to the recorder."""
-        await self.app.state.machinery.rescorer.settled()
-        relay = self.app.state.runtime.relay
-        async with asyncio.timeout(10):
-            while await relay.pending():  # noqa: ASYNC110 - the relay exposes no completion event
-                await asyncio.sleep(0.01)
+        await runtime_of(self.app).settled()
 
 
 @pytest.fixture

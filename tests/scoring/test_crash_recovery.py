@@ -102,7 +102,11 @@ async def acknowledged(js: Any) -> int:
 async def caught_up(js: Any, scoring: ScoringProcess, regions: int) -> None:
     async with asyncio.timeout(120):
         while True:
-            info = await js.consumer_info(STREAM, CONSUMER)
+            try:
+                info = await js.consumer_info(STREAM, CONSUMER)
+            except nats.js.errors.NotFoundError:  # the restarted process has not subscribed yet
+                await asyncio.sleep(0.2)
+                continue
             if info.num_pending == 0 and info.num_ack_pending == 0 and not await scoring.waiting():
                 cards = await scorecards(scoring.client)
                 if sum(len(c) for c in cards.values()) == regions:

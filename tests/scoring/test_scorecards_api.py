@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
+from services.contracts.events import catalog
 from services.kernel.auth import Role
+from tests.published import published
 from tests.scoring.conftest import (
     CYCLE,
     WONOGIRI,
     assessor_scores,
     campaign_opened,
     citizen_event,
-    cloud_event,
     cycle_opened,
     score_event,
 )
@@ -186,20 +187,26 @@ async def test_a_later_cycle_shows_the_improvement_over_the_earlier_one_as_it_is
     assert shown["previousFinalIndex"] == revised_final
 
 
+def program_added(region, program_id, planning, **given):
+    fields = {"id": program_id, "masterplan_id": f"plan-{region}", "region_code": region,
+              "name": "Smart parking", "short_name": "", "long_name": "", "description": "",
+              "dimension": "living", "sub_dimension": "mobility", "agency": "",
+              "start_year": 2022, "target_year": 2024, "phase": "short_term",
+              "funding_sources": (), "planning_percent": planning,
+              "implementation_percent": 0.0} | given  # fmt: skip
+    return catalog.ProgramAdded(**fields)
+
+
 def program_events(region, program_id, planning, reported_on):
-    program = {"id": program_id, "region_code": region, "name": "Smart parking",
-               "dimension": "living", "sub_dimension": "mobility", "phase": "short_term",
-               "start_year": 2022, "target_year": 2024, "planning_percent": planning,
-               "implementation_percent": 0.0}  # fmt: skip
-    return [
-        cloud_event("smartcity.catalog.program.added", program),
-        cloud_event("smartcity.catalog.progress.reported",
-                    {"program_id": program_id, "region_code": region, "report_id": f"{program_id}-r1",
-                     "stage": "planning", "percent": planning, "reported_on": reported_on}),
-        cloud_event("smartcity.catalog.quickwin.proposed",
-                    {"id": f"{program_id}-qw", "region_code": region, "program_id": program_id,
-                     "year": 2022, "rationale": ""}),
-    ]  # fmt: skip
+    progress = catalog.ProgressReported(
+        program_id=program_id, region_code=region, report_id=f"{program_id}-r1", stage="planning",
+        percent=planning, reported_on=reported_on, note="", evidence=(),
+        planning_percent=planning, implementation_percent=0.0,
+    )  # fmt: skip
+    proposal = catalog.QuickWinProposed(
+        id=f"{program_id}-qw", region_code=region, program_id=program_id, year=2022, rationale=""
+    )
+    return [published(e) for e in (program_added(region, program_id, planning), progress, proposal)]
 
 
 QUICK_WINS = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
@@ -211,9 +218,8 @@ async def test_quick_wins_are_judged_on_planning_reported_by_31_october(evaluate
                           *program_events("35.07", "p-late", 90.0, "2022-11-15"))  # fmt: skip
     await evaluated.settled()
     await evaluated.learn(
-        cloud_event("smartcity.catalog.program.updated",
-                    {**program_events("35.07", "p-ready", 70.0, "")[0]["data"], "name": "Renamed"},
-                    time="2023-09-02T00:00:00Z")
+        published(catalog.ProgramUpdated(**vars(program_added("35.07", "p-ready", 70.0, name="Renamed"))),
+                  time="2023-09-02T00:00:00Z")
     )  # fmt: skip  # an update keeps the program's progress and proposal
     await evaluated.settled()
     shown = (await evaluated(QUICK_WINS, {"r": "35.07", "c": CYCLE}))["data"]["scorecard"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
 from services.kernel.auth import Role
+from services.kernel.runtime import runtime_of
 from services.survey.app import create_app
+from tests import published
 from tests.catalog.test_api import Recorder
 from tests.support import graphql, running, token
 
@@ -17,30 +18,15 @@ CYCLE = "cycle-2023-t2"
 REGIONS = ("12.07", "63.03")
 
 
-def catalog_event(
-    kind: str, data: dict[str, Any], time: str = "2023-09-01T00:00:00Z"
-) -> dict[str, Any]:
-    return {
-        "specversion": "1.0",
-        "id": uuid.uuid4().hex,
-        "source": "/smartcity/catalog",
-        "type": f"smartcity.catalog.{kind}.v1",
-        "subject": data.get("code") or data.get("id"),
-        "time": time,
-        "datacontenttype": "application/json",
-        "data": data,
-    }
+COHORT = "regular_2017_2019"
 
 
 def region_registered(code: str) -> dict[str, Any]:
-    data = {"code": code, "name": f"Region {code}", "cohort": "regular_2017_2019"}
-    return catalog_event("region.registered", data)
+    return published.region_registered(code, COHORT)
 
 
 def cycle_opened(cycle_id: str = CYCLE, regions: tuple[str, ...] = REGIONS) -> dict[str, Any]:
-    data = {"id": cycle_id, "year": 2023, "stage": "tahap_2", "cohort": "regular_2017_2019",
-            "region_codes": list(regions)}  # fmt: skip
-    return catalog_event("cycle.opened", data)
+    return published.cycle_opened(cycle_id, 2023, COHORT, regions)
 
 
 class Api:
@@ -56,7 +42,7 @@ class Api:
 
     async def learn(self, *cloud_events: dict[str, Any]) -> None:
         for cloud_event in cloud_events:
-            await self.app.state.runtime.repositories.facts.apply(cloud_event)
+            await runtime_of(self.app).deliver(cloud_event)
 
     async def open_campaign(
         self, audience: str, instrument: str, region: str = "12.07", **extra

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.catalog import events as ev
 from services.catalog.domain import base
+from services.contracts.events.catalog import CycleClosed, CycleOpened
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
 
@@ -69,11 +69,11 @@ class EvaluationCycle(Aggregate):
             "regionCodes lists a region twice",
         )
         problems.raise_if_any()
-        cycle.events.append(ev.CycleOpened(**cycle._event_fields()))
+        cycle.events.append(CycleOpened(**cycle._event_fields()))
         return cycle
 
     def close(self) -> None:
         if self.status is CycleStatus.CLOSED:
             raise Conflict(f"cycle {self.id} is already closed", "id")
         self.status = CycleStatus.CLOSED
-        self.events.append(ev.CycleClosed(**self._event_fields()))
+        self.events.append(CycleClosed(**self._event_fields()))

@@ -8,8 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 from services.catalog import dimensions
-from services.catalog import events as ev
 from services.catalog.domain import base
+from services.contracts.events.catalog import ProgramAdded, ProgramUpdated, ProgressReported
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
@@ -124,14 +124,14 @@ class Program(Aggregate):
     def add(cls, **values: Any) -> Program:
         program = cls(**values)
         program.validate()
-        program.events.append(ev.ProgramAdded(**program._snapshot()))
+        program.events.append(ProgramAdded(**program._snapshot()))
         return program
 
     def update(self, changes: dict[str, Any]) -> None:
         changed = self._apply(changes, self.EDITABLE)
         self.validate()
         if changed:
-            self.events.append(ev.ProgramUpdated(**self._snapshot(), changed=changed))
+            self.events.append(ProgramUpdated(**self._snapshot(), changed=changed))
 
     def report_progress(self, report: ProgressReport, today: dt.date) -> None:
         problems = ProblemCollector()
@@ -144,7 +144,7 @@ class Program(Aggregate):
         problems.raise_if_any()
         self.progress_reports.append(report)
         self.events.append(
-            ev.ProgressReported(
+            ProgressReported(
                 program_id=self.id,
                 region_code=self.region_code,
                 report_id=report.id,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.catalog import events as ev
 from services.catalog.domain import base
+from services.contracts.events.catalog import QuickWinDecided, QuickWinProposed
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
 
@@ -38,7 +38,7 @@ class QuickWin(Aggregate):
         problems.check(len(proposal.rationale) <= 2000, "rationale", "rationale is too long")
         problems.raise_if_any()
         proposal.events.append(
-            ev.QuickWinProposed(
+            QuickWinProposed(
                 id=proposal.id,
                 region_code=proposal.region_code,
                 program_id=proposal.program_id,
@@ -63,7 +63,7 @@ class QuickWin(Aggregate):
             raise Conflict(f"quick win {self.id} was already {self.status}", "id")
         self.status, self.reason, self.decided_by = decision, reason, decided_by
         self.events.append(
-            ev.QuickWinDecided(
+            QuickWinDecided(
                 id=self.id,
                 region_code=self.region_code,
                 program_id=self.program_id,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from services.catalog import events as ev
 from services.catalog.domain import base
+from services.contracts.events.catalog import MasterplanCreated, RegionRegistered, RegionUpdated
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
@@ -52,14 +52,14 @@ class Region(Aggregate):
     def register(cls, **values: Any) -> Region:
         region = cls(**values)
         region.validate()
-        region.events.append(ev.RegionRegistered(**region.state()))
+        region.events.append(RegionRegistered(**region.state()))
         return region
 
     def update(self, changes: dict[str, Any]) -> None:
         changed = self._apply(changes, self.EDITABLE)
         self.validate()
         if changed:
-            self.events.append(ev.RegionUpdated(**self.state(), changed=changed))
+            self.events.append(RegionUpdated(**self.state(), changed=changed))
 
 
 @dataclass(kw_only=True)
@@ -83,5 +83,5 @@ class Masterplan(Aggregate):
             plan.period_end >= plan.period_start, "periodEnd", "periodEnd is before periodStart"
         )
         problems.raise_if_any()
-        plan.events.append(ev.MasterplanCreated(**plan.state()))
+        plan.events.append(MasterplanCreated(**plan.state()))
         return plan

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.contracts.events.scoring import RuleSetActivated
 from services.kernel.aggregate import Aggregate
-from services.scoring import events as ev
 from services.scoring.domain import definitions, locating
 from services.scoring.domain.rules import Problem
 
@@ -80,7 +80,7 @@ class ActiveRuleSet(Aggregate):
         self.number = ruleset.number
         self.history.append(Activation(ruleset.number, by, at))
         self.events.append(
-            ev.RuleSetActivated(
+            RuleSetActivated(
                 id=ruleset.id,
                 ruleset_version=ruleset.number,
                 name=ruleset.name,

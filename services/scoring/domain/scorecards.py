@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from services.contracts.events.scoring import ScorecardPublished
 from services.kernel.aggregate import Aggregate
-from services.scoring import events as ev
 from services.scoring.domain.assessment import Assessment
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
@@ -233,7 +233,7 @@ class Scorecard(Aggregate):
 
     def _published(self) -> None:
         self.events.append(
-            ev.ScorecardPublished(
+            ScorecardPublished(
                 id=self.id,
                 region_code=self.region_code,
                 cycle_id=self.cycle_id,

@@ -25,8 +25,7 @@ from services.scoring.domain.evidence import Evidence
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import Failed, RulesEngine
 from services.scoring.handlers.rulesets import active_ruleset, utc_now
-from services.scoring.projection import CycleIndex
-from services.scoring.repository import Scoring
+from services.scoring.repository import CycleIndex, Scoring
 
 log = logging.getLogger(__name__)
 Pair = tuple[str, str]

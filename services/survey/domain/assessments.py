@@ -6,9 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from services.contracts.events.survey import (
+    AssessorsAssigned,
+    FindingAdded,
+    ResponseAccepted,
+    ResponseKind,
+)
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import BadUserInput, Forbidden, ProblemCollector
-from services.survey import events as ev
 from services.survey.domain.campaigns import Audience, Campaign
 from services.survey.domain.instruments import ASSESSOR_SCALE, Instrument, QuestionType
 
@@ -56,7 +61,7 @@ class Assignment(Aggregate):
             return
         self.assessors = assessors
         self.events.append(
-            ev.AssessorsAssigned(
+            AssessorsAssigned(
                 id=self.id,
                 region_code=self.region_code,
                 cycle_id=self.cycle_id,
@@ -148,9 +153,9 @@ class AssessorScore(Aggregate):
 
     def _record(self) -> None:
         self.events.append(
-            ev.ResponseAccepted(
+            ResponseAccepted(
                 response_id=self.id,
-                kind="assessor_score",
+                kind=ResponseKind.ASSESSOR_SCORE,
                 campaign_id=self.campaign_id,
                 region_code=self.region_code,
                 cycle_id=self.cycle_id,
@@ -215,7 +220,7 @@ class Findings(Aggregate):
         problems.raise_if_any()
         self.items.append(finding)
         self.events.append(
-            ev.FindingAdded(
+            FindingAdded(
                 id=finding.id,
                 region_code=self.region_code,
                 cycle_id=self.cycle_id,

@@ -6,18 +6,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from services.contracts.events.survey import (
+    Audience,
+    CampaignClosed,
+    CampaignOpened,
+    RespondentTokensIssued,
+)
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
-from services.survey import events as ev
 
 DEFAULT_QUOTA = 50
 MAX_QUOTA = 100_000
-
-
-class Audience(StrEnum):
-    SELF_ASSESSMENT = "self_assessment"
-    ASSESSOR = "assessor"
-    CITIZEN = "citizen"
 
 
 class CampaignStatus(StrEnum):
@@ -63,7 +62,7 @@ class Campaign(Aggregate):
         )
         problems.check(len(campaign.service) <= 200, "service", "service is too long")
         problems.raise_if_any()
-        campaign.events.append(ev.CampaignOpened(**campaign._event_fields()))
+        campaign.events.append(CampaignOpened(**campaign._event_fields()))
         return campaign
 
     def require_open(self) -> None:
@@ -85,7 +84,7 @@ class Campaign(Aggregate):
             )
         self.issued[key] = already + count
         self.events.append(
-            ev.RespondentTokensIssued(
+            RespondentTokensIssued(
                 campaign_id=self.id,
                 region_code=self.region_code,
                 sub_dimension=sub_dimension,
@@ -100,4 +99,4 @@ class Campaign(Aggregate):
         if self.status is CampaignStatus.CLOSED:
             raise Conflict(f"campaign {self.id} is already closed", "id")
         self.status = CampaignStatus.CLOSED
-        self.events.append(ev.CampaignClosed(**self._event_fields()))
+        self.events.append(CampaignClosed(**self._event_fields()))

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from services.contracts.events.survey import InstrumentPublished
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
-from services.survey import events as ev
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}\Z")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
@@ -148,7 +148,7 @@ class Instrument(Aggregate):
         instrument = cls(**values)
         instrument.check()
         instrument.events.append(
-            ev.InstrumentPublished(id=instrument.id, document=document(instrument))
+            InstrumentPublished(id=instrument.id, document=document(instrument))
         )
         return instrument
 

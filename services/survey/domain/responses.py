@@ -8,9 +8,9 @@ import json
 import re
 from dataclasses import dataclass
 
+from services.contracts.events.survey import ResponseAccepted, ResponseKind
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import BadUserInput, ProblemCollector
-from services.survey import events as ev
 from services.survey.domain.answers import Answer, check_answer
 from services.survey.domain.campaigns import Audience, Campaign
 from services.survey.domain.instruments import DIMENSION_OF_SUB, Instrument, Question
@@ -83,9 +83,9 @@ class Response(Aggregate):
             submitted_at=at,
         )
         response.events.append(
-            ev.ResponseAccepted(
+            ResponseAccepted(
                 response_id=id,
-                kind=campaign.audience.value,
+                kind=ResponseKind(campaign.audience.value),
                 campaign_id=campaign.id,
                 region_code=campaign.region_code,
                 cycle_id=campaign.cycle_id,

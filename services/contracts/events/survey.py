@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from services.kernel.events import Event
+
+
+class Audience(StrEnum):
+    """Whom a campaign asks."""
+
+    SELF_ASSESSMENT = "self_assessment"
+    ASSESSOR = "assessor"
+    CITIZEN = "citizen"
+
+
+class ResponseKind(StrEnum):
+    """What a response is: a whole questionnaire from one audience, or one assessor's score
+    of one question."""
+
+    SELF_ASSESSMENT = "self_assessment"
+    ASSESSOR = "assessor"
+    CITIZEN = "citizen"
+    ASSESSOR_SCORE = "assessor_score"
 
 
 @dataclass(frozen=True)
@@ -25,7 +44,7 @@ class CampaignOpened(Event):
     instrument_version: int
     region_code: str
     cycle_id: str
-    audience: str
+    audience: Audience
     quota_per_sub_dimension: int
     service: str
 
@@ -57,7 +76,7 @@ class ResponseAccepted(Event):
     subject: ClassVar[str] = "smartcity.survey.response.accepted"
     key_field: ClassVar[str] = "response_id"
     response_id: str
-    kind: str
+    kind: ResponseKind
     campaign_id: str
     region_code: str
     cycle_id: str

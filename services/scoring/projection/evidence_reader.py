@@ -1,0 +1,151 @@
+"""A region's evidence for a cycle, assembled from the projection by key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from pymongo.collection import Collection
+
+from services.contracts.events.survey import Audience
+from services.kernel.mongo import Storage
+from services.scoring.domain.evidence import Evidence, Program, ProgressPoint, Question
+from services.scoring.projection import keys
+from services.scoring.projection.keys import unescape
+from services.scoring.repository import CycleIndex
+
+ASSESSED = (Audience.ASSESSOR, Audience.SELF_ASSESSMENT)
+DEFAULT_CITIZEN_TARGET = 50
+DESCRIBED = ("name", "cohort", "province", "kind")
+
+
+class EvidenceReader:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        db = storage.db
+        self.regions: Collection[Any] = db[keys.REGIONS]
+        self.cycles: Collection[Any] = db[keys.CYCLES]
+        self.instruments: Collection[Any] = db[keys.INSTRUMENTS]
+        self.programs: Collection[Any] = db[keys.PROGRAMS]
+        self.evidence: Collection[Any] = db[keys.EVIDENCE]
+        self._questions: dict[str, list[dict[str, Any]]] = {}  # instruments never change
+
+    async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
+        return await self.storage.run(self._evidence_of, region_code, cycle_id)
+
+    def _evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
+        region = self.regions.find_one({"_id": region_code})
+        cycle = self.cycles.find_one({"_id": cycle_id})
+        head = self.evidence.find_one({"_id": keys.evidence_key(region_code, cycle_id)})
+        if region is None or cycle is None or head is None:
+            return None
+        campaigns = list(head.get("campaigns", {}).values())
+        assessed = [c for c in campaigns if c["audience"] in ASSESSED]
+        if not assessed:
+            return None
+        questions = self._questions_of(
+            f"{assessed[0]['instrument_key']}@{assessed[0]['instrument_version']}"
+        )
+        if questions is None:
+            return None
+        scores, citizens = self._buckets(
+            region_code, cycle_id, questions, head.get("citizen_groups", [])
+        )
+        citizen_quota = [
+            c["quota_per_sub_dimension"] for c in campaigns if c["audience"] == Audience.CITIZEN
+        ]
+        return Evidence(
+            region={"code": region_code, **{k: region.get(k) for k in DESCRIBED}},
+            cycle={"id": cycle_id, "year": cycle["year"], "cohort": cycle["cohort"],
+                   "stage": cycle.get("stage")},
+            questions={q["code"]: Question(**q) for q in questions},
+            assessor_scores=scores,
+            citizen_answers=_citizen_sums(citizens.values()),
+            citizen_respondents={sub: int(b["respondents"]) for sub, b in citizens.items() if sub},
+            citizen_target=citizen_quota[0] if citizen_quota else DEFAULT_CITIZEN_TARGET,
+            programs=tuple(_program(p) for p in self._programs_of(region_code) if p.get("name")),
+            previous_final=None,
+        )  # fmt: skip
+
+    def _questions_of(self, instrument_id: str) -> list[dict[str, Any]] | None:
+        if instrument_id not in self._questions:
+            found = self.instruments.find_one({"_id": instrument_id})
+            if found is None:
+                return None
+            self._questions[instrument_id] = found["questions"]
+        return self._questions[instrument_id]
+
+    def _buckets(
+        self,
+        region_code: str,
+        cycle_id: str,
+        questions: list[dict[str, Any]],
+        citizen_groups: list[str],
+    ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]]]:
+        """Assessor scores by question, and the citizens' answer sums by sub-dimension."""
+        score_keys = {keys.scores_key(region_code, cycle_id, q["code"]) for q in questions}
+        citizen_keys = {keys.citizens_key(region_code, cycle_id, s): s for s in citizen_groups}
+        scores: dict[str, dict[str, int]] = {}
+        citizens: dict[str, dict[str, Any]] = {}
+        wanted = {"_id": {"$in": [*score_keys, *citizen_keys]}}
+        for bucket in self.evidence.find(wanted, {"seen": 0}):
+            if bucket["_id"] in score_keys:
+                for code, by_assessor in bucket["by"].items():
+                    scores[unescape(code)] = {
+                        unescape(a): value % keys.REVISION_SLOT for a, value in by_assessor.items()
+                    }
+            else:
+                citizens[citizen_keys[bucket["_id"]]] = bucket
+        return scores, citizens
+
+    def _programs_of(self, region_code: str) -> list[dict[str, Any]]:
+        found = self.programs.find_one({"_id": region_code}) or {}
+        return [{**program, "_id": unescape(key)}
+                for key, program in found.get("programs", {}).items()]  # fmt: skip
+
+    async def cycle_is_closed(self, cycle_id: str) -> bool:
+        found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
+        return bool(found and found.get("status") == "closed")
+
+    async def cycle_index(self) -> CycleIndex:
+        """Each cycle's year and regions."""
+        cycles = await self.storage.run(
+            lambda: list(self.cycles.find({}, {"year": 1, "region_codes": 1}))
+        )
+        return {c["_id"]: (int(c["year"]), frozenset(c["region_codes"])) for c in cycles}
+
+    async def pairs(self, after_year: int | None = None) -> list[tuple[str, str]]:
+        """Every (region, cycle) a cycle names; only cycles after `after_year` when given."""
+        query = {} if after_year is None else {"year": {"$gt": after_year}}
+        cycles = await self.storage.run(lambda: list(self.cycles.find(query, {"region_codes": 1})))
+        return [(code, c["_id"]) for c in cycles for code in c["region_codes"]]
+
+
+def _citizen_sums(buckets: Iterable[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Each question's (sum of answers, number of answers) over every sub-dimension."""
+    sums: dict[str, tuple[int, int]] = {}
+    for bucket in buckets:
+        for code, total in bucket.get("sums", {}).items():
+            before_total, before_count = sums.get(unescape(code), (0, 0))
+            sums[unescape(code)] = (before_total + total, before_count + bucket["counts"][code])
+    return sums
+
+
+def _program(stored: dict[str, Any]) -> Program:
+    progress = tuple(
+        ProgressPoint(p["stage"], float(p["percent"]), dt.date.fromisoformat(p["reported_on"][:10]))
+        for p in stored.get("progress", {}).values()
+    )
+    quick_wins = stored.get("quick_wins", {}).values()
+    decisions = [q["decision"] for q in quick_wins if q.get("decision")]
+    return Program(
+        program_id=stored["_id"], name=stored["name"], dimension=stored.get("dimension") or "",
+        sub_dimension=stored.get("sub_dimension") or "", phase=stored.get("phase") or "",
+        start_year=int(stored.get("start_year") or 0),
+        target_year=int(stored.get("target_year") or 0),
+        planning_percent=float(stored.get("planning_percent") or 0),
+        implementation_percent=float(stored.get("implementation_percent") or 0),
+        progress=progress, quick_win_years=tuple(int(q["year"]) for q in quick_wins),
+        quick_win_decision=decisions[-1] if decisions else "",
+    )  # fmt: skip

@@ -1,0 +1,33 @@
+"""Where the projection keeps each piece of evidence: collections, bucket keys, and nested
+keys escaped, since Mongo field names may not hold `.` or start `$`."""
+
+from __future__ import annotations
+
+REGIONS = "facts_regions"
+CYCLES = "facts_cycles"
+INSTRUMENTS = "facts_instruments"
+PROGRAMS = "facts_programs"  # one document per region
+EVIDENCE = "facts_evidence"
+
+REVISION_SLOT = 10  # assessor scores are kept as revision * 10 + score, so $max keeps the latest
+
+
+def escape(key: str) -> str:
+    return key.replace("%", "%25").replace(".", "%2E").replace("$", "%24")
+
+
+def unescape(key: str) -> str:
+    return key.replace("%2E", ".").replace("%24", "$").replace("%25", "%")
+
+
+def evidence_key(region_code: str, cycle_id: str) -> str:
+    return f"{region_code}:{cycle_id}"
+
+
+def scores_key(region_code: str, cycle_id: str, question_code: str) -> str:
+    """The bucket of a question's section: the code up to its first `.` (A.1.2 -> A)."""
+    return f"{evidence_key(region_code, cycle_id)}:q:{question_code.split('.', 1)[0]}"
+
+
+def citizens_key(region_code: str, cycle_id: str, sub_dimension: str) -> str:
+    return f"{evidence_key(region_code, cycle_id)}:c:{sub_dimension}"

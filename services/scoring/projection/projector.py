@@ -1,0 +1,216 @@
+"""Applies catalog and survey events to scoring's projection, and says which scorecards they
+touch.
+
+Entity facts keep the newest event time, assessor scores keep the highest revision, and a
+citizen response (never revised) is added to its sub-dimension's sums in the same
+single-document write that records its id, only when the id is not recorded yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pymongo.collection import Collection
+from pymongo.errors import DuplicateKeyError
+
+from services.contracts.events.catalog import (
+    CycleClosed,
+    CycleOpened,
+    ProgramAdded,
+    ProgramUpdated,
+    ProgressReported,
+    QuickWinDecided,
+    QuickWinProposed,
+    RegionRegistered,
+    RegionUpdated,
+)
+from services.contracts.events.survey import (
+    CampaignClosed,
+    CampaignOpened,
+    InstrumentPublished,
+    ResponseAccepted,
+    ResponseKind,
+)
+from services.kernel.event_reader import EventReader, Received
+from services.kernel.events import Event
+from services.kernel.mongo import Storage
+from services.scoring.projection import keys
+from services.scoring.projection.keys import escape
+
+Touched = list[tuple[str, str]]  # the (region code, cycle id) pairs whose evidence changed
+PROGRAM_FIELDS = ("region_code", "name", "dimension", "sub_dimension", "phase", "start_year",
+                  "target_year", "planning_percent", "implementation_percent")  # fmt: skip
+CAMPAIGN_FIELDS = ("instrument_key", "instrument_version", "region_code", "cycle_id",
+                   "quota_per_sub_dimension")  # fmt: skip
+
+
+class FactsProjector:
+    reader = EventReader(
+        *(RegionRegistered, RegionUpdated, CycleOpened, CycleClosed),
+        *(ProgramAdded, ProgramUpdated, ProgressReported, QuickWinProposed, QuickWinDecided),
+        *(InstrumentPublished, CampaignOpened, CampaignClosed, ResponseAccepted),
+    )
+
+    def __init__(self, storage: Storage, on_change: Callable[[str, str], None]) -> None:
+        self.storage = storage
+        self.on_change = on_change
+        db = storage.db
+        self.regions: Collection[Any] = db[keys.REGIONS]
+        self.cycles: Collection[Any] = db[keys.CYCLES]
+        self.instruments: Collection[Any] = db[keys.INSTRUMENTS]
+        self.programs: Collection[Any] = db[keys.PROGRAMS]
+        self.evidence: Collection[Any] = db[keys.EVIDENCE]
+        self._noted_groups: set[tuple[str, str]] = set()  # kept once noted
+
+    async def apply(self, received: Received[Event]) -> None:
+        for region, cycle in await self.storage.run(self._apply, received.event, received.time):
+            self.on_change(region, cycle)
+
+    def _apply(self, event: Event, at: str) -> Touched:
+        match event:
+            case RegionRegistered():
+                return self._region(event, at)
+            case CycleOpened():
+                return self._cycle(event, at)
+            case ProgramAdded():
+                return self._program(event, at)
+            case ProgressReported():
+                return self._progress(event)
+            case QuickWinProposed() | QuickWinDecided():
+                return self._quick_win(event)
+            case InstrumentPublished():
+                return self._instrument(event)
+            case CampaignOpened():
+                return self._campaign(event, at)
+            case ResponseAccepted():
+                return self._response(event)
+        return []
+
+    # catalog
+
+    def _region(self, region: RegionRegistered, at: str) -> Touched:
+        fields = {"name": region.name, "kind": region.kind, "province": region.province,
+                  "cohort": region.cohort}  # fmt: skip
+        if _keep_newest(self.regions, region.code, fields, at):
+            return self._open_cycles_of(region.code)
+        return []
+
+    def _cycle(self, cycle: CycleOpened, at: str) -> Touched:
+        status = "closed" if isinstance(cycle, CycleClosed) else "open"
+        fields = {"year": cycle.year, "cohort": cycle.cohort, "stage": cycle.stage,
+                  "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
+        if _keep_newest(self.cycles, cycle.id, fields, at):
+            return [(code, cycle.id) for code in cycle.region_codes]
+        return []
+
+    def _program(self, program: ProgramAdded, at: str) -> Touched:
+        fields = {name: getattr(program, name) for name in PROGRAM_FIELDS}
+        slot = f"programs.{escape(program.id)}"
+        if _keep_newest(self.programs, program.region_code, fields, at, slot):
+            return self._open_cycles_of(program.region_code)
+        return []
+
+    def _progress(self, progress: ProgressReported) -> Touched:
+        report = {"stage": progress.stage, "percent": progress.percent,
+                  "reported_on": progress.reported_on}  # fmt: skip
+        slot = f"programs.{escape(progress.program_id)}.progress.{escape(progress.report_id)}"
+        change = {"$set": {slot: report}}
+        self.programs.update_one({"_id": progress.region_code}, change, upsert=True)
+        return self._open_cycles_of(progress.region_code)
+
+    def _quick_win(self, quick_win: QuickWinProposed | QuickWinDecided) -> Touched:
+        slot = f"programs.{escape(quick_win.program_id)}.quick_wins.{escape(quick_win.id)}"
+        change: dict[str, Any] = {f"{slot}.year": quick_win.year}
+        if isinstance(quick_win, QuickWinDecided):
+            change[f"{slot}.decision"] = quick_win.decision
+        self.programs.update_one({"_id": quick_win.region_code}, {"$set": change}, upsert=True)
+        return self._open_cycles_of(quick_win.region_code)
+
+    def _open_cycles_of(self, region_code: str) -> Touched:
+        return [(region_code, c["_id"]) for c in self.cycles.find({"region_codes": region_code})]
+
+    # survey
+
+    def _instrument(self, instrument: InstrumentPublished) -> Touched:
+        questions = [
+            {
+                "code": q["code"],
+                "evaluation_dimension": q.get("evaluation_dimension"),
+                "smart_dimension": q.get("smart_dimension"),
+                "sub_dimension": q.get("sub_dimension"),
+                "answer_min": q.get("scale_min") or 0,
+                "answer_max": q.get("scale_max") or 4,
+            }
+            for section in instrument.document["sections"]
+            for q in section["questions"]
+        ]
+        stored = {"questions": questions}
+        self.instruments.replace_one({"_id": instrument.id}, stored, upsert=True)
+        return []
+
+    def _campaign(self, campaign: CampaignOpened, at: str) -> Touched:
+        fields = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
+        fields["audience"] = campaign.audience.value
+        key = keys.evidence_key(campaign.region_code, campaign.cycle_id)
+        slot = f"campaigns.{escape(campaign.id)}"
+        if _keep_newest(self.evidence, key, fields, at, slot):
+            return [(campaign.region_code, campaign.cycle_id)]
+        return []
+
+    def _response(self, response: ResponseAccepted) -> Touched:
+        region_code, cycle_id = response.region_code, response.cycle_id
+        if response.kind is ResponseKind.ASSESSOR_SCORE:
+            [answer] = response.answers
+            key = keys.scores_key(region_code, cycle_id, answer["question_code"])
+            value = response.revision * keys.REVISION_SLOT + int(answer["score"])
+            slot = f"by.{escape(answer['question_code'])}.{escape(response.respondent)}"
+            self.evidence.update_one({"_id": key}, {"$max": {slot: value}}, upsert=True)
+            return [(region_code, cycle_id)]
+        if response.kind is ResponseKind.CITIZEN:
+            sub_dimension = response.sub_dimension or ""
+            self._note_citizen_group(region_code, cycle_id, sub_dimension)
+            key = keys.citizens_key(region_code, cycle_id, sub_dimension)
+            if self._add_citizen(key, response.response_id, response.answers):
+                return [(region_code, cycle_id)]
+        return []
+
+    def _note_citizen_group(self, region_code: str, cycle_id: str, sub_dimension: str) -> None:
+        """Records, before any answer is added, which sums the evidence is read from."""
+        key = keys.evidence_key(region_code, cycle_id)
+        if (key, sub_dimension) in self._noted_groups:
+            return
+        change = {"$addToSet": {"citizen_groups": sub_dimension}}
+        self.evidence.update_one({"_id": key}, change, upsert=True)
+        self._noted_groups.add((key, sub_dimension))
+
+    def _add_citizen(self, key: str, response_id: str, answers: tuple[dict[str, Any], ...]) -> bool:
+        """Adds one response to the sums unless its id is recorded already."""
+        change: dict[str, Any] = {"$push": {"seen": response_id}, "$inc": {"respondents": 1}}
+        for answer in answers:
+            if isinstance(answer.get("score"), int):
+                code = escape(answer["question_code"])
+                change["$inc"] |= {f"sums.{code}": answer["score"], f"counts.{code}": 1}
+        try:
+            result = self.evidence.update_one(
+                {"_id": key, "seen": {"$ne": response_id}}, change, upsert=True
+            )
+        except DuplicateKeyError:  # the bucket exists and has seen this response
+            return False
+        return result.modified_count > 0 or result.upserted_id is not None
+
+
+def _keep_newest(
+    collection: Collection[Any], key: str, fields: dict[str, Any], at: str, slot: str = ""
+) -> bool:
+    """Sets `fields` (under `slot`, a dotted path, when given) unless newer ones are stored."""
+    as_of = f"{slot}.as_of" if slot else "as_of"
+    current: Any = collection.find_one({"_id": key}, {as_of: 1}) or {}
+    for part in as_of.split("."):
+        current = current.get(part, {}) if isinstance(current, dict) else {}
+    if isinstance(current, str) and current > at:
+        return False
+    stored = {**fields, "as_of": at}
+    change = {f"{slot}.{k}" if slot else k: v for k, v in stored.items()}
+    collection.update_one({"_id": key}, {"$set": change}, upsert=True)
+    return True

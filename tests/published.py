@@ -1,0 +1,43 @@
+"""Events as their producers publish them, for tests that hand them to a consumer.
+
+Built from the contract's dataclasses, so a test event always has every declared field and
+fails to build when the contract changes under it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.contracts.events import catalog, survey
+from services.kernel.events import Event, envelope
+
+TIME = "2023-09-01T00:00:00Z"
+
+
+def published(event: Event, time: str = TIME, source: str = "/test") -> dict[str, Any]:
+    return envelope(event, source, now=dt.datetime.fromisoformat(time.replace("Z", "+00:00")))
+
+
+def region_registered(code: str, cohort: str, **given: Any) -> dict[str, Any]:
+    fields = {"code": code, "name": f"Region {code}", "kind": "kabupaten", "province": "P",
+              "cohort": cohort, "area_km2": None, "vision": ""} | given  # fmt: skip
+    return published(catalog.RegionRegistered(**fields), source="/smartcity/catalog")
+
+
+def cycle_opened(
+    cycle_id: str, year: int, cohort: str, regions: tuple[str, ...], stage: str = "tahap_2"
+) -> dict[str, Any]:
+    cycle = catalog.CycleOpened(id=cycle_id, year=year, stage=stage, cohort=cohort,
+                                opens_on=f"{year}-01-01", closes_on=f"{year}-12-31",
+                                region_codes=regions)  # fmt: skip
+    return published(cycle, source="/smartcity/catalog")
+
+
+def response_accepted(
+    kind: survey.ResponseKind, region: str, cycle_id: str, **given: Any
+) -> dict[str, Any]:
+    fields = {"campaign_id": f"campaign-{region}", "region_code": region, "cycle_id": cycle_id,
+              "instrument_key": "smartcity-evaluation-2023", "instrument_version": 1,
+              "sub_dimension": None, "submitted_at": "2022-10-01T00:00:00Z"} | given  # fmt: skip
+    return published(survey.ResponseAccepted(kind=kind, **fields), source="/smartcity/survey")
