@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.contracts.events import catalog, survey
+from services.contracts.reference import DIMENSIONS
 from services.kernel.events import Event, envelope
 from services.survey.domain.instruments import document
 from services.survey.instruments import builtin
@@ -24,7 +25,7 @@ YEAR = 2023
 ASSESSORS = ("assessor-1", "assessor-2", "assessor-3", "assessor-4", "assessor-5")
 CITIZENS_PER_SUB_DIMENSION = 50
 COHORTS = {"kppn_ikn": f"cycle-{YEAR}-kppn_ikn", "regular_2017_2019": f"cycle-{YEAR}-regular"}
-SMART_DIMENSIONS = ("governance", "branding", "economy", "living", "society", "environment")
+SMART_DIMENSIONS = tuple(d.key for d in DIMENSIONS)
 AT = dt.datetime(YEAR, 9, 1, tzinfo=dt.UTC)
 
 

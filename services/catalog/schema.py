@@ -32,6 +32,7 @@ from services.catalog.schema_types import (
     Region,
     RegionKind,
 )
+from services.contracts import reference
 from services.kernel.auth import Principal
 from services.kernel.errors import located
 from services.kernel.graphql import (
@@ -147,7 +148,7 @@ class Query:
 
     @strawberry.field(description="The six smart city dimensions and their sub-dimensions.")
     def dimensions(self) -> list[Dimension]:
-        return [Dimension.from_domain(d) for d in dimensions.DIMENSIONS]
+        return [Dimension.from_domain(d) for d in reference.DIMENSIONS]
 
 
 UseCase = Callable[[Any, Principal, Catalog], Awaitable[T]]

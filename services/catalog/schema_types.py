@@ -11,6 +11,7 @@ from strawberry.types import Info
 from services.catalog import dimensions, domain
 from services.catalog.context import CatalogContext
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
+from services.contracts import reference
 from services.kernel.graphql import ALL_REGIONS, ROUND_TRIP, assumed, paged, weighed
 
 RegionKind = domain.RegionKind
@@ -45,7 +46,7 @@ class Dimension:
     sub_dimensions: list[SubDimension]
 
     @classmethod
-    def from_domain(cls, dimension: dimensions.Dimension) -> Self:
+    def from_domain(cls, dimension: reference.Dimension) -> Self:
         subs = [
             SubDimension(key=s.key, name=s.name, dimension=s.dimension)
             for s in dimension.sub_dimensions

@@ -101,7 +101,7 @@ def test_a_sub_dimension_must_belong_to_the_programs_dimension():
 
 
 def test_each_of_the_eighteen_sub_dimensions_is_accepted_under_its_dimension():
-    from services.catalog.dimensions import DIMENSIONS
+    from services.contracts.reference import DIMENSIONS
 
     accepted = [
         a_program(dimension=d.key, sub_dimension=s.key).sub_dimension

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from services.catalog import dimensions
 from services.catalog.domain import base
 from services.contracts.events.catalog import ProgramAdded, ProgramUpdated, ProgressReported
+from services.contracts.reference import DIMENSION_BY_KEY, SUB_DIMENSIONS_OF
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
@@ -91,11 +91,11 @@ class Program(Aggregate):
         problems.check(len(self.long_name) <= 300, "longName", "longName is too long")
         problems.check(len(self.description) <= 5000, "description", "description is too long")
         problems.text("agency", self.agency, 200)
-        if self.dimension not in dimensions.BY_KEY:
-            known = ", ".join(dimensions.BY_KEY)
+        if self.dimension not in DIMENSION_BY_KEY:
+            known = ", ".join(DIMENSION_BY_KEY)
             problems.add("dimension", f"unknown dimension {self.dimension!r} (one of: {known})")
-        elif self.sub_dimension not in dimensions.sub_dimension_keys(self.dimension):
-            subs = ", ".join(dimensions.sub_dimension_keys(self.dimension))
+        elif self.sub_dimension not in SUB_DIMENSIONS_OF[self.dimension]:
+            subs = ", ".join(SUB_DIMENSIONS_OF[self.dimension])
             problems.add(
                 "subDimension",
                 f"{self.sub_dimension!r} is not a sub-dimension of {self.dimension} ({subs})",

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-EVALUATION_DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
-SMART_DIMENSIONS = ("governance", "branding", "economy", "living", "society", "environment")
+from services.contracts.reference import DIMENSIONS, EvaluationDimension
+
+EVALUATION_DIMENSIONS = tuple(d.value for d in EvaluationDimension)
+SMART_DIMENSIONS = tuple(d.key for d in DIMENSIONS)
 ANY = "*"
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from services.contracts.events.survey import InstrumentPublished
+from services.contracts.reference import DIMENSION_BY_KEY, DIMENSION_OF_SUB, EvaluationDimension
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
@@ -28,26 +29,6 @@ class QuestionType(StrEnum):
     NUMBER = "number"
     TEXT = "text"
     YES_NO = "yes_no"
-
-
-class EvaluationDimension(StrEnum):
-    BASELINE = "baseline"
-    OUTPUT = "output"
-    OUTCOME = "outcome"
-    IMPACT = "impact"
-    QUICK_WIN = "quick_win"
-    KOLABORASI = "kolaborasi"
-
-
-SMART_CITY_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "governance": ("public_service", "public_policy", "bureaucracy"),
-    "branding": ("tourism", "business", "city_appearance"),
-    "economy": ("industry", "welfare", "transaction"),
-    "living": ("harmony", "health", "mobility"),
-    "society": ("community", "education", "security"),
-    "environment": ("protection", "waste", "energy"),
-}
-DIMENSION_OF_SUB = {s: d for d, subs in SMART_CITY_DIMENSIONS.items() for s in subs}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +79,7 @@ class Question:
             problems.check(not self.options, f"{at}.options", "only choice questions have options")
         if self.smart_dimension is not None:
             problems.check(
-                self.smart_dimension in SMART_CITY_DIMENSIONS,
+                self.smart_dimension in DIMENSION_BY_KEY,
                 f"{at}.smartDimension",
                 f"unknown smart city dimension {self.smart_dimension!r}",
             )

@@ -9,11 +9,12 @@ import re
 from dataclasses import dataclass
 
 from services.contracts.events.survey import ResponseAccepted, ResponseKind
+from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import BadUserInput, ProblemCollector
 from services.survey.domain.answers import Answer, check_answer
 from services.survey.domain.campaigns import Audience, Campaign
-from services.survey.domain.instruments import DIMENSION_OF_SUB, Instrument, Question
+from services.survey.domain.instruments import Instrument, Question
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}\Z")
 MAX_ANSWERS = 500

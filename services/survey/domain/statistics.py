@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from statistics import fmean
 
+from services.contracts.reference import DIMENSION_OF_SUB
 from services.survey.domain.answers import Answer
-from services.survey.domain.instruments import DIMENSION_OF_SUB, Instrument
+from services.survey.domain.instruments import Instrument
 
 EVALUATION_SCALE = (0.0, 4.0)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
 from services.kernel.repository import require
 from services.survey import commands, domain
-from services.survey.domain.instruments import DIMENSION_OF_SUB, QuestionType
+from services.survey.domain.instruments import QuestionType
 from services.survey.handlers.common import instrument_of
 from services.survey.repository import Survey
 
