@@ -22,6 +22,7 @@ from services.kernel.graphql import (
 )
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain.ranking import CycleRanking
 from services.scoring.handlers import reading, simulation
 from services.scoring.handlers import rulesets as lifecycle
 from services.scoring.schema_types import (
@@ -55,18 +56,18 @@ async def _active_number(info: ScoringInfo) -> int | None:
 async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[Scorecard]:
     """Scorecards with their rank in their cycle, overall and within their cohort."""
     scoring = info.context.scoring
-    cycles: dict[str, list[scorecards.Standing]] = {}
+    cycles: dict[str, CycleRanking] = {}
     result = []
     for card in cards:
         if card.cycle_id not in cycles:  # each cycle read once, however many cards it ranks
-            cycles[card.cycle_id] = await scoring.scorecards.standings(card.cycle_id)
-        cycle = cycles[card.cycle_id]
-        overall = simulation.ranks({c.region_code: c.final_index for c in cycle})
-        cohort = simulation.ranks(
-            {c.region_code: c.final_index for c in cycle if c.cohort == card.cohort}
-        )
+            cycles[card.cycle_id] = CycleRanking.of(
+                await scoring.scorecards.standings(card.cycle_id)
+            )
+        ranking = cycles[card.cycle_id]
         result.append(
-            Scorecard.from_domain(card, overall.get(card.region_code), cohort.get(card.region_code))
+            Scorecard.from_domain(
+                card, ranking.overall.get(card.region_code), ranking.in_cohort.get(card.region_code)
+            )
         )
     return result
 

@@ -8,6 +8,7 @@ from services.kernel import errors
 from services.kernel.auth import Principal
 from services.kernel.repository import require
 from services.scoring.domain import rulesets
+from services.scoring.domain.ranking import ranks
 from services.scoring.handlers.rulesets import require_admin
 from services.scoring.handlers.scorer import Scorer
 
@@ -34,12 +35,6 @@ class RegionChange:
         if self.old_rank is None or self.new_rank is None:
             return 0
         return self.old_rank - self.new_rank
-
-
-def ranks(finals: dict[str, float]) -> dict[str, int]:
-    """Standard competition ranking: equal finals share a rank."""
-    ordered = sorted(finals.values(), reverse=True)
-    return {code: ordered.index(final) + 1 for code, final in finals.items()}
 
 
 async def simulate(
