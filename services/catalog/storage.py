@@ -11,7 +11,7 @@ import mongoengine as me
 from services.catalog import domain
 from services.catalog.repository import Catalog, ProgramFilter
 from services.kernel import errors
-from services.kernel.docstore import AggregateCollection
+from services.kernel.docstore import AggregateCollection, StoredAggregate
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, document_fields, enum_value, given
@@ -20,10 +20,8 @@ ALIAS = "catalog"
 SOURCE = "/smartcity/catalog"
 
 
-class _Stored(me.Document):
+class _Stored(StoredAggregate):
     meta = {"abstract": True, "db_alias": ALIAS}
-    version = me.IntField(default=0)
-    outbox = me.ListField(me.DictField())
 
 
 class _RegionDocument(_Stored):

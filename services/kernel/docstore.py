@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from mongoengine import Document
+from mongoengine import DictField, Document, IntField, ListField
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
@@ -17,6 +17,16 @@ from services.kernel import errors, events, outbox
 from services.kernel.mongo import Storage
 
 D = TypeVar("D", bound=Document)
+
+
+class StoredAggregate(Document):
+    """The base of an aggregate's document: its version, for optimistic concurrency, and the
+    events written with it that the outbox relay has not published yet. A service's own base
+    names its database alias: `meta = {"abstract": True, "db_alias": ...}`."""
+
+    meta: dict[str, Any] = {"abstract": True}
+    version = IntField(default=0)
+    outbox = ListField(DictField())
 
 
 class AggregateCollection(Generic[D]):

@@ -71,6 +71,11 @@ def given(**conditions: Any) -> dict[str, Any]:
     return {key: value for key, value in conditions.items() if value is not None}
 
 
+def duplicate_id(what: str) -> Callable[[Any], errors.Conflict]:
+    """The conflict of adding an aggregate whose `id` is taken, for `MongoRepository`."""
+    return lambda aggregate: errors.Conflict(f"{what} {aggregate.id} already exists", "id")
+
+
 def enum_value(value: Any) -> Any:
     return value.value if value is not None else None
 

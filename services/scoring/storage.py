@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -10,11 +9,11 @@ from typing import Any
 import mongoengine as me
 from pymongo.collection import Collection
 
-from services.kernel import errors
-from services.kernel.docstore import AggregateCollection
+from services.kernel.clock import as_utc
+from services.kernel.docstore import AggregateCollection, StoredAggregate
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
-from services.kernel.repository import MongoRepository, Page, every
+from services.kernel.repository import MongoRepository, Page, duplicate_id, every
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.rules import Problem
 from services.scoring.projection.evidence_reader import EvidenceReader
@@ -24,9 +23,8 @@ ALIAS = "scoring"
 SOURCE = "/smartcity/scoring"
 
 
-class _Stored(me.Document):
+class _Stored(StoredAggregate):
     meta = {"abstract": True, "db_alias": ALIAS}
-    version = me.IntField(default=0)
 
 
 class _RuleSetDocument(_Stored):
@@ -64,10 +62,6 @@ class _ScorecardDocument(_Stored):
 DOCUMENTS: tuple[type[me.Document], ...] = (_RuleSetDocument, _ActiveDocument, _ScorecardDocument)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _ruleset_document(ruleset: rulesets.RuleSet) -> _RuleSetDocument:
     problems = [asdict(p) for p in ruleset.problems]
     return _RuleSetDocument(**(ruleset.state() | {"problems": problems}))
@@ -76,7 +70,7 @@ def _ruleset_document(ruleset: rulesets.RuleSet) -> _RuleSetDocument:
 def _ruleset_domain(document: _RuleSetDocument) -> rulesets.RuleSet:
     return rulesets.RuleSet(
         id=document.id, number=document.number, name=document.name, text=document.text,
-        author=document.author, created_at=_utc(document.created_at),
+        author=document.author, created_at=as_utc(document.created_at),
         problems=tuple(Problem(**p) for p in document.problems), based_on=document.based_on,
         version=document.version,
     )  # fmt: skip
@@ -88,7 +82,7 @@ def _active_document(active: rulesets.ActiveRuleSet) -> _ActiveDocument:
 
 
 def _active_domain(document: _ActiveDocument) -> rulesets.ActiveRuleSet:
-    history = [rulesets.Activation(h["number"], h["by"], _utc(h["at"])) for h in document.history]
+    history = [rulesets.Activation(h["number"], h["by"], as_utc(h["at"])) for h in document.history]
     return rulesets.ActiveRuleSet(
         id=document.id, number=document.number, history=history, version=document.version
     )
@@ -115,7 +109,7 @@ def _scorecard_domain(document: _ScorecardDocument) -> scorecards.Scorecard:
     return scorecards.Scorecard(
         id=document.id, region_code=document.region_code, cycle_id=document.cycle_id,
         cohort=document.cohort, year=document.year, revision=document.revision,
-        input_digest=document.input_digest, computed_at=_utc(document.computed_at),
+        input_digest=document.input_digest, computed_at=as_utc(document.computed_at),
         content=content_from_data(document.content), version=document.version,
     )  # fmt: skip
 
@@ -183,10 +177,6 @@ class MongoAudit:
         )
 
 
-def _duplicate(what: str) -> Callable[[Any], errors.Conflict]:
-    return lambda aggregate: errors.Conflict(f"{what} {aggregate.id} already exists", "id")
-
-
 def _scorecard_query(where: Any) -> dict[str, Any]:
     return dict(where or {})
 
@@ -199,18 +189,18 @@ def mongo_scoring(
 
     cards = MongoScorecards(
         store(_ScorecardDocument), to_document=_scorecard_document, to_domain=_scorecard_domain,
-        query_of=_scorecard_query, duplicate=_duplicate("scorecard"),
+        query_of=_scorecard_query, duplicate=duplicate_id("scorecard"),
     )  # fmt: skip
     cards.revision_log = storage.db["scorecard_revisions"]
     cards.revision_log.create_index([("scorecard_id", 1), ("revision", 1)])
     return Scoring(
         rulesets=MongoRuleSets(
             store(_RuleSetDocument), to_document=_ruleset_document, to_domain=_ruleset_domain,
-            query_of=lambda _: {}, duplicate=_duplicate("rule set"),
+            query_of=lambda _: {}, duplicate=duplicate_id("rule set"),
         ),
         active=MongoRepository(
             store(_ActiveDocument), to_document=_active_document, to_domain=_active_domain,
-            query_of=lambda _: {}, duplicate=_duplicate("active rule set"),
+            query_of=lambda _: {}, duplicate=duplicate_id("active rule set"),
         ),
         scorecards=cards,
         audit=MongoAudit(storage.db["ruleset_audit"], storage),

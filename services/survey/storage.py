@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +15,8 @@ from services.contracts.events.catalog import (
     RegionUpdated,
 )
 from services.kernel import errors
-from services.kernel.docstore import AggregateCollection
+from services.kernel.clock import as_utc
+from services.kernel.docstore import AggregateCollection, StoredAggregate
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
 from services.kernel.mongo import Storage
@@ -26,6 +26,7 @@ from services.kernel.repository import (
     MongoRepository,
     Page,
     document_fields,
+    duplicate_id,
     enum_value,
     given,
 )
@@ -43,10 +44,8 @@ ALIAS = "survey"
 SOURCE = "/smartcity/survey"
 
 
-class _Stored(me.Document):
+class _Stored(StoredAggregate):
     meta = {"abstract": True, "db_alias": ALIAS}
-    version = me.IntField(default=0)
-    outbox = me.ListField(me.DictField())
 
 
 class _InstrumentDocument(_Stored):
@@ -132,10 +131,6 @@ class _FindingsDocument(_Stored):
     items = me.ListField(me.DictField())
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _instrument_document(instrument: domain.Instrument) -> _InstrumentDocument:
     data = instruments.document(instrument)
     return _InstrumentDocument(
@@ -172,7 +167,7 @@ def _response_document(response: domain.Response) -> _ResponseDocument:
 def _response_domain(document: _ResponseDocument) -> domain.Response:
     values = document_fields(document, domain.Response)
     values["answers"] = tuple(answer_from_data(a) for a in document.answers)
-    values["submitted_at"] = _utc(document.submitted_at)
+    values["submitted_at"] = as_utc(document.submitted_at)
     return domain.Response(**values)
 
 
@@ -183,9 +178,9 @@ def _score_document(score: domain.AssessorScore) -> _ScoreDocument:
 
 def _score_domain(document: _ScoreDocument) -> domain.AssessorScore:
     values = document_fields(document, domain.AssessorScore)
-    values["scored_at"] = _utc(document.scored_at)
+    values["scored_at"] = as_utc(document.scored_at)
     values["history"] = [
-        domain.ScoreRevision(score=r["score"], note=r["note"], scored_at=_utc(r["scored_at"]))
+        domain.ScoreRevision(score=r["score"], note=r["note"], scored_at=as_utc(r["scored_at"]))
         for r in document.history
     ]
     return domain.AssessorScore(**values)
@@ -206,7 +201,7 @@ def _findings_domain(document: _FindingsDocument) -> domain.Findings:
             id=i["id"],
             kind=domain.FindingKind(i["kind"]),
             text=i["text"],
-            added_at=_utc(i["added_at"]),
+            added_at=as_utc(i["added_at"]),
         )
         for i in document.items
     ]
@@ -270,10 +265,6 @@ class MongoCatalogFacts:
             collection.replace_one({"_id": fact["_id"]}, fact | {"as_of": as_of}, upsert=True)
 
 
-def _duplicate(what: str) -> Callable[[Any], errors.Conflict]:
-    return lambda aggregate: errors.Conflict(f"{what} {aggregate.id} already exists", "id")
-
-
 def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda _: None) -> Survey:
     def store(document: type[me.Document]) -> AggregateCollection[Any]:
         return AggregateCollection(document, storage, SOURCE, on_write)
@@ -297,7 +288,7 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             to_document=lambda c: _CampaignDocument(**c.state()),
             to_domain=lambda d: domain.Campaign(**document_fields(d, domain.Campaign)),
             query_of=_campaign_query,
-            duplicate=_duplicate("campaign"),
+            duplicate=duplicate_id("campaign"),
         ),
         responses=MongoResponses(
             store(_ResponseDocument),
@@ -318,7 +309,7 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
                 cycle_id=w.cycle_id,
                 assessor=w.assessor,
             ),
-            duplicate=_duplicate("score"),
+            duplicate=duplicate_id("score"),
         ),
         assignments=MongoRepository(
             store(_AssignmentDocument),
@@ -329,14 +320,14 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
                 **(document_fields(d, domain.Assignment) | {"assessors": tuple(d.assessors)})
             ),
             query_of=lambda region_code: given(region_code=region_code),
-            duplicate=_duplicate("assignment"),
+            duplicate=duplicate_id("assignment"),
         ),
         findings=MongoRepository(
             store(_FindingsDocument),
             to_document=_findings_document,
             to_domain=_findings_domain,
             query_of=lambda w: {"region_code": w.region_code, "cycle_id": w.cycle_id},
-            duplicate=_duplicate("findings"),
+            duplicate=duplicate_id("findings"),
         ),
         facts=MongoCatalogFacts(storage.db, storage),
     )

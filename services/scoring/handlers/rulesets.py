@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
+from services.kernel.clock import utc_now
 from services.kernel.repository import require
 from services.scoring.domain import rulesets
 from services.scoring.domain.rules import Problem
@@ -14,10 +14,6 @@ from services.scoring.repository import Scoring
 
 DEFAULT = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 SYSTEM = "system"
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def require_admin(principal: Principal) -> None:

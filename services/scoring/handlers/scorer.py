@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.kernel import errors
+from services.kernel.clock import utc_now
 from services.scoring.domain import assessment, rulesets, scorecards
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import Failed, RulesEngine
-from services.scoring.handlers.rulesets import active_ruleset, utc_now
+from services.scoring.handlers.rulesets import active_ruleset
 from services.scoring.repository import CycleIndex, Scoring
 
 log = logging.getLogger(__name__)

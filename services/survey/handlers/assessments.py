@@ -6,10 +6,11 @@ from collections.abc import Awaitable
 
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
+from services.kernel.clock import utc_now
 from services.kernel.repository import require
 from services.survey import commands, domain
 from services.survey.domain.assessments import assignment_id, findings_id, score_id
-from services.survey.handlers.common import instrument_of, utc_now
+from services.survey.handlers.common import instrument_of
 from services.survey.repository import Survey
 
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from services.kernel.repository import require
 from services.survey import domain
 from services.survey.domain.instruments import instrument_id
 from services.survey.repository import Survey
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def instrument_of(survey: Survey, campaign: domain.Campaign) -> domain.Instrument:

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
+from services.kernel.clock import utc_now
 from services.kernel.repository import require
 from services.survey import commands, domain
 from services.survey.domain.responses import fingerprint, response_id
-from services.survey.handlers.common import instrument_of, utc_now
+from services.survey.handlers.common import instrument_of
 from services.survey.repository import Survey
 
 MAX_BATCH = 500
