@@ -8,18 +8,16 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import httpx
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
-    Histogram,
-    generate_latest,
 )
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from services.gateway import admin, console
@@ -29,7 +27,7 @@ from services.gateway.limits import Limits
 from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
 from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import auth
-from services.kernel.app import GaugeCollector
+from services.kernel.app import GaugeCollector, operational_routes, request_metrics
 from services.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -84,13 +82,10 @@ def create_app(
     clients.serve_locally(admin.NAME, admin.local_subgraph(keeper))
 
     registry = CollectorRegistry()
+    requests, seconds = request_metrics(registry)
     metrics = EdgeMetrics(
-        requests=Counter(
-            "smartcity_graphql_requests", "GraphQL HTTP requests", ["status"], registry=registry
-        ),
-        seconds=Histogram(
-            "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
-        ),
+        requests=requests,
+        seconds=seconds,
         subgraph_requests=Counter(
             "smartcity_gateway_subgraph_requests",
             "requests to subgraphs",
@@ -104,20 +99,9 @@ def create_app(
     async def graphql(request: Request) -> Response:
         return await endpoint(request)
 
-    async def healthz(_: Request) -> Response:
-        return JSONResponse({"status": "alive", "service": "gateway"})
-
-    async def readyz(_: Request) -> Response:
-        ready = keeper.engine is not None
-        body = {
-            "status": "ready" if ready else "not ready",
-            "supergraph": keeper.state.digest,
-            "lastError": keeper.state.last_error,
-        }
-        return JSONResponse(body, status_code=200 if ready else 503)
-
-    async def metrics_page(_: Request) -> Response:
-        return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+    async def readiness() -> tuple[bool, dict[str, Any]]:
+        report = {"supergraph": keeper.state.digest, "lastError": keeper.state.last_error}
+        return keeper.engine is not None, report
 
     async def recompose_quietly() -> None:
         with contextlib.suppress(CompositionFailed):
@@ -162,9 +146,7 @@ def create_app(
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", metrics_page),
+            *operational_routes("gateway", registry, readiness),
             *console.routes(),
         ],
         lifespan=lifespan,

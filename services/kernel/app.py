@@ -6,6 +6,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -31,6 +32,7 @@ from services.kernel.subgraph_http import Guarded, SubgraphView
 log = logging.getLogger(__name__)
 
 Check = Callable[[], Awaitable[None]]
+Readiness = Callable[[], Awaitable[tuple[bool, dict[str, Any]]]]  # ready, and the report
 Hook = Callable[[], Awaitable[None]]
 
 
@@ -67,22 +69,46 @@ class GaugeCollector(Collector):
             yield family
 
 
-def create_asgi_app(parts: ServiceParts) -> Starlette:
-    registry = CollectorRegistry()
+def request_metrics(registry: CollectorRegistry) -> tuple[Counter, Histogram]:
+    """The count of GraphQL HTTP requests by status, and their time: the same in every
+    service and the gateway, so one dashboard reads them all."""
     requests = Counter(
         "smartcity_graphql_requests", "GraphQL HTTP requests", ["status"], registry=registry
     )
     seconds = Histogram(
         "smartcity_graphql_request_seconds", "GraphQL HTTP request time", registry=registry
     )
+    return requests, seconds
+
+
+def operational_routes(
+    service: str, registry: CollectorRegistry, readiness: Readiness
+) -> list[Route]:
+    """/healthz (the process answers), /readyz (it can serve: 200, or 503 with the report)
+    and /metrics (the registry, in Prometheus' text format)."""
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "alive", "service": service})
+
+    async def readyz(_: Request) -> Response:
+        ready, report = await readiness()
+        body = {"status": "ready" if ready else "not ready", **report}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    async def metrics(_: Request) -> Response:
+        return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+
+
+def create_asgi_app(parts: ServiceParts) -> Starlette:
+    registry = CollectorRegistry()
+    requests, seconds = request_metrics(registry)
     registry.register(GaugeCollector(parts.name, parts.gauges))
     view = SubgraphView(parts.schema, parts.make_context, parts.limits, parts.undelivered)
     graphql = Guarded(view, parts.jwt_secret, parts.token_max_seconds, requests, seconds)
 
-    async def healthz(_: Request) -> Response:
-        return JSONResponse({"status": "alive", "service": parts.name})
-
-    async def readyz(_: Request) -> Response:
+    async def readiness() -> tuple[bool, dict[str, Any]]:
         report: dict[str, str] = {}
         for name, check in parts.readiness.items():
             try:
@@ -90,12 +116,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
                 report[name] = "ok"
             except Exception as exc:
                 report[name] = f"unavailable: {exc}"
-        ready = all(state == "ok" for state in report.values())
-        body = {"status": "ready" if ready else "not ready", "checks": report}
-        return JSONResponse(body, status_code=200 if ready else 503)
-
-    async def metrics(_: Request) -> Response:
-        return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        return all(state == "ok" for state in report.values()), {"checks": report}
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -110,9 +131,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
-            Route("/metrics", metrics),
+            *operational_routes(parts.name, registry, readiness),
         ],
         lifespan=lifespan,
     )
