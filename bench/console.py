@@ -36,7 +36,7 @@ from services.gateway import console
 from services.kernel.natsserver import free_port
 from services.scoring.domain.definitions import MAX_DOCUMENT
 
-DEFAULT = (Path(__file__).parents[1] / "services/scoring/rulesets/default.yaml").read_text()
+DEFAULT = (Path(__file__).parents[1] / "services/scoring/shipped/default_ruleset.yaml").read_text()
 
 TYPING = """async ([text, samples, bare]) => {
     const { codeEditor } = await import("/console/js/code.js");

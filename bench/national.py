@@ -19,7 +19,7 @@ from services.contracts.events import catalog, survey
 from services.contracts.reference import DIMENSIONS
 from services.kernel.events import Event, envelope
 from services.survey.domain.instruments import document
-from services.survey.instruments import builtin
+from services.survey.shipped import instruments as shipped
 
 YEAR = 2023
 ASSESSORS = ("assessor-1", "assessor-2", "assessor-3", "assessor-4", "assessor-5")
@@ -59,7 +59,7 @@ def _wrap(event: Event, source: str, minute: int = 0) -> dict[str, Any]:
 
 def opening(everywhere: list[Region]) -> Iterator[dict[str, Any]]:
     """What precedes any region's data: the instruments and each cohort's cycle."""
-    for instrument in (builtin.evaluation_2023(), builtin.citizen_impact_2023()):
+    for instrument in (shipped.evaluation_2023(), shipped.citizen_impact_2023()):
         yield _wrap(survey.InstrumentPublished(id=instrument.id, document=document(instrument)),
                     "survey")  # fmt: skip
     for cohort, cycle_id in COHORTS.items():
@@ -98,8 +98,8 @@ def region_facts(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]]:
 
 
 def campaigns(region: Region, citizens: bool = True) -> Iterator[dict[str, Any]]:
-    for instrument, audience in ((builtin.evaluation_2023(), "assessor"),
-                                 (builtin.citizen_impact_2023(), "citizen")):  # fmt: skip
+    for instrument, audience in ((shipped.evaluation_2023(), "assessor"),
+                                 (shipped.citizen_impact_2023(), "citizen")):  # fmt: skip
         if audience == "citizen" and not citizens:
             continue
         yield _wrap(survey.CampaignOpened(
@@ -114,7 +114,7 @@ def assessor_scores(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]
     agree: a question's merit varies around the region's quality, an assessor's view of it
     a little around that."""
     chance = random.Random(f"{seed}:{region.code}:assessors")
-    instrument = builtin.evaluation_2023()
+    instrument = shipped.evaluation_2023()
     for section in instrument.sections:
         for question in section.questions:
             merit = chance.gauss(region.quality, 0.6)
@@ -127,7 +127,7 @@ def assessor_scores(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]
 def citizen_responses(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]]:
     """Up to 50 citizens per sub-dimension answering its three impact questions (1-4)."""
     chance = random.Random(f"{seed}:{region.code}:citizens")
-    instrument = builtin.citizen_impact_2023()
+    instrument = shipped.citizen_impact_2023()
     short = chance.random() < 0.1  # a tenth of the regions miss the sample target somewhere
     for section in instrument.sections:
         by_sub_dimension: dict[str, list[str]] = {}

@@ -27,11 +27,11 @@ def deli_serdang() -> commands.CreateRegion:
 
 async def catalog_with_a_program():
     catalog = fake_catalog()
-    await handlers.create_region(deli_serdang(), ADMIN, catalog)
-    plan = await handlers.create_masterplan(
+    await handlers.regions.create_region(deli_serdang(), ADMIN, catalog)
+    plan = await handlers.regions.create_masterplan(
         commands.CreateMasterplan("12.07", 2018, 2025, "Masterplan"), DELI_OPERATOR, catalog
     )
-    program = await handlers.add_program(
+    program = await handlers.programs.add_program(
         commands.AddProgram(
             masterplan_id=plan.id,
             name="Jumpa Madu",
@@ -49,7 +49,7 @@ async def catalog_with_a_program():
 
 async def test_an_admin_registers_a_region_and_its_event_is_recorded():
     catalog = fake_catalog()
-    await handlers.create_region(deli_serdang(), ADMIN, catalog)
+    await handlers.regions.create_region(deli_serdang(), ADMIN, catalog)
     assert [type(e) for e in all_events(catalog)] == [ev.RegionRegistered]
 
 
@@ -57,19 +57,19 @@ async def test_an_admin_registers_a_region_and_its_event_is_recorded():
 async def test_only_an_admin_registers_regions(caller):
     catalog = fake_catalog()
     with pytest.raises(errors.Forbidden):
-        await handlers.create_region(deli_serdang(), caller, catalog)
+        await handlers.regions.create_region(deli_serdang(), caller, catalog)
     assert all_events(catalog) == []
 
 
 async def test_an_anonymous_caller_is_asked_to_authenticate():
     with pytest.raises(errors.Unauthenticated):
-        await handlers.create_region(deli_serdang(), ANONYMOUS, fake_catalog())
+        await handlers.regions.create_region(deli_serdang(), ANONYMOUS, fake_catalog())
 
 
 async def test_a_region_operator_adds_programs_to_its_own_region_only():
     catalog, program = await catalog_with_a_program()
     with pytest.raises(errors.Forbidden) as raised:
-        await handlers.add_program(
+        await handlers.programs.add_program(
             commands.AddProgram(
                 masterplan_id=program.masterplan_id,
                 name="Other",
@@ -88,7 +88,7 @@ async def test_a_region_operator_adds_programs_to_its_own_region_only():
 async def test_a_masterplan_for_a_region_that_does_not_exist_is_not_found():
     catalog = fake_catalog()
     with pytest.raises(errors.NotFound) as raised:
-        await handlers.create_masterplan(
+        await handlers.regions.create_masterplan(
             commands.CreateMasterplan("99.99", 2018, 2025, "Masterplan"), ADMIN, catalog
         )
     assert raised.value.field == "regionCode"
@@ -97,7 +97,7 @@ async def test_a_masterplan_for_a_region_that_does_not_exist_is_not_found():
 
 async def test_reporting_progress_updates_the_program_and_records_the_report():
     catalog, program = await catalog_with_a_program()
-    updated = await handlers.report_progress(
+    updated = await handlers.programs.report_progress(
         commands.ReportProgress(
             program.id, domain.ProgressStage.PLANNING, 60, dt.date(2024, 10, 1)
         ),
@@ -115,7 +115,7 @@ async def test_progress_above_100_percent_stores_and_records_nothing():
     catalog, program = await catalog_with_a_program()
     before = list(all_events(catalog))
     with pytest.raises(errors.InvalidInput):
-        await handlers.report_progress(
+        await handlers.programs.report_progress(
             commands.ReportProgress(
                 program.id, domain.ProgressStage.PLANNING, 120, dt.date(2024, 1, 1)
             ),
@@ -128,33 +128,33 @@ async def test_progress_above_100_percent_stores_and_records_nothing():
 
 async def test_the_same_program_is_proposed_once_per_year():
     catalog, program = await catalog_with_a_program()
-    await handlers.propose_quick_win(
+    await handlers.quick_wins.propose_quick_win(
         commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog
     )
     with pytest.raises(errors.Conflict):
-        await handlers.propose_quick_win(
+        await handlers.quick_wins.propose_quick_win(
             commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog
         )
 
 
 async def test_an_admin_decides_a_quick_win_and_a_region_operator_cannot():
     catalog, program = await catalog_with_a_program()
-    proposal = await handlers.propose_quick_win(
+    proposal = await handlers.quick_wins.propose_quick_win(
         commands.ProposeQuickWin(program.id, 2024), DELI_OPERATOR, catalog
     )
     decision = commands.DecideQuickWin(proposal.id, domain.QuickWinStatus.SELECTED)
     with pytest.raises(errors.Forbidden):
-        await handlers.decide_quick_win(decision, DELI_OPERATOR, catalog)
-    decided = await handlers.decide_quick_win(decision, ADMIN, catalog)
+        await handlers.quick_wins.decide_quick_win(decision, DELI_OPERATOR, catalog)
+    decided = await handlers.quick_wins.decide_quick_win(decision, ADMIN, catalog)
     assert decided.status is domain.QuickWinStatus.SELECTED
     assert isinstance(all_events(catalog)[-1], ev.QuickWinDecided)
 
 
 async def test_a_cycle_naming_an_unknown_region_is_not_found_at_that_region():
     catalog = fake_catalog()
-    await handlers.create_region(deli_serdang(), ADMIN, catalog)
+    await handlers.regions.create_region(deli_serdang(), ADMIN, catalog)
     with pytest.raises(errors.NotFound) as raised:
-        await handlers.create_evaluation_cycle(
+        await handlers.cycles.create_evaluation_cycle(
             commands.CreateEvaluationCycle(
                 2023,
                 domain.CycleStage.TAHAP_2,
@@ -172,7 +172,7 @@ async def test_a_cycle_naming_an_unknown_region_is_not_found_at_that_region():
 
 async def test_only_an_admin_opens_and_closes_cycles():
     catalog = fake_catalog()
-    await handlers.create_region(deli_serdang(), ADMIN, catalog)
+    await handlers.regions.create_region(deli_serdang(), ADMIN, catalog)
     command = commands.CreateEvaluationCycle(
         2023,
         domain.CycleStage.TAHAP_2,
@@ -182,9 +182,9 @@ async def test_only_an_admin_opens_and_closes_cycles():
         ("12.07",),
     )
     with pytest.raises(errors.Forbidden):
-        await handlers.create_evaluation_cycle(command, MINISTRY, catalog)
-    cycle = await handlers.create_evaluation_cycle(command, ADMIN, catalog)
-    closed = await handlers.close_evaluation_cycle(
+        await handlers.cycles.create_evaluation_cycle(command, MINISTRY, catalog)
+    cycle = await handlers.cycles.create_evaluation_cycle(command, ADMIN, catalog)
+    closed = await handlers.cycles.close_evaluation_cycle(
         commands.CloseEvaluationCycle(cycle.id), ADMIN, catalog
     )
     assert closed.status is domain.CycleStatus.CLOSED
@@ -193,12 +193,12 @@ async def test_only_an_admin_opens_and_closes_cycles():
 
 async def test_a_region_operator_may_not_move_its_region_to_another_cohort():
     catalog = fake_catalog()
-    await handlers.create_region(deli_serdang(), ADMIN, catalog)
+    await handlers.regions.create_region(deli_serdang(), ADMIN, catalog)
     with pytest.raises(errors.Forbidden):
-        await handlers.update_region(
+        await handlers.regions.update_region(
             commands.UpdateRegion("12.07", {"cohort": "kppn_ikn_2021"}), DELI_OPERATOR, catalog
         )
-    updated = await handlers.update_region(
+    updated = await handlers.regions.update_region(
         commands.UpdateRegion("12.07", {"vision": "Deli Serdang maju"}), DELI_OPERATOR, catalog
     )
     assert updated.vision == "Deli Serdang maju"

@@ -13,7 +13,7 @@ import pytest
 from services.kernel.auth import Role
 from tests.console.conftest import Console, token
 
-DEFAULT = (Path(__file__).parents[2] / "services/scoring/rulesets/default.yaml").read_text()
+DEFAULT = (Path(__file__).parents[2] / "services/scoring/shipped/default_ruleset.yaml").read_text()
 
 
 def run(console: Console, module: str, body: str, *arguments: Any) -> Any:

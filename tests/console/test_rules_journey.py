@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from services.kernel.auth import Role
 from tests.console.conftest import Console, token
 
-DEFAULT = (Path(__file__).parents[2] / "services/scoring/rulesets/default.yaml").read_text()
+DEFAULT = (Path(__file__).parents[2] / "services/scoring/shipped/default_ruleset.yaml").read_text()
 AUDITED = "63.03"  # Kabupaten Banjar, first in the demo's ranking
 RULE = """
   - id: outcome-under-audit

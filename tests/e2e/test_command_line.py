@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
-DEFAULT_RULES = Path(__file__).parents[2] / "services/scoring/rulesets/default.yaml"
+DEFAULT_RULES = Path(__file__).parents[2] / "services/scoring/shipped/default_ruleset.yaml"
 
 
 def history_versions(suite) -> list[str]:

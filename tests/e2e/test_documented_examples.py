@@ -35,7 +35,7 @@ def test_the_readme_examples_run_as_written(suite):
     assert result.returncode == 0, result.stderr
     assert "Every region of the cycle has its scorecard (3)." in result.stdout
     assert '"latestScorecard":{"finalIndex"' in result.stdout
-    assert "services/scoring/rulesets/default.yaml: valid" in result.stdout
+    assert "services/scoring/shipped/default_ruleset.yaml: valid" in result.stdout
     assert "biggest movers first" in result.stdout
     assert "cycle,rank,rank in cohort,region" in result.stdout
 

@@ -7,7 +7,7 @@ import pytest
 from services.scoring.domain import assessment, definitions, scorecards
 from tests.scoring.evidence import region_evidence
 
-DEFAULT = Path(__file__).resolve().parents[2] / "services/scoring/rulesets/default.yaml"
+DEFAULT = Path(__file__).resolve().parents[2] / "services/scoring/shipped/default_ruleset.yaml"
 
 
 @pytest.fixture(scope="module")

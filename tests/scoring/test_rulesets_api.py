@@ -7,7 +7,7 @@ from tests.scoring.conftest import CYCLE
 from tests.support import token
 
 DEFAULT = (
-    Path(__file__).resolve().parents[2] / "services/scoring/rulesets/default.yaml"
+    Path(__file__).resolve().parents[2] / "services/scoring/shipped/default_ruleset.yaml"
 ).read_text()
 DRAFT = "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id version status problems { ruleId path } } }"
 FINAL = 'query($r: String!) { scorecard(regionCode: $r, cycleId: "cycle-2022") { finalIndex rulesetVersion } }'

@@ -17,7 +17,7 @@ from tests.scoring.conftest import (
 from tests.support import token
 
 DEFAULT_RULES = (
-    Path(__file__).resolve().parents[2] / "services/scoring/rulesets/default.yaml"
+    Path(__file__).resolve().parents[2] / "services/scoring/shipped/default_ruleset.yaml"
 ).read_text()
 
 SCORECARD = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {

@@ -12,7 +12,7 @@ from services.survey.domain.statistics import (
     question_stats,
     to_evaluation_scale,
 )
-from services.survey.instruments.builtin import citizen_impact_2023
+from services.survey.shipped.instruments import citizen_impact_2023
 
 PUBLISHED_NRR = (3.20, 3.10, 3.00, 3.90, 3.30, 3.40, 3.50, 3.00, 3.20)
 

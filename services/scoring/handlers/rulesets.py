@@ -12,7 +12,7 @@ from services.scoring.domain import rulesets
 from services.scoring.domain.rules import Problem
 from services.scoring.repository import Scoring
 
-DEFAULT = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
+DEFAULT = Path(__file__).resolve().parent.parent / "shipped" / "default_ruleset.yaml"
 SYSTEM = "system"
 
 

@@ -5,8 +5,7 @@ from services.survey.handlers import (
     campaigns,
     indices,
     instruments,
-    readers,
     responses,
 )
 
-__all__ = ["assessments", "campaigns", "indices", "instruments", "readers", "responses"]
+__all__ = ["assessments", "campaigns", "indices", "instruments", "responses"]

@@ -11,6 +11,7 @@ from services.kernel import cells
 from services.kernel.auth import Principal
 from services.kernel.repository import every
 from services.survey import domain
+from services.survey.access import is_insider, refuse
 from services.survey.domain.ikm import Ikm, ikm
 from services.survey.domain.statistics import (
     CitizenResponse,
@@ -23,7 +24,6 @@ from services.survey.domain.statistics import (
     question_stats,
 )
 from services.survey.handlers.common import instrument_of
-from services.survey.handlers.readers import is_insider, refuse
 from services.survey.repository import ScoreFilter, Survey
 
 

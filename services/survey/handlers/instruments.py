@@ -6,8 +6,8 @@ from services.kernel.auth import Principal, Role
 from services.kernel.repository import MAX_PAGE, Page
 from services.survey import commands, domain
 from services.survey.domain.instruments import instrument_id
-from services.survey.instruments.builtin import builtin_instruments
 from services.survey.repository import Survey
+from services.survey.shipped.instruments import builtin_instruments
 
 
 async def publish_instrument(

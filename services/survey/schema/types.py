@@ -14,13 +14,13 @@ from services.survey import domain
 from services.survey.context import SurveyContext
 from services.survey.domain.statistics import ImpactMapping
 from services.survey.handlers import indices
-from services.survey.schema_enums import (
+from services.survey.schema.enums import (
     Audience,
     CampaignStatus,
     EvaluationDimension,
     QuestionType,
 )
-from services.survey.schema_indices import (
+from services.survey.schema.indices import (
     CitizenImpact,
     DimensionImpactType,
     IkmResult,

@@ -20,13 +20,13 @@ from services.kernel.graphql import (
     weighed,
 )
 from services.kernel.repository import Page, every
-from services.survey import commands, domain, handlers
-from services.survey import schema_inputs as inputs
+from services.survey import access, commands, domain, handlers
 from services.survey.domain.ikm import ikm, krejcie_morgan
 from services.survey.domain.statistics import ImpactMapping
 from services.survey.repository import CampaignFilter, FindingsFilter, Survey
-from services.survey.schema_enums import Audience, CampaignStatus
-from services.survey.schema_types import (
+from services.survey.schema import inputs
+from services.survey.schema.enums import Audience, CampaignStatus
+from services.survey.schema.types import (
     READS_A_CAMPAIGN,
     AssessorScore,
     Assignment,
@@ -197,7 +197,7 @@ class Query:
     async def findings(self, info: SurveyInfo, region_code: str, cycle_id: str) -> list[Findings]:
         survey = info.context.survey
         principal = info.context.principal
-        await handlers.readers.require_findings_reader(survey, principal, region_code, cycle_id)
+        await access.require_findings_reader(survey, principal, region_code, cycle_id)
         where = FindingsFilter(region_code, cycle_id)
         found = await every(lambda page: survey.findings.list(where, page), lambda f: f.id)
         return [Findings.from_domain(f) for f in found]

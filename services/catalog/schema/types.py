@@ -8,9 +8,10 @@ from typing import Any, Self
 import strawberry
 from strawberry.types import Info
 
-from services.catalog import dimensions, domain
+from services.catalog import domain
 from services.catalog.context import CatalogContext
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
+from services.catalog.schema import filters
 from services.contracts import reference
 from services.kernel.graphql import ALL_REGIONS, ROUND_TRIP, assumed, paged, weighed
 
@@ -211,7 +212,7 @@ class Region:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> list[Program]:
-        dimensions.check_filter(dimension)
+        filters.check_filter(dimension)
         where = ProgramFilter(
             region_codes=(self.code,), dimension=dimension, phase=phase, year=year
         )

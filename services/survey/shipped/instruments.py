@@ -25,7 +25,7 @@ SURVEY_PREFIX = (
 
 
 def _load(name: str) -> dict[str, Any]:
-    text = resources.files("services.survey.instruments").joinpath(name).read_text()
+    text = resources.files("services.survey.shipped").joinpath(name).read_text()
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 

@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from services.catalog import commands
-from services.catalog.schema_types import (
+from services.catalog.schema.types import (
     CycleStage,
     FundingSource,
     MasterplanStatus,

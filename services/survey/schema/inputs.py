@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from services.survey import commands, domain
-from services.survey.schema_enums import Audience, EvaluationDimension, FindingKind, QuestionType
+from services.survey.schema.enums import Audience, EvaluationDimension, FindingKind, QuestionType
 
 
 @strawberry.input

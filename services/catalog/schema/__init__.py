@@ -7,8 +7,7 @@ from typing import Any, TypeVar
 
 import strawberry
 
-from services.catalog import commands, dimensions, handlers
-from services.catalog import schema_inputs as inputs
+from services.catalog import commands, handlers
 from services.catalog.repository import (
     Catalog,
     CycleFilter,
@@ -17,7 +16,9 @@ from services.catalog.repository import (
     QuickWinFilter,
     RegionFilter,
 )
-from services.catalog.schema_types import (
+from services.catalog.schema import filters
+from services.catalog.schema import inputs as inputs
+from services.catalog.schema.types import (
     DEFAULT_PAGE,
     CatalogInfo,
     CycleStage,
@@ -100,7 +101,7 @@ class Query:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> list[Program]:
-        dimensions.check_filter(dimension, sub_dimension)
+        filters.check_filter(dimension, sub_dimension)
         catalog = info.context.catalog
         region_codes: tuple[str, ...] | None = (region_code,) if region_code else None
         if province is not None:
@@ -164,65 +165,69 @@ async def perform(info: CatalogInfo, use_case: UseCase[T], command: Any) -> T:
 class Mutation:
     @strawberry.mutation
     async def create_region(self, info: CatalogInfo, input: inputs.CreateRegionInput) -> Region:
-        return Region.from_domain(await perform(info, handlers.create_region, input.command()))
+        return Region.from_domain(
+            await perform(info, handlers.regions.create_region, input.command())
+        )
 
     @strawberry.mutation
     async def update_region(
         self, info: CatalogInfo, code: str, input: inputs.UpdateRegionInput
     ) -> Region:
-        region = await perform(info, handlers.update_region, input.command(code))
+        region = await perform(info, handlers.regions.update_region, input.command(code))
         return Region.from_domain(region)
 
     @strawberry.mutation
     async def create_masterplan(
         self, info: CatalogInfo, input: inputs.CreateMasterplanInput
     ) -> Masterplan:
-        plan = await perform(info, handlers.create_masterplan, input.command())
+        plan = await perform(info, handlers.regions.create_masterplan, input.command())
         return Masterplan.from_domain(plan)
 
     @strawberry.mutation
     async def add_program(self, info: CatalogInfo, input: inputs.AddProgramInput) -> Program:
-        return Program.from_domain(await perform(info, handlers.add_program, input.command()))
+        return Program.from_domain(
+            await perform(info, handlers.programs.add_program, input.command())
+        )
 
     @strawberry.mutation
     async def update_program(
         self, info: CatalogInfo, id: strawberry.ID, input: inputs.UpdateProgramInput
     ) -> Program:
-        program = await perform(info, handlers.update_program, input.command(str(id)))
+        program = await perform(info, handlers.programs.update_program, input.command(str(id)))
         return Program.from_domain(program)
 
     @strawberry.mutation
     async def report_progress(
         self, info: CatalogInfo, input: inputs.ReportProgressInput
     ) -> Program:
-        program = await perform(info, handlers.report_progress, input.command())
+        program = await perform(info, handlers.programs.report_progress, input.command())
         return Program.from_domain(program)
 
     @strawberry.mutation
     async def propose_quick_win(
         self, info: CatalogInfo, input: inputs.ProposeQuickWinInput
     ) -> QuickWin:
-        proposal = await perform(info, handlers.propose_quick_win, input.command())
+        proposal = await perform(info, handlers.quick_wins.propose_quick_win, input.command())
         return QuickWin.from_domain(proposal)
 
     @strawberry.mutation
     async def decide_quick_win(
         self, info: CatalogInfo, input: inputs.DecideQuickWinInput
     ) -> QuickWin:
-        proposal = await perform(info, handlers.decide_quick_win, input.command())
+        proposal = await perform(info, handlers.quick_wins.decide_quick_win, input.command())
         return QuickWin.from_domain(proposal)
 
     @strawberry.mutation
     async def create_evaluation_cycle(
         self, info: CatalogInfo, input: inputs.CreateEvaluationCycleInput
     ) -> EvaluationCycle:
-        cycle = await perform(info, handlers.create_evaluation_cycle, input.command())
+        cycle = await perform(info, handlers.cycles.create_evaluation_cycle, input.command())
         return EvaluationCycle.from_domain(cycle)
 
     @strawberry.mutation
     async def close_evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle:
         command = commands.CloseEvaluationCycle(str(id))
-        cycle = await perform(info, handlers.close_evaluation_cycle, command)
+        cycle = await perform(info, handlers.cycles.close_evaluation_cycle, command)
         return EvaluationCycle.from_domain(cycle)
 
 

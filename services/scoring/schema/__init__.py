@@ -20,12 +20,13 @@ from services.kernel.graphql import (
     undelivered_events,
     weighed,
 )
+from services.scoring import access
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.ranking import CycleRanking
-from services.scoring.handlers import reading, simulation
-from services.scoring.handlers import rulesets as lifecycle
-from services.scoring.schema_types import (
+from services.scoring.handlers import rulesets as ruleset_use_cases
+from services.scoring.handlers import simulation
+from services.scoring.schema.types import (
     AuditEntry,
     Problem,
     QuickWinDecision,
@@ -49,7 +50,7 @@ def version_of(ruleset_id: str) -> int:
 
 
 async def _active_number(info: ScoringInfo) -> int | None:
-    found = await lifecycle.active_ruleset(info.context.scoring)
+    found = await ruleset_use_cases.active_ruleset(info.context.scoring)
     return found.number if found else None
 
 
@@ -86,7 +87,7 @@ class Region:
     )
     async def scorecards(self, info: ScoringInfo) -> list[Scorecard]:
         scoring = info.context.scoring
-        cards = await reading.readable(
+        cards = await access.readable(
             info.context.principal, await scoring.scorecards.of_region(self.code), scoring
         )
         cards.sort(key=lambda c: (c.year, c.computed_at), reverse=True)
@@ -114,7 +115,7 @@ class Program:
         self, info: ScoringInfo, region_code: str
     ) -> list[QuickWinDecision]:
         scoring = info.context.scoring
-        cards = await reading.readable(
+        cards = await access.readable(
             info.context.principal, await scoring.scorecards.of_region(region_code), scoring
         )
         program_id = str(self.id)
@@ -137,7 +138,7 @@ class Query:
     ) -> Scorecard | None:
         scoring = info.context.scoring
         card = await scoring.scorecards.get(scorecards.scorecard_id(region_code, cycle_id))
-        if card is None or not await reading.may_read(info.context.principal, card, scoring):
+        if card is None or not await access.may_read(info.context.principal, card, scoring):
             return None
         [ranked] = await _ranked(info, [card])
         return ranked
@@ -150,7 +151,7 @@ class Query:
         self, info: ScoringInfo, cycle_id: str, cohort: str | None = None
     ) -> list[Scorecard]:
         scoring = info.context.scoring
-        cards = await reading.readable(
+        cards = await access.readable(
             info.context.principal, await scoring.scorecards.of_cycle(cycle_id), scoring
         )
         chosen = [c for c in cards if cohort in (None, c.cohort)]
@@ -160,14 +161,14 @@ class Query:
 
     @strawberry.field
     async def rule_sets(self, info: ScoringInfo) -> list[RuleSet]:
-        reading.require_ruleset_reader(info.context.principal)
+        access.require_ruleset_reader(info.context.principal)
         active = await _active_number(info)
         found = await info.context.scoring.rulesets.all()
         return [RuleSet.from_domain(r, active) for r in sorted(found, key=lambda r: -r.number)]
 
     @strawberry.field
     async def rule_set(self, info: ScoringInfo, id: strawberry.ID) -> RuleSet | None:
-        reading.require_ruleset_reader(info.context.principal)
+        access.require_ruleset_reader(info.context.principal)
         with located(""):
             number = version_of(str(id))
         found = await info.context.scoring.rulesets.get(rulesets.ruleset_id(number))
@@ -177,7 +178,7 @@ class Query:
     async def rule_set_audit(
         self, info: ScoringInfo, id: strawberry.ID | None = None
     ) -> list[AuditEntry]:
-        reading.require_ruleset_reader(info.context.principal)
+        access.require_ruleset_reader(info.context.principal)
         number = version_of(str(id)) if id is not None else None
         entries = await info.context.scoring.audit.entries(number)
         return [AuditEntry.from_entry(e) for e in entries]
@@ -196,14 +197,14 @@ class Mutation:
     )
     async def draft_rule_set(self, info: ScoringInfo, input: DraftRuleSetInput) -> RuleSet:
         with located("input"):
-            ruleset = await lifecycle.draft(
+            ruleset = await ruleset_use_cases.draft(
                 input.text, info.context.principal, info.context.scoring, input.based_on
             )
         return RuleSet.from_domain(ruleset, await _active_number(info))
 
     @strawberry.mutation(description="Checks a document without storing it.")
     async def validate_rule_set(self, info: ScoringInfo, text: str) -> ValidationResult:
-        problems = lifecycle.validate(text, info.context.principal)
+        problems = ruleset_use_cases.validate(text, info.context.principal)
         return ValidationResult(
             valid=not problems, problems=[Problem.from_domain(p) for p in problems]
         )
@@ -223,7 +224,7 @@ class Mutation:
 
     @strawberry.mutation(description="Makes a version active (an earlier one too) and rescores.")
     async def activate_rule_set(self, info: ScoringInfo, id: strawberry.ID) -> RuleSet:
-        ruleset = await lifecycle.activate(
+        ruleset = await ruleset_use_cases.activate(
             version_of(str(id)), info.context.principal, info.context.scoring
         )
         rescorer = info.context.rescorer
@@ -234,7 +235,7 @@ class Mutation:
         description="Rescores a cycle (or everything) now and reports the outcome."
     )
     async def rescore(self, info: ScoringInfo, cycle_id: str | None = None) -> RescoreResult:
-        lifecycle.require_admin(info.context.principal)
+        ruleset_use_cases.require_admin(info.context.principal)
         pairs = [p for p in await info.context.scoring.facts.pairs() if cycle_id in (None, p[1])]
         report = await info.context.scorer.rescore(pairs)
         return RescoreResult.from_report(report)

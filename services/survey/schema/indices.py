@@ -9,7 +9,7 @@ import strawberry
 from services.survey.domain.ikm import Ikm
 from services.survey.domain.statistics import DimensionImpact, QuestionStats, SubDimensionImpact
 from services.survey.handlers.indices import IkmElement, ItemScore
-from services.survey.schema_enums import EvaluationDimension
+from services.survey.schema.enums import EvaluationDimension
 
 
 @strawberry.type

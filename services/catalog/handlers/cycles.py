@@ -1,0 +1,36 @@
+"""Evaluation cycles: opened and closed by the ministry."""
+
+from __future__ import annotations
+
+from services.catalog import commands, domain
+from services.catalog.repository import Catalog
+from services.kernel import errors, ids
+from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
+
+
+async def create_evaluation_cycle(
+    cmd: commands.CreateEvaluationCycle, principal: Principal, catalog: Catalog
+) -> domain.EvaluationCycle:
+    principal.require_role(Role.ADMIN)
+    cycle = domain.EvaluationCycle.open(id=ids.new_id(), **vars(cmd))
+    known = {r.code for r in await catalog.regions.get_many(list(cmd.region_codes))}
+    for index, code in enumerate(cmd.region_codes):
+        if code not in known:
+            raise errors.NotFound(f"region {code} does not exist", f"regionCodes[{index}]")
+    await catalog.cycles.add(cycle)
+    return cycle
+
+
+async def close_evaluation_cycle(
+    cmd: commands.CloseEvaluationCycle, principal: Principal, catalog: Catalog
+) -> domain.EvaluationCycle:
+    principal.require_role(Role.ADMIN)
+
+    async def attempt() -> domain.EvaluationCycle:
+        cycle = await require(catalog.cycles, cmd.id, "evaluation cycle", "id")
+        cycle.close()
+        await catalog.cycles.save(cycle)
+        return cycle
+
+    return await errors.retry_when_stale(attempt)

@@ -1,0 +1,69 @@
+"""Programs of a masterplan and the progress reported on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from services.catalog import commands, domain
+from services.catalog.repository import Catalog
+from services.kernel import errors, ids
+from services.kernel.auth import Principal
+from services.kernel.clock import utc_now
+from services.kernel.repository import require
+
+Today = Callable[[], dt.date]
+
+
+def _today() -> dt.date:
+    return utc_now().date()
+
+
+async def add_program(
+    cmd: commands.AddProgram, principal: Principal, catalog: Catalog
+) -> domain.Program:
+    plan = await require(catalog.masterplans, cmd.masterplan_id, "masterplan", "masterplanId")
+    principal.require_region_writer(plan.region_code, "masterplanId")
+    program = domain.Program.add(id=ids.new_id(), region_code=plan.region_code, **vars(cmd))
+    await catalog.programs.add(program)
+    return program
+
+
+async def update_program(
+    cmd: commands.UpdateProgram, principal: Principal, catalog: Catalog
+) -> domain.Program:
+
+    async def attempt() -> domain.Program:
+        program = await require(catalog.programs, cmd.id, "program", "id")
+        principal.require_region_writer(program.region_code, "id")
+        program.update(cmd.changes)
+        await catalog.programs.save(program)
+        return program
+
+    return await errors.retry_when_stale(attempt)
+
+
+async def report_progress(
+    cmd: commands.ReportProgress,
+    principal: Principal,
+    catalog: Catalog,
+    today: Today = _today,
+) -> domain.Program:
+    report = domain.ProgressReport(
+        id=ids.new_id(),
+        stage=cmd.stage,
+        percent=cmd.percent,
+        reported_on=cmd.reported_on,
+        note=cmd.note,
+        evidence=tuple(cmd.evidence),
+        reported_by=principal.subject,
+    )
+
+    async def attempt() -> domain.Program:
+        program = await require(catalog.programs, cmd.program_id, "program", "programId")
+        principal.require_region_writer(program.region_code, "programId")
+        program.report_progress(report, today())
+        await catalog.programs.save(program)
+        return program
+
+    return await errors.retry_when_stale(attempt)

@@ -1,0 +1,40 @@
+"""Quick wins: proposed by a region, decided by the ministry."""
+
+from __future__ import annotations
+
+from services.catalog import commands, domain
+from services.catalog.repository import Catalog
+from services.kernel import errors, ids
+from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
+
+
+async def propose_quick_win(
+    cmd: commands.ProposeQuickWin, principal: Principal, catalog: Catalog
+) -> domain.QuickWin:
+    program = await require(catalog.programs, cmd.program_id, "program", "programId")
+    principal.require_region_writer(program.region_code, "programId")
+    proposal = domain.QuickWin.propose(
+        id=ids.new_id(),
+        region_code=program.region_code,
+        program_id=program.id,
+        year=cmd.year,
+        rationale=cmd.rationale,
+        proposed_by=principal.subject,
+    )
+    await catalog.quick_wins.add(proposal)
+    return proposal
+
+
+async def decide_quick_win(
+    cmd: commands.DecideQuickWin, principal: Principal, catalog: Catalog
+) -> domain.QuickWin:
+    principal.require_role(Role.ADMIN)
+
+    async def attempt() -> domain.QuickWin:
+        proposal = await require(catalog.quick_wins, cmd.id, "quick win", "id")
+        proposal.decide(cmd.decision, cmd.reason, principal.subject)
+        await catalog.quick_wins.save(proposal)
+        return proposal
+
+    return await errors.retry_when_stale(attempt)

@@ -1,0 +1,44 @@
+"""Regions and their masterplans."""
+
+from __future__ import annotations
+
+from services.catalog import commands, domain
+from services.catalog.repository import Catalog
+from services.kernel import errors, ids
+from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
+
+
+async def create_region(
+    cmd: commands.CreateRegion, principal: Principal, catalog: Catalog
+) -> domain.Region:
+    principal.require_role(Role.ADMIN)
+    region = domain.Region.register(**vars(cmd))
+    await catalog.regions.add(region)
+    return region
+
+
+async def update_region(
+    cmd: commands.UpdateRegion, principal: Principal, catalog: Catalog
+) -> domain.Region:
+    principal.require_region_writer(cmd.code, "code")
+    if "cohort" in cmd.changes:
+        principal.require_role(Role.ADMIN)
+
+    async def attempt() -> domain.Region:
+        region = await require(catalog.regions, cmd.code, "region", "code")
+        region.update(cmd.changes)
+        await catalog.regions.save(region)
+        return region
+
+    return await errors.retry_when_stale(attempt)
+
+
+async def create_masterplan(
+    cmd: commands.CreateMasterplan, principal: Principal, catalog: Catalog
+) -> domain.Masterplan:
+    principal.require_region_writer(cmd.region_code)
+    await require(catalog.regions, cmd.region_code, "region", "regionCode")
+    plan = domain.Masterplan.create(id=ids.new_id(), **vars(cmd))
+    await catalog.masterplans.add(plan)
+    return plan

@@ -1,0 +1,1 @@
+"""What the catalog ships with: the demo regions."""
