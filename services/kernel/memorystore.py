@@ -1,4 +1,5 @@
-"""The in-process store (`mongomock://`), given the one index every read here leans on.
+"""The in-process store (`mongomock://`): mongomock's client, handed to mongoengine as its
+`mongo_client_class`, with collections that find documents by `_id` directly.
 
 mongomock answers every query by testing each document of the collection, so a lookup by
 `_id` costs as much as a full scan: the outbox relay's marks and every aggregate load
@@ -6,10 +7,10 @@ slowed down linearly with the data. Its documents are already kept by `_id`, so 
 that pins `_id` to a value or an `$in` list reads just those documents, then applies the
 rest of the filter to them as before. Queries that do not pin `_id` are unchanged.
 
-mongomock also copies documents on every read and write (a whole snapshot before each
-update) with the general-purpose `copy` module. Stored documents hold only BSON values, so
-`JsonCopies` rebuilds dicts and lists and shares the immutable values; anything else is
-still copied by the `copy` module.
+mongomock also copies every document it stores with the general-purpose `copy` module.
+Stored documents hold only BSON values, so `plain_copy` rebuilds dicts and lists and shares
+the immutable values. Nothing of mongomock's is replaced: these are subclasses, and the
+version they subclass is pinned in `pyproject.toml`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import mongomock
-import mongomock.collection
 import mongomock.database
 from bson import Decimal128, Int64, ObjectId
 from mongomock.collection import Collection
@@ -35,25 +35,18 @@ IMMUTABLE = frozenset(
 )  # fmt: skip
 
 
-class JsonCopies:
-    """Stands in for the `copy` module inside mongomock's collection code."""
-
-    @staticmethod
-    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
-        kind = type(value)
-        if kind is dict:
-            return {key: JsonCopies.deepcopy(item) for key, item in value.items()}
-        if kind is OrderedDict:  # how mongomock keeps a stored document's top level
-            return OrderedDict((key, JsonCopies.deepcopy(item)) for key, item in value.items())
-        if kind is list:
-            return [JsonCopies.deepcopy(item) for item in value]
-        if kind in IMMUTABLE:
-            return value
-        return copy.deepcopy(value, memo)
-
-    @staticmethod
-    def copy(value: Any) -> Any:
-        return value if type(value) in IMMUTABLE else copy.copy(value)
+def plain_copy(value: Any) -> Any:
+    """A deep copy of BSON data that shares its immutable values."""
+    kind = type(value)
+    if kind is dict:
+        return {key: plain_copy(item) for key, item in value.items()}
+    if kind is OrderedDict:  # how mongomock keeps a stored document's top level
+        return OrderedDict((key, plain_copy(item)) for key, item in value.items())
+    if kind is list:
+        return [plain_copy(item) for item in value]
+    if kind in IMMUTABLE:
+        return value
+    return copy.deepcopy(value)
 
 
 def pinned_keys(query: Any) -> list[Any] | None:
@@ -83,10 +76,40 @@ class KeyedCollection(Collection):
         rest = {field: wanted for field, wanted in filter.items() if field != "_id"}
         return (d for d in documents if not rest or filter_applies(rest, d))
 
+    def with_options(self, *args: Any, **options: Any) -> Collection:
+        changed = super().with_options(*args, **options)
+        if changed is self:
+            return self
+        return KeyedCollection(
+            self.database, self.name, write_concern=changed.write_concern,
+            read_concern=changed.read_concern, read_preference=changed.read_preference,
+            codec_options=changed.codec_options, _db_store=self._db_store,
+        )  # fmt: skip
 
-def client_class() -> type[mongomock.MongoClient]:
-    """mongomock's client, with collections that find documents by `_id` directly and copy
-    documents as plain data."""
-    mongomock.database.Collection = KeyedCollection  # type: ignore[misc]
-    mongomock.collection.copy = JsonCopies  # type: ignore[assignment]
-    return mongomock.MongoClient
+    def _internalize_dict(self, d: Mapping[str, Any]) -> dict[str, Any]:
+        """What an insert stores: a copy of the document, as plain data."""
+        return {key: plain_copy(value) for key, value in d.items()}
+
+
+class KeyedDatabase(mongomock.database.Database):
+    def get_collection(self, name: str, *args: Any, **options: Any) -> Collection:
+        if name not in self._collection_accesses:
+            self._ensure_valid_collection_name(name)
+            self._collection_accesses[name] = KeyedCollection(
+                self, name=name, read_preference=self.read_preference,
+                codec_options=self._codec_options, _db_store=self._store,
+            )  # fmt: skip
+        return super().get_collection(name, *args, **options)
+
+
+class InMemoryClient(mongomock.MongoClient):
+    """mongomock's client, whose databases keep `KeyedCollection`s."""
+
+    def get_database(self, name: str | None = None, *args: Any, **options: Any) -> Any:
+        accesses: dict[str, Any] = self._database_accesses  # type: ignore[assignment]
+        if name is not None and name not in accesses:
+            accesses[name] = KeyedDatabase(
+                self, name, read_preference=self.read_preference,
+                codec_options=self._codec_options, _store=self._store[name],
+            )  # fmt: skip
+        return super().get_database(name, *args, **options)

@@ -36,7 +36,7 @@ def connect(settings: Settings, alias: str) -> Database[Any]:
             alias=alias,
             host="mongodb://localhost",
             uuidRepresentation="standard",
-            mongo_client_class=memorystore.client_class(),
+            mongo_client_class=memorystore.InMemoryClient,
         )
     else:
         mongoengine.connect(
@@ -57,29 +57,22 @@ def disconnect(alias: str) -> None:
 class Storage:
     """Runs synchronous storage calls off the event loop, on worker threads.
 
-    The in-process store is pure Python, answers in microseconds and is not thread-safe:
-    its calls run on the loop itself, each followed by a turn for the other tasks. A worker
-    thread would add no parallelism (the GIL) and would make every call wait for a thread
-    switch while the loop is busy.
+    The in-process store takes the same path with one worker: it is not thread-safe, and
+    being pure Python it would gain nothing from more threads.
     """
 
     def __init__(self, db: Database[Any], *, in_memory: bool) -> None:
         self.db = db
-        self._pool = None if in_memory else ThreadPoolExecutor(max_workers=16)
+        self._pool = ThreadPoolExecutor(max_workers=1 if in_memory else 16)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        if self._pool is None:
-            result = fn(*args)
-            await asyncio.sleep(0)  # let other tasks (the relay, other requests) take a turn
-            return result
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     async def ping(self) -> None:
         await self.run(self.db.command, "ping")
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+        self._pool.shutdown(wait=True)
 
 
 def open_storage(settings: Settings, alias: str) -> Storage:

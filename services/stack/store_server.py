@@ -47,7 +47,7 @@ class Store:
     """The commands, applied to one mongomock client."""
 
     def __init__(self) -> None:
-        self.client = memorystore.client_class()("mongodb://localhost")
+        self.client = memorystore.InMemoryClient("mongodb://localhost")
         self.lock = threading.Lock()
         self.cursors: dict[int, tuple[str, Iterator[dict[str, Any]]]] = {}
         self.cursor_ids = itertools.count(1)

@@ -7,12 +7,12 @@ import mongomock
 import pytest
 from bson import ObjectId
 
-from services.kernel.memorystore import client_class, pinned_keys
+from services.kernel.memorystore import InMemoryClient, pinned_keys
 
 
 @pytest.fixture
 def things():
-    collection = client_class()()["memorystore_test"]["things"]
+    collection = InMemoryClient()["memorystore_test"]["things"]
     collection.insert_many(
         [
             {"_id": f"t{n}", "size": n, "outbox": [{"id": f"e{n}"}] if n % 2 else []}
@@ -87,3 +87,17 @@ def test_documents_read_and_written_are_copies_of_what_is_stored(things):
     assert stored["by"] == {"a1": [1, {"deep": 2}], "a2": [4]}
     assert stored["at"].replace(tzinfo=dt.UTC) == moment  # stored naive, as pymongo reads it
     assert stored["tags"] == ["x"]
+
+
+def test_the_in_memory_client_replaces_nothing_of_mongomocks() -> None:
+    import copy
+
+    import mongomock.collection
+    import mongomock.database
+
+    keyed = InMemoryClient()["memorystore_test"]["things"]
+    plain = mongomock.MongoClient()["memorystore_test"]["things"]
+    assert type(keyed).__name__ == "KeyedCollection"
+    assert type(plain) is mongomock.collection.Collection
+    assert mongomock.database.Collection is mongomock.collection.Collection
+    assert mongomock.collection.copy is copy
