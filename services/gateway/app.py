@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import httpx
 from prometheus_client import (
     CollectorRegistry,
     Counter,
@@ -24,7 +23,7 @@ from services.gateway import admin, console
 from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
-from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
+from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint, Transport
 from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import auth
 from services.kernel.app import GaugeCollector, operational_routes, request_metrics
@@ -67,7 +66,7 @@ def create_app(
     *,
     subgraphs: Mapping[str, str] | None = None,
     limits: Limits | None = None,
-    transport: httpx.AsyncBaseTransport | None = None,
+    transport: Transport | None = None,
 ) -> Starlette:
     """The gateway over `subgraphs` (name -> /graphql URL; the settings' three by default)."""
     limits = limits or Limits.from_settings(settings)

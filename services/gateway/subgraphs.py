@@ -6,10 +6,9 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
-import httpx
 
 from services.gateway.credential import GatewayCredential
 from services.gateway.federation.subgraph_calls import (
@@ -32,11 +31,22 @@ class SubgraphEndpoint:
     timeout_seconds: float = 10.0
 
 
-class _Unreachable(Exception):
-    pass
+class Unreachable(Exception):
+    """The subgraph could not be reached, or dropped the connection before answering."""
 
 
-class _AiohttpPoster:
+class Transport(Protocol):
+    """How the gateway's requests reach remote subgraphs: pooled HTTP, unless one is given
+    (the tests route requests to in-process apps)."""
+
+    async def post(
+        self, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> tuple[int, bytes]: ...  # the status and the body; Unreachable when there is none
+
+    async def close(self) -> None: ...
+
+
+class PooledHttp:
     """Keep-alive connections shared by every request to every subgraph."""
 
     def __init__(self) -> None:
@@ -52,28 +62,11 @@ class _AiohttpPoster:
             async with self.session.post(url, data=body, headers=headers) as response:
                 return response.status, await response.read()
         except aiohttp.ClientError as exc:
-            raise _Unreachable(str(exc)) from None
+            raise Unreachable(str(exc)) from None
 
     async def close(self) -> None:
         if self.session is not None:
             await self.session.close()
-
-
-class _HttpxPoster:
-    """Requests through a given httpx transport (the tests route them to in-process apps)."""
-
-    def __init__(self, transport: httpx.AsyncBaseTransport) -> None:
-        self.client = httpx.AsyncClient(transport=transport, timeout=None)
-
-    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
-        try:
-            response = await self.client.post(url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise _Unreachable(str(exc)) from None
-        return response.status_code, response.content
-
-    async def close(self) -> None:
-        await self.client.aclose()
 
 
 class SubgraphClients:
@@ -83,12 +76,12 @@ class SubgraphClients:
         self,
         endpoints: Mapping[str, SubgraphEndpoint],
         credential: GatewayCredential,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: Transport | None = None,
     ) -> None:
         self.endpoints = dict(endpoints)
         self.credential = credential
         self.local: dict[str, LocalSubgraph] = {}
-        self.http = _HttpxPoster(transport) if transport else _AiohttpPoster()
+        self.http: Transport = transport or PooledHttp()
 
     def serve_locally(self, name: str, execute: LocalSubgraph) -> None:
         self.endpoints[name] = SubgraphEndpoint(name, None)
@@ -119,7 +112,7 @@ class SubgraphClients:
             async with asyncio.timeout(endpoint.timeout_seconds):
                 try:
                     status, content = await self.http.post(endpoint.url, payload, sent_headers)
-                except _Unreachable:
+                except Unreachable:
                     if not idempotent:
                         raise
                     status, content = await self.http.post(endpoint.url, payload, sent_headers)
@@ -128,7 +121,7 @@ class SubgraphClients:
                 TIMEOUT,
                 f"subgraph {subgraph} did not answer within {endpoint.timeout_seconds:g} s",
             ) from None
-        except _Unreachable:
+        except Unreachable:
             raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} is unavailable") from None
         try:
             body = json.loads(content)

@@ -13,31 +13,41 @@ from starlette.applications import Starlette
 
 from services.gateway.app import create_app
 from services.gateway.limits import Limits
+from services.gateway.subgraphs import Unreachable
 from services.kernel.settings import Settings
 from tests.support import SECRET
 
 
-class Subgraphs(httpx.AsyncBaseTransport):
-    """Routes `http://NAME/graphql` to the app NAME; records every request; can be downed, or
-    made to drop the connection of the next requests as a server closing it would."""
+class Subgraphs:
+    """The gateway's transport to in-process apps: routes `http://NAME/graphql` to the app
+    NAME; records every request; can be downed, or made to drop the connection of the next
+    requests as a server closing it would."""
 
     def __init__(self, apps: Mapping[str, Any]) -> None:
-        self.apps = {name: httpx.ASGITransport(app=app) for name, app in apps.items()}
+        self.apps = {
+            name: httpx.AsyncClient(transport=httpx.ASGITransport(app=app), timeout=None)
+            for name, app in apps.items()
+        }
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.down: set[str] = set()
         self.disconnecting: dict[str, int] = {}  # name -> how many requests to drop
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        name = request.url.host
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        name = httpx.URL(url).host
         if name in self.down:
-            raise httpx.ConnectError(f"{name} is down", request=request)
-        body = json.loads(request.content)
-        if "_service" not in body["query"]:
-            self.received.append((name, body))
+            raise Unreachable(f"{name} is down")
+        sent = json.loads(body)
+        if "_service" not in sent["query"]:
+            self.received.append((name, sent))
         if self.disconnecting.get(name):
             self.disconnecting[name] -= 1
-            raise httpx.RemoteProtocolError("Server disconnected", request=request)
-        return await self.apps[name].handle_async_request(request)
+            raise Unreachable("Server disconnected")
+        response = await self.apps[name].post(url, content=body, headers=dict(headers))
+        return response.status_code, response.content
+
+    async def close(self) -> None:
+        for client in self.apps.values():
+            await client.aclose()
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
