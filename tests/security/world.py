@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from services.kernel.natsserver import NatsServer
+from services.kernel.runtime import runtime_of
 from services.registry import SERVICES
 from tests.gateway.support import Gateway, gateway_over, settings
 from tests.support import SECRET, token
@@ -88,7 +89,8 @@ class World:
         """What the service's mutations have stored, less the events still to publish."""
         if subgraph not in self.apps:
             return {}
-        storage = self.apps[subgraph].state.runtime.storage
+        storage = runtime_of(self.apps[subgraph]).storage
+        assert storage is not None, f"{subgraph} is not started"
 
         def read() -> dict[str, list[dict[str, Any]]]:
             return {
