@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from services.gateway import admin, console
+from services.gateway import admin, console_routes
 from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
@@ -146,7 +146,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *operational_routes("gateway", registry, readiness),
-            *console.routes(),
+            *console_routes.routes(),
         ],
         lifespan=lifespan,
     )

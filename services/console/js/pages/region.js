@@ -2,8 +2,8 @@
 
 import { partial } from "../api.js";
 import { h, index, show, signed, when } from "../dom.js";
-import { radarChart } from "../radar.js";
 import { REGION_PAGE } from "../queries.js";
+import { radarChart } from "../radar.js";
 
 const words = (text) => text.replace(/_/g, " ");
 

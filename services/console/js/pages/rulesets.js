@@ -3,8 +3,8 @@
 import { graphql } from "../api.js";
 import { compareForm } from "../compare_form.js";
 import { h, show, when } from "../dom.js";
-import * as session from "../session.js";
 import { RULE_SETS } from "../queries.js";
+import * as session from "../session.js";
 
 export function statusBadge(status) {
   return h("span", { className: `badge ${status}` }, status);

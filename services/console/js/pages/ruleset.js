@@ -6,8 +6,8 @@ import { codeView, problemList } from "../code.js";
 import { compareForm } from "../compare_form.js";
 import { h, index, select, show, signed, when } from "../dom.js";
 import { go } from "../navigation.js";
-import * as session from "../session.js";
 import { ACTIVATE, AUDIT, CYCLE_REGIONS, CYCLES, RULE_SET, RULE_SETS, SIMULATE } from "../queries.js";
+import * as session from "../session.js";
 import { auditTable } from "./audit.js";
 import { statusBadge } from "./rulesets.js";
 

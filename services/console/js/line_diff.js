@@ -45,8 +45,13 @@ function editScript(a, b) {
       y -= 1;
       steps.push(["same", x, y]);
     }
-    if (down) steps.push(["added", null, (y -= 1)]);
-    else steps.push(["removed", (x -= 1), null]);
+    if (down) {
+      y -= 1;
+      steps.push(["added", null, y]);
+    } else {
+      x -= 1;
+      steps.push(["removed", x, null]);
+    }
   }
   while (x > 0 && y > 0) {
     x -= 1;

@@ -2,15 +2,15 @@
 
 import { h, show } from "./dom.js";
 import { arrivingNotice, go, notify } from "./navigation.js";
-import * as session from "./session.js";
-import { signInPage } from "./pages/signin.js";
-import { ruleSetsPage } from "./pages/rulesets.js";
-import { ruleSetPage } from "./pages/ruleset.js";
-import { editorPage } from "./pages/editor.js";
-import { diffPage } from "./pages/diff.js";
 import { auditPage } from "./pages/audit.js";
+import { diffPage } from "./pages/diff.js";
+import { editorPage } from "./pages/editor.js";
 import { rankingPage } from "./pages/ranking.js";
 import { regionPage } from "./pages/region.js";
+import { ruleSetPage } from "./pages/ruleset.js";
+import { ruleSetsPage } from "./pages/rulesets.js";
+import { signInPage } from "./pages/signin.js";
+import * as session from "./session.js";
 
 const ROUTES = [
   [/^\/signin$/, signInPage, null],

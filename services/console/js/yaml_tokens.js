@@ -34,7 +34,7 @@ export function tokens(line) {
     if (depth === 0 && lastKind === "punctuation" && (lastText === ":" || lastText === "-")) {
       BLOCK_SCALAR.lastIndex = at;
       const scalar = BLOCK_SCALAR.exec(line);
-      if (scalar && scalar[2].trim()) {
+      if (scalar?.[2].trim()) {
         const value = scalar[2].trimEnd();
         if (scalar[1]) push("plain", scalar[1]);
         push(WHOLE_NUMBER.test(value) ? "number" : WHOLE_LITERAL.test(value) ? "literal" : "plain", value);

@@ -3,8 +3,8 @@
 import { graphql } from "../api.js";
 import { field, h, show } from "../dom.js";
 import { go } from "../navigation.js";
-import * as session from "../session.js";
 import { WHO_AM_I } from "../queries.js";
+import * as session from "../session.js";
 
 export async function signInPage(page) {
   const input = h("textarea", {

@@ -12,7 +12,10 @@ export function compareForm(lead, older, newer) {
       return null;
     }
     picked[key] = part.chosen;
-    return select(part.choices, part.chosen, (v) => (picked[key] = v), { "aria-label": part.label });
+    const pick = (value) => {
+      picked[key] = value;
+    };
+    return select(part.choices, part.chosen, pick, { "aria-label": part.label });
   };
   const onSubmit = (event) => {
     event.preventDefault();

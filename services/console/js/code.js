@@ -52,7 +52,9 @@ function highlighter(layer) {
     fragment.append(...fresh.map((line) => line.element));
     layer.insertBefore(fragment, kept[0]?.element ?? null);
     if (next.length !== shown.length)
-      kept.forEach((line, k) => (line.element.dataset.line = head + fresh.length + k + 1));
+      kept.forEach((line, k) => {
+        line.element.dataset.line = head + fresh.length + k + 1;
+      });
     shown = [...shown.slice(0, head), ...fresh, ...kept];
   };
 }
