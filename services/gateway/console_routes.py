@@ -3,7 +3,6 @@ the gateway's own /graphql (its content security policy says so to the browser t
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from starlette.requests import Request
@@ -12,7 +11,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-FILES = Path(str(resources.files("services.console")))
+FILES = Path(__file__).resolve().parents[1] / "console"  # the package services.console
 PATH = "/console"
 HEADERS = {
     "content-security-policy": (
