@@ -1,8 +1,8 @@
-"""The catalog's MongoDB storage: private documents mapped to and from the aggregates."""
+"""The catalog's MongoDB storage: each aggregate's private document, derived from its
+dataclass, with the indexes its queries use."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +14,8 @@ from services.kernel import errors
 from services.kernel.docstore import AggregateCollection, StoredAggregate
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
-from services.kernel.repository import MongoRepository, document_fields, enum_value, given
+from services.kernel.repository import MongoRepository, enum_value, given
+from services.kernel.stored import StoredForm
 
 ALIAS = "catalog"
 SOURCE = "/smartcity/catalog"
@@ -24,133 +25,24 @@ class _Stored(StoredAggregate):
     meta = {"abstract": True, "db_alias": ALIAS}
 
 
-class _RegionDocument(_Stored):
-    meta = {"collection": "regions", "indexes": ["province", "cohort"]}
-    code = me.StringField(primary_key=True)
-    name = me.StringField(required=True)
-    kind = me.EnumField(domain.RegionKind, required=True)
-    province = me.StringField(required=True)
-    cohort = me.StringField(required=True)
-    area_km2 = me.FloatField(null=True)
-    vision = me.StringField(default="")
-
-
-class _MasterplanDocument(_Stored):
-    meta = {"collection": "masterplans", "indexes": ["region_code"]}
-    id = me.StringField(primary_key=True)
-    region_code = me.StringField(required=True)
-    period_start = me.IntField(required=True)
-    period_end = me.IntField(required=True)
-    title = me.StringField(required=True)
-    legal_basis = me.StringField(default="")
-    status = me.EnumField(domain.MasterplanStatus, required=True)
-
-
-class _ProgramDocument(_Stored):
-    meta = {
-        "collection": "programs",
-        "indexes": ["region_code", "masterplan_id", "dimension", "phase"],
-    }
-    id = me.StringField(primary_key=True)
-    masterplan_id = me.StringField(required=True)
-    region_code = me.StringField(required=True)
-    name = me.StringField(required=True)
-    short_name = me.StringField(default="")
-    long_name = me.StringField(default="")
-    description = me.StringField(default="")
-    dimension = me.StringField(required=True)
-    sub_dimension = me.StringField(required=True)
-    agency = me.StringField(required=True)
-    start_year = me.IntField(required=True)
-    target_year = me.IntField(required=True)
-    phase = me.EnumField(domain.ProgramPhase, required=True)
-    funding_sources = me.ListField(me.EnumField(domain.FundingSource))
-    progress_reports = me.ListField(me.DictField())
-    planning_percent = me.FloatField(default=0)
-    implementation_percent = me.FloatField(default=0)
-
-
-class _QuickWinDocument(_Stored):
-    meta = {
-        "collection": "quick_wins",
-        "indexes": [{"fields": ["program_id", "year"], "unique": True}, "region_code"],
-    }
-    id = me.StringField(primary_key=True)
-    region_code = me.StringField(required=True)
-    program_id = me.StringField(required=True)
-    year = me.IntField(required=True)
-    rationale = me.StringField(default="")
-    status = me.EnumField(domain.QuickWinStatus, required=True)
-    reason = me.StringField(default="")
-    proposed_by = me.StringField(default="")
-    decided_by = me.StringField(default="")
-
-
-class _CycleDocument(_Stored):
-    meta = {
-        "collection": "evaluation_cycles",
-        "indexes": [{"fields": ["year", "stage", "cohort"], "unique": True}],
-    }
-    id = me.StringField(primary_key=True)
-    year = me.IntField(required=True)
-    stage = me.EnumField(domain.CycleStage, required=True)
-    cohort = me.StringField(required=True)
-    opens_on = me.DateField(required=True)
-    closes_on = me.DateField(required=True)
-    region_codes = me.ListField(me.StringField())
-    status = me.EnumField(domain.CycleStatus, required=True)
-
-
-def _report_to_son(report: domain.ProgressReport) -> dict[str, Any]:
-    return {
-        "id": report.id,
-        "stage": report.stage.value,
-        "percent": report.percent,
-        "reported_on": report.reported_on.isoformat(),
-        "note": report.note,
-        "evidence": list(report.evidence),
-        "reported_by": report.reported_by,
-    }
-
-
-def _report_from_son(son: dict[str, Any]) -> domain.ProgressReport:
-    return domain.ProgressReport(
-        id=son["id"],
-        stage=domain.ProgressStage(son["stage"]),
-        percent=son["percent"],
-        reported_on=dt.date.fromisoformat(son["reported_on"]),
-        note=son.get("note", ""),
-        evidence=tuple(son.get("evidence", ())),
-        reported_by=son.get("reported_by", ""),
-    )
-
-
-def _as_date(value: dt.date | dt.datetime) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _program_document(program: domain.Program) -> _ProgramDocument:
-    state = program.state()
-    state["funding_sources"] = list(program.funding_sources)
-    state["progress_reports"] = [_report_to_son(r) for r in program.progress_reports]
-    state["planning_percent"] = program.planning_percent
-    state["implementation_percent"] = program.implementation_percent
-    return _ProgramDocument(**state)
-
-
-def _program_domain(document: _ProgramDocument) -> domain.Program:
-    values = document_fields(document, domain.Program)
-    values["funding_sources"] = tuple(document.funding_sources)
-    values["progress_reports"] = [_report_from_son(r) for r in document.progress_reports]
-    return domain.Program(**values)
-
-
-def _cycle_domain(document: _CycleDocument) -> domain.EvaluationCycle:
-    values = document_fields(document, domain.EvaluationCycle)
-    values["opens_on"] = _as_date(document.opens_on)
-    values["closes_on"] = _as_date(document.closes_on)
-    values["region_codes"] = tuple(document.region_codes)
-    return domain.EvaluationCycle(**values)
+REGIONS = StoredForm(
+    domain.Region, _Stored, collection="regions", key="code", indexes=["province", "cohort"]
+)
+MASTERPLANS = StoredForm(
+    domain.Masterplan, _Stored, collection="masterplans", indexes=["region_code"]
+)
+PROGRAMS = StoredForm(
+    domain.Program, _Stored, collection="programs",
+    indexes=["region_code", "masterplan_id", "dimension", "phase"],
+)  # fmt: skip
+QUICK_WINS = StoredForm(
+    domain.QuickWin, _Stored, collection="quick_wins",
+    indexes=[{"fields": ["program_id", "year"], "unique": True}, "region_code"],
+)  # fmt: skip
+CYCLES = StoredForm(
+    domain.EvaluationCycle, _Stored, collection="evaluation_cycles",
+    indexes=[{"fields": ["year", "stage", "cohort"], "unique": True}],
+)  # fmt: skip
 
 
 def _program_query(where: ProgramFilter) -> dict[str, Any]:
@@ -176,30 +68,30 @@ def mongo_catalog(
 
     return Catalog(
         regions=MongoRepository(
-            store(_RegionDocument),
-            to_document=lambda r: _RegionDocument(**r.state()),
-            to_domain=lambda d: domain.Region(**document_fields(d, domain.Region)),
+            store(REGIONS.document),
+            to_document=REGIONS.to_document,
+            to_domain=REGIONS.to_domain,
             query_of=lambda w: given(province=w.province, cohort=w.cohort, kind=enum_value(w.kind)),
             duplicate=lambda r: errors.Conflict(f"region {r.code} already exists", "code"),
         ),
         masterplans=MongoRepository(
-            store(_MasterplanDocument),
-            to_document=lambda m: _MasterplanDocument(**m.state()),
-            to_domain=lambda d: domain.Masterplan(**document_fields(d, domain.Masterplan)),
+            store(MASTERPLANS.document),
+            to_document=MASTERPLANS.to_document,
+            to_domain=MASTERPLANS.to_domain,
             query_of=lambda region_code: given(region_code=region_code),
             duplicate=lambda m: errors.Conflict(f"masterplan {m.id} already exists", "id"),
         ),
         programs=MongoRepository(
-            store(_ProgramDocument),
-            to_document=_program_document,
-            to_domain=_program_domain,
+            store(PROGRAMS.document),
+            to_document=PROGRAMS.to_document,
+            to_domain=PROGRAMS.to_domain,
             query_of=_program_query,
             duplicate=lambda p: errors.Conflict(f"program {p.id} already exists", "id"),
         ),
         quick_wins=MongoRepository(
-            store(_QuickWinDocument),
-            to_document=lambda q: _QuickWinDocument(**q.state()),
-            to_domain=lambda d: domain.QuickWin(**document_fields(d, domain.QuickWin)),
+            store(QUICK_WINS.document),
+            to_document=QUICK_WINS.to_document,
+            to_domain=QUICK_WINS.to_domain,
             query_of=lambda w: given(
                 region_code=w.region_code,
                 program_id=w.program_id,
@@ -212,9 +104,9 @@ def mongo_catalog(
             ),
         ),
         cycles=MongoRepository(
-            store(_CycleDocument),
-            to_document=lambda c: _CycleDocument(**c.state()),
-            to_domain=_cycle_domain,
+            store(CYCLES.document),
+            to_document=CYCLES.to_document,
+            to_domain=CYCLES.to_domain,
             query_of=lambda w: given(
                 year=w.year,
                 stage=enum_value(w.stage),
@@ -228,10 +120,6 @@ def mongo_catalog(
     )
 
 
-DOCUMENTS: tuple[type[me.Document], ...] = (
-    _RegionDocument,
-    _MasterplanDocument,
-    _ProgramDocument,
-    _QuickWinDocument,
-    _CycleDocument,
+DOCUMENTS: tuple[type[me.Document], ...] = tuple(
+    form.document for form in (REGIONS, MASTERPLANS, PROGRAMS, QUICK_WINS, CYCLES)
 )

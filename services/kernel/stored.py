@@ -1,0 +1,168 @@
+"""An aggregate's private MongoDB document, derived from the aggregate's dataclass, and the
+mapping both ways.
+
+The aggregate's dataclass is the one declaration of its fields: `stored_form` makes the
+mongoengine document from its annotations, so a field added to the aggregate is stored
+and read back with no other edit. Scalars, enumerations, dates and times map to their
+mongoengine fields; a tuple or list of them to a list field; nested dataclasses (a program's
+progress reports, say) to plain dicts, with their dates as ISO text, since BSON has no date.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import types
+import typing
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+import mongoengine as me
+
+from services.kernel.aggregate import Aggregate
+from services.kernel.clock import as_utc
+from services.kernel.docstore import StoredAggregate
+
+A = TypeVar("A", bound=Aggregate)
+BOOKKEEPING = ("version", "events")  # the aggregate's own, stored by the base document
+
+
+def declared_fields(aggregate: type[Any]) -> dict[str, Any]:
+    """The resolved annotation of each field an aggregate is built from."""
+    hints = typing.get_type_hints(aggregate)
+    return {
+        f.name: hints[f.name]
+        for f in dataclasses.fields(aggregate)
+        if f.init and f.name not in BOOKKEEPING
+    }
+
+
+class StoredForm(Generic[A]):
+    """An aggregate class's document class, and the mapping between the two."""
+
+    def __init__(
+        self,
+        aggregate: type[A],
+        base: type[StoredAggregate],
+        *,
+        collection: str,
+        key: str = "id",
+        indexes: Sequence[Any] = (),
+    ) -> None:
+        self.aggregate = aggregate
+        self.fields = declared_fields(aggregate)
+        defaults = {f.name: f for f in dataclasses.fields(aggregate)}
+        attributes: dict[str, Any] = {
+            name: _field(hint, required=_required(defaults[name]), primary_key=name == key)
+            for name, hint in self.fields.items()
+        }
+        attributes["meta"] = {"collection": collection, "indexes": list(indexes)}
+        name = f"{aggregate.__name__}Document"
+        self.document: type[StoredAggregate] = type(name, (base,), attributes)
+
+    def to_document(self, aggregate: A) -> StoredAggregate:
+        values = {
+            name: _stored(hint, getattr(aggregate, name)) for name, hint in self.fields.items()
+        }
+        return self.document(**values)
+
+    def to_domain(self, document: Any) -> A:
+        values = {name: _read(hint, getattr(document, name)) for name, hint in self.fields.items()}
+        return self.aggregate(**values, version=document.version)
+
+
+def _required(declared: dataclasses.Field[Any]) -> bool:
+    return (
+        declared.default is dataclasses.MISSING and declared.default_factory is dataclasses.MISSING
+    )
+
+
+def _optional(hint: Any) -> tuple[Any, bool]:
+    """The annotation without `| None`, and whether it had it."""
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        rest = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0], True
+    return hint, False
+
+
+def _is_sequence(hint: Any) -> bool:
+    return typing.get_origin(hint) in (tuple, list)
+
+
+def _item(hint: Any) -> Any:
+    return typing.get_args(hint)[0]
+
+
+def _field(hint: Any, *, required: bool, primary_key: bool = False) -> me.BaseField:
+    inner, nullable = _optional(hint)
+    options: dict[str, Any] = {"primary_key": True} if primary_key else {"required": required}
+    if nullable:
+        options = {"null": True}
+    if _is_sequence(inner):
+        return me.ListField(_element(_item(inner)))
+    return _element(inner, **options)
+
+
+def _element(hint: Any, **options: Any) -> me.BaseField:
+    if dataclasses.is_dataclass(hint) or typing.get_origin(hint) is dict or hint is dict:
+        return me.DictField(**options)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return me.EnumField(hint, **options)
+    simple: dict[Any, Callable[..., me.BaseField]] = {
+        str: me.StringField, int: me.IntField, float: me.FloatField, bool: me.BooleanField,
+        dt.datetime: me.DateTimeField, dt.date: me.DateField, Any: me.DynamicField,
+    }  # fmt: skip
+    return simple[hint](**options)
+
+
+def _stored(hint: Any, value: Any) -> Any:
+    """A value as its document field takes it."""
+    inner, _ = _optional(hint)
+    if value is None:
+        return None
+    if _is_sequence(inner):
+        return [_stored(_item(inner), item) for item in value]
+    if dataclasses.is_dataclass(inner):
+        return _plain(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A nested value as plain BSON data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _read(hint: Any, value: Any) -> Any:
+    """A value read back from its document (or a nested dict) as the annotation declares it."""
+    inner, _ = _optional(hint)
+    if value is None:
+        return None
+    if _is_sequence(inner):
+        items = [_read(_item(inner), item) for item in value]
+        return tuple(items) if typing.get_origin(inner) is tuple else items
+    if dataclasses.is_dataclass(inner) and isinstance(value, dict):
+        nested = typing.get_type_hints(inner)
+        known = {f.name for f in dataclasses.fields(inner)}
+        built: Any = inner
+        return built(**{k: _read(nested[k], v) for k, v in value.items() if k in known})
+    if isinstance(inner, type) and issubclass(inner, enum.Enum):
+        return inner(value)
+    if inner is dt.datetime:
+        return as_utc(value)
+    if inner is dt.date:
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        return value.date() if isinstance(value, dt.datetime) else value
+    if typing.get_origin(inner) is dict or inner is dict:
+        return dict(value)
+    return value
