@@ -30,6 +30,7 @@ from services.kernel.repository import (
     enum_value,
     given,
 )
+from services.kernel.stored import StoredForm
 from services.survey import domain
 from services.survey.domain import instruments
 from services.survey.domain.answers import answer_from_data
@@ -58,21 +59,6 @@ class _InstrumentDocument(_Stored):
     sections = me.ListField(me.DictField())
 
 
-class _CampaignDocument(_Stored):
-    meta = {"collection": "campaigns", "indexes": [("region_code", "cycle_id")]}
-    id = me.StringField(primary_key=True)
-    instrument_key = me.StringField(required=True)
-    instrument_version = me.IntField(required=True)
-    region_code = me.StringField(required=True)
-    cycle_id = me.StringField(required=True)
-    audience = me.EnumField(domain.Audience, required=True)
-    quota_per_sub_dimension = me.IntField(required=True)
-    service = me.StringField(default="")
-    status = me.EnumField(domain.CampaignStatus, required=True)
-    opened_by = me.StringField(default="")
-    issued = me.DictField(default=dict)
-
-
 class _ResponseDocument(_Stored):
     meta = {
         "collection": "responses",
@@ -95,40 +81,17 @@ class _ResponseDocument(_Stored):
     fingerprint = me.StringField(required=True)
 
 
-class _ScoreDocument(_Stored):
-    meta = {
-        "collection": "assessor_scores",
-        "indexes": ["campaign_id", ("region_code", "cycle_id")],
-    }
-    id = me.StringField(primary_key=True)
-    campaign_id = me.StringField(required=True)
-    region_code = me.StringField(required=True)
-    cycle_id = me.StringField(required=True)
-    instrument_key = me.StringField(required=True)
-    instrument_version = me.IntField(required=True)
-    assessor = me.StringField(required=True)
-    question_code = me.StringField(required=True)
-    score = me.IntField(required=True)
-    note = me.StringField(default="")
-    scored_at = me.DateTimeField(required=True)
-    history = me.ListField(me.DictField())
-
-
-class _AssignmentDocument(_Stored):
-    meta = {"collection": "assignments"}
-    id = me.StringField(primary_key=True)
-    region_code = me.StringField(required=True)
-    cycle_id = me.StringField(required=True)
-    assessors = me.ListField(me.StringField())
-
-
-class _FindingsDocument(_Stored):
-    meta = {"collection": "findings", "indexes": [("region_code", "cycle_id")]}
-    id = me.StringField(primary_key=True)
-    region_code = me.StringField(required=True)
-    cycle_id = me.StringField(required=True)
-    assessor = me.StringField(required=True)
-    items = me.ListField(me.DictField())
+CAMPAIGNS = StoredForm(
+    domain.Campaign, _Stored, collection="campaigns", indexes=[("region_code", "cycle_id")]
+)
+SCORES = StoredForm(
+    domain.AssessorScore, _Stored, collection="assessor_scores",
+    indexes=["campaign_id", ("region_code", "cycle_id")],
+)  # fmt: skip
+ASSIGNMENTS = StoredForm(domain.Assignment, _Stored, collection="assignments")
+FINDINGS = StoredForm(
+    domain.Findings, _Stored, collection="findings", indexes=[("region_code", "cycle_id")]
+)
 
 
 def _instrument_document(instrument: domain.Instrument) -> _InstrumentDocument:
@@ -169,43 +132,6 @@ def _response_domain(document: _ResponseDocument) -> domain.Response:
     values["answers"] = tuple(answer_from_data(a) for a in document.answers)
     values["submitted_at"] = as_utc(document.submitted_at)
     return domain.Response(**values)
-
-
-def _score_document(score: domain.AssessorScore) -> _ScoreDocument:
-    history = [{"score": r.score, "note": r.note, "scored_at": r.scored_at} for r in score.history]
-    return _ScoreDocument(**(score.state() | {"history": history}))
-
-
-def _score_domain(document: _ScoreDocument) -> domain.AssessorScore:
-    values = document_fields(document, domain.AssessorScore)
-    values["scored_at"] = as_utc(document.scored_at)
-    values["history"] = [
-        domain.ScoreRevision(score=r["score"], note=r["note"], scored_at=as_utc(r["scored_at"]))
-        for r in document.history
-    ]
-    return domain.AssessorScore(**values)
-
-
-def _findings_document(findings: domain.Findings) -> _FindingsDocument:
-    items = [
-        {"id": f.id, "kind": f.kind.value, "text": f.text, "added_at": f.added_at}
-        for f in findings.items
-    ]
-    return _FindingsDocument(**(findings.state() | {"items": items}))
-
-
-def _findings_domain(document: _FindingsDocument) -> domain.Findings:
-    values = document_fields(document, domain.Findings)
-    values["items"] = [
-        domain.Finding(
-            id=i["id"],
-            kind=domain.FindingKind(i["kind"]),
-            text=i["text"],
-            added_at=as_utc(i["added_at"]),
-        )
-        for i in document.items
-    ]
-    return domain.Findings(**values)
 
 
 class MongoResponses(MongoRepository[domain.Response]):
@@ -284,9 +210,9 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             key_of=lambda i: i.id,
         ),
         campaigns=MongoRepository(
-            store(_CampaignDocument),
-            to_document=lambda c: _CampaignDocument(**c.state()),
-            to_domain=lambda d: domain.Campaign(**document_fields(d, domain.Campaign)),
+            store(CAMPAIGNS.document),
+            to_document=CAMPAIGNS.to_document,
+            to_domain=CAMPAIGNS.to_domain,
             query_of=_campaign_query,
             duplicate=duplicate_id("campaign"),
         ),
@@ -300,9 +226,9 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             ),
         ),
         scores=MongoRepository(
-            store(_ScoreDocument),
-            to_document=_score_document,
-            to_domain=_score_domain,
+            store(SCORES.document),
+            to_document=SCORES.to_document,
+            to_domain=SCORES.to_domain,
             query_of=lambda w: given(
                 campaign_id=w.campaign_id,
                 region_code=w.region_code,
@@ -312,20 +238,16 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             duplicate=duplicate_id("score"),
         ),
         assignments=MongoRepository(
-            store(_AssignmentDocument),
-            to_document=lambda a: _AssignmentDocument(
-                **(a.state() | {"assessors": list(a.assessors)})
-            ),
-            to_domain=lambda d: domain.Assignment(
-                **(document_fields(d, domain.Assignment) | {"assessors": tuple(d.assessors)})
-            ),
+            store(ASSIGNMENTS.document),
+            to_document=ASSIGNMENTS.to_document,
+            to_domain=ASSIGNMENTS.to_domain,
             query_of=lambda region_code: given(region_code=region_code),
             duplicate=duplicate_id("assignment"),
         ),
         findings=MongoRepository(
-            store(_FindingsDocument),
-            to_document=_findings_document,
-            to_domain=_findings_domain,
+            store(FINDINGS.document),
+            to_document=FINDINGS.to_document,
+            to_domain=FINDINGS.to_domain,
             query_of=lambda w: {"region_code": w.region_code, "cycle_id": w.cycle_id},
             duplicate=duplicate_id("findings"),
         ),
@@ -347,9 +269,6 @@ def _campaign_query(where: CampaignFilter) -> dict[str, Any]:
 
 DOCUMENTS: tuple[type[me.Document], ...] = (
     _InstrumentDocument,
-    _CampaignDocument,
     _ResponseDocument,
-    _ScoreDocument,
-    _AssignmentDocument,
-    _FindingsDocument,
+    *(form.document for form in (CAMPAIGNS, SCORES, ASSIGNMENTS, FINDINGS)),
 )
