@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any
 
 import mongoengine as me
 from pymongo.collection import Collection
 
-from services.kernel.clock import as_utc
 from services.kernel.docstore import AggregateCollection, StoredAggregate
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, Page, duplicate_id, every
+from services.kernel.stored import StoredForm
 from services.scoring.domain import rulesets, scorecards
-from services.scoring.domain.rules import Problem
 from services.scoring.projection.evidence_reader import EvidenceReader
 from services.scoring.repository import Scoring
 
@@ -27,91 +25,14 @@ class _Stored(StoredAggregate):
     meta = {"abstract": True, "db_alias": ALIAS}
 
 
-class _RuleSetDocument(_Stored):
-    meta = {"collection": "rulesets"}
-    id = me.StringField(primary_key=True)
-    number = me.IntField(required=True)
-    name = me.StringField(default="")
-    text = me.StringField(required=True)
-    author = me.StringField(required=True)
-    created_at = me.DateTimeField(required=True)
-    problems = me.ListField(me.DictField())
-    based_on = me.IntField(null=True)
-
-
-class _ActiveDocument(_Stored):
-    meta = {"collection": "active_ruleset"}
-    id = me.StringField(primary_key=True)
-    number = me.IntField(null=True)
-    history = me.ListField(me.DictField())
-
-
-class _ScorecardDocument(_Stored):
-    meta = {"collection": "scorecards", "indexes": ["cycle_id", "region_code"]}
-    id = me.StringField(primary_key=True)
-    region_code = me.StringField(required=True)
-    cycle_id = me.StringField(required=True)
-    cohort = me.StringField(default="")
-    year = me.IntField(required=True)
-    revision = me.IntField(required=True)
-    input_digest = me.StringField(required=True)
-    computed_at = me.DateTimeField(required=True)
-    content = me.DictField()
-
-
-DOCUMENTS: tuple[type[me.Document], ...] = (_RuleSetDocument, _ActiveDocument, _ScorecardDocument)
-
-
-def _ruleset_document(ruleset: rulesets.RuleSet) -> _RuleSetDocument:
-    problems = [asdict(p) for p in ruleset.problems]
-    return _RuleSetDocument(**(ruleset.state() | {"problems": problems}))
-
-
-def _ruleset_domain(document: _RuleSetDocument) -> rulesets.RuleSet:
-    return rulesets.RuleSet(
-        id=document.id, number=document.number, name=document.name, text=document.text,
-        author=document.author, created_at=as_utc(document.created_at),
-        problems=tuple(Problem(**p) for p in document.problems), based_on=document.based_on,
-        version=document.version,
-    )  # fmt: skip
-
-
-def _active_document(active: rulesets.ActiveRuleSet) -> _ActiveDocument:
-    history = [asdict(a) for a in active.history]
-    return _ActiveDocument(id=active.id, number=active.number, history=history)
-
-
-def _active_domain(document: _ActiveDocument) -> rulesets.ActiveRuleSet:
-    history = [rulesets.Activation(h["number"], h["by"], as_utc(h["at"])) for h in document.history]
-    return rulesets.ActiveRuleSet(
-        id=document.id, number=document.number, history=history, version=document.version
-    )
-
-
-def _scorecard_document(card: scorecards.Scorecard) -> _ScorecardDocument:
-    state = card.state()
-    state["content"] = card.content.as_data()
-    return _ScorecardDocument(**state)
-
-
-def content_from_data(data: dict[str, Any]) -> scorecards.Content:
-    values = dict(data)
-    values["dimensions"] = tuple(scorecards.DimensionScore(**d) for d in data["dimensions"])
-    values["explanation"] = tuple(
-        scorecards.Firing(**(f | {"effects": tuple(f["effects"])})) for f in data["explanation"]
-    )
-    values["flags"] = tuple(data["flags"])
-    values["recommendations"] = tuple(data["recommendations"])
-    return scorecards.Content(**values)
-
-
-def _scorecard_domain(document: _ScorecardDocument) -> scorecards.Scorecard:
-    return scorecards.Scorecard(
-        id=document.id, region_code=document.region_code, cycle_id=document.cycle_id,
-        cohort=document.cohort, year=document.year, revision=document.revision,
-        input_digest=document.input_digest, computed_at=as_utc(document.computed_at),
-        content=content_from_data(document.content), version=document.version,
-    )  # fmt: skip
+RULESETS = StoredForm(rulesets.RuleSet, _Stored, collection="rulesets")
+ACTIVE = StoredForm(rulesets.ActiveRuleSet, _Stored, collection="active_ruleset")
+SCORECARDS = StoredForm(
+    scorecards.Scorecard, _Stored, collection="scorecards", indexes=["cycle_id", "region_code"]
+)
+DOCUMENTS: tuple[type[me.Document], ...] = tuple(
+    form.document for form in (RULESETS, ACTIVE, SCORECARDS)
+)
 
 
 class MongoScorecards(MongoRepository[scorecards.Scorecard]):
@@ -188,18 +109,20 @@ def mongo_scoring(
         return AggregateCollection(document, storage, SOURCE, on_write)
 
     cards = MongoScorecards(
-        store(_ScorecardDocument), to_document=_scorecard_document, to_domain=_scorecard_domain,
+        store(SCORECARDS.document),
+        to_document=SCORECARDS.to_document, to_domain=SCORECARDS.to_domain,
         query_of=_scorecard_query, duplicate=duplicate_id("scorecard"),
     )  # fmt: skip
     cards.revision_log = storage.db["scorecard_revisions"]
     cards.revision_log.create_index([("scorecard_id", 1), ("revision", 1)])
     return Scoring(
         rulesets=MongoRuleSets(
-            store(_RuleSetDocument), to_document=_ruleset_document, to_domain=_ruleset_domain,
+            store(RULESETS.document),
+            to_document=RULESETS.to_document, to_domain=RULESETS.to_domain,
             query_of=lambda _: {}, duplicate=duplicate_id("rule set"),
         ),
         active=MongoRepository(
-            store(_ActiveDocument), to_document=_active_document, to_domain=_active_domain,
+            store(ACTIVE.document), to_document=ACTIVE.to_document, to_domain=ACTIVE.to_domain,
             query_of=lambda _: {}, duplicate=duplicate_id("active rule set"),
         ),
         scorecards=cards,
