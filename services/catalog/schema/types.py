@@ -14,6 +14,7 @@ from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 from services.catalog.schema import filters
 from services.contracts import reference
 from services.kernel.graphql import ALL_REGIONS, ROUND_TRIP, assumed, paged, weighed
+from services.kernel.output_types import translated
 
 RegionKind = domain.RegionKind
 MasterplanStatus = domain.MasterplanStatus
@@ -67,15 +68,7 @@ class ProgressReport:
 
     @classmethod
     def from_domain(cls, report: domain.ProgressReport) -> Self:
-        return cls(
-            id=strawberry.ID(report.id),
-            stage=report.stage,
-            percent=report.percent,
-            reported_on=report.reported_on,
-            note=report.note,
-            evidence=list(report.evidence),
-            reported_by=report.reported_by,
-        )
+        return translated(cls, report)
 
 
 @strawberry.federation.type(keys=["id"])
@@ -100,25 +93,7 @@ class Program:
 
     @classmethod
     def from_domain(cls, program: domain.Program) -> Self:
-        return cls(
-            id=strawberry.ID(program.id),
-            masterplan_id=strawberry.ID(program.masterplan_id),
-            region_code=program.region_code,
-            name=program.name,
-            short_name=program.short_name,
-            long_name=program.long_name,
-            description=program.description,
-            dimension=program.dimension,
-            sub_dimension=program.sub_dimension,
-            agency=program.agency,
-            start_year=program.start_year,
-            target_year=program.target_year,
-            phase=program.phase,
-            funding_sources=list(program.funding_sources),
-            planning_percent=program.planning_percent,
-            implementation_percent=program.implementation_percent,
-            progress_reports=[ProgressReport.from_domain(r) for r in program.progress_reports],
-        )
+        return translated(cls, program)
 
     @classmethod
     async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:
@@ -150,15 +125,7 @@ class Masterplan:
 
     @classmethod
     def from_domain(cls, plan: domain.Masterplan) -> Self:
-        return cls(
-            id=strawberry.ID(plan.id),
-            region_code=plan.region_code,
-            period_start=plan.period_start,
-            period_end=plan.period_end,
-            title=plan.title,
-            legal_basis=plan.legal_basis,
-            status=plan.status,
-        )
+        return translated(cls, plan)
 
     @strawberry.field(directives=paged(weight=ROUND_TRIP))
     async def programs(
@@ -182,15 +149,7 @@ class Region:
 
     @classmethod
     def from_domain(cls, region: domain.Region) -> Self:
-        return cls(
-            code=region.code,
-            name=region.name,
-            kind=region.kind,
-            province=region.province,
-            cohort=region.cohort,
-            area_km2=region.area_km2,
-            vision=region.vision,
-        )
+        return translated(cls, region)
 
     @classmethod
     async def resolve_reference(cls, info: CatalogInfo, code: str) -> Self | None:
@@ -241,17 +200,7 @@ class QuickWin:
 
     @classmethod
     def from_domain(cls, proposal: domain.QuickWin) -> Self:
-        return cls(
-            id=strawberry.ID(proposal.id),
-            region_code=proposal.region_code,
-            program_id=strawberry.ID(proposal.program_id),
-            year=proposal.year,
-            rationale=proposal.rationale,
-            status=proposal.status,
-            reason=proposal.reason,
-            proposed_by=proposal.proposed_by,
-            decided_by=proposal.decided_by,
-        )
+        return translated(cls, proposal)
 
     @strawberry.field
     async def program(self, info: CatalogInfo) -> Program | None:
@@ -272,16 +221,7 @@ class EvaluationCycle:
 
     @classmethod
     def from_domain(cls, cycle: domain.EvaluationCycle) -> Self:
-        return cls(
-            id=strawberry.ID(cycle.id),
-            year=cycle.year,
-            stage=cycle.stage,
-            cohort=cycle.cohort,
-            opens_on=cycle.opens_on,
-            closes_on=cycle.closes_on,
-            region_codes=list(cycle.region_codes),
-            status=cycle.status,
-        )
+        return translated(cls, cycle)
 
     @classmethod
     async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:

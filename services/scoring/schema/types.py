@@ -8,6 +8,7 @@ from typing import Any, Self
 import strawberry
 from strawberry.scalars import JSON
 
+from services.kernel.output_types import translated
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.rules import Problem as DomainProblem
 from services.scoring.handlers.scorer import RescoreReport
@@ -27,9 +28,7 @@ class Problem:
 
     @classmethod
     def from_domain(cls, problem: DomainProblem) -> Self:
-        return cls(
-            rule_id=problem.rule_id, path=problem.path, message=problem.message, line=problem.line
-        )
+        return translated(cls, problem)
 
 
 @strawberry.type
@@ -55,11 +54,9 @@ class RuleSet:
         status = (
             "active" if ruleset.number == active else "valid" if ruleset.is_valid else "invalid"
         )
-        return cls(
-            id=strawberry.ID(ruleset.id), version=ruleset.number, name=ruleset.name,
-            text=ruleset.text, author=ruleset.author, created_at=ruleset.created_at.isoformat(),
-            based_on=ruleset.based_on, status=status,
-            problems=[Problem.from_domain(p) for p in ruleset.problems],
+        return translated(
+            cls, ruleset, version=ruleset.number, created_at=ruleset.created_at.isoformat(),
+            status=status,
         )  # fmt: skip
 
 

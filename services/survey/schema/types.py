@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from services.kernel.graphql import ROUND_TRIP, assumed, paged, weighed
+from services.kernel.output_types import translated
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
@@ -116,16 +117,7 @@ class Answer:
 
     @classmethod
     def from_domain(cls, answer: domain.Answer) -> Self:
-        return cls(
-            question_code=answer.question_code,
-            score=answer.score,
-            number=answer.number,
-            text=answer.text,
-            choice=answer.choice,
-            choices=list(answer.choices),
-            yes=answer.yes,
-            evidence=list(answer.evidence),
-        )
+        return translated(cls, answer)
 
 
 @strawberry.type
@@ -141,15 +133,7 @@ class Response:
     @classmethod
     def from_domain(cls, response: domain.Response) -> Self:
         citizen = response.audience is domain.Audience.CITIZEN
-        return cls(
-            id=strawberry.ID(response.id),
-            campaign_id=strawberry.ID(response.campaign_id),
-            audience=response.audience,
-            respondent=None if citizen else response.respondent,
-            sub_dimension=response.sub_dimension,
-            submitted_at=response.submitted_at,
-            answers=[Answer.from_domain(a) for a in response.answers],
-        )
+        return translated(cls, response, respondent=None if citizen else response.respondent)
 
 
 @strawberry.type
@@ -168,18 +152,7 @@ class Campaign:
 
     @classmethod
     def from_domain(cls, campaign: domain.Campaign) -> Self:
-        return cls(
-            id=strawberry.ID(campaign.id),
-            instrument_key=campaign.instrument_key,
-            instrument_version=campaign.instrument_version,
-            region_code=campaign.region_code,
-            cycle_id=campaign.cycle_id,
-            audience=campaign.audience,
-            quota_per_sub_dimension=campaign.quota_per_sub_dimension,
-            service=campaign.service,
-            status=campaign.status,
-            _campaign=campaign,
-        )
+        return translated(cls, campaign, _campaign=campaign)
 
     async def _readable(self, info: SurveyInfo, *, raw: bool) -> domain.Campaign:
         await indices.require_reader(
@@ -288,15 +261,7 @@ class AssessorScore:
 
     @classmethod
     def from_domain(cls, score: domain.AssessorScore) -> Self:
-        return cls(
-            question_code=score.question_code,
-            assessor=score.assessor,
-            score=score.score,
-            note=score.note,
-            revision=score.revision,
-            scored_at=score.scored_at,
-            previous_scores=[r.score for r in score.history],
-        )
+        return translated(cls, score, previous_scores=[r.score for r in score.history])
 
 
 @strawberry.type

@@ -1,0 +1,53 @@
+"""GraphQL output types filled from domain objects by field name.
+
+A subgraph's output type declares what the API shows; `translated` fills it from the domain
+object's attributes of the same names, so a type restates no field list a second time.
+Lists become lists (the domain keeps tuples), nested output types are translated in turn,
+and values given by name win (a renamed, hidden or computed field).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@functools.cache
+def _fields(output: Any) -> tuple[tuple[str, Any], ...]:
+    hints = typing.get_type_hints(output)
+    return tuple(
+        (f.name, hints[f.name])
+        for f in dataclasses.fields(output)
+        if f.init and not f.name.startswith("_")
+    )
+
+
+def translated(output: type[T], source: Any, **given: Any) -> T:
+    """An `output` whose every field not `given` is `source`'s attribute of the same name."""
+    declared: Any = output
+    values = {
+        name: _converted(hint, getattr(source, name))
+        for name, hint in _fields(declared)
+        if name not in given
+    }
+    return output(**values, **given)
+
+
+def _converted(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        [inner] = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _converted(inner, value)
+    if origin is list:
+        [item] = typing.get_args(hint)
+        return [_converted(item, v) for v in value]
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and not isinstance(value, hint):
+        return translated(hint, value)
+    return value
