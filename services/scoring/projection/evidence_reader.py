@@ -6,8 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from pymongo.collection import Collection
-
 from services.contracts.events.survey import Audience
 from services.kernel.mongo import Storage
 from services.scoring.domain.evidence import Evidence, Program, ProgressPoint, Question
@@ -23,21 +21,16 @@ DESCRIBED = ("name", "cohort", "province", "kind")
 class EvidenceReader:
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        db = storage.db
-        self.regions: Collection[Any] = db[keys.REGIONS]
-        self.cycles: Collection[Any] = db[keys.CYCLES]
-        self.instruments: Collection[Any] = db[keys.INSTRUMENTS]
-        self.programs: Collection[Any] = db[keys.PROGRAMS]
-        self.evidence: Collection[Any] = db[keys.EVIDENCE]
+        self.stored = keys.Collections.of(storage.db)
         self._questions: dict[str, list[dict[str, Any]]] = {}  # instruments never change
 
     async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
         return await self.storage.run(self._evidence_of, region_code, cycle_id)
 
     def _evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
-        region = self.regions.find_one({"_id": region_code})
-        cycle = self.cycles.find_one({"_id": cycle_id})
-        head = self.evidence.find_one({"_id": keys.evidence_key(region_code, cycle_id)})
+        region = self.stored.regions.find_one({"_id": region_code})
+        cycle = self.stored.cycles.find_one({"_id": cycle_id})
+        head = self.stored.evidence.find_one({"_id": keys.evidence_key(region_code, cycle_id)})
         if region is None or cycle is None or head is None:
             return None
         campaigns = list(head.get("campaigns", {}).values())
@@ -70,7 +63,7 @@ class EvidenceReader:
 
     def _questions_of(self, instrument_id: str) -> list[dict[str, Any]] | None:
         if instrument_id not in self._questions:
-            found = self.instruments.find_one({"_id": instrument_id})
+            found = self.stored.instruments.find_one({"_id": instrument_id})
             if found is None:
                 return None
             self._questions[instrument_id] = found["questions"]
@@ -89,7 +82,7 @@ class EvidenceReader:
         scores: dict[str, dict[str, int]] = {}
         citizens: dict[str, dict[str, Any]] = {}
         wanted = {"_id": {"$in": [*score_keys, *citizen_keys]}}
-        for bucket in self.evidence.find(wanted, {"seen": 0}):
+        for bucket in self.stored.evidence.find(wanted, {"seen": 0}):
             if bucket["_id"] in score_keys:
                 for code, by_assessor in bucket["by"].items():
                     scores[unescape(code)] = {
@@ -100,25 +93,29 @@ class EvidenceReader:
         return scores, citizens
 
     def _programs_of(self, region_code: str) -> list[dict[str, Any]]:
-        found = self.programs.find_one({"_id": region_code}) or {}
+        found = self.stored.programs.find_one({"_id": region_code}) or {}
         return [{**program, "_id": unescape(key)}
                 for key, program in found.get("programs", {}).items()]  # fmt: skip
 
     async def cycle_is_closed(self, cycle_id: str) -> bool:
-        found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id}, {"status": 1})
+        found = await self.storage.run(
+            self.stored.cycles.find_one, {"_id": cycle_id}, {"status": 1}
+        )
         return bool(found and found.get("status") == "closed")
 
     async def cycle_index(self) -> CycleIndex:
         """Each cycle's year and regions."""
         cycles = await self.storage.run(
-            lambda: list(self.cycles.find({}, {"year": 1, "region_codes": 1}))
+            lambda: list(self.stored.cycles.find({}, {"year": 1, "region_codes": 1}))
         )
         return {c["_id"]: (int(c["year"]), frozenset(c["region_codes"])) for c in cycles}
 
     async def pairs(self, after_year: int | None = None) -> list[tuple[str, str]]:
         """Every (region, cycle) a cycle names; only cycles after `after_year` when given."""
         query = {} if after_year is None else {"year": {"$gt": after_year}}
-        cycles = await self.storage.run(lambda: list(self.cycles.find(query, {"region_codes": 1})))
+        cycles = await self.storage.run(
+            lambda: list(self.stored.cycles.find(query, {"region_codes": 1}))
+        )
         return [(code, c["_id"]) for c in cycles for code in c["region_codes"]]
 
 

@@ -3,11 +3,27 @@ keys escaped, since Mongo field names may not hold `.` or start `$`."""
 
 from __future__ import annotations
 
-REGIONS = "facts_regions"
-CYCLES = "facts_cycles"
-INSTRUMENTS = "facts_instruments"
-PROGRAMS = "facts_programs"  # one document per region
-EVIDENCE = "facts_evidence"
+from dataclasses import dataclass
+from typing import Any
+
+from pymongo.collection import Collection
+
+
+@dataclass(frozen=True)
+class Collections:
+    """The projection's collections in scoring's database."""
+
+    regions: Collection[Any]
+    cycles: Collection[Any]
+    instruments: Collection[Any]
+    programs: Collection[Any]  # one document per region
+    evidence: Collection[Any]
+
+    @classmethod
+    def of(cls, db: Any) -> Collections:
+        return cls(db["facts_regions"], db["facts_cycles"], db["facts_instruments"],
+                   db["facts_programs"], db["facts_evidence"])  # fmt: skip
+
 
 REVISION_SLOT = 10  # assessor scores are kept as revision * 10 + score, so $max keeps the latest
 

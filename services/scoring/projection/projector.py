@@ -55,12 +55,7 @@ class FactsProjector:
     def __init__(self, storage: Storage, on_change: Callable[[str, str], None]) -> None:
         self.storage = storage
         self.on_change = on_change
-        db = storage.db
-        self.regions: Collection[Any] = db[keys.REGIONS]
-        self.cycles: Collection[Any] = db[keys.CYCLES]
-        self.instruments: Collection[Any] = db[keys.INSTRUMENTS]
-        self.programs: Collection[Any] = db[keys.PROGRAMS]
-        self.evidence: Collection[Any] = db[keys.EVIDENCE]
+        self.stored = keys.Collections.of(storage.db)
         self._noted_groups: set[tuple[str, str]] = set()  # kept once noted
 
     async def apply(self, received: Received[Event]) -> None:
@@ -92,7 +87,7 @@ class FactsProjector:
     def _region(self, region: RegionRegistered, at: str) -> Touched:
         fields = {"name": region.name, "kind": region.kind, "province": region.province,
                   "cohort": region.cohort}  # fmt: skip
-        if _keep_newest(self.regions, region.code, fields, at):
+        if _keep_newest(self.stored.regions, region.code, fields, at):
             return self._open_cycles_of(region.code)
         return []
 
@@ -100,14 +95,14 @@ class FactsProjector:
         status = "closed" if isinstance(cycle, CycleClosed) else "open"
         fields = {"year": cycle.year, "cohort": cycle.cohort, "stage": cycle.stage,
                   "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
-        if _keep_newest(self.cycles, cycle.id, fields, at):
+        if _keep_newest(self.stored.cycles, cycle.id, fields, at):
             return [(code, cycle.id) for code in cycle.region_codes]
         return []
 
     def _program(self, program: ProgramAdded, at: str) -> Touched:
         fields = {name: getattr(program, name) for name in PROGRAM_FIELDS}
         slot = f"programs.{escape(program.id)}"
-        if _keep_newest(self.programs, program.region_code, fields, at, slot):
+        if _keep_newest(self.stored.programs, program.region_code, fields, at, slot):
             return self._open_cycles_of(program.region_code)
         return []
 
@@ -116,7 +111,7 @@ class FactsProjector:
                   "reported_on": progress.reported_on}  # fmt: skip
         slot = f"programs.{escape(progress.program_id)}.progress.{escape(progress.report_id)}"
         change = {"$set": {slot: report}}
-        self.programs.update_one({"_id": progress.region_code}, change, upsert=True)
+        self.stored.programs.update_one({"_id": progress.region_code}, change, upsert=True)
         return self._open_cycles_of(progress.region_code)
 
     def _quick_win(self, quick_win: QuickWinProposed | QuickWinDecided) -> Touched:
@@ -124,11 +119,15 @@ class FactsProjector:
         change: dict[str, Any] = {f"{slot}.year": quick_win.year}
         if isinstance(quick_win, QuickWinDecided):
             change[f"{slot}.decision"] = quick_win.decision
-        self.programs.update_one({"_id": quick_win.region_code}, {"$set": change}, upsert=True)
+        self.stored.programs.update_one(
+            {"_id": quick_win.region_code}, {"$set": change}, upsert=True
+        )
         return self._open_cycles_of(quick_win.region_code)
 
     def _open_cycles_of(self, region_code: str) -> Touched:
-        return [(region_code, c["_id"]) for c in self.cycles.find({"region_codes": region_code})]
+        return [
+            (region_code, c["_id"]) for c in self.stored.cycles.find({"region_codes": region_code})
+        ]
 
     # survey
 
@@ -146,7 +145,7 @@ class FactsProjector:
             for q in section["questions"]
         ]
         stored = {"questions": questions}
-        self.instruments.replace_one({"_id": instrument.id}, stored, upsert=True)
+        self.stored.instruments.replace_one({"_id": instrument.id}, stored, upsert=True)
         return []
 
     def _campaign(self, campaign: CampaignOpened, at: str) -> Touched:
@@ -154,7 +153,7 @@ class FactsProjector:
         fields["audience"] = campaign.audience.value
         key = keys.evidence_key(campaign.region_code, campaign.cycle_id)
         slot = f"campaigns.{escape(campaign.id)}"
-        if _keep_newest(self.evidence, key, fields, at, slot):
+        if _keep_newest(self.stored.evidence, key, fields, at, slot):
             return [(campaign.region_code, campaign.cycle_id)]
         return []
 
@@ -165,7 +164,7 @@ class FactsProjector:
             key = keys.scores_key(region_code, cycle_id, answer["question_code"])
             value = response.revision * keys.REVISION_SLOT + int(answer["score"])
             slot = f"by.{escape(answer['question_code'])}.{escape(response.respondent)}"
-            self.evidence.update_one({"_id": key}, {"$max": {slot: value}}, upsert=True)
+            self.stored.evidence.update_one({"_id": key}, {"$max": {slot: value}}, upsert=True)
             return [(region_code, cycle_id)]
         if response.kind is ResponseKind.CITIZEN:
             sub_dimension = response.sub_dimension or ""
@@ -181,7 +180,7 @@ class FactsProjector:
         if (key, sub_dimension) in self._noted_groups:
             return
         change = {"$addToSet": {"citizen_groups": sub_dimension}}
-        self.evidence.update_one({"_id": key}, change, upsert=True)
+        self.stored.evidence.update_one({"_id": key}, change, upsert=True)
         self._noted_groups.add((key, sub_dimension))
 
     def _add_citizen(self, key: str, response_id: str, answers: tuple[dict[str, Any], ...]) -> bool:
@@ -192,7 +191,7 @@ class FactsProjector:
                 code = escape(answer["question_code"])
                 change["$inc"] |= {f"sums.{code}": answer["score"], f"counts.{code}": 1}
         try:
-            result = self.evidence.update_one(
+            result = self.stored.evidence.update_one(
                 {"_id": key, "seen": {"$ne": response_id}}, change, upsert=True
             )
         except DuplicateKeyError:  # the bucket exists and has seen this response
