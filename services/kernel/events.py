@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import json
+import types
+import typing
 import uuid
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 SPEC_VERSION = "1.0"
 
@@ -26,6 +29,42 @@ class Event:
 
     def key(self) -> str:
         return str(getattr(self, self.key_field))
+
+    @classmethod
+    def of(cls, source: Any, **given: Any) -> Self:
+        """The event whose every field not `given` is `source`'s attribute of the same name,
+        as the field declares it: text for an enumeration or a date, a tuple for a list. A
+        field with a default that `source` lacks keeps its default."""
+        declared: Any = cls
+        hints = _hints(declared)
+        values = {
+            f.name: _published(hints[f.name], getattr(source, f.name))
+            for f in dataclasses.fields(cls)
+            if f.name not in given and (hasattr(source, f.name) or f.default is dataclasses.MISSING)
+        }
+        return cls(**values, **given)
+
+
+@functools.cache
+def _hints(event_class: Any) -> dict[str, Any]:
+    return typing.get_type_hints(event_class)
+
+
+def _published(hint: Any, value: Any) -> Any:
+    if value is None or hint is Any:
+        return value
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        [inner] = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _published(inner, value)
+    if origin is tuple:
+        [item] = typing.get_args(hint)[:1]
+        return tuple(_published(item, v) for v in value)
+    if hint is str and isinstance(value, enum.Enum):
+        return value.value
+    if hint is str and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _plain(value: Any) -> Any:

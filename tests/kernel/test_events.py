@@ -46,3 +46,37 @@ def test_an_envelope_survives_encoding():
 def test_a_message_that_is_not_a_cloudevent_is_refused():
     with pytest.raises(ValueError, match="not a CloudEvent"):
         events.decode(b'{"hello": "world"}')
+
+
+def test_an_event_takes_its_fields_from_a_source_by_name_as_it_declares_them() -> None:
+    import datetime as dt
+    from dataclasses import dataclass
+    from enum import StrEnum
+    from typing import ClassVar
+
+    from services.kernel.events import Event
+
+    class Stage(StrEnum):
+        PLANNING = "planning"
+
+    @dataclass(frozen=True)
+    class Reported(Event):
+        subject: ClassVar[str] = "smartcity.test.reported"
+        key_field: ClassVar[str] = "id"
+        id: str
+        stage: str
+        on: str
+        links: tuple[str, ...]
+        note: str = "none"
+
+    @dataclass
+    class Report:
+        id: str
+        stage: Stage
+        on: dt.date
+        links: list[str]
+
+    report = Report("r1", Stage.PLANNING, dt.date(2024, 10, 31), ["https://a.example"])
+    assert Reported.of(report, id="r2") == Reported(
+        id="r2", stage="planning", on="2024-10-31", links=("https://a.example",), note="none"
+    )

@@ -37,17 +37,6 @@ class EvaluationCycle(Aggregate):
     region_codes: tuple[str, ...]
     status: CycleStatus = CycleStatus.OPEN
 
-    def _event_fields(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "year": self.year,
-            "stage": self.stage.value,
-            "cohort": self.cohort,
-            "opens_on": self.opens_on.isoformat(),
-            "closes_on": self.closes_on.isoformat(),
-            "region_codes": self.region_codes,
-        }
-
     @classmethod
     def open(cls, **values: Any) -> EvaluationCycle:
         cycle = cls(**values)
@@ -69,11 +58,11 @@ class EvaluationCycle(Aggregate):
             "regionCodes lists a region twice",
         )
         problems.raise_if_any()
-        cycle.events.append(CycleOpened(**cycle._event_fields()))
+        cycle.events.append(CycleOpened.of(cycle))
         return cycle
 
     def close(self) -> None:
         if self.status is CycleStatus.CLOSED:
             raise Conflict(f"cycle {self.id} is already closed", "id")
         self.status = CycleStatus.CLOSED
-        self.events.append(CycleClosed(**self._event_fields()))
+        self.events.append(CycleClosed.of(self))

@@ -112,26 +112,18 @@ class Program(Aggregate):
         )
         problems.raise_if_any()
 
-    def _snapshot(self) -> dict[str, Any]:
-        state = self.state()
-        del state["progress_reports"]
-        state["funding_sources"] = tuple(self.funding_sources)
-        state["planning_percent"] = self.planning_percent
-        state["implementation_percent"] = self.implementation_percent
-        return state
-
     @classmethod
     def add(cls, **values: Any) -> Program:
         program = cls(**values)
         program.validate()
-        program.events.append(ProgramAdded(**program._snapshot()))
+        program.events.append(ProgramAdded.of(program))
         return program
 
     def update(self, changes: dict[str, Any]) -> None:
         changed = self._apply(changes, self.EDITABLE)
         self.validate()
         if changed:
-            self.events.append(ProgramUpdated(**self._snapshot(), changed=changed))
+            self.events.append(ProgramUpdated.of(self, changed=changed))
 
     def report_progress(self, report: ProgressReport, today: dt.date) -> None:
         problems = ProblemCollector()
@@ -144,16 +136,9 @@ class Program(Aggregate):
         problems.raise_if_any()
         self.progress_reports.append(report)
         self.events.append(
-            ProgressReported(
-                program_id=self.id,
-                region_code=self.region_code,
-                report_id=report.id,
-                stage=report.stage.value,
-                percent=report.percent,
-                reported_on=report.reported_on.isoformat(),
-                note=report.note,
-                evidence=report.evidence,
+            ProgressReported.of(
+                report, program_id=self.id, region_code=self.region_code, report_id=report.id,
                 planning_percent=self.planning_percent,
                 implementation_percent=self.implementation_percent,
             )
-        )
+        )  # fmt: skip

@@ -37,15 +37,7 @@ class QuickWin(Aggregate):
         base.check_year(problems, "year", proposal.year)
         problems.check(len(proposal.rationale) <= 2000, "rationale", "rationale is too long")
         problems.raise_if_any()
-        proposal.events.append(
-            QuickWinProposed(
-                id=proposal.id,
-                region_code=proposal.region_code,
-                program_id=proposal.program_id,
-                year=proposal.year,
-                rationale=proposal.rationale,
-            )
-        )
+        proposal.events.append(QuickWinProposed.of(proposal))
         return proposal
 
     def decide(self, decision: QuickWinStatus, reason: str, decided_by: str) -> None:
@@ -62,14 +54,4 @@ class QuickWin(Aggregate):
         if self.status is not QuickWinStatus.PROPOSED:
             raise Conflict(f"quick win {self.id} was already {self.status}", "id")
         self.status, self.reason, self.decided_by = decision, reason, decided_by
-        self.events.append(
-            QuickWinDecided(
-                id=self.id,
-                region_code=self.region_code,
-                program_id=self.program_id,
-                year=self.year,
-                decision=decision.value,
-                reason=reason,
-                decided_by=decided_by,
-            )
-        )
+        self.events.append(QuickWinDecided.of(self, decision=decision.value))

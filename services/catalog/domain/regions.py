@@ -52,14 +52,14 @@ class Region(Aggregate):
     def register(cls, **values: Any) -> Region:
         region = cls(**values)
         region.validate()
-        region.events.append(RegionRegistered(**region.state()))
+        region.events.append(RegionRegistered.of(region))
         return region
 
     def update(self, changes: dict[str, Any]) -> None:
         changed = self._apply(changes, self.EDITABLE)
         self.validate()
         if changed:
-            self.events.append(RegionUpdated(**self.state(), changed=changed))
+            self.events.append(RegionUpdated.of(self, changed=changed))
 
 
 @dataclass(kw_only=True)
@@ -83,5 +83,5 @@ class Masterplan(Aggregate):
             plan.period_end >= plan.period_start, "periodEnd", "periodEnd is before periodStart"
         )
         problems.raise_if_any()
-        plan.events.append(MasterplanCreated(**plan.state()))
+        plan.events.append(MasterplanCreated.of(plan))
         return plan

@@ -233,13 +233,8 @@ class Scorecard(Aggregate):
 
     def _published(self) -> None:
         self.events.append(
-            ScorecardPublished(
-                id=self.id,
-                region_code=self.region_code,
-                cycle_id=self.cycle_id,
-                revision=self.revision,
-                ruleset_version=self.content.ruleset_version,
-                final_index=self.content.final_index,
-                scorecard=self.as_event_data(),
+            ScorecardPublished.of(
+                self, ruleset_version=self.content.ruleset_version,
+                final_index=self.content.final_index, scorecard=self.as_event_data(),
             )
-        )
+        )  # fmt: skip

@@ -60,14 +60,7 @@ class Assignment(Aggregate):
         if assessors == self.assessors:
             return
         self.assessors = assessors
-        self.events.append(
-            AssessorsAssigned(
-                id=self.id,
-                region_code=self.region_code,
-                cycle_id=self.cycle_id,
-                assessors=assessors,
-            )
-        )
+        self.events.append(AssessorsAssigned.of(self))
 
     def require(self, assessor: str) -> None:
         if assessor not in self.assessors:
@@ -153,21 +146,13 @@ class AssessorScore(Aggregate):
 
     def _record(self) -> None:
         self.events.append(
-            ResponseAccepted(
-                response_id=self.id,
-                kind=ResponseKind.ASSESSOR_SCORE,
-                campaign_id=self.campaign_id,
-                region_code=self.region_code,
-                cycle_id=self.cycle_id,
-                instrument_key=self.instrument_key,
-                instrument_version=self.instrument_version,
-                respondent=self.assessor,
-                sub_dimension=None,
+            ResponseAccepted.of(
+                self, response_id=self.id, kind=ResponseKind.ASSESSOR_SCORE,
+                respondent=self.assessor, sub_dimension=None,
                 answers=({"question_code": self.question_code, "score": self.score},),
                 submitted_at=self.scored_at.isoformat(),
-                revision=self.revision,
             )
-        )
+        )  # fmt: skip
 
 
 def _check_score(instrument: Instrument, question_code: str, score: int, note: str) -> None:
@@ -220,14 +205,7 @@ class Findings(Aggregate):
         problems.raise_if_any()
         self.items.append(finding)
         self.events.append(
-            FindingAdded(
-                id=finding.id,
-                region_code=self.region_code,
-                cycle_id=self.cycle_id,
-                assessor=self.assessor,
-                kind=finding.kind.value,
-                text=finding.text,
-            )
+            FindingAdded.of(self, id=finding.id, kind=finding.kind.value, text=finding.text)
         )
 
     def of_kind(self, kind: FindingKind) -> list[str]:

@@ -39,18 +39,6 @@ class Campaign(Aggregate):
     # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
     issued: dict[str, int] = field(default_factory=dict)
 
-    def _event_fields(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "instrument_key": self.instrument_key,
-            "instrument_version": self.instrument_version,
-            "region_code": self.region_code,
-            "cycle_id": self.cycle_id,
-            "audience": self.audience.value,
-            "quota_per_sub_dimension": self.quota_per_sub_dimension,
-            "service": self.service,
-        }
-
     @classmethod
     def open(cls, **values: Any) -> Campaign:
         campaign = cls(**values)
@@ -62,7 +50,7 @@ class Campaign(Aggregate):
         )
         problems.check(len(campaign.service) <= 200, "service", "service is too long")
         problems.raise_if_any()
-        campaign.events.append(CampaignOpened(**campaign._event_fields()))
+        campaign.events.append(CampaignOpened.of(campaign))
         return campaign
 
     def require_open(self) -> None:
@@ -84,19 +72,14 @@ class Campaign(Aggregate):
             )
         self.issued[key] = already + count
         self.events.append(
-            RespondentTokensIssued(
-                campaign_id=self.id,
-                region_code=self.region_code,
-                sub_dimension=sub_dimension,
-                count=count,
-                issued=already + count,
-                quota=self.quota_per_sub_dimension,
-                issued_by=by,
+            RespondentTokensIssued.of(
+                self, campaign_id=self.id, sub_dimension=sub_dimension, count=count,
+                issued=already + count, quota=self.quota_per_sub_dimension, issued_by=by,
             )
-        )
+        )  # fmt: skip
 
     def close(self) -> None:
         if self.status is CampaignStatus.CLOSED:
             raise Conflict(f"campaign {self.id} is already closed", "id")
         self.status = CampaignStatus.CLOSED
-        self.events.append(CampaignClosed(**self._event_fields()))
+        self.events.append(CampaignClosed.of(self))

@@ -84,20 +84,11 @@ class Response(Aggregate):
             submitted_at=at,
         )
         response.events.append(
-            ResponseAccepted(
-                response_id=id,
-                kind=ResponseKind(campaign.audience.value),
-                campaign_id=campaign.id,
-                region_code=campaign.region_code,
-                cycle_id=campaign.cycle_id,
-                instrument_key=instrument.key,
-                instrument_version=instrument.instrument_version,
-                respondent=respondent,
-                sub_dimension=sub_dimension,
-                answers=tuple(a.as_data() for a in answers),
-                submitted_at=at.isoformat(),
+            ResponseAccepted.of(
+                response, response_id=id, kind=ResponseKind(campaign.audience.value),
+                answers=tuple(a.as_data() for a in answers), submitted_at=at.isoformat(),
             )
-        )
+        )  # fmt: skip
         return response
 
 
