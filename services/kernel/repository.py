@@ -46,6 +46,22 @@ async def require(repository: Repository[A], key: str, what: str, field: str) ->
     return found
 
 
+async def change(
+    repository: Repository[A], key: str, what: str, field: str, apply: Callable[[A], object]
+) -> A:
+    """Loads the aggregate under `key` (NOT_FOUND naming `field` when there is none), applies
+    a change to it and saves it; a save that lost a race to another writer is tried again on a
+    fresh load, so the change is checked against what is stored now."""
+
+    async def attempt() -> A:
+        found = await require(repository, key, what, field)
+        apply(found)
+        await repository.save(found)
+        return found
+
+    return await errors.retry_when_stale(attempt)
+
+
 async def every(
     page_of: Callable[[Page], Awaitable[list[A]]], key_of: Callable[[A], str]
 ) -> list[A]:

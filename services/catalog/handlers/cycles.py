@@ -6,7 +6,7 @@ from services.catalog import commands, domain
 from services.catalog.repository import Catalog
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import require
+from services.kernel.repository import change
 
 
 async def create_evaluation_cycle(
@@ -26,11 +26,4 @@ async def close_evaluation_cycle(
     cmd: commands.CloseEvaluationCycle, principal: Principal, catalog: Catalog
 ) -> domain.EvaluationCycle:
     principal.require_role(Role.ADMIN)
-
-    async def attempt() -> domain.EvaluationCycle:
-        cycle = await require(catalog.cycles, cmd.id, "evaluation cycle", "id")
-        cycle.close()
-        await catalog.cycles.save(cycle)
-        return cycle
-
-    return await errors.retry_when_stale(attempt)
+    return await change(catalog.cycles, cmd.id, "evaluation cycle", "id", lambda c: c.close())

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from services.catalog import commands, domain
 from services.catalog.repository import Catalog
-from services.kernel import errors, ids
+from services.kernel import ids
 from services.kernel.auth import Principal
 from services.kernel.clock import utc_now
-from services.kernel.repository import require
+from services.kernel.repository import change, require
 
 Today = Callable[[], dt.date]
 
@@ -32,15 +32,11 @@ async def add_program(
 async def update_program(
     cmd: commands.UpdateProgram, principal: Principal, catalog: Catalog
 ) -> domain.Program:
-
-    async def attempt() -> domain.Program:
-        program = await require(catalog.programs, cmd.id, "program", "id")
+    def update(program: domain.Program) -> None:
         principal.require_region_writer(program.region_code, "id")
         program.update(cmd.changes)
-        await catalog.programs.save(program)
-        return program
 
-    return await errors.retry_when_stale(attempt)
+    return await change(catalog.programs, cmd.id, "program", "id", update)
 
 
 async def report_progress(
@@ -59,11 +55,8 @@ async def report_progress(
         reported_by=principal.subject,
     )
 
-    async def attempt() -> domain.Program:
-        program = await require(catalog.programs, cmd.program_id, "program", "programId")
+    def add_report(program: domain.Program) -> None:
         principal.require_region_writer(program.region_code, "programId")
         program.report_progress(report, today())
-        await catalog.programs.save(program)
-        return program
 
-    return await errors.retry_when_stale(attempt)
+    return await change(catalog.programs, cmd.program_id, "program", "programId", add_report)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from services.catalog import commands, domain
 from services.catalog.repository import Catalog
-from services.kernel import errors, ids
+from services.kernel import ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import require
+from services.kernel.repository import change, require
 
 
 async def propose_quick_win(
@@ -31,10 +31,7 @@ async def decide_quick_win(
 ) -> domain.QuickWin:
     principal.require_role(Role.ADMIN)
 
-    async def attempt() -> domain.QuickWin:
-        proposal = await require(catalog.quick_wins, cmd.id, "quick win", "id")
+    def decide(proposal: domain.QuickWin) -> None:
         proposal.decide(cmd.decision, cmd.reason, principal.subject)
-        await catalog.quick_wins.save(proposal)
-        return proposal
 
-    return await errors.retry_when_stale(attempt)
+    return await change(catalog.quick_wins, cmd.id, "quick win", "id", decide)

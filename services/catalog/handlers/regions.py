@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from services.catalog import commands, domain
 from services.catalog.repository import Catalog
-from services.kernel import errors, ids
+from services.kernel import ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import require
+from services.kernel.repository import change, require
 
 
 async def create_region(
@@ -24,14 +24,9 @@ async def update_region(
     principal.require_region_writer(cmd.code, "code")
     if "cohort" in cmd.changes:
         principal.require_role(Role.ADMIN)
-
-    async def attempt() -> domain.Region:
-        region = await require(catalog.regions, cmd.code, "region", "code")
-        region.update(cmd.changes)
-        await catalog.regions.save(region)
-        return region
-
-    return await errors.retry_when_stale(attempt)
+    return await change(
+        catalog.regions, cmd.code, "region", "code", lambda r: r.update(cmd.changes)
+    )
 
 
 async def create_masterplan(

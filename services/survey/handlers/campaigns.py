@@ -8,7 +8,7 @@ from collections.abc import Callable
 from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import require
+from services.kernel.repository import change, require
 from services.survey import commands, domain
 from services.survey.domain.instruments import QuestionType
 from services.survey.handlers.common import instrument_of
@@ -84,14 +84,11 @@ async def open_campaign(
 async def close_campaign(
     cmd: commands.CloseCampaign, principal: Principal, survey: Survey
 ) -> domain.Campaign:
-    async def attempt() -> domain.Campaign:
-        campaign = await require(survey.campaigns, cmd.id, "campaign", "id")
+    def close(campaign: domain.Campaign) -> None:
         _require_campaign_writer(principal, campaign.audience, campaign.region_code)
         campaign.close()
-        await survey.campaigns.save(campaign)
-        return campaign
 
-    return await errors.retry_when_stale(attempt)
+    return await change(survey.campaigns, cmd.id, "campaign", "id", close)
 
 
 def _require_token_issuer(principal: Principal, region_code: str) -> None:
