@@ -43,6 +43,7 @@ from services.kernel.graphql import (
     paged,
     undelivered_events,
 )
+from services.kernel.mutations import use_case_mutation
 
 T = TypeVar("T")
 
@@ -161,13 +162,13 @@ async def perform(info: CatalogInfo, use_case: UseCase[T], command: Any) -> T:
         return await use_case(command, info.context.principal, info.context.catalog)
 
 
+def _mutation(use_case: Any, input_type: type[Any], output: type[Any]) -> Any:
+    return use_case_mutation(use_case, input_type, output, repositories="catalog")
+
+
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
-    async def create_region(self, info: CatalogInfo, input: inputs.CreateRegionInput) -> Region:
-        return Region.from_domain(
-            await perform(info, handlers.regions.create_region, input.command())
-        )
+    create_region = _mutation(handlers.regions.create_region, inputs.CreateRegionInput, Region)
 
     @strawberry.mutation
     async def update_region(
@@ -176,18 +177,10 @@ class Mutation:
         region = await perform(info, handlers.regions.update_region, input.command(code))
         return Region.from_domain(region)
 
-    @strawberry.mutation
-    async def create_masterplan(
-        self, info: CatalogInfo, input: inputs.CreateMasterplanInput
-    ) -> Masterplan:
-        plan = await perform(info, handlers.regions.create_masterplan, input.command())
-        return Masterplan.from_domain(plan)
-
-    @strawberry.mutation
-    async def add_program(self, info: CatalogInfo, input: inputs.AddProgramInput) -> Program:
-        return Program.from_domain(
-            await perform(info, handlers.programs.add_program, input.command())
-        )
+    create_masterplan = _mutation(
+        handlers.regions.create_masterplan, inputs.CreateMasterplanInput, Masterplan
+    )
+    add_program = _mutation(handlers.programs.add_program, inputs.AddProgramInput, Program)
 
     @strawberry.mutation
     async def update_program(
@@ -196,33 +189,18 @@ class Mutation:
         program = await perform(info, handlers.programs.update_program, input.command(str(id)))
         return Program.from_domain(program)
 
-    @strawberry.mutation
-    async def report_progress(
-        self, info: CatalogInfo, input: inputs.ReportProgressInput
-    ) -> Program:
-        program = await perform(info, handlers.programs.report_progress, input.command())
-        return Program.from_domain(program)
-
-    @strawberry.mutation
-    async def propose_quick_win(
-        self, info: CatalogInfo, input: inputs.ProposeQuickWinInput
-    ) -> QuickWin:
-        proposal = await perform(info, handlers.quick_wins.propose_quick_win, input.command())
-        return QuickWin.from_domain(proposal)
-
-    @strawberry.mutation
-    async def decide_quick_win(
-        self, info: CatalogInfo, input: inputs.DecideQuickWinInput
-    ) -> QuickWin:
-        proposal = await perform(info, handlers.quick_wins.decide_quick_win, input.command())
-        return QuickWin.from_domain(proposal)
-
-    @strawberry.mutation
-    async def create_evaluation_cycle(
-        self, info: CatalogInfo, input: inputs.CreateEvaluationCycleInput
-    ) -> EvaluationCycle:
-        cycle = await perform(info, handlers.cycles.create_evaluation_cycle, input.command())
-        return EvaluationCycle.from_domain(cycle)
+    report_progress = _mutation(
+        handlers.programs.report_progress, inputs.ReportProgressInput, Program
+    )
+    propose_quick_win = _mutation(
+        handlers.quick_wins.propose_quick_win, inputs.ProposeQuickWinInput, QuickWin
+    )
+    decide_quick_win = _mutation(
+        handlers.quick_wins.decide_quick_win, inputs.DecideQuickWinInput, QuickWin
+    )
+    create_evaluation_cycle = _mutation(
+        handlers.cycles.create_evaluation_cycle, inputs.CreateEvaluationCycleInput, EvaluationCycle
+    )
 
     @strawberry.mutation
     async def close_evaluation_cycle(self, info: CatalogInfo, id: strawberry.ID) -> EvaluationCycle:

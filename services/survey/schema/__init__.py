@@ -19,6 +19,7 @@ from services.kernel.graphql import (
     undelivered_events,
     weighed,
 )
+from services.kernel.mutations import use_case_mutation
 from services.kernel.repository import Page, every
 from services.survey import access, commands, domain, handlers
 from services.survey.domain.ikm import ikm, krejcie_morgan
@@ -216,19 +217,20 @@ class Query:
         return IkmResult.from_domain([], result)
 
 
+def _mutation(
+    use_case: Any, input_type: type[Any], output: type[Any], description: str | None = None
+) -> Any:
+    return use_case_mutation(
+        use_case, input_type, output, repositories="survey", description=description
+    )
+
+
 @strawberry.type
 class Mutation:
-    @strawberry.mutation
-    async def publish_instrument(
-        self, info: SurveyInfo, input: inputs.PublishInstrumentInput
-    ) -> Instrument:
-        instrument = await perform(info, handlers.instruments.publish_instrument, input.command())
-        return Instrument.from_domain(instrument)
-
-    @strawberry.mutation
-    async def open_campaign(self, info: SurveyInfo, input: inputs.OpenCampaignInput) -> Campaign:
-        campaign = await perform(info, handlers.campaigns.open_campaign, input.command())
-        return Campaign.from_domain(campaign)
+    publish_instrument = _mutation(
+        handlers.instruments.publish_instrument, inputs.PublishInstrumentInput, Instrument
+    )
+    open_campaign = _mutation(handlers.campaigns.open_campaign, inputs.OpenCampaignInput, Campaign)
 
     @strawberry.mutation
     async def close_campaign(self, info: SurveyInfo, id: strawberry.ID) -> Campaign:
@@ -284,26 +286,14 @@ class Mutation:
             for item in items
         ]
 
-    @strawberry.mutation
-    async def assign_assessors(
-        self, info: SurveyInfo, input: inputs.AssignAssessorsInput
-    ) -> Assignment:
-        assignment = await perform(info, handlers.assessments.assign_assessors, input.command())
-        return Assignment(
-            region_code=assignment.region_code,
-            cycle_id=assignment.cycle_id,
-            assessors=list(assignment.assessors),
-        )
-
-    @strawberry.mutation(description="An assigned assessor's 0-4 score; scoring again replaces it.")
-    async def score_answer(self, info: SurveyInfo, input: inputs.ScoreAnswerInput) -> AssessorScore:
-        score = await perform(info, handlers.assessments.score_answer, input.command())
-        return AssessorScore.from_domain(score)
-
-    @strawberry.mutation
-    async def add_finding(self, info: SurveyInfo, input: inputs.AddFindingInput) -> Findings:
-        findings = await perform(info, handlers.assessments.add_finding, input.command())
-        return Findings.from_domain(findings)
+    assign_assessors = _mutation(
+        handlers.assessments.assign_assessors, inputs.AssignAssessorsInput, Assignment
+    )
+    score_answer = _mutation(
+        handlers.assessments.score_answer, inputs.ScoreAnswerInput, AssessorScore,
+        "An assigned assessor's 0-4 score; scoring again replaces it.",
+    )  # fmt: skip
+    add_finding = _mutation(handlers.assessments.add_finding, inputs.AddFindingInput, Findings)
 
 
 schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region])

@@ -269,3 +269,7 @@ class Assignment:
     region_code: str
     cycle_id: str
     assessors: list[str]
+
+    @classmethod
+    def from_domain(cls, assignment: domain.Assignment) -> Self:
+        return translated(cls, assignment)
