@@ -7,10 +7,11 @@ import datetime as dt
 import enum
 import functools
 import json
-import types
 import typing
 import uuid
 from typing import Any, ClassVar, Self
+
+from services.kernel.annotations import sequence_item, without_none
 
 SPEC_VERSION = "1.0"
 
@@ -51,18 +52,15 @@ def _hints(event_class: Any) -> dict[str, Any]:
 
 
 def _published(hint: Any, value: Any) -> Any:
-    if value is None or hint is Any:
+    inner, _ = without_none(hint)
+    item = sequence_item(inner)
+    if value is None or inner is Any:
         return value
-    origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union):
-        [inner] = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _published(inner, value)
-    if origin is tuple:
-        [item] = typing.get_args(hint)[:1]
+    if item is not None:
         return tuple(_published(item, v) for v in value)
-    if hint is str and isinstance(value, enum.Enum):
+    if inner is str and isinstance(value, enum.Enum):
         return value.value
-    if hint is str and isinstance(value, dt.date):
+    if inner is str and isinstance(value, dt.date):
         return value.isoformat()
     return value
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import types
 import typing
 from typing import Any, TypeVar
+
+from services.kernel.annotations import sequence_item, without_none
 
 T = TypeVar("T")
 
@@ -39,15 +40,12 @@ def translated(output: type[T], source: Any, **given: Any) -> T:
 
 
 def _converted(hint: Any, value: Any) -> Any:
+    inner, _ = without_none(hint)
+    item = sequence_item(inner)
     if value is None:
         return None
-    origin = typing.get_origin(hint)
-    if origin in (types.UnionType, typing.Union):
-        [inner] = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _converted(inner, value)
-    if origin is list:
-        [item] = typing.get_args(hint)
+    if item is not None:
         return [_converted(item, v) for v in value]
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and not isinstance(value, hint):
-        return translated(hint, value)
+    if isinstance(inner, type) and dataclasses.is_dataclass(inner) and not isinstance(value, inner):
+        return translated(inner, value)
     return value

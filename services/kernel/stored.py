@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import types
 import typing
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -21,6 +20,7 @@ from typing import Any, Generic, TypeVar
 import mongoengine as me
 
 from services.kernel.aggregate import Aggregate
+from services.kernel.annotations import sequence_item, without_none
 from services.kernel.clock import as_utc
 from services.kernel.docstore import StoredAggregate
 
@@ -78,30 +78,14 @@ def _required(declared: dataclasses.Field[Any]) -> bool:
     )
 
 
-def _optional(hint: Any) -> tuple[Any, bool]:
-    """The annotation without `| None`, and whether it had it."""
-    if typing.get_origin(hint) in (types.UnionType, typing.Union):
-        rest = [a for a in typing.get_args(hint) if a is not type(None)]
-        if len(rest) == 1:
-            return rest[0], True
-    return hint, False
-
-
-def _is_sequence(hint: Any) -> bool:
-    return typing.get_origin(hint) in (tuple, list)
-
-
-def _item(hint: Any) -> Any:
-    return typing.get_args(hint)[0]
-
-
 def _field(hint: Any, *, required: bool, primary_key: bool = False) -> me.BaseField:
-    inner, nullable = _optional(hint)
+    inner, nullable = without_none(hint)
     options: dict[str, Any] = {"primary_key": True} if primary_key else {"required": required}
     if nullable:
         options = {"null": True}
-    if _is_sequence(inner):
-        return me.ListField(_element(_item(inner)))
+    item = sequence_item(inner)
+    if item is not None:
+        return me.ListField(_element(item))
     return _element(inner, **options)
 
 
@@ -119,11 +103,12 @@ def _element(hint: Any, **options: Any) -> me.BaseField:
 
 def _stored(hint: Any, value: Any) -> Any:
     """A value as its document field takes it."""
-    inner, _ = _optional(hint)
+    inner, _ = without_none(hint)
     if value is None:
         return None
-    if _is_sequence(inner):
-        return [_stored(_item(inner), item) for item in value]
+    item = sequence_item(inner)
+    if item is not None:
+        return [_stored(item, v) for v in value]
     if dataclasses.is_dataclass(inner):
         return _plain(value)
     return value
@@ -144,11 +129,12 @@ def _plain(value: Any) -> Any:
 
 def _read(hint: Any, value: Any) -> Any:
     """A value read back from its document (or a nested dict) as the annotation declares it."""
-    inner, _ = _optional(hint)
+    inner, _ = without_none(hint)
     if value is None:
         return None
-    if _is_sequence(inner):
-        items = [_read(_item(inner), item) for item in value]
+    item = sequence_item(inner)
+    if item is not None:
+        items = [_read(item, v) for v in value]
         return tuple(items) if typing.get_origin(inner) is tuple else items
     if dataclasses.is_dataclass(inner) and isinstance(value, dict):
         nested = typing.get_type_hints(inner)
