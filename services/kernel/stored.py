@@ -57,7 +57,8 @@ class StoredForm(Generic[A]):
             name: _field(hint, required=_required(defaults[name]), primary_key=name == key)
             for name, hint in self.fields.items()
         }
-        attributes["meta"] = {"collection": collection, "indexes": list(indexes)}
+        # not strict: a document written before a field was removed still loads
+        attributes["meta"] = {"collection": collection, "indexes": list(indexes), "strict": False}
         name = f"{aggregate.__name__}Document"
         self.document: type[StoredAggregate] = type(name, (base,), attributes)
 

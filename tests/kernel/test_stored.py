@@ -72,3 +72,11 @@ def test_a_field_added_to_an_aggregate_is_stored_with_no_other_edit() -> None:
                         province="Sumatera Utara", cohort="c", motto="Bhinneka")  # fmt: skip
     assert "motto" in form.document._fields
     assert round_trip(form, region) == region
+
+
+def test_a_document_written_before_a_field_was_removed_still_loads() -> None:
+    form = StoredForm(Route, _Base, collection="routes_old")
+    route = Route(id="r1", lanes=1, opened=dt.date(2024, 5, 1),
+                  checked_at=dt.datetime(2024, 5, 2, tzinfo=dt.UTC))  # fmt: skip
+    son = form.to_document(route).to_mongo().to_dict() | {"toll": 2.5}
+    assert form.to_domain(form.document._from_son(son)) == route
