@@ -1,4 +1,5 @@
-"""Scoring's MongoDB storage: private documents mapped to and from the aggregates."""
+"""Scoring's MongoDB storage: each aggregate's private document, derived from its dataclass,
+with the indexes its queries use; the revision log and the rule set audit beside them."""
 
 from __future__ import annotations
 

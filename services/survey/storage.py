@@ -1,4 +1,7 @@
-"""The survey's MongoDB storage: private documents mapped to and from the aggregates."""
+"""The survey's MongoDB storage: each aggregate's private document, with the indexes its
+queries use. Campaigns, scores, assignments and findings are derived from their dataclasses;
+an instrument is stored as the document it was published as, and a response with its answers
+(of several kinds) and the fingerprint that tells a replay from a different response."""
 
 from __future__ import annotations
 
