@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import typing
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
@@ -128,6 +129,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _nested_fields(dataclass: Any) -> dict[str, Any]:
+    hints = typing.get_type_hints(dataclass)
+    return {f.name: hints[f.name] for f in dataclasses.fields(dataclass)}
+
+
 def _read(hint: Any, value: Any) -> Any:
     """A value read back from its document (or a nested dict) as the annotation declares it."""
     inner, _ = without_none(hint)
@@ -138,10 +145,9 @@ def _read(hint: Any, value: Any) -> Any:
         items = [_read(item, v) for v in value]
         return tuple(items) if typing.get_origin(inner) is tuple else items
     if dataclasses.is_dataclass(inner) and isinstance(value, dict):
-        nested = typing.get_type_hints(inner)
-        known = {f.name for f in dataclasses.fields(inner)}
         built: Any = inner
-        return built(**{k: _read(nested[k], v) for k, v in value.items() if k in known})
+        nested = _nested_fields(built)
+        return built(**{k: _read(nested[k], v) for k, v in value.items() if k in nested})
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         return inner(value)
     if inner is dt.datetime:
