@@ -1,15 +1,20 @@
-"""What callers ask the catalog to do, as plain data."""
+"""What callers ask the catalog to do, as plain data.
 
-from __future__ import annotations
+A command is also the declaration of its GraphQL input: each input in `schema/inputs.py`
+subclasses its command, restating only what GraphQL shows differently (an `ID`, a list).
+Annotations here are evaluated (no `from __future__ import annotations`), so GraphQL reads
+them as types wherever the subclass lives.
+"""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from services.catalog import domain
 
 
-@dataclass(frozen=True)
+@dataclass
 class CreateRegion:
     code: str
     name: str
@@ -26,7 +31,7 @@ class UpdateRegion:
     changes: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class CreateMasterplan:
     region_code: str
     period_start: int
@@ -36,7 +41,7 @@ class CreateMasterplan:
     status: domain.MasterplanStatus = domain.MasterplanStatus.ACTIVE
 
 
-@dataclass(frozen=True)
+@dataclass
 class AddProgram:
     masterplan_id: str
     name: str
@@ -49,7 +54,7 @@ class AddProgram:
     long_name: str = ""
     description: str = ""
     phase: domain.ProgramPhase = domain.ProgramPhase.PLANNING
-    funding_sources: tuple[domain.FundingSource, ...] = ()
+    funding_sources: Sequence[domain.FundingSource] = ()
 
 
 @dataclass(frozen=True)
@@ -58,38 +63,38 @@ class UpdateProgram:
     changes: dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReportProgress:
     program_id: str
     stage: domain.ProgressStage
     percent: float
     reported_on: dt.date
     note: str = ""
-    evidence: tuple[str, ...] = field(default_factory=tuple)
+    evidence: Sequence[str] = ()
 
 
-@dataclass(frozen=True)
+@dataclass
 class ProposeQuickWin:
     program_id: str
     year: int
     rationale: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class DecideQuickWin:
     id: str
     decision: domain.QuickWinStatus
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class CreateEvaluationCycle:
     year: int
     stage: domain.CycleStage
     cohort: str
     opens_on: dt.date
     closes_on: dt.date
-    region_codes: tuple[str, ...]
+    region_codes: Sequence[str]
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import strawberry
 
 from services.catalog import commands
 from services.catalog.schema.types import (
-    CycleStage,
     FundingSource,
-    MasterplanStatus,
     ProgramPhase,
-    ProgressStage,
-    QuickWinStatus,
     RegionKind,
     present,
 )
@@ -22,15 +16,7 @@ UNSET = strawberry.UNSET
 
 
 @strawberry.input
-class CreateRegionInput:
-    code: str
-    name: str
-    kind: RegionKind
-    province: str
-    cohort: str
-    area_km2: float | None = None
-    vision: str = ""
-
+class CreateRegionInput(commands.CreateRegion):
     def command(self) -> commands.CreateRegion:
         return commands.CreateRegion(**vars(self))
 
@@ -50,31 +36,14 @@ class UpdateRegionInput:
 
 
 @strawberry.input
-class CreateMasterplanInput:
-    region_code: str
-    period_start: int
-    period_end: int
-    title: str
-    legal_basis: str = ""
-    status: MasterplanStatus = MasterplanStatus.ACTIVE
-
+class CreateMasterplanInput(commands.CreateMasterplan):
     def command(self) -> commands.CreateMasterplan:
         return commands.CreateMasterplan(**vars(self))
 
 
 @strawberry.input
-class AddProgramInput:
+class AddProgramInput(commands.AddProgram):
     masterplan_id: strawberry.ID
-    name: str
-    dimension: str
-    sub_dimension: str
-    agency: str
-    start_year: int
-    target_year: int
-    short_name: str = ""
-    long_name: str = ""
-    description: str = ""
-    phase: ProgramPhase = ProgramPhase.PLANNING
     funding_sources: list[FundingSource] = strawberry.field(default_factory=list)
 
     def command(self) -> commands.AddProgram:
@@ -107,12 +76,8 @@ class UpdateProgramInput:
 
 
 @strawberry.input
-class ReportProgressInput:
+class ReportProgressInput(commands.ReportProgress):
     program_id: strawberry.ID
-    stage: ProgressStage
-    percent: float
-    reported_on: dt.date
-    note: str = ""
     evidence: list[str] = strawberry.field(default_factory=list)
 
     def command(self) -> commands.ReportProgress:
@@ -121,32 +86,23 @@ class ReportProgressInput:
 
 
 @strawberry.input
-class ProposeQuickWinInput:
+class ProposeQuickWinInput(commands.ProposeQuickWin):
     program_id: strawberry.ID
-    year: int
-    rationale: str = ""
 
     def command(self) -> commands.ProposeQuickWin:
         return commands.ProposeQuickWin(str(self.program_id), self.year, self.rationale)
 
 
 @strawberry.input
-class DecideQuickWinInput:
+class DecideQuickWinInput(commands.DecideQuickWin):
     id: strawberry.ID
-    decision: QuickWinStatus
-    reason: str = ""
 
     def command(self) -> commands.DecideQuickWin:
         return commands.DecideQuickWin(str(self.id), self.decision, self.reason)
 
 
 @strawberry.input
-class CreateEvaluationCycleInput:
-    year: int
-    stage: CycleStage
-    cohort: str
-    opens_on: dt.date
-    closes_on: dt.date
+class CreateEvaluationCycleInput(commands.CreateEvaluationCycle):
     region_codes: list[str]
 
     def command(self) -> commands.CreateEvaluationCycle:
