@@ -150,7 +150,10 @@ class _Base(StoredAggregate):
 
 def test_a_field_added_to_an_aggregate_is_stored_and_named_where_it_is_still_missing() -> None:
     with_motto = dataclasses.make_dataclass(
-        "Region", [("motto", str, field(default=""))], bases=(catalog.Region,), kw_only=True
+        "RegionWithMotto",
+        [("motto", str, field(default=""))],
+        bases=(catalog.Region,),
+        kw_only=True,
     )
     layers = dataclasses.replace(ALL["Region"], aggregate=with_motto)
 

@@ -60,7 +60,9 @@ class StoredForm(Generic[A]):
         }
         # not strict: a document written before a field was removed still loads
         attributes["meta"] = {"collection": collection, "indexes": list(indexes), "strict": False}
-        name = f"{aggregate.__name__}Document"
+        # mongoengine keeps one class per name, process-wide: the database and collection make
+        # it unique, so two services (or a test) never replace each other's document class
+        name = f"{base._meta.get('db_alias')}.{collection}"
         self.document: type[StoredAggregate] = type(name, (base,), attributes)
 
     def to_document(self, aggregate: A) -> StoredAggregate:

@@ -1,7 +1,12 @@
-"""What callers ask the survey service to do, as plain data."""
+"""What callers ask the survey service to do, as plain data.
 
-from __future__ import annotations
+Most commands are also the declaration of their GraphQL input: the input in
+`schema/inputs.py` subclasses its command, restating only what GraphQL shows differently (an
+`ID`, a list). Annotations here are evaluated (no `from __future__ import annotations`), so
+GraphQL reads them as types wherever the subclass lives.
+"""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.survey import domain
@@ -15,7 +20,7 @@ class PublishInstrument:
     sections: tuple[domain.Section, ...]
 
 
-@dataclass(frozen=True)
+@dataclass
 class OpenCampaign:
     instrument_key: str
     instrument_version: int
@@ -31,7 +36,7 @@ class CloseCampaign:
     id: str
 
 
-@dataclass(frozen=True)
+@dataclass
 class IssueRespondentTokens:
     campaign_id: str
     count: int
@@ -46,14 +51,14 @@ class SubmitResponse:
     respondent_token: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class AssignAssessors:
     region_code: str
     cycle_id: str
-    assessors: tuple[str, ...]
+    assessors: Sequence[str]
 
 
-@dataclass(frozen=True)
+@dataclass
 class ScoreAnswer:
     campaign_id: str
     question_code: str
@@ -61,7 +66,7 @@ class ScoreAnswer:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass
 class AddFinding:
     region_code: str
     cycle_id: str

@@ -27,10 +27,12 @@ async def assign_assessors(
     async def attempt() -> domain.Assignment:
         assignment = await survey.assignments.get(assignment_id(cmd.region_code, cmd.cycle_id))
         if assignment is None:
-            assignment = domain.Assignment.assign(cmd.region_code, cmd.cycle_id, cmd.assessors)
+            assignment = domain.Assignment.assign(
+                cmd.region_code, cmd.cycle_id, tuple(cmd.assessors)
+            )
             await _add_or_retry(survey.assignments.add(assignment))
         else:
-            assignment.replace(cmd.assessors)
+            assignment.replace(tuple(cmd.assessors))
             await survey.assignments.save(assignment)
         return assignment
 

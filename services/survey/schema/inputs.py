@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from services.survey import commands, domain
-from services.survey.schema.enums import Audience, EvaluationDimension, FindingKind, QuestionType
+from services.survey.schema.enums import EvaluationDimension, QuestionType
 
 
 @strawberry.input
@@ -51,24 +51,14 @@ class PublishInstrumentInput:
 
 
 @strawberry.input
-class OpenCampaignInput:
-    instrument_key: str
-    instrument_version: int
-    region_code: str
-    cycle_id: str
-    audience: Audience
-    quota_per_sub_dimension: int = 50
-    service: str = ""
-
+class OpenCampaignInput(commands.OpenCampaign):
     def command(self) -> commands.OpenCampaign:
         return commands.OpenCampaign(**vars(self))
 
 
 @strawberry.input
-class IssueRespondentTokensInput:
+class IssueRespondentTokensInput(commands.IssueRespondentTokens):
     campaign_id: strawberry.ID
-    count: int
-    sub_dimension: str | None = None
 
     def command(self) -> commands.IssueRespondentTokens:
         return commands.IssueRespondentTokens(str(self.campaign_id), self.count, self.sub_dimension)
@@ -111,9 +101,7 @@ class SubmitResponseInput:
 
 
 @strawberry.input
-class AssignAssessorsInput:
-    region_code: str
-    cycle_id: str
+class AssignAssessorsInput(commands.AssignAssessors):
     assessors: list[str]
 
     def command(self) -> commands.AssignAssessors:
@@ -121,11 +109,8 @@ class AssignAssessorsInput:
 
 
 @strawberry.input
-class ScoreAnswerInput:
+class ScoreAnswerInput(commands.ScoreAnswer):
     campaign_id: strawberry.ID
-    question_code: str
-    score: int
-    note: str = ""
 
     def command(self) -> commands.ScoreAnswer:
         return commands.ScoreAnswer(
@@ -134,11 +119,6 @@ class ScoreAnswerInput:
 
 
 @strawberry.input
-class AddFindingInput:
-    region_code: str
-    cycle_id: str
-    kind: FindingKind
-    text: str
-
+class AddFindingInput(commands.AddFinding):
     def command(self) -> commands.AddFinding:
         return commands.AddFinding(self.region_code, self.cycle_id, self.kind, self.text)
