@@ -271,10 +271,4 @@ class RescoreResult:
 
     @classmethod
     def from_report(cls, report: RescoreReport) -> Self:
-        return cls(
-            scored=report.scored,
-            revised=report.revised,
-            unchanged=report.unchanged,
-            waiting=report.waiting,
-            failed=list(report.failed),
-        )
+        return translated(cls, report)

@@ -6,6 +6,7 @@ from typing import Self
 
 import strawberry
 
+from services.kernel.output_types import translated
 from services.survey.domain.ikm import Ikm
 from services.survey.domain.statistics import DimensionImpact, QuestionStats, SubDimensionImpact
 from services.survey.handlers.indices import IkmElement, ItemScore
@@ -27,12 +28,8 @@ class QuestionStatistics:
 
     @classmethod
     def from_domain(cls, stats: QuestionStats) -> Self:
-        return cls(
-            question_code=stats.question_code,
-            n=stats.n,
-            mean=stats.mean,
-            distribution=[ValueCount(value=v, count=c) for v, c in stats.distribution],
-        )
+        counts = [ValueCount(value=v, count=c) for v, c in stats.distribution]
+        return translated(cls, stats, distribution=counts)
 
 
 @strawberry.type
@@ -46,13 +43,9 @@ class ItemScoreType:
 
     @classmethod
     def from_domain(cls, item: ItemScore) -> Self:
-        return cls(
-            question_code=item.question.code,
-            evaluation_dimension=item.question.evaluation_dimension,
-            smart_dimension=item.question.smart_dimension,
-            sub_dimension=item.question.sub_dimension,
-            assessors=item.assessors,
-            score=item.score,
+        question = item.question
+        return translated(
+            cls, question, question_code=question.code, assessors=item.assessors, score=item.score
         )
 
 
@@ -69,16 +62,7 @@ class SubDimensionImpactType:
 
     @classmethod
     def from_domain(cls, impact: SubDimensionImpact) -> Self:
-        return cls(
-            sub_dimension=impact.sub_dimension,
-            dimension=impact.dimension,
-            respondents=impact.respondents,
-            quota=impact.quota,
-            fill=impact.fill,
-            below_target=impact.below_target,
-            mean=impact.mean,
-            score=impact.score,
-        )
+        return translated(cls, impact)
 
 
 @strawberry.type
@@ -90,12 +74,7 @@ class DimensionImpactType:
 
     @classmethod
     def from_domain(cls, impact: DimensionImpact) -> Self:
-        return cls(
-            dimension=impact.dimension,
-            respondents=impact.respondents,
-            score=impact.score,
-            below_target=impact.below_target,
-        )
+        return translated(cls, impact)
 
 
 @strawberry.type
