@@ -68,30 +68,26 @@ def mongo_catalog(
 
     return Catalog(
         regions=MongoRepository(
-            store(REGIONS.document),
-            to_document=REGIONS.to_document,
-            to_domain=REGIONS.to_domain,
+            REGIONS,
+            store,
             query_of=lambda w: given(province=w.province, cohort=w.cohort, kind=enum_value(w.kind)),
             duplicate=lambda r: errors.Conflict(f"region {r.code} already exists", "code"),
         ),
         masterplans=MongoRepository(
-            store(MASTERPLANS.document),
-            to_document=MASTERPLANS.to_document,
-            to_domain=MASTERPLANS.to_domain,
+            MASTERPLANS,
+            store,
             query_of=lambda region_code: given(region_code=region_code),
             duplicate=lambda m: errors.Conflict(f"masterplan {m.id} already exists", "id"),
         ),
         programs=MongoRepository(
-            store(PROGRAMS.document),
-            to_document=PROGRAMS.to_document,
-            to_domain=PROGRAMS.to_domain,
+            PROGRAMS,
+            store,
             query_of=_program_query,
             duplicate=lambda p: errors.Conflict(f"program {p.id} already exists", "id"),
         ),
         quick_wins=MongoRepository(
-            store(QUICK_WINS.document),
-            to_document=QUICK_WINS.to_document,
-            to_domain=QUICK_WINS.to_domain,
+            QUICK_WINS,
+            store,
             query_of=lambda w: given(
                 region_code=w.region_code,
                 program_id=w.program_id,
@@ -104,9 +100,8 @@ def mongo_catalog(
             ),
         ),
         cycles=MongoRepository(
-            store(CYCLES.document),
-            to_document=CYCLES.to_document,
-            to_domain=CYCLES.to_domain,
+            CYCLES,
+            store,
             query_of=lambda w: given(
                 year=w.year,
                 stage=enum_value(w.stage),

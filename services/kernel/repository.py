@@ -96,19 +96,40 @@ def enum_value(value: Any) -> Any:
     return value.value if value is not None else None
 
 
+class DocumentMapping(Protocol[A]):
+    """An aggregate's document class and the mapping between the two (`kernel.stored`)."""
+
+    @property
+    def document(self) -> type[me.Document]: ...
+
+    def to_document(self, aggregate: A) -> me.Document: ...
+    def to_domain(self, document: Any) -> A: ...
+
+
+@dataclass(frozen=True)
+class MappedByHand(Generic[A]):
+    """A `DocumentMapping` written out, for an aggregate stored unlike its dataclass."""
+
+    document: type[me.Document]
+    to_document: Callable[[A], me.Document]
+    to_domain: Callable[[Any], A]
+
+
+Collections = Callable[[type[me.Document]], AggregateCollection[Any]]
+
+
 class MongoRepository(Generic[A]):
     def __init__(
         self,
-        store: AggregateCollection[Any],
+        mapping: DocumentMapping[A],
+        collection_of: Collections,
         *,
-        to_document: Callable[[A], me.Document],
-        to_domain: Callable[[Any], A],
         query_of: Callable[[Any], dict[str, Any]],
         duplicate: Callable[[A], errors.Conflict],
     ) -> None:
-        self.store = store
-        self.to_document = to_document
-        self.to_domain = to_domain
+        self.store = collection_of(mapping.document)
+        self.to_document = mapping.to_document
+        self.to_domain = mapping.to_domain
         self.query_of = query_of
         self.duplicate = duplicate
 

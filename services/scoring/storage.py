@@ -110,21 +110,16 @@ def mongo_scoring(
         return AggregateCollection(document, storage, SOURCE, on_write)
 
     cards = MongoScorecards(
-        store(SCORECARDS.document),
-        to_document=SCORECARDS.to_document, to_domain=SCORECARDS.to_domain,
-        query_of=_scorecard_query, duplicate=duplicate_id("scorecard"),
-    )  # fmt: skip
+        SCORECARDS, store, query_of=_scorecard_query, duplicate=duplicate_id("scorecard")
+    )
     cards.revision_log = storage.db["scorecard_revisions"]
     cards.revision_log.create_index([("scorecard_id", 1), ("revision", 1)])
     return Scoring(
         rulesets=MongoRuleSets(
-            store(RULESETS.document),
-            to_document=RULESETS.to_document, to_domain=RULESETS.to_domain,
-            query_of=lambda _: {}, duplicate=duplicate_id("rule set"),
+            RULESETS, store, query_of=lambda _: {}, duplicate=duplicate_id("rule set")
         ),
         active=MongoRepository(
-            store(ACTIVE.document), to_document=ACTIVE.to_document, to_domain=ACTIVE.to_domain,
-            query_of=lambda _: {}, duplicate=duplicate_id("active rule set"),
+            ACTIVE, store, query_of=lambda _: {}, duplicate=duplicate_id("active rule set")
         ),
         scorecards=cards,
         audit=MongoAudit(storage.db["ruleset_audit"], storage),

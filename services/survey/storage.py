@@ -26,6 +26,7 @@ from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
 from services.kernel.repository import (
     ImmutableCache,
+    MappedByHand,
     MongoRepository,
     Page,
     document_fields,
@@ -201,9 +202,8 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
     return Survey(
         instruments=ImmutableCache(
             MongoRepository(
-                store(_InstrumentDocument),
-                to_document=_instrument_document,
-                to_domain=_instrument_domain,
+                MappedByHand(_InstrumentDocument, _instrument_document, _instrument_domain),
+                store,
                 query_of=lambda key: given(key=key),
                 duplicate=lambda i: errors.Conflict(
                     f"instrument {i.key} version {i.instrument_version} is already published",
@@ -213,25 +213,22 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             key_of=lambda i: i.id,
         ),
         campaigns=MongoRepository(
-            store(CAMPAIGNS.document),
-            to_document=CAMPAIGNS.to_document,
-            to_domain=CAMPAIGNS.to_domain,
+            CAMPAIGNS,
+            store,
             query_of=_campaign_query,
             duplicate=duplicate_id("campaign"),
         ),
         responses=MongoResponses(
-            store(_ResponseDocument),
-            to_document=_response_document,
-            to_domain=_response_domain,
+            MappedByHand(_ResponseDocument, _response_document, _response_domain),
+            store,
             query_of=lambda campaign_id: given(campaign_id=campaign_id),
             duplicate=lambda r: errors.Conflict(
                 "this response is already stored", "idempotencyKey"
             ),
         ),
         scores=MongoRepository(
-            store(SCORES.document),
-            to_document=SCORES.to_document,
-            to_domain=SCORES.to_domain,
+            SCORES,
+            store,
             query_of=lambda w: given(
                 campaign_id=w.campaign_id,
                 region_code=w.region_code,
@@ -241,16 +238,14 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             duplicate=duplicate_id("score"),
         ),
         assignments=MongoRepository(
-            store(ASSIGNMENTS.document),
-            to_document=ASSIGNMENTS.to_document,
-            to_domain=ASSIGNMENTS.to_domain,
+            ASSIGNMENTS,
+            store,
             query_of=lambda region_code: given(region_code=region_code),
             duplicate=duplicate_id("assignment"),
         ),
         findings=MongoRepository(
-            store(FINDINGS.document),
-            to_document=FINDINGS.to_document,
-            to_domain=FINDINGS.to_domain,
+            FINDINGS,
+            store,
             query_of=lambda w: {"region_code": w.region_code, "cycle_id": w.cycle_id},
             duplicate=duplicate_id("findings"),
         ),
