@@ -14,15 +14,9 @@ from typing import Any
 from services.catalog import domain
 
 
-@dataclass
-class CreateRegion:
-    code: str
-    name: str
-    kind: domain.RegionKind
-    province: str
-    cohort: str
-    area_km2: float | None = None
-    vision: str = ""
+@dataclass(kw_only=True)
+class CreateRegion(domain.RegionFields):
+    """A region to register: every field a region has."""
 
 
 @dataclass(frozen=True)

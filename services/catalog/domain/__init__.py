@@ -1,6 +1,11 @@
 """The catalog's aggregates: regions, masterplans, programs, quick wins, evaluation cycles."""
 
-from services.catalog.domain.cycles import CycleStage, CycleStatus, EvaluationCycle
+from services.catalog.domain.cycles import (
+    CycleStage,
+    CycleStatus,
+    EvaluationCycle,
+    EvaluationCycleFields,
+)
 from services.catalog.domain.programs import (
     FundingSource,
     Program,
@@ -8,8 +13,15 @@ from services.catalog.domain.programs import (
     ProgressReport,
     ProgressStage,
 )
-from services.catalog.domain.quick_wins import QuickWin, QuickWinStatus
-from services.catalog.domain.regions import Masterplan, MasterplanStatus, Region, RegionKind
+from services.catalog.domain.quick_wins import QuickWin, QuickWinFields, QuickWinStatus
+from services.catalog.domain.regions import (
+    Masterplan,
+    MasterplanFields,
+    MasterplanStatus,
+    Region,
+    RegionFields,
+    RegionKind,
+)
 from services.kernel.aggregate import Aggregate
 
 __all__ = [
@@ -17,15 +29,19 @@ __all__ = [
     "CycleStage",
     "CycleStatus",
     "EvaluationCycle",
+    "EvaluationCycleFields",
     "FundingSource",
     "Masterplan",
+    "MasterplanFields",
     "MasterplanStatus",
     "Program",
     "ProgramPhase",
     "ProgressReport",
     "ProgressStage",
     "QuickWin",
+    "QuickWinFields",
     "QuickWinStatus",
     "Region",
+    "RegionFields",
     "RegionKind",
 ]

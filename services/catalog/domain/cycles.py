@@ -1,11 +1,13 @@
-"""Evaluation cycles: a year's stage for a cohort, with its participating regions."""
+"""Evaluation cycles: a year's stage for a cohort, with its participating regions.
 
-from __future__ import annotations
+Each aggregate's fields are a dataclass of their own (`...Fields`), evaluated (no
+`from __future__ import annotations`), which its GraphQL type and command subclass.
+"""
 
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from services.catalog.domain import base
 from services.contracts.events.catalog import CycleClosed, CycleOpened
@@ -27,7 +29,9 @@ class CycleStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class EvaluationCycle(Aggregate):
+class EvaluationCycleFields:
+    """What an evaluation cycle is: declared once for its document and GraphQL type."""
+
     id: str
     year: int
     stage: CycleStage
@@ -37,8 +41,11 @@ class EvaluationCycle(Aggregate):
     region_codes: tuple[str, ...]
     status: CycleStatus = CycleStatus.OPEN
 
+
+@dataclass(kw_only=True)
+class EvaluationCycle(Aggregate, EvaluationCycleFields):
     @classmethod
-    def open(cls, **values: Any) -> EvaluationCycle:
+    def open(cls, **values: Any) -> Self:
         cycle = cls(**values)
         problems = ProblemCollector()
         base.check_year(problems, "year", cycle.year)

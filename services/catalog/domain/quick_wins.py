@@ -1,10 +1,12 @@
-"""Quick wins: a region's proposal of a program for a year, and the decision on it."""
+"""Quick wins: a region's proposal of a program for a year, and the decision on it.
 
-from __future__ import annotations
+Each aggregate's fields are a dataclass of their own (`...Fields`), evaluated (no
+`from __future__ import annotations`), which its GraphQL type and command subclass.
+"""
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from services.catalog.domain import base
 from services.contracts.events.catalog import QuickWinDecided, QuickWinProposed
@@ -19,7 +21,9 @@ class QuickWinStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class QuickWin(Aggregate):
+class QuickWinFields:
+    """What a quick win is: declared once for its document and GraphQL type."""
+
     id: str
     region_code: str
     program_id: str
@@ -30,8 +34,11 @@ class QuickWin(Aggregate):
     proposed_by: str = ""
     decided_by: str = ""
 
+
+@dataclass(kw_only=True)
+class QuickWin(Aggregate, QuickWinFields):
     @classmethod
-    def propose(cls, **values: Any) -> QuickWin:
+    def propose(cls, **values: Any) -> Self:
         proposal = cls(**values)
         problems = ProblemCollector()
         base.check_year(problems, "year", proposal.year)

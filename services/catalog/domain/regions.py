@@ -1,10 +1,12 @@
-"""Regions (kabupaten and kota) and their smart city masterplans."""
+"""Regions (kabupaten and kota) and their smart city masterplans.
 
-from __future__ import annotations
+Each aggregate's fields are a dataclass of their own (`...Fields`), evaluated (no
+`from __future__ import annotations`), which its GraphQL type and command subclass.
+"""
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from services.catalog.domain import base
 from services.contracts.events.catalog import MasterplanCreated, RegionRegistered, RegionUpdated
@@ -24,7 +26,9 @@ class MasterplanStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class Region(Aggregate):
+class RegionFields:
+    """What a region is: declared once for its document, GraphQL type and command."""
+
     code: str
     name: str
     kind: RegionKind
@@ -33,6 +37,9 @@ class Region(Aggregate):
     area_km2: float | None = None
     vision: str = ""
 
+
+@dataclass(kw_only=True)
+class Region(Aggregate, RegionFields):
     EDITABLE = ("name", "kind", "province", "cohort", "area_km2", "vision")
 
     def validate(self) -> None:
@@ -49,7 +56,7 @@ class Region(Aggregate):
         problems.raise_if_any()
 
     @classmethod
-    def register(cls, **values: Any) -> Region:
+    def register(cls, **values: Any) -> Self:
         region = cls(**values)
         region.validate()
         region.events.append(RegionRegistered.of(region))
@@ -63,7 +70,9 @@ class Region(Aggregate):
 
 
 @dataclass(kw_only=True)
-class Masterplan(Aggregate):
+class MasterplanFields:
+    """What a masterplan is: declared once for its document and GraphQL type."""
+
     id: str
     region_code: str
     period_start: int
@@ -72,8 +81,11 @@ class Masterplan(Aggregate):
     legal_basis: str = ""
     status: MasterplanStatus = MasterplanStatus.ACTIVE
 
+
+@dataclass(kw_only=True)
+class Masterplan(Aggregate, MasterplanFields):
     @classmethod
-    def create(cls, **values: Any) -> Masterplan:
+    def create(cls, **values: Any) -> Self:
         plan = cls(**values)
         problems = ProblemCollector()
         problems.text("title", plan.title)

@@ -114,14 +114,8 @@ class Program:
 
 
 @strawberry.type
-class Masterplan:
+class Masterplan(domain.MasterplanFields):
     id: strawberry.ID
-    region_code: str
-    period_start: int
-    period_end: int
-    title: str
-    legal_basis: str
-    status: MasterplanStatus
 
     @classmethod
     def from_domain(cls, plan: domain.Masterplan) -> Self:
@@ -138,15 +132,7 @@ class Masterplan:
 
 
 @strawberry.federation.type(keys=["code"])
-class Region:
-    code: str
-    name: str
-    kind: RegionKind
-    province: str
-    cohort: str
-    area_km2: float | None
-    vision: str
-
+class Region(domain.RegionFields):
     @classmethod
     def from_domain(cls, region: domain.Region) -> Self:
         return translated(cls, region)
@@ -187,16 +173,9 @@ class Region:
 
 
 @strawberry.type
-class QuickWin:
+class QuickWin(domain.QuickWinFields):
     id: strawberry.ID
-    region_code: str
     program_id: strawberry.ID
-    year: int
-    rationale: str
-    status: QuickWinStatus
-    reason: str
-    proposed_by: str
-    decided_by: str
 
     @classmethod
     def from_domain(cls, proposal: domain.QuickWin) -> Self:
@@ -209,15 +188,9 @@ class QuickWin:
 
 
 @strawberry.federation.type(keys=["id"])
-class EvaluationCycle:
+class EvaluationCycle(domain.EvaluationCycleFields):
     id: strawberry.ID
-    year: int
-    stage: CycleStage
-    cohort: str
-    opens_on: dt.date
-    closes_on: dt.date
-    region_codes: list[str]
-    status: CycleStatus
+    region_codes: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
 
     @classmethod
     def from_domain(cls, cycle: domain.EvaluationCycle) -> Self:
