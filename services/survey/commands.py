@@ -6,7 +6,6 @@ Most commands are also the declaration of their GraphQL input: the input in
 GraphQL reads them as types wherever the subclass lives.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.survey import domain
@@ -51,11 +50,9 @@ class SubmitResponse:
     respondent_token: str | None = None
 
 
-@dataclass
-class AssignAssessors:
-    region_code: str
-    cycle_id: str
-    assessors: Sequence[str]
+@dataclass(kw_only=True)
+class AssignAssessors(domain.AssignmentFields):
+    """Assessors to assign: every field an assignment has but its key."""
 
 
 @dataclass

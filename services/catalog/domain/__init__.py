@@ -9,6 +9,7 @@ from services.catalog.domain.cycles import (
 from services.catalog.domain.programs import (
     FundingSource,
     Program,
+    ProgramFields,
     ProgramPhase,
     ProgressReport,
     ProgressStage,
@@ -35,6 +36,7 @@ __all__ = [
     "MasterplanFields",
     "MasterplanStatus",
     "Program",
+    "ProgramFields",
     "ProgramPhase",
     "ProgressReport",
     "ProgressStage",

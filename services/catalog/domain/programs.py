@@ -1,11 +1,13 @@
-"""Programs of a masterplan and their dated progress history."""
+"""Programs of a masterplan and their dated progress history.
 
-from __future__ import annotations
+A program's descriptive fields are a dataclass of their own (`ProgramFields`), evaluated (no
+`from __future__ import annotations`), which its GraphQL type subclasses.
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from services.catalog.domain import base
 from services.contracts.events.catalog import ProgramAdded, ProgramUpdated, ProgressReported
@@ -54,7 +56,9 @@ def _latest_percent(reports: list[ProgressReport], stage: ProgressStage) -> floa
 
 
 @dataclass(kw_only=True)
-class Program(Aggregate):
+class ProgramFields:
+    """What a program is: declared once for its document and GraphQL type."""
+
     id: str
     masterplan_id: str
     region_code: str
@@ -69,6 +73,10 @@ class Program(Aggregate):
     target_year: int
     phase: ProgramPhase = ProgramPhase.PLANNING
     funding_sources: tuple[FundingSource, ...] = ()
+
+
+@dataclass(kw_only=True)
+class Program(Aggregate, ProgramFields):
     progress_reports: list[ProgressReport] = field(default_factory=list)
 
     EDITABLE = (
@@ -113,7 +121,7 @@ class Program(Aggregate):
         problems.raise_if_any()
 
     @classmethod
-    def add(cls, **values: Any) -> Program:
+    def add(cls, **values: Any) -> Self:
         program = cls(**values)
         program.validate()
         program.events.append(ProgramAdded.of(program))

@@ -72,21 +72,10 @@ class ProgressReport:
 
 
 @strawberry.federation.type(keys=["id"])
-class Program:
+class Program(domain.ProgramFields):
     id: strawberry.ID
     masterplan_id: strawberry.ID
-    region_code: str
-    name: str
-    short_name: str
-    long_name: str
-    description: str
-    dimension: str
-    sub_dimension: str
-    agency: str
-    start_year: int
-    target_year: int
-    phase: ProgramPhase
-    funding_sources: list[FundingSource]
+    funding_sources: list[FundingSource]  # type: ignore[assignment]  # the domain's tuple
     planning_percent: float
     implementation_percent: float
     progress_reports: list[ProgressReport]

@@ -4,12 +4,19 @@ from services.survey.domain.answers import Answer
 from services.survey.domain.assessments import (
     AssessorScore,
     Assignment,
+    AssignmentFields,
     Finding,
     FindingKind,
     Findings,
     ScoreRevision,
 )
-from services.survey.domain.campaigns import DEFAULT_QUOTA, Audience, Campaign, CampaignStatus
+from services.survey.domain.campaigns import (
+    DEFAULT_QUOTA,
+    Audience,
+    Campaign,
+    CampaignFields,
+    CampaignStatus,
+)
 from services.survey.domain.instruments import (
     EvaluationDimension,
     Instrument,
@@ -24,8 +31,10 @@ __all__ = [
     "Answer",
     "AssessorScore",
     "Assignment",
+    "AssignmentFields",
     "Audience",
     "Campaign",
+    "CampaignFields",
     "CampaignStatus",
     "EvaluationDimension",
     "Finding",

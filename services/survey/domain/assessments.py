@@ -1,10 +1,13 @@
-"""What assessors do: who is assigned where, their scores with history, and their findings."""
+"""What assessors do: who is assigned where, their scores with history, and their findings.
 
-from __future__ import annotations
+An aggregate's shown fields are a dataclass of their own (`...Fields`), evaluated (no
+`from __future__ import annotations`), which its GraphQL type subclasses.
+"""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Self
 
 from services.contracts.events.survey import (
     AssessorsAssigned,
@@ -32,14 +35,21 @@ def assignment_id(region_code: str, cycle_id: str) -> str:
 
 
 @dataclass(kw_only=True)
-class Assignment(Aggregate):
-    id: str
+class AssignmentFields:
+    """Who assesses a region in a cycle: declared once for the command that asks for it, the
+    document and the GraphQL type."""
+
     region_code: str
     cycle_id: str
     assessors: tuple[str, ...]
 
+
+@dataclass(kw_only=True)
+class Assignment(Aggregate, AssignmentFields):
+    id: str
+
     @classmethod
-    def assign(cls, region_code: str, cycle_id: str, assessors: tuple[str, ...]) -> Assignment:
+    def assign(cls, region_code: str, cycle_id: str, assessors: tuple[str, ...]) -> Self:
         assignment = cls(
             id=assignment_id(region_code, cycle_id),
             region_code=region_code,
@@ -112,7 +122,7 @@ class AssessorScore(Aggregate):
         score: int,
         note: str,
         at: dt.datetime,
-    ) -> AssessorScore:
+    ) -> Self:
         if campaign.audience is not Audience.ASSESSOR:
             raise BadUserInput("only assessor campaigns take scores", "campaignId")
         campaign.require_open()

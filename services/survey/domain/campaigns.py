@@ -1,10 +1,12 @@
-"""Campaigns: an instrument version put to one audience of one region in one cycle."""
+"""Campaigns: an instrument version put to one audience of one region in one cycle.
 
-from __future__ import annotations
+An aggregate's shown fields are a dataclass of their own (`...Fields`), evaluated (no
+`from __future__ import annotations`), which its GraphQL type subclasses.
+"""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self
 
 from services.contracts.events.survey import (
     Audience,
@@ -25,7 +27,9 @@ class CampaignStatus(StrEnum):
 
 
 @dataclass(kw_only=True)
-class Campaign(Aggregate):
+class CampaignFields:
+    """What a campaign shows: declared once for its document and GraphQL type."""
+
     id: str
     instrument_key: str
     instrument_version: int
@@ -35,12 +39,16 @@ class Campaign(Aggregate):
     quota_per_sub_dimension: int = DEFAULT_QUOTA
     service: str = ""
     status: CampaignStatus = CampaignStatus.OPEN
+
+
+@dataclass(kw_only=True)
+class Campaign(Aggregate, CampaignFields):
     opened_by: str = ""
     # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
     issued: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, **values: Any) -> Campaign:
+    def open(cls, **values: Any) -> Self:
         campaign = cls(**values)
         problems = ProblemCollector()
         problems.check(

@@ -102,10 +102,11 @@ class SubmitResponseInput:
 
 @strawberry.input
 class AssignAssessorsInput(commands.AssignAssessors):
-    assessors: list[str]
+    assessors: list[str]  # type: ignore[assignment]  # the command's tuple, given as a list
 
     def command(self) -> commands.AssignAssessors:
-        return commands.AssignAssessors(self.region_code, self.cycle_id, tuple(self.assessors))
+        values = vars(self) | {"assessors": tuple(self.assessors)}
+        return commands.AssignAssessors(**values)
 
 
 @strawberry.input

@@ -17,7 +17,6 @@ from services.survey.domain.statistics import ImpactMapping
 from services.survey.handlers import indices
 from services.survey.schema.enums import (
     Audience,
-    CampaignStatus,
     EvaluationDimension,
     QuestionType,
 )
@@ -137,17 +136,8 @@ class Response:
 
 
 @strawberry.type
-class Campaign:
+class Campaign(domain.CampaignFields):
     id: strawberry.ID
-    instrument_key: str
-    instrument_version: int
-    region_code: str
-    cycle_id: str
-    audience: Audience
-    quota_per_sub_dimension: int
-    service: str
-    status: CampaignStatus
-
     _campaign: strawberry.Private[domain.Campaign]
 
     @classmethod
@@ -265,10 +255,8 @@ class AssessorScore:
 
 
 @strawberry.type
-class Assignment:
-    region_code: str
-    cycle_id: str
-    assessors: list[str]
+class Assignment(domain.AssignmentFields):
+    assessors: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
 
     @classmethod
     def from_domain(cls, assignment: domain.Assignment) -> Self:
