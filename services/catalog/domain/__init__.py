@@ -1,4 +1,11 @@
-"""The catalog's aggregates: regions, masterplans, programs, quick wins, evaluation cycles."""
+"""The catalog's aggregates: regions, masterplans, programs, quick wins, evaluation cycles.
+
+An aggregate's fields, as far as its GraphQL type shows them, are a dataclass of their own
+(`RegionFields`, `MasterplanFields`, `ProgramFields`, `QuickWinFields`,
+`EvaluationCycleFields`) that the aggregate, its GraphQL type and, where they match, its command
+subclass: one declaration. Those modules evaluate their annotations (no `from __future__
+import annotations`) so that GraphQL can read them as types.
+"""
 
 from services.catalog.domain.cycles import (
     CycleStage,

@@ -1,8 +1,4 @@
-"""Evaluation cycles: a year's stage for a cohort, with its participating regions.
-
-Each aggregate's fields are a dataclass of their own (`...Fields`), evaluated (no
-`from __future__ import annotations`), which its GraphQL type and command subclass.
-"""
+"""Evaluation cycles: a year's stage for a cohort, with its participating regions."""
 
 import datetime as dt
 from dataclasses import dataclass

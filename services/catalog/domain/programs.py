@@ -1,8 +1,4 @@
-"""Programs of a masterplan and their dated progress history.
-
-A program's descriptive fields are a dataclass of their own (`ProgramFields`), evaluated (no
-`from __future__ import annotations`), which its GraphQL type subclasses.
-"""
+"""Programs of a masterplan and their dated progress history."""
 
 import datetime as dt
 from dataclasses import dataclass, field

@@ -1,8 +1,4 @@
-"""Quick wins: a region's proposal of a program for a year, and the decision on it.
-
-Each aggregate's fields are a dataclass of their own (`...Fields`), evaluated (no
-`from __future__ import annotations`), which its GraphQL type and command subclass.
-"""
+"""Quick wins: a region's proposal of a program for a year, and the decision on it."""
 
 from dataclasses import dataclass
 from enum import StrEnum

@@ -1,8 +1,4 @@
-"""Regions (kabupaten and kota) and their smart city masterplans.
-
-Each aggregate's fields are a dataclass of their own (`...Fields`), evaluated (no
-`from __future__ import annotations`), which its GraphQL type and command subclass.
-"""
+"""Regions (kabupaten and kota) and their smart city masterplans."""
 
 from dataclasses import dataclass
 from enum import StrEnum

@@ -1,4 +1,11 @@
-"""The survey's aggregates and the statistics computed from them."""
+"""The survey's aggregates and the statistics computed from them.
+
+An aggregate's fields, as far as its GraphQL type shows them, are a dataclass of their own
+(`CampaignFields`,
+`AssignmentFields`) that the aggregate, its GraphQL type and, where they match, its command
+subclass: one declaration. Those modules evaluate their annotations (no `from __future__
+import annotations`) so that GraphQL can read them as types.
+"""
 
 from services.survey.domain.answers import Answer
 from services.survey.domain.assessments import (

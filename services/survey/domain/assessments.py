@@ -1,8 +1,4 @@
-"""What assessors do: who is assigned where, their scores with history, and their findings.
-
-An aggregate's shown fields are a dataclass of their own (`...Fields`), evaluated (no
-`from __future__ import annotations`), which its GraphQL type subclasses.
-"""
+"""What assessors do: who is assigned where, their scores with history, and their findings."""
 
 import datetime as dt
 from dataclasses import dataclass, field

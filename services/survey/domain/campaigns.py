@@ -1,8 +1,4 @@
-"""Campaigns: an instrument version put to one audience of one region in one cycle.
-
-An aggregate's shown fields are a dataclass of their own (`...Fields`), evaluated (no
-`from __future__ import annotations`), which its GraphQL type subclasses.
-"""
+"""Campaigns: an instrument version put to one audience of one region in one cycle."""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
