@@ -11,7 +11,7 @@ import mongoengine as me
 from services.catalog import domain
 from services.catalog.repository import Catalog, ProgramFilter
 from services.kernel import errors
-from services.kernel.docstore import AggregateCollection, StoredAggregate
+from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, enum_value, given
@@ -63,8 +63,7 @@ def _program_query(where: ProgramFilter) -> dict[str, Any]:
 def mongo_catalog(
     storage: Storage, on_write: Callable[[Written], None] = lambda _: None
 ) -> Catalog:
-    def store(document: type[me.Document]) -> AggregateCollection[Any]:
-        return AggregateCollection(document, storage, SOURCE, on_write)
+    store = aggregate_collections(storage, SOURCE, on_write)
 
     return Catalog(
         regions=MongoRepository(

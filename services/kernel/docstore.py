@@ -29,6 +29,13 @@ class StoredAggregate(Document):
     outbox = ListField(DictField())
 
 
+def aggregate_collections(
+    storage: Storage, source: str, on_write: Callable[[outbox.Written], None]
+) -> Callable[[type[Document]], AggregateCollection[Any]]:
+    """Makes each of a service's aggregate collections, on its storage and its event source."""
+    return lambda document: AggregateCollection(document, storage, source, on_write)
+
+
 class AggregateCollection(Generic[D]):
     def __init__(
         self,

@@ -28,15 +28,23 @@ def _fields(output: Any) -> tuple[tuple[str, Any], ...]:
     )
 
 
-def translated(output: type[T], source: Any, **given: Any) -> T:
-    """An `output` whose every field not `given` is `source`'s attribute of the same name."""
+def translated(output: type[T], *sources: Any, **given: Any) -> T:
+    """An `output` whose every field not `given` is the attribute of the same name of the
+    first of `sources` that has one."""
     declared: Any = output
     values = {
-        name: _converted(hint, getattr(source, name))
+        name: _converted(hint, _attribute(sources, name))
         for name, hint in _fields(declared)
         if name not in given
     }
     return output(**values, **given)
+
+
+def _attribute(sources: tuple[Any, ...], name: str) -> Any:
+    for source in sources:
+        if hasattr(source, name):
+            return getattr(source, name)
+    raise AttributeError(f"none of {[type(s).__name__ for s in sources]} has {name}")
 
 
 def _converted(hint: Any, value: Any) -> Any:

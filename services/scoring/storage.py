@@ -9,7 +9,7 @@ from typing import Any
 import mongoengine as me
 from pymongo.collection import Collection
 
-from services.kernel.docstore import AggregateCollection, StoredAggregate
+from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, Page, duplicate_id, every
@@ -106,8 +106,7 @@ def _scorecard_query(where: Any) -> dict[str, Any]:
 def mongo_scoring(
     storage: Storage, on_write: Callable[[Written], None] = lambda _: None
 ) -> Scoring:
-    def store(document: type[me.Document]) -> AggregateCollection[Any]:
-        return AggregateCollection(document, storage, SOURCE, on_write)
+    store = aggregate_collections(storage, SOURCE, on_write)
 
     cards = MongoScorecards(
         SCORECARDS, store, query_of=_scorecard_query, duplicate=duplicate_id("scorecard")

@@ -19,7 +19,7 @@ from services.contracts.events.catalog import (
 )
 from services.kernel import errors
 from services.kernel.clock import as_utc
-from services.kernel.docstore import AggregateCollection, StoredAggregate
+from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
 from services.kernel.mongo import Storage
@@ -196,8 +196,7 @@ class MongoCatalogFacts:
 
 
 def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda _: None) -> Survey:
-    def store(document: type[me.Document]) -> AggregateCollection[Any]:
-        return AggregateCollection(document, storage, SOURCE, on_write)
+    store = aggregate_collections(storage, SOURCE, on_write)
 
     return Survey(
         instruments=ImmutableCache(

@@ -14,6 +14,7 @@ from services.kernel.graphql import (
     ALL_REGIONS,
     ROUND_TRIP,
     UNDELIVERED,
+    KeyedByCode,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
@@ -74,13 +75,7 @@ async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[
 
 
 @strawberry.federation.type(keys=["code"])
-class Region:
-    code: str
-
-    @classmethod
-    def resolve_reference(cls, code: str) -> Self:
-        return cls(code=code)
-
+class Region(KeyedByCode):
     @strawberry.field(
         description="The region's scorecards the caller may read, newest cycle first.",
         directives=weighed(RANKED),

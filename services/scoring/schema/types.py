@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any, Self
 
 import strawberry
@@ -186,30 +185,18 @@ class Scorecard:
         cls, card: scorecards.Scorecard, rank: int | None = None, rank_in_cohort: int | None = None
     ) -> Self:
         c = card.content
-        return cls(
-            id=strawberry.ID(card.id),
-            region_code=card.region_code,
-            cycle_id=card.cycle_id,
-            cohort=card.cohort,
-            year=card.year,
-            ruleset_version=c.ruleset_version,
-            final_index=c.final_index,
-            grade=c.grade,
-            dimensions=[DimensionScore(**asdict(d)) for d in c.dimensions],
+        return translated(
+            cls,
+            card,
+            c,
             smart_dimensions=[
                 SmartDimensionScore(dimension=k, score=v) for k, v in c.smart_dimensions.items()
             ],
-            previous_final_index=c.previous_final_index,
-            improvement=c.improvement,
             flags=[_flag(f) for f in c.flags],
             recommendations=[_recommendation(r) for r in c.recommendations],
             quick_wins=[QuickWinDecision.from_decision(k, v) for k, v in c.quick_wins.items()],
-            values=c.values,
             explanation=[_firing(f) for f in c.explanation],
-            failure=c.failure,
             counted=Counted.of(c.counted),
-            input_digest=card.input_digest,
-            revision=card.revision,
             computed_at=card.computed_at.isoformat(),
             rank=rank,
             rank_in_cohort=rank_in_cohort,

@@ -66,17 +66,7 @@ async def open_campaign(
         raise errors.BadUserInput(f"region {cmd.region_code} is not in this cycle", "regionCode")
     if cycle.status != "open":
         raise errors.Conflict(f"evaluation cycle {cmd.cycle_id} is closed", "cycleId")
-    campaign = domain.Campaign.open(
-        id=ids.new_id(),
-        instrument_key=instrument.key,
-        instrument_version=instrument.instrument_version,
-        region_code=cmd.region_code,
-        cycle_id=cmd.cycle_id,
-        audience=cmd.audience,
-        quota_per_sub_dimension=cmd.quota_per_sub_dimension,
-        service=cmd.service,
-        opened_by=principal.subject,
-    )
+    campaign = domain.Campaign.open(id=ids.new_id(), **vars(cmd), opened_by=principal.subject)
     await survey.campaigns.add(campaign)
     return campaign
 

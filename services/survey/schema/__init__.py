@@ -12,6 +12,7 @@ from services.kernel.auth import Principal
 from services.kernel.errors import UserError, located
 from services.kernel.graphql import (
     UNDELIVERED,
+    KeyedByCode,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
@@ -130,13 +131,7 @@ async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyI
 
 
 @strawberry.federation.type(keys=["code"])
-class Region:
-    code: str
-
-    @classmethod
-    def resolve_reference(cls, code: str) -> Self:
-        return cls(code=code)
-
+class Region(KeyedByCode):
     @strawberry.field(directives=assumed(10))  # three audiences a cycle, a few cycles
     async def campaigns(self, info: SurveyInfo, cycle_id: str | None = None) -> list[Campaign]:
         found = await info.context.loaders.campaigns_of_region.load(self.code)

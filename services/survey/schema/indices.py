@@ -43,10 +43,7 @@ class ItemScoreType:
 
     @classmethod
     def from_domain(cls, item: ItemScore) -> Self:
-        question = item.question
-        return translated(
-            cls, question, question_code=question.code, assessors=item.assessors, score=item.score
-        )
+        return translated(cls, item, item.question, question_code=item.question.code)
 
 
 @strawberry.type

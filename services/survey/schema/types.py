@@ -53,20 +53,8 @@ class Question:
 
     @classmethod
     def from_domain(cls, question: domain.Question) -> Self:
-        scale = question.scale
-        return cls(
-            code=question.code,
-            text=question.text,
-            type=question.type,
-            evaluation_dimension=question.evaluation_dimension,
-            smart_dimension=question.smart_dimension,
-            sub_dimension=question.sub_dimension,
-            element=question.element,
-            scale_min=scale[0] if scale else None,
-            scale_max=scale[1] if scale else None,
-            options=list(question.options),
-            required=question.required,
-        )
+        low, high = question.scale or (None, None)
+        return translated(cls, question, scale_min=low, scale_max=high)
 
 
 @strawberry.type
