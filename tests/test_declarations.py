@@ -27,6 +27,7 @@ import strawberry
 
 from services.catalog import commands as catalog_commands
 from services.catalog import domain as catalog
+from services.catalog.domain.regions import RegionFields
 from services.catalog.schema import inputs as catalog_inputs
 from services.catalog.schema import types as catalog_types
 from services.contracts.events import catalog as catalog_events
@@ -159,7 +160,7 @@ def test_a_field_added_to_a_regions_declaration_reaches_every_layer_but_the_even
     are built on it as they are in the catalog, here on a copy that gained a field."""
     fields = dataclasses.make_dataclass(
         "RegionFieldsWithMotto", [("motto", str, field(default=""))],
-        bases=(catalog.RegionFields,), kw_only=True,
+        bases=(RegionFields,), kw_only=True,
     )  # fmt: skip
     aggregate = dataclasses.make_dataclass(
         "RegionWithMotto", [], bases=(Aggregate, fields), kw_only=True

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.catalog import domain
+from services.catalog.domain.regions import RegionFields
 
 
 @dataclass(kw_only=True)
-class CreateRegion(domain.RegionFields):
+class CreateRegion(RegionFields):
     """A region to register: every field a region has."""
 
 

@@ -9,6 +9,7 @@ GraphQL reads them as types wherever the subclass lives.
 from dataclasses import dataclass
 
 from services.survey import domain
+from services.survey.domain.assessments import AssignmentFields
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class SubmitResponse:
 
 
 @dataclass(kw_only=True)
-class AssignAssessors(domain.AssignmentFields):
+class AssignAssessors(AssignmentFields):
     """Assessors to assign: every field an assignment has but its key."""
 
 

@@ -11,23 +11,19 @@ from services.catalog.domain.cycles import (
     CycleStage,
     CycleStatus,
     EvaluationCycle,
-    EvaluationCycleFields,
 )
 from services.catalog.domain.programs import (
     FundingSource,
     Program,
-    ProgramFields,
     ProgramPhase,
     ProgressReport,
     ProgressStage,
 )
-from services.catalog.domain.quick_wins import QuickWin, QuickWinFields, QuickWinStatus
+from services.catalog.domain.quick_wins import QuickWin, QuickWinStatus
 from services.catalog.domain.regions import (
     Masterplan,
-    MasterplanFields,
     MasterplanStatus,
     Region,
-    RegionFields,
     RegionKind,
 )
 from services.kernel.aggregate import Aggregate
@@ -37,20 +33,15 @@ __all__ = [
     "CycleStage",
     "CycleStatus",
     "EvaluationCycle",
-    "EvaluationCycleFields",
     "FundingSource",
     "Masterplan",
-    "MasterplanFields",
     "MasterplanStatus",
     "Program",
-    "ProgramFields",
     "ProgramPhase",
     "ProgressReport",
     "ProgressStage",
     "QuickWin",
-    "QuickWinFields",
     "QuickWinStatus",
     "Region",
-    "RegionFields",
     "RegionKind",
 ]

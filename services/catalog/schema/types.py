@@ -10,6 +10,10 @@ from strawberry.types import Info
 
 from services.catalog import domain
 from services.catalog.context import CatalogContext
+from services.catalog.domain.cycles import EvaluationCycleFields
+from services.catalog.domain.programs import ProgramFields
+from services.catalog.domain.quick_wins import QuickWinFields
+from services.catalog.domain.regions import MasterplanFields, RegionFields
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 from services.catalog.schema import filters
 from services.contracts import reference
@@ -72,7 +76,7 @@ class ProgressReport:
 
 
 @strawberry.federation.type(keys=["id"])
-class Program(domain.ProgramFields):
+class Program(ProgramFields):
     id: strawberry.ID
     masterplan_id: strawberry.ID
     funding_sources: list[FundingSource]  # type: ignore[assignment]  # the domain's tuple
@@ -103,7 +107,7 @@ class Program(domain.ProgramFields):
 
 
 @strawberry.type
-class Masterplan(domain.MasterplanFields):
+class Masterplan(MasterplanFields):
     id: strawberry.ID
 
     @classmethod
@@ -121,7 +125,7 @@ class Masterplan(domain.MasterplanFields):
 
 
 @strawberry.federation.type(keys=["code"])
-class Region(domain.RegionFields):
+class Region(RegionFields):
     @classmethod
     def from_domain(cls, region: domain.Region) -> Self:
         return translated(cls, region)
@@ -162,7 +166,7 @@ class Region(domain.RegionFields):
 
 
 @strawberry.type
-class QuickWin(domain.QuickWinFields):
+class QuickWin(QuickWinFields):
     id: strawberry.ID
     program_id: strawberry.ID
 
@@ -177,7 +181,7 @@ class QuickWin(domain.QuickWinFields):
 
 
 @strawberry.federation.type(keys=["id"])
-class EvaluationCycle(domain.EvaluationCycleFields):
+class EvaluationCycle(EvaluationCycleFields):
     id: strawberry.ID
     region_codes: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
 

@@ -11,7 +11,6 @@ from services.survey.domain.answers import Answer
 from services.survey.domain.assessments import (
     AssessorScore,
     Assignment,
-    AssignmentFields,
     Finding,
     FindingKind,
     Findings,
@@ -21,7 +20,6 @@ from services.survey.domain.campaigns import (
     DEFAULT_QUOTA,
     Audience,
     Campaign,
-    CampaignFields,
     CampaignStatus,
 )
 from services.survey.domain.instruments import (
@@ -38,10 +36,8 @@ __all__ = [
     "Answer",
     "AssessorScore",
     "Assignment",
-    "AssignmentFields",
     "Audience",
     "Campaign",
-    "CampaignFields",
     "CampaignStatus",
     "EvaluationDimension",
     "Finding",

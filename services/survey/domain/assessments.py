@@ -124,18 +124,9 @@ class AssessorScore(Aggregate):
         campaign.require_open()
         _check_score(instrument, question_code, score, note)
         given = cls(
-            id=score_id(campaign.id, assessor, question_code),
-            campaign_id=campaign.id,
-            region_code=campaign.region_code,
-            cycle_id=campaign.cycle_id,
-            instrument_key=instrument.key,
-            instrument_version=instrument.instrument_version,
-            assessor=assessor,
-            question_code=question_code,
-            score=score,
-            note=note,
-            scored_at=at,
-        )
+            id=score_id(campaign.id, assessor, question_code), **campaign.placement(),
+            assessor=assessor, question_code=question_code, score=score, note=note, scored_at=at,
+        )  # fmt: skip
         given._record()
         return given
 

@@ -57,6 +57,14 @@ class Campaign(Aggregate, CampaignFields):
         campaign.events.append(CampaignOpened.of(campaign))
         return campaign
 
+    def placement(self) -> dict[str, Any]:
+        """What every answer given in this campaign carries of it: where and against which
+        instrument version it was given."""
+        return {
+            "campaign_id": self.id, "region_code": self.region_code, "cycle_id": self.cycle_id,
+            "instrument_key": self.instrument_key, "instrument_version": self.instrument_version,
+        }  # fmt: skip
+
     def require_open(self) -> None:
         if self.status is not CampaignStatus.OPEN:
             raise Conflict(f"campaign {self.id} is closed", "campaignId")

@@ -70,19 +70,10 @@ class Response(Aggregate):
         )
         problems.raise_if_any()
         response = cls(
-            id=id,
-            campaign_id=campaign.id,
-            region_code=campaign.region_code,
-            cycle_id=campaign.cycle_id,
-            audience=campaign.audience,
-            instrument_key=instrument.key,
-            instrument_version=instrument.instrument_version,
-            respondent=respondent,
-            idempotency_key=idempotency_key,
-            sub_dimension=sub_dimension,
-            answers=answers,
+            id=id, **campaign.placement(), audience=campaign.audience, respondent=respondent,
+            idempotency_key=idempotency_key, sub_dimension=sub_dimension, answers=answers,
             submitted_at=at,
-        )
+        )  # fmt: skip
         response.events.append(
             ResponseAccepted.of(
                 response, response_id=id, kind=ResponseKind(campaign.audience.value),

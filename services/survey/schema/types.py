@@ -13,6 +13,8 @@ from services.kernel.output_types import translated
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
+from services.survey.domain.assessments import AssignmentFields
+from services.survey.domain.campaigns import CampaignFields
 from services.survey.domain.statistics import ImpactMapping
 from services.survey.handlers import indices
 from services.survey.schema.enums import (
@@ -124,7 +126,7 @@ class Response:
 
 
 @strawberry.type
-class Campaign(domain.CampaignFields):
+class Campaign(CampaignFields):
     id: strawberry.ID
     _campaign: strawberry.Private[domain.Campaign]
 
@@ -243,7 +245,7 @@ class AssessorScore:
 
 
 @strawberry.type
-class Assignment(domain.AssignmentFields):
+class Assignment(AssignmentFields):
     assessors: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
 
     @classmethod
