@@ -14,7 +14,7 @@ from services.kernel import errors
 from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
-from services.kernel.repository import MongoRepository, enum_value, given
+from services.kernel.repository import MongoRepository, duplicate_id, given, matching
 from services.kernel.stored import StoredForm
 
 ALIAS = "catalog"
@@ -66,51 +66,35 @@ def mongo_catalog(
     store = aggregate_collections(storage, SOURCE, on_write)
 
     return Catalog(
-        regions=MongoRepository(
-            REGIONS,
-            store,
-            query_of=lambda w: given(province=w.province, cohort=w.cohort, kind=enum_value(w.kind)),
-            duplicate=lambda r: errors.Conflict(f"region {r.code} already exists", "code"),
-        ),
+        regions=MongoRepository(REGIONS, store, query_of=matching, duplicate=_region_taken),
         masterplans=MongoRepository(
-            MASTERPLANS,
-            store,
-            query_of=lambda region_code: given(region_code=region_code),
-            duplicate=lambda m: errors.Conflict(f"masterplan {m.id} already exists", "id"),
+            MASTERPLANS, store, query_of=lambda region_code: given(region_code=region_code),
+            duplicate=duplicate_id("masterplan"),
         ),
         programs=MongoRepository(
-            PROGRAMS,
-            store,
-            query_of=_program_query,
-            duplicate=lambda p: errors.Conflict(f"program {p.id} already exists", "id"),
+            PROGRAMS, store, query_of=_program_query, duplicate=duplicate_id("program")
         ),
         quick_wins=MongoRepository(
-            QUICK_WINS,
-            store,
-            query_of=lambda w: given(
-                region_code=w.region_code,
-                program_id=w.program_id,
-                year=w.year,
-                status=enum_value(w.status),
-            ),
-            duplicate=lambda q: errors.Conflict(
-                f"program {q.program_id} is already proposed as a quick win for {q.year}",
-                "programId",
-            ),
+            QUICK_WINS, store, query_of=matching, duplicate=_already_proposed
         ),
-        cycles=MongoRepository(
-            CYCLES,
-            store,
-            query_of=lambda w: given(
-                year=w.year,
-                stage=enum_value(w.stage),
-                cohort=w.cohort,
-                status=enum_value(w.status),
-            ),
-            duplicate=lambda c: errors.Conflict(
-                f"a {c.stage} cycle for cohort {c.cohort} in {c.year} already exists", "stage"
-            ),
-        ),
+        cycles=MongoRepository(CYCLES, store, query_of=matching, duplicate=_cycle_taken),
+    )  # fmt: skip
+
+
+def _region_taken(region: domain.Region) -> errors.Conflict:
+    return errors.Conflict(f"region {region.code} already exists", "code")
+
+
+def _already_proposed(proposal: domain.QuickWin) -> errors.Conflict:
+    return errors.Conflict(
+        f"program {proposal.program_id} is already proposed as a quick win for {proposal.year}",
+        "programId",
+    )
+
+
+def _cycle_taken(cycle: domain.EvaluationCycle) -> errors.Conflict:
+    return errors.Conflict(
+        f"a {cycle.stage} cycle for cohort {cycle.cohort} in {cycle.year} already exists", "stage"
     )
 
 

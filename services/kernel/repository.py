@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -92,8 +93,14 @@ def duplicate_id(what: str) -> Callable[[Any], errors.Conflict]:
     return lambda aggregate: errors.Conflict(f"{what} {aggregate.id} already exists", "id")
 
 
+def matching(where: Any) -> dict[str, Any]:
+    """A query from a filter whose fields are named as the document's: each field given
+    (not None) must equal its value, an enumeration's by its value."""
+    return given(**{f.name: enum_value(getattr(where, f.name)) for f in dataclasses.fields(where)})
+
+
 def enum_value(value: Any) -> Any:
-    return value.value if value is not None else None
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 class DocumentMapping(Protocol[A]):

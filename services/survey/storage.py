@@ -33,6 +33,7 @@ from services.kernel.repository import (
     duplicate_id,
     enum_value,
     given,
+    matching,
 )
 from services.kernel.stored import StoredForm
 from services.survey import domain
@@ -228,12 +229,7 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
         scores=MongoRepository(
             SCORES,
             store,
-            query_of=lambda w: given(
-                campaign_id=w.campaign_id,
-                region_code=w.region_code,
-                cycle_id=w.cycle_id,
-                assessor=w.assessor,
-            ),
+            query_of=matching,
             duplicate=duplicate_id("score"),
         ),
         assignments=MongoRepository(
@@ -245,7 +241,7 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
         findings=MongoRepository(
             FINDINGS,
             store,
-            query_of=lambda w: {"region_code": w.region_code, "cycle_id": w.cycle_id},
+            query_of=matching,
             duplicate=duplicate_id("findings"),
         ),
         facts=MongoCatalogFacts(storage.db, storage),
