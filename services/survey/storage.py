@@ -47,6 +47,7 @@ from services.survey.repository import (
 )
 
 ALIAS = "survey"
+KEY_FIELD = "idempotencyKey"  # the input field a stored response conflicts on
 SOURCE = "/smartcity/survey"
 
 
@@ -213,39 +214,23 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             key_of=lambda i: i.id,
         ),
         campaigns=MongoRepository(
-            CAMPAIGNS,
-            store,
-            query_of=_campaign_query,
-            duplicate=duplicate_id("campaign"),
+            CAMPAIGNS, store, query_of=_campaign_query, duplicate=duplicate_id("campaign")
         ),
         responses=MongoResponses(
-            MappedByHand(_ResponseDocument, _response_document, _response_domain),
-            store,
+            MappedByHand(_ResponseDocument, _response_document, _response_domain), store,
             query_of=lambda campaign_id: given(campaign_id=campaign_id),
-            duplicate=lambda r: errors.Conflict(
-                "this response is already stored", "idempotencyKey"
-            ),
+            duplicate=lambda _: errors.Conflict("this response is already stored", KEY_FIELD),
         ),
-        scores=MongoRepository(
-            SCORES,
-            store,
-            query_of=matching,
-            duplicate=duplicate_id("score"),
-        ),
+        scores=MongoRepository(SCORES, store, query_of=matching, duplicate=duplicate_id("score")),
         assignments=MongoRepository(
-            ASSIGNMENTS,
-            store,
-            query_of=lambda region_code: given(region_code=region_code),
+            ASSIGNMENTS, store, query_of=lambda region_code: given(region_code=region_code),
             duplicate=duplicate_id("assignment"),
         ),
         findings=MongoRepository(
-            FINDINGS,
-            store,
-            query_of=matching,
-            duplicate=duplicate_id("findings"),
+            FINDINGS, store, query_of=matching, duplicate=duplicate_id("findings")
         ),
         facts=MongoCatalogFacts(storage.db, storage),
-    )
+    )  # fmt: skip
 
 
 def _campaign_query(where: CampaignFilter) -> dict[str, Any]:
