@@ -11,11 +11,24 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from services.kernel.annotations import sequence_item, without_none
 
 T = TypeVar("T")
+
+
+class FilledByName:
+    """The base of a GraphQL output type filled from its domain object by field name."""
+
+    @classmethod
+    def from_domain(cls, source: Any) -> Self:
+        return translated(cls, source)
+
+    @classmethod
+    def from_found(cls, source: Any | None) -> Self | None:
+        """The output of what a lookup found, or None when it found nothing."""
+        return None if source is None else cls.from_domain(source)
 
 
 @functools.cache

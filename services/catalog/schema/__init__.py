@@ -74,17 +74,17 @@ class Query:
     @strawberry.field
     async def region(self, info: CatalogInfo, code: str) -> Region | None:
         found = await info.context.loaders.regions.load(code)
-        return Region.from_domain(found) if found else None
+        return Region.from_found(found)
 
     @strawberry.field
     async def masterplan(self, info: CatalogInfo, id: strawberry.ID) -> Masterplan | None:
         found = await info.context.loaders.masterplans.load(str(id))
-        return Masterplan.from_domain(found) if found else None
+        return Masterplan.from_found(found)
 
     @strawberry.field
     async def program(self, info: CatalogInfo, id: strawberry.ID) -> Program | None:
         found = await info.context.loaders.programs.load(str(id))
-        return Program.from_domain(found) if found else None
+        return Program.from_found(found)
 
     @strawberry.field(
         description="Programs in creation order; `after` is the last id of the previous page.",
@@ -146,7 +146,7 @@ class Query:
         self, info: CatalogInfo, id: strawberry.ID
     ) -> EvaluationCycle | None:
         found = await info.context.loaders.cycles.load(str(id))
-        return EvaluationCycle.from_domain(found) if found else None
+        return EvaluationCycle.from_found(found)
 
     @strawberry.field(description="The six smart city dimensions and their sub-dimensions.")
     def dimensions(self) -> list[Dimension]:

@@ -18,7 +18,7 @@ from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 from services.catalog.schema import filters
 from services.contracts import reference
 from services.kernel.graphql import ALL_REGIONS, ROUND_TRIP, assumed, paged, weighed
-from services.kernel.output_types import translated
+from services.kernel.output_types import FilledByName
 
 RegionKind = domain.RegionKind
 MasterplanStatus = domain.MasterplanStatus
@@ -61,7 +61,7 @@ class Dimension:
 
 
 @strawberry.type
-class ProgressReport:
+class ProgressReport(FilledByName):
     id: strawberry.ID
     stage: ProgressStage
     percent: float
@@ -70,13 +70,9 @@ class ProgressReport:
     evidence: list[str]
     reported_by: str
 
-    @classmethod
-    def from_domain(cls, report: domain.ProgressReport) -> Self:
-        return translated(cls, report)
-
 
 @strawberry.federation.type(keys=["id"])
-class Program(ProgramFields):
+class Program(ProgramFields, FilledByName):
     id: strawberry.ID
     masterplan_id: strawberry.ID
     funding_sources: list[FundingSource]  # type: ignore[assignment]  # the domain's tuple
@@ -85,18 +81,14 @@ class Program(ProgramFields):
     progress_reports: list[ProgressReport]
 
     @classmethod
-    def from_domain(cls, program: domain.Program) -> Self:
-        return translated(cls, program)
-
-    @classmethod
     async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:
         found = await info.context.loaders.programs.load(str(id))
-        return cls.from_domain(found) if found else None
+        return cls.from_found(found)
 
     @strawberry.field
     async def region(self, info: CatalogInfo) -> Region | None:
         found = await info.context.loaders.regions.load(self.region_code)
-        return Region.from_domain(found) if found else None
+        return Region.from_found(found)
 
     @strawberry.field(directives=weighed(ROUND_TRIP))
     async def quick_wins(self, info: CatalogInfo) -> list[QuickWin]:
@@ -107,12 +99,8 @@ class Program(ProgramFields):
 
 
 @strawberry.type
-class Masterplan(MasterplanFields):
+class Masterplan(MasterplanFields, FilledByName):
     id: strawberry.ID
-
-    @classmethod
-    def from_domain(cls, plan: domain.Masterplan) -> Self:
-        return translated(cls, plan)
 
     @strawberry.field(directives=paged(weight=ROUND_TRIP))
     async def programs(
@@ -125,15 +113,11 @@ class Masterplan(MasterplanFields):
 
 
 @strawberry.federation.type(keys=["code"])
-class Region(RegionFields):
-    @classmethod
-    def from_domain(cls, region: domain.Region) -> Self:
-        return translated(cls, region)
-
+class Region(RegionFields, FilledByName):
     @classmethod
     async def resolve_reference(cls, info: CatalogInfo, code: str) -> Self | None:
         found = await info.context.loaders.regions.load(code)
-        return cls.from_domain(found) if found else None
+        return cls.from_found(found)
 
     @strawberry.field(directives=weighed(ROUND_TRIP))
     async def masterplans(self, info: CatalogInfo) -> list[Masterplan]:
@@ -166,33 +150,25 @@ class Region(RegionFields):
 
 
 @strawberry.type
-class QuickWin(QuickWinFields):
+class QuickWin(QuickWinFields, FilledByName):
     id: strawberry.ID
     program_id: strawberry.ID
-
-    @classmethod
-    def from_domain(cls, proposal: domain.QuickWin) -> Self:
-        return translated(cls, proposal)
 
     @strawberry.field
     async def program(self, info: CatalogInfo) -> Program | None:
         found = await info.context.loaders.programs.load(str(self.program_id))
-        return Program.from_domain(found) if found else None
+        return Program.from_found(found)
 
 
 @strawberry.federation.type(keys=["id"])
-class EvaluationCycle(EvaluationCycleFields):
+class EvaluationCycle(EvaluationCycleFields, FilledByName):
     id: strawberry.ID
     region_codes: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
 
     @classmethod
-    def from_domain(cls, cycle: domain.EvaluationCycle) -> Self:
-        return translated(cls, cycle)
-
-    @classmethod
     async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:
         found = await info.context.loaders.cycles.load(str(id))
-        return cls.from_domain(found) if found else None
+        return cls.from_found(found)
 
     @strawberry.field(directives=assumed(ALL_REGIONS))
     async def regions(self, info: CatalogInfo) -> list[Region]:

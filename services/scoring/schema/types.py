@@ -7,15 +7,14 @@ from typing import Any, Self
 import strawberry
 from strawberry.scalars import JSON
 
-from services.kernel.output_types import translated
+from services.kernel.output_types import FilledByName, translated
 from services.scoring.domain import rulesets, scorecards
-from services.scoring.domain.rules import Problem as DomainProblem
 from services.scoring.handlers.scorer import RescoreReport
 from services.scoring.handlers.simulation import RegionChange as DomainChange
 
 
 @strawberry.type(name="RuleSetProblem")
-class Problem:
+class Problem(FilledByName):
     """One located error in a rule set document."""
 
     rule_id: str | None
@@ -24,10 +23,6 @@ class Problem:
     line: int | None = strawberry.field(
         description="The document's line the path points to, from 1; null when it has none."
     )
-
-    @classmethod
-    def from_domain(cls, problem: DomainProblem) -> Self:
-        return translated(cls, problem)
 
 
 @strawberry.type

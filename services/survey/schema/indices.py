@@ -6,9 +6,9 @@ from typing import Self
 
 import strawberry
 
-from services.kernel.output_types import translated
+from services.kernel.output_types import FilledByName, translated
 from services.survey.domain.ikm import Ikm
-from services.survey.domain.statistics import DimensionImpact, QuestionStats, SubDimensionImpact
+from services.survey.domain.statistics import QuestionStats
 from services.survey.handlers.indices import IkmElement, ItemScore
 from services.survey.schema.enums import EvaluationDimension
 
@@ -47,7 +47,7 @@ class ItemScoreType:
 
 
 @strawberry.type
-class SubDimensionImpactType:
+class SubDimensionImpactType(FilledByName):
     sub_dimension: str
     dimension: str
     respondents: int
@@ -57,21 +57,13 @@ class SubDimensionImpactType:
     mean: float | None
     score: float | None
 
-    @classmethod
-    def from_domain(cls, impact: SubDimensionImpact) -> Self:
-        return translated(cls, impact)
-
 
 @strawberry.type
-class DimensionImpactType:
+class DimensionImpactType(FilledByName):
     dimension: str
     respondents: int
     score: float | None
     below_target: bool
-
-    @classmethod
-    def from_domain(cls, impact: DimensionImpact) -> Self:
-        return translated(cls, impact)
 
 
 @strawberry.type

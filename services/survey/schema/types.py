@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from services.kernel.graphql import ROUND_TRIP, assumed, paged, weighed
-from services.kernel.output_types import translated
+from services.kernel.output_types import FilledByName, translated
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
@@ -94,7 +94,7 @@ class Instrument:
 
 
 @strawberry.type
-class Answer:
+class Answer(FilledByName):
     question_code: str
     score: int | None
     number: float | None
@@ -103,10 +103,6 @@ class Answer:
     choices: list[str]
     yes: bool | None
     evidence: list[str]
-
-    @classmethod
-    def from_domain(cls, answer: domain.Answer) -> Self:
-        return translated(cls, answer)
 
 
 @strawberry.type
@@ -245,9 +241,5 @@ class AssessorScore:
 
 
 @strawberry.type
-class Assignment(AssignmentFields):
+class Assignment(AssignmentFields, FilledByName):
     assessors: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
-
-    @classmethod
-    def from_domain(cls, assignment: domain.Assignment) -> Self:
-        return translated(cls, assignment)
