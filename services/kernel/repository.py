@@ -47,6 +47,12 @@ async def require(repository: Repository[A], key: str, what: str, field: str) ->
     return found
 
 
+async def added(repository: Repository[A], aggregate: A) -> A:
+    """Adds a new aggregate (CONFLICT when its key is taken) and gives it back."""
+    await repository.add(aggregate)
+    return aggregate
+
+
 async def change(
     repository: Repository[A], key: str, what: str, field: str, apply: Callable[[A], object]
 ) -> A:

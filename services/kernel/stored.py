@@ -16,6 +16,7 @@ import enum
 import functools
 import typing
 from collections.abc import Callable, Sequence
+from dataclasses import is_dataclass
 from typing import Any, Generic, TypeVar
 
 import mongoengine as me
@@ -107,15 +108,22 @@ def _element(hint: Any, **options: Any) -> me.BaseField:
 
 def _stored(hint: Any, value: Any) -> Any:
     """A value as its document field takes it."""
+    return _each(hint, value, _stored, lambda inner, v: _plain(v) if is_dataclass(inner) else v)
+
+
+Convert = Callable[[Any, Any], Any]  # (annotation, value) -> value
+
+
+def _each(hint: Any, value: Any, one: Convert, leaf: Convert, read: bool = False) -> Any:
+    """`leaf(inner annotation, value)`, or `one` on each item of a sequence; None stays None."""
     inner, _ = without_none(hint)
+    item = sequence_item(inner)
     if value is None:
         return None
-    item = sequence_item(inner)
-    if item is not None:
-        return [_stored(item, v) for v in value]
-    if dataclasses.is_dataclass(inner):
-        return _plain(value)
-    return value
+    if item is None:
+        return leaf(inner, value)
+    items = [one(item, v) for v in value]
+    return tuple(items) if read and typing.get_origin(inner) is tuple else items
 
 
 def _plain(value: Any) -> Any:
@@ -139,14 +147,11 @@ def _nested_fields(dataclass: Any) -> dict[str, Any]:
 
 def _read(hint: Any, value: Any) -> Any:
     """A value read back from its document (or a nested dict) as the annotation declares it."""
-    inner, _ = without_none(hint)
-    if value is None:
-        return None
-    item = sequence_item(inner)
-    if item is not None:
-        items = [_read(item, v) for v in value]
-        return tuple(items) if typing.get_origin(inner) is tuple else items
-    if dataclasses.is_dataclass(inner) and isinstance(value, dict):
+    return _each(hint, value, _read, _read_one, read=True)
+
+
+def _read_one(inner: Any, value: Any) -> Any:
+    if is_dataclass(inner) and isinstance(value, dict):
         built: Any = inner
         nested = _nested_fields(built)
         return built(**{k: _read(nested[k], v) for k, v in value.items() if k in nested})

@@ -6,7 +6,7 @@ from services.catalog import commands, domain
 from services.catalog.repository import Catalog
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import change
+from services.kernel.repository import added, change
 
 
 async def create_evaluation_cycle(
@@ -18,8 +18,7 @@ async def create_evaluation_cycle(
     for index, code in enumerate(cmd.region_codes):
         if code not in known:
             raise errors.NotFound(f"region {code} does not exist", f"regionCodes[{index}]")
-    await catalog.cycles.add(cycle)
-    return cycle
+    return await added(catalog.cycles, cycle)
 
 
 async def close_evaluation_cycle(

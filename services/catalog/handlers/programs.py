@@ -10,7 +10,7 @@ from services.catalog.repository import Catalog
 from services.kernel import ids
 from services.kernel.auth import Principal
 from services.kernel.clock import utc_now
-from services.kernel.repository import change, require
+from services.kernel.repository import added, change, require
 
 Today = Callable[[], dt.date]
 
@@ -25,8 +25,7 @@ async def add_program(
     plan = await require(catalog.masterplans, cmd.masterplan_id, "masterplan", "masterplanId")
     principal.require_region_writer(plan.region_code, "masterplanId")
     program = domain.Program.add(id=ids.new_id(), region_code=plan.region_code, **vars(cmd))
-    await catalog.programs.add(program)
-    return program
+    return await added(catalog.programs, program)
 
 
 async def update_program(

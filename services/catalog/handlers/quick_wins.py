@@ -6,7 +6,7 @@ from services.catalog import commands, domain
 from services.catalog.repository import Catalog
 from services.kernel import ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import change, require
+from services.kernel.repository import added, change, require
 
 
 async def propose_quick_win(
@@ -22,8 +22,7 @@ async def propose_quick_win(
         rationale=cmd.rationale,
         proposed_by=principal.subject,
     )
-    await catalog.quick_wins.add(proposal)
-    return proposal
+    return await added(catalog.quick_wins, proposal)
 
 
 async def decide_quick_win(

@@ -6,16 +6,14 @@ from services.catalog import commands, domain
 from services.catalog.repository import Catalog
 from services.kernel import ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import change, require
+from services.kernel.repository import added, change, require
 
 
 async def create_region(
     cmd: commands.CreateRegion, principal: Principal, catalog: Catalog
 ) -> domain.Region:
     principal.require_role(Role.ADMIN)
-    region = domain.Region.register(**vars(cmd))
-    await catalog.regions.add(region)
-    return region
+    return await added(catalog.regions, domain.Region.register(**vars(cmd)))
 
 
 async def update_region(
@@ -34,6 +32,4 @@ async def create_masterplan(
 ) -> domain.Masterplan:
     principal.require_region_writer(cmd.region_code)
     await require(catalog.regions, cmd.region_code, "region", "regionCode")
-    plan = domain.Masterplan.create(id=ids.new_id(), **vars(cmd))
-    await catalog.masterplans.add(plan)
-    return plan
+    return await added(catalog.masterplans, domain.Masterplan.create(id=ids.new_id(), **vars(cmd)))

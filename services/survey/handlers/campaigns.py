@@ -8,7 +8,7 @@ from collections.abc import Callable
 from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import change, require
+from services.kernel.repository import added, change, require
 from services.survey import commands, domain
 from services.survey.domain.instruments import QuestionType
 from services.survey.handlers.common import instrument_of
@@ -67,8 +67,7 @@ async def open_campaign(
     if cycle.status != "open":
         raise errors.Conflict(f"evaluation cycle {cmd.cycle_id} is closed", "cycleId")
     campaign = domain.Campaign.open(id=ids.new_id(), **vars(cmd), opened_by=principal.subject)
-    await survey.campaigns.add(campaign)
-    return campaign
+    return await added(survey.campaigns, campaign)
 
 
 async def close_campaign(

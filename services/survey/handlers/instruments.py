@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import MAX_PAGE, Page
+from services.kernel.repository import MAX_PAGE, Page, added
 from services.survey import commands, domain
 from services.survey.domain.instruments import instrument_id
 from services.survey.repository import Survey
@@ -21,8 +21,7 @@ async def publish_instrument(
         sections=cmd.sections,
         published_by=principal.subject,
     )
-    await survey.instruments.add(instrument)
-    return instrument
+    return await added(survey.instruments, instrument)
 
 
 async def install_builtin(survey: Survey) -> int:
