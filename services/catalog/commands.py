@@ -21,8 +21,10 @@ class CreateRegion(RegionFields):
 
 
 @dataclass(frozen=True)
-class UpdateRegion:
-    code: str
+class Update:
+    """Fields of one aggregate to change: its key, and each field named with its new value."""
+
+    key: str
     changes: dict[str, Any]
 
 
@@ -50,12 +52,6 @@ class AddProgram:
     description: str = ""
     phase: domain.ProgramPhase = domain.ProgramPhase.PLANNING
     funding_sources: Sequence[domain.FundingSource] = ()
-
-
-@dataclass(frozen=True)
-class UpdateProgram:
-    id: str
-    changes: dict[str, Any]
 
 
 @dataclass

@@ -196,9 +196,9 @@ async def test_a_region_operator_may_not_move_its_region_to_another_cohort():
     await handlers.regions.create_region(deli_serdang(), ADMIN, catalog)
     with pytest.raises(errors.Forbidden):
         await handlers.regions.update_region(
-            commands.UpdateRegion("12.07", {"cohort": "kppn_ikn_2021"}), DELI_OPERATOR, catalog
+            commands.Update("12.07", {"cohort": "kppn_ikn_2021"}), DELI_OPERATOR, catalog
         )
     updated = await handlers.regions.update_region(
-        commands.UpdateRegion("12.07", {"vision": "Deli Serdang maju"}), DELI_OPERATOR, catalog
+        commands.Update("12.07", {"vision": "Deli Serdang maju"}), DELI_OPERATOR, catalog
     )
     assert updated.vision == "Deli Serdang maju"

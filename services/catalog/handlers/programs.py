@@ -29,13 +29,13 @@ async def add_program(
 
 
 async def update_program(
-    cmd: commands.UpdateProgram, principal: Principal, catalog: Catalog
+    cmd: commands.Update, principal: Principal, catalog: Catalog
 ) -> domain.Program:
     def update(program: domain.Program) -> None:
         principal.require_region_writer(program.region_code, "id")
         program.update(cmd.changes)
 
-    return await change(catalog.programs, cmd.id, "program", "id", update)
+    return await change(catalog.programs, cmd.key, "program", "id", update)
 
 
 async def report_progress(

@@ -15,12 +15,7 @@ async def propose_quick_win(
     program = await require(catalog.programs, cmd.program_id, "program", "programId")
     principal.require_region_writer(program.region_code, "programId")
     proposal = domain.QuickWin.propose(
-        id=ids.new_id(),
-        region_code=program.region_code,
-        program_id=program.id,
-        year=cmd.year,
-        rationale=cmd.rationale,
-        proposed_by=principal.subject,
+        id=ids.new_id(), region_code=program.region_code, **vars(cmd), proposed_by=principal.subject
     )
     return await added(catalog.quick_wins, proposal)
 

@@ -17,14 +17,12 @@ async def create_region(
 
 
 async def update_region(
-    cmd: commands.UpdateRegion, principal: Principal, catalog: Catalog
+    cmd: commands.Update, principal: Principal, catalog: Catalog
 ) -> domain.Region:
-    principal.require_region_writer(cmd.code, "code")
+    principal.require_region_writer(cmd.key, "code")
     if "cohort" in cmd.changes:
         principal.require_role(Role.ADMIN)
-    return await change(
-        catalog.regions, cmd.code, "region", "code", lambda r: r.update(cmd.changes)
-    )
+    return await change(catalog.regions, cmd.key, "region", "code", lambda r: r.update(cmd.changes))
 
 
 async def create_masterplan(

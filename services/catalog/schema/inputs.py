@@ -30,9 +30,9 @@ class UpdateRegionInput:
     area_km2: float | None = UNSET
     vision: str | None = UNSET
 
-    def command(self, code: str) -> commands.UpdateRegion:
+    def command(self, code: str) -> commands.Update:
         changes = {k: v for k, v in present(self).items() if v is not None or k == "area_km2"}
-        return commands.UpdateRegion(code=code, changes=changes)
+        return commands.Update(code, changes)
 
 
 @strawberry.input
@@ -68,11 +68,11 @@ class UpdateProgramInput:
     phase: ProgramPhase | None = UNSET
     funding_sources: list[FundingSource] | None = UNSET
 
-    def command(self, program_id: str) -> commands.UpdateProgram:
+    def command(self, program_id: str) -> commands.Update:
         changes = {k: v for k, v in present(self).items() if v is not None}
         if "funding_sources" in changes:
             changes["funding_sources"] = tuple(changes["funding_sources"])
-        return commands.UpdateProgram(id=program_id, changes=changes)
+        return commands.Update(program_id, changes)
 
 
 @strawberry.input

@@ -15,12 +15,9 @@ async def publish_instrument(
 ) -> domain.Instrument:
     principal.require_role(Role.ADMIN)
     instrument = domain.Instrument.publish(
-        key=cmd.key,
-        instrument_version=cmd.version,
-        title=cmd.title,
-        sections=cmd.sections,
+        key=cmd.key, instrument_version=cmd.version, title=cmd.title, sections=cmd.sections,
         published_by=principal.subject,
-    )
+    )  # fmt: skip
     return await added(survey.instruments, instrument)
 
 
