@@ -157,7 +157,7 @@ async def full_rescore(suite: Suite, regions: int) -> dict[str, float]:
 
 def _sub_dimensions() -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
-    for section in national.builtin.citizen_impact_2023().sections:
+    for section in national.shipped.citizen_impact_2023().sections:
         for question in section.questions:
             grouped.setdefault(question.sub_dimension or "", []).append(question.code)
     return grouped
@@ -166,7 +166,7 @@ def _sub_dimensions() -> dict[str, list[str]]:
 async def _citizen_campaign(suite: Suite, region: national.Region) -> str:
     """The region's citizen campaign, opened through the gateway the first time."""
     if region.code not in suite.citizen_campaigns:
-        wanted = {"instrumentKey": national.builtin.CITIZEN_IMPACT_2023, "instrumentVersion": 1,
+        wanted = {"instrumentKey": national.shipped.CITIZEN_IMPACT_2023, "instrumentVersion": 1,
                   "regionCode": region.code, "cycleId": region.cycle_id, "audience": "CITIZEN",
                   "quotaPerSubDimension": national.CITIZENS_PER_SUB_DIMENSION}  # fmt: skip
         opened = await once_known(lambda: suite.gateway(OPEN, {"i": wanted}), 60)
