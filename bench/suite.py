@@ -168,7 +168,8 @@ async def _citizen_campaign(suite: Suite, region: national.Region) -> str:
     if region.code not in suite.citizen_campaigns:
         wanted = {"instrumentKey": national.shipped.CITIZEN_IMPACT_2023, "instrumentVersion": 1,
                   "regionCode": region.code, "cycleId": region.cycle_id, "audience": "CITIZEN",
-                  "quotaPerSubDimension": national.CITIZENS_PER_SUB_DIMENSION}  # fmt: skip
+                  # room for the latency samples after the field citizens: tokens are capped
+                  "quotaPerSubDimension": 2 * national.CITIZENS_PER_SUB_DIMENSION}  # fmt: skip
         opened = await once_known(lambda: suite.gateway(OPEN, {"i": wanted}), 60)
         suite.citizen_campaigns[region.code] = opened["openCampaign"]["id"]
     return suite.citizen_campaigns[region.code]
