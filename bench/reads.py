@@ -1,0 +1,165 @@
+"""Reads at national scale: pages of regions from the subgraphs directly and through the
+gateway, at several sizes.
+
+    python -m bench.reads [--sizes 100,514] [--seconds 10] [--clients 16] [--requests 200]
+
+For each size, the whole suite runs as its own processes (`bench.suite`): the national
+benchmark's year is put on the stream and scored, the catalog registers the regions and the
+survey opens each region's assessor campaign through the gateway. Then, side by side in the
+same run:
+- `regions(first: 100) { code name }` asked of the catalog directly and through the gateway,
+  one client at a time (p50, p99) and from `--clients` clients at once (req/s);
+- the cross-subgraph page `regions(first: $n) { code name latestScorecard { finalIndex }
+  campaigns { id } }`, `$n` from 1 to 100, through the gateway, the same two ways;
+- one region with its index, `region(code) { name latestScorecard { finalIndex } }`,
+  through the gateway, and its catalog part `region(code) { name }` directly.
+The last column is each figure's growth from the first size to the last: a read whose cost
+grows with the page and not with the country stays near x1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from bench import national
+from bench.scoring import ADMIN
+from bench.suite import Suite, catch_up, running_suite
+from services.demo.cycle import once_known
+
+NAMES = "query Names($n: Int!) { regions(first: $n) { code name } }"
+PAGE = ("query Page($n: Int!) { regions(first: $n) "
+        "{ code name latestScorecard { finalIndex } campaigns { id } } }")  # fmt: skip
+ONE = "query One($code: String!) { region(code: $code) { name latestScorecard { finalIndex } } }"
+ONE_NAME = "query OneName($code: String!) { region(code: $code) { name } }"
+CREATE = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
+OPEN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
+PAGE_SIZE = 100
+
+Variables = Callable[[], dict[str, Any]]
+
+
+async def _ask(client: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    response = await client.post(url, json={"query": query, "variables": variables})
+    elapsed = time.perf_counter() - started
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{url} answered {response.status_code}: {str(body)[:300]}")
+    return elapsed
+
+
+def _client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(headers={"Authorization": f"Bearer {ADMIN}"}, timeout=60)
+
+
+async def one_at_a_time(url: str, query: str, variables: Variables, requests: int) -> list[float]:
+    async with _client() as client:
+        for _ in range(10):  # warm up: connections, caches, the plan
+            await _ask(client, url, query, variables())
+        return [await _ask(client, url, query, variables()) for _ in range(requests)]
+
+
+async def rate(url: str, query: str, variables: Variables, clients: int, seconds: float) -> float:
+    done = 0
+    deadline = time.perf_counter() + seconds
+
+    async def loop() -> None:
+        nonlocal done
+        async with _client() as client:
+            while time.perf_counter() < deadline:
+                await _ask(client, url, query, variables())
+                done += 1
+
+    await asyncio.gather(*(loop() for _ in range(clients)))
+    return done / seconds
+
+
+def _ms(seconds: list[float], share: float) -> float:
+    return sorted(seconds)[min(len(seconds) - 1, int(share * len(seconds)))] * 1000
+
+
+async def _register(suite: Suite, everywhere: list[national.Region]) -> None:
+    """The regions in the catalog, and each one's assessor campaign in the survey."""
+    for region in everywhere:
+        created = {"code": region.code, "name": f"Region {region.code}", "kind": "KOTA",
+                   "province": "Bench", "cohort": region.cohort}  # fmt: skip
+        await suite.gateway(CREATE, {"i": created})
+    for region in everywhere:
+        wanted = {"instrumentKey": "smartcity-evaluation-2023", "instrumentVersion": 1,
+                  "regionCode": region.code, "cycleId": region.cycle_id,
+                  "audience": "ASSESSOR"}  # fmt: skip
+        await once_known(lambda wanted=wanted: suite.gateway(OPEN, {"i": wanted}), 60)
+
+
+async def measure(regions: int, seconds: float, clients: int, requests: int) -> dict[str, float]:
+    everywhere = national.regions(regions)
+    codes = [r.code for r in everywhere]
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        async with running_suite(scratch) as suite:
+            ports = {name: running.port for name, running in suite.services.items()}
+            urls = {name: f"http://127.0.0.1:{port}/graphql" for name, port in ports.items()}
+            print(f"{regions} regions: the year on the stream, scoring catching up", flush=True)
+            await catch_up(suite, regions, frozenset())
+            print(f"{regions} regions: regions and campaigns registered", flush=True)
+            await _register(suite, everywhere)
+            print(f"{regions} regions: measuring", flush=True)
+            page = min(PAGE_SIZE, regions)
+
+            def names() -> dict[str, Any]:
+                return {"n": page}
+
+            def pages() -> dict[str, Any]:
+                return {"n": random.randint(1, page)}
+
+            def one() -> dict[str, Any]:
+                return {"code": random.choice(codes)}
+
+            for label, url, query, variables in (
+                ("names, catalog directly", urls["catalog"], NAMES, names),
+                ("names, through the gateway", urls["gateway"], NAMES, names),
+                ("page across subgraphs, through the gateway", urls["gateway"], PAGE, pages),
+                ("one region's name, catalog directly", urls["catalog"], ONE_NAME, one),
+                ("one region and its index, through the gateway", urls["gateway"], ONE, one),
+            ):
+                latencies = await one_at_a_time(url, query, variables, requests)
+                figures[f"{label}: p50 (ms)"] = _ms(latencies, 0.5)
+                figures[f"{label}: p99 (ms)"] = _ms(latencies, 0.99)
+                if "one region" not in label:
+                    figures[f"{label}: {clients} clients (req/s)"] = await rate(
+                        url, query, variables, clients, seconds
+                    )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,514")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=200)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = {
+        size: asyncio.run(measure(size, args.seconds, args.clients, args.requests))
+        for size in sizes
+    }
+    first, last = sizes[0], sizes[-1]
+    print(f"| read | {' | '.join(f'{s} regions' for s in sizes)} | growth {first}→{last} |")
+    print(f"|---|{'---|' * len(sizes)}---|")
+    for name in results[first]:
+        values = " | ".join(f"{results[s][name]:,.1f}" for s in sizes)
+        growth = results[last][name] / results[first][name] if results[first][name] else 0
+        print(f"| {name} | {values} | x{growth:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
