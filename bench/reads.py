@@ -67,19 +67,25 @@ async def one_at_a_time(url: str, query: str, variables: Variables, requests: in
         return [await _ask(client, url, query, variables()) for _ in range(requests)]
 
 
-async def rate(url: str, query: str, variables: Variables, clients: int, seconds: float) -> float:
-    done = 0
+async def rate(
+    url: str, query: str, variables: Variables, clients: int, seconds: float
+) -> tuple[float, int]:
+    """Answers a second, and how many requests failed (a subgraph's timeout, say)."""
+    done = failed = 0
     deadline = time.perf_counter() + seconds
 
     async def loop() -> None:
-        nonlocal done
+        nonlocal done, failed
         async with _client() as client:
             while time.perf_counter() < deadline:
-                await _ask(client, url, query, variables())
-                done += 1
+                try:
+                    await _ask(client, url, query, variables())
+                    done += 1
+                except RuntimeError:
+                    failed += 1
 
     await asyncio.gather(*(loop() for _ in range(clients)))
-    return done / seconds
+    return done / seconds, failed
 
 
 def _ms(seconds: list[float], share: float) -> float:
@@ -134,9 +140,11 @@ async def measure(regions: int, seconds: float, clients: int, requests: int) -> 
                 figures[f"{label}: p50 (ms)"] = _ms(latencies, 0.5)
                 figures[f"{label}: p99 (ms)"] = _ms(latencies, 0.99)
                 if "one region" not in label:
-                    figures[f"{label}: {clients} clients (req/s)"] = await rate(
-                        url, query, variables, clients, seconds
-                    )
+                    answered, failed = await rate(url, query, variables, clients, seconds)
+                    figures[f"{label}: {clients} clients (req/s)"] = answered
+                    figures[f"{label}: {clients} clients, failed requests"] = failed
+    for name, value in figures.items():
+        print(f"  {name}: {value:,.1f}", flush=True)
     return figures
 
 
