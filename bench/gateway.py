@@ -59,7 +59,7 @@ def _codes(count: int) -> list[str]:
     return [f"{11 + i // 90}.{10 + i % 90}" for i in range(count)]
 
 
-async def _post(
+async def timed_request(
     client: httpx.AsyncClient, url: str, query: str, variables: dict[str, object]
 ) -> float:
     started = time.perf_counter()
@@ -71,7 +71,7 @@ async def _post(
     return elapsed
 
 
-def _ms(seconds: list[float], share: float) -> float:
+def ms_at(seconds: list[float], share: float) -> float:
     return sorted(seconds)[min(len(seconds) - 1, int(share * len(seconds)))] * 1000
 
 
@@ -79,9 +79,10 @@ async def _sequential(
     client: httpx.AsyncClient, url: str, codes: list[str], requests: int
 ) -> list[float]:
     for code in codes[:50]:  # warm up: connections, caches, the plan
-        await _post(client, url, SINGLE, {"code": code})
+        await timed_request(client, url, SINGLE, {"code": code})
     return [
-        await _post(client, url, SINGLE, {"code": random.choice(codes)}) for _ in range(requests)
+        await timed_request(client, url, SINGLE, {"code": random.choice(codes)})
+        for _ in range(requests)
     ]
 
 
@@ -97,7 +98,7 @@ async def _throughput(
         ) as client:
             while time.perf_counter() < deadline:
                 variables = {"n": random.randint(1, regions)}
-                latencies.append(await _post(client, url, query, variables))
+                latencies.append(await timed_request(client, url, query, variables))
 
     await asyncio.gather(*(client_loop() for _ in range(concurrency)))
     return len(latencies), latencies
@@ -107,9 +108,9 @@ async def _distinct(url: str, count: int, regions: int) -> tuple[list[float], li
     """Each distinct operation once (a plan-cache miss), then each again (a hit)."""
     operations = [distinct_operation(i) for i in range(count)]
     async with httpx.AsyncClient(headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30) as c:
-        await _post(c, url, CROSS, {"n": regions})  # warm up the connections
-        misses = [await _post(c, url, op, {"n": regions}) for op in operations]
-        hits = [await _post(c, url, op, {"n": regions}) for op in operations]
+        await timed_request(c, url, CROSS, {"n": regions})  # warm up the connections
+        misses = [await timed_request(c, url, op, {"n": regions}) for op in operations]
+        hits = [await timed_request(c, url, op, {"n": regions}) for op in operations]
     return misses, hits
 
 
@@ -142,7 +143,7 @@ async def run(
                         "province": "Bench",
                         "cohort": "2023",
                     }
-                    await _post(client, urls["catalog"], CREATE, {"i": region})
+                    await timed_request(client, urls["catalog"], CREATE, {"i": region})
                 direct = await _sequential(client, urls["catalog"], codes, requests)
                 through = await _sequential(client, gateway_url, codes, requests)
             count, latencies = await _throughput(gateway_url, regions, seconds, concurrency)
@@ -154,11 +155,11 @@ async def run(
     print("| measure (ms) | p50 | p95 | p99 |")
     print("|---|---|---|---|")
     for label, values in (("catalog directly", direct), ("through the gateway", through)):
-        shares = " | ".join(f"{_ms(values, share):.2f}" for share in (0.5, 0.95, 0.99))
+        shares = " | ".join(f"{ms_at(values, share):.2f}" for share in (0.5, 0.95, 0.99))
         print(f"| single-subgraph query, {label} | {shares} |")
     overhead = statistics.median(through) - statistics.median(direct)
     print(f"gateway overhead, difference of medians: {overhead * 1000:.2f} ms (target < 2 ms)")
-    shares = ", ".join(f"p{int(s * 100)} {_ms(latencies, s):.1f} ms" for s in (0.5, 0.95, 0.99))
+    shares = ", ".join(f"p{int(s * 100)} {ms_at(latencies, s):.1f} ms" for s in (0.5, 0.95, 0.99))
     rate = count / seconds
     print(f"cross-subgraph query, {concurrency} clients, {seconds:g} s: {rate:.0f} req/s, {shares}")
     direct_rate = direct_count / seconds
@@ -168,7 +169,7 @@ async def run(
     )
     for label, values in ((f"{distinct} distinct operations, plan-cache misses", misses),
                           ("the same operations again, plan-cache hits", hits)):  # fmt: skip
-        shares = ", ".join(f"p{int(s * 100)} {_ms(values, s):.1f} ms" for s in (0.5, 0.99))
+        shares = ", ".join(f"p{int(s * 100)} {ms_at(values, s):.1f} ms" for s in (0.5, 0.99))
         print(f"{label}: {shares}")
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 
 from bench import national
+from bench.gateway import ms_at, timed_request
 from bench.scoring import ADMIN
 from bench.suite import Suite, catch_up, running_suite
 from services.demo.cycle import once_known
@@ -46,16 +47,6 @@ PAGE_SIZE = 100
 Variables = Callable[[], dict[str, Any]]
 
 
-async def _ask(client: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any]) -> float:
-    started = time.perf_counter()
-    response = await client.post(url, json={"query": query, "variables": variables})
-    elapsed = time.perf_counter() - started
-    body = response.json()
-    if response.status_code != 200 or body.get("errors"):
-        raise RuntimeError(f"{url} answered {response.status_code}: {str(body)[:300]}")
-    return elapsed
-
-
 def _client() -> httpx.AsyncClient:
     return httpx.AsyncClient(headers={"Authorization": f"Bearer {ADMIN}"}, timeout=60)
 
@@ -63,8 +54,8 @@ def _client() -> httpx.AsyncClient:
 async def one_at_a_time(url: str, query: str, variables: Variables, requests: int) -> list[float]:
     async with _client() as client:
         for _ in range(10):  # warm up: connections, caches, the plan
-            await _ask(client, url, query, variables())
-        return [await _ask(client, url, query, variables()) for _ in range(requests)]
+            await timed_request(client, url, query, variables())
+        return [await timed_request(client, url, query, variables()) for _ in range(requests)]
 
 
 async def rate(
@@ -79,17 +70,13 @@ async def rate(
         async with _client() as client:
             while time.perf_counter() < deadline:
                 try:
-                    await _ask(client, url, query, variables())
+                    await timed_request(client, url, query, variables())
                     done += 1
                 except RuntimeError:
                     failed += 1
 
     await asyncio.gather(*(loop() for _ in range(clients)))
     return done / seconds, failed
-
-
-def _ms(seconds: list[float], share: float) -> float:
-    return sorted(seconds)[min(len(seconds) - 1, int(share * len(seconds)))] * 1000
 
 
 async def _register(suite: Suite, everywhere: list[national.Region]) -> None:
@@ -137,8 +124,8 @@ async def measure(regions: int, seconds: float, clients: int, requests: int) -> 
                 ("one region and its index, through the gateway", urls["gateway"], ONE, one),
             ):
                 latencies = await one_at_a_time(url, query, variables, requests)
-                figures[f"{label}: p50 (ms)"] = _ms(latencies, 0.5)
-                figures[f"{label}: p99 (ms)"] = _ms(latencies, 0.99)
+                figures[f"{label}: p50 (ms)"] = ms_at(latencies, 0.5)
+                figures[f"{label}: p99 (ms)"] = ms_at(latencies, 0.99)
                 if "one region" not in label:
                     answered, failed = await rate(url, query, variables, clients, seconds)
                     figures[f"{label}: {clients} clients (req/s)"] = answered
