@@ -89,20 +89,22 @@ class AggregateCollection(Generic[D]):
             raise errors.StaleWrite(f"{key} was changed by someone else; reload and retry", "id")
         self.on_write(outbox.Written(self.collection, key, envelopes))
 
-    def _find(self, query: dict[str, Any], sort: str | None, limit: int) -> list[D]:
+    def _find(self, query: dict[str, Any], sort: str | None, limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find(query, {outbox.FIELD: 0})
         if sort:
             cursor = cursor.sort(sort, 1)
         if limit:
             cursor = cursor.limit(limit)
-        return [self.document._from_son(son) for son in cursor]
+        return list(cursor)
 
     async def find(
         self, query: dict[str, Any], *, sort: str | None = None, limit: int = 0
-    ) -> list[D]:
+    ) -> list[dict[str, Any]]:
+        """The stored documents as read (not built into the document class, which costs more
+        than the read), without their outbox."""
         return await self.storage.run(self._find, query, sort, limit)
 
-    async def find_one(self, query: dict[str, Any]) -> D | None:
+    async def find_one(self, query: dict[str, Any]) -> dict[str, Any] | None:
         found = await self.find(query, limit=1)
         return found[0] if found else None
 

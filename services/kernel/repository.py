@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -116,7 +116,7 @@ class DocumentMapping(Protocol[A]):
     def document(self) -> type[me.Document]: ...
 
     def to_document(self, aggregate: A) -> me.Document: ...
-    def to_domain(self, document: Any) -> A: ...
+    def to_domain(self, son: Mapping[str, Any]) -> A: ...
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,10 @@ class MappedByHand(Generic[A]):
 
     document: type[me.Document]
     to_document: Callable[[A], me.Document]
-    to_domain: Callable[[Any], A]
+    from_document: Callable[[Any], A]
+
+    def to_domain(self, son: Mapping[str, Any]) -> A:
+        return self.from_document(self.document._from_son(son))
 
 
 Collections = Callable[[type[me.Document]], AggregateCollection[Any]]

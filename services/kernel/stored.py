@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 import functools
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import is_dataclass
 from typing import Any, Generic, TypeVar
 
@@ -65,6 +65,8 @@ class StoredForm(Generic[A]):
         # it unique, so two services (or a test) never replace each other's document class
         name = f"{base._meta.get('db_alias')}.{collection}"
         self.document: type[StoredAggregate] = type(name, (base,), attributes)
+        self._columns = {name: self.document._fields[name].db_field for name in self.fields}
+        self._defaulted = frozenset(name for name in self.fields if not _required(defaults[name]))
 
     def to_document(self, aggregate: A) -> StoredAggregate:
         values = {
@@ -72,9 +74,28 @@ class StoredForm(Generic[A]):
         }
         return self.document(**values)
 
-    def to_domain(self, document: Any) -> A:
-        values = {name: _read(hint, getattr(document, name)) for name, hint in self.fields.items()}
-        return self.aggregate(**values, version=document.version)
+    def to_domain(self, son: Mapping[str, Any]) -> A:
+        """The aggregate from its stored document as read, without building the document
+        class: a field the document lacks (written before the field was added) takes the
+        aggregate's default, or is empty."""
+        values = {}
+        for name, hint in self.fields.items():
+            column = self._columns[name]
+            if column in son:
+                values[name] = _read(hint, son[column])
+            elif name not in self._defaulted:
+                values[name] = _empty(hint)
+        return self.aggregate(**values, version=son.get("version", 0))
+
+
+def _empty(hint: Any) -> Any:
+    """What a missing field reads as when the aggregate gives it no default."""
+    inner, _ = without_none(hint)
+    if sequence_item(inner) is not None:
+        return _read(hint, [])
+    if typing.get_origin(inner) is dict or inner is dict:
+        return {}
+    return None
 
 
 def _required(declared: dataclasses.Field[Any]) -> bool:
