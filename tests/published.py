@@ -13,6 +13,7 @@ from services.contracts.events import catalog, survey
 from services.kernel.events import Event, envelope
 
 TIME = "2023-09-01T00:00:00Z"
+CLOSED = "2023-12-31T00:00:00Z"  # after everything else a test publishes
 
 
 def published(event: Event, time: str = TIME, source: str = "/test") -> dict[str, Any]:
@@ -32,6 +33,15 @@ def cycle_opened(
                                 opens_on=f"{year}-01-01", closes_on=f"{year}-12-31",
                                 region_codes=regions)  # fmt: skip
     return published(cycle, source="/smartcity/catalog")
+
+
+def cycle_closed(
+    cycle_id: str, year: int, cohort: str, regions: tuple[str, ...], stage: str = "tahap_2"
+) -> dict[str, Any]:
+    cycle = catalog.CycleClosed(id=cycle_id, year=year, stage=stage, cohort=cohort,
+                                opens_on=f"{year}-01-01", closes_on=f"{year}-12-31",
+                                region_codes=regions)  # fmt: skip
+    return published(cycle, time=CLOSED, source="/smartcity/catalog")
 
 
 def response_accepted(

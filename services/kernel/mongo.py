@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import mongoengine
@@ -54,6 +58,28 @@ def disconnect(alias: str) -> None:
     mongoengine.disconnect(alias)
 
 
+@dataclass
+class Tally:
+    """The storage round trips made for one request, and the time they took."""
+
+    round_trips: int = 0
+    seconds: float = 0.0
+
+
+_current_tally: ContextVar[Tally | None] = ContextVar("storage_tally", default=None)
+
+
+@contextlib.contextmanager
+def tallied() -> Iterator[Tally]:
+    """Counts the storage round trips made inside the block, in the tasks it starts too."""
+    tally = Tally()
+    token = _current_tally.set(tally)
+    try:
+        yield tally
+    finally:
+        _current_tally.reset(token)
+
+
 class Storage:
     """Runs synchronous storage calls off the event loop, on worker threads.
 
@@ -66,7 +92,14 @@ class Storage:
         self._pool = ThreadPoolExecutor(max_workers=1 if in_memory else 16)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        """One round trip to storage."""
+        tally, started = _current_tally.get(), time.perf_counter()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        finally:
+            if tally is not None:
+                tally.round_trips += 1
+                tally.seconds += time.perf_counter() - started
 
     async def ping(self) -> None:
         await self.run(self.db.command, "ping")

@@ -22,11 +22,13 @@ from strawberry.types import ExecutionResult
 from services.kernel import auth, errors
 from services.kernel.dead_letters import DeadLetter
 from services.kernel.graphql import RequestContext
+from services.kernel.mongo import Tally, tallied
 from services.kernel.operation_guard import SubgraphLimits
 
 PRINCIPAL_KEY = "smartcity.principal"
 MAX_REQUEST_BYTES = 4 * 1024 * 1024  # the gateway sends far less; a direct caller no more
 BAD_REQUEST = "BAD_REQUEST"
+SERVER_TIMING = "Server-Timing"
 
 
 def refusal(status: int, message: str, code: str, **headers: str) -> Response:
@@ -77,13 +79,25 @@ class SubgraphView(GraphQL[RequestContext, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        try:
-            response = await self.run(Request(scope=scope, receive=receive))
-        except HTTPException as refused:
-            response = refusal(refused.status_code, refused.reason, BAD_REQUEST)
-        except RecursionError:  # a document nested deeper than the parser can follow
-            response = refusal(400, "the request nests too deeply", BAD_REQUEST)
+        started = time.perf_counter()
+        with tallied() as storage:
+            try:
+                response = await self.run(Request(scope=scope, receive=receive))
+            except HTTPException as refused:
+                response = refusal(refused.status_code, refused.reason, BAD_REQUEST)
+            except RecursionError:  # a document nested deeper than the parser can follow
+                response = refusal(400, "the request nests too deeply", BAD_REQUEST)
+        response.headers[SERVER_TIMING] = server_timing(time.perf_counter() - started, storage)
         await response(scope, receive, send)
+
+
+def server_timing(seconds: float, storage: Tally) -> str:
+    """Where a request's time went, as the standard `Server-Timing` header states it: the
+    whole answer, and the storage round trips within it."""
+    return (
+        f"graphql;dur={seconds * 1000:.2f}, "
+        f'storage;dur={storage.seconds * 1000:.2f};desc="{storage.round_trips} round trips"'
+    )
 
 
 class _TooLarge(Exception):

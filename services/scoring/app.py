@@ -37,6 +37,9 @@ class Machinery:
 
     async def start(self, scoring: Scoring) -> None:
         await install_default(scoring)
+        # a ranking is rewritten after its cycle's scorecards are stored: a process stopped
+        # between the two left it behind them
+        await scoring.rankings.recompute(await scoring.scorecards.scored_cycles())
         self.scorer = Scorer(scoring, self.engine)
         self.rescorer = Rescorer(self.scorer)
         self.rescorer.start()

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from services.kernel.repository import Repository
 from services.scoring.domain.evidence import Evidence
+from services.scoring.domain.ranking import CycleRanking
 from services.scoring.domain.rulesets import ActiveRuleSet, RuleSet
-from services.scoring.domain.scorecards import Scorecard, Standing
+from services.scoring.domain.scorecards import Scorecard
 
 CycleIndex = dict[str, tuple[int, frozenset[str]]]  # cycle id -> (year, region codes)
 
 
 class Scorecards(Repository[Scorecard], Protocol):
     async def of_cycle(self, cycle_id: str) -> list[Scorecard]: ...
-    async def standings(self, cycle_id: str) -> list[Standing]: ...
-    async def of_region(self, region_code: str) -> list[Scorecard]: ...
+    async def of_regions(self, region_codes: list[str]) -> list[Scorecard]: ...
+    async def scored_cycles(self) -> list[str]: ...
     async def keep_revision(self, scorecard: Scorecard) -> None: ...
     async def revisions(self, scorecard_id: str) -> list[dict[str, Any]]: ...
 
@@ -24,6 +26,13 @@ class Scorecards(Repository[Scorecard], Protocol):
 class RuleSets(Repository[RuleSet], Protocol):
     async def newest_number(self) -> int: ...
     async def all(self) -> list[RuleSet]: ...
+
+
+class Rankings(Protocol):
+    """Each cycle's ranking, computed when its scorecards change and kept."""
+
+    async def of_cycles(self, cycle_ids: list[str]) -> dict[str, CycleRanking]: ...
+    async def recompute(self, cycle_ids: Iterable[str]) -> None: ...
 
 
 class Audit(Protocol):
@@ -35,7 +44,7 @@ class Facts(Protocol):
     """What scoring learnt from catalog and survey events, as its use cases read it."""
 
     async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None: ...
-    async def cycle_is_closed(self, cycle_id: str) -> bool: ...
+    async def closed_cycles(self, cycle_ids: list[str]) -> set[str]: ...
     async def cycle_index(self) -> CycleIndex: ...
     async def pairs(self, after_year: int | None = None) -> list[tuple[str, str]]: ...
 
@@ -45,5 +54,6 @@ class Scoring:
     rulesets: RuleSets
     active: Repository[ActiveRuleSet]
     scorecards: Scorecards
+    rankings: Rankings
     audit: Audit
     facts: Facts

@@ -3,10 +3,11 @@ with the indexes its queries use; the revision log and the rule set audit beside
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import mongoengine as me
+from pymongo import ReturnDocument
 from pymongo.collection import Collection
 
 from services.kernel.docstore import StoredAggregate, aggregate_collections
@@ -15,6 +16,7 @@ from services.kernel.outbox import Written
 from services.kernel.repository import MongoRepository, Page, duplicate_id, every
 from services.kernel.stored import StoredForm
 from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain.ranking import CycleRanking
 from services.scoring.projection.evidence_reader import EvidenceReader
 from services.scoring.repository import Scoring
 
@@ -42,24 +44,13 @@ class MongoScorecards(MongoRepository[scorecards.Scorecard]):
     async def of_cycle(self, cycle_id: str) -> list[scorecards.Scorecard]:
         return await every(lambda page: self.list({"cycle_id": cycle_id}, page), lambda c: c.id)
 
-    async def standings(self, cycle_id: str) -> list[scorecards.Standing]:
-        """The cycle's standings, read without the rest of each scorecard."""
+    async def of_regions(self, region_codes: list[str]) -> list[scorecards.Scorecard]:
+        """Every scorecard of the regions, in one query on the region index."""
+        found = await self.store.find({"region_code": {"$in": region_codes}})
+        return [self.to_domain(son) for son in found]
 
-        def read() -> list[scorecards.Standing]:
-            fields = {"region_code": 1, "cohort": 1, "content.final_index": 1}
-            return [
-                scorecards.Standing(
-                    d["region_code"], d.get("cohort", ""), d["content"]["final_index"]
-                )
-                for d in self.store.collection.find({"cycle_id": cycle_id}, fields)
-            ]
-
-        return await self.store.storage.run(read)
-
-    async def of_region(self, region_code: str) -> list[scorecards.Scorecard]:
-        return await every(
-            lambda page: self.list({"region_code": region_code}, page), lambda c: c.id
-        )
+    async def scored_cycles(self) -> list[str]:
+        return await self.store.storage.run(self.store.collection.distinct, "cycle_id")
 
     async def keep_revision(self, card: scorecards.Scorecard) -> None:
         entry = {"_id": f"{card.id}:{card.revision}", "scorecard_id": card.id, **card.as_data()}
@@ -71,6 +62,60 @@ class MongoScorecards(MongoRepository[scorecards.Scorecard]):
         return await self.store.storage.run(
             lambda: list(self.revision_log.find({"scorecard_id": scorecard_id}).sort("revision", 1))
         )
+
+
+class MongoRankings:
+    """One document per cycle with every region's places in it, rewritten when a scorecard of
+    the cycle changes. Each recomputation takes a ticket before it reads the standings and
+    writes only over an older ticket's result, so of two racing recomputations the one that
+    read last is kept."""
+
+    def __init__(self, collection: Collection[Any], cards: Collection[Any], storage: Storage):
+        self.collection, self.cards, self.storage = collection, cards, storage
+
+    async def of_cycles(self, cycle_ids: list[str]) -> dict[str, CycleRanking]:
+        found = await self.storage.run(
+            lambda: list(self.collection.find({"_id": {"$in": cycle_ids}, "computed": {"$gt": 0}}))
+        )
+        rankings = {stored["_id"]: _ranking(stored["places"]) for stored in found}
+        missing = [c for c in cycle_ids if c not in rankings]  # kept before rankings were
+        if missing:
+            await self.recompute(missing)
+            rankings |= await self.of_cycles(missing)
+        return rankings
+
+    async def recompute(self, cycle_ids: Iterable[str]) -> None:
+        for cycle_id in cycle_ids:
+            await self.storage.run(self._recompute, cycle_id)
+
+    def _recompute(self, cycle_id: str) -> None:
+        taken = self.collection.find_one_and_update(
+            {"_id": cycle_id}, {"$inc": {"requested": 1}}, {"requested": 1},
+            upsert=True, return_document=ReturnDocument.AFTER,
+        )  # fmt: skip
+        ticket = int(taken["requested"]) if taken else 1
+        fields = {"region_code": 1, "cohort": 1, "content.final_index": 1}
+        ranking = CycleRanking.of(
+            scorecards.Standing(d["region_code"], d.get("cohort", ""), d["content"]["final_index"])
+            for d in self.cards.find({"cycle_id": cycle_id}, fields)
+        )
+        places = [
+            [code, rank, ranking.in_cohort.get(code)] for code, rank in ranking.overall.items()
+        ]
+        self.collection.update_one(
+            {
+                "_id": cycle_id,
+                "$or": [{"computed": {"$exists": False}}, {"computed": {"$lt": ticket}}],
+            },
+            {"$set": {"computed": ticket, "places": places}},
+        )
+
+
+def _ranking(places: list[list[Any]]) -> CycleRanking:
+    return CycleRanking(
+        {code: rank for code, rank, _ in places},
+        {code: in_cohort for code, _, in_cohort in places if in_cohort is not None},
+    )
 
 
 class MongoRuleSets(MongoRepository[rulesets.RuleSet]):
@@ -113,6 +158,7 @@ def mongo_scoring(
     )
     cards.revision_log = storage.db["scorecard_revisions"]
     cards.revision_log.create_index([("scorecard_id", 1), ("revision", 1)])
+    rankings = MongoRankings(storage.db["cycle_rankings"], cards.store.collection, storage)
     return Scoring(
         rulesets=MongoRuleSets(
             RULESETS, store, query_of=lambda _: {}, duplicate=duplicate_id("rule set")
@@ -121,6 +167,7 @@ def mongo_scoring(
             ACTIVE, store, query_of=lambda _: {}, duplicate=duplicate_id("active rule set")
         ),
         scorecards=cards,
+        rankings=rankings,
         audit=MongoAudit(storage.db["ruleset_audit"], storage),
         facts=EvidenceReader(storage),
     )  # fmt: skip

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
 from services.kernel.auth import Principal
-from services.kernel.graphql import RequestContext, keyed_loader
+from services.kernel.graphql import RequestContext, grouped_loader, keyed_loader
 from services.kernel.repository import every
 from services.survey import domain
 from services.survey.handlers.campaigns import MintRespondentToken
@@ -30,12 +29,11 @@ class SurveyContext(RequestContext):
 
 
 def _campaigns_of_regions(survey: Survey) -> DataLoader[str, list[domain.Campaign]]:
-    async def load(codes: Sequence[str]) -> list[list[domain.Campaign]]:
-        where = CampaignFilter(region_codes=tuple(dict.fromkeys(codes)))
-        found = await every(lambda page: survey.campaigns.list(where, page), lambda c: c.id)
-        return [[c for c in found if c.region_code == code] for code in codes]
+    async def fetch(codes: list[str]) -> list[domain.Campaign]:
+        where = CampaignFilter(region_codes=tuple(codes))
+        return await every(lambda page: survey.campaigns.list(where, page), lambda c: c.id)
 
-    return DataLoader(load_fn=load)
+    return grouped_loader(fetch, lambda c: c.region_code)
 
 
 def make_context(

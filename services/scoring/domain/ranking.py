@@ -10,8 +10,10 @@ from services.scoring.domain.scorecards import Standing
 
 def ranks(finals: dict[str, float]) -> dict[str, int]:
     """Standard competition ranking: equal finals share a rank."""
-    ordered = sorted(finals.values(), reverse=True)
-    return {code: ordered.index(final) + 1 for code, final in finals.items()}
+    first_place: dict[float, int] = {}
+    for place, final in enumerate(sorted(finals.values(), reverse=True), start=1):
+        first_place.setdefault(final, place)
+    return {code: first_place[final] for code, final in finals.items()}
 
 
 @dataclass(frozen=True)

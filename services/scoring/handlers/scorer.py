@@ -51,6 +51,7 @@ class RescoreReport:
     scored: int = 0
     revised: int = 0
     revised_years: dict[str, int] = field(default_factory=dict)  # region -> earliest year revised
+    revised_cycles: set[str] = field(default_factory=set)
     unchanged: int = 0
     waiting: int = 0  # not enough evidence yet (no instrument, region or cycle)
     failed: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class RescoreReport:
         self.unchanged += other.unchanged
         self.waiting += other.waiting
         self.failed += other.failed
+        self.revised_cycles |= other.revised_cycles
         for region_code, year in other.revised_years.items():
             self.revised_years[region_code] = min(year, self.revised_years.get(region_code, year))
 
@@ -73,6 +75,7 @@ class StageSeconds:
     methodology: float = 0.0
     rules: float = 0.0  # waiting for durable_rules in the worker processes
     storing: float = 0.0
+    ranking: float = 0.0
 
     @contextlib.contextmanager
     def timing(self, stage: str) -> Iterator[None]:
@@ -211,6 +214,8 @@ class Scorer:
         report = RescoreReport()
         for part in await asyncio.gather(*(rescore_chunk(c) for c in chunks)):
             report.add(part)
+        with self.seconds.timing("ranking"):
+            await self.scoring.rankings.recompute(report.revised_cycles)
         self.scored_total += report.scored
         self.revised_total += report.revised
         return report
@@ -255,6 +260,7 @@ class Scorer:
             report.revised += 1
             earliest = report.revised_years.get(card.region_code, card.year)
             report.revised_years[card.region_code] = min(earliest, card.year)
+            report.revised_cycles.add(card.cycle_id)
             await self.scoring.scorecards.keep_revision(card)
         else:
             report.unchanged += 1

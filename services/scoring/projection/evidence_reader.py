@@ -97,11 +97,12 @@ class EvidenceReader:
         return [{**program, "_id": unescape(key)}
                 for key, program in found.get("programs", {}).items()]  # fmt: skip
 
-    async def cycle_is_closed(self, cycle_id: str) -> bool:
-        found = await self.storage.run(
-            self.stored.cycles.find_one, {"_id": cycle_id}, {"status": 1}
+    async def closed_cycles(self, cycle_ids: list[str]) -> set[str]:
+        """Those of the cycles that are closed, read in one query by key."""
+        query = {"_id": {"$in": cycle_ids}, "status": "closed"}
+        return await self.storage.run(
+            lambda: {c["_id"] for c in self.stored.cycles.find(query, {"_id": 1})}
         )
-        return bool(found and found.get("status") == "closed")
 
     async def cycle_index(self) -> CycleIndex:
         """Each cycle's year and regions."""

@@ -12,7 +12,7 @@ from services.kernel import errors
 from services.kernel.errors import located
 from services.kernel.graphql import (
     ALL_REGIONS,
-    ROUND_TRIP,
+    BATCHED,
     UNDELIVERED,
     KeyedByCode,
     SubgraphSchema,
@@ -24,7 +24,6 @@ from services.kernel.graphql import (
 from services.scoring import access
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
-from services.scoring.domain.ranking import CycleRanking
 from services.scoring.handlers import rulesets as ruleset_use_cases
 from services.scoring.handlers import simulation
 from services.scoring.schema.types import (
@@ -39,8 +38,9 @@ from services.scoring.schema.types import (
 )
 
 ScoringInfo = Info[ScoringContext, None]
-# a region's scorecards, then its cycles' standings to rank them: two storage round trips
-RANKED = 2 * ROUND_TRIP
+# a region's scorecards, whether their cycles are closed and the cycles' rankings are three
+# storage round trips, shared by every region of a page
+RANKED = BATCHED
 
 
 def version_of(ruleset_id: str) -> int:
@@ -57,21 +57,30 @@ async def _active_number(info: ScoringInfo) -> int | None:
 
 async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[Scorecard]:
     """Scorecards with their rank in their cycle, overall and within their cohort."""
-    scoring = info.context.scoring
-    cycles: dict[str, CycleRanking] = {}
-    result = []
-    for card in cards:
-        if card.cycle_id not in cycles:  # each cycle read once, however many cards it ranks
-            cycles[card.cycle_id] = CycleRanking.of(
-                await scoring.scorecards.standings(card.cycle_id)
-            )
-        ranking = cycles[card.cycle_id]
-        result.append(
-            Scorecard.from_domain(
-                card, ranking.overall.get(card.region_code), ranking.in_cohort.get(card.region_code)
-            )
+    cycle_ids = list(dict.fromkeys(card.cycle_id for card in cards))
+    found = await info.context.loaders.ranking.load_many(cycle_ids)
+    rankings = dict(zip(cycle_ids, found, strict=True))
+    return [
+        Scorecard.from_domain(
+            card,
+            rankings[card.cycle_id].overall.get(card.region_code),
+            rankings[card.cycle_id].in_cohort.get(card.region_code),
         )
-    return result
+        for card in cards
+    ]
+
+
+async def _readable(
+    info: ScoringInfo, cards: list[scorecards.Scorecard]
+) -> list[scorecards.Scorecard]:
+    return await access.readable(
+        info.context.principal, cards, info.context.loaders.cycle_closed.load_many
+    )
+
+
+async def _of_region(info: ScoringInfo, region_code: str) -> list[scorecards.Scorecard]:
+    """The region's readable scorecards; the regions of one page are read together."""
+    return await _readable(info, await info.context.loaders.scorecards_of_region.load(region_code))
 
 
 @strawberry.federation.type(keys=["code"])
@@ -81,17 +90,18 @@ class Region(KeyedByCode):
         directives=weighed(RANKED),
     )
     async def scorecards(self, info: ScoringInfo) -> list[Scorecard]:
-        scoring = info.context.scoring
-        cards = await access.readable(
-            info.context.principal, await scoring.scorecards.of_region(self.code), scoring
+        cards = await _of_region(info, self.code)
+        return await _ranked(
+            info, sorted(cards, key=lambda c: (c.year, c.computed_at), reverse=True)
         )
-        cards.sort(key=lambda c: (c.year, c.computed_at), reverse=True)
-        return await _ranked(info, cards)
 
     @strawberry.field(directives=weighed(RANKED))
     async def latest_scorecard(self, info: ScoringInfo) -> Scorecard | None:
-        found = await self.scorecards(info)
-        return found[0] if found else None
+        cards = await _of_region(info, self.code)
+        if not cards:
+            return None
+        [latest] = await _ranked(info, [max(cards, key=lambda c: (c.year, c.computed_at))])
+        return latest
 
 
 @strawberry.federation.type(keys=["id"])
@@ -109,14 +119,10 @@ class Program:
     async def quick_win_assessments(
         self, info: ScoringInfo, region_code: str
     ) -> list[QuickWinDecision]:
-        scoring = info.context.scoring
-        cards = await access.readable(
-            info.context.principal, await scoring.scorecards.of_region(region_code), scoring
-        )
         program_id = str(self.id)
         return [
             QuickWinDecision.from_decision(program_id, card.content.quick_wins[program_id])
-            for card in cards
+            for card in await _of_region(info, region_code)
             if program_id in card.content.quick_wins
         ]
 
@@ -131,12 +137,11 @@ class Query:
     async def scorecard(
         self, info: ScoringInfo, region_code: str, cycle_id: str
     ) -> Scorecard | None:
-        scoring = info.context.scoring
-        card = await scoring.scorecards.get(scorecards.scorecard_id(region_code, cycle_id))
-        if card is None or not await access.may_read(info.context.principal, card, scoring):
-            return None
-        [ranked] = await _ranked(info, [card])
-        return ranked
+        found = await info.context.scoring.scorecards.get(
+            scorecards.scorecard_id(region_code, cycle_id)
+        )
+        readable = await _readable(info, [found]) if found else []
+        return (await _ranked(info, readable))[0] if readable else None
 
     @strawberry.field(
         description="A cycle's scorecards in order of final index, best first.",
@@ -145,10 +150,7 @@ class Query:
     async def ranking(
         self, info: ScoringInfo, cycle_id: str, cohort: str | None = None
     ) -> list[Scorecard]:
-        scoring = info.context.scoring
-        cards = await access.readable(
-            info.context.principal, await scoring.scorecards.of_cycle(cycle_id), scoring
-        )
+        cards = await _readable(info, await info.context.scoring.scorecards.of_cycle(cycle_id))
         chosen = [c for c in cards if cohort in (None, c.cohort)]
         ranked = await _ranked(info, chosen)
         key = (lambda s: s.rank_in_cohort or 0) if cohort else (lambda s: s.rank or 0)
