@@ -1,12 +1,15 @@
-"""Reading type annotations: the pieces every mapping between layers asks about."""
+"""Reading type annotations: the pieces every mapping between layers asks about, for every
+value it maps, so each answer is kept."""
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from typing import Any
 
 
+@functools.cache
 def without_none(hint: Any) -> tuple[Any, bool]:
     """The annotation without `| None`, and whether it had it."""
     if typing.get_origin(hint) in (types.UnionType, typing.Union):
@@ -16,6 +19,7 @@ def without_none(hint: Any) -> tuple[Any, bool]:
     return hint, False
 
 
+@functools.cache
 def sequence_item(hint: Any) -> Any | None:
     """The item annotation of a `tuple[X, ...]` or `list[X]`, or None for anything else."""
     if typing.get_origin(hint) in (tuple, list):

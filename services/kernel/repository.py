@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -206,3 +207,44 @@ class ImmutableCache(Generic[A]):
 
     async def list(self, where: Any, page: Page) -> list[A]:
         return await self.inner.list(where, page)
+
+
+class VersionedReads(Generic[A]):
+    """Aggregates found by a query for readers that never change them (a page of scorecards,
+    say), each converted from its document once per version: the query reads only keys and
+    versions, and documents are read, by key, only for what is not held at that version.
+    At most `most` aggregates are held, the least recently read dropped first."""
+
+    def __init__(self, repository: MongoRepository[A], most: int = 2048) -> None:
+        self.repository = repository
+        self.most = most
+        self._held: OrderedDict[str, tuple[int, A]] = OrderedDict()
+
+    async def find(self, query: dict[str, Any]) -> list[A]:
+        store = self.repository.store
+        stamps = await store.storage.run(
+            lambda: [
+                (d["_id"], d.get("version", 0))
+                for d in store.collection.find(query, {"version": 1})
+            ]
+        )
+        stale = [key for key, version in stamps if self._version_held(key) != version]
+        if stale:
+            for son in await store.find({"_id": {"$in": stale}}):
+                self._held[son["_id"]] = (son.get("version", 0), self.repository.to_domain(son))
+        found = []
+        for key, _ in stamps:
+            if key in self._held:
+                self._held.move_to_end(key)
+                found.append(self._held[key][1])
+        while len(self._held) > self.most:
+            self._held.popitem(last=False)
+        return found
+
+    def _stamps(self, query: dict[str, Any]) -> list[tuple[str, int]]:
+        found = self.repository.store.collection.find(query, {"version": 1})
+        return [(stamp["_id"], stamp.get("version", 0)) for stamp in found]
+
+    def _version_held(self, key: str) -> int | None:
+        held = self._held.get(key)
+        return held[0] if held else None

@@ -13,7 +13,7 @@ from pymongo.collection import Collection
 from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
-from services.kernel.repository import MongoRepository, Page, duplicate_id, every
+from services.kernel.repository import MongoRepository, Page, VersionedReads, duplicate_id, every
 from services.kernel.stored import StoredForm
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.ranking import CycleRanking
@@ -41,13 +41,16 @@ DOCUMENTS: tuple[type[me.Document], ...] = tuple(
 class MongoScorecards(MongoRepository[scorecards.Scorecard]):
     revision_log: Collection[Any]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read_only = VersionedReads(self)
+
     async def of_cycle(self, cycle_id: str) -> list[scorecards.Scorecard]:
         return await every(lambda page: self.list({"cycle_id": cycle_id}, page), lambda c: c.id)
 
     async def of_regions(self, region_codes: list[str]) -> list[scorecards.Scorecard]:
-        """Every scorecard of the regions, in one query on the region index."""
-        found = await self.store.find({"region_code": {"$in": region_codes}})
-        return [self.to_domain(son) for son in found]
+        """Every scorecard of the regions, found on the region index, to be read only."""
+        return await self.read_only.find({"region_code": {"$in": region_codes}})
 
     async def scored_cycles(self) -> list[str]:
         return await self.store.storage.run(self.store.collection.distinct, "cycle_id")

@@ -33,21 +33,24 @@ async def asked(api, size: int, bearer: str | None) -> tuple[dict[str, Any], int
 @pytest.mark.parametrize(
     ("caller", "expected"),
     [
-        (ADMIN, 2),  # the regions' scorecards; their cycles' rankings
+        (ADMIN, 2),  # the keys and versions of the regions' scorecards; their cycles' rankings
         (None, 3),  # and, for an anonymous caller, whether those cycles are closed
     ],
     ids=["admin", "anonymous"],
 )
 async def test_a_page_of_100_regions_costs_what_a_page_of_3_does(evaluated, caller, expected):
     await evaluated.learn(cycle_closed(CYCLE, 2022, COHORT, REGIONS))
+    first, first_trips = await asked(evaluated, 100, caller)
     small, small_trips = await asked(evaluated, len(REGIONS), caller)
     large, large_trips = await asked(evaluated, 100, caller)
     assert "errors" not in large, large
+    assert large == first
     assert large["data"]["_entities"][: len(REGIONS)] == small["data"]["_entities"]
     ranks = sorted(r["latestScorecard"]["rank"] for r in small["data"]["_entities"])
     assert ranks == [1, 2, 3]
     assert all(r["latestScorecard"] is None for r in large["data"]["_entities"][len(REGIONS) :])
     assert small_trips == large_trips == expected
+    assert first_trips == expected + 1  # the scorecards themselves, read once per version
 
 
 async def test_an_open_cycle_hides_its_scorecards_from_anonymous_callers_in_a_page(evaluated):
@@ -74,6 +77,9 @@ async def test_a_ranking_is_kept_and_follows_a_revised_scorecard(evaluated):
     after, _ = await asked(evaluated, len(REGIONS), ADMIN)
     moved = {r["code"]: r["latestScorecard"]["rank"] for r in after["data"]["_entities"]}
     assert moved[last] == 1
+    finals = [{r["code"]: r["latestScorecard"]["finalIndex"] for r in page["data"]["_entities"]}
+              for page in (before, after)]  # fmt: skip
+    assert finals[1][last] > finals[0][last]
     assert sorted(moved.values()) == [1, 2, 3]
 
 

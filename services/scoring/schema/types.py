@@ -148,8 +148,46 @@ class Counted:
         )
 
 
+def _dimensions(root: Scorecard) -> list[DimensionScore]:
+    return [translated(DimensionScore, d) for d in root.content.dimensions]
+
+
+def _smart_dimensions(root: Scorecard) -> list[SmartDimensionScore]:
+    return [
+        SmartDimensionScore(dimension=k, score=v) for k, v in root.content.smart_dimensions.items()
+    ]
+
+
+def _flags(root: Scorecard) -> list[Flag]:
+    return [_flag(f) for f in root.content.flags]
+
+
+def _recommendations(root: Scorecard) -> list[Recommendation]:
+    return [_recommendation(r) for r in root.content.recommendations]
+
+
+def _quick_wins(root: Scorecard) -> list[QuickWinDecision]:
+    return [QuickWinDecision.from_decision(k, v) for k, v in root.content.quick_wins.items()]
+
+
+def _values(root: Scorecard) -> dict[str, Any]:
+    return root.content.values
+
+
+def _explanation(root: Scorecard) -> list[RuleFiring]:
+    return [_firing(f) for f in root.content.explanation]
+
+
+def _counted(root: Scorecard) -> Counted:
+    return Counted.of(root.content.counted)
+
+
 @strawberry.type
 class Scorecard:
+    """A scorecard as the API shows it: its numbers are copied, its lists made only when a
+    query selects them (a page of regions asks for the final index and little else)."""
+
+    content: strawberry.Private[scorecards.Content]
     id: strawberry.ID
     region_code: str
     cycle_id: str
@@ -158,17 +196,17 @@ class Scorecard:
     ruleset_version: int
     final_index: float
     grade: str | None
-    dimensions: list[DimensionScore]
-    smart_dimensions: list[SmartDimensionScore]
+    dimensions: list[DimensionScore] = strawberry.field(resolver=_dimensions)
+    smart_dimensions: list[SmartDimensionScore] = strawberry.field(resolver=_smart_dimensions)
     previous_final_index: float | None
     improvement: float | None
-    flags: list[Flag]
-    recommendations: list[Recommendation]
-    quick_wins: list[QuickWinDecision]
-    values: dict[str, Any] = strawberry.field(graphql_type=JSON)
-    explanation: list[RuleFiring]
+    flags: list[Flag] = strawberry.field(resolver=_flags)
+    recommendations: list[Recommendation] = strawberry.field(resolver=_recommendations)
+    quick_wins: list[QuickWinDecision] = strawberry.field(resolver=_quick_wins)
+    values: dict[str, Any] = strawberry.field(resolver=_values, graphql_type=JSON)
+    explanation: list[RuleFiring] = strawberry.field(resolver=_explanation)
     failure: str | None
-    counted: Counted
+    counted: Counted = strawberry.field(resolver=_counted)
     input_digest: str
     revision: int
     computed_at: str
@@ -180,22 +218,14 @@ class Scorecard:
         cls, card: scorecards.Scorecard, rank: int | None = None, rank_in_cohort: int | None = None
     ) -> Self:
         c = card.content
-        return translated(
-            cls,
-            card,
-            c,
-            smart_dimensions=[
-                SmartDimensionScore(dimension=k, score=v) for k, v in c.smart_dimensions.items()
-            ],
-            flags=[_flag(f) for f in c.flags],
-            recommendations=[_recommendation(r) for r in c.recommendations],
-            quick_wins=[QuickWinDecision.from_decision(k, v) for k, v in c.quick_wins.items()],
-            explanation=[_firing(f) for f in c.explanation],
-            counted=Counted.of(c.counted),
-            computed_at=card.computed_at.isoformat(),
-            rank=rank,
-            rank_in_cohort=rank_in_cohort,
-        )
+        return cls(
+            id=strawberry.ID(card.id), region_code=card.region_code, cycle_id=card.cycle_id,
+            cohort=card.cohort, year=card.year, ruleset_version=c.ruleset_version,
+            final_index=c.final_index, grade=c.grade, previous_final_index=c.previous_final_index,
+            improvement=c.improvement, failure=c.failure, input_digest=card.input_digest,
+            revision=card.revision, computed_at=card.computed_at.isoformat(), rank=rank,
+            rank_in_cohort=rank_in_cohort, content=c,
+        )  # fmt: skip
 
 
 def _flag(flag: dict[str, str]) -> Flag:
