@@ -48,9 +48,10 @@ def subgraph_urls(settings: Settings) -> dict[str, str]:
     }
 
 
-def _gauges(keeper: SupergraphKeeper) -> dict[str, float]:
+def _gauges(keeper: SupergraphKeeper, clients: SubgraphClients) -> dict[str, float]:
     engine = keeper.engine
     return {
+        "gateway_subgraph_requests_shared": float(clients.in_flight.shared_total),
         "gateway_supergraph_composed": 1.0 if engine else 0.0,
         "gateway_composition_attempts": float(keeper.state.attempts),
         "gateway_plan_cache_hits": float(engine.plans.hits if engine else 0),
@@ -92,7 +93,7 @@ def create_app(
             registry=registry,
         ),
     )
-    registry.register(GaugeCollector("gateway", lambda: _gauges(keeper)))
+    registry.register(GaugeCollector("gateway", lambda: _gauges(keeper, clients)))
     endpoint = GraphQLEndpoint(keeper, secret, limits, metrics, settings.token_max_seconds)
 
     async def graphql(request: Request) -> Response:

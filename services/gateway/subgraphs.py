@@ -17,6 +17,7 @@ from services.gateway.federation.subgraph_calls import (
     UNAVAILABLE,
     SubgraphFailure,
 )
+from services.gateway.in_flight import InFlight
 from services.kernel.auth import Principal
 from services.kernel.keepalive import POOL_IDLE_SECONDS
 
@@ -82,6 +83,7 @@ class SubgraphClients:
         self.credential = credential
         self.local: dict[str, LocalSubgraph] = {}
         self.http: Transport = transport or PooledHttp()
+        self.in_flight: InFlight[tuple[int, bytes]] = InFlight()
 
     def serve_locally(self, name: str, execute: LocalSubgraph) -> None:
         self.endpoints[name] = SubgraphEndpoint(name, None)
@@ -102,20 +104,31 @@ class SubgraphClients:
     ) -> dict[str, Any]:
         """Sends one operation. A read whose connection failed is sent once more, within the
         same time limit: the pooled connection may have been closed just as it was reused, or
-        the subgraph restarted. A mutation is never sent twice."""
+        the subgraph restarted. A mutation is never sent twice. A read identical to one
+        under way shares its answer (`in_flight`)."""
         endpoint = self.endpoints[subgraph]
         if endpoint.url is None:
             return await self.local[subgraph](query, variables, principal)
+        url = endpoint.url
         payload = json.dumps({"query": query, "variables": variables}).encode()
         sent_headers = {**headers, **self.credential.header(), "content-type": "application/json"}
-        try:
+
+        async def send() -> tuple[int, bytes]:
             async with asyncio.timeout(endpoint.timeout_seconds):
                 try:
-                    status, content = await self.http.post(endpoint.url, payload, sent_headers)
+                    return await self.http.post(url, payload, sent_headers)
                 except Unreachable:
                     if not idempotent:
                         raise
-                    status, content = await self.http.post(endpoint.url, payload, sent_headers)
+                    return await self.http.post(url, payload, sent_headers)
+
+        try:
+            if idempotent:
+                # the caller's identity, not its trace, makes a read the same
+                same = (url, payload, headers.get("authorization"))
+                status, content = await self.in_flight.shared(same, send)
+            else:
+                status, content = await send()
         except TimeoutError:
             raise SubgraphFailure(
                 TIMEOUT,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import typing
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
 from services.kernel.annotations import sequence_item, without_none
@@ -31,11 +32,16 @@ class FilledByName:
         return None if source is None else cls.from_domain(source)
 
 
+Convert = Callable[[Any], Any]
+
+
 @functools.cache
-def _fields(output: Any) -> tuple[tuple[str, Any], ...]:
+def _fields(output: Any) -> tuple[tuple[str, Convert | None], ...]:
+    """Each field's name and how a domain value becomes its value (None: unchanged), worked
+    out once per output type."""
     hints = typing.get_type_hints(output)
     return tuple(
-        (f.name, hints[f.name])
+        (f.name, _converter(hints[f.name]))
         for f in dataclasses.fields(output)
         if f.init and not f.name.startswith("_")
     )
@@ -45,11 +51,11 @@ def translated(output: type[T], *sources: Any, **given: Any) -> T:
     """An `output` whose every field not `given` is the attribute of the same name of the
     first of `sources` that has one."""
     declared: Any = output
-    values = {
-        name: _converted(hint, _attribute(sources, name))
-        for name, hint in _fields(declared)
-        if name not in given
-    }
+    values = {}
+    for name, convert in _fields(declared):
+        if name not in given:
+            value = _attribute(sources, name)
+            values[name] = value if convert is None or value is None else convert(value)
     return output(**values, **given)
 
 
@@ -60,13 +66,17 @@ def _attribute(sources: tuple[Any, ...], name: str) -> Any:
     raise AttributeError(f"none of {[type(s).__name__ for s in sources]} has {name}")
 
 
-def _converted(hint: Any, value: Any) -> Any:
+def _converter(hint: Any) -> Convert | None:
+    """Lists from sequences (the domain keeps tuples), nested output types translated in turn;
+    None when the value is used as it is."""
     inner, _ = without_none(hint)
     item = sequence_item(inner)
-    if value is None:
-        return None
     if item is not None:
-        return [_converted(item, v) for v in value]
-    if isinstance(inner, type) and dataclasses.is_dataclass(inner) and not isinstance(value, inner):
-        return translated(inner, value)
-    return value
+        each = _converter(item)
+        if each is None:
+            return list
+        return lambda values: [None if v is None else each(v) for v in values]
+    if isinstance(inner, type) and dataclasses.is_dataclass(inner):
+        nested: Any = inner
+        return lambda value: value if isinstance(value, nested) else translated(nested, value)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Mapping
@@ -31,6 +32,7 @@ class Subgraphs:
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.down: set[str] = set()
         self.disconnecting: dict[str, int] = {}  # name -> how many requests to drop
+        self.delay_seconds = 0.0  # before each answer, as a busy subgraph would take
 
     async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
         name = httpx.URL(url).host
@@ -42,6 +44,7 @@ class Subgraphs:
         if self.disconnecting.get(name):
             self.disconnecting[name] -= 1
             raise Unreachable("Server disconnected")
+        await asyncio.sleep(self.delay_seconds)
         response = await self.apps[name].post(url, content=body, headers=dict(headers))
         return response.status_code, response.content
 
