@@ -43,7 +43,7 @@ async def test_identical_concurrent_reads_share_one_subgraph_request(tmp_path: P
         assert answers == [{"data": {"echo": "HALO"}}] * 8
         assert gateway.subgraphs.counts() == {"counter": 1}
         metrics = (await gateway.client.get("/metrics")).text
-        assert "smartcity_gateway_subgraph_requests_shared{service=\"gateway\"} 7.0" in metrics
+        assert 'smartcity_gateway_subgraph_requests_shared{service="gateway"} 7.0' in metrics
 
 
 async def test_reads_of_other_callers_or_variables_are_each_sent(tmp_path: Path) -> None:
