@@ -66,6 +66,7 @@ class StoredForm(Generic[A]):
         name = f"{base._meta.get('db_alias')}.{collection}"
         self.document: type[StoredAggregate] = type(name, (base,), attributes)
         self._columns = {name: self.document._fields[name].db_field for name in self.fields}
+        self._readers = {name: _reader(hint) for name, hint in self.fields.items()}
         self._defaulted = frozenset(name for name in self.fields if not _required(defaults[name]))
 
     def to_document(self, aggregate: A) -> StoredAggregate:
@@ -80,9 +81,10 @@ class StoredForm(Generic[A]):
         aggregate's default, or is empty."""
         values = {}
         for name, hint in self.fields.items():
-            column = self._columns[name]
+            column, read = self._columns[name], self._readers[name]
             if column in son:
-                values[name] = _read(hint, son[column])
+                stored = son[column]
+                values[name] = stored if read is None or stored is None else read(stored)
             elif name not in self._defaulted:
                 values[name] = _empty(hint)
         return self.aggregate(**values, version=son.get("version", 0))
@@ -135,7 +137,7 @@ def _stored(hint: Any, value: Any) -> Any:
 Convert = Callable[[Any, Any], Any]  # (annotation, value) -> value
 
 
-def _each(hint: Any, value: Any, one: Convert, leaf: Convert, read: bool = False) -> Any:
+def _each(hint: Any, value: Any, one: Convert, leaf: Convert) -> Any:
     """`leaf(inner annotation, value)`, or `one` on each item of a sequence; None stays None."""
     inner, _ = without_none(hint)
     item = sequence_item(inner)
@@ -143,8 +145,7 @@ def _each(hint: Any, value: Any, one: Convert, leaf: Convert, read: bool = False
         return None
     if item is None:
         return leaf(inner, value)
-    items = [one(item, v) for v in value]
-    return tuple(items) if read and typing.get_origin(inner) is tuple else items
+    return [one(item, v) for v in value]
 
 
 def _plain(value: Any) -> Any:
@@ -168,7 +169,28 @@ def _nested_fields(dataclass: Any) -> dict[str, Any]:
 
 def _read(hint: Any, value: Any) -> Any:
     """A value read back from its document (or a nested dict) as the annotation declares it."""
-    return _each(hint, value, _read, _read_one, read=True)
+    read = _reader(hint)
+    return value if read is None or value is None else read(value)
+
+
+AS_STORED = (str, int, float, bool, Any)  # read back as they were stored
+
+
+@functools.cache
+def _reader(hint: Any) -> Callable[[Any], Any] | None:
+    """How a stored value (not None) becomes what `hint` declares, worked out once per
+    annotation; None when it is used as stored."""
+    inner, _ = without_none(hint)
+    item = sequence_item(inner)
+    if item is not None:
+        each = _reader(item)
+        collect: Callable[[Any], Any] = tuple if typing.get_origin(inner) is tuple else list
+        if each is None:
+            return collect
+        return lambda values: collect(None if v is None else each(v) for v in values)
+    if inner in AS_STORED:
+        return None
+    return functools.partial(_read_one, inner)
 
 
 def _read_one(inner: Any, value: Any) -> Any:
