@@ -20,7 +20,7 @@ class RegionFilter:
 @dataclass(frozen=True)
 class ProgramFilter:
     region_codes: tuple[str, ...] | None = None
-    masterplan_id: str | None = None
+    masterplan_ids: tuple[str, ...] | None = None
     dimension: str | None = None
     sub_dimension: str | None = None
     phase: domain.ProgramPhase | None = None
@@ -29,8 +29,8 @@ class ProgramFilter:
 
 @dataclass(frozen=True)
 class QuickWinFilter:
-    region_code: str | None = None
-    program_id: str | None = None
+    region_codes: tuple[str, ...] | None = None
+    program_ids: tuple[str, ...] | None = None
     year: int | None = None
     status: domain.QuickWinStatus | None = None
 

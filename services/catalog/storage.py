@@ -9,7 +9,7 @@ from typing import Any
 import mongoengine as me
 
 from services.catalog import domain
-from services.catalog.repository import Catalog, ProgramFilter
+from services.catalog.repository import Catalog, ProgramFilter, QuickWinFilter
 from services.kernel import errors
 from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.mongo import Storage
@@ -47,16 +47,26 @@ CYCLES = StoredForm(
 
 def _program_query(where: ProgramFilter) -> dict[str, Any]:
     query = given(
-        masterplan_id=where.masterplan_id,
         dimension=where.dimension,
         sub_dimension=where.sub_dimension,
         phase=where.phase.value if where.phase else None,
     )
     if where.region_codes is not None:
         query["region_code"] = {"$in": list(where.region_codes)}
+    if where.masterplan_ids is not None:
+        query["masterplan_id"] = {"$in": list(where.masterplan_ids)}
     if where.year is not None:
         query["start_year"] = {"$lte": where.year}
         query["target_year"] = {"$gte": where.year}
+    return query
+
+
+def _quick_win_query(where: QuickWinFilter) -> dict[str, Any]:
+    query = given(year=where.year, status=where.status.value if where.status else None)
+    if where.region_codes is not None:
+        query["region_code"] = {"$in": list(where.region_codes)}
+    if where.program_ids is not None:
+        query["program_id"] = {"$in": list(where.program_ids)}
     return query
 
 
@@ -68,14 +78,14 @@ def mongo_catalog(
     return Catalog(
         regions=MongoRepository(REGIONS, store, query_of=matching, duplicate=_region_taken),
         masterplans=MongoRepository(
-            MASTERPLANS, store, query_of=lambda region_code: given(region_code=region_code),
+            MASTERPLANS, store, query_of=lambda codes: {"region_code": {"$in": list(codes)}},
             duplicate=duplicate_id("masterplan"),
         ),
         programs=MongoRepository(
             PROGRAMS, store, query_of=_program_query, duplicate=duplicate_id("program")
         ),
         quick_wins=MongoRepository(
-            QUICK_WINS, store, query_of=matching, duplicate=_already_proposed
+            QUICK_WINS, store, query_of=_quick_win_query, duplicate=_already_proposed
         ),
         cycles=MongoRepository(CYCLES, store, query_of=matching, duplicate=_cycle_taken),
     )  # fmt: skip

@@ -21,11 +21,13 @@ from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetter
 from services.kernel.field_costs import FieldCost, declared_costs
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
+from services.kernel.repository import Page
 
 log = logging.getLogger(__name__)
 
 K = TypeVar("K")
 V = TypeVar("V")
+Q = TypeVar("Q")  # a listing's filter
 
 INTERNAL = "INTERNAL_SERVER_ERROR"
 MASKED_MESSAGE = "Internal server error"
@@ -178,6 +180,31 @@ def grouped_loader(
         for item in await fetch_many(list(groups)):
             groups.setdefault(key_of(item), []).append(item)
         return [groups[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def paged_loader(
+    listing: Callable[[tuple[K, ...], Q, str | None], Awaitable[Iterable[V]]],
+    parent_of: Callable[[V], K],
+) -> DataLoader[tuple[K, Q, Page], list[V]]:
+    """A DataLoader of each parent's page of items (a region's programs, say), asked as
+    `(parent, filter, page)`: the parents asking with the same filter and page (every region
+    of a page of regions, usually) are read in one listing of their items after `page.after`
+    in key order, whose items are grouped by parent and cut to `page.first`."""
+
+    async def load(keys: Sequence[tuple[K, Q, Page]]) -> list[list[V]]:
+        asked: dict[tuple[Q, Page], list[K]] = {}
+        for parent, where, page in keys:
+            asked.setdefault((where, page), []).append(parent)
+        answers: dict[tuple[K, Q, Page], list[V]] = {}
+        for (where, page), parents in asked.items():
+            groups: dict[K, list[V]] = {parent: [] for parent in parents}
+            for item in await listing(tuple(groups), where, page.after):
+                groups.setdefault(parent_of(item), []).append(item)
+            for parent, items in groups.items():
+                answers[(parent, where, page)] = items[: page.first]
+        return [answers[key] for key in keys]
 
     return DataLoader(load_fn=load)
 

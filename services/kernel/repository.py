@@ -71,11 +71,13 @@ async def change(
 
 
 async def every(
-    page_of: Callable[[Page], Awaitable[list[A]]], key_of: Callable[[A], str]
+    page_of: Callable[[Page], Awaitable[list[A]]],
+    key_of: Callable[[A], str],
+    after: str | None = None,
 ) -> list[A]:
-    """All items of a listing, read a full page at a time."""
+    """All items of a listing (those after the key `after`, when given), read a full page at
+    a time."""
     found: list[A] = []
-    after = None
     while True:
         batch = await page_of(Page(MAX_PAGE, after))
         found += batch

@@ -122,7 +122,8 @@ class Query:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> list[QuickWin]:
-        where = QuickWinFilter(region_code=region_code, year=year, status=status)
+        codes = (region_code,) if region_code else None
+        where = QuickWinFilter(region_codes=codes, year=year, status=status)
         found = await info.context.catalog.quick_wins.list(where, Page(first, after))
         return [QuickWin.from_domain(q) for q in found]
 

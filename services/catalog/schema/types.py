@@ -17,7 +17,7 @@ from services.catalog.domain.regions import MasterplanFields, RegionFields
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 from services.catalog.schema import filters
 from services.contracts import reference
-from services.kernel.graphql import ALL_REGIONS, ROUND_TRIP, assumed, paged, weighed
+from services.kernel.graphql import ALL_REGIONS, BATCHED, assumed, paged, weighed
 from services.kernel.output_types import FilledByName
 
 RegionKind = domain.RegionKind
@@ -90,11 +90,10 @@ class Program(ProgramFields, FilledByName):
         found = await info.context.loaders.regions.load(self.region_code)
         return Region.from_found(found)
 
-    @strawberry.field(directives=weighed(ROUND_TRIP))
+    @strawberry.field(directives=weighed(BATCHED))
     async def quick_wins(self, info: CatalogInfo) -> list[QuickWin]:
-        found = await info.context.catalog.quick_wins.list(
-            QuickWinFilter(program_id=str(self.id)), Page(first=100)
-        )
+        asked = (str(self.id), QuickWinFilter(), Page(first=100))
+        found = await info.context.loaders.quick_wins_of_program.load(asked)
         return [QuickWin.from_domain(q) for q in found]
 
 
@@ -102,12 +101,12 @@ class Program(ProgramFields, FilledByName):
 class Masterplan(MasterplanFields, FilledByName):
     id: strawberry.ID
 
-    @strawberry.field(directives=paged(weight=ROUND_TRIP))
+    @strawberry.field(directives=paged(weight=BATCHED))
     async def programs(
         self, info: CatalogInfo, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> list[Program]:
-        found = await info.context.catalog.programs.list(
-            ProgramFilter(masterplan_id=str(self.id)), Page(first, after)
+        found = await info.context.loaders.programs_of_masterplan.load(
+            (str(self.id), ProgramFilter(), Page(first, after))
         )
         return [Program.from_domain(p) for p in found]
 
@@ -119,12 +118,14 @@ class Region(RegionFields, FilledByName):
         found = await info.context.loaders.regions.load(code)
         return cls.from_found(found)
 
-    @strawberry.field(directives=weighed(ROUND_TRIP))
+    @strawberry.field(directives=weighed(BATCHED))
     async def masterplans(self, info: CatalogInfo) -> list[Masterplan]:
-        found = await info.context.catalog.masterplans.list(self.code, Page(first=100))
+        found = await info.context.loaders.masterplans_of_region.load(
+            (self.code, None, Page(first=100))
+        )
         return [Masterplan.from_domain(m) for m in found]
 
-    @strawberry.field(directives=paged(weight=ROUND_TRIP))
+    @strawberry.field(directives=paged(weight=BATCHED))
     async def programs(
         self,
         info: CatalogInfo,
@@ -135,17 +136,16 @@ class Region(RegionFields, FilledByName):
         after: str | None = None,
     ) -> list[Program]:
         filters.check_filter(dimension)
-        where = ProgramFilter(
-            region_codes=(self.code,), dimension=dimension, phase=phase, year=year
+        where = ProgramFilter(dimension=dimension, phase=phase, year=year)
+        found = await info.context.loaders.programs_of_region.load(
+            (self.code, where, Page(first, after))
         )
-        found = await info.context.catalog.programs.list(where, Page(first, after))
         return [Program.from_domain(p) for p in found]
 
-    @strawberry.field(directives=assumed(50, weight=ROUND_TRIP))
+    @strawberry.field(directives=assumed(50, weight=BATCHED))
     async def quick_wins(self, info: CatalogInfo, year: int | None = None) -> list[QuickWin]:
-        found = await info.context.catalog.quick_wins.list(
-            QuickWinFilter(region_code=self.code, year=year), Page(first=500)
-        )
+        asked = (self.code, QuickWinFilter(year=year), Page(first=500))
+        found = await info.context.loaders.quick_wins_of_region.load(asked)
         return [QuickWin.from_domain(q) for q in found]
 
 
