@@ -5,8 +5,8 @@ gateway, at several sizes.
 
 For each size, the whole suite runs as its own processes (`bench.suite`): the national
 benchmark's year is put on the stream and scored, the catalog registers the regions and the
-survey opens each region's assessor campaign through the gateway. Then, side by side in the
-same run:
+survey opens each region's assessor campaign through the gateway; once scoring has rescored
+what that changed, side by side in the same run:
 - `regions(first: 100) { code name }` asked of the catalog directly and through the gateway,
   one client at a time (p50, p99) and from `--clients` clients at once (req/s);
 - the cross-subgraph page `regions(first: $n) { code name latestScorecard { finalIndex }
@@ -32,7 +32,7 @@ import httpx
 from bench import national
 from bench.gateway import ms_at, timed_request
 from bench.scoring import ADMIN
-from bench.suite import Suite, catch_up, running_suite
+from bench.suite import Suite, catch_up, running_suite, settled
 from services.demo.cycle import once_known
 
 NAMES = "query Names($n: Int!) { regions(first: $n) { code name } }"
@@ -104,6 +104,7 @@ async def measure(regions: int, seconds: float, clients: int, requests: int) -> 
             await catch_up(suite, regions, frozenset())
             print(f"{regions} regions: regions and campaigns registered", flush=True)
             await _register(suite, everywhere)
+            await settled(suite)  # the registrations' rescoring done: nothing else runs
             print(f"{regions} regions: measuring", flush=True)
             page = min(PAGE_SIZE, regions)
 

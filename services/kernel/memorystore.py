@@ -5,7 +5,12 @@ mongomock answers every query by testing each document of the collection, so a l
 `_id` costs as much as a full scan: the outbox relay's marks and every aggregate load
 slowed down linearly with the data. Its documents are already kept by `_id`, so a query
 that pins `_id` to a value or an `$in` list reads just those documents, then applies the
-rest of the filter to them as before. Queries that do not pin `_id` are unchanged.
+rest of the filter to them as before. A query that wants fields equal to texts (a region
+code, or one of a page's) tests those with a set lookup, not mongomock's general matching;
+MongoDB answers both from the indexes the services declare.
+
+mongomock copies every document a query matches before it cuts the page a limit asks for,
+so a page of the first 100 regions copied all of them: a `PagedCursor` copies the page only.
 
 mongomock also copies every document it stores with the general-purpose `copy` module.
 Stored documents hold only BSON values, so `plain_copy` rebuilds dicts and lists and shares
@@ -20,12 +25,14 @@ import datetime as dt
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from itertools import islice
 from typing import Any
 
 import mongomock
 import mongomock.database
 from bson import Decimal128, Int64, ObjectId
-from mongomock.collection import Collection
+from mongomock import helpers
+from mongomock.collection import Collection, Cursor
 from mongomock.filtering import filter_applies
 
 KEY_TYPES = (str, int, ObjectId)
@@ -65,16 +72,88 @@ def pinned_keys(query: Any) -> list[Any] | None:
     return None
 
 
+def text_conditions(query: Any) -> dict[str, frozenset[str]]:
+    """The top-level fields a query wants equal to a text, or to one of a list of texts
+    (`{"region_code": {"$in": [...]}}`), with the texts wanted."""
+    found: dict[str, frozenset[str]] = {}
+    if not isinstance(query, Mapping):
+        return found
+    for field, wanted in query.items():
+        if field.startswith("$") or "." in field or field == "_id":
+            continue
+        if isinstance(wanted, str):
+            found[field] = frozenset([wanted])
+        elif isinstance(wanted, Mapping) and list(wanted) == ["$in"]:
+            values = wanted["$in"]
+            if isinstance(values, list | tuple) and all(isinstance(v, str) for v in values):
+                found[field] = frozenset(values)
+    return found
+
+
+class PagedCursor(Cursor):
+    """A cursor with a limit copies only the documents of its page; mongomock's copies every
+    document the query matches, then cuts the page."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page: list[dict[str, Any]] | None = None
+        self._page_of: Any = None  # the query (mongomock's factory) the page was read for
+
+    def _compute_results(self, with_limit_and_skip: bool = False) -> list[dict[str, Any]]:
+        if not (with_limit_and_skip and self._limit):
+            computed: list[dict[str, Any]] = super()._compute_results(with_limit_and_skip)
+            return computed
+        if self._page is None or self._page_of is not self._factory:
+            found: Iterator[dict[str, Any]] = islice(self._factory(), self._skip + abs(self._limit))
+            if self.collection.codec_options.tz_aware:
+                found = (helpers.make_datetime_timezone_aware_in_document(d) for d in found)
+            self._page, self._page_of = list(found)[self._skip :], self._factory
+        return self._page
+
+
 class KeyedCollection(Collection):
+    def find(self, *args: Any, **kwargs: Any) -> Cursor:
+        """mongomock's cursor, checked by mongomock, as a `PagedCursor`."""
+        checked = super().find(*args, **kwargs)
+        return PagedCursor(
+            self, checked._spec, checked._sort, checked._projection, checked._skip,
+            checked._limit or 0, collation=checked._collation,
+        )  # fmt: skip
+
     def _iter_documents(self, filter: Any) -> Iterator[dict[str, Any]]:
         keys = pinned_keys(filter)
         if keys is None:
+            by_text = self._matching_texts(filter)
+            if by_text is not None:
+                return by_text
             found: Iterator[dict[str, Any]] = super()._iter_documents(filter)
             return found
         store = self._store
         documents = [store[key] for key in keys if key in store]
         rest = {field: wanted for field, wanted in filter.items() if field != "_id"}
         return (d for d in documents if not rest or filter_applies(rest, d))
+
+    def _matching_texts(self, filter: Any) -> Iterator[dict[str, Any]] | None:
+        """The documents of a query that wants some fields equal to texts, each tested by a
+        set lookup on those fields; a document whose field is not a text (an array, say, or
+        missing) is left to mongomock's matching, as is the rest of the query."""
+        texts = text_conditions(filter)
+        if not texts:
+            return None
+        rest = {field: wanted for field, wanted in filter.items() if field not in texts}
+        if self._store.is_empty:
+            filter_applies(filter, {})  # a malformed query is refused, as mongomock does
+
+        def matches(document: dict[str, Any]) -> bool:
+            for field, wanted in texts.items():
+                value = document.get(field)
+                if type(value) is not str:
+                    return bool(filter_applies(filter, document))
+                if value not in wanted:
+                    return False
+            return not rest or bool(filter_applies(rest, document))
+
+        return (d for d in list(self._store.documents) if matches(d))
 
     def with_options(self, *args: Any, **options: Any) -> Collection:
         changed = super().with_options(*args, **options)

@@ -10,14 +10,18 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 import mongoengine as me
+from pymongo.collection import Collection
 
 from services.kernel import errors
 from services.kernel.aggregate import Aggregate
 from services.kernel.docstore import AggregateCollection
+from services.kernel.mongo import Storage
+from services.kernel.outbox import FIELD as OUTBOX
 
 MAX_PAGE = 500
 
 A = TypeVar("A", bound=Aggregate)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -211,42 +215,48 @@ class ImmutableCache(Generic[A]):
         return await self.inner.list(where, page)
 
 
-class VersionedReads(Generic[A]):
-    """Aggregates found by a query for readers that never change them (a page of scorecards,
-    say), each converted from its document once per version: the query reads only keys and
+class VersionedReads(Generic[T]):
+    """What a query finds, for readers that never change it (a page of scorecards, a cycle's
+    ranking), each document converted once per version: the query reads only keys and
     versions, and documents are read, by key, only for what is not held at that version.
-    At most `most` aggregates are held, the least recently read dropped first."""
+    At most `most` are held, the least recently read dropped first."""
 
-    def __init__(self, repository: MongoRepository[A], most: int = 2048) -> None:
-        self.repository = repository
-        self.most = most
-        self._held: OrderedDict[str, tuple[int, A]] = OrderedDict()
+    def __init__(
+        self,
+        collection_of: Callable[[], Collection[Any]],
+        storage: Storage,
+        to_domain: Callable[[dict[str, Any]], T],
+        *,
+        version: str = "version",
+        most: int = 2048,
+    ) -> None:
+        self.collection_of, self.storage, self.to_domain = collection_of, storage, to_domain
+        self.version, self.most = version, most
+        self._held: OrderedDict[Any, tuple[Any, T]] = OrderedDict()
 
-    async def find(self, query: dict[str, Any]) -> list[A]:
-        store = self.repository.store
-        stamps = await store.storage.run(
-            lambda: [
-                (d["_id"], d.get("version", 0))
-                for d in store.collection.find(query, {"version": 1})
-            ]
-        )
+    async def find(self, query: dict[str, Any]) -> list[tuple[Any, T]]:
+        """The key and the converted document of each document the query finds."""
+        stamps = await self.storage.run(self._stamps, query)
         stale = [key for key, version in stamps if self._version_held(key) != version]
         if stale:
-            for son in await store.find({"_id": {"$in": stale}}):
-                self._held[son["_id"]] = (son.get("version", 0), self.repository.to_domain(son))
+            for son in await self.storage.run(self._documents, stale):
+                self._held[son["_id"]] = (son.get(self.version), self.to_domain(son))
         found = []
         for key, _ in stamps:
             if key in self._held:
                 self._held.move_to_end(key)
-                found.append(self._held[key][1])
+                found.append((key, self._held[key][1]))
         while len(self._held) > self.most:
             self._held.popitem(last=False)
         return found
 
-    def _stamps(self, query: dict[str, Any]) -> list[tuple[str, int]]:
-        found = self.repository.store.collection.find(query, {"version": 1})
-        return [(stamp["_id"], stamp.get("version", 0)) for stamp in found]
+    def _stamps(self, query: dict[str, Any]) -> list[tuple[Any, Any]]:
+        found = self.collection_of().find(query, {self.version: 1})
+        return [(stamp["_id"], stamp.get(self.version)) for stamp in found]
 
-    def _version_held(self, key: str) -> int | None:
+    def _documents(self, keys: list[Any]) -> list[dict[str, Any]]:
+        return list(self.collection_of().find({"_id": {"$in": keys}}, {OUTBOX: 0}))
+
+    def _version_held(self, key: Any) -> Any:
         held = self._held.get(key)
         return held[0] if held else None

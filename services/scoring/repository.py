@@ -16,6 +16,9 @@ CycleIndex = dict[str, tuple[int, frozenset[str]]]  # cycle id -> (year, region 
 
 
 class Scorecards(Repository[Scorecard], Protocol):
+    """`of_cycle` and `of_regions` give scorecards to read, never to change: they may be
+    shared between requests."""
+
     async def of_cycle(self, cycle_id: str) -> list[Scorecard]: ...
     async def of_regions(self, region_codes: list[str]) -> list[Scorecard]: ...
     async def scored_cycles(self) -> list[str]: ...

@@ -43,14 +43,17 @@ class MongoScorecards(MongoRepository[scorecards.Scorecard]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.read_only = VersionedReads(self)
+        store = self.store
+        self.read_only = VersionedReads(lambda: store.collection, store.storage, self.to_domain)
 
     async def of_cycle(self, cycle_id: str) -> list[scorecards.Scorecard]:
-        return await every(lambda page: self.list({"cycle_id": cycle_id}, page), lambda c: c.id)
+        """Every scorecard of the cycle, found on the cycle index, to be read only."""
+        return [card for _, card in await self.read_only.find({"cycle_id": cycle_id})]
 
     async def of_regions(self, region_codes: list[str]) -> list[scorecards.Scorecard]:
         """Every scorecard of the regions, found on the region index, to be read only."""
-        return await self.read_only.find({"region_code": {"$in": region_codes}})
+        found = await self.read_only.find({"region_code": {"$in": region_codes}})
+        return [card for _, card in found]
 
     async def scored_cycles(self) -> list[str]:
         return await self.store.storage.run(self.store.collection.distinct, "cycle_id")
@@ -75,12 +78,14 @@ class MongoRankings:
 
     def __init__(self, collection: Collection[Any], cards: Collection[Any], storage: Storage):
         self.collection, self.cards, self.storage = collection, cards, storage
+        self.read_only = VersionedReads(
+            lambda: collection, storage, lambda son: _ranking(son["places"]), version="computed"
+        )
 
     async def of_cycles(self, cycle_ids: list[str]) -> dict[str, CycleRanking]:
-        found = await self.storage.run(
-            lambda: list(self.collection.find({"_id": {"$in": cycle_ids}, "computed": {"$gt": 0}}))
-        )
-        rankings = {stored["_id"]: _ranking(stored["places"]) for stored in found}
+        """The cycles' rankings, each read again only once it was recomputed."""
+        asked = {"_id": {"$in": cycle_ids}, "computed": {"$gt": 0}}
+        rankings = dict(await self.read_only.find(asked))
         missing = [c for c in cycle_ids if c not in rankings]  # kept before rankings were
         if missing:
             await self.recompute(missing)

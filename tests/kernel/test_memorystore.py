@@ -56,6 +56,58 @@ def test_lookups_by_id_match_what_a_scan_finds(things):
         ), query
 
 
+def test_queries_for_texts_find_what_a_scan_finds():
+    keyed = InMemoryClient()["memorystore_test"]["regions"]
+    plain = mongomock.MongoClient()["plain"]["regions"]
+    documents = [
+        {"_id": "a", "region_code": "12.07", "cohort": "x", "size": 1},
+        {"_id": "b", "region_code": "63.03", "cohort": "y", "size": 2},
+        {"_id": "c", "region_code": ["12.07", "99.01"], "cohort": "x", "size": 3},  # an array
+        {"_id": "d", "cohort": "x", "size": 4},  # no region code
+        {"_id": "e", "region_code": 1207, "cohort": "y", "size": 5},  # not a text
+        {"_id": "f", "region_code": {"nested": "12.07"}, "size": 6},
+    ]
+    keyed.insert_many([dict(d) for d in documents])
+    plain.insert_many([dict(d) for d in documents])
+    for query in [
+        {"region_code": "12.07"},
+        {"region_code": {"$in": ["12.07", "63.03", "99.01"]}},
+        {"region_code": {"$in": []}},
+        {"region_code": {"$in": ["12.07"]}, "cohort": "x", "size": {"$gt": 1}},
+        {"region_code": {"$in": ["12.07", "63.03"]}, "_id": {"$gt": "a"}},
+        {"cohort": "x", "$or": [{"size": 1}, {"size": 4}]},
+        {"region_code": {"$in": [1207]}},
+    ]:
+        assert sorted(d["_id"] for d in keyed.find(query)) == sorted(
+            d["_id"] for d in plain.find(query)
+        ), query
+    keyed.drop()
+
+
+def test_a_page_is_what_a_scan_finds_and_only_the_page_is_copied(things, monkeypatch):
+    plain = mongomock.MongoClient()["plain"]["things"]
+    plain.insert_many(list(things.find()))
+    pages = [
+        lambda c: c.find({}, {"outbox": 0}).sort("_id", 1).limit(3),
+        lambda c: c.find({"_id": {"$gt": "t3"}}).sort("_id", 1).limit(2),
+        lambda c: c.find({"size": {"$gte": 2}}).sort("size", -1).skip(1).limit(3),
+        lambda c: c.find({}).sort("_id", 1).limit(50),
+    ]
+    for page in pages:
+        assert list(page(things)) == list(page(plain))
+    copied = []
+    copy_page = type(things)._copy_only_fields
+
+    def counting(collection, document, *args):
+        copied.append(document["_id"])
+        return copy_page(collection, document, *args)
+
+    monkeypatch.setattr(type(things), "_copy_only_fields", counting)
+    found = things.find({}).sort("_id", 1).limit(3)
+    assert [d["_id"] for d in found] == ["t0", "t1", "t2"]
+    assert copied == ["t0", "t1", "t2"]
+
+
 def test_updates_by_id_change_just_those_documents(things):
     result = things.update_many(
         {"_id": {"$in": ["t1", "t3"]}}, {"$pull": {"outbox": {"id": {"$in": ["e1", "e3"]}}}}
