@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
+from services.kernel import collector
 from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
 from services.registry import SERVICES
@@ -33,6 +34,7 @@ class _Server(uvicorn.Server):
 
 
 async def serve(name: str, settings: Settings, host: str, port: int, log_level: str) -> None:
+    collector.tune_for_serving()
     try:
         app = SERVICES[name].create_app(settings)
         lifespan = app.router.lifespan_context(app)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from services.catalog.seed import seed
-from services.kernel import auth
+from services.kernel import auth, collector
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.natsserver import binary
 from services.kernel.settings import Settings
@@ -205,6 +205,7 @@ async def _ready_stack(
 
 async def run(settings: Settings, ports: Ports, *, demo: bool, external_nats: bool) -> None:
     """`smartcity up`: runs the stack until SIGINT or SIGTERM."""
+    collector.tune_for_serving()  # the in-memory store, when it serves, is in this process
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
