@@ -90,6 +90,19 @@ def text_conditions(query: Any) -> dict[str, frozenset[str]]:
     return found
 
 
+def _plain_projection(fields: Any) -> bool:
+    """Whether a projection only keeps, or only leaves out, top-level fields (or is none)."""
+    if fields is None:
+        return True
+    if not isinstance(fields, Mapping):
+        return False
+    named = [name for name in fields if name != "_id"]
+    if any(name.startswith("$") or "." in name for name in fields):
+        return False
+    wanted = {bool(fields[name]) for name in named}
+    return len(wanted) <= 1 and all(isinstance(v, int | bool) for v in fields.values())
+
+
 class PagedCursor(Cursor):
     """A cursor with a limit copies only the documents of its page; mongomock's copies every
     document the query matches, then cuts the page."""
@@ -132,6 +145,23 @@ class KeyedCollection(Collection):
         documents = [store[key] for key in keys if key in store]
         rest = {field: wanted for field, wanted in filter.items() if field != "_id"}
         return (d for d in documents if not rest or filter_applies(rest, d))
+
+    def _copy_only_fields(self, doc: dict[str, Any], fields: Any, container: Any) -> Any:
+        """What a query hands out: a plain copy of the document, or of the top-level fields a
+        projection keeps; other projections are mongomock's."""
+        if container is not dict or not _plain_projection(fields):
+            return super()._copy_only_fields(doc, fields, container)
+        if not fields:
+            return plain_copy(dict(doc))
+        with_id = fields.get("_id", 1)
+        kept = [name for name in fields if name != "_id"]
+        if not kept:  # the key alone, or all but the key
+            if with_id:
+                return {"_id": doc["_id"]} if "_id" in doc else {}
+            return {key: plain_copy(value) for key, value in doc.items() if key != "_id"}
+        keep = bool(fields[kept[0]])  # the fields named are kept, or left out
+        return {key: plain_copy(value) for key, value in doc.items()
+                if (with_id if key == "_id" else (key in fields) == keep)}  # fmt: skip
 
     def _matching_texts(self, filter: Any) -> Iterator[dict[str, Any]] | None:
         """The documents of a query that wants some fields equal to texts, each tested by a

@@ -56,6 +56,22 @@ def test_lookups_by_id_match_what_a_scan_finds(things):
         ), query
 
 
+def test_projections_give_what_mongomocks_give(things):
+    plain = mongomock.MongoClient()["plain"]["things"]
+    plain.insert_many(list(things.find()))
+    things.update_one({"_id": "t1"}, {"$set": {"nested": {"a": [1, {"b": 2}]}}})
+    plain.update_one({"_id": "t1"}, {"$set": {"nested": {"a": [1, {"b": 2}]}}})
+    for projection in [
+        None, {}, {"outbox": 0}, {"outbox": 0, "_id": 0}, {"size": 1}, {"size": 1, "_id": 0},
+        {"_id": 1}, {"_id": 0}, {"nested": 1}, {"nested.a": 1}, {"missing": 1},
+        {"outbox": {"$slice": 1}},
+    ]:  # fmt: skip
+        assert list(things.find({}, projection)) == list(plain.find({}, projection)), projection
+    read = things.find_one({"_id": "t1"}, {"nested": 1})
+    read["nested"]["a"][1]["b"] = 99
+    assert things.find_one({"_id": "t1"})["nested"] == {"a": [1, {"b": 2}]}
+
+
 def test_queries_for_texts_find_what_a_scan_finds():
     keyed = InMemoryClient()["memorystore_test"]["regions"]
     plain = mongomock.MongoClient()["plain"]["regions"]
