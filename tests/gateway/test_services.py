@@ -11,6 +11,10 @@ from tests.gateway.support import gateway_over, settings
 from tests.support import token
 
 QUERY = "{ regions(first: 200) { code latestScorecard { finalIndex } campaigns { id } } }"
+# what a public page of the programme asks, anonymously: within the anonymous caller's cost
+PUBLIC_PAGE = (
+    "{ regions(first: 100) { code name latestScorecard { finalIndex } campaigns { id } } }"
+)
 
 
 async def test_a_hundred_regions_across_the_three_services_make_one_request_to_each(
@@ -40,6 +44,9 @@ async def test_a_hundred_regions_across_the_three_services_make_one_request_to_e
             assert created == {"data": {"createRegion": {"code": code}}}
 
         body = await gateway.post(QUERY)
+        counts = gateway.subgraphs.counts()
+        (survey,) = gateway.subgraphs.bodies("survey")
+        public = (await gateway.client.post("/graphql", json={"query": PUBLIC_PAGE})).json()
 
     assert body == {
         "data": {
@@ -48,6 +55,7 @@ async def test_a_hundred_regions_across_the_three_services_make_one_request_to_e
             ]
         }
     }
-    assert gateway.subgraphs.counts() == {"catalog": 1, "survey": 1, "scoring": 1}
-    (survey,) = gateway.subgraphs.bodies("survey")
+    assert counts == {"catalog": 1, "survey": 1, "scoring": 1}
     assert len(survey["variables"]["r0"]) == 100
+    assert "errors" not in public, public
+    assert len(public["data"]["regions"]) == 100
