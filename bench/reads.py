@@ -79,7 +79,7 @@ async def rate(
     return done / seconds, failed
 
 
-async def _register(suite: Suite, everywhere: list[national.Region]) -> None:
+async def register(suite: Suite, everywhere: list[national.Region]) -> None:
     """The regions in the catalog, and each one's assessor campaign in the survey."""
     for region in everywhere:
         created = {"code": region.code, "name": f"Region {region.code}", "kind": "KOTA",
@@ -103,7 +103,7 @@ async def measure(regions: int, seconds: float, clients: int, requests: int) -> 
             print(f"{regions} regions: the year on the stream, scoring catching up", flush=True)
             await catch_up(suite, regions, frozenset())
             print(f"{regions} regions: regions and campaigns registered", flush=True)
-            await _register(suite, everywhere)
+            await register(suite, everywhere)
             await settled(suite)  # the registrations' rescoring done: nothing else runs
             print(f"{regions} regions: measuring", flush=True)
             page = min(PAGE_SIZE, regions)

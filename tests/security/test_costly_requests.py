@@ -116,8 +116,8 @@ async def test_nested_lists_are_refused_with_their_cost_and_the_callers_allowanc
     admin = await _post(world.gateway.client, NESTED_LISTS, ADMIN)
     at_catalog = await _post(world.direct["catalog"], NESTED_LISTS, ADMIN)
 
-    # each list of programs is read with a storage round trip per region: @cost(weight: 20)
-    cost = 500 * (1 + 20 + 500 * (1 + 1 * (1 + 20 + 500)))
+    # each list of programs is read for the whole page of parents at once: @cost(weight: 2)
+    cost = 500 * (1 + 2 + 500 * (1 + 1 * (1 + 2 + 500)))
     assert _extensions(anonymous) == [
         {"code": "COST_LIMIT", "limit": "cost", "cost": cost, "maxCost": 2_000}
     ]
@@ -132,7 +132,7 @@ async def test_nested_lists_are_refused_with_their_cost_and_the_callers_allowanc
 
 @pytest.mark.integration
 async def test_anonymous_callers_are_held_tighter_than_signed_in_ones_and_these_than_staff(world):
-    # r regions, each with up to n programs read in a round trip of its own (weight 20)
+    # r regions, each with up to n programs, read for the whole page at once (weight 2)
     page = "query($r: Int!, $n: Int!) { regions(first: $r) { code programs(first: $n) { id } } }"
     operator = token(Role.REGION_OPERATOR, region=w.REGION)
 
@@ -146,19 +146,19 @@ async def test_anonymous_callers_are_held_tighter_than_signed_in_ones_and_these_
         return response.json()
 
     refused = {
-        "anonymous": await ask(None, 100, 1),
+        "anonymous": await ask(None, 500, 2),
         "region operator": await ask(operator, 100, 250),
     }
     answered = {
-        "anonymous": await ask(None, 80, 1),
+        "anonymous": await ask(None, 300, 2),
         "region operator": await ask(operator, 100, 150),
         "admin": await ask(ADMIN, 100, 500),
     }
 
     assert {who: _extensions(body) for who, body in refused.items()} == {
-        "anonymous": [{"code": "COST_LIMIT", "limit": "cost", "cost": 2_200, "maxCost": 2_000}],
+        "anonymous": [{"code": "COST_LIMIT", "limit": "cost", "cost": 2_500, "maxCost": 2_000}],
         "region operator": [
-            {"code": "COST_LIMIT", "limit": "cost", "cost": 27_100, "maxCost": 20_000}
+            {"code": "COST_LIMIT", "limit": "cost", "cost": 25_300, "maxCost": 20_000}
         ],
     }
     assert {who: body.get("errors") for who, body in answered.items()} == dict.fromkeys(answered)
