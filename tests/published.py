@@ -29,19 +29,23 @@ def region_registered(code: str, cohort: str, **given: Any) -> dict[str, Any]:
 def cycle_opened(
     cycle_id: str, year: int, cohort: str, regions: tuple[str, ...], stage: str = "tahap_2"
 ) -> dict[str, Any]:
-    cycle = catalog.CycleOpened(id=cycle_id, year=year, stage=stage, cohort=cohort,
-                                opens_on=f"{year}-01-01", closes_on=f"{year}-12-31",
-                                region_codes=regions)  # fmt: skip
-    return published(cycle, source="/smartcity/catalog")
+    return published(_cycle(catalog.CycleOpened, cycle_id, year, cohort, regions, stage),
+                     source="/smartcity/catalog")  # fmt: skip
 
 
 def cycle_closed(
     cycle_id: str, year: int, cohort: str, regions: tuple[str, ...], stage: str = "tahap_2"
 ) -> dict[str, Any]:
-    cycle = catalog.CycleClosed(id=cycle_id, year=year, stage=stage, cohort=cohort,
-                                opens_on=f"{year}-01-01", closes_on=f"{year}-12-31",
-                                region_codes=regions)  # fmt: skip
-    return published(cycle, time=CLOSED, source="/smartcity/catalog")
+    return published(_cycle(catalog.CycleClosed, cycle_id, year, cohort, regions, stage),
+                     time=CLOSED, source="/smartcity/catalog")  # fmt: skip
+
+
+def _cycle(
+    kind: type[catalog.CycleOpened], cycle_id: str, year: int, cohort: str,
+    regions: tuple[str, ...], stage: str,
+) -> catalog.CycleOpened:  # fmt: skip
+    return kind(id=cycle_id, year=year, stage=stage, cohort=cohort, opens_on=f"{year}-01-01",
+                closes_on=f"{year}-12-31", region_codes=regions)  # fmt: skip
 
 
 def response_accepted(

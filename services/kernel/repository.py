@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+import bson
 import mongoengine as me
 from pymongo.collection import Collection
 
 from services.kernel import errors
 from services.kernel.aggregate import Aggregate
 from services.kernel.docstore import AggregateCollection
+from services.kernel.lru import LruCache
 from services.kernel.mongo import Storage
 from services.kernel.outbox import FIELD as OUTBOX
 
@@ -215,11 +216,16 @@ class ImmutableCache(Generic[A]):
         return await self.inner.list(where, page)
 
 
+# what a converted document holds in Python objects, for each byte of its BSON
+PYTHON_BYTES_PER_BSON_BYTE = 4
+
+
 class VersionedReads(Generic[T]):
     """What a query finds, for readers that never change it (a page of scorecards, a cycle's
     ranking), each document converted once per version: the query reads only keys and
     versions, and documents are read, by key, only for what is not held at that version.
-    At most `most` are held, the least recently read dropped first."""
+    What is held is bounded by its bytes (`kernel.lru`), the least recently read dropped
+    first."""
 
     def __init__(
         self,
@@ -228,27 +234,24 @@ class VersionedReads(Generic[T]):
         to_domain: Callable[[dict[str, Any]], T],
         *,
         version: str = "version",
-        most: int = 2048,
+        max_bytes: int = 128 * 1024 * 1024,
     ) -> None:
         self.collection_of, self.storage, self.to_domain = collection_of, storage, to_domain
-        self.version, self.most = version, most
-        self._held: OrderedDict[Any, tuple[Any, T]] = OrderedDict()
+        self.version = version
+        self._held: LruCache[Any, tuple[Any, T, int]] = LruCache(max_bytes, lambda _, v: v[2])
 
     async def find(self, query: dict[str, Any]) -> list[tuple[Any, T]]:
         """The key and the converted document of each document the query finds."""
         stamps = await self.storage.run(self._stamps, query)
-        stale = [key for key, version in stamps if self._version_held(key) != version]
+        held = {key: self._held.get(key) for key, _ in stamps}
+        stale = [key for key, version in stamps if (held[key] or (None,))[0] != version]
         if stale:
+            held |= dict.fromkeys(stale)  # gone by the time they are read: not found
             for son in await self.storage.run(self._documents, stale):
-                self._held[son["_id"]] = (son.get(self.version), self.to_domain(son))
-        found = []
-        for key, _ in stamps:
-            if key in self._held:
-                self._held.move_to_end(key)
-                found.append((key, self._held[key][1]))
-        while len(self._held) > self.most:
-            self._held.popitem(last=False)
-        return found
+                weight = len(bson.encode(son)) * PYTHON_BYTES_PER_BSON_BYTE
+                converted = (son.get(self.version), self.to_domain(son), weight)
+                held[son["_id"]] = self._held.put(son["_id"], converted)
+        return [(key, found[1]) for key, _ in stamps if (found := held[key]) is not None]
 
     def _stamps(self, query: dict[str, Any]) -> list[tuple[Any, Any]]:
         found = self.collection_of().find(query, {self.version: 1})
@@ -256,7 +259,3 @@ class VersionedReads(Generic[T]):
 
     def _documents(self, keys: list[Any]) -> list[dict[str, Any]]:
         return list(self.collection_of().find({"_id": {"$in": keys}}, {OUTBOX: 0}))
-
-    def _version_held(self, key: Any) -> Any:
-        held = self._held.get(key)
-        return held[0] if held else None
