@@ -91,8 +91,29 @@ async def impact_of(api, region):
     return next(d["score"] for d in dimensions if d["dimension"] == "impact")
 
 
+async def use_citizens_for_impact(api):
+    text = DEFAULT_RULES.replace(
+        "impact: {source: assessors, mapping: linear}", "impact: {source: citizens}"
+    )
+    drafted = await api(
+        "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id status } }",
+        {"i": {"text": text}},
+    )
+    assert drafted["data"]["draftRuleSet"]["status"] == "valid", drafted
+    await api('mutation { activateRuleSet(id: "v2") { id } }')
+    await api.settled()
+
+
+async def test_citizens_answers_leave_the_assessors_impact_by_default(evaluated):
+    before = await impact_of(evaluated, "35.07")
+    await evaluated.learn(citizen_event("35.07", "c1", {"D.1": 4, "D.2": 4}))
+    await evaluated.settled()
+    assert await impact_of(evaluated, "35.07") == before
+
+
 async def test_citizens_answers_score_impact_questions_once_per_response(evaluated):
     # Malang's assessors gave D.1 and D.2 a 3 each; the 54 impact items summed to 138.2
+    await use_citizens_for_impact(evaluated)
     await evaluated.learn(
         citizen_event("35.07", "c1", {"D.1": 4, "D.2": 4}),
         citizen_event("35.07", "c2", {"D.1": 4, "D.2": 4}),

@@ -18,6 +18,19 @@ from services.scoring.domain.methodology import (
 
 
 @dataclass(frozen=True)
+class SurveyBeside:
+    """One impact sub-dimension as the assessors scored it and as its citizens answered,
+    side by side, whichever of them the methodology counts."""
+
+    sub_dimension: str
+    smart_dimension: str
+    assessors: Fraction | None  # the mean of its items' assessor scores
+    citizens: Fraction | None  # the mean of its items' citizen answers, on the score scale
+    mean_answer: Fraction | None  # the same on the citizens' own answer scale
+    respondents: int
+
+
+@dataclass(frozen=True)
 class Assessment:
     item_scores: dict[str, Fraction | None]
     dimension_scores: dict[str, Fraction | None]
@@ -25,6 +38,7 @@ class Assessment:
     weights: WeightSet
     final_index: Fraction
     smart_dimension_scores: dict[str, Fraction | None]
+    impact_survey: tuple[SurveyBeside, ...] = ()
 
 
 class NoWeights(ValueError):
@@ -35,7 +49,17 @@ def assess(evidence: Evidence, method: Methodology) -> Assessment:
     weights = method.weights_for(evidence.year, evidence.cohort)
     if weights is None:
         raise NoWeights(f"no weights for year {evidence.year}, cohort {evidence.cohort}")
-    items = {code: _item_score(code, evidence, method) for code in evidence.questions}
+    by_assessors = {
+        code: method.item_score(evidence.assessor_scores.get(code, {}).values())
+        for code in evidence.questions
+    }
+    by_citizens = {code: _citizens_score(code, evidence, method) for code in evidence.questions}
+    items = {
+        code: _item_score(method, by_assessors[code], by_citizens[code])
+        if code in evidence.citizen_answers
+        else by_assessors[code]
+        for code in evidence.questions
+    }
     dimensions, coverage = {}, {}
     for dimension in EVALUATION_DIMENSIONS:
         codes = [c for c, q in evidence.questions.items() if q.evaluation_dimension == dimension]
@@ -52,19 +76,56 @@ def assess(evidence: Evidence, method: Methodology) -> Assessment:
         ]
         smart[smart_dimension] = sum(scored, Fraction(0)) / len(scored) if scored else None
     final = method.final_index(dimensions, weights)
-    return Assessment(items, dimensions, coverage, weights, final, smart)
+    beside = _survey_beside(evidence, by_assessors, by_citizens)
+    return Assessment(items, dimensions, coverage, weights, final, smart, beside)
 
 
-def _item_score(code: str, evidence: Evidence, method: Methodology) -> Fraction | None:
+def _item_score(
+    method: Methodology, assessors: Fraction | None, citizens: Fraction | None
+) -> Fraction | None:
+    combined = method.impact.combine(assessors, citizens)
+    return method.rounding.at(method.rounding.items, combined) if combined is not None else None
+
+
+def _mean_answer(code: str, evidence: Evidence) -> Fraction | None:
+    total, count = evidence.citizen_answers.get(code, (0, 0))
+    return Fraction(total, count) if count else None
+
+
+def _citizens_score(code: str, evidence: Evidence, method: Methodology) -> Fraction | None:
+    """The citizens' mean answer to the item, mapped from their question's own scale."""
+    mean = _mean_answer(code, evidence)
+    if mean is None:
+        return None
     question = evidence.questions[code]
-    if code in evidence.citizen_answers:
-        total, count = evidence.citizen_answers[code]
-        if count:
-            mapped = method.impact.map(
-                Fraction(total, count), question.answer_min, question.answer_max, method.scale_max
-            )
-            return method.rounding.at(method.rounding.items, mapped)
-    return method.item_score(evidence.assessor_scores.get(code, {}).values())
+    low, high = evidence.citizen_scales.get(code, (question.answer_min, question.answer_max))
+    return method.impact.map(mean, low, high, method.scale_max)
+
+
+def _mean(values: list[Fraction]) -> Fraction | None:
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def _survey_beside(
+    evidence: Evidence,
+    by_assessors: dict[str, Fraction | None],
+    by_citizens: dict[str, Fraction | None],
+) -> tuple[SurveyBeside, ...]:
+    grouped: dict[str, list[str]] = {}
+    for code, question in evidence.questions.items():
+        if question.evaluation_dimension == "impact" and question.sub_dimension:
+            grouped.setdefault(question.sub_dimension, []).append(code)
+    return tuple(
+        SurveyBeside(
+            sub_dimension=sub_dimension,
+            smart_dimension=evidence.questions[codes[0]].smart_dimension or "",
+            assessors=_mean([s for c in codes if (s := by_assessors[c]) is not None]),
+            citizens=_mean([s for c in codes if (s := by_citizens[c]) is not None]),
+            mean_answer=_mean([s for c in codes if (s := _mean_answer(c, evidence)) is not None]),
+            respondents=evidence.citizen_respondents.get(sub_dimension, 0),
+        )
+        for sub_dimension, codes in sorted(grouped.items())
+    )
 
 
 def _number(value: Fraction | None) -> float:

@@ -144,12 +144,7 @@ def _read_methodology(data: Any, problems: list[Problem]) -> m.Methodology | Non
         rounding = {}
     weights = _read_weights(data.get("weights"), problems)
     grades = _read_grades(data.get("grades", []), scale["max"], problems)
-    impact = data.get("impact", {"mapping": "identity"})
-    if not isinstance(impact, dict) or impact.get("mapping") not in ("identity", "linear"):
-        problems.append(
-            Problem(None, "methodology.impact.mapping", "impact mapping is identity or linear")
-        )
-        impact = {"mapping": "identity"}
+    impact = _read_impact(data.get("impact", {}), problems)
     unscored = data.get("unscored_items", "exclude")
     if unscored not in ("exclude", "zero"):
         problems.append(
@@ -162,9 +157,40 @@ def _read_methodology(data: Any, problems: list[Problem]) -> m.Methodology | Non
         scale_max=scale["max"],
         rounding=m.Rounding(**{"items": None, "dimensions": None, "final": 2, **rounding}),
         grades=tuple(grades),
-        impact=m.ImpactScale(impact["mapping"]),
+        impact=impact,
         unscored_items=unscored,
     )
+
+
+def _read_impact(data: Any, problems: list[Problem]) -> m.Impact:
+    """`impact: {source: assessors | citizens | blend, citizens_percent: 0-100 (a blend's
+    share of the citizens), mapping: identity | linear}`; each is optional."""
+    if not isinstance(data, dict):
+        problems.append(Problem(None, "methodology.impact", "impact is a mapping"))
+        return m.Impact()
+    for key in sorted(set(data) - {"source", "citizens_percent", "mapping"}):
+        problems.append(Problem(None, f"methodology.impact.{key}", f"unknown impact field {key}"))
+    source = data.get("source", m.ImpactSource.ASSESSORS.value)
+    if source not in set(m.ImpactSource):
+        problems.append(
+            Problem(
+                None, "methodology.impact.source", "impact source is assessors, citizens or blend"
+            )
+        )
+        source = m.ImpactSource.ASSESSORS.value
+    mapping = data.get("mapping", m.ImpactMapping.IDENTITY.value)
+    if mapping not in set(m.ImpactMapping):
+        problems.append(
+            Problem(None, "methodology.impact.mapping", "impact mapping is identity or linear")
+        )
+        mapping = m.ImpactMapping.IDENTITY.value
+    percent = data.get("citizens_percent", 50)
+    if not (isinstance(percent, int) and not isinstance(percent, bool) and 0 <= percent <= 100):
+        problems.append(
+            Problem(None, "methodology.impact.citizens_percent", "citizens_percent is 0 to 100")
+        )
+        percent = 50
+    return m.Impact(m.ImpactSource(source), percent, m.ImpactMapping(mapping))
 
 
 def _read_weights(data: Any, problems: list[Problem]) -> list[m.WeightSet]:

@@ -53,6 +53,9 @@ class Evidence:
     questions: dict[str, Question]
     assessor_scores: dict[str, dict[str, int]] = field(default_factory=dict)
     citizen_answers: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (sum, n)
+    # code -> (lowest, highest answer) of the citizens' own questions, which need not be the
+    # assessors' 0-4: the 2023 survey asks 1-4
+    citizen_scales: dict[str, tuple[int, int]] = field(default_factory=dict)
     citizen_respondents: dict[str, int] = field(default_factory=dict)  # sub-dimension -> n
     citizen_target: int = 50
     programs: tuple[Program, ...] = ()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import StrEnum
 from fractions import Fraction
 
 from services.contracts.reference import DIMENSIONS, EvaluationDimension
@@ -61,18 +62,50 @@ class Rounding:
         return value if stage is None else half_up(value, stage)
 
 
-@dataclass(frozen=True)
-class ImpactScale:
-    """How a citizen's mean answer maps onto the score scale: identity or linear."""
+class ImpactSource(StrEnum):
+    """Who scores the impact items: the assessors (the published practice), the citizens'
+    survey, or a weighted blend of the two."""
 
-    mapping: str = "identity"
+    ASSESSORS = "assessors"
+    CITIZENS = "citizens"
+    BLEND = "blend"
+
+
+class ImpactMapping(StrEnum):
+    """How a citizen's mean answer on its question's own scale maps onto the score scale."""
+
+    IDENTITY = "identity"  # the answer as it is, capped at the scale's top
+    LINEAR = "linear"  # the answer scale's bottom to 0 and its top to the scale's top
+
+
+@dataclass(frozen=True)
+class Impact:
+    """Where the impact items' scores come from, and how citizens' answers are put on the
+    score scale."""
+
+    source: ImpactSource = ImpactSource.ASSESSORS
+    citizens_percent: int = 50  # the citizens' share of a blend
+    mapping: ImpactMapping = ImpactMapping.IDENTITY
 
     def map(
         self, mean_answer: Fraction, answer_min: int, answer_max: int, scale_max: int
     ) -> Fraction:
-        if self.mapping == "identity" or answer_max == answer_min:
+        if self.mapping is ImpactMapping.IDENTITY or answer_max == answer_min:
             return min(mean_answer, Fraction(scale_max))
         return (mean_answer - answer_min) / (answer_max - answer_min) * scale_max
+
+    def combine(self, assessors: Fraction | None, citizens: Fraction | None) -> Fraction | None:
+        """The item's score from the assessors' mean and the citizens' mapped mean. Assessors
+        alone is the published practice; the citizens, or a blend, fall back on whichever of
+        the two was given when the other was not."""
+        if self.source is ImpactSource.ASSESSORS:
+            return assessors
+        if citizens is None or assessors is None:
+            return citizens if citizens is not None else assessors
+        if self.source is ImpactSource.CITIZENS:
+            return citizens
+        share = Fraction(self.citizens_percent, 100)
+        return share * citizens + (1 - share) * assessors
 
 
 @dataclass(frozen=True)
@@ -82,7 +115,7 @@ class Methodology:
     scale_max: int = 4
     rounding: Rounding = field(default_factory=Rounding)
     grades: tuple[GradeBand, ...] = ()
-    impact: ImpactScale = field(default_factory=ImpactScale)
+    impact: Impact = field(default_factory=Impact)
     unscored_items: str = "exclude"  # or "zero"
 
     def weights_for(self, year: int, cohort: str) -> WeightSet | None:

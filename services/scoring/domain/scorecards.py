@@ -14,7 +14,7 @@ from typing import Any
 
 from services.contracts.events.scoring import ScorecardPublished
 from services.kernel.aggregate import Aggregate
-from services.scoring.domain.assessment import Assessment
+from services.scoring.domain.assessment import Assessment, SurveyBeside
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.methodology import Methodology, half_up
@@ -41,6 +41,18 @@ class DimensionScore:
     scored_items: int
     items: int
     adjusted_by: float = 0.0
+
+
+@dataclass(frozen=True)
+class ImpactBeside:
+    """An impact sub-dimension as scored by the assessors and as answered by its citizens."""
+
+    sub_dimension: str
+    smart_dimension: str
+    assessors: float | None
+    citizens: float | None  # on the score scale
+    mean_answer: float | None  # on the citizens' own answer scale
+    respondents: int
 
 
 @dataclass(frozen=True)
@@ -78,11 +90,13 @@ class Content:
     explanation: tuple[Firing, ...] = ()
     failure: str | None = None
     counted: dict[str, int] = field(default_factory=dict)  # the evidence behind the numbers
+    impact_survey: tuple[ImpactBeside, ...] = ()
 
     def as_data(self) -> dict[str, Any]:
         """As plain data for storage and events; nested mappings are shared, not copied."""
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["dimensions"] = [dict(vars(d)) for d in self.dimensions]
+        data["impact_survey"] = [dict(vars(i)) for i in self.impact_survey]
         data["explanation"] = [vars(f) | {"effects": list(f.effects)} for f in self.explanation]
         data["flags"] = list(self.flags)
         data["recommendations"] = list(self.recommendations)
@@ -137,7 +151,16 @@ def compose(
         explanation=tuple(explanation),
         failure=failure,
         counted=counted(evidence),
+        impact_survey=tuple(_impact_beside(b) for b in assessment.impact_survey),
     )
+
+
+def _impact_beside(beside: SurveyBeside) -> ImpactBeside:
+    return ImpactBeside(
+        sub_dimension=beside.sub_dimension, smart_dimension=beside.smart_dimension,
+        assessors=_shown(beside.assessors), citizens=_shown(beside.citizens),
+        mean_answer=_shown(beside.mean_answer), respondents=beside.respondents,
+    )  # fmt: skip
 
 
 def counted(evidence: Evidence) -> dict[str, int]:

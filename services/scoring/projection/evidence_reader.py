@@ -45,9 +45,8 @@ class EvidenceReader:
         scores, citizens = self._buckets(
             region_code, cycle_id, questions, head.get("citizen_groups", [])
         )
-        citizen_quota = [
-            c["quota_per_sub_dimension"] for c in campaigns if c["audience"] == Audience.CITIZEN
-        ]
+        citizen_campaigns = [c for c in campaigns if c["audience"] == Audience.CITIZEN]
+        citizen_quota = [c["quota_per_sub_dimension"] for c in citizen_campaigns]
         return Evidence(
             region={"code": region_code, **{k: region.get(k) for k in DESCRIBED}},
             cycle={"id": cycle_id, "year": cycle["year"], "cohort": cycle["cohort"],
@@ -55,6 +54,7 @@ class EvidenceReader:
             questions={q["code"]: Question(**q) for q in questions},
             assessor_scores=scores,
             citizen_answers=_citizen_sums(citizens.values()),
+            citizen_scales=self._scales_of(citizen_campaigns),
             citizen_respondents={sub: int(b["respondents"]) for sub, b in citizens.items() if sub},
             citizen_target=citizen_quota[0] if citizen_quota else DEFAULT_CITIZEN_TARGET,
             programs=tuple(_program(p) for p in self._programs_of(region_code) if p.get("name")),
@@ -68,6 +68,15 @@ class EvidenceReader:
                 return None
             self._questions[instrument_id] = found["questions"]
         return self._questions[instrument_id]
+
+    def _scales_of(self, campaigns: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+        """Each citizen question's answer scale, from its campaign's instrument."""
+        scales: dict[str, tuple[int, int]] = {}
+        for campaign in campaigns:
+            instrument_id = f"{campaign['instrument_key']}@{campaign['instrument_version']}"
+            for question in self._questions_of(instrument_id) or []:
+                scales[question["code"]] = (question["answer_min"], question["answer_max"])
+        return scales
 
     def _buckets(
         self,

@@ -148,6 +148,37 @@ class Counted:
         )
 
 
+@strawberry.type(
+    description="An impact sub-dimension as the assessors scored it and as its citizens "
+    "answered, side by side; the methodology's impact source says which of them counts."
+)
+class ImpactSurvey:
+    sub_dimension: str
+    smart_dimension: str
+    assessors_score: float | None = strawberry.field(
+        description="The mean of the sub-dimension's impact items as the assessors scored them."
+    )
+    citizens_score: float | None = strawberry.field(
+        description="The citizens' mean answers mapped onto the score scale."
+    )
+    citizens_mean_answer: float | None = strawberry.field(
+        description="The citizens' mean answer on their own answer scale."
+    )
+    respondents: int
+
+    @classmethod
+    def of(cls, beside: scorecards.ImpactBeside) -> Self:
+        return cls(
+            sub_dimension=beside.sub_dimension, smart_dimension=beside.smart_dimension,
+            assessors_score=beside.assessors, citizens_score=beside.citizens,
+            citizens_mean_answer=beside.mean_answer, respondents=beside.respondents,
+        )  # fmt: skip
+
+
+def _impact_survey(root: Scorecard) -> list[ImpactSurvey]:
+    return [ImpactSurvey.of(b) for b in root.content.impact_survey]
+
+
 def _dimensions(root: Scorecard) -> list[DimensionScore]:
     return [translated(DimensionScore, d) for d in root.content.dimensions]
 
@@ -207,6 +238,7 @@ class Scorecard:
     explanation: list[RuleFiring] = strawberry.field(resolver=_explanation)
     failure: str | None
     counted: Counted = strawberry.field(resolver=_counted)
+    impact_survey: list[ImpactSurvey] = strawberry.field(resolver=_impact_survey)
     input_digest: str
     revision: int
     computed_at: str
