@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import AsyncIterator
 from functools import partial
+from typing import Any
 
 import httpx
 
@@ -16,6 +17,8 @@ from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings
 
 DEFAULT_GATEWAY = "http://127.0.0.1:4000/graphql"
+PAGE = 500
+REGION_PAGE = f"query($after: String) {{ regions(first: {PAGE}, after: $after) {{ FIELDS }} }}"
 
 
 def settings() -> Settings:
@@ -49,11 +52,24 @@ async def gateway(args: argparse.Namespace, url: str | None = None) -> AsyncIter
         yield GraphQLClient(http, url or args.gateway, token)
 
 
+async def every_region(gateway: GraphQLClient, fields: str) -> list[dict[str, Any]]:
+    """Every registered region with `fields` (which must include `code`), page by page."""
+    found: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        page = (await gateway(REGION_PAGE.replace("FIELDS", fields), {"after": after}))["regions"]
+        found += page
+        if len(page) < PAGE:
+            return found
+        after = page[-1]["code"]
+
+
 async def newest_cycle(gateway: GraphQLClient) -> str:
-    cycles = (await gateway("{ evaluationCycles(first: 500) { id } }"))["evaluationCycles"]
+    """The cycle of the latest year, the last opened of that year (ids sort by creation)."""
+    cycles = (await gateway("{ evaluationCycles(first: 500) { id year } }"))["evaluationCycles"]
     if not cycles:
         raise ValueError("there is no evaluation cycle yet")
-    newest: str = cycles[-1]["id"]  # ids sort by creation time
+    newest: str = max(cycles, key=lambda c: (c["year"], c["id"]))["id"]
     return newest
 
 

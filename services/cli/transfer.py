@@ -1,4 +1,4 @@
-"""`smartcity import programs FILE` and `smartcity export scorecards --cycle ID`."""
+"""`smartcity import programs|results FILE` and `smartcity export scorecards --cycle ID`."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from typing import Any
 
 from services.cli import connection
 from services.cli.programs import ProgramSheet
+from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
 
 DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
   regionCode cohort rank rankInCohort finalIndex grade revision rulesetVersion
   dimensions { dimension score } flags { code } } }"""
-NAMES = "{ regions(first: 500) { code name province } }"
+NAMES = "code name province"
 
 
 def add(commands: Any) -> None:
@@ -26,6 +27,12 @@ def add(commands: Any) -> None:
     programs.add_argument("file", type=Path)
     connection.add_gateway_options(programs)
     programs.set_defaults(run=_import_programs)
+    results = what.add_parser(
+        "results", help="published results of earlier years from a CSV or XLSX file"
+    )
+    results.add_argument("file", type=Path)
+    connection.add_gateway_options(results)
+    results.set_defaults(run=_import_results)
 
     exporting = commands.add_parser("export", help="write results to a spreadsheet")
     what = exporting.add_subparsers(dest="what", required=True)
@@ -55,12 +62,37 @@ def _import_programs(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _import_results(args: argparse.Namespace) -> int:
+    sheet = ResultsSheet(read_sheet(args.file))
+
+    async def run() -> int:
+        async with connection.gateway(args) as gateway:
+            problems = await sheet.check(gateway)
+            if problems:
+                for problem in problems:
+                    print(f"{args.file}: {problem}", file=sys.stderr)
+                print(f"{args.file}: nothing imported", file=sys.stderr)
+                return 2
+            report = await sheet.load(gateway)
+        for cycle_id in report.created_cycles:
+            print(f"created the closed cycle {cycle_id} for published results")
+        for flag in report.flags:
+            print(f"{args.file}: {flag}")
+        print(
+            f"imported {report.imported} published results "
+            f"({report.revised} revised, {report.unchanged} already there)"
+        )
+        return 0
+
+    return asyncio.run(run())
+
+
 def _export_scorecards(args: argparse.Namespace) -> int:
     async def fetch() -> tuple[str, list[dict[str, Any]], dict[str, dict[str, str]]]:
         async with connection.gateway(args) as gateway:
             cycle = args.cycle or await connection.newest_cycle(gateway)
             ranking = (await gateway(RANKING, {"c": cycle}))["ranking"]
-            names = {r["code"]: r for r in (await gateway(NAMES))["regions"]}
+            names = {r["code"]: r for r in await connection.every_region(gateway, NAMES)}
         return cycle, ranking, names
 
     cycle, ranking, names = asyncio.run(fetch())

@@ -10,9 +10,12 @@ import httpx
 class GraphQLFailure(Exception):
     """An answer with errors, or no answer, told in one line a user can act on."""
 
-    def __init__(self, message: str, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, code: str | None = None, problems: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code  # the first error's extensions.code, when the server answered
+        self.problems = problems or []  # its located problems: {field, message}
 
 
 def _describe(error: dict[str, Any]) -> str:
@@ -48,7 +51,10 @@ class GraphQLClient:
             raise GraphQLFailure(f"{self.url} answered HTTP {response.status_code}") from None
         if body.get("errors"):
             first = body["errors"][0]
-            raise GraphQLFailure(_describe(first), (first.get("extensions") or {}).get("code"))
+            extensions = first.get("extensions") or {}
+            raise GraphQLFailure(
+                _describe(first), extensions.get("code"), extensions.get("problems")
+            )
         if response.status_code != 200 or body.get("data") is None:
             raise GraphQLFailure(f"{self.url} answered HTTP {response.status_code} with no data")
         data: dict[str, Any] = body["data"]

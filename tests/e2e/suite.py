@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 from tests.e2e.up import UpProcess, environment, free_ports, smartcity_command
 
@@ -22,6 +25,17 @@ class Suite:
 
     def env(self) -> dict[str, str]:
         return environment(self.data_dir, SMARTCITY_GATEWAY_URL=self.gateway)
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of an operation the admin of `smartcity up` sends through the gateway."""
+        headers = {"Authorization": f"Bearer {self.up.value_of('Admin token:')}"}
+        body = {"query": query, "variables": variables or {}}
+        answer: dict[str, Any] = httpx.post(
+            self.gateway, json=body, headers=headers, timeout=60
+        ).json()
+        assert "errors" not in answer, answer["errors"]
+        data: dict[str, Any] = answer["data"]
+        return data
 
     def smartcity(
         self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None

@@ -168,3 +168,79 @@ def test_status_says_when_no_stack_runs(suite, tmp_path):
 
     assert result.returncode == 1
     assert result.stdout.strip() == f"No stack is running from {tmp_path}."
+
+
+RESULTS_HEADER = (
+    "Region,Year,Cohort,Baseline,Baseline Weight,Output,Output Weight,Outcome,Outcome Weight,"
+    "Impact,Impact Weight,Quick Win,Quick Win Weight,Final,Document\n"
+)
+LETTER = "B-1234/DJAI/AI.01.04/12/2022"
+CARDS = """query($r: String!) { region(code: $r) { scorecards {
+  year finalIndex source document improvement previousFinalIndex cycleId
+  dimensions { dimension score weight } } } }"""
+
+
+def test_a_results_sheet_with_errors_names_each_row_and_column_and_imports_nothing(suite, tmp_path):
+    sheet = tmp_path / "results.csv"
+    sheet.write_text(
+        RESULTS_HEADER + f"12.07,2022,demo,1.40,10,1.54,20,2.92,30,2.56,10,3.08,30,2.51,{LETTER}\n"
+        f"16.06,2022,demo,5.2,10,2.36,20,3.35,30,3.88,10,3.46,20,3.31,{LETTER}\n"
+        f"63.03,20x2,demo,3.45,10,2.68,20,3.56,30,3.94,10,3.52,,3.41,{LETTER}\n"
+    )
+    result = suite.smartcity("import", "results", str(sheet))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{sheet}: row 4, column quick win weight: give the weight",
+        f"{sheet}: row 4, column year: '20x2' is not a number",
+        f"{sheet}: nothing imported",
+    ]
+    sheet.write_text(sheet.read_text().replace("20x2", "2022").replace("3.52,,", "3.52,30,"))
+    result = suite.smartcity("import", "results", str(sheet))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.splitlines() == [
+        f"{sheet}: row 3, column baseline: a score is from 0 to 4",
+        f"{sheet}: row 3, column weights: the weights sum to 90, not 100",
+        f"{sheet}: nothing imported",
+    ]
+    assert suite.graphql("{ evaluationCycles(year: 2022) { id } }")["evaluationCycles"] == []
+
+
+def test_published_results_import_into_a_closed_cycle_and_the_next_year_measures_from_them(
+    suite, tmp_path
+):
+    cohort = suite.graphql('{ region(code: "12.07") { cohort } }')["region"]["cohort"]
+    sheet = tmp_path / "results.csv"
+    sheet.write_text(
+        RESULTS_HEADER
+        + f"12.07,2022,{cohort},1.40,10,1.54,20,2.92,30,2.56,10,3.08,30,2.51,{LETTER}\n"
+        f"16.06,2022,{cohort},3.95,10,2.36,20,3.35,30,3.88,10,3.46,30,3.31,{LETTER}\n"
+        f"63.03,2022,{cohort},3.45,10,2.68,20,3.56,30,3.94,10,3.52,30,3.60,{LETTER}\n"
+    )
+    result = suite.smartcity("import", "results", str(sheet))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("created the closed cycle ")
+    warnings = [line for line in lines if ": warning: " in line]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{sheet}: row 4: warning: the published final 3.60 is not the")
+    assert lines[-1] == "imported 3 published results (0 revised, 0 already there)"
+    again = suite.smartcity("import", "results", str(sheet))
+    assert again.stdout.splitlines()[-1] == (
+        "imported 0 published results (0 revised, 3 already there)"
+    )
+
+    deadline = time.monotonic() + 60
+    while True:
+        cards = suite.graphql(CARDS, {"r": "12.07"})["region"]["scorecards"]
+        later = [c for c in cards if c["year"] > 2022]
+        if later and later[0]["previousFinalIndex"] == 2.51:
+            break
+        assert time.monotonic() < deadline, "the later cycle was not rescored over 2022"
+        time.sleep(0.5)
+    published = next(c for c in cards if c["year"] == 2022)
+    assert (published["finalIndex"], published["source"], published["document"]) == (
+        2.51, "PUBLISHED", LETTER,
+    )  # fmt: skip
+    assert [d["score"] for d in published["dimensions"]] == [1.40, 1.54, 2.92, 2.56, 3.08]
+    # from the unrounded finals: 2.504 is what the published 2022 dimension scores give
+    assert abs(later[0]["improvement"] - (later[0]["finalIndex"] - 2.504)) <= 0.01

@@ -39,6 +39,7 @@ class Assessment:
     final_index: Fraction
     smart_dimension_scores: dict[str, Fraction | None]
     impact_survey: tuple[SurveyBeside, ...] = ()
+    improvement: float | None = None  # over the previous final, both unrounded
 
 
 class NoWeights(ValueError):
@@ -77,7 +78,12 @@ def assess(evidence: Evidence, method: Methodology) -> Assessment:
         smart[smart_dimension] = sum(scored, Fraction(0)) / len(scored) if scored else None
     final = method.final_index(dimensions, weights)
     beside = _survey_beside(evidence, by_assessors, by_citizens)
-    return Assessment(items, dimensions, coverage, weights, final, smart, beside)
+    improvement = (
+        method.improvement(method.weighted_sum(dimensions, weights), evidence.previous_unrounded)
+        if evidence.previous_unrounded is not None
+        else None
+    )
+    return Assessment(items, dimensions, coverage, weights, final, smart, beside, improvement)
 
 
 def _item_score(
@@ -162,13 +168,11 @@ def _cycle_fact(evidence: Evidence) -> dict[str, Any]:
 
 
 def _final_fact(evidence: Evidence, assessment: Assessment) -> dict[str, Any]:
-    previous, final = evidence.previous_final, float(assessment.final_index)
-    improvement = round(final - previous, 6) if previous is not None else 0.0
     return {
         KIND: "final",
-        "index": final,
-        "previous_index": previous or 0.0,
-        "improvement": improvement,
+        "index": float(assessment.final_index),
+        "previous_index": evidence.previous_final or 0.0,
+        "improvement": assessment.improvement or 0.0,
     }
 
 

@@ -59,7 +59,8 @@ class Evidence:
     citizen_respondents: dict[str, int] = field(default_factory=dict)  # sub-dimension -> n
     citizen_target: int = 50
     programs: tuple[Program, ...] = ()
-    previous_final: float | None = None
+    previous_final: float | None = None  # the region's latest earlier final, as shown
+    previous_unrounded: float | None = None  # and before its rounding
 
     @property
     def year(self) -> int:

@@ -138,17 +138,27 @@ class Methodology:
             return None
         return self.rounding.at(self.rounding.dimensions, sum(counted, Fraction(0)) / len(counted))
 
-    def final_index(
+    def weighted_sum(
         self, dimension_scores: Mapping[str, Fraction | None], weights: WeightSet
     ) -> Fraction:
-        total = sum(
+        """The final index before its rounding: the letters' improvement is between these."""
+        return sum(
             (
                 Fraction(w, 100) * (dimension_scores.get(d) or Fraction(0))
                 for d, w in weights.weights.items()
             ),
             Fraction(0),
         )
-        return self.rounding.at(self.rounding.final, total)
+
+    def final_index(
+        self, dimension_scores: Mapping[str, Fraction | None], weights: WeightSet
+    ) -> Fraction:
+        return self.rounding.at(self.rounding.final, self.weighted_sum(dimension_scores, weights))
+
+    def improvement(self, unrounded: Fraction, previous_unrounded: float) -> float:
+        """The change from the previous final, both unrounded, rounded as the final is."""
+        change = unrounded - Fraction(str(previous_unrounded))
+        return float(self.rounding.at(self.rounding.final, change))
 
     def grade(self, final_index: Fraction) -> str | None:
         ordered = sorted(self.grades, key=lambda band: band.minimum, reverse=True)

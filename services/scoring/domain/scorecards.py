@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
@@ -82,7 +83,7 @@ class Content:
     dimensions: tuple[DimensionScore, ...]
     smart_dimensions: dict[str, float | None]
     previous_final_index: float | None
-    improvement: float | None
+    improvement: float | None  # between the unrounded finals, rounded as the final is
     flags: tuple[dict[str, str], ...] = ()
     recommendations: tuple[dict[str, str | None], ...] = ()
     quick_wins: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -91,6 +92,13 @@ class Content:
     failure: str | None = None
     counted: dict[str, int] = field(default_factory=dict)  # the evidence behind the numbers
     impact_survey: tuple[ImpactBeside, ...] = ()
+    unrounded_final_index: float | None = None
+
+    @property
+    def unrounded(self) -> float:
+        """The final before its rounding (a scorecard stored before it was kept: the final)."""
+        kept = self.unrounded_final_index
+        return kept if kept is not None else self.final_index
 
     def as_data(self) -> dict[str, Any]:
         """As plain data for storage and events; nested mappings are shared, not copied."""
@@ -124,8 +132,9 @@ def compose(
         said = tuple(effects.apply(rule.id, action, matched) for action in rule.actions)
         explanation.append(Firing(rule.id, rule.description, matched, said))
     scores = _adjusted(assessment.dimension_scores, effects, method)
+    unrounded = method.weighted_sum(scores, assessment.weights)
     final = method.final_index(scores, assessment.weights)
-    previous = evidence.previous_final
+    previous = evidence.previous_unrounded
     return Content(
         ruleset_version=version,
         final_index=float(final),
@@ -142,8 +151,8 @@ def compose(
             for d in assessment.dimension_scores
         ),
         smart_dimensions={k: _shown(v) for k, v in assessment.smart_dimension_scores.items()},
-        previous_final_index=previous,
-        improvement=round(float(final) - previous, PLACES) if previous is not None else None,
+        previous_final_index=evidence.previous_final,
+        improvement=method.improvement(unrounded, previous) if previous is not None else None,
         flags=tuple(effects.flags),
         recommendations=tuple(effects.recommendations),
         quick_wins=effects.quick_wins,
@@ -152,6 +161,7 @@ def compose(
         failure=failure,
         counted=counted(evidence),
         impact_survey=tuple(_impact_beside(b) for b in assessment.impact_survey),
+        unrounded_final_index=round(float(unrounded), 6),
     )
 
 
@@ -189,6 +199,11 @@ def _adjusted(
     return adjusted
 
 
+class Source(StrEnum):
+    COMPUTED = "computed"  # by the methodology and rules from the cycle's evidence
+    PUBLISHED = "published"  # imported from a published table of results
+
+
 @dataclass(kw_only=True)
 class Scorecard(Aggregate):
     id: str
@@ -200,6 +215,8 @@ class Scorecard(Aggregate):
     input_digest: str
     computed_at: dt.datetime
     content: Content
+    source: Source = Source.COMPUTED
+    document: str = ""  # a published scorecard's source: the letter or report it came from
 
     @classmethod
     def first(
@@ -219,12 +236,39 @@ class Scorecard(Aggregate):
         card._published()
         return card
 
+    @classmethod
+    def imported(
+        cls, *, region_code: str, cycle_id: str, cohort: str, year: int, content: Content,
+        document: str, at: dt.datetime,
+    ) -> Scorecard:  # fmt: skip
+        """A result as it was published in `document`."""
+        card = cls(
+            id=scorecard_id(region_code, cycle_id), region_code=region_code, cycle_id=cycle_id,
+            cohort=cohort, year=year, revision=1, input_digest="", computed_at=at,
+            content=content, source=Source.PUBLISHED, document=document,
+        )  # fmt: skip
+        card._published()
+        return card
+
     def revise(self, content: Content, input_digest: str, at: dt.datetime) -> bool:
         """A new revision when the content changed; otherwise only the digest is noted."""
         self.input_digest = input_digest
         if content == self.content:
             return False
         self.content, self.revision, self.computed_at = content, self.revision + 1, at
+        self._published()
+        return True
+
+    def republish(self, published: Scorecard) -> bool:
+        """A published result imported again: a new revision when anything it says changed."""
+        if (published.content, published.cohort, published.document) == (
+            self.content, self.cohort, self.document,
+        ):  # fmt: skip
+            return False
+        self.content, self.cohort, self.document = (
+            published.content, published.cohort, published.document,
+        )  # fmt: skip
+        self.revision, self.computed_at = self.revision + 1, published.computed_at
         self._published()
         return True
 
@@ -238,6 +282,8 @@ class Scorecard(Aggregate):
             "revision": self.revision,
             "input_digest": self.input_digest,
             "computed_at": self.computed_at.isoformat(),
+            "source": self.source.value,
+            "document": self.document,
             **self.content.as_data(),
         }
 

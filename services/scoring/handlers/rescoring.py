@@ -49,7 +49,8 @@ class Rescorer:
         for region_code, cycle_id in await self.scorer.scoring.facts.pairs():
             self.mark(region_code, cycle_id)
 
-    async def _mark_later_cycles(self, revised_years: dict[str, int]) -> None:
+    async def mark_later_cycles(self, revised_years: dict[str, int]) -> None:
+        """Marks each region's cycles after the year its result changed in."""
         for year in set(revised_years.values()):
             for region_code, cycle_id in await self.scorer.scoring.facts.pairs(after_year=year):
                 if revised_years.get(region_code) == year:
@@ -98,7 +99,7 @@ class Rescorer:
                     await asyncio.sleep(1.0)
                     continue
                 self.last_report = report
-                await self._mark_later_cycles(report.revised_years)
+                await self.mark_later_cycles(report.revised_years)
                 for failure in report.failed:
                     log.warning("rescoring: %s", failure)
             self._idle.set()

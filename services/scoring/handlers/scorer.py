@@ -191,7 +191,11 @@ class Scorer:
         if not earlier:
             return evidence
         latest = max(earlier, key=lambda c: (c.year, c.computed_at))
-        return dataclasses.replace(evidence, previous_final=latest.content.final_index)
+        return dataclasses.replace(
+            evidence,
+            previous_final=latest.content.final_index,
+            previous_unrounded=latest.content.unrounded,
+        )
 
     async def rescore(self, pairs: list[Pair]) -> RescoreReport:
         """Rescored in chunks, a few at a time, so that one chunk is read and stored while
@@ -241,6 +245,9 @@ class Scorer:
         if item.content.failure:
             report.failed.append(f"{key}: {item.content.failure}")
         current = await self.scoring.scorecards.get(key)
+        if current is not None and current.source is scorecards.Source.PUBLISHED:
+            report.unchanged += 1  # a published result is the record; evidence never moves it
+            return
         try:
             if current is None:
                 card = scorecards.Scorecard.first(item.evidence, item.content, item.digest, at)

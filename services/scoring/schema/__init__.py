@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from services.kernel import errors
-from services.kernel.errors import located
+from services.kernel.errors import ProblemCollector, located
 from services.kernel.graphql import (
     ALL_REGIONS,
     BATCHED,
@@ -24,10 +24,12 @@ from services.kernel.graphql import (
 from services.scoring import access
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
+from services.scoring.handlers import published, simulation
 from services.scoring.handlers import rulesets as ruleset_use_cases
-from services.scoring.handlers import simulation
+from services.scoring.schema.inputs import ImportPublishedResultsInput
 from services.scoring.schema.types import (
     AuditEntry,
+    ImportedResults,
     Problem,
     QuickWinDecision,
     RegionChange,
@@ -227,6 +229,25 @@ class Mutation:
         rescorer = info.context.rescorer
         await rescorer.mark_all()
         return RuleSet.from_domain(ruleset, ruleset.number)
+
+    @strawberry.mutation(
+        description="Imports results as they were published (admins): every row is checked "
+        "before any is stored; each becomes its region's PUBLISHED scorecard for the cycle."
+    )
+    async def import_published_results(
+        self, info: ScoringInfo, input: ImportPublishedResultsInput
+    ) -> ImportedResults:
+        problems = ProblemCollector()
+        with located("input"):
+            rows = [row.result(problems, f"rows[{i}]") for i, row in enumerate(input.rows)]
+            report = await published.import_published(
+                rows, info.context.principal, info.context.scoring, info.context.rescorer,
+                dry_run=input.dry_run, problems=problems,
+            )  # fmt: skip
+        return ImportedResults(
+            imported=report.imported, revised=report.revised, unchanged=report.unchanged,
+            scorecards=await _ranked(info, report.scorecards), stored=not input.dry_run,
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="Rescores a cycle (or everything) now and reports the outcome."

@@ -7,8 +7,10 @@ from typing import Any, Self
 import strawberry
 from strawberry.scalars import JSON
 
+from services.kernel.graphql import assumed
 from services.kernel.output_types import FilledByName, translated
 from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain.published import MAX_ROWS
 from services.scoring.handlers.scorer import RescoreReport
 from services.scoring.handlers.simulation import RegionChange as DomainChange
 
@@ -213,6 +215,9 @@ def _counted(root: Scorecard) -> Counted:
     return Counted.of(root.content.counted)
 
 
+strawberry.enum(scorecards.Source, name="ScorecardSource")
+
+
 @strawberry.type
 class Scorecard:
     """A scorecard as the API shows it: its numbers are copied, its lists made only when a
@@ -242,6 +247,12 @@ class Scorecard:
     input_digest: str
     revision: int
     computed_at: str
+    source: scorecards.Source = strawberry.field(
+        description="COMPUTED from the cycle's evidence, or PUBLISHED: imported as published."
+    )
+    document: str | None = strawberry.field(
+        description="The letter or report a published scorecard came from."
+    )
     rank: int | None = None
     rank_in_cohort: int | None = None
 
@@ -256,7 +267,8 @@ class Scorecard:
             final_index=c.final_index, grade=c.grade, previous_final_index=c.previous_final_index,
             improvement=c.improvement, failure=c.failure, input_digest=card.input_digest,
             revision=card.revision, computed_at=card.computed_at.isoformat(), rank=rank,
-            rank_in_cohort=rank_in_cohort, content=c,
+            rank_in_cohort=rank_in_cohort, content=c, source=card.source,
+            document=card.document or None,
         )  # fmt: skip
 
 
@@ -316,3 +328,15 @@ class RescoreResult:
     @classmethod
     def from_report(cls, report: RescoreReport) -> Self:
         return translated(cls, report)
+
+
+@strawberry.type
+class ImportedResults:
+    imported: int
+    revised: int
+    unchanged: int
+    stored: bool = strawberry.field(description="False for a dry run.")
+    scorecards: list[Scorecard] = strawberry.field(
+        description="The rows' scorecards, with the flags of a final or weights that disagree.",
+        directives=assumed(MAX_ROWS),
+    )
