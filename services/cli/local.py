@@ -54,6 +54,9 @@ def add(commands: Any) -> None:
     token.add_argument("--role", required=True, choices=[r.value for r in auth.Role])
     token.add_argument("--region", help="the region of a region operator")
     token.add_argument("--regions", nargs="*", help="the regions an assessor is assigned to")
+    token.add_argument(
+        "--subject", help="whom the token is for: an assessor's registry id (default dev-ROLE)"
+    )
     token.set_defaults(run=_token)
 
     seeding = commands.add_parser("seed", help="load the demo regions and programs")
@@ -118,7 +121,8 @@ def _supergraph(args: argparse.Namespace) -> int:
 
 def _token(args: argparse.Namespace) -> int:
     role = auth.Role(args.role)
-    print(auth.mint(settings().jwt_secret or "", role, region=args.region, regions=args.regions))
+    secret = settings().jwt_secret or ""
+    print(auth.mint(secret, role, subject=args.subject, region=args.region, regions=args.regions))
     return 0
 
 

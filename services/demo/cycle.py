@@ -1,7 +1,8 @@
 """A whole evaluation cycle run through the gateway, as the people of the programme would.
 
-An admin opens a cycle for the demo regions and assigns five assessors to each; every
-assessor scores every question of the 2023 instrument and the first writes the findings;
+An admin opens a cycle for the demo regions, registers five assessors and assigns them to
+each; every assessor scores the whole 2023 instrument in one request and the first writes
+the findings;
 each region's field app collects the citizens' impact answers on their one-time tokens; then
 scoring runs on what the stream carried, and the cycle's scorecards are read back once each
 rests on all of that evidence.
@@ -25,7 +26,6 @@ from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 T = TypeVar("T")
 EVALUATION = "smartcity-evaluation-2023"
 CITIZEN_IMPACT = "citizen-impact-2023"
-PER_REQUEST = 20  # mutations aliased into one request, within the gateway's root-field limit
 RESPONSES_PER_BATCH = 100
 
 REGIONS = "{ regions(first: 500) { code name cohort } }"
@@ -38,6 +38,17 @@ QUESTIONS = """query($key: String!) { instrument(key: $key) {
 ASSIGN = """mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"""
 OPEN_CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
 ADD_FINDING = "mutation($i: AddFindingInput!) { addFinding(input: $i) { assessor } }"
+REGISTER = "mutation($i: RegisterAssessorInput!) { registerAssessor(input: $i) { id } }"
+SCORE_ALL = "mutation($i: ScoreAnswersInput!) { scoreAnswers(input: $i) { changed } }"
+# the demo's assessors: made-up people from the kinds of institution that assess for the
+# ministry; a plan with more assessors numbers the rest
+DEMO_ASSESSORS = (
+    ("demo-ui", "Dr. Ratna Wulandari", "Universitas Indonesia"),
+    ("demo-itb", "Ir. Bagus Pratama", "Institut Teknologi Bandung"),
+    ("demo-ugm", "Dr. Sri Handayani", "Universitas Gadjah Mada"),
+    ("demo-perbanas", "Andi Saputra, M.M.", "Perbanas Institute"),
+    ("demo-kominfo", "Dewi Lestari, S.Kom.", "Kementerian Komunikasi dan Informatika"),
+)
 SUBMIT = """mutation($items: [SubmitResponseInput!]!) { submitResponses(inputs: $items) {
   index error { code field message } } }"""
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
@@ -134,7 +145,12 @@ class EvaluationCycle:
         self.admin, self.mint = admin, mint
         self.plan = plan or Plan()
         self.progress = progress or _Silent()
-        self.assessors = [f"assessor-{n}" for n in range(1, self.plan.assessors + 1)]
+        people = [*DEMO_ASSESSORS, *(
+            (f"demo-{n}", f"Asesor {n}", "Kementerian Komunikasi dan Informatika")
+            for n in range(len(DEMO_ASSESSORS) + 1, self.plan.assessors + 1)
+        )][: self.plan.assessors]  # fmt: skip
+        self.people = people
+        self.assessors = [person_id for person_id, _, _ in people]
         self._limit = asyncio.Semaphore(self.plan.parallel_requests)
 
     async def run(self) -> Outcome:
@@ -143,6 +159,9 @@ class EvaluationCycle:
         evaluation = await self._instrument(EVALUATION)
         citizens = await self._instrument(CITIZEN_IMPACT)
         outcome = Outcome(cycle_id, {code: r["name"] for code, r in regions.items()})
+        for person_id, name, institution in self.people:
+            registered = {"id": person_id, "name": name, "institution": institution}
+            await self.admin(REGISTER, {"i": registered})
         campaigns = await asyncio.gather(
             *(self._prepare(code, cycle_id, evaluation, citizens) for code in regions)
         )
@@ -235,18 +254,15 @@ class EvaluationCycle:
     async def _score(
         self, profile: RegionProfile, cycle_id: str, campaign_id: str, evaluation: Instrument
     ):
-        """Every assessor scores every question; then the first writes the findings."""
+        """Every assessor scores the whole questionnaire in one request; then the first writes
+        the findings."""
         scores = profile.assessor_scores(list(evaluation.questions), self.assessors)
         for assessor in self.assessors:
             client = self.admin.as_(self.mint(Role.ASSESSOR, subject=assessor))
-            given = [
-                {"campaignId": campaign_id, "questionCode": code, "score": by[assessor]}
-                for code, by in scores.items()
-            ]
-            for chunk in _chunks(given, PER_REQUEST):
-                query, variables = _aliased("scoreAnswer", "ScoreAnswerInput", chunk, "score")
-                await self._call(client, query, variables)
-                self.progress.advance(len(chunk))
+            given = [{"questionCode": code, "score": by[assessor]} for code, by in scores.items()]
+            sheet = {"campaignId": campaign_id, "scores": given}
+            await self._call(client, SCORE_ALL, {"i": sheet})
+            self.progress.advance(len(given))
         lead = self.admin.as_(self.mint(Role.ASSESSOR, subject=self.assessors[0]))
         for kind, text in profile.findings(scores):
             finding = {"regionCode": profile.region_code, "cycleId": cycle_id, "kind": kind,

@@ -8,7 +8,7 @@ field from the three parts that differ, instead of a resolver written out each t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import strawberry
@@ -26,6 +26,7 @@ def use_case_mutation(
     *,
     repositories: str,
     description: str | None = None,
+    directives: Sequence[object] = (),
 ) -> Any:
     """The mutation `(input: input_type): output` running `use_case` with the context's
     attribute `repositories` (the service's repositories)."""
@@ -38,4 +39,4 @@ def use_case_mutation(
         return output.from_domain(changed)
 
     resolve.__annotations__ = {"info": strawberry.Info, "input": input_type, "return": output}
-    return strawberry.mutation(resolver=resolve, description=description)
+    return strawberry.mutation(resolver=resolve, description=description, directives=directives)

@@ -65,6 +65,28 @@ class ScoreAnswer:
 
 
 @dataclass
+class QuestionScore:
+    question_code: str
+    score: int
+    note: str = ""
+
+
+@dataclass
+class ScoreAnswers:
+    """Scores of any part of a questionnaire, or all of it, by the assessor asking."""
+
+    campaign_id: str
+    scores: tuple[QuestionScore, ...]
+
+
+@dataclass
+class RegisterAssessor:
+    name: str
+    institution: str
+    id: str | None = None  # a new assessor's id is made when none is given
+
+
+@dataclass
 class AddFinding:
     region_code: str
     cycle_id: str

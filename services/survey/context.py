@@ -19,6 +19,7 @@ from services.survey.repository import CampaignFilter, Survey
 class Loaders:
     campaigns: DataLoader[str, domain.Campaign | None]
     campaigns_of_region: DataLoader[str, list[domain.Campaign]]
+    assessors: DataLoader[str, domain.Assessor | None]
 
 
 @dataclass
@@ -42,6 +43,7 @@ def make_context(
     loaders = Loaders(
         campaigns=keyed_loader(survey.campaigns.get_many, lambda c: c.id),
         campaigns_of_region=_campaigns_of_regions(survey),
+        assessors=keyed_loader(survey.assessors.get_many, lambda a: a.id),
     )
     return SurveyContext(
         principal=principal, loaders=loaders, survey=survey, mint=mint, verify=verify

@@ -31,6 +31,11 @@ class ScoreFilter:
 
 
 @dataclass(frozen=True)
+class AssessorFilter:
+    institution: str | None = None
+
+
+@dataclass(frozen=True)
 class FindingsFilter:
     region_code: str
     cycle_id: str
@@ -77,5 +82,6 @@ class Survey:
     responses: Responses
     scores: Repository[domain.AssessorScore]
     assignments: Repository[domain.Assignment]
+    assessors: Repository[domain.Assessor]
     findings: Repository[domain.Findings]
     facts: CatalogFacts

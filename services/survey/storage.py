@@ -95,6 +95,7 @@ SCORES = StoredForm(
     indexes=["campaign_id", ("region_code", "cycle_id")],
 )  # fmt: skip
 ASSIGNMENTS = StoredForm(domain.Assignment, _Stored, collection="assignments")
+ASSESSORS = StoredForm(domain.Assessor, _Stored, collection="assessors", indexes=["institution"])
 FINDINGS = StoredForm(
     domain.Findings, _Stored, collection="findings", indexes=[("region_code", "cycle_id")]
 )
@@ -229,6 +230,9 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
         findings=MongoRepository(
             FINDINGS, store, query_of=matching, duplicate=duplicate_id("findings")
         ),
+        assessors=MongoRepository(
+            ASSESSORS, store, query_of=matching, duplicate=duplicate_id("assessor")
+        ),
         facts=MongoCatalogFacts(storage.db, storage),
     )  # fmt: skip
 
@@ -248,5 +252,5 @@ def _campaign_query(where: CampaignFilter) -> dict[str, Any]:
 DOCUMENTS: tuple[type[me.Document], ...] = (
     _InstrumentDocument,
     _ResponseDocument,
-    *(form.document for form in (CAMPAIGNS, SCORES, ASSIGNMENTS, FINDINGS)),
+    *(form.document for form in (CAMPAIGNS, SCORES, ASSIGNMENTS, FINDINGS, ASSESSORS)),
 )

@@ -58,7 +58,7 @@ def test_text_from_the_data_is_shown_as_text(console: Console, suite: Suite):
     drafted = graphql(suite, admin, DRAFT, {"i": {"text": document}})["draftRuleSet"]["id"]
     cycle_id = graphql(suite, admin, "{ evaluationCycles { id } }", {})["evaluationCycles"][0]["id"]
     finding = {"regionCode": REGION, "cycleId": cycle_id, "kind": "WEAKNESS", "text": HOSTILE}
-    assessor = auth.mint(SECRET, Role.ASSESSOR, subject="assessor-1")  # assigned by the demo
+    assessor = auth.mint(SECRET, Role.ASSESSOR, subject="demo-ui")  # assigned by the demo
     graphql(suite, assessor, FINDING, {"i": finding})
 
     page = console.sign_in(admin)

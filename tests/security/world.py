@@ -133,6 +133,11 @@ async def _build(world: World) -> None:
     world.masterplan_id = plan["createMasterplan"]["id"]
     world.program_id = await add_program(world)
     world.cycle_id = await open_cycle(world, [REGION, OTHER_REGION])
+    for assessor in (ASSIGNED, UNASSIGNED):
+        await admin(
+            "mutation($i: RegisterAssessorInput!) { registerAssessor(input: $i) { id } }",
+            {"i": {"id": assessor, "name": f"Assessor {assessor}", "institution": "UI"}},
+        )
     assignment = {"regionCode": REGION, "cycleId": world.cycle_id, "assessors": [ASSIGNED]}
     await until_known(
         lambda: admin(

@@ -20,7 +20,20 @@ def assessor_token(name: str) -> str:
     return auth.mint(SECRET, auth.Role.ASSESSOR, subject=name)
 
 
+REGISTER = """mutation($i: RegisterAssessorInput!) { registerAssessor(input: $i) {
+  id name institution } }"""
+INSTITUTIONS = ("UI", "ITB", "UGM", "Perbanas", "Kementerian Kominfo")
+
+
+async def register_assessors(api) -> None:
+    for who, institution in zip(ASSESSORS, INSTITUTIONS, strict=True):
+        given = {"id": who, "name": f"Dr. {who.title()}", "institution": institution}
+        registered = await api(REGISTER, {"i": given}, bearer=ADMIN)
+        assert registered["data"]["registerAssessor"] == given, registered
+
+
 async def assessed_campaign(api) -> str:
+    await register_assessors(api)
     assigned = await api(ASSIGN, {"i": {"regionCode": "12.07", "cycleId": CYCLE, "assessors": ASSESSORS}},
                          bearer=ADMIN)  # fmt: skip
     assert "errors" not in assigned, assigned
@@ -118,9 +131,10 @@ async def test_findings_are_kept_per_assessor_in_three_lists(api):
 
 
 async def test_assessors_are_assigned_only_to_a_region_of_a_known_cycle(api):
-    unknown_cycle = await api(ASSIGN, {"i": {"regionCode": "12.07", "cycleId": "nope", "assessors": ["a"]}},
+    await register_assessors(api)
+    unknown_cycle = await api(ASSIGN, {"i": {"regionCode": "12.07", "cycleId": "nope", "assessors": ["assessor-1"]}},
                               bearer=ADMIN)  # fmt: skip
-    outside = await api(ASSIGN, {"i": {"regionCode": "16.06", "cycleId": CYCLE, "assessors": ["a"]}},
+    outside = await api(ASSIGN, {"i": {"regionCode": "16.06", "cycleId": CYCLE, "assessors": ["assessor-1"]}},
                         bearer=ADMIN)  # fmt: skip
     assert unknown_cycle["errors"][0]["extensions"] == {
         "code": "NOT_FOUND",
@@ -130,3 +144,92 @@ async def test_assessors_are_assigned_only_to_a_region_of_a_known_cycle(api):
         "code": "BAD_USER_INPUT",
         "field": "input.regionCode",
     }
+
+
+async def test_only_registered_assessors_are_assigned_each_unknown_one_named(api):
+    await register_assessors(api)
+    given = {"regionCode": "12.07", "cycleId": CYCLE,
+             "assessors": ["assessor-1", "someone", "assessor-2", "nobody"]}  # fmt: skip
+    refused = await api(ASSIGN, {"i": given}, bearer=ADMIN)
+    problems = refused["errors"][0]["extensions"]["problems"]
+    assert [p["field"] for p in problems] == ["input.assessors[1]", "input.assessors[3]"]
+
+
+async def test_registering_again_changes_a_name_or_institution_and_is_otherwise_idempotent(api):
+    await register_assessors(api)
+    moved = {"id": "assessor-1", "name": "Dr. Assessor-1", "institution": "ITS"}
+    assert (await api(REGISTER, {"i": moved}, bearer=ADMIN))["data"]["registerAssessor"] == moved
+    listed = await api("{ assessors { id institution } }", bearer=ADMIN)
+    assert {a["id"]: a["institution"] for a in listed["data"]["assessors"]}["assessor-1"] == "ITS"
+    made = await api(REGISTER, {"i": {"name": "Ir. Baru", "institution": "UGM"}}, bearer=ADMIN)
+    assert len(made["data"]["registerAssessor"]["id"]) > 8
+    for bearer in (assessor_token("assessor-1"), None):
+        refused = await api(REGISTER, {"i": moved}, bearer=bearer)
+        assert refused["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "UNAUTHENTICATED")
+    bad = await api(REGISTER, {"i": {"id": "Not An Id", "name": " ", "institution": "UI"}},
+                    bearer=ADMIN)  # fmt: skip
+    fields = [p["field"] for p in bad["errors"][0]["extensions"]["problems"]]
+    assert fields == ["input.id", "input.name"]
+
+
+SCORE_ALL = """mutation($i: ScoreAnswersInput!) { scoreAnswers(input: $i) {
+  changed unchanged scores { questionCode score revision } } }"""
+
+
+async def every_question(api) -> list[str]:
+    found = await api(ITEMS, {"id": await assessed_campaign(api)}, bearer=ADMIN)
+    return [i["questionCode"] for i in found["data"]["campaign"]["itemScores"]]
+
+
+async def test_a_whole_questionnaire_is_scored_in_one_request_and_sending_it_again_changes_nothing(
+    api,
+):
+    campaign_id = await assessed_campaign(api)
+    found = await api(ITEMS, {"id": campaign_id}, bearer=ADMIN)
+    codes = [i["questionCode"] for i in found["data"]["campaign"]["itemScores"]]
+    scores = [{"questionCode": c, "score": n % 5} for n, c in enumerate(codes)]
+    variables = {"i": {"campaignId": campaign_id, "scores": scores}}
+    first = await api(SCORE_ALL, variables, bearer=assessor_token("assessor-3"))
+    assert (first["data"]["scoreAnswers"]["changed"], len(codes)) == (117, 117)
+    again = await api(SCORE_ALL, variables, bearer=assessor_token("assessor-3"))
+    assert (
+        again["data"]["scoreAnswers"]["changed"],
+        again["data"]["scoreAnswers"]["unchanged"],
+    ) == (0, 117)
+    assert {s["revision"] for s in again["data"]["scoreAnswers"]["scores"]} == {1}
+    part = {"i": {"campaignId": campaign_id, "scores": [{"questionCode": codes[0], "score": 4}]}}
+    changed = await api(SCORE_ALL, part, bearer=assessor_token("assessor-3"))
+    assert changed["data"]["scoreAnswers"]["scores"] == [
+        {"questionCode": codes[0], "score": 4, "revision": 2}
+    ]
+    items = await api(ITEMS, {"id": campaign_id}, bearer=ADMIN)
+    assert {i["assessors"] for i in items["data"]["campaign"]["itemScores"]} == {1}
+
+
+async def test_a_batch_with_a_wrong_score_stores_none_and_names_each_problem(api):
+    campaign_id = await assessed_campaign(api)
+    scores = [{"questionCode": "A.1.1.1", "score": 3}, {"questionCode": "A.2.1.1", "score": 7},
+              {"questionCode": "Z.9", "score": 1}, {"questionCode": "A.1.1.1", "score": 2}]  # fmt: skip
+    refused = await api(SCORE_ALL, {"i": {"campaignId": campaign_id, "scores": scores}},
+                        bearer=assessor_token("assessor-1"))  # fmt: skip
+    fields = [p["field"] for p in refused["errors"][0]["extensions"]["problems"]]
+    assert fields == ["input.scores[1].score", "input.scores[2].questionCode",
+                      "input.scores[3].questionCode"]  # fmt: skip
+    items = await api(ITEMS, {"id": campaign_id}, bearer=ADMIN)
+    assert all(i["assessors"] == 0 for i in items["data"]["campaign"]["itemScores"])
+    unassigned = await api(SCORE_ALL, {"i": {"campaignId": campaign_id, "scores": scores[:1]}},
+                           bearer=assessor_token("someone-else"))  # fmt: skip
+    assert unassigned["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_findings_show_who_wrote_them(api):
+    await assessed_campaign(api)
+    finding = {"regionCode": "12.07", "cycleId": CYCLE, "kind": "STRENGTH", "text": "Data terpadu"}
+    await api(FINDING, {"i": finding}, bearer=assessor_token("assessor-4"))
+    found = await api(
+        'query($c: String!) { findings(regionCode: "12.07", cycleId: $c) { assessor author { name institution } } }',
+        {"c": CYCLE}, bearer=ADMIN,
+    )  # fmt: skip
+    assert found["data"]["findings"] == [
+        {"assessor": "assessor-4", "author": {"name": "Dr. Assessor-4", "institution": "Perbanas"}}
+    ]

@@ -90,6 +90,25 @@ class ResponseAccepted(Event):
 
 
 @dataclass(frozen=True)
+class AssessorRegistered(Event):
+    """A person who assesses regions joined the registry: their id is the subject of their
+    tokens and the `assessor` of their scores and findings."""
+
+    subject: ClassVar[str] = "smartcity.survey.assessor.registered"
+    key_field: ClassVar[str] = "id"
+    id: str
+    name: str
+    institution: str
+
+
+@dataclass(frozen=True)
+class AssessorUpdated(AssessorRegistered):
+    """A registered assessor's name or institution changed; the event carries both."""
+
+    subject: ClassVar[str] = "smartcity.survey.assessor.updated"
+
+
+@dataclass(frozen=True)
 class AssessorsAssigned(Event):
     subject: ClassVar[str] = "smartcity.survey.assessors.assigned"
     key_field: ClassVar[str] = "id"

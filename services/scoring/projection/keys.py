@@ -18,11 +18,14 @@ class Collections:
     instruments: Collection[Any]
     programs: Collection[Any]  # one document per region
     evidence: Collection[Any]
+    findings: Collection[Any]  # one document per region and cycle, for the results letter
+    assessors: Collection[Any]  # the registry's names and institutions
 
     @classmethod
     def of(cls, db: Any) -> Collections:
         return cls(db["facts_regions"], db["facts_cycles"], db["facts_instruments"],
-                   db["facts_programs"], db["facts_evidence"])  # fmt: skip
+                   db["facts_programs"], db["facts_evidence"], db["facts_findings"],
+                   db["facts_assessors"])  # fmt: skip
 
 
 REVISION_SLOT = 10  # assessor scores are kept as revision * 10 + score, so $max keeps the latest

@@ -26,8 +26,11 @@ from services.contracts.events.catalog import (
     RegionUpdated,
 )
 from services.contracts.events.survey import (
+    AssessorRegistered,
+    AssessorUpdated,
     CampaignClosed,
     CampaignOpened,
+    FindingAdded,
     InstrumentPublished,
     ResponseAccepted,
     ResponseKind,
@@ -50,6 +53,7 @@ class FactsProjector:
         *(RegionRegistered, RegionUpdated, CycleOpened, CycleClosed),
         *(ProgramAdded, ProgramUpdated, ProgressReported, QuickWinProposed, QuickWinDecided),
         *(InstrumentPublished, CampaignOpened, CampaignClosed, ResponseAccepted),
+        *(FindingAdded, AssessorRegistered, AssessorUpdated),
     )
 
     def __init__(self, storage: Storage, on_change: Callable[[str, str], None]) -> None:
@@ -80,6 +84,11 @@ class FactsProjector:
                 return self._campaign(event, at)
             case ResponseAccepted():
                 return self._response(event)
+            case FindingAdded():
+                return self._finding(event)
+            case AssessorRegistered():
+                fields = {"name": event.name, "institution": event.institution}
+                _keep_newest(self.stored.assessors, event.id, fields, at)
         return []
 
     # catalog
@@ -172,6 +181,14 @@ class FactsProjector:
             key = keys.citizens_key(region_code, cycle_id, sub_dimension)
             if self._add_citizen(key, response.response_id, response.answers):
                 return [(region_code, cycle_id)]
+        return []
+
+    def _finding(self, finding: FindingAdded) -> Touched:
+        """Findings go into the letter, not into the numbers: no scorecard changes."""
+        key = keys.evidence_key(finding.region_code, finding.cycle_id)
+        slot = f"findings.{escape(finding.id)}"
+        kept = {"assessor": finding.assessor, "kind": finding.kind, "text": finding.text}
+        self.stored.findings.update_one({"_id": key}, {"$set": {slot: kept}}, upsert=True)
         return []
 
     def _note_citizen_group(self, region_code: str, cycle_id: str, sub_dimension: str) -> None:

@@ -1,10 +1,9 @@
 """The survey's aggregates and the statistics computed from them.
 
 An aggregate's fields, as far as its GraphQL type shows them, are a dataclass of their own
-(`CampaignFields`,
-`AssignmentFields`) that the aggregate, its GraphQL type and, where they match, its command
-subclass: one declaration. Those modules evaluate their annotations (no `from __future__
-import annotations`) so that GraphQL can read them as types.
+(`CampaignFields`, `AssignmentFields`, `AssessorFields`) that the aggregate, its GraphQL type
+and, where they match, its command subclass: one declaration. Those modules evaluate their
+annotations (no `from __future__ import annotations`) so that GraphQL can read them as types.
 """
 
 from services.survey.domain.answers import Answer
@@ -16,6 +15,7 @@ from services.survey.domain.assessments import (
     Findings,
     ScoreRevision,
 )
+from services.survey.domain.assessors import Assessor
 from services.survey.domain.campaigns import (
     DEFAULT_QUOTA,
     Audience,
@@ -34,6 +34,7 @@ from services.survey.domain.responses import Response
 __all__ = [
     "DEFAULT_QUOTA",
     "Answer",
+    "Assessor",
     "AssessorScore",
     "Assignment",
     "Audience",

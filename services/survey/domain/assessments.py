@@ -122,7 +122,7 @@ class AssessorScore(Aggregate):
         if campaign.audience is not Audience.ASSESSOR:
             raise BadUserInput("only assessor campaigns take scores", "campaignId")
         campaign.require_open()
-        _check_score(instrument, question_code, score, note)
+        check_score(instrument, question_code, score, note)
         given = cls(
             id=score_id(campaign.id, assessor, question_code), **campaign.placement(),
             assessor=assessor, question_code=question_code, score=score, note=note, scored_at=at,
@@ -132,14 +132,18 @@ class AssessorScore(Aggregate):
 
     def rescore(
         self, campaign: Campaign, instrument: Instrument, score: int, note: str, at: dt.datetime
-    ) -> None:
+    ) -> bool:
+        """Scores again; the same score and note again (a request sent twice) change nothing."""
         campaign.require_open()
-        _check_score(instrument, self.question_code, score, note)
+        check_score(instrument, self.question_code, score, note)
+        if (score, note) == (self.score, self.note):
+            return False
         self.history.append(
             ScoreRevision(score=self.score, note=self.note, scored_at=self.scored_at)
         )
         self.score, self.note, self.scored_at = score, note, at
         self._record()
+        return True
 
     def _record(self) -> None:
         self.events.append(
@@ -152,22 +156,30 @@ class AssessorScore(Aggregate):
         )  # fmt: skip
 
 
-def _check_score(instrument: Instrument, question_code: str, score: int, note: str) -> None:
-    problems = ProblemCollector()
+def check_score(
+    instrument: Instrument,
+    question_code: str,
+    score: int,
+    note: str,
+    problems: ProblemCollector | None = None,
+) -> None:
+    """Raises the problems of one score; with `problems` given, adds them there instead."""
+    found = problems if problems is not None else ProblemCollector()
     question = instrument.questions().get(question_code)
     if question is None:
-        problems.add("questionCode", f"{question_code} is not a question of {instrument.id}")
+        found.add("questionCode", f"{question_code} is not a question of {instrument.id}")
     elif question.type is not QuestionType.ASSESSOR_SCORE:
-        problems.add("questionCode", f"{question_code} is not scored by assessors")
+        found.add("questionCode", f"{question_code} is not scored by assessors")
     else:
         low, high = ASSESSOR_SCALE
-        problems.check(
+        found.check(
             low <= score <= high,
             "score",
             f"{question_code} takes a whole number from {low} to {high}",
         )
-    problems.check(len(note) <= 5000, "note", "note is too long")
-    problems.raise_if_any()
+    found.check(len(note) <= 5000, "note", "note is too long")
+    if problems is None:
+        found.raise_if_any()
 
 
 def findings_id(region_code: str, cycle_id: str, assessor: str) -> str:

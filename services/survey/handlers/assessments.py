@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from dataclasses import dataclass
 
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
 from services.kernel.clock import utc_now
 from services.kernel.repository import require
 from services.survey import commands, domain
-from services.survey.domain.assessments import assignment_id, findings_id, score_id
+from services.survey.domain.assessments import (
+    assignment_id,
+    check_score,
+    findings_id,
+    score_id,
+)
 from services.survey.handlers.common import instrument_of
 from services.survey.repository import Survey
 
@@ -18,6 +24,15 @@ async def assign_assessors(
     cmd: commands.AssignAssessors, principal: Principal, survey: Survey
 ) -> domain.Assignment:
     principal.require_role(Role.ADMIN)
+    registered = {a.id for a in await survey.assessors.get_many(list(cmd.assessors))}
+    problems = errors.ProblemCollector()
+    for index, assessor in enumerate(cmd.assessors):
+        problems.check(
+            assessor in registered,
+            f"assessors[{index}]",
+            f"{assessor} is not a registered assessor",
+        )
+    problems.raise_if_any()
     cycle = await survey.facts.cycle(cmd.cycle_id)
     if cycle is None:
         raise errors.NotFound(f"evaluation cycle {cmd.cycle_id} is not known (yet)", "cycleId")
@@ -35,6 +50,26 @@ async def assign_assessors(
             assignment.replace(tuple(cmd.assessors))
             await survey.assignments.save(assignment)
         return assignment
+
+    return await errors.retry_when_stale(attempt)
+
+
+async def register_assessor(
+    cmd: commands.RegisterAssessor, principal: Principal, survey: Survey
+) -> domain.Assessor:
+    """Registers an assessor, or changes a registered one's name or institution."""
+    principal.require_role(Role.ADMIN)
+    changes = {"name": cmd.name.strip(), "institution": cmd.institution.strip()}
+
+    async def attempt() -> domain.Assessor:
+        found = await survey.assessors.get(cmd.id) if cmd.id else None
+        if found is None:
+            assessor = domain.Assessor.register(id=cmd.id or ids.new_id(), **changes)
+            await _add_or_retry(survey.assessors.add(assessor))
+            return assessor
+        if found.update(changes):
+            await survey.assessors.save(found)
+        return found
 
     return await errors.retry_when_stale(attempt)
 
@@ -66,25 +101,84 @@ async def score_answer(
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
     instrument = await instrument_of(survey, campaign)
+    given = commands.QuestionScore(cmd.question_code, cmd.score, cmd.note)
+    scored, _ = await _score(survey, campaign, instrument, principal.subject, given)
+    return scored
 
-    async def attempt() -> domain.AssessorScore:
-        key = score_id(campaign.id, principal.subject, cmd.question_code)
+
+@dataclass
+class ScoredAnswers:
+    scores: list[domain.AssessorScore]
+    changed: int = 0
+    unchanged: int = 0
+
+
+MAX_SCORES = 300  # a whole questionnaire (117 questions in 2023) in one request, with room
+
+
+async def score_answers(
+    cmd: commands.ScoreAnswers, principal: Principal, survey: Survey
+) -> ScoredAnswers:
+    """Every score is checked before any is stored; each is then stored on its own, so a
+    request cut short is completed by sending it again: what is already stored as sent
+    changes nothing."""
+    campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
+    await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
+    instrument = await instrument_of(survey, campaign)
+    _check_scores(cmd, campaign, instrument)
+    report = ScoredAnswers(scores=[])
+    for given in cmd.scores:
+        scored, changed = await _score(survey, campaign, instrument, principal.subject, given)
+        report.scores.append(scored)
+        report.changed += changed
+        report.unchanged += not changed
+    return report
+
+
+def _check_scores(
+    cmd: commands.ScoreAnswers, campaign: domain.Campaign, instrument: domain.Instrument
+) -> None:
+    if campaign.audience is not domain.Audience.ASSESSOR:
+        raise errors.BadUserInput("only assessor campaigns take scores", "campaignId")
+    campaign.require_open()
+    if not 1 <= len(cmd.scores) <= MAX_SCORES:
+        raise errors.BadUserInput(f"give 1 to {MAX_SCORES} scores a request", "scores")
+    problems, seen = errors.ProblemCollector(), set()
+    for index, given in enumerate(cmd.scores):
+        found = errors.ProblemCollector(f"scores[{index}]")
+        check_score(instrument, given.question_code, given.score, given.note, found)
+        found.check(
+            given.question_code not in seen, "questionCode", f"{given.question_code} repeats"
+        )
+        seen.add(given.question_code)
+        problems.problems += found.problems
+    problems.raise_if_any()
+
+
+async def _score(
+    survey: Survey,
+    campaign: domain.Campaign,
+    instrument: domain.Instrument,
+    assessor: str,
+    given: commands.QuestionScore,
+) -> tuple[domain.AssessorScore, bool]:
+    """The assessor's score of one question, given or changed; whether it changed."""
+
+    async def attempt() -> tuple[domain.AssessorScore, bool]:
+        key = score_id(campaign.id, assessor, given.question_code)
         score = await survey.scores.get(key)
         if score is None:
             score = domain.AssessorScore.give(
-                campaign=campaign,
-                instrument=instrument,
-                assessor=principal.subject,
-                question_code=cmd.question_code,
-                score=cmd.score,
-                note=cmd.note,
+                campaign=campaign, instrument=instrument, assessor=assessor,
+                question_code=given.question_code, score=given.score, note=given.note,
                 at=utc_now(),
-            )
+            )  # fmt: skip
             await _add_or_retry(survey.scores.add(score))
-        else:
-            score.rescore(campaign, instrument, cmd.score, cmd.note, utc_now())
+            return score, True
+        changed = score.rescore(campaign, instrument, given.score, given.note, utc_now())
+        if changed:
             await survey.scores.save(score)
-        return score
+        return score, changed
 
     return await errors.retry_when_stale(attempt)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Self, TypeVar
 
 import strawberry
 
 from services.kernel import errors
-from services.kernel.auth import Principal
+from services.kernel.auth import Principal, Role
 from services.kernel.errors import UserError, located
 from services.kernel.graphql import (
     UNDELIVERED,
@@ -25,11 +25,12 @@ from services.kernel.repository import Page, every
 from services.survey import access, commands, domain, handlers
 from services.survey.domain.ikm import ikm, krejcie_morgan
 from services.survey.domain.statistics import ImpactMapping
-from services.survey.repository import CampaignFilter, FindingsFilter, Survey
+from services.survey.repository import AssessorFilter, CampaignFilter, FindingsFilter, Survey
 from services.survey.schema import inputs
 from services.survey.schema.enums import Audience, CampaignStatus
 from services.survey.schema.types import (
     READS_A_CAMPAIGN,
+    Assessor,
     AssessorScore,
     Assignment,
     Campaign,
@@ -39,6 +40,7 @@ from services.survey.schema.types import (
     IkmResult,
     Instrument,
     Response,
+    ScoredAnswers,
     SubDimensionImpactType,
     SurveyInfo,
 )
@@ -189,6 +191,27 @@ class Query:
         found = await info.context.survey.campaigns.list(where, Page(first, after))
         return [Campaign.from_domain(c) for c in found]
 
+    @strawberry.field(
+        description="The registry of assessors (admins and ministries).", directives=paged()
+    )
+    async def assessors(
+        self, info: SurveyInfo, institution: str | None = None, first: int = 100,
+        after: str | None = None,
+    ) -> list[Assessor]:  # fmt: skip
+        info.context.principal.require_role(Role.ADMIN, Role.MINISTRY)
+        found = await info.context.survey.assessors.list(
+            AssessorFilter(institution), Page(first, after)
+        )
+        return [Assessor.from_domain(a) for a in found]
+
+    @strawberry.field(description="One assessor: admins, ministries and the assessor themself.")
+    async def assessor(self, info: SurveyInfo, id: strawberry.ID) -> Assessor | None:
+        principal = info.context.principal
+        if principal.role is not Role.ASSESSOR or principal.subject != str(id):
+            principal.require_role(Role.ADMIN, Role.MINISTRY)
+        found = await info.context.loaders.assessors.load(str(id))
+        return Assessor.from_domain(found) if found else None
+
     @strawberry.field(description="Each assessor's strengths, weaknesses and recommendations.")
     async def findings(self, info: SurveyInfo, region_code: str, cycle_id: str) -> list[Findings]:
         survey = info.context.survey
@@ -213,11 +236,16 @@ class Query:
 
 
 def _mutation(
-    use_case: Any, input_type: type[Any], output: type[Any], description: str | None = None
+    use_case: Any,
+    input_type: type[Any],
+    output: type[Any],
+    description: str | None = None,
+    directives: Sequence[object] = (),
 ) -> Any:
     return use_case_mutation(
-        use_case, input_type, output, repositories="survey", description=description
-    )
+        use_case, input_type, output, repositories="survey", description=description,
+        directives=directives,
+    )  # fmt: skip
 
 
 @strawberry.type
@@ -288,7 +316,16 @@ class Mutation:
         handlers.assessments.score_answer, inputs.ScoreAnswerInput, AssessorScore,
         "An assigned assessor's 0-4 score; scoring again replaces it.",
     )  # fmt: skip
+    score_answers = _mutation(
+        handlers.assessments.score_answers, inputs.ScoreAnswersInput, ScoredAnswers,
+        "An assigned assessor's scores of any part of a questionnaire, or all of it: every "
+        "score is checked before any is stored, and sending the same again changes nothing.",
+    )  # fmt: skip
     add_finding = _mutation(handlers.assessments.add_finding, inputs.AddFindingInput, Findings)
+    register_assessor = _mutation(
+        handlers.assessments.register_assessor, inputs.RegisterAssessorInput, Assessor,
+        "Registers an assessor (admins), or changes a registered one's name or institution.",
+    )  # fmt: skip
 
 
 schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region])

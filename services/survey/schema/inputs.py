@@ -120,6 +120,29 @@ class ScoreAnswerInput(commands.ScoreAnswer):
 
 
 @strawberry.input
+class QuestionScoreInput(commands.QuestionScore):
+    pass
+
+
+@strawberry.input
+class ScoreAnswersInput:
+    campaign_id: strawberry.ID
+    scores: list[QuestionScoreInput]
+
+    def command(self) -> commands.ScoreAnswers:
+        scores = tuple(
+            commands.QuestionScore(s.question_code, s.score, s.note) for s in self.scores
+        )
+        return commands.ScoreAnswers(str(self.campaign_id), scores)
+
+
+@strawberry.input
+class RegisterAssessorInput(commands.RegisterAssessor):
+    def command(self) -> commands.RegisterAssessor:
+        return commands.RegisterAssessor(self.name, self.institution, self.id)
+
+
+@strawberry.input
 class AddFindingInput(commands.AddFinding):
     def command(self) -> commands.AddFinding:
         return commands.AddFinding(self.region_code, self.cycle_id, self.kind, self.text)

@@ -14,9 +14,12 @@ from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
 from services.survey.domain.assessments import AssignmentFields
+from services.survey.domain.assessors import AssessorFields
 from services.survey.domain.campaigns import CampaignFields
 from services.survey.domain.statistics import ImpactMapping
 from services.survey.handlers import indices
+from services.survey.handlers.assessments import MAX_SCORES
+from services.survey.handlers.assessments import ScoredAnswers as ScoredAnswersReport
 from services.survey.schema.enums import (
     Audience,
     EvaluationDimension,
@@ -208,12 +211,24 @@ class Campaign(CampaignFields):
         )
 
 
+@strawberry.type(description="A person who assesses regions, as the registry knows them.")
+class Assessor(AssessorFields):
+    @classmethod
+    def from_domain(cls, assessor: domain.Assessor) -> Self:
+        return translated(cls, assessor)
+
+
 @strawberry.type
 class Findings:
-    assessor: str
+    assessor: str = strawberry.field(description="The registry id of the assessor who wrote them.")
     strengths: list[str]
     weaknesses: list[str]
     recommendations: list[str]
+
+    @strawberry.field(description="The assessor who wrote them: name and institution.")
+    async def author(self, info: SurveyInfo) -> Assessor | None:
+        found = await info.context.loaders.assessors.load(self.assessor)
+        return Assessor.from_domain(found) if found else None
 
     @classmethod
     def from_domain(cls, findings: domain.Findings) -> Self:
@@ -238,6 +253,21 @@ class AssessorScore:
     @classmethod
     def from_domain(cls, score: domain.AssessorScore) -> Self:
         return translated(cls, score, previous_scores=[r.score for r in score.history])
+
+
+@strawberry.type
+class ScoredAnswers:
+    changed: int = strawberry.field(description="Scores given or changed by this request.")
+    unchanged: int = strawberry.field(description="Scores already stored as sent.")
+    scores: list[AssessorScore] = strawberry.field(directives=assumed(MAX_SCORES))
+
+    @classmethod
+    def from_domain(cls, report: ScoredAnswersReport) -> Self:
+        return cls(
+            changed=report.changed,
+            unchanged=report.unchanged,
+            scores=[AssessorScore.from_domain(s) for s in report.scores],
+        )
 
 
 @strawberry.type
