@@ -1,14 +1,16 @@
-"""`smartcity import programs|results FILE` and `smartcity export scorecards --cycle ID`."""
+"""`smartcity import programs|results FILE` and `smartcity export scorecards|letters`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from services.cli import connection
+from services.cli.letters import fetch_letters
 from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
@@ -42,6 +44,12 @@ def add(commands: Any) -> None:
     cards.add_argument("--output", type=Path, help="a file (CSV goes to stdout without one)")
     connection.add_gateway_options(cards)
     cards.set_defaults(run=_export_scorecards)
+    letters = what.add_parser("letters", help="the results letters of a cycle, as PDF")
+    letters.add_argument("--cycle", help="the evaluation cycle id (default: the newest)")
+    letters.add_argument("--region", help="one region's letter (default: every region's, zipped)")
+    letters.add_argument("--output", type=Path, help="the file to write (default: named by it)")
+    connection.add_gateway_options(letters)
+    letters.set_defaults(run=_export_letters)
 
 
 def _import_programs(args: argparse.Namespace) -> int:
@@ -121,4 +129,28 @@ def _export_scorecards(args: argparse.Namespace) -> int:
         print(f"wrote {len(rows)} scorecards to {args.output}")
     else:
         sys.stdout.write(csv_text(headers, rows))
+    return 0
+
+
+def _export_letters(args: argparse.Namespace) -> int:
+    async def fetch() -> tuple[str, list[tuple[str, bytes]]]:
+        async with connection.gateway(args) as gateway:
+            cycle = args.cycle or await connection.newest_cycle(gateway)
+            return cycle, await fetch_letters(gateway, cycle, args.region)
+
+    cycle, letters = asyncio.run(fetch())
+    if not letters:
+        where = f"region {args.region} in cycle {cycle}" if args.region else f"cycle {cycle}"
+        print(f"smartcity: {where} has no scorecard you may read", file=sys.stderr)
+        return 1
+    if args.region:
+        name, body = letters[0]
+        output = args.output or Path(name)
+        output.write_bytes(body)
+    else:
+        output = args.output or Path(f"letters-{cycle}.zip")
+        with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, body in letters:
+                archive.writestr(name, body)
+    print(f"wrote {len(letters)} letter{'s' if len(letters) != 1 else ''} to {output}")
     return 0

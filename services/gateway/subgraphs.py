@@ -44,6 +44,10 @@ class Transport(Protocol):
         self, url: str, body: bytes, headers: Mapping[str, str]
     ) -> tuple[int, bytes]: ...  # the status and the body; Unreachable when there is none
 
+    async def get(
+        self, url: str, headers: Mapping[str, str]
+    ) -> tuple[int, bytes, dict[str, str]]: ...  # and the response's headers
+
     async def close(self) -> None: ...
 
 
@@ -53,15 +57,25 @@ class PooledHttp:
     def __init__(self) -> None:
         self.session: aiohttp.ClientSession | None = None
 
-    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
+    def _session(self) -> aiohttp.ClientSession:
         if self.session is None:  # made on first use, inside the serving event loop
             connector = aiohttp.TCPConnector(limit=200, keepalive_timeout=POOL_IDLE_SECONDS)
             self.session = aiohttp.ClientSession(
                 connector=connector, timeout=aiohttp.ClientTimeout()
             )
+        return self.session
+
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, bytes]:
         try:
-            async with self.session.post(url, data=body, headers=headers) as response:
+            async with self._session().post(url, data=body, headers=headers) as response:
                 return response.status, await response.read()
+        except aiohttp.ClientError as exc:
+            raise Unreachable(str(exc)) from None
+
+    async def get(self, url: str, headers: Mapping[str, str]) -> tuple[int, bytes, dict[str, str]]:
+        try:
+            async with self._session().get(url, headers=headers) as response:
+                return response.status, await response.read(), dict(response.headers)
         except aiohttp.ClientError as exc:
             raise Unreachable(str(exc)) from None
 
@@ -146,6 +160,25 @@ class SubgraphClients:
                 f"subgraph {subgraph} answered HTTP {status} without a GraphQL response",
             )
         return body
+
+    async def document(
+        self, subgraph: str, path: str, headers: Mapping[str, str]
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """A document the subgraph serves beside its /graphql, at `path` on its origin."""
+        endpoint = self.endpoints[subgraph]
+        if endpoint.url is None or not endpoint.url.endswith("/graphql"):
+            raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} serves no documents")
+        url = endpoint.url.removesuffix("/graphql") + path
+        try:
+            async with asyncio.timeout(endpoint.timeout_seconds):
+                return await self.http.get(url, {**headers, **self.credential.header()})
+        except TimeoutError:
+            raise SubgraphFailure(
+                TIMEOUT,
+                f"subgraph {subgraph} did not answer within {endpoint.timeout_seconds:g} s",
+            ) from None
+        except Unreachable:
+            raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} is unavailable") from None
 
     async def sdl(self, subgraph: str, headers: Mapping[str, str], principal: Principal) -> str:
         body = await self.request(

@@ -25,6 +25,7 @@ from strawberry import Schema
 
 from services.kernel import auth
 from services.kernel.dead_letters import DeadLetter
+from services.kernel.downloads import Download, DownloadEndpoint
 from services.kernel.graphql import RequestContext
 from services.kernel.operation_guard import SubgraphLimits
 from services.kernel.subgraph_http import Guarded, SubgraphView
@@ -51,6 +52,7 @@ class ServiceParts:
     undelivered: Callable[[], Awaitable[list[DeadLetter]]]
     readiness: dict[str, Check] = field(default_factory=dict)
     gauges: Callable[[], dict[str, float]] = dict
+    downloads: tuple[Download, ...] = ()
 
 
 class GaugeCollector(Collector):
@@ -128,9 +130,17 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
             await parts.shutdown()
             log.info("%s: stopped", parts.name)
 
+    def guarded(download: Download) -> Guarded:
+        endpoint = DownloadEndpoint(download)
+        return Guarded(
+            endpoint, parts.jwt_secret, parts.token_max_seconds, requests, seconds, graphiql=False
+        )
+
+    downloads = [Route(d.path, guarded(d), methods=["GET"]) for d in parts.downloads]
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            *downloads,
             *operational_routes(parts.name, registry, readiness),
         ],
         lifespan=lifespan,

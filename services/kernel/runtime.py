@@ -17,6 +17,7 @@ from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
 from services.kernel.dead_letters import DeadLetter
 from services.kernel.docstore import collections_of, ensure_indexes
+from services.kernel.downloads import Download
 from services.kernel.graphql import RequestContext
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage, disconnect, open_storage
@@ -162,6 +163,7 @@ def serve(
     runtime: ServiceRuntime[R],
     schema: Schema,
     make_context: Callable[[Principal], RequestContext],
+    downloads: tuple[Download, ...] = (),
 ) -> Starlette:
     """The service's ASGI app, with the runtime's connections opened in its lifespan."""
     secret = runtime.settings.jwt_secret
@@ -181,6 +183,7 @@ def serve(
             undelivered=runtime.undelivered,
             readiness={"mongodb": runtime.storage_ready},
             gauges=runtime.gauges,
+            downloads=downloads,
         )
     )
     app.state.runtime = runtime

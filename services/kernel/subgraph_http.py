@@ -115,8 +115,11 @@ class Guarded:
         token_max_seconds: int,
         requests: Counter,
         seconds: Histogram,
+        *,
+        graphiql: bool = True,
     ) -> None:
         self.app = app
+        self.graphiql = graphiql  # a GET without a query is the GraphiQL page
         self.secret = secret
         self.token_max_seconds = token_max_seconds
         self.requests = requests
@@ -169,7 +172,7 @@ class Guarded:
 
     def _caller(self, scope: Scope) -> auth.Principal:
         headers = Headers(scope=scope)
-        if scope["method"] == "GET" and not scope.get("query_string"):
+        if self.graphiql and scope["method"] == "GET" and not scope.get("query_string"):
             return auth.ANONYMOUS  # the GraphiQL page itself, which runs nothing
         return auth.caller_of_subgraph(
             headers.get("authorization"),

@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 
 from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
+from services.kernel.downloads import Download, File
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage
 from services.kernel.publisher import Publish
@@ -16,6 +17,7 @@ from services.kernel.settings import Settings
 from services.scoring import storage
 from services.scoring.context import ScoringContext, make_context
 from services.scoring.engine.pool import RulesEngine
+from services.scoring.handlers.letters import PATH, letter_pdf
 from services.scoring.handlers.rescoring import Rescorer
 from services.scoring.handlers.rulesets import install_default
 from services.scoring.handlers.scorer import Scorer
@@ -97,5 +99,9 @@ def create_app(
         assert machinery.scorer is not None and machinery.rescorer is not None
         return make_context(runtime.repositories, machinery.scorer, machinery.rescorer, principal)
 
-    app = serve(runtime, schema, context)
-    return app
+    async def letter(params: dict[str, str], principal: Principal) -> File:
+        return await letter_pdf(
+            params["region_code"], params["cycle_id"], principal, runtime.repositories
+        )
+
+    return serve(runtime, schema, context, downloads=(Download(PATH, letter),))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pypdf
 from playwright.sync_api import Route, expect
 
 from services.kernel.auth import Role
@@ -68,3 +69,18 @@ def test_the_ranking_follows_a_rescoring_until_every_scorecard_is_on_the_active_
     expect(page.locator("#ranking tbody tr").nth(1)).not_to_contain_text("v0")
     expect(status).to_have_text(re.compile(r"Every scorecard is on the active rule set v\d+\."))
     expect(page.locator("#ranking")).not_to_contain_text("v0")
+
+
+def test_a_region_page_downloads_its_results_letter(console: Console, tmp_path):
+    page = console.sign_in(token(Role.MINISTRY))
+    page.get_by_role("link", name="Scorecards").click()
+    page.locator("#ranking tbody tr a").first.click()
+    expect(page.locator("#letter")).to_be_visible()
+    final = page.locator(".tile strong").first.inner_text()
+    with page.expect_download() as downloading:
+        page.locator("#letter").click()
+    saved = tmp_path / downloading.value.suggested_filename
+    downloading.value.save_as(saved)
+    assert saved.name.startswith("hasil-evaluasi-") and saved.suffix == ".pdf"
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(saved).pages)
+    assert f"Nilai Final (Indeks Pencapaian) {final.replace('.', ',')}" in text

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
+import pypdf
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
@@ -244,3 +246,23 @@ def test_published_results_import_into_a_closed_cycle_and_the_next_year_measures
     assert [d["score"] for d in published["dimensions"]] == [1.40, 1.54, 2.92, 2.56, 3.08]
     # from the unrounded finals: 2.504 is what the published 2022 dimension scores give
     assert abs(later[0]["improvement"] - (later[0]["finalIndex"] - 2.504)) <= 0.01
+
+
+def test_letters_export_one_region_as_pdf_and_a_whole_cycle_as_zip(suite, tmp_path):
+    cycle = suite.graphql("{ evaluationCycles(year: 2023) { id } }")["evaluationCycles"][0]["id"]
+    one = suite.smartcity("export", "letters", "--cycle", cycle, "--region", "12.07", cwd=tmp_path)
+    assert one.returncode == 0, one.stderr
+    written = tmp_path / one.stdout.strip().removeprefix("wrote 1 letter to ")
+    final = suite.graphql(
+        'query($c: String!) { scorecard(regionCode: "12.07", cycleId: $c) { finalIndex } }',
+        {"c": cycle},
+    )["scorecard"]["finalIndex"]
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(written).pages)
+    assert f"Nilai Final (Indeks Pencapaian) {final:.2f}".replace(".", ",", 1) in text
+
+    every = suite.smartcity("export", "letters", "--cycle", cycle, "--output",
+                            str(tmp_path / "all.zip"))  # fmt: skip
+    assert every.stdout.strip() == f"wrote 3 letters to {tmp_path / 'all.zip'}", every.stderr
+    with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+        assert len(archive.namelist()) == 3
+        assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())

@@ -48,6 +48,13 @@ class Subgraphs:
         response = await self.apps[name].post(url, content=body, headers=dict(headers))
         return response.status_code, response.content
 
+    async def get(self, url: str, headers: Mapping[str, str]) -> tuple[int, bytes, dict[str, str]]:
+        name = httpx.URL(url).host
+        if name in self.down:
+            raise Unreachable(f"{name} is down")
+        response = await self.apps[name].get(url, headers=dict(headers))
+        return response.status_code, response.content, dict(response.headers)
+
     async def close(self) -> None:
         for client in self.apps.values():
             await client.aclose()

@@ -39,3 +39,24 @@ export async function partial(query, variables = {}) {
   if (!body.data && errors.length) throw errors[0];
   return { data: body.data ?? {}, errors };
 }
+
+// A document the gateway serves beside GraphQL (a results letter), as a Blob with the file
+// name the server gave it; a refusal is an ApiError with its code.
+export async function download(path) {
+  const headers = {};
+  const bearer = token();
+  if (bearer) headers.authorization = `Bearer ${bearer}`;
+  let response;
+  try {
+    response = await fetch(new URL(path, window.location.origin).href, { headers });
+  } catch {
+    throw new ApiError("The gateway cannot be reached.", "UNREACHABLE");
+  }
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    const error = body?.errors?.[0];
+    throw new ApiError(error?.message ?? `The gateway answered ${response.status}.`, error?.extensions?.code);
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+  return { blob: await response.blob(), name: named ? named[1] : "letter.pdf" };
+}

@@ -53,7 +53,7 @@ export const REGION_PAGE = `query($code: String!, $cycleId: String!) {
   region(code: $code) { code name kind province cohort }
   scorecard(regionCode: $code, cycleId: $cycleId) {
     cycleId year cohort rulesetVersion finalIndex grade rank rankInCohort
-    previousFinalIndex improvement computedAt revision failure
+    previousFinalIndex improvement computedAt revision failure source document letterUrl
     dimensions { dimension score weight scoredItems items adjustedBy }
     smartDimensions { dimension score }
     flags { ruleId code severity message }
@@ -61,7 +61,9 @@ export const REGION_PAGE = `query($code: String!, $cycleId: String!) {
     explanation { ruleId description matched effects }
     counted { assessorScores citizenResponses programs }
   }
-  findings(regionCode: $code, cycleId: $cycleId) { assessor strengths weaknesses recommendations }
+  findings(regionCode: $code, cycleId: $cycleId) {
+    assessor author { name institution } strengths weaknesses recommendations
+  }
 }`;
 
 export const CYCLE_REGIONS = `query($id: ID!) { evaluationCycle(id: $id) { regions { code name province cohort } } }`;

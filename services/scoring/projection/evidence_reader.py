@@ -9,6 +9,7 @@ from typing import Any
 from services.contracts.events.survey import Audience
 from services.kernel.mongo import Storage
 from services.scoring.domain.evidence import Evidence, Program, ProgressPoint, Question
+from services.scoring.domain.letters import Finding, LetterFacts
 from services.scoring.projection import keys
 from services.scoring.projection.keys import unescape
 from services.scoring.repository import CycleIndex
@@ -105,6 +106,33 @@ class EvidenceReader:
         found = self.stored.programs.find_one({"_id": region_code}) or {}
         return [{**program, "_id": unescape(key)}
                 for key, program in found.get("programs", {}).items()]  # fmt: skip
+
+    async def letter_facts(self, region_code: str, cycle_id: str) -> LetterFacts | None:
+        return await self.storage.run(self._letter_facts, region_code, cycle_id)
+
+    def _letter_facts(self, region_code: str, cycle_id: str) -> LetterFacts | None:
+        region = self.stored.regions.find_one({"_id": region_code})
+        cycle = self.stored.cycles.find_one({"_id": cycle_id}, {"stage": 1})
+        if region is None or cycle is None:
+            return None
+        key = keys.evidence_key(region_code, cycle_id)
+        written = (self.stored.findings.find_one({"_id": key}) or {}).get("findings", {})
+        findings = tuple(
+            Finding(f["assessor"], f["kind"], f["text"])
+            for _, f in sorted(written.items())  # finding ids sort by the time they were made
+        )
+        ids = sorted({f.assessor for f in findings})
+        people: list[dict[str, Any]] = (
+            list(self.stored.assessors.find({"_id": {"$in": ids}})) if ids else []
+        )
+        return LetterFacts(
+            region_name=str(region.get("name") or region_code),
+            region_kind=str(region.get("kind") or ""),
+            province=str(region.get("province") or ""),
+            stage=str(cycle.get("stage") or ""),
+            findings=findings,
+            assessors={p["_id"]: (p["name"], p["institution"]) for p in people},
+        )
 
     async def closed_cycles(self, cycle_ids: list[str]) -> set[str]:
         """Those of the cycles that are closed, read in one query by key."""

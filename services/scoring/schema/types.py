@@ -11,6 +11,7 @@ from services.kernel.graphql import assumed
 from services.kernel.output_types import FilledByName, translated
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.published import MAX_ROWS
+from services.scoring.handlers.letters import letter_path
 from services.scoring.handlers.scorer import RescoreReport
 from services.scoring.handlers.simulation import RegionChange as DomainChange
 
@@ -177,6 +178,10 @@ class ImpactSurvey:
         )  # fmt: skip
 
 
+def _letter_url(root: Scorecard) -> str:
+    return letter_path(root.region_code, root.cycle_id)
+
+
 def _impact_survey(root: Scorecard) -> list[ImpactSurvey]:
     return [ImpactSurvey.of(b) for b in root.content.impact_survey]
 
@@ -244,6 +249,11 @@ class Scorecard:
     failure: str | None
     counted: Counted = strawberry.field(resolver=_counted)
     impact_survey: list[ImpactSurvey] = strawberry.field(resolver=_impact_survey)
+    letter_url: str = strawberry.field(
+        resolver=_letter_url,
+        description="Where the results letter (PDF, Bahasa Indonesia) is: a path on the "
+        "gateway, fetched with the same bearer token as this query.",
+    )
     input_digest: str
     revision: int
     computed_at: str

@@ -1,6 +1,6 @@
 // A region's scorecard for a cycle: where it stands, why, and what the assessors found.
 
-import { partial } from "../api.js";
+import { download, partial } from "../api.js";
 import { h, index, show, signed, when } from "../dom.js";
 import { REGION_PAGE } from "../queries.js";
 import { radarChart } from "../radar.js";
@@ -29,6 +29,10 @@ export async function regionPage(page, code, cycleId) {
       { className: "muted" },
       [region?.kind, region?.province, words(card.cohort), `cycle ${card.year}`].filter(Boolean).join(" · "),
     ),
+    card.source === "PUBLISHED"
+      ? h("p", { className: "muted", id: "published" }, `Published result, from ${card.document}`)
+      : null,
+    letterButton(card),
     h(
       "div",
       { className: "summary" },
@@ -145,6 +149,28 @@ export async function regionPage(page, code, cycleId) {
   );
 }
 
+// The results letter the ministry sends the region, as a PDF download.
+function letterButton(card) {
+  const status = h("span", { className: "muted", role: "status" });
+  const button = h("button", { type: "button", id: "letter" }, "Download the results letter (PDF)");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    status.textContent = "Preparing the letter…";
+    try {
+      const { blob, name } = await download(card.letterUrl);
+      const link = h("a", { href: URL.createObjectURL(blob), download: name });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = error.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h("p", {}, button, " ", status);
+}
+
 function tile(label, value, note, extra = "") {
   return h(
     "div",
@@ -194,7 +220,7 @@ function findingsSection(findings, refused) {
     h(
       "article",
       { className: "finding" },
-      h("h3", {}, f.assessor),
+      h("h3", {}, f.author ? `${f.author.name} (${f.author.institution})` : f.assessor),
       [
         ["Strengths", f.strengths],
         ["Weaknesses", f.weaknesses],

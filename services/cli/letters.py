@@ -1,0 +1,41 @@
+"""Results letters fetched through the gateway, where each scorecard's `letterUrl` points."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
+
+LETTERS = """query($c: String!) { ranking(cycleId: $c) { regionCode letterUrl } }"""
+ONE = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
+  regionCode letterUrl } }"""
+PARALLEL = 4  # letters asked at once: scoring renders them in worker threads
+FILE_NAME = re.compile(r'filename="([^"/\\\\]+)"')
+
+
+async def fetch_letters(
+    gateway: GraphQLClient, cycle_id: str, region_code: str | None = None
+) -> list[tuple[str, bytes]]:
+    """(file name, PDF) of the region's letter, or of every region's the caller may read."""
+    if region_code:
+        card = (await gateway(ONE, {"r": region_code, "c": cycle_id}))["scorecard"]
+        cards = [card] if card else []
+    else:
+        cards = (await gateway(LETTERS, {"c": cycle_id}))["ranking"]
+    origin = gateway.url.rsplit("/graphql", 1)[0]
+    at_once = asyncio.Semaphore(PARALLEL)
+
+    async def fetch(card: dict[str, str]) -> tuple[str, bytes]:
+        async with at_once:
+            response = await gateway.http.get(origin + card["letterUrl"], headers=gateway.headers)
+        if response.status_code != 200:
+            raise GraphQLFailure(
+                f"the letter of {card['regionCode']} was refused: HTTP {response.status_code} "
+                f"{response.text[:200]}"
+            )
+        found = FILE_NAME.search(response.headers.get("content-disposition", ""))
+        name = found.group(1) if found else f"{card['regionCode']}-{cycle_id}.pdf"
+        return name, response.content
+
+    return list(await asyncio.gather(*(fetch(card) for card in cards)))

@@ -1,0 +1,42 @@
+"""Documents a subgraph serves beside GraphQL, passed on by the gateway so that its callers
+(the console among them, which talks to nothing else) reach them at one address: the
+results letter, from scoring. The subgraph checks the caller, as for its GraphQL."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from services.gateway.federation.subgraph_calls import SubgraphFailure
+from services.gateway.subgraphs import SubgraphClients
+
+LETTER = "/letters/{region_code}/{cycle_id}.pdf"
+PASSED_ON = ("content-type", "content-disposition", "cache-control", "www-authenticate")
+
+
+def routes(clients: SubgraphClients) -> list[BaseRoute]:
+    async def letter(request: Request) -> Response:
+        params = {k: quote(v, safe="") for k, v in request.path_params.items()}
+        authorization = request.headers.get("authorization")
+        if "scoring" not in clients.endpoints:
+            return _refusal(404, "NOT_FOUND", "this gateway composes no scoring subgraph")
+        try:
+            status, body, headers = await clients.document(
+                "scoring",
+                LETTER.format(**params),
+                {"authorization": authorization} if authorization else {},
+            )
+        except SubgraphFailure as failure:
+            return _refusal(502, failure.code, failure.message)
+        kept = {k: v for k, v in headers.items() if k.lower() in PASSED_ON}
+        return Response(body, status_code=status, headers=kept)
+
+    return [Route(LETTER, letter, methods=["GET"])]
+
+
+def _refusal(status: int, code: str, message: str) -> Response:
+    error = {"message": message, "extensions": {"code": code}}
+    return JSONResponse({"errors": [error]}, status_code=status)

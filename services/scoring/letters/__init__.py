@@ -1,0 +1,1 @@
+"""The results letter as a document: its Indonesian wording and its PDF."""

@@ -1,0 +1,115 @@
+"""The results letter: the PDF a region receives for a cycle, read back as text."""
+
+import io
+
+import pypdf
+
+from services.contracts.events import survey
+from services.kernel.auth import Role
+from tests.published import cycle_closed, published
+from tests.scoring.conftest import (
+    COHORT,
+    MALANG,
+    REGIONS,
+    assessor_scores,
+    campaign_opened,
+    cycle_opened,
+    instrument_published,
+    region_registered,
+)
+from tests.scoring.test_published_results import IMPORT, rows_2022
+from tests.support import through_gateway, token
+
+CYCLE = "cycle-2023"
+ASSESSORS = {"ui-ratna": ("Dr. Ratna Wulandari", "Universitas Indonesia"),
+             "itb-bagus": ("Ir. Bagus Pratama", "Institut Teknologi Bandung")}  # fmt: skip
+FINDINGS = [
+    ("f1", "ui-ratna", "strength", "Dewan Smart City aktif dan rutin rapat"),
+    ("f2", "ui-ratna", "weakness", "Data antar OPD belum terpadu"),
+    ("f3", "itb-bagus", "recommendation", "Bangun satu data daerah sebelum 2025"),
+    ("f4", "itb-bagus", "strength", "Layanan publik daring menjangkau desa"),
+]
+URL = f"/letters/35.07/{CYCLE}.pdf"
+
+
+def finding(finding_id, assessor, kind, text):
+    return published(survey.FindingAdded(id=finding_id, region_code="35.07", cycle_id=CYCLE,
+                                         assessor=assessor, kind=kind, text=text))  # fmt: skip
+
+
+async def evaluated_2023(api):
+    await api.learn(cycle_opened("cycle-2022", 2022), *(region_registered(r) for r in REGIONS))
+    await api(IMPORT, {"i": {"rows": rows_2022()}})
+    await api.learn(
+        instrument_published(), cycle_opened(CYCLE, 2023), campaign_opened("35.07", CYCLE),
+        *assessor_scores("35.07", MALANG, cycle_id=CYCLE),
+        *(published(survey.AssessorRegistered(id=i, name=n, institution=s))
+          for i, (n, s) in ASSESSORS.items()),
+        *(finding(*f) for f in FINDINGS),
+    )  # fmt: skip
+    await api.settled()
+
+
+async def letter(api, bearer):
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    return await api.client.get(URL, headers=headers)
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def id_number(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+async def test_the_letter_gives_each_score_the_final_the_change_the_rank_and_every_finding(api):
+    await evaluated_2023(api)
+    card = (await api(
+        f'{{ scorecard(regionCode: "35.07", cycleId: "{CYCLE}") {{ finalIndex improvement '
+        "rank letterUrl dimensions { dimension score weight } } }"
+    ))["data"]["scorecard"]  # fmt: skip
+    assert card["letterUrl"] == URL
+    answer = await letter(api, token(Role.ADMIN))
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    text = text_of(answer.content)
+    assert "Hasil Evaluasi Implementasi Kota Cerdas" in text and "Tahap II Tahun 2023" in text
+    for dimension in card["dimensions"]:
+        assert f"{dimension['weight']}% {id_number(dimension['score'])}" in text, dimension
+    assert f"Nilai Final (Indeks Pencapaian) {id_number(card['finalIndex'])}" in text
+    change = card["improvement"]
+    assert f"{'+' if change > 0 else ''}{id_number(change)} (dari 2,51)" in text
+    assert f"Peringkat {card['rank']} dari 1 daerah" in text
+    for name, institution in ASSESSORS.values():
+        assert f"Asesor: {name} ({institution})" in text
+    for *_, written in FINDINGS:
+        assert written in text
+    for heading in ("Kekuatan", "Kelemahan", "Rekomendasi"):
+        assert heading in text
+
+
+async def test_an_open_cycles_letter_is_for_insiders_and_a_closed_ones_for_everyone(api):
+    await evaluated_2023(api)
+    assert (await letter(api, None)).status_code == 401
+    other = await letter(api, token(Role.REGION_OPERATOR, region="33.12"))
+    assert (other.status_code, other.json()["errors"][0]["extensions"]["code"]) == (
+        403, "FORBIDDEN",
+    )  # fmt: skip
+    assert (await letter(api, token(Role.REGION_OPERATOR, region="35.07"))).status_code == 200
+    await api.learn(cycle_closed(CYCLE, 2023, COHORT, REGIONS))
+    through_gateway = await api.client.get(URL, headers=gateway_headers())
+    assert through_gateway.status_code == 200
+    missing = await api.client.get(f"/letters/99.99/{CYCLE}.pdf", headers=gateway_headers())
+    assert missing.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def gateway_headers():
+    return through_gateway()
+
+
+async def test_a_finding_in_another_script_does_not_break_the_letter(api):
+    await evaluated_2023(api)
+    await api.learn(finding("f9", "ui-ratna", "weakness", "Tanda “kutip” — 漢字 ✓ Ünïcödé"))
+    text = text_of((await letter(api, token(Role.ADMIN))).content)
+    assert 'Tanda "kutip" - ?? ? Ünïcödé' in text
