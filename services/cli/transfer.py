@@ -12,6 +12,14 @@ from typing import Any
 from services.cli import connection
 from services.cli.letters import fetch_letters
 from services.cli.programs import ProgramSheet
+from services.cli.regions import (
+    COHORT,
+    SOURCE,
+    RegionsReport,
+    cohorts_of,
+    national_regions,
+    register_national,
+)
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
 
@@ -29,6 +37,17 @@ def add(commands: Any) -> None:
     programs.add_argument("file", type=Path)
     connection.add_gateway_options(programs)
     programs.set_defaults(run=_import_programs)
+    regions = what.add_parser("regions", help="the national list of regencies and cities")
+    regions.add_argument(
+        "--national", action="store_true", required=True,
+        help="all 514 regencies and cities with their Kemendagri codes and provinces",
+    )  # fmt: skip
+    regions.add_argument("--cohorts", type=Path, help="a CSV or XLSX of region, cohort")
+    regions.add_argument(
+        "--cohort", default=COHORT, help=f"the cohort of other new regions (default {COHORT})"
+    )
+    connection.add_gateway_options(regions)
+    regions.set_defaults(run=_import_regions)
     results = what.add_parser(
         "results", help="published results of earlier years from a CSV or XLSX file"
     )
@@ -68,6 +87,27 @@ def _import_programs(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _import_regions(args: argparse.Namespace) -> int:
+    sheet = read_sheet(args.cohorts) if args.cohorts else None
+    cohorts, problems = cohorts_of(sheet, {r.code for r in national_regions()})
+    if problems:
+        for problem in problems:
+            print(f"{args.cohorts}: {problem}", file=sys.stderr)
+        print(f"{args.cohorts}: nothing imported", file=sys.stderr)
+        return 2
+
+    async def run() -> RegionsReport:
+        async with connection.gateway(args) as gateway:
+            return await register_national(gateway, cohorts, args.cohort)
+
+    report = asyncio.run(run())
+    print(
+        f"registered {report.registered} regions, changed the cohort of "
+        f"{report.cohorts_changed}, {report.already} were already there ({SOURCE})"
+    )
+    return 0
 
 
 def _import_results(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from typing import Any, Protocol, TypeVar
 from services.catalog.seed import demo_data, seed
 from services.demo.answers import RegionProfile
 from services.kernel.auth import Role
-from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
+from services.kernel.graphql_client import GraphQLClient, GraphQLFailure, aliased
 
 T = TypeVar("T")
 EVALUATION = "smartcity-evaluation-2023"
@@ -106,16 +106,6 @@ class Outcome:
     def missing(self) -> list[str]:
         scored = {card["regionCode"] for card in self.scorecards}
         return sorted(set(self.regions) - scored)
-
-
-def _aliased(
-    field_name: str, input_type: str, inputs: list[dict[str, Any]], selection: str = ""
-) -> tuple[str, dict[str, Any]]:
-    """One request of several mutations `m0`, `m1`, ... each taking its own input."""
-    params = ", ".join(f"$i{n}: {input_type}!" for n in range(len(inputs)))
-    selected = f" {{ {selection} }}" if selection else ""
-    fields = " ".join(f"m{n}: {field_name}(input: $i{n}){selected}" for n in range(len(inputs)))
-    return f"mutation({params}) {{ {fields} }}", {f"i{n}": v for n, v in enumerate(inputs)}
 
 
 def _chunks(items: list[T], size: int) -> list[list[T]]:
@@ -279,7 +269,7 @@ class EvaluationCycle:
              "subDimension": sub}
             for sub in groups
         ]  # fmt: skip
-        query, variables = _aliased("issueRespondentTokens", "IssueRespondentTokensInput", wanted)
+        query, variables = aliased("issueRespondentTokens", "IssueRespondentTokensInput", wanted)
         issued = await self._call(self.admin, query, variables)
         items = []
         for n, sub in enumerate(groups):

@@ -59,3 +59,13 @@ class GraphQLClient:
             raise GraphQLFailure(f"{self.url} answered HTTP {response.status_code} with no data")
         data: dict[str, Any] = body["data"]
         return data
+
+
+def aliased(
+    field_name: str, input_type: str, inputs: list[dict[str, Any]], selection: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """One request of several mutations `m0`, `m1`, ... each taking its own input."""
+    params = ", ".join(f"$i{n}: {input_type}!" for n in range(len(inputs)))
+    selected = f" {{ {selection} }}" if selection else ""
+    fields = " ".join(f"m{n}: {field_name}(input: $i{n}){selected}" for n in range(len(inputs)))
+    return f"mutation({params}) {{ {fields} }}", {f"i{n}": v for n, v in enumerate(inputs)}

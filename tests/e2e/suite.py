@@ -26,13 +26,22 @@ class Suite:
     def env(self) -> dict[str, str]:
         return environment(self.data_dir, SMARTCITY_GATEWAY_URL=self.gateway)
 
-    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The `data` of an operation the admin of `smartcity up` sends through the gateway."""
-        headers = {"Authorization": f"Bearer {self.up.value_of('Admin token:')}"}
+    def answer(
+        self, query: str, variables: dict[str, Any] | None = None, bearer: str | None = None
+    ) -> dict[str, Any]:
+        """The gateway's answer to an operation sent as `bearer`'s holder, by default the
+        admin whose token `smartcity up` printed."""
+        token = bearer or self.up.value_of("Admin token:")
         body = {"query": query, "variables": variables or {}}
+        headers = {"Authorization": f"Bearer {token}"}
         answer: dict[str, Any] = httpx.post(
             self.gateway, json=body, headers=headers, timeout=60
         ).json()
+        return answer
+
+    def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The `data` of an operation the admin sends, which must answer without errors."""
+        answer = self.answer(query, variables)
         assert "errors" not in answer, answer["errors"]
         data: dict[str, Any] = answer["data"]
         return data

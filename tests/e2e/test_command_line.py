@@ -266,3 +266,32 @@ def test_letters_export_one_region_as_pdf_and_a_whole_cycle_as_zip(suite, tmp_pa
     with zipfile.ZipFile(tmp_path / "all.zip") as archive:
         assert len(archive.namelist()) == 3
         assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+
+
+def test_the_national_list_registers_every_regency_and_city_once_with_cohorts_from_a_file(
+    suite, tmp_path
+):
+    cohorts = tmp_path / "cohorts.csv"
+    cohorts.write_text("Region,Cohort\n35.07,kppn_ikn\n99.99,kppn_ikn\n35.78,Not A Slug\n")
+    refused = suite.smartcity("import", "regions", "--national", "--cohorts", str(cohorts))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        f"{cohorts}: row 3, region: '99.99' is not a regency or city code",
+        f"{cohorts}: row 4, cohort: 'Not A Slug' is not a cohort (a short slug)",
+        f"{cohorts}: nothing imported",
+    ]
+
+    cohorts.write_text("Region,Cohort\n35.07,kppn_ikn\n35.78,kppn_ikn\n")
+    result = suite.smartcity("import", "regions", "--national", "--cohorts", str(cohorts))
+    assert result.returncode == 0, result.stderr
+    registered = int(result.stdout.split("registered ")[1].split()[0])
+    assert registered >= 511  # the demo's regions (three, or more) were there already
+    assert "Kepmendagri 300.2.2-2138/2025" in result.stdout
+    codes = [r["code"] for page in ("null", '"50.00"')
+             for r in suite.graphql(f"{{ regions(first: 500, after: {page}) {{ code }} }}")["regions"]]  # fmt: skip
+    assert len(set(codes)) >= 514
+    malang = suite.graphql('{ region(code: "35.07") { name kind province cohort } }')["region"]
+    assert malang == {"name": "Kabupaten Malang", "kind": "KABUPATEN",
+                      "province": "Jawa Timur", "cohort": "kppn_ikn"}  # fmt: skip
+    again = suite.smartcity("import", "regions", "--national", "--cohorts", str(cohorts))
+    assert again.stdout.startswith("registered 0 regions, changed the cohort of 0, 514 were")
