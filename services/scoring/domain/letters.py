@@ -28,7 +28,6 @@ class LetterFacts:
     """What the letter needs beyond the scorecard, as scoring learnt it from events."""
 
     region_name: str
-    region_kind: str  # kabupaten or kota
     province: str
     stage: str
     findings: tuple[Finding, ...]  # in the order they were written
@@ -48,7 +47,6 @@ class AssessorFindings:
 class Letter:
     region_code: str
     region_name: str
-    region_kind: str
     province: str
     year: int
     stage: str
@@ -74,8 +72,8 @@ def letter_of(
     """`cohort_size`: how many regions of the card's cohort the cycle ranks."""
     content = card.content
     return Letter(
-        region_code=card.region_code, region_name=facts.region_name,
-        region_kind=facts.region_kind, province=facts.province, year=card.year,
+        region_code=card.region_code, region_name=facts.region_name, province=facts.province,
+        year=card.year,
         stage=facts.stage, cohort=card.cohort, dimensions=content.dimensions,
         final_index=content.final_index, grade=content.grade,
         previous_final_index=content.previous_final_index, improvement=content.improvement,

@@ -127,7 +127,6 @@ class EvidenceReader:
         )
         return LetterFacts(
             region_name=str(region.get("name") or region_code),
-            region_kind=str(region.get("kind") or ""),
             province=str(region.get("province") or ""),
             stage=str(cycle.get("stage") or ""),
             findings=findings,
