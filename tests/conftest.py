@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,6 +10,10 @@ import pytest
 from services.kernel.natsserver import NatsServer
 from services.kernel.settings import Settings
 from tests.support import SECRET
+
+# the suite's own folders of a run: no test reads or writes the user's (~/.config/smartcity)
+for _variable, _prefix in (("SMARTCITY_CONFIG_DIR", "config"), ("SMARTCITY_DATA_DIR", "data")):
+    os.environ.setdefault(_variable, tempfile.mkdtemp(prefix=f"smartcity-tests-{_prefix}-"))
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,14 +17,62 @@ from tests.support import SECRET, token
 MINISTRY = token(auth.Role.MINISTRY)
 
 
-def smartcity(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def smartcity(
+    *args: str, env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "services.cli", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
 
 
 @pytest.fixture
 def env(tmp_path):
-    return {**os.environ, "SMARTCITY_JWT_SECRET": SECRET, "SMARTCITY_DATA_DIR": str(tmp_path)}
+    return {**os.environ, "SMARTCITY_JWT_SECRET": SECRET, "SMARTCITY_DATA_DIR": str(tmp_path),
+            "SMARTCITY_CONFIG_DIR": str(tmp_path / "config")}  # fmt: skip
+
+
+@pytest.fixture
+def user(tmp_path):
+    """A user's environment with no suite settings in it: a home of their own, two folders."""
+    home = tmp_path / "home"
+    folders = [tmp_path / "here", tmp_path / "there"]
+    for folder in (home, *folders):
+        folder.mkdir()
+    kept = {k: v for k, v in os.environ.items()
+            if not k.startswith(("SMARTCITY_", "XDG_")) and k not in ("MONGODB_URI", "NATS_URL")}  # fmt: skip
+    return {**kept, "HOME": str(home)}, folders
+
+
+def test_commands_in_any_folder_share_the_secret_kept_in_the_users_config_folder(user):
+    env, (here, there) = user
+    first = smartcity("token", "--role", "admin", env=env, cwd=here)
+    second = smartcity("token", "--role", "admin", env=env, cwd=there)
+    kept = Path(env["HOME"]) / ".config" / "smartcity" / "jwt-secret"
+    secret = kept.read_text().strip()
+    for minted in (first, second):
+        assert auth.verify(minted.stdout.strip(), secret).role is auth.Role.ADMIN
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    assert list(here.iterdir()) == [] and list(there.iterdir()) == []
+
+
+def test_config_shows_each_setting_and_where_it_comes_from(user, tmp_path):
+    env, (here, _) = user
+    printed = smartcity("config", env=env, cwd=here).stdout.splitlines()
+    fresh = {line.split()[0]: line.split() for line in printed}
+    assert fresh["JWT"][2:5] == ["not", "made", "yet"]
+    assert fresh["gateway"][1:] == ["http://127.0.0.1:4000/graphql", "default"]
+    moved = env | {"XDG_CONFIG_HOME": str(tmp_path / "xdg"), "SMARTCITY_GATEWAY_URL": "http://x/graphql",
+                   "SMARTCITY_JWT_SECRET": SECRET}  # fmt: skip
+    shown = {
+        line.split()[0]: line
+        for line in smartcity("config", env=moved, cwd=here).stdout.splitlines()
+    }
+    assert shown["JWT"].endswith("SMARTCITY_JWT_SECRET")
+    assert shown["gateway"].split()[1:] == ["http://x/graphql", "SMARTCITY_GATEWAY_URL"]
+    assert shown["config"].split()[2:] == [str(tmp_path / "xdg" / "smartcity"), "XDG_CONFIG_HOME"]
+    assert shown["data"].split()[2:] == [
+        str(Path(env["HOME"]) / ".local/share/smartcity"),
+        "default",
+    ]
 
 
 def test_a_minted_token_carries_the_role_and_region(env):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from services.cli import demo, local, rules, transfer
+from services.cli import config, demo, local, rules, transfer
 from services.kernel import errors
 from services.kernel.graphql_client import GraphQLFailure
 from services.stack import StackError
@@ -18,7 +18,7 @@ from services.stack import StackError
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="smartcity", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
-    for module in (local, demo, rules, transfer):
+    for module in (local, config, demo, rules, transfer):
         module.add(commands)
     return root
 
@@ -32,7 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except KeyboardInterrupt:
         return 130
-    except (StackError, GraphQLFailure, httpx.HTTPError, OSError) as exc:
+    except FileNotFoundError as missing:
+        print(f"smartcity: {missing.filename}: no such file", file=sys.stderr)
+        return 2
+    except (StackError, GraphQLFailure, httpx.HTTPError, OSError, LookupError) as exc:
         print(f"smartcity: {exc}", file=sys.stderr)
         return 1
     except (errors.UserError, ValueError) as exc:

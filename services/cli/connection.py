@@ -11,12 +11,12 @@ from typing import Any
 
 import httpx
 
+from services.cli.config import DEFAULT_GATEWAY, gateway_url
 from services.demo.cycle import Minter
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings
 
-DEFAULT_GATEWAY = "http://127.0.0.1:4000/graphql"
 PAGE = 500
 REGION_PAGE = f"query($after: String) {{ regions(first: {PAGE}, after: $after) {{ FIELDS }} }}"
 
@@ -34,8 +34,9 @@ def minter(chosen: Settings) -> Minter:
 def add_gateway_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--gateway",
-        default=os.environ.get("SMARTCITY_GATEWAY_URL", DEFAULT_GATEWAY),
-        help=f"the gateway's GraphQL URL (SMARTCITY_GATEWAY_URL, default {DEFAULT_GATEWAY})",
+        default=gateway_url(os.environ)[0],
+        help="the gateway's GraphQL URL (SMARTCITY_GATEWAY_URL; by default the one "
+        f"`smartcity up` last served, else {DEFAULT_GATEWAY}; `smartcity config` shows it)",
     )
     parser.add_argument(
         "--token",

@@ -12,6 +12,7 @@ import httpx
 
 from services import stack
 from services.catalog.seed import seed
+from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
 from services.cli.output import table
 from services.gateway.federation.composition import compose
@@ -77,7 +78,11 @@ def _up(args: argparse.Namespace) -> int:
         nats=args.nats_port,
         services={name: getattr(args, f"{name}_port") for name in SERVICES},
     )
-    asyncio.run(stack.run(chosen, ports, demo=not args.no_demo, external_nats=bool(args.nats_url)))
+    served = f"http://127.0.0.1:{ports.services['gateway']}/graphql"
+    with recorded_gateway(chosen, served):
+        asyncio.run(
+            stack.run(chosen, ports, demo=not args.no_demo, external_nats=bool(args.nats_url))
+        )
     return 0
 
 

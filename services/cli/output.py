@@ -24,6 +24,11 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join([line(headers), rule, *(line(r) for r in cells)])
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 problem`, `3 problems`: a count and its noun, as a sentence says them."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _cell(value: object) -> str:
     if value is None:
         return "-"

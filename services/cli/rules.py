@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from services.cli import connection
-from services.cli.output import table
+from services.cli.output import counted, table
 from services.kernel.graphql_client import GraphQLClient
 
 VERSION = re.compile(r"^v?([0-9]+)\Z")
@@ -19,9 +19,13 @@ PROBLEM_FIELDS = "valid problems { ruleId path line message }"
 VALIDATE = f"mutation($text: String!) {{ validateRuleSet(text: $text) {{ {PROBLEM_FIELDS} }} }}"
 DRAFT = """mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) {
   id version status problems { ruleId path line message } } }"""
-SIMULATE = """mutation($id: ID!, $cycle: String!) { simulateRuleSet(id: $id, cycleId: $cycle) {
-  regionCode oldFinalIndex newFinalIndex change oldRank newRank newlyFiring noLongerFiring
-  failure } }"""
+CHANGES = """regionCode oldFinalIndex newFinalIndex change oldRank newRank newlyFiring
+  noLongerFiring failure"""
+SIMULATE = f"""mutation($id: ID!, $cycle: String!) {{ simulateRuleSet(id: $id, cycleId: $cycle) {{
+  {CHANGES} }} }}"""
+SIMULATE_DOCUMENT = f"""mutation($text: String!, $cycle: String!) {{
+  simulateRuleSetDocument(text: $text, cycleId: $cycle) {{
+    valid problems {{ ruleId path line message }} changes {{ {CHANGES} }} }} }}"""
 ACTIVATE = "mutation($id: ID!) { activateRuleSet(id: $id) { id version name status } }"
 VERSIONS = "{ ruleSets { version status name author createdAt basedOn } }"
 AUDIT = """query($id: ID) { ruleSetAudit(id: $id) { at action actor version } }"""
@@ -34,7 +38,7 @@ def add(commands: Any) -> None:
     validate.add_argument("file", type=Path)
     validate.set_defaults(run=_validate)
     simulate = actions.add_parser(
-        "simulate", help="score a cycle under a rule set, publish nothing"
+        "simulate", help="score a cycle under a rule set, storing and publishing nothing"
     )
     simulate.add_argument("ruleset", metavar="FILE-or-VERSION")
     simulate.add_argument("--cycle", help="the evaluation cycle (default: the newest)")
@@ -67,7 +71,7 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"{args.file}: valid")
         return 0
     print(_problem_rows(result["problems"]))
-    print(f"{args.file}: {len(result['problems'])} problems", file=sys.stderr)
+    print(f"{args.file}: {counted(len(result['problems']), 'problem')}", file=sys.stderr)
     return 1
 
 
@@ -101,27 +105,31 @@ class RuleSetArgument:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    """A stored version, or a file simulated without storing it (activating stores it)."""
     ruleset = RuleSetArgument.read(args.ruleset)
 
-    async def run() -> tuple[str, str, list[dict[str, Any]]] | None:
+    async def run() -> tuple[str, dict[str, Any]]:
         async with connection.gateway(args) as gateway:
-            version = await ruleset.version_id(gateway)
-            if version is None:
-                return None
             cycle = args.cycle or await connection.newest_cycle(gateway)
-            changes = await gateway(SIMULATE, {"id": version, "cycle": cycle})
-            return version, cycle, changes["simulateRuleSet"]
+            if ruleset.version:
+                found = await gateway(SIMULATE, {"id": ruleset.version, "cycle": cycle})
+                return cycle, {"valid": True, "changes": found["simulateRuleSet"]}
+            variables = {"text": ruleset.text, "cycle": cycle}
+            simulated = await gateway(SIMULATE_DOCUMENT, variables)
+            return cycle, simulated["simulateRuleSetDocument"]
 
-    simulated = asyncio.run(run())
-    if simulated is None:
+    cycle, simulated = asyncio.run(run())
+    if not simulated["valid"]:
+        print(_problem_rows(simulated["problems"]))
+        print(f"{ruleset.label}: {counted(len(simulated['problems']), 'problem')}", file=sys.stderr)
         return 1
-    version, cycle, changes = simulated
-    print(f"Rule set {version} against cycle {cycle}, biggest movers first:\n")
+    named = ruleset.version or f"{ruleset.label} (not stored)"
+    print(f"Rule set {named} against cycle {cycle}, biggest movers first:\n")
     rows = [
         [c["regionCode"], c["oldFinalIndex"], c["newFinalIndex"], f"{c['change']:+.2f}",
          c["oldRank"], c["newRank"], ", ".join(c["newlyFiring"]) or "-",
          ", ".join(c["noLongerFiring"]) or "-", c["failure"] or ""]
-        for c in changes
+        for c in simulated["changes"]
     ]  # fmt: skip
     headers = ["region", "old index", "new index", "change", "old rank", "new rank",
                "newly firing", "no longer firing", "failure"]  # fmt: skip
@@ -165,6 +173,8 @@ def _history(args: argparse.Namespace) -> int:
             return versions, audit
 
     versions, audit = asyncio.run(run())
+    if version is not None and not any(f"v{v['version']}" == version for v in versions):
+        raise LookupError(f"there is no rule set version {version}")
     if version is None:
         rows = [[v["version"], v["status"], v["name"], v["author"], v["createdAt"][:19],
                  v["basedOn"]] for v in versions]  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any
 
 from services.cli import connection
 from services.cli.letters import fetch_letters
+from services.cli.output import counted
 from services.cli.programs import ProgramSheet
 from services.cli.regions import (
     COHORT,
@@ -83,7 +84,10 @@ def _import_programs(args: argparse.Namespace) -> int:
                 print(f"{args.file}: nothing imported", file=sys.stderr)
                 return 2
             report = await sheet.load(gateway)
-        print(f"imported {report.added} programs ({report.skipped} were already there)")
+        print(
+            f"imported {counted(report.added, 'program')} "
+            f"({report.skipped} {'was' if report.skipped == 1 else 'were'} already there)"
+        )
         return 0
 
     return asyncio.run(run())
@@ -163,10 +167,10 @@ def _export_scorecards(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         output = args.output or Path(f"scorecards-{cycle}.xlsx")
         write_xlsx(output, "scorecards", headers, rows)
-        print(f"wrote {len(rows)} scorecards to {output}")
+        print(f"wrote {counted(len(rows), 'scorecard')} to {output.resolve()}")
     elif args.output:
         args.output.write_text(csv_text(headers, rows))
-        print(f"wrote {len(rows)} scorecards to {args.output}")
+        print(f"wrote {counted(len(rows), 'scorecard')} to {args.output.resolve()}")
     else:
         sys.stdout.write(csv_text(headers, rows))
     return 0
@@ -192,5 +196,5 @@ def _export_letters(args: argparse.Namespace) -> int:
         with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, body in letters:
                 archive.writestr(name, body)
-    print(f"wrote {len(letters)} letter{'s' if len(letters) != 1 else ''} to {output}")
+    print(f"wrote {counted(len(letters), 'letter')} to {output.resolve()}")
     return 0

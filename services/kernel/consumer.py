@@ -129,7 +129,7 @@ class DurableConsumer:
                     subscription = await self._subscribe()
                     self._subscribed = True
                 messages = await subscription.fetch(self.batch_size, timeout=self.fetch_timeout)
-            except NatsTimeout:
+            except (NatsTimeout, TimeoutError):  # nothing to fetch: an idle stream, not a fault
                 continue
             except asyncio.CancelledError:
                 raise

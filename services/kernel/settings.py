@@ -1,14 +1,40 @@
-"""Settings read once at start-up from a mapping (normally os.environ)."""
+"""Settings read once at start-up from a mapping (normally os.environ).
+
+What the suite keeps on this machine lives in the user's folders, never the current one, so
+that every command finds it from anywhere: its settings (the development JWT secret, the
+gateway `smartcity up` serves) in the XDG config folder, its data (the stream, the running
+stack's state) in the XDG data folder.
+"""
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 IN_MEMORY_MONGO = "mongomock://localhost"
+SECRET_FILE = "jwt-secret"
+
+
+def config_folder(env: Mapping[str, str]) -> Path:
+    """SMARTCITY_CONFIG_DIR, else $XDG_CONFIG_HOME/smartcity, else ~/.config/smartcity."""
+    if env.get("SMARTCITY_CONFIG_DIR"):
+        return Path(env["SMARTCITY_CONFIG_DIR"])
+    return Path(env.get("XDG_CONFIG_HOME") or _home(env) / ".config") / "smartcity"
+
+
+def data_folder(env: Mapping[str, str]) -> Path:
+    """SMARTCITY_DATA_DIR, else $XDG_DATA_HOME/smartcity, else ~/.local/share/smartcity."""
+    if env.get("SMARTCITY_DATA_DIR"):
+        return Path(env["SMARTCITY_DATA_DIR"])
+    return Path(env.get("XDG_DATA_HOME") or _home(env) / ".local" / "share") / "smartcity"
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    return Path(env.get("HOME") or Path.home())
 
 
 @dataclass(frozen=True)
@@ -16,7 +42,8 @@ class Settings:
     mongodb_uri: str = IN_MEMORY_MONGO
     nats_url: str = "nats://127.0.0.1:4222"
     jwt_secret: str | None = None
-    data_dir: Path = Path(".smartcity")
+    data_dir: Path = field(default_factory=lambda: data_folder(os.environ))
+    config_dir: Path = field(default_factory=lambda: config_folder(os.environ))
     outbox_sweep_seconds: float = 1.0
     catalog_url: str = "http://127.0.0.1:4001/graphql"
     survey_url: str = "http://127.0.0.1:4002/graphql"
@@ -38,7 +65,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         defaults = cls()
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {"data_dir": data_folder(env), "config_dir": config_folder(env)}
         for name, variable in ENVIRONMENT.items():
             raw = env.get(variable)
             if raw:  # unset or empty: the default
@@ -62,15 +89,19 @@ class Settings:
     def mongo_is_in_memory(self) -> bool:
         return self.mongodb_uri.startswith("mongomock://")
 
+    @property
+    def secret_file(self) -> Path:
+        return self.config_dir / SECRET_FILE
+
     def with_development_secret(self) -> Settings:
-        """Fill a missing JWT secret from `data_dir/jwt-secret`, creating it once."""
+        """Fill a missing JWT secret from the user's config folder, creating it once."""
         if self.jwt_secret:
             return self
-        path = self.data_dir / "jwt-secret"
+        path = self.secret_file
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
         return replace(self, jwt_secret=path.read_text().strip())
 
 
@@ -79,6 +110,7 @@ ENVIRONMENT = {
     "nats_url": "NATS_URL",
     "jwt_secret": "SMARTCITY_JWT_SECRET",
     "data_dir": "SMARTCITY_DATA_DIR",
+    "config_dir": "SMARTCITY_CONFIG_DIR",
     "outbox_sweep_seconds": "SMARTCITY_OUTBOX_SWEEP_SECONDS",
     "catalog_url": "CATALOG_URL",
     "survey_url": "SURVEY_URL",

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from tests.e2e.up import UpProcess, environment, free_ports, smartcity_command
+from tests.e2e.up import UpProcess, elsewhere, environment, free_ports, smartcity_command
 
 
 @dataclass
@@ -52,7 +52,7 @@ class Suite:
         return subprocess.run(
             smartcity_command(*args),
             env=self.env() | (env or {}),
-            cwd=cwd,
+            cwd=cwd or elsewhere(self.data_dir),
             capture_output=True,
             text=True,
             timeout=240,

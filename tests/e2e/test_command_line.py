@@ -36,7 +36,7 @@ def test_an_invalid_rule_set_is_shown_by_rule_and_path_and_nothing_is_drafted(su
     result = suite.smartcity("rules", "validate", str(broken))
     assert result.returncode == 1
     assert "dimension-below-2" in result.stdout and "scroe" in result.stdout
-    assert result.stderr.strip() == f"{broken}: 1 problems"
+    assert result.stderr.strip() == f"{broken}: 1 problem"
     assert history_versions(suite) == before
 
 
@@ -46,16 +46,17 @@ def test_a_rule_set_file_is_simulated_then_activated_and_the_scorecards_follow(s
                                                           "{min: 3.99, grade: Sangat Baik}"))  # fmt: skip
     assert suite.smartcity("rules", "validate", str(stricter)).stdout.strip().endswith("valid")
 
+    before = history_versions(suite)
     simulated = suite.smartcity("rules", "simulate", str(stricter))
     assert simulated.returncode == 0, simulated.stderr
-    drafted = simulated.stdout.splitlines()[0]
-    version = drafted.split("drafted as version ")[1].split()[0]
-    assert drafted.endswith("(valid)")
+    assert simulated.stdout.splitlines()[0].startswith(f"Rule set {stricter} (not stored)")
     rows = simulated.stdout.split("\n\n", 1)[1].splitlines()[2:]
     assert sorted(row.split()[0] for row in rows) == ["12.07", "16.06", "63.03"]
+    assert history_versions(suite) == before  # simulating a file stores nothing
 
-    activated = suite.smartcity("rules", "activate", version)
+    activated = suite.smartcity("rules", "activate", str(stricter))
     assert activated.returncode == 0, activated.stderr
+    version = activated.stdout.splitlines()[0].split("drafted as version ")[1].split()[0]
     assert f"Rule set version {version}" in activated.stdout
     assert history_versions(suite)[0] == version
     deadline = time.monotonic() + 60
@@ -109,8 +110,8 @@ def test_programs_import_from_csv_and_xlsx_once_each(suite, tmp_path):
     )
     first = suite.smartcity("import", "programs", str(sheet))
     again = suite.smartcity("import", "programs", str(sheet))
-    assert first.stdout.strip() == "imported 1 programs (0 were already there)"
-    assert again.stdout.strip() == "imported 0 programs (1 were already there)"
+    assert first.stdout.strip() == "imported 1 program (0 were already there)"
+    assert again.stdout.strip() == "imported 0 programs (1 was already there)"
 
     book = openpyxl.Workbook()
     book.active.append(
@@ -121,9 +122,7 @@ def test_programs_import_from_csv_and_xlsx_once_each(suite, tmp_path):
     )
     book.save(tmp_path / "programs.xlsx")
     from_xlsx = suite.smartcity("import", "programs", str(tmp_path / "programs.xlsx"))
-    assert from_xlsx.stdout.strip() == "imported 1 programs (0 were already there)", (
-        from_xlsx.stderr
-    )
+    assert from_xlsx.stdout.strip() == "imported 1 program (0 were already there)", from_xlsx.stderr
 
 
 def test_scorecards_export_as_csv_and_xlsx_with_the_same_rows(suite, tmp_path):
@@ -148,10 +147,8 @@ def test_an_unreachable_gateway_and_a_missing_file_are_one_line_each(suite, tmp_
     assert unreachable.stderr.splitlines() == [
         "smartcity: cannot reach http://127.0.0.1:1/graphql (ConnectError)"
     ]
-    assert missing.returncode == 1
-    assert missing.stderr.splitlines() == [
-        f"smartcity: [Errno 2] No such file or directory: '{tmp_path / 'nothing.csv'}'"
-    ]
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines() == [f"smartcity: {tmp_path / 'nothing.csv'}: no such file"]
 
 
 def test_status_shows_each_part_of_the_running_stack(suite):
@@ -252,7 +249,8 @@ def test_letters_export_one_region_as_pdf_and_a_whole_cycle_as_zip(suite, tmp_pa
     cycle = suite.graphql("{ evaluationCycles(year: 2023) { id } }")["evaluationCycles"][0]["id"]
     one = suite.smartcity("export", "letters", "--cycle", cycle, "--region", "12.07", cwd=tmp_path)
     assert one.returncode == 0, one.stderr
-    written = tmp_path / one.stdout.strip().removeprefix("wrote 1 letter to ")
+    written = Path(one.stdout.strip().removeprefix("wrote 1 letter to "))
+    assert written.parent == tmp_path  # the folder the command ran in, said in full
     final = suite.graphql(
         'query($c: String!) { scorecard(regionCode: "12.07", cycleId: $c) { finalIndex } }',
         {"c": cycle},
@@ -295,3 +293,14 @@ def test_the_national_list_registers_every_regency_and_city_once_with_cohorts_fr
                       "province": "Jawa Timur", "cohort": "kppn_ikn"}  # fmt: skip
     again = suite.smartcity("import", "regions", "--national", "--cohorts", str(cohorts))
     assert again.stdout.startswith("registered 0 regions, changed the cohort of 0, 514 were")
+
+
+def test_an_unknown_version_and_a_broken_document_are_each_one_line(suite, tmp_path):
+    unknown = suite.smartcity("rules", "history", "99")
+    assert (unknown.returncode, unknown.stderr.splitlines()) == (
+        1, ["smartcity: there is no rule set version v99"],
+    )  # fmt: skip
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nmethodology: {weights: [\n")
+    shown = suite.smartcity("rules", "validate", str(broken))
+    assert shown.returncode == 1 and len(shown.stdout.splitlines()) == 3  # header, rule, one row

@@ -26,9 +26,17 @@ def environment(data_dir: Path, **extra: str) -> dict[str, str]:
         **os.environ,
         "SMARTCITY_JWT_SECRET": SECRET,
         "SMARTCITY_DATA_DIR": str(data_dir),
+        "SMARTCITY_CONFIG_DIR": str(data_dir / "config"),
         "PYTHONUNBUFFERED": "1",
         **extra,
     }
+
+
+def elsewhere(data_dir: Path) -> Path:
+    """A folder that is neither the project nor the data folder: commands run from there."""
+    folder = data_dir / "elsewhere"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def free_ports() -> dict[str, int]:
@@ -63,6 +71,7 @@ class UpProcess:
         self.process = subprocess.Popen(
             smartcity_command("up", *port_options(ports), *options),
             env=environment(data_dir, **env),
+            cwd=elsewhere(data_dir),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

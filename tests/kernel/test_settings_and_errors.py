@@ -15,10 +15,11 @@ def test_settings_come_from_the_mapping_with_in_memory_defaults():
 
 
 def test_a_development_secret_is_created_once_and_reused(tmp_path: Path):
-    settings = Settings.from_env({"SMARTCITY_DATA_DIR": str(tmp_path)})
+    settings = Settings.from_env({"HOME": str(tmp_path)})
     first = settings.with_development_secret().jwt_secret
     assert first and first == settings.with_development_secret().jwt_secret
-    assert (tmp_path / "jwt-secret").stat().st_mode & 0o777 == 0o600
+    kept = tmp_path / ".config" / "smartcity" / "jwt-secret"
+    assert kept.stat().st_mode & 0o777 == 0o600
 
 
 def test_an_explicit_secret_wins(tmp_path: Path):

@@ -129,3 +129,32 @@ async def test_simulating_an_unknown_cycle_is_not_found(evaluated):
 async def test_a_cycle_is_ranked_under_the_active_rule_set(evaluated):
     ranking = await evaluated(f'{{ ranking(cycleId: "{CYCLE}") {{ regionCode rulesetVersion }} }}')
     assert {r["rulesetVersion"] for r in ranking["data"]["ranking"]} == {1}
+
+
+SIMULATE_DOCUMENT = """mutation($t: String!) { simulateRuleSetDocument(text: $t, cycleId: "cycle-2022") {
+  valid problems { path message } changes { regionCode oldFinalIndex newFinalIndex change } } }"""
+
+
+async def test_a_document_is_simulated_without_being_stored_and_its_workers_stop(evaluated):
+    pools = await worker_pools_running(evaluated)
+    stored = await evaluated(
+        'mutation { simulateRuleSet(id: "v1", cycleId: "cycle-2022") { regionCode } }'
+    )
+    assert "errors" not in stored
+    result = await evaluated(SIMULATE_DOCUMENT, {"t": REWEIGHTED})
+    simulated = result["data"]["simulateRuleSetDocument"]
+    assert simulated["valid"] and {c["regionCode"] for c in simulated["changes"]} == {
+        "35.07", "33.12", "35.78",
+    }  # fmt: skip
+    assert all(c["change"] != 0 for c in simulated["changes"])
+    versions = await evaluated("{ ruleSets { id } }")
+    assert [v["id"] for v in versions["data"]["ruleSets"]] == ["v1"]
+    assert await worker_pools_running(evaluated) == pools  # its workers are gone
+
+    broken = await evaluated(
+        SIMULATE_DOCUMENT, {"t": REWEIGHTED.replace("weights:", "wieghts:", 1)}
+    )
+    assert broken["data"]["simulateRuleSetDocument"]["valid"] is False
+    assert broken["data"]["simulateRuleSetDocument"]["changes"] == []
+    refused = await evaluated(SIMULATE_DOCUMENT, {"t": REWEIGHTED}, bearer=token(Role.MINISTRY))
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

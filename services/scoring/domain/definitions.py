@@ -36,9 +36,18 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(error, "lineno", None)  # YAML's, or JSON's
         where = f"line {line}" if line else "document"
-        return None, [Problem(None, where, f"not valid YAML or JSON: {error}", line)]
+        return None, [Problem(None, where, f"not valid YAML or JSON: {_one_line(error)}", line)]
     except RecursionError:
         return None, [Problem(None, "document", "the document nests too deeply")]
+
+
+def _one_line(error: Exception) -> str:
+    """The parser's own words, on one line: what went wrong, without its quoted source."""
+    problem = getattr(error, "problem", None)  # YAML's; JSON's message is one line already
+    if problem:
+        context = getattr(error, "context", None)
+        return f"{problem} ({context})" if context else str(problem)
+    return " ".join(str(error).split())
 
 
 def _yaml(text: str) -> tuple[Any, list[Problem]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +40,14 @@ class RuleSet(Aggregate):
             id=ruleset_id(number), number=number, name=name, text=text, author=author,
             created_at=at, problems=tuple(problems), based_on=based_on,
         )  # fmt: skip
+
+    @classmethod
+    def unsaved(cls, text: str, author: str, at: dt.datetime) -> RuleSet:
+        """A document simulated without being stored: version 0, under a name of its own, so
+        that two simulations at once never share their rules workers."""
+        unsaved = cls.draft(0, text, author, at)
+        unsaved.id = f"unsaved-{secrets.token_hex(8)}"
+        return unsaved
 
     @property
     def is_valid(self) -> bool:

@@ -78,6 +78,10 @@ class RulesEngine:
     def pools_running(self) -> int:
         return len(self._pools)
 
+    def retire(self, version: str) -> None:
+        """Stops the version's workers now: durable_rules' memory for it goes with them."""
+        self._discard(version)
+
     def retire_all_but(self, version: str) -> None:
         for key in [k for k in self._pools if k != version]:
             self._pools.pop(key).shutdown(wait=False)

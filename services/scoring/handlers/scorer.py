@@ -116,6 +116,18 @@ class Scorer:
             self._loaded.popitem(last=False)
         return loaded
 
+    async def compute_once(
+        self, ruleset: rulesets.RuleSet, pairs: list[Pair]
+    ) -> tuple[list[Computed], RescoreReport]:
+        """Under a version loaded for this computation only, in rules workers that are stopped
+        as soon as it is done: a document simulated without being stored leaves nothing."""
+        definition = ruleset.definition()
+        loaded = Loaded(ruleset, definition, compiler.compile_rules(definition.rules))
+        try:
+            return await self.compute(loaded, pairs)
+        finally:
+            self.engine.retire(loaded.key)
+
     async def active(self) -> Loaded | None:
         """The active version; once another became active, the old one's workers retire."""
         ruleset = await active_ruleset(self.scoring)

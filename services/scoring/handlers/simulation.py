@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 from services.kernel import errors
 from services.kernel.auth import Principal
+from services.kernel.clock import utc_now
 from services.kernel.repository import require
 from services.scoring.domain import rulesets
 from services.scoring.domain.ranking import ranks
+from services.scoring.domain.rules import Problem
 from services.scoring.handlers.rulesets import require_admin
-from services.scoring.handlers.scorer import Scorer
+from services.scoring.handlers.scorer import Computed, Scorer
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,32 @@ async def simulate(
     ruleset = await require(scorer.scoring.rulesets, rulesets.ruleset_id(number), "rule set", "id")
     if not ruleset.is_valid:
         raise errors.BadUserInput(f"rule set {ruleset.id} has problems; fix them first", "id")
+    pairs = await _pairs(scorer, cycle_id)
+    computed, _ = await scorer.compute(await scorer.load(ruleset), pairs)
+    return await _compared(scorer, cycle_id, computed)
+
+
+async def simulate_document(
+    text: str, cycle_id: str, principal: Principal, scorer: Scorer
+) -> tuple[list[Problem], list[RegionChange]]:
+    """A document simulated as a version would be, storing nothing: its problems, or what
+    it would change."""
+    require_admin(principal)
+    ruleset = rulesets.RuleSet.unsaved(text, principal.subject, utc_now())
+    if not ruleset.is_valid:
+        return list(ruleset.problems), []
+    computed, _ = await scorer.compute_once(ruleset, await _pairs(scorer, cycle_id))
+    return [], await _compared(scorer, cycle_id, computed)
+
+
+async def _pairs(scorer: Scorer, cycle_id: str) -> list[tuple[str, str]]:
     pairs = [p for p in await scorer.scoring.facts.pairs() if p[1] == cycle_id]
     if not pairs:
         raise errors.NotFound(f"no regions are known for cycle {cycle_id}", "cycleId")
-    computed, _ = await scorer.compute(await scorer.load(ruleset), pairs)
+    return pairs
+
+
+async def _compared(scorer: Scorer, cycle_id: str, computed: list[Computed]) -> list[RegionChange]:
     current = {c.region_code: c for c in await scorer.scoring.scorecards.of_cycle(cycle_id)}
     new = {str(c.evidence.region["code"]): c for c in computed}
     old_ranks = ranks({code: c.content.final_index for code, c in current.items()})

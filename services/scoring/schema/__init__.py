@@ -29,6 +29,7 @@ from services.scoring.handlers import rulesets as ruleset_use_cases
 from services.scoring.schema.inputs import ImportPublishedResultsInput
 from services.scoring.schema.types import (
     AuditEntry,
+    DocumentSimulation,
     ImportedResults,
     Problem,
     QuickWinDecision,
@@ -220,6 +221,22 @@ class Mutation:
             number, cycle_id, info.context.principal, info.context.scorer
         )
         return [RegionChange.from_domain(c) for c in changes]
+
+    @strawberry.mutation(
+        description="Scores a cycle under a rule set document without storing it: its "
+        "problems, or what it would change. Its rules run in workers that stop afterwards.",
+    )
+    async def simulate_rule_set_document(
+        self, info: ScoringInfo, text: str, cycle_id: str
+    ) -> DocumentSimulation:
+        problems, changes = await simulation.simulate_document(
+            text, cycle_id, info.context.principal, info.context.scorer
+        )
+        return DocumentSimulation(
+            valid=not problems,
+            problems=[Problem.from_domain(p) for p in problems],
+            changes=[RegionChange.from_domain(c) for c in changes],
+        )
 
     @strawberry.mutation(description="Makes a version active (an earlier one too) and rescores.")
     async def activate_rule_set(self, info: ScoringInfo, id: strawberry.ID) -> RuleSet:

@@ -7,7 +7,7 @@ from typing import Any, Self
 import strawberry
 from strawberry.scalars import JSON
 
-from services.kernel.graphql import assumed
+from services.kernel.graphql import ALL_REGIONS, assumed
 from services.kernel.output_types import FilledByName, translated
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.published import MAX_ROWS
@@ -325,6 +325,15 @@ class RegionChange:
             newly_firing=list(change.newly_firing), no_longer_firing=list(change.no_longer_firing),
             failure=change.failure,
         )  # fmt: skip
+
+
+@strawberry.type
+class DocumentSimulation:
+    valid: bool
+    problems: list[Problem]
+    changes: list[RegionChange] = strawberry.field(
+        description="Biggest movers first.", directives=assumed(ALL_REGIONS)
+    )
 
 
 @strawberry.type
