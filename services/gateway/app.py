@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from services.gateway import admin, console_routes, documents
+from services.gateway import admin, console_routes, documents, graphiql_routes
 from services.gateway.credential import GatewayCredential
 from services.gateway.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.limits import Limits
@@ -148,6 +148,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *operational_routes("gateway", registry, readiness),
             *console_routes.routes(),
+            *graphiql_routes.routes(),
             *documents.routes(clients),
         ],
         lifespan=lifespan,

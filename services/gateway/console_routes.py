@@ -24,14 +24,17 @@ HEADERS = {
 }
 
 
-class _WithHeaders:
-    def __init__(self, app: ASGIApp) -> None:
+class WithHeaders:
+    """An app whose every response carries `headers` too."""
+
+    def __init__(self, app: ASGIApp, headers: dict[str, str]) -> None:
         self.app = app
+        self.headers = headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+                extra = [(k.encode(), v.encode()) for k, v in self.headers.items()]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
@@ -46,5 +49,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/", _to_console),
         Route(PATH, _to_console),
-        Mount(PATH, app=_WithHeaders(StaticFiles(directory=FILES, html=True)), name="console"),
+        Mount(
+            PATH, app=WithHeaders(StaticFiles(directory=FILES, html=True), HEADERS), name="console"
+        ),
     ]

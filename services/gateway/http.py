@@ -13,9 +13,9 @@ from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import Response
 
+from services.gateway import graphiql_routes
 from services.gateway.apq import PersistedQueries
 from services.gateway.engine import RequestError
 from services.gateway.limits import Limits
@@ -95,7 +95,7 @@ class GraphQLEndpoint:
             and "query" not in request.query_params
             and ("text/html" in request.headers.get("accept", ""))
         ):
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return graphiql_routes.page()
         try:
             principal = self._principal(request.headers.get("authorization"))
         except errors.Unauthenticated as exc:

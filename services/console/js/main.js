@@ -32,6 +32,7 @@ function navigation() {
   if (claims) {
     links.push(["#/scorecards", "Scorecards"]);
     if (session.can("read rules")) links.push(["#/rules", "Rule sets"], ["#/rules/audit", "Audit trail"]);
+    links.push(["/graphql", "API (GraphiQL)"]); // in this tab: it queries as the signed-in user
   }
   const current = window.location.hash.split("?")[0];
   const here = links
