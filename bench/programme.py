@@ -17,8 +17,8 @@ import tempfile
 import time
 
 from bench.suite import running_suite
+from services.catalog.national import national_regions, register_national
 from services.cli.letters import fetch_letters
-from services.cli.regions import national_regions, register_national
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import Sheet
 

@@ -7,7 +7,6 @@ import contextlib
 import os
 from collections.abc import AsyncIterator
 from functools import partial
-from typing import Any
 
 import httpx
 
@@ -16,9 +15,6 @@ from services.demo.cycle import Minter
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings
-
-PAGE = 500
-REGION_PAGE = f"query($after: String) {{ regions(first: {PAGE}, after: $after) {{ FIELDS }} }}"
 
 
 def settings() -> Settings:
@@ -51,18 +47,6 @@ async def gateway(args: argparse.Namespace, url: str | None = None) -> AsyncIter
     token = args.token or minter(settings())(auth.Role.ADMIN, subject="smartcity-cli")
     async with httpx.AsyncClient(timeout=120) as http:
         yield GraphQLClient(http, url or args.gateway, token)
-
-
-async def every_region(gateway: GraphQLClient, fields: str) -> list[dict[str, Any]]:
-    """Every registered region with `fields` (which must include `code`), page by page."""
-    found: list[dict[str, Any]] = []
-    after: str | None = None
-    while True:
-        page = (await gateway(REGION_PAGE.replace("FIELDS", fields), {"after": after}))["regions"]
-        found += page
-        if len(page) < PAGE:
-            return found
-        after = page[-1]["code"]
 
 
 async def newest_cycle(gateway: GraphQLClient) -> str:

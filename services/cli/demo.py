@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from services import stack
+from services.catalog.national import national_regions
 from services.cli import connection
 from services.cli.output import ProgressBar, table
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
@@ -18,13 +19,23 @@ DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win")
 def add(commands: Any) -> None:
     demo = commands.add_parser("demo", help="run a whole evaluation cycle and show its scorecards")
     connection.add_gateway_options(demo)
+    demo.add_argument(
+        "--regions", type=int, default=3,
+        help="how many regions (default 3, the demo's; up to 514, the national list's)",
+    )  # fmt: skip
     demo.add_argument("--citizens", type=int, default=50, help="per sub-dimension (default 50)")
     demo.add_argument("--wait", type=float, default=180, help="seconds to wait for scoring")
     demo.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = Plan(citizens_per_sub_dimension=args.citizens, scoring_wait_seconds=args.wait)
+    if not 1 <= args.regions <= len(national_regions()):
+        raise ValueError(f"--regions is 1 to {len(national_regions())}, not {args.regions}")
+    plan = Plan(
+        regions=args.regions,
+        citizens_per_sub_dimension=args.citizens,
+        scoring_wait_seconds=args.wait,
+    )
     outcome = asyncio.run(_evaluate(args, plan))
     print(f"\nEvaluation cycle {outcome.cycle_id}\n")
     print(scorecard_table(outcome))

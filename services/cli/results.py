@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.cli.connection import every_region
+from services.catalog.national import every_region
 from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 

@@ -9,18 +9,19 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from services.cli import connection
-from services.cli.letters import fetch_letters
-from services.cli.output import counted
-from services.cli.programs import ProgramSheet
-from services.cli.regions import (
+from services.catalog.national import (
     COHORT,
     SOURCE,
     RegionsReport,
-    cohorts_of,
+    every_region,
     national_regions,
     register_national,
 )
+from services.cli import connection
+from services.cli.cohorts import cohorts_of
+from services.cli.letters import fetch_letters
+from services.cli.output import counted
+from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
 
@@ -144,7 +145,7 @@ def _export_scorecards(args: argparse.Namespace) -> int:
         async with connection.gateway(args) as gateway:
             cycle = args.cycle or await connection.newest_cycle(gateway)
             ranking = (await gateway(RANKING, {"c": cycle}))["ranking"]
-            names = {r["code"]: r for r in await connection.every_region(gateway, NAMES)}
+            names = {r["code"]: r for r in await every_region(gateway, NAMES)}
         return cycle, ranking, names
 
     cycle, ranking, names = asyncio.run(fetch())

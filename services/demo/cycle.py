@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
+from services.catalog.national import every_region, national_regions, register_national
 from services.catalog.seed import demo_data, seed
 from services.demo.answers import RegionProfile
 from services.kernel.auth import Role
@@ -28,7 +29,6 @@ EVALUATION = "smartcity-evaluation-2023"
 CITIZEN_IMPACT = "citizen-impact-2023"
 RESPONSES_PER_BATCH = 100
 
-REGIONS = "{ regions(first: 500) { code name cohort } }"
 FIRST_YEAR, STAGE = 2023, "TAHAP_2"
 CYCLES = """query($cohort: String) {
   evaluationCycles(cohort: $cohort, first: 500) { year stage } }"""
@@ -78,6 +78,7 @@ class _Silent:
 
 @dataclass(frozen=True)
 class Plan:
+    regions: int = 3  # the demo's three, then the national list's next, up to its 514
     assessors: int = 5
     citizens_per_sub_dimension: int = 50
     scoring_wait_seconds: float = 180.0
@@ -185,11 +186,20 @@ class EvaluationCycle:
             return await client(query, variables)
 
     async def _demo_regions(self) -> dict[str, dict[str, Any]]:
-        wanted = [r["code"] for r in demo_data()["regions"]]
-        known = {r["code"]: r for r in (await self.admin(REGIONS))["regions"]}
-        if any(code not in known for code in wanted):
+        """The demo's regions, with their masterplans and programs; past three, the national
+        list's regencies and cities in code order, in the demo regions' cohort."""
+        demo = [r["code"] for r in demo_data()["regions"]]
+        known = {r["code"]: r for r in await every_region(self.admin, "code name cohort")}
+        if any(code not in known for code in demo):
             await seed(self.admin)
-            known = {r["code"]: r for r in (await self.admin(REGIONS))["regions"]}
+            known = {r["code"]: r for r in await every_region(self.admin, "code name cohort")}
+        wanted = demo[: self.plan.regions]
+        if self.plan.regions > len(demo):
+            more = [r.code for r in national_regions() if r.code not in demo]
+            wanted += more[: self.plan.regions - len(demo)]
+            cohort = Counter(known[code]["cohort"] for code in demo).most_common(1)[0][0]
+            await register_national(self.admin, {}, cohort, only=set(wanted))
+            known = {r["code"]: r for r in await every_region(self.admin, "code name cohort")}
         return {code: known[code] for code in wanted}
 
     async def _open_cycle(self, regions: dict[str, dict[str, Any]]) -> str:

@@ -304,3 +304,13 @@ def test_an_unknown_version_and_a_broken_document_are_each_one_line(suite, tmp_p
     broken.write_text("name: x\nmethodology: {weights: [\n")
     shown = suite.smartcity("rules", "validate", str(broken))
     assert shown.returncode == 1 and len(shown.stdout.splitlines()) == 3  # header, rule, one row
+
+
+def test_the_demo_runs_a_cycle_for_more_regions_than_its_own_from_the_national_list(suite):
+    result = suite.smartcity("demo", "--regions", "5", "--citizens", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Every region of the cycle has its scorecard (5)." in result.stdout
+    refused = suite.smartcity("demo", "--regions", "515")
+    assert (refused.returncode, refused.stderr.strip()) == (
+        2, "smartcity: --regions is 1 to 514, not 515",
+    )  # fmt: skip

