@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -63,13 +64,30 @@ class Console:
         self.page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
-@pytest.fixture
-def console(browser: Browser, suite: Suite) -> Iterator[Console]:
+@contextmanager
+def console_in(browser: Browser, suite: Suite, language: str | None) -> Iterator[Console]:
+    """A tab whose browser chose `language` before (None: as a first visit, Indonesian)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    if language:
+        context.add_init_script(f"localStorage.setItem('smartcity.console.language', '{language}')")
     opened = Console(context.new_page(), suite.up.value_of("Console:"))
     yield opened
     context.close()
     assert not opened.failures, opened.failures
+
+
+@pytest.fixture
+def console(browser: Browser, suite: Suite) -> Iterator[Console]:
+    """The console in English."""
+    with console_in(browser, suite, "en") as opened:
+        yield opened
+
+
+@pytest.fixture
+def konsol(browser: Browser, suite: Suite) -> Iterator[Console]:
+    """The console as a first visit sees it: in Bahasa Indonesia."""
+    with console_in(browser, suite, None) as opened:
+        yield opened
 
 
 def token(role: Role, region: str | None = None) -> str:

@@ -2,6 +2,7 @@
 // read-only (`codeView`) or editable (`codeEditor`: a textarea over the highlighted text).
 
 import { h } from "./dom.js";
+import { t } from "./i18n.js";
 import { tokens } from "./yaml_tokens.js";
 
 function notesByLine(problems) {
@@ -100,11 +101,10 @@ function painter(gutter, layer) {
 }
 
 export function problemList(problems, onPick) {
-  if (!problems?.length)
-    return h("p", { className: "ok", id: "problems" }, "No problems: this document can be activated.");
+  if (!problems?.length) return h("p", { className: "ok", id: "problems" }, t("code.noProblems"));
   return h(
     "ol",
-    { className: "problems", id: "problems", "aria-label": "Problems" },
+    { className: "problems", id: "problems", "aria-label": t("code.problems") },
     problems.map((p) =>
       h(
         "li",
@@ -117,7 +117,7 @@ export function problemList(problems, onPick) {
             disabled: !p.line || !onPick,
             onClick: () => onPick?.(p.line),
           },
-          p.line ? `Line ${p.line}` : "Document",
+          p.line ? t("code.line", { line: p.line }) : t("code.document"),
         ),
         " ",
         h("code", {}, p.path),
@@ -145,7 +145,7 @@ export function codeEditor(text, onInput) {
     wrap: "off",
     autocomplete: "off",
     autocapitalize: "off",
-    "aria-label": "Rule set document",
+    "aria-label": t("code.editor"),
   });
   area.value = text;
   let problems = [];

@@ -2,6 +2,7 @@
 // version id, fixed, or { choices, chosen, label }: a select to pick it with.
 
 import { h, select } from "./dom.js";
+import { t } from "./i18n.js";
 import { go } from "./navigation.js";
 
 export function compareForm(lead, older, newer) {
@@ -27,7 +28,7 @@ export function compareForm(lead, older, newer) {
     { className: "inline", onSubmit },
     lead,
     side("older", older),
-    newerPicker ? [" with ", newerPicker] : null,
-    h("button", { type: "submit" }, "Show differences"),
+    newerPicker ? [` ${t("compare.with")} `, newerPicker] : null,
+    h("button", { type: "submit" }, t("compare.show")),
   );
 }

@@ -1,5 +1,7 @@
 // Building the page from data: every text goes in as text, never as markup.
 
+import { dateTime, number } from "./i18n.js";
+
 export function h(tag, props = {}, ...children) {
   return build(document.createElement(tag), props, children);
 }
@@ -29,16 +31,15 @@ export function show(container, ...children) {
   return container;
 }
 
-export const index = (value) => (value === null || value === undefined ? "–" : value.toFixed(2));
+export const index = (value) => (value === null || value === undefined ? "–" : number(value));
 
 export function signed(value, digits = 2) {
   if (value === null || value === undefined) return "–";
-  const text = value.toFixed(digits);
+  const text = number(value, digits);
   return value > 0 ? `+${text}` : text;
 }
 
-export const when = (iso) =>
-  iso ? new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" }) : "–";
+export const when = (iso) => (iso ? dateTime(iso) : "–");
 
 export function field(label, control, hint) {
   return h(

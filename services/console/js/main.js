@@ -1,6 +1,7 @@
 // The console: a hash route per page, a navigation shaped by the signed-in role.
 
-import { h, show } from "./dom.js";
+import { h, select, show } from "./dom.js";
+import { chooseLanguage, LANGUAGES, language, loadLanguage, t } from "./i18n.js";
 import { arrivingNotice, go, notify } from "./navigation.js";
 import { auditPage } from "./pages/audit.js";
 import { diffPage } from "./pages/diff.js";
@@ -30,9 +31,10 @@ function navigation() {
   const claims = session.claims();
   const links = [];
   if (claims) {
-    links.push(["#/scorecards", "Scorecards"]);
-    if (session.can("read rules")) links.push(["#/rules", "Rule sets"], ["#/rules/audit", "Audit trail"]);
-    links.push(["/graphql", "API (GraphiQL)"]); // in this tab: it queries as the signed-in user
+    links.push(["#/scorecards", t("nav.scorecards")]);
+    if (session.can("read rules"))
+      links.push(["#/rules", t("nav.rulesets")], ["#/rules/audit", t("nav.audit")]);
+    links.push(["/graphql", t("nav.graphiql")]); // in this tab: it queries as the signed-in user
   }
   const current = window.location.hash.split("?")[0];
   const here = links
@@ -47,7 +49,7 @@ function navigation() {
     document.getElementById("who"),
     claims
       ? [
-          h("span", { className: "role", title: claims.sub ?? "" }, claims.role.replace("_", " ")),
+          h("span", { className: "role", title: claims.sub ?? "" }, t(`role.${claims.role}`)),
           claims.region ? h("span", { className: "muted" }, ` · ${claims.region}`) : null,
           h(
             "button",
@@ -59,10 +61,22 @@ function navigation() {
                 go("/signin");
               },
             },
-            "Sign out",
+            t("signOut"),
           ),
         ]
       : null,
+    languageSwitch(),
+  );
+}
+
+// Kept per browser; the page is drawn again in the chosen language.
+function languageSwitch() {
+  const options = Object.entries(LANGUAGES);
+  return h(
+    "label",
+    { className: "language" },
+    h("span", { className: "visually-hidden" }, t("language")),
+    select(options, language(), chooseLanguage, { name: "language", "aria-label": t("language") }),
   );
 }
 
@@ -70,7 +84,7 @@ async function route() {
   const path = decodeURIComponent(window.location.hash.replace(/^#/, "").split("?")[0]) || "/";
   const signedIn = session.claims() && !session.expired();
   if (!signedIn && path !== "/signin") {
-    const notice = session.token() ? ["Your token has expired: sign in again.", "error"] : null;
+    const notice = session.token() ? [t("session.expired"), "error"] : null;
     session.signOut();
     return go("/signin", notice);
   }
@@ -80,13 +94,13 @@ async function route() {
     const matched = path.match(pattern);
     if (!matched) continue;
     // each page draws into a view of its own: a slow page left behind draws nowhere
-    const view = show(h("div"), h("p", { className: "muted" }, "Loading…"));
+    const view = show(h("div"), h("p", { className: "muted" }, t("loading")));
     show(page, view);
     if (ability && !session.can(ability)) {
       show(
         view,
-        h("h1", {}, "Not for your role"),
-        h("p", {}, `A ${session.claims().role.replace("_", " ")} cannot see this page.`),
+        h("h1", {}, t("page.notForRole")),
+        h("p", {}, t("page.notForRoleText", { role: t(`role.${session.claims().role}`) })),
       );
       return;
     }
@@ -95,11 +109,11 @@ async function route() {
     } catch (error) {
       if (error.code === "UNAUTHENTICATED") {
         session.signOut();
-        return go("/signin", ["The gateway no longer accepts your token: sign in again.", "error"]);
+        return go("/signin", [t("session.refused"), "error"]);
       }
       show(
         view,
-        h("h1", {}, "Something went wrong"),
+        h("h1", {}, t("page.failed")),
         h(
           "p",
           { className: "error", role: "alert" },
@@ -110,11 +124,19 @@ async function route() {
     page.focus({ preventScroll: true });
     return;
   }
-  show(page, h("h1", {}, "No such page"), h("p", {}, h("a", { href: "#/" }, "Back to the start")));
+  show(page, h("h1", {}, t("page.missing")), h("p", {}, h("a", { href: "#/" }, t("page.backToStart"))));
 }
 
-window.addEventListener("hashchange", () => {
-  notify(...arrivingNotice());
+async function start() {
+  await loadLanguage();
+  document.title = t("title");
+  document.querySelector(".brand").textContent = t("brand");
+  document.getElementById("nav").setAttribute("aria-label", t("nav.label"));
+  window.addEventListener("hashchange", () => {
+    notify(...arrivingNotice());
+    route();
+  });
   route();
-});
-route();
+}
+
+start();

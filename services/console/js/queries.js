@@ -66,4 +66,5 @@ export const REGION_PAGE = `query($code: String!, $cycleId: String!) {
   }
 }`;
 
-export const CYCLE_REGIONS = `query($id: ID!) { evaluationCycle(id: $id) { regions { code name province cohort } } }`;
+export const CYCLE_REGIONS = `query($id: ID!) {
+  evaluationCycle(id: $id) { year stage cohort regions { code name province cohort } } }`;

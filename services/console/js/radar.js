@@ -1,6 +1,7 @@
 // A radar chart in SVG: one axis per dimension, a ring per scale point, the scores joined.
 
 import { svg } from "./dom.js";
+import { t } from "./i18n.js";
 
 export function radarChart(points, { scale = 4, size = 300 } = {}) {
   const width = size + 200; // room for the labels either side
@@ -30,7 +31,7 @@ export function radarChart(points, { scale = 4, size = 300 } = {}) {
       width,
       height: size,
       role: "img",
-      "aria-label": `Smart city dimensions: ${described}`,
+      "aria-label": t("radar.label", { described }),
       className: "radar",
     },
     Array.from({ length: scale }, (_, ring) =>

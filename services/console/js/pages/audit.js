@@ -2,10 +2,11 @@
 
 import { graphql } from "../api.js";
 import { h, show, when } from "../dom.js";
+import { t } from "../i18n.js";
 import { AUDIT } from "../queries.js";
 
 export function auditTable(entries) {
-  if (!entries.length) return h("p", { className: "muted" }, "Nothing recorded yet.");
+  if (!entries.length) return h("p", { className: "muted" }, t("audit.none"));
   return h(
     "table",
     { className: "grid audit" },
@@ -15,7 +16,7 @@ export function auditTable(entries) {
       h(
         "tr",
         {},
-        ["When", "Action", "Version", "By", "Detail"].map((t) => h("th", {}, t)),
+        ["when", "action", "version", "by", "detail"].map((key) => h("th", {}, t(`audit.column.${key}`))),
       ),
     ),
     h(
@@ -28,7 +29,7 @@ export function auditTable(entries) {
             "tr",
             {},
             h("td", {}, when(e.at)),
-            h("td", {}, e.action),
+            h("td", {}, t(`audit.action.${e.action}`)),
             h("td", {}, h("a", { href: `#/rules/v${e.version}` }, `v${e.version}`)),
             h("td", {}, e.actor),
             h("td", { className: "detail" }, describe(e.detail)),
@@ -52,8 +53,8 @@ export async function auditPage(page) {
   const { ruleSetAudit } = await graphql(AUDIT, { id: null });
   show(
     page,
-    h("h1", {}, "Audit trail"),
-    h("p", { className: "muted" }, "Newest first."),
+    h("h1", {}, t("audit.title")),
+    h("p", { className: "muted" }, t("audit.newestFirst")),
     auditTable(ruleSetAudit),
   );
 }

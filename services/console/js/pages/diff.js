@@ -2,6 +2,7 @@
 
 import { graphql } from "../api.js";
 import { h, show } from "../dom.js";
+import { t } from "../i18n.js";
 import { lineDiff, withContext } from "../line_diff.js";
 import { TWO_RULE_SETS } from "../queries.js";
 import { statusBadge } from "./rulesets.js";
@@ -13,8 +14,8 @@ export async function diffPage(page, from, to) {
   if (!a || !b)
     return show(
       page,
-      h("h1", {}, "No such versions"),
-      h("p", {}, h("a", { href: "#/rules" }, "All rule sets")),
+      h("h1", {}, t("diff.missing")),
+      h("p", {}, h("a", { href: "#/rules" }, t("diff.allRuleSets"))),
     );
   const lines = lineDiff(a.text, b.text);
   const added = lines.filter((l) => l.kind === "added").length;
@@ -36,16 +37,18 @@ export async function diffPage(page, from, to) {
     h(
       "p",
       { id: "diff-summary" },
-      added || removed
-        ? `${added} line${added === 1 ? "" : "s"} added, ${removed} removed.`
-        : "The two documents are the same.",
+      added || removed ? t(added === 1 ? "diff.addedOne" : "diff.added", { added, removed }) : t("diff.same"),
     ),
     h(
       "div",
       { className: "diff", id: "diff" },
       withContext(lines).map((line) =>
         line.kind === "folded"
-          ? h("div", { className: "folded" }, `⋯ ${line.count} unchanged line${line.count === 1 ? "" : "s"}`)
+          ? h(
+              "div",
+              { className: "folded" },
+              `⋯ ${t(line.count === 1 ? "diff.unchangedOne" : "diff.unchanged", { count: line.count })}`,
+            )
           : h(
               "div",
               { className: `row ${line.kind}` },

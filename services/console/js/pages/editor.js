@@ -4,6 +4,7 @@
 import { graphql } from "../api.js";
 import { codeEditor, problemList } from "../code.js";
 import { h, show } from "../dom.js";
+import { t } from "../i18n.js";
 import { go } from "../navigation.js";
 import { DRAFT, RULE_SET, RULE_SETS, VALIDATE } from "../queries.js";
 
@@ -14,14 +15,14 @@ export async function editorPage(page, id) {
   const { ruleSet } = base ? await graphql(RULE_SET, { id: base }) : { ruleSet: null };
   const problemsPanel = h("div", { className: "problems-panel" });
   const state = h("span", { className: "state", id: "validity", "aria-live": "polite" });
-  const saveButton = h("button", { type: "button", id: "save-draft" }, "Save as draft");
+  const saveButton = h("button", { type: "button", id: "save-draft" }, t("editor.save"));
   const editor = codeEditor(ruleSet?.text ?? "", () => schedule());
 
   let timer = null;
   let checked = 0; // answers to earlier checks are dropped when a later one was sent
   const schedule = () => {
     clearTimeout(timer);
-    show(state, "Checking…");
+    show(state, t("editor.checking"));
     state.className = "state";
     timer = setTimeout(check, PAUSE_MS);
   };
@@ -33,10 +34,10 @@ export async function editorPage(page, id) {
       editor.setProblems(validateRuleSet.problems);
       show(problemsPanel, problemList(validateRuleSet.problems, editor.goToLine));
       const count = validateRuleSet.problems.length;
-      show(state, count ? `${count} problem${count > 1 ? "s" : ""}` : "Valid");
+      show(state, count ? t(count > 1 ? "editor.problems" : "editor.problem", { count }) : t("editor.valid"));
       state.className = count ? "state invalid" : "state valid";
     } catch (error) {
-      if (ticket === checked) show(state, `Not checked: ${error.message}`);
+      if (ticket === checked) show(state, t("editor.notChecked", { reason: error.message }));
     }
   };
   saveButton.addEventListener("click", async () => {
@@ -47,14 +48,11 @@ export async function editorPage(page, id) {
       });
       const saved =
         draftRuleSet.status === "invalid"
-          ? [
-              `Saved as v${draftRuleSet.version}, with problems: it cannot be activated until they are fixed.`,
-              "error",
-            ]
-          : [`Saved as draft v${draftRuleSet.version}.`, "ok"];
+          ? [t("editor.savedInvalid", { version: draftRuleSet.version }), "error"]
+          : [t("editor.saved", { version: draftRuleSet.version }), "ok"];
       go(`/rules/${draftRuleSet.id}`, saved);
     } catch (error) {
-      show(state, `Not saved: ${error.message}`);
+      show(state, t("editor.notSaved", { reason: error.message }));
       state.className = "state invalid";
       saveButton.disabled = false;
     }
@@ -65,20 +63,16 @@ export async function editorPage(page, id) {
     h(
       "div",
       { className: "heading" },
-      h("h1", {}, ruleSet ? `New draft from v${ruleSet.version}` : "New rule set"),
+      h("h1", {}, ruleSet ? t("editor.draftFrom", { version: ruleSet.version }) : t("editor.new")),
       h(
         "div",
         { className: "actions" },
         state,
         saveButton,
-        h("a", { href: ruleSet ? `#/rules/${ruleSet.id}` : "#/rules" }, "Cancel"),
+        h("a", { href: ruleSet ? `#/rules/${ruleSet.id}` : "#/rules" }, t("cancel")),
       ),
     ),
-    h(
-      "p",
-      { className: "muted" },
-      "Versions never change once saved: saving stores the next version as a draft, to simulate and activate.",
-    ),
+    h("p", { className: "muted" }, t("editor.immutable")),
     editor.element,
     problemsPanel,
   );

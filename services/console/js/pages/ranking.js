@@ -2,6 +2,7 @@
 
 import { graphql } from "../api.js";
 import { field, h, index, select, show, signed } from "../dom.js";
+import { cohortName, cycleName, t } from "../i18n.js";
 import { go } from "../navigation.js";
 import { CYCLES, RANKING, RANKING_AND_ACTIVE_RULES } from "../queries.js";
 import { followRescoring } from "../rescoring.js";
@@ -26,33 +27,34 @@ async function loadRanking(cycleId) {
 function rescoringText({ phase, done, total, active }) {
   switch (phase) {
     case "rescoring":
-      return `Rescoring with rule set v${active}: ${done} of ${total} scorecards done. The table follows.`;
+      return t("ranking.rescoring", { active, done, total });
     case "stalled":
-      return `${total - done} of ${total} scorecards are still on another rule set than v${active}, and none has moved for a minute. Reload to look again.`;
+      return t("ranking.stalled", { active, behind: total - done, total });
     default:
-      return `Every scorecard is on the active rule set v${active}.`;
+      return t("ranking.rescored", { active });
   }
 }
 
 export async function rankingPage(page, cycleId) {
   const { evaluationCycles } = await graphql(CYCLES);
   const cycles = [...evaluationCycles].sort((a, b) => b.year - a.year || a.id.localeCompare(b.id));
-  if (!cycles.length) return show(page, h("h1", {}, "Scorecards"), h("p", {}, "No evaluation cycle yet."));
+  if (!cycles.length) return show(page, h("h1", {}, t("ranking.title")), h("p", {}, t("ranking.noCycle")));
   const chosen = cycleId ?? cycles[0].id;
   const loaded = await loadRanking(chosen);
   let rows = loaded.cards;
+  const named = { cohort: cohortName, province: (v) => v };
   const choices = (key) => [
-    [ALL, "All"],
-    ...[...new Set(rows.map((r) => r[key]).filter(Boolean))].sort().map((v) => [v, v.replace(/_/g, " ")]),
+    [ALL, t("ranking.all")],
+    ...[...new Set(rows.map((r) => r[key]).filter(Boolean))].sort().map((v) => [v, named[key](v)]),
   ];
   const filters = { cohort: ALL, province: ALL };
 
   const table = sortableTable(
     [
-      { key: "rank", title: "Rank", value: (r) => r.rank, numeric: true },
+      { key: "rank", title: t("ranking.rank"), value: (r) => r.rank, numeric: true },
       {
         key: "name",
-        title: "Region",
+        title: t("ranking.region"),
         value: (r) => r.name || r.regionCode,
         cell: (r) =>
           h(
@@ -63,28 +65,33 @@ export async function rankingPage(page, cycleId) {
             h("span", { className: "muted" }, r.regionCode),
           ),
       },
-      { key: "province", title: "Province", value: (r) => r.province },
-      { key: "cohort", title: "Cohort", value: (r) => r.cohort, cell: (r) => r.cohort.replace(/_/g, " ") },
-      { key: "rankInCohort", title: "Rank in cohort", value: (r) => r.rankInCohort, numeric: true },
+      { key: "province", title: t("ranking.province"), value: (r) => r.province },
+      {
+        key: "cohort",
+        title: t("ranking.cohort"),
+        value: (r) => r.cohort,
+        cell: (r) => cohortName(r.cohort),
+      },
+      { key: "rankInCohort", title: t("ranking.rankInCohort"), value: (r) => r.rankInCohort, numeric: true },
       {
         key: "finalIndex",
-        title: "Index",
+        title: t("ranking.index"),
         value: (r) => r.finalIndex,
         cell: (r) => index(r.finalIndex),
         numeric: true,
       },
-      { key: "grade", title: "Grade", value: (r) => r.grade },
+      { key: "grade", title: t("ranking.grade"), value: (r) => r.grade },
       {
         key: "improvement",
-        title: "Change",
+        title: t("ranking.change"),
         value: (r) => r.improvement,
         cell: (r) => signed(r.improvement),
         numeric: true,
       },
-      { key: "flags", title: "Flags", value: (r) => r.flags.length, numeric: true },
+      { key: "flags", title: t("ranking.flags"), value: (r) => r.flags.length, numeric: true },
       {
         key: "rulesetVersion",
-        title: "Rules",
+        title: t("ranking.rules"),
         value: (r) => r.rulesetVersion,
         cell: (r) => `v${r.rulesetVersion}`,
         numeric: true,
@@ -103,26 +110,26 @@ export async function rankingPage(page, cycleId) {
         (filters.province === ALL || r.province === filters.province),
     );
     table.update(shown);
-    show(count, `${shown.length} of ${rows.length} regions`);
+    show(count, t("ranking.shown", { shown: shown.length, total: rows.length }));
   };
   refilter();
   show(
     page,
-    h("h1", {}, "Scorecards"),
+    h("h1", {}, t("ranking.title")),
     h(
       "form",
       { className: "inline filters", onSubmit: (event) => event.preventDefault() },
       field(
-        "Cycle",
+        t("ranking.cycle"),
         select(
-          cycles.map((c) => [c.id, `${c.year} · ${c.cohort ?? "all cohorts"} · ${c.status} (${c.id})`]),
+          cycles.map((c) => [c.id, `${cycleName(c)} · ${t(`status.${c.status.toLowerCase()}`)}`]),
           chosen,
           (v) => go(`/scorecards/${v}`),
           { name: "cycle" },
         ),
       ),
       field(
-        "Cohort",
+        t("ranking.cohort"),
         select(
           choices("cohort"),
           ALL,
@@ -134,7 +141,7 @@ export async function rankingPage(page, cycleId) {
         ),
       ),
       field(
-        "Province",
+        t("ranking.province"),
         select(
           choices("province"),
           ALL,
@@ -146,9 +153,7 @@ export async function rankingPage(page, cycleId) {
         ),
       ),
     ),
-    rows.length
-      ? [rescoring, count, table.element]
-      : h("p", {}, "No scorecard of this cycle is yours to read yet."),
+    rows.length ? [rescoring, count, table.element] : h("p", {}, t("ranking.noneReadable")),
   );
   followRescoring(loaded, {
     // in the background: the page is drawn and usable meanwhile

@@ -2,10 +2,9 @@
 
 import { download, partial } from "../api.js";
 import { h, index, show, signed, when } from "../dom.js";
+import { cohortName, number, t } from "../i18n.js";
 import { REGION_PAGE } from "../queries.js";
 import { radarChart } from "../radar.js";
-
-const words = (text) => text.replace(/_/g, " ");
 
 export async function regionPage(page, code, cycleId) {
   const { data, errors } = await partial(REGION_PAGE, { code, cycleId });
@@ -15,53 +14,79 @@ export async function regionPage(page, code, cycleId) {
     return show(
       page,
       h("h1", {}, title),
-      h("p", {}, `No scorecard of ${cycleId} for this region is yours to read.`),
-      h("p", {}, h("a", { href: `#/scorecards/${cycleId}` }, "Back to the ranking")),
+      h("p", {}, t("region.noneReadable")),
+      h("p", {}, h("a", { href: `#/scorecards/${cycleId}` }, t("region.backToRanking"))),
     );
   }
   const findingsRefused = errors.some((e) => e.field?.startsWith("findings"));
+  const published = card.source === "PUBLISHED";
   show(
     page,
-    h("p", {}, h("a", { href: `#/scorecards/${cycleId}` }, `← Ranking of ${cycleId}`)),
+    h("p", {}, h("a", { href: `#/scorecards/${cycleId}` }, `← ${t("region.ranking", { year: card.year })}`)),
     h("h1", {}, title),
     h(
       "p",
       { className: "muted" },
-      [region?.kind, region?.province, words(card.cohort), `cycle ${card.year}`].filter(Boolean).join(" · "),
+      [
+        region?.kind && t(`kind.${region.kind.toLowerCase()}`),
+        region?.province,
+        cohortName(card.cohort),
+        t("region.cycle", { year: card.year }),
+      ]
+        .filter(Boolean)
+        .join(" · "),
     ),
     card.source === "PUBLISHED"
-      ? h("p", { className: "muted", id: "published" }, `Published result, from ${card.document}`)
+      ? h("p", { className: "muted", id: "published" }, t("region.published", { document: card.document }))
       : null,
     letterButton(card),
     h(
       "div",
       { className: "summary" },
-      tile("Final index", index(card.finalIndex), card.grade ?? ""),
-      tile("Rank", card.rank ?? "–", card.rankInCohort ? `${card.rankInCohort} in cohort` : ""),
+      tile(t("region.final"), index(card.finalIndex), card.grade ?? ""),
       tile(
-        "Change from last cycle",
+        t("region.rank"),
+        card.rank ?? "–",
+        card.rankInCohort ? t("region.rankInCohort", { rank: card.rankInCohort }) : "",
+      ),
+      tile(
+        t("region.change"),
         signed(card.improvement),
-        card.previousFinalIndex === null ? "no earlier cycle" : `from ${index(card.previousFinalIndex)}`,
+        card.previousFinalIndex === null
+          ? t("region.noEarlier")
+          : t("region.from", { previous: index(card.previousFinalIndex) }),
         "change",
       ),
-      tile("Rule set", `v${card.rulesetVersion}`, `revision ${card.revision} · ${when(card.computedAt)}`),
+      published
+        ? tile(t("region.source"), t("region.publishedSource"), card.document)
+        : tile(
+            t("region.ruleSet"),
+            `v${card.rulesetVersion}`,
+            t("region.revision", { revision: card.revision, when: when(card.computedAt) }),
+          ),
     ),
-    card.failure ? h("p", { className: "error", role: "alert" }, `Rules failed: ${card.failure}`) : null,
+    card.failure
+      ? h("p", { className: "error", role: "alert" }, t("region.failure", { failure: card.failure }))
+      : null,
     h(
       "div",
       { className: "columns" },
-      h("section", {}, h("h2", {}, "Evaluation dimensions"), dimensionsTable(card)),
-      h(
-        "section",
-        {},
-        h("h2", {}, "Smart city dimensions"),
-        radarChart(card.smartDimensions.map((d) => ({ label: words(d.dimension), value: d.score }))),
-      ),
+      h("section", {}, h("h2", {}, t("region.dimensions")), dimensionsTable(card)),
+      card.smartDimensions.length === 0
+        ? null
+        : h(
+            "section",
+            {},
+            h("h2", {}, t("region.smartDimensions")),
+            radarChart(
+              card.smartDimensions.map((d) => ({ label: t(`smart.${d.dimension}`), value: d.score })),
+            ),
+          ),
     ),
     h(
       "section",
       { id: "flags" },
-      h("h2", {}, "Flags"),
+      h("h2", {}, t("region.flags")),
       card.flags.length
         ? h(
             "ul",
@@ -70,19 +95,19 @@ export async function regionPage(page, code, cycleId) {
               h(
                 "li",
                 { className: f.severity },
-                h("span", { className: `badge ${f.severity}` }, f.severity),
+                h("span", { className: `badge ${f.severity}` }, t(`severity.${f.severity}`)),
                 " ",
                 f.message,
                 h("span", { className: "muted" }, ` (${f.ruleId})`),
               ),
             ),
           )
-        : h("p", { className: "muted" }, "No flags."),
+        : h("p", { className: "muted" }, t("region.noFlags")),
     ),
     h(
       "section",
       { id: "recommendations" },
-      h("h2", {}, "Recommendations"),
+      h("h2", {}, t("region.recommendations")),
       card.recommendations.length
         ? h(
             "ul",
@@ -95,17 +120,17 @@ export async function regionPage(page, code, cycleId) {
                 h(
                   "span",
                   { className: "muted" },
-                  ` (${[r.dimension && words(r.dimension), r.ruleId].filter(Boolean).join(", ")})`,
+                  ` (${[r.dimension && t(`dimension.${r.dimension}`), r.ruleId].filter(Boolean).join(", ")})`,
                 ),
               ),
             ),
           )
-        : h("p", { className: "muted" }, "No recommendations."),
+        : h("p", { className: "muted" }, t("region.noRecommendations")),
     ),
     h(
       "section",
       { id: "explanation" },
-      h("h2", {}, "Why: the rules that fired"),
+      h("h2", {}, t("region.why")),
       card.explanation.length
         ? h(
             "ol",
@@ -127,35 +152,41 @@ export async function regionPage(page, code, cycleId) {
                 h(
                   "details",
                   {},
-                  h("summary", {}, "Matched facts"),
+                  h("summary", {}, t("region.matched")),
                   h("pre", {}, JSON.stringify(f.matched, null, 2)),
                 ),
               ),
             ),
           )
-        : h("p", { className: "muted" }, "No rule fired."),
+        : h("p", { className: "muted" }, t("region.noRuleFired")),
     ),
     h(
       "section",
       { id: "findings" },
-      h("h2", {}, "Assessors' findings"),
+      h("h2", {}, t("region.findings")),
       findingsSection(findings, findingsRefused),
     ),
-    h(
-      "p",
-      { className: "muted" },
-      `Counted ${card.counted.assessorScores} assessor scores, ${card.counted.citizenResponses} citizen responses, ${card.counted.programs} programs.`,
-    ),
+    published
+      ? null
+      : h(
+          "p",
+          { className: "muted" },
+          t("region.counted", {
+            scores: number(card.counted.assessorScores, 0),
+            citizens: number(card.counted.citizenResponses, 0),
+            programs: number(card.counted.programs, 0),
+          }),
+        ),
   );
 }
 
 // The results letter the ministry sends the region, as a PDF download.
 function letterButton(card) {
   const status = h("span", { className: "muted", role: "status" });
-  const button = h("button", { type: "button", id: "letter" }, "Download the results letter (PDF)");
+  const button = h("button", { type: "button", id: "letter" }, t("region.letter"));
   button.addEventListener("click", async () => {
     button.disabled = true;
-    status.textContent = "Preparing the letter…";
+    status.textContent = t("region.preparingLetter");
     try {
       const { blob, name } = await download(card.letterUrl);
       const link = h("a", { href: URL.createObjectURL(blob), download: name });
@@ -191,7 +222,9 @@ function dimensionsTable(card) {
       h(
         "tr",
         {},
-        ["Dimension", "Score", "Weight", "Items scored", "Adjusted by rules"].map((t) => h("th", {}, t)),
+        ["dimension", "score", "weight", "items", "adjusted"].map((key) =>
+          h("th", {}, t(`region.column.${key}`)),
+        ),
       ),
     ),
     h(
@@ -201,10 +234,10 @@ function dimensionsTable(card) {
         h(
           "tr",
           {},
-          h("td", {}, words(d.dimension)),
+          h("td", {}, t(`dimension.${d.dimension}`)),
           h("td", { className: "number" }, index(d.score)),
           h("td", { className: "number" }, `${d.weight}%`),
-          h("td", { className: "number" }, `${d.scoredItems} / ${d.items}`),
+          h("td", { className: "number" }, d.items ? `${d.scoredItems} / ${d.items}` : "–"),
           h("td", { className: "number" }, d.adjustedBy ? signed(d.adjustedBy) : "–"),
         ),
       ),
@@ -213,18 +246,17 @@ function dimensionsTable(card) {
 }
 
 function findingsSection(findings, refused) {
-  if (refused)
-    return h("p", { className: "muted" }, "Findings are not yours to read until the cycle closes.");
-  if (!findings?.length) return h("p", { className: "muted" }, "No findings written.");
+  if (refused) return h("p", { className: "muted" }, t("region.findingsClosed"));
+  if (!findings?.length) return h("p", { className: "muted" }, t("region.noFindings"));
   return findings.map((f) =>
     h(
       "article",
       { className: "finding" },
       h("h3", {}, f.author ? `${f.author.name} (${f.author.institution})` : f.assessor),
       [
-        ["Strengths", f.strengths],
-        ["Weaknesses", f.weaknesses],
-        ["Recommendations", f.recommendations],
+        [t("region.strengths"), f.strengths],
+        [t("region.weaknesses"), f.weaknesses],
+        [t("region.recommendations"), f.recommendations],
       ]
         .filter(([, items]) => items.length)
         .map(([heading, items]) => [

@@ -5,6 +5,7 @@ import { graphql } from "../api.js";
 import { codeView, problemList } from "../code.js";
 import { compareForm } from "../compare_form.js";
 import { h, index, select, show, signed, when } from "../dom.js";
+import { cycleName, t } from "../i18n.js";
 import { go } from "../navigation.js";
 import { ACTIVATE, AUDIT, CYCLE_REGIONS, CYCLES, RULE_SET, RULE_SETS, SIMULATE } from "../queries.js";
 import * as session from "../session.js";
@@ -20,14 +21,14 @@ export async function ruleSetPage(page, id) {
   if (!ruleSet)
     return show(
       page,
-      h("h1", {}, `No rule set ${id}`),
-      h("p", {}, h("a", { href: "#/rules" }, "All rule sets")),
+      h("h1", {}, t("ruleset.missing", { id })),
+      h("p", {}, h("a", { href: "#/rules" }, t("diff.allRuleSets"))),
     );
   const admin = session.can("change rules");
   const active = ruleSets.find((r) => r.status === "active");
   const others = ruleSets
     .filter((r) => r.id !== ruleSet.id)
-    .map((r) => [r.id, `v${r.version} (${r.status})`]);
+    .map((r) => [r.id, `v${r.version} (${t(`ruleStatus.${r.status}`)})`]);
   const compareWith = active && active.id !== ruleSet.id ? active.id : others[0]?.[0];
   const simulation = h("section", { id: "simulation" });
 
@@ -40,14 +41,12 @@ export async function ruleSetPage(page, id) {
       h(
         "div",
         { className: "actions" },
-        admin
-          ? h("a", { className: "button", href: `#/rules/${ruleSet.id}/edit` }, "Edit as a new draft")
-          : null,
+        admin ? h("a", { className: "button", href: `#/rules/${ruleSet.id}/edit` }, t("ruleset.edit")) : null,
         admin && ruleSet.status === "valid"
           ? h(
               "button",
               { type: "button", id: "activate", onClick: () => confirmActivation(ruleSet) },
-              ruleSet.version < (active?.version ?? 0) ? "Re-activate…" : "Activate…",
+              ruleSet.version < (active?.version ?? 0) ? t("ruleset.reactivate") : t("ruleset.activate"),
             )
           : null,
       ),
@@ -55,35 +54,34 @@ export async function ruleSetPage(page, id) {
     h(
       "p",
       { className: "muted" },
-      `${ruleSet.name} · drafted by ${ruleSet.author} on ${when(ruleSet.createdAt)}`,
-      ruleSet.basedOn ? ` · based on v${ruleSet.basedOn}` : "",
+      t("ruleset.drafted", { name: ruleSet.name, author: ruleSet.author, when: when(ruleSet.createdAt) }),
+      ruleSet.basedOn ? ` · ${t("ruleset.basedOn", { version: ruleSet.basedOn })}` : "",
     ),
     others.length
       ? compareForm(
-          "Compare with ",
-          { choices: others, chosen: compareWith, label: "version to compare with" },
+          `${t("ruleset.compareWith")} `,
+          { choices: others, chosen: compareWith, label: t("ruleset.compareLabel") },
           ruleSet.id,
         )
       : null,
     admin && ruleSet.status !== "invalid" ? await simulationForm(ruleSet, simulation) : null,
     simulation,
-    h("h2", {}, "Document"),
+    h("h2", {}, t("code.document")),
     problemList(ruleSet.problems),
     codeView(ruleSet.text, ruleSet.problems),
-    h("h2", {}, "Audit trail"),
+    h("h2", {}, t("audit.title")),
     auditTable(ruleSetAudit),
   );
 }
 
 async function simulationForm(ruleSet, output) {
   const { evaluationCycles } = await graphql(CYCLES);
-  if (!evaluationCycles.length)
-    return h("p", { className: "muted" }, "No evaluation cycle to simulate against yet.");
+  if (!evaluationCycles.length) return h("p", { className: "muted" }, t("ruleset.noCycle"));
   const cycles = [...evaluationCycles]
     .sort((a, b) => b.year - a.year)
-    .map((c) => [c.id, `${c.year} · ${c.cohort ?? "all cohorts"} · ${c.stage} (${c.status})`]);
+    .map((c) => [c.id, `${cycleName(c)} (${t(`status.${c.status.toLowerCase()}`)})`]);
   let cycle = cycles[0][0];
-  const button = h("button", { type: "submit", id: "simulate" }, "Simulate");
+  const button = h("button", { type: "submit", id: "simulate" }, t("ruleset.simulate"));
   return h(
     "form",
     {
@@ -91,24 +89,31 @@ async function simulationForm(ruleSet, output) {
       onSubmit: async (event) => {
         event.preventDefault();
         button.disabled = true;
-        show(output, h("p", { className: "muted" }, "Scoring the cycle under this version…"));
+        show(output, h("p", { className: "muted" }, t("ruleset.simulating")));
         try {
           show(output, await simulationResult(ruleSet, cycle));
         } catch (error) {
-          show(output, h("p", { className: "error", role: "alert" }, `Not simulated: ${error.message}`));
+          show(
+            output,
+            h(
+              "p",
+              { className: "error", role: "alert" },
+              t("ruleset.notSimulated", { reason: error.message }),
+            ),
+          );
         } finally {
           button.disabled = false;
         }
       },
     },
-    h("strong", {}, "Simulate against "),
+    h("strong", {}, `${t("ruleset.simulateAgainst")} `),
     select(
       cycles,
       cycle,
       (v) => {
         cycle = v;
       },
-      { "aria-label": "cycle" },
+      { "aria-label": t("ranking.cycle") },
     ),
     button,
   );
@@ -128,12 +133,8 @@ async function simulationResult(ruleSet, cycleId) {
   );
   const changed = movers.filter((m) => m.change !== 0 || m.rankChange !== 0).length;
   return [
-    h("h2", {}, `Simulated against ${cycleId}`),
-    h(
-      "p",
-      {},
-      `${changed} of ${movers.length} regions would change; biggest movers first. Nothing is stored or published.`,
-    ),
+    h("h2", {}, t("ruleset.simulated", { cycle: evaluationCycle ? cycleName(evaluationCycle) : cycleId })),
+    h("p", {}, t("ruleset.wouldChange", { changed, total: movers.length })),
     h(
       "table",
       { className: "grid", id: "movers" },
@@ -143,8 +144,8 @@ async function simulationResult(ruleSet, cycleId) {
         h(
           "tr",
           {},
-          ["Region", "Old index", "New index", "Change", "Old rank", "New rank", "Rank change", "Rules"].map(
-            (t) => h("th", {}, t),
+          ["region", "oldIndex", "newIndex", "change", "oldRank", "newRank", "rankChange", "rules"].map(
+            (key) => h("th", {}, t(`ruleset.column.${key}`)),
           ),
         ),
       ),
@@ -182,9 +183,11 @@ async function simulationResult(ruleSet, cycleId) {
               m.failure
                 ? h("span", { className: "error" }, m.failure)
                 : [
-                    m.newlyFiring.length ? `fires ${m.newlyFiring.join(", ")}` : null,
+                    m.newlyFiring.length ? t("ruleset.fires", { rules: m.newlyFiring.join(", ") }) : null,
                     m.newlyFiring.length && m.noLongerFiring.length ? "; " : null,
-                    m.noLongerFiring.length ? `no longer ${m.noLongerFiring.join(", ")}` : null,
+                    m.noLongerFiring.length
+                      ? t("ruleset.noLonger", { rules: m.noLongerFiring.join(", ") })
+                      : null,
                   ],
             ),
           ),
@@ -198,7 +201,7 @@ async function simulationResult(ruleSet, cycleId) {
           h(
             "button",
             { type: "button", onClick: () => confirmActivation(ruleSet) },
-            `Activate v${ruleSet.version}…`,
+            `${t("ruleset.activateVersion", { version: ruleSet.version })}…`,
           ),
         )
       : null,
@@ -209,20 +212,15 @@ function confirmActivation(ruleSet) {
   const confirm = h(
     "button",
     { type: "button", className: "danger", id: "confirm-activation" },
-    `Activate v${ruleSet.version}`,
+    t("ruleset.activateVersion", { version: ruleSet.version }),
   );
-  const cancel = h("button", { type: "button", className: "secondary" }, "Cancel");
+  const cancel = h("button", { type: "button", className: "secondary" }, t("cancel"));
   const message = h("p", { className: "error", role: "alert" });
   const dialog = h(
     "dialog",
     { className: "confirm", "aria-labelledby": "confirm-title" },
-    h("h2", { id: "confirm-title" }, `Activate v${ruleSet.version}?`),
-    h(
-      "p",
-      {},
-      "Every scorecard is rescored under it and the changed ones are published to the ministries. ",
-      "An earlier version can be re-activated afterwards.",
-    ),
+    h("h2", { id: "confirm-title" }, `${t("ruleset.activateVersion", { version: ruleSet.version })}?`),
+    h("p", {}, t("ruleset.activationExplained")),
     message,
     h("div", { className: "actions" }, cancel, confirm),
   );
@@ -233,9 +231,9 @@ function confirmActivation(ruleSet) {
     try {
       await graphql(ACTIVATE, { id: ruleSet.id });
       dialog.close();
-      go(`/rules/${ruleSet.id}`, [`v${ruleSet.version} is active; scorecards are being rescored.`, "ok"]);
+      go(`/rules/${ruleSet.id}`, [t("ruleset.activated", { version: ruleSet.version }), "ok"]);
     } catch (error) {
-      show(message, `Not activated: ${error.message}`);
+      show(message, t("ruleset.notActivated", { reason: error.message }));
       confirm.disabled = false;
     }
   });

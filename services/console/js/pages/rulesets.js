@@ -3,11 +3,12 @@
 import { graphql } from "../api.js";
 import { compareForm } from "../compare_form.js";
 import { h, show, when } from "../dom.js";
+import { t } from "../i18n.js";
 import { RULE_SETS } from "../queries.js";
 import * as session from "../session.js";
 
 export function statusBadge(status) {
-  return h("span", { className: `badge ${status}` }, status);
+  return h("span", { className: `badge ${status}` }, t(`ruleStatus.${status}`));
 }
 
 export async function ruleSetsPage(page) {
@@ -31,12 +32,12 @@ export async function ruleSetsPage(page) {
     h(
       "div",
       { className: "heading" },
-      h("h1", {}, "Rule sets"),
+      h("h1", {}, t("rules.title")),
       session.can("change rules") && active
         ? h(
             "a",
             { className: "button", href: `#/rules/${active.id}/edit` },
-            `New draft from the active v${active.version}`,
+            t("rules.newDraft", { version: active.version }),
           )
         : null,
     ),
@@ -49,16 +50,18 @@ export async function ruleSetsPage(page) {
         h(
           "tr",
           {},
-          ["Version", "Name", "Status", "Author", "Drafted", "Based on"].map((t) => h("th", {}, t)),
+          ["version", "name", "status", "author", "drafted", "basedOn"].map((key) =>
+            h("th", {}, t(`rules.column.${key}`)),
+          ),
         ),
       ),
       h("tbody", {}, rows),
     ),
     ruleSets.length > 1
       ? compareForm(
-          h("strong", {}, "Compare "),
-          { choices: versions, chosen: ruleSets[1].id, label: "from version" },
-          { choices: versions, chosen: ruleSets[0].id, label: "to version" },
+          h("strong", {}, `${t("rules.compare")} `),
+          { choices: versions, chosen: ruleSets[1].id, label: t("rules.fromVersion") },
+          { choices: versions, chosen: ruleSets[0].id, label: t("rules.toVersion") },
         )
       : null,
   );

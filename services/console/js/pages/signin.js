@@ -2,6 +2,7 @@
 
 import { graphql } from "../api.js";
 import { field, h, show } from "../dom.js";
+import { t } from "../i18n.js";
 import { go } from "../navigation.js";
 import { WHO_AM_I } from "../queries.js";
 import * as session from "../session.js";
@@ -19,16 +20,11 @@ export async function signInPage(page) {
   const form = h(
     "form",
     { className: "card narrow", onSubmit: (event) => submit(event, input, error) },
-    h("h1", {}, "Sign in"),
-    h(
-      "p",
-      {},
-      "Paste the bearer token issued to you. ",
-      h("span", { className: "muted" }, "On a development stack, `smartcity token --role admin` mints one."),
-    ),
-    field("Token", input),
+    h("h1", {}, t("signIn.title")),
+    h("p", {}, t("signIn.paste"), " ", h("span", { className: "muted" }, t("signIn.development"))),
+    field(t("signIn.token"), input),
     error,
-    h("button", { type: "submit" }, "Sign in"),
+    h("button", { type: "submit" }, t("signIn.submit")),
   );
   show(page, form);
   input.focus();
@@ -38,20 +34,17 @@ async function submit(event, input, error) {
   event.preventDefault();
   const value = input.value.trim();
   const claims = session.claims(value);
-  if (!claims) return show(error, "This is not a token: a token has three parts separated by dots.");
-  if (session.expired(claims)) return show(error, "This token has expired.");
+  if (!claims) return show(error, t("signIn.notAToken"));
+  if (session.expired(claims)) return show(error, t("signIn.expired"));
   session.signIn(value);
   try {
     await graphql(WHO_AM_I); // the gateway refuses a token it cannot verify
   } catch (refused) {
     session.signOut();
-    return show(
-      error,
-      refused.code === "UNAUTHENTICATED" ? "The gateway does not accept this token." : refused.message,
-    );
+    return show(error, refused.code === "UNAUTHENTICATED" ? t("signIn.refused") : refused.message);
   }
   go(session.can("read rules") ? "/rules" : "/scorecards", [
-    `Signed in as ${claims.sub ?? claims.role} (${claims.role.replace("_", " ")}).`,
+    t("signIn.done", { who: claims.sub ?? claims.role, role: t(`role.${claims.role}`) }),
     "ok",
   ]);
 }
