@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import httpx
 
 from services.cli import config, demo, local, rules, transfer
+from services.cli.messages import _
 from services.kernel import errors
 from services.kernel.graphql_client import GraphQLFailure
 from services.stack import StackError
@@ -33,7 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except FileNotFoundError as missing:
-        print(f"smartcity: {missing.filename}: no such file", file=sys.stderr)
+        said = _("{file}: no such file").format(file=missing.filename)
+        print(f"smartcity: {said}", file=sys.stderr)
         return 2
     except (StackError, GraphQLFailure, httpx.HTTPError, OSError, LookupError) as exc:
         print(f"smartcity: {exc}", file=sys.stderr)

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from services.cli.messages import _
 from services.cli.output import table
 from services.kernel.settings import Settings, config_folder
 
@@ -54,16 +55,17 @@ def _folder_source(env: Mapping[str, str], own: str, xdg: str) -> str:
     return xdg if env.get(xdg) else "default"
 
 
-def _config(_: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace) -> int:
     env = os.environ
     settings = Settings.from_env(env)
     secret_file: Path = settings.secret_file
     if env.get("SMARTCITY_JWT_SECRET"):
-        secret = ("set", "SMARTCITY_JWT_SECRET")
+        secret = (_("set"), "SMARTCITY_JWT_SECRET")
     elif secret_file.exists():
-        secret = ("set", str(secret_file))
+        secret = (_("set"), str(secret_file))
     else:
-        secret = ("not made yet", f"{secret_file}, made by the first command that needs it")
+        made = _("{file}, made by the first command that needs it").format(file=secret_file)
+        secret = (_("not made yet"), made)
     gateway, gateway_from = gateway_url(env)
     rows = [
         ("JWT secret", *secret),
@@ -75,5 +77,5 @@ def _config(_: argparse.Namespace) -> int:
         ("MongoDB", settings.mongodb_uri, "MONGODB_URI" if env.get("MONGODB_URI") else "default"),
         ("NATS", settings.nats_url, "NATS_URL" if env.get("NATS_URL") else "default"),
     ]  # fmt: skip
-    print(table(("setting", "value", "from"), rows))
+    print(table((_("setting"), _("value"), _("from")), rows))
     return 0

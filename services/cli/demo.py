@@ -10,6 +10,7 @@ from typing import Any
 from services import stack
 from services.catalog.national import national_regions
 from services.cli import connection
+from services.cli.messages import _
 from services.cli.output import ProgressBar, table
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
 
@@ -30,19 +31,26 @@ def add(commands: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not 1 <= args.regions <= len(national_regions()):
-        raise ValueError(f"--regions is 1 to {len(national_regions())}, not {args.regions}")
+        most = len(national_regions())
+        raise ValueError(
+            _("--regions is 1 to {most}, not {given}").format(most=most, given=args.regions)
+        )
     plan = Plan(
         regions=args.regions,
         citizens_per_sub_dimension=args.citizens,
         scoring_wait_seconds=args.wait,
     )
     outcome = asyncio.run(_evaluate(args, plan))
-    print(f"\nEvaluation cycle {outcome.cycle_id}\n")
+    print("\n" + _("Evaluation cycle {cycle}").format(cycle=outcome.cycle_id) + "\n")
     print(scorecard_table(outcome))
     if outcome.missing:
-        print(f"\nNo complete scorecard for: {', '.join(outcome.missing)}", file=sys.stderr)
+        missing = _("No complete scorecard for: {regions}").format(
+            regions=", ".join(outcome.missing)
+        )
+        print("\n" + missing, file=sys.stderr)
         return 1
-    print(f"\nEvery region of the cycle has its scorecard ({len(outcome.scorecards)}).")
+    done = _("Every region of the cycle has its scorecard ({count}).")
+    print("\n" + done.format(count=len(outcome.scorecards)))
     return 0
 
 
@@ -50,8 +58,8 @@ async def _evaluate(args: argparse.Namespace, plan: Plan) -> Outcome:
     if await connection.is_ready(args.gateway):
         return await _cycle(args, args.gateway, plan)
     if args.gateway != connection.DEFAULT_GATEWAY:
-        raise stack.StackError(f"no suite is ready at {args.gateway}")
-    print("No stack is running: starting one for the demo (stopped again at the end).")
+        raise stack.StackError(_("no suite is ready at {url}").format(url=args.gateway))
+    print(_("No stack is running: starting one for the demo (stopped again at the end)."))
     async with stack.running(
         connection.settings(), stack.Ports(), demo=True, external_nats=False
     ) as started:

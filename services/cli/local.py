@@ -14,6 +14,7 @@ from services import stack
 from services.catalog.seed import seed
 from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
+from services.cli.messages import _
 from services.cli.output import table
 from services.gateway.federation.composition import compose
 from services.gateway.federation.join_print import print_supergraph
@@ -96,11 +97,12 @@ def _status(args: argparse.Namespace) -> int:
     data_dir = settings().data_dir
     found = state.read(data_dir)
     if found is None:
-        print(f"No stack is running from {data_dir}.")
+        print(_("No stack is running from {folder}.").format(folder=data_dir))
         return 1
     supervisor, parts = found
-    print(f"Stack supervised by process {supervisor}:\n")
-    print(table(["part", "state", "process", "address", "restarts", "since"], state.shown(parts)))
+    print(_("Stack supervised by process {process}:").format(process=supervisor) + "\n")
+    headers = [_("part"), _("state"), _("process"), _("address"), _("restarts"), _("since")]
+    print(table(headers, state.shown(parts)))
     return 0 if all(part.state == "ready" for part in parts) else 1
 
 
@@ -118,7 +120,7 @@ def _supergraph(args: argparse.Namespace) -> int:
     printed = print_supergraph(compose(subgraphs))
     if args.output:
         args.output.write_text(printed)
-        print(f"wrote {args.output}")
+        print(_("wrote {path}").format(path=args.output.resolve()))
     else:
         print(printed, end="")
     return 0
@@ -137,9 +139,14 @@ def _seed(args: argparse.Namespace) -> int:
     async def run() -> None:
         async with httpx.AsyncClient(timeout=30) as http:
             report = await seed(GraphQLClient(http, args.url, token))
+        said = _(
+            "seeded {regions} regions and {programs} programs "
+            "({skipped} regions were already there)"
+        )
         print(
-            f"seeded {report.regions} regions and {report.programs} programs "
-            f"({report.skipped_regions} regions were already there)"
+            said.format(
+                regions=report.regions, programs=report.programs, skipped=report.skipped_regions
+            )
         )
 
     asyncio.run(run())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from services.cli.messages import _
 from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient
 
@@ -43,45 +44,62 @@ class ProgramSheet:
         """Every problem of the sheet, each naming its row (as numbered in the file) and column."""
         missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
-            return [f"missing columns: {', '.join(missing)}"]
+            return [_("missing columns: {columns}").format(columns=", ".join(missing))]
         if not self.rows:
-            return ["no programs in the file"]
+            return [_("no programs in the file")]
         known = {d["key"]: {s["key"] for s in d["subDimensions"]}
                  for d in (await gateway(DIMENSIONS))["dimensions"]}  # fmt: skip
         problems = []
         for number, row in enumerate(self.rows, start=2):
             problems += [
-                f"row {number}, {p}" for p in await self._row_problems(row, known, gateway)
+                _("row {number}, {problem}").format(number=number, problem=p)
+                for p in await self._row_problems(row, known, gateway)
             ]
         return problems
 
     async def _row_problems(
         self, row: dict[str, str], known: dict[str, set[str]], gateway: GraphQLClient
     ) -> list[str]:
-        problems = [f"{c}: required" for c in REQUIRED if not row.get(c)]
+        problems = [_("{column}: required").format(column=c) for c in REQUIRED if not row.get(c)]
         start, target = _year(row.get("start year", "")), _year(row.get("target year", ""))
         if row.get("start year") and start is None:
-            problems.append("start year: not a year")
+            problems.append(_("start year: not a year"))
         if row.get("target year") and target is None:
-            problems.append("target year: not a year")
+            problems.append(_("target year: not a year"))
         if start and target and target < start:
-            problems.append("target year: before the start year")
+            problems.append(_("target year: before the start year"))
         dimension, sub = row.get("dimension", "").lower(), row.get("sub dimension", "").lower()
         if dimension and dimension not in known:
-            problems.append(f"dimension: {dimension!r} is not one of {', '.join(sorted(known))}")
+            problems.append(
+                _("dimension: {given!r} is not one of {known}").format(
+                    given=dimension, known=", ".join(sorted(known))
+                )
+            )
         elif sub and sub not in known.get(dimension, set()):
-            problems.append(f"sub dimension: {sub!r} is not a sub-dimension of {dimension}")
+            problems.append(
+                _("sub dimension: {given!r} is not a sub-dimension of {dimension}").format(
+                    given=sub, dimension=dimension
+                )
+            )
         if row.get("phase") and row["phase"].lower() not in PHASES:
-            problems.append(f"phase: {row['phase']!r} is not one of {', '.join(PHASES)}")
+            problems.append(
+                _("phase: {given!r} is not one of {known}").format(
+                    given=row["phase"], known=", ".join(PHASES)
+                )
+            )
         for source in self._funding(row):
             if source not in FUNDING:
-                problems.append(f"funding: {source!r} is not one of {', '.join(FUNDING)}")
+                problems.append(
+                    _("funding: {given!r} is not one of {known}").format(
+                        given=source, known=", ".join(FUNDING)
+                    )
+                )
         code = row.get("region", "")
         region = await self._region(code, gateway) if code else None
         if code and region is None:
-            problems.append(f"region: {code} does not exist")
+            problems.append(_("region: {code} does not exist").format(code=code))
         elif region and start and self._masterplan(region, start) is None:
-            problems.append(f"region: {code} has no masterplan")
+            problems.append(_("region: {code} has no masterplan").format(code=code))
         return problems
 
     @staticmethod

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.catalog.national import every_region
+from services.cli.messages import _
 from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 
@@ -72,19 +73,23 @@ class ResultsSheet:
         column; the service checks each row as it would import it, storing nothing."""
         missing = [c for c in REQUIRED if c not in self.columns]
         if missing:
-            return [f"missing columns: {', '.join(missing)}"]
+            return [_("missing columns: {columns}").format(columns=", ".join(missing))]
         if not self.rows:
             return ["no results in the file"]
         problems = []
         for number, row in enumerate(self.rows, start=2):
             parsed, found = _parse(row)
             self.parsed.append(parsed)
-            problems += [f"row {number}, {p}" for p in found]
+            problems += [
+                _("row {number}, {problem}").format(number=number, problem=p) for p in found
+            ]
         if problems:
             return problems
         known = {r["code"] for r in await every_region(gateway, "code")}
         problems += [
-            f"row {n}, column region: region {p['regionCode']} is not registered"
+            _("row {number}, column region: region {code} is not registered").format(
+                number=n, code=p["regionCode"]
+            )
             for n, p in enumerate(self.parsed, start=2)
             if p["regionCode"] not in known
         ]
@@ -110,8 +115,9 @@ class ResultsSheet:
                                  - set(chosen["regionCodes"]))  # fmt: skip
                 if missing:
                     problems.append(
-                        f"cycle {chosen['id']} ({year}, {cohort}) does not include "
-                        f"{', '.join(missing)}"
+                        _("cycle {cycle} ({year}, {cohort}) does not include {regions}").format(
+                            cycle=chosen["id"], year=year, cohort=cohort, regions=", ".join(missing)
+                        )
                     )
             self.groups.append(group)
         return problems
@@ -151,8 +157,10 @@ class ResultsSheet:
             report.unchanged += done["unchanged"]
             numbers = {(self.parsed[i]["regionCode"], self.parsed[i]["year"]): i + 2 for i in chunk}
             report.flags += [
-                f"row {numbers[(card['regionCode'], card['year'])]}: {flag['severity']}: "
-                f"{flag['message']}"
+                _("row {number}: {problem}").format(
+                    number=numbers[(card["regionCode"], card["year"])],
+                    problem=f"{flag['severity']}: {flag['message']}",
+                )
                 for card in done["scorecards"]
                 for flag in card["flags"]
             ]
@@ -170,10 +178,16 @@ def _parse(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         try:
             value = float(text)
         except ValueError:
-            problems.append(f"column {column}: {text!r} is not a number")
+            problems.append(
+                _("column {column}: {text!r} is not a number").format(column=column, text=text)
+            )
             return None
         if whole and not value.is_integer():
-            problems.append(f"column {column}: {text!r} is not a whole number")
+            problems.append(
+                _("column {column}: {text!r} is not a whole number").format(
+                    column=column, text=text
+                )
+            )
             return None
         return int(value) if whole else value
 
@@ -182,15 +196,19 @@ def _parse(row: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
         score = number(_column(dimension))
         weight = number(f"{_column(dimension)} weight", whole=True)
         if score is None and weight:
-            problems.append(f"column {_column(dimension)}: a weight without a score")
+            problems.append(
+                _("column {column}: a weight without a score").format(column=_column(dimension))
+            )
         if score is not None:
             if weight is None:
-                problems.append(f"column {_column(dimension)} weight: give the weight")
+                problems.append(
+                    _("column {column} weight: give the weight").format(column=_column(dimension))
+                )
             scores.append({"dimension": dimension, "score": score, "weight": weight or 0})
     year, final = number("year", whole=True), number("final")
     for column, value in (("year", year), ("final", final)):
-        if value is None and not any(p.startswith(f"column {column}:") for p in problems):
-            problems.append(f"column {column}: missing")
+        if value is None and not any(f" {column}:" in p for p in problems):
+            problems.append(_("column {column}: missing").format(column=column))
     parsed = {
         "regionCode": row.get("region", "").strip(), "year": year or 0,
         "cohort": row.get("cohort", "").strip(), "scores": scores, "finalIndex": final or 0.0,
@@ -207,7 +225,11 @@ def _located(problem: dict[str, str], chunk: Sequence[int]) -> str:
     number = chunk[int(found.group(1))] + 2
     where = found.group(2).replace("scores.", "").replace("finalIndex", "final")
     column = re.sub(r"([a-z])([A-Z])", r"\1 \2", where).lower() if where else ""
-    return f"row {number}{', column ' + column if column else ''}: {problem['message']}"
+    if column:
+        return _("row {number}, column {column}: {problem}").format(
+            number=number, column=column, problem=problem["message"]
+        )
+    return _("row {number}: {problem}").format(number=number, problem=problem["message"])
 
 
 async def _create_closed_cycle(

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from services.cli import connection
-from services.cli.output import counted, table
+from services.cli.messages import _, ngettext
+from services.cli.output import table
 from services.kernel.graphql_client import GraphQLClient
 
 VERSION = re.compile(r"^v?([0-9]+)\Z")
@@ -54,7 +55,7 @@ def add(commands: Any) -> None:
 
 
 def _problem_rows(problems: list[dict[str, Any]]) -> str:
-    return table(["line", "rule", "path", "problem"],
+    return table([_("line"), _("rule"), _("path"), _("problem")],
                  [[p["line"], p["ruleId"], p["path"], p["message"]] for p in problems])  # fmt: skip
 
 
@@ -68,11 +69,15 @@ def _validate(args: argparse.Namespace) -> int:
 
     result = asyncio.run(run())
     if result["valid"]:
-        print(f"{args.file}: valid")
+        print(_("{file}: valid").format(file=args.file))
         return 0
     print(_problem_rows(result["problems"]))
-    print(f"{args.file}: {counted(len(result['problems']), 'problem')}", file=sys.stderr)
+    print(f"{args.file}: {_problems(len(result['problems']))}", file=sys.stderr)
     return 1
+
+
+def _problems(count: int) -> str:
+    return ngettext("{count} problem", "{count} problems", count).format(count=count)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,11 @@ class RuleSetArgument:
         if self.version:
             return self.version
         drafted = (await gateway(DRAFT, {"i": {"text": self.text}}))["draftRuleSet"]
-        print(f"{self.label}: drafted as version {drafted['version']} ({drafted['status']})")
+        print(
+            _("{file}: drafted as version {version} ({status})").format(
+                file=self.label, version=drafted["version"], status=drafted["status"]
+            )
+        )
         if drafted["problems"]:
             print(_problem_rows(drafted["problems"]))
             return None
@@ -121,18 +130,23 @@ def _simulate(args: argparse.Namespace) -> int:
     cycle, simulated = asyncio.run(run())
     if not simulated["valid"]:
         print(_problem_rows(simulated["problems"]))
-        print(f"{ruleset.label}: {counted(len(simulated['problems']), 'problem')}", file=sys.stderr)
+        print(f"{ruleset.label}: {_problems(len(simulated['problems']))}", file=sys.stderr)
         return 1
-    named = ruleset.version or f"{ruleset.label} (not stored)"
-    print(f"Rule set {named} against cycle {cycle}, biggest movers first:\n")
+    named = ruleset.version or _("{file} (not stored)").format(file=ruleset.label)
+    print(
+        _("Rule set {ruleset} against cycle {cycle}, biggest movers first:").format(
+            ruleset=named, cycle=cycle
+        )
+        + "\n"
+    )
     rows = [
         [c["regionCode"], c["oldFinalIndex"], c["newFinalIndex"], f"{c['change']:+.2f}",
          c["oldRank"], c["newRank"], ", ".join(c["newlyFiring"]) or "-",
          ", ".join(c["noLongerFiring"]) or "-", c["failure"] or ""]
         for c in simulated["changes"]
     ]  # fmt: skip
-    headers = ["region", "old index", "new index", "change", "old rank", "new rank",
-               "newly firing", "no longer firing", "failure"]  # fmt: skip
+    headers = [_("region"), _("old index"), _("new index"), _("change"), _("old rank"),
+               _("new rank"), _("newly firing"), _("no longer firing"), _("failure")]  # fmt: skip
     print(table(headers, rows))
     return 0
 
@@ -153,8 +167,10 @@ def _activate(args: argparse.Namespace) -> int:
     activated = asyncio.run(run())
     if activated is None:
         return 1
-    print(f"Rule set version {activated['version']} ({activated['name']}) is active; "
-          "every scorecard is being rescored.")  # fmt: skip
+    print(
+        _("Rule set version {version} ({name}) is active; every scorecard is being rescored.")
+        .format(version=activated["version"], name=activated["name"])
+    )  # fmt: skip
     return 0
 
 
@@ -163,7 +179,7 @@ def _history(args: argparse.Namespace) -> int:
     if args.ruleset:
         matched = VERSION.match(args.ruleset)
         if not matched:
-            raise ValueError(f"{args.ruleset!r} is not a version (3 or v3)")
+            raise ValueError(_("{given!r} is not a version (3 or v3)").format(given=args.ruleset))
         version = f"v{matched.group(1)}"
 
     async def run() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -174,12 +190,13 @@ def _history(args: argparse.Namespace) -> int:
 
     versions, audit = asyncio.run(run())
     if version is not None and not any(f"v{v['version']}" == version for v in versions):
-        raise LookupError(f"there is no rule set version {version}")
+        raise LookupError(_("there is no rule set version {version}").format(version=version))
     if version is None:
         rows = [[v["version"], v["status"], v["name"], v["author"], v["createdAt"][:19],
                  v["basedOn"]] for v in versions]  # fmt: skip
-        print(table(["version", "status", "name", "author", "created", "based on"], rows))
+        headers = [_("version"), _("status"), _("name"), _("author"), _("created"), _("based on")]
+        print(table(headers, rows))
         print()
     rows = [[e["at"][:19], e["action"], e["actor"], e["version"]] for e in audit]
-    print(table(["at", "action", "by", "version"], rows))
+    print(table([_("at"), _("action"), _("by"), _("version")], rows))
     return 0

@@ -20,7 +20,7 @@ from services.catalog.national import (
 from services.cli import connection
 from services.cli.cohorts import cohorts_of
 from services.cli.letters import fetch_letters
-from services.cli.output import counted
+from services.cli.messages import _, ngettext
 from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
@@ -82,13 +82,14 @@ def _import_programs(args: argparse.Namespace) -> int:
             if problems:
                 for problem in problems:
                     print(f"{args.file}: {problem}", file=sys.stderr)
-                print(f"{args.file}: nothing imported", file=sys.stderr)
+                print(_("{file}: nothing imported").format(file=args.file), file=sys.stderr)
                 return 2
             report = await sheet.load(gateway)
-        print(
-            f"imported {counted(report.added, 'program')} "
-            f"({report.skipped} {'was' if report.skipped == 1 else 'were'} already there)"
+        added = ngettext("imported {count} program", "imported {count} programs", report.added)
+        skipped = ngettext(
+            "{count} was already there", "{count} were already there", report.skipped
         )
+        print(f"{added.format(count=report.added)} ({skipped.format(count=report.skipped)})")
         return 0
 
     return asyncio.run(run())
@@ -100,7 +101,7 @@ def _import_regions(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(f"{args.cohorts}: {problem}", file=sys.stderr)
-        print(f"{args.cohorts}: nothing imported", file=sys.stderr)
+        print(_("{file}: nothing imported").format(file=args.cohorts), file=sys.stderr)
         return 2
 
     async def run() -> RegionsReport:
@@ -108,10 +109,16 @@ def _import_regions(args: argparse.Namespace) -> int:
             return await register_national(gateway, cohorts, args.cohort)
 
     report = asyncio.run(run())
-    print(
-        f"registered {report.registered} regions, changed the cohort of "
-        f"{report.cohorts_changed}, {report.already} were already there ({SOURCE})"
+    said = _(
+        "registered {registered} regions, changed the cohort of {changed}, "
+        "{already} were already there ({source})"
     )
+    print(
+        said.format(
+            registered=report.registered, changed=report.cohorts_changed,
+            already=report.already, source=SOURCE,
+        )
+    )  # fmt: skip
     return 0
 
 
@@ -124,16 +131,22 @@ def _import_results(args: argparse.Namespace) -> int:
             if problems:
                 for problem in problems:
                     print(f"{args.file}: {problem}", file=sys.stderr)
-                print(f"{args.file}: nothing imported", file=sys.stderr)
+                print(_("{file}: nothing imported").format(file=args.file), file=sys.stderr)
                 return 2
             report = await sheet.load(gateway)
         for cycle_id in report.created_cycles:
-            print(f"created the closed cycle {cycle_id} for published results")
+            print(
+                _("created the closed cycle {cycle} for published results").format(cycle=cycle_id)
+            )
         for flag in report.flags:
             print(f"{args.file}: {flag}")
+        said = _(
+            "imported {imported} published results ({revised} revised, {unchanged} already there)"
+        )
         print(
-            f"imported {report.imported} published results "
-            f"({report.revised} revised, {report.unchanged} already there)"
+            said.format(
+                imported=report.imported, revised=report.revised, unchanged=report.unchanged
+            )
         )
         return 0
 
@@ -150,7 +163,8 @@ def _export_scorecards(args: argparse.Namespace) -> int:
 
     cycle, ranking, names = asyncio.run(fetch())
     if not ranking:
-        print(f"smartcity: cycle {cycle} has no scorecards you may read", file=sys.stderr)
+        refused = _("cycle {cycle} has no scorecards you may read").format(cycle=cycle)
+        print(f"smartcity: {refused}", file=sys.stderr)
         return 1
     headers = ["cycle", "rank", "rank in cohort", "region", "name", "province", "cohort",
                "final index", "grade", *DIMENSIONS, "flags", "revision", "rule set"]  # fmt: skip
@@ -168,10 +182,10 @@ def _export_scorecards(args: argparse.Namespace) -> int:
     if args.format == "xlsx":
         output = args.output or Path(f"scorecards-{cycle}.xlsx")
         write_xlsx(output, "scorecards", headers, rows)
-        print(f"wrote {counted(len(rows), 'scorecard')} to {output.resolve()}")
+        print(_wrote(len(rows), "scorecard", output))
     elif args.output:
         args.output.write_text(csv_text(headers, rows))
-        print(f"wrote {counted(len(rows), 'scorecard')} to {args.output.resolve()}")
+        print(_wrote(len(rows), "scorecard", args.output))
     else:
         sys.stdout.write(csv_text(headers, rows))
     return 0
@@ -185,8 +199,13 @@ def _export_letters(args: argparse.Namespace) -> int:
 
     cycle, letters = asyncio.run(fetch())
     if not letters:
-        where = f"region {args.region} in cycle {cycle}" if args.region else f"cycle {cycle}"
-        print(f"smartcity: {where} has no scorecard you may read", file=sys.stderr)
+        where = (
+            _("region {region} in cycle {cycle}").format(region=args.region, cycle=cycle)
+            if args.region
+            else _("cycle {cycle}").format(cycle=cycle)
+        )
+        refused = _("{where} has no scorecard you may read").format(where=where)
+        print(f"smartcity: {refused}", file=sys.stderr)
         return 1
     if args.region:
         name, body = letters[0]
@@ -197,5 +216,18 @@ def _export_letters(args: argparse.Namespace) -> int:
         with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, body in letters:
                 archive.writestr(name, body)
-    print(f"wrote {counted(len(letters), 'letter')} to {output.resolve()}")
+    print(_wrote(len(letters), "letter", output))
     return 0
+
+
+def _wrote(count: int, kind: str, output: Path) -> str:
+    """`wrote 3 scorecards to /full/path`: where a file went, said in full."""
+    said = {
+        "scorecard": ngettext(
+            "wrote {count} scorecard to {path}", "wrote {count} scorecards to {path}", count
+        ),
+        "letter": ngettext(
+            "wrote {count} letter to {path}", "wrote {count} letters to {path}", count
+        ),
+    }[kind]
+    return said.format(count=count, path=output.resolve())

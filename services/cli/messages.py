@@ -1,0 +1,32 @@
+"""The command line's words: English in the code, Bahasa Indonesia in a gettext catalogue
+(`locale/id/LC_MESSAGES/smartcity.po`, compiled beside it to the `.mo` gettext reads).
+
+The language is chosen as gettext chooses it, from LANGUAGE, LC_ALL, LC_MESSAGES or LANG
+(`LANG=id_ID.UTF-8` speaks Indonesian); SMARTCITY_LANGUAGE (`id` or `en`) overrides them.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import cache
+from pathlib import Path
+
+DOMAIN = "smartcity"
+LOCALES = Path(__file__).resolve().parent / "locale"
+
+
+@cache
+def _translation() -> gettext.NullTranslations:
+    chosen = os.environ.get("SMARTCITY_LANGUAGE")
+    return gettext.translation(
+        DOMAIN, LOCALES, languages=[chosen] if chosen else None, fallback=True
+    )
+
+
+def _(message: str) -> str:
+    return _translation().gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translation().ngettext(singular, plural, count)

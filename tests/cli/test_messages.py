@@ -1,0 +1,61 @@
+"""The command line's words: every message it says has its Bahasa Indonesia in the gettext
+catalogue, the compiled catalogue is the one committed, and a user whose language is
+Indonesian reads them."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from services.cli import catalogue
+from services.cli.messages import LOCALES
+
+CLI = Path(__file__).resolve().parents[2] / "services" / "cli"
+PO = LOCALES / "id" / "LC_MESSAGES" / "smartcity.po"
+
+
+def said_in(source: str) -> set[str]:
+    """The msgids of every `_("...")` and `ngettext("...", "...", n)` in the source."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if node.func.id == "_" and texts:
+            found.add(texts[0])
+        elif node.func.id == "ngettext" and len(texts) >= 2:
+            found.add(f"{texts[0]}\0{texts[1]}")
+    return found
+
+
+def test_every_message_of_the_command_line_has_its_indonesian():
+    said = set().union(*(said_in(p.read_text()) for p in CLI.glob("*.py")))
+    translated = catalogue.read_po(PO.read_text())
+    assert len(said) > 40
+    assert sorted(m for m in said if not translated.get(m, "").strip("\0")) == []
+
+
+def test_a_message_missing_from_the_catalogue_is_found():
+    said = said_in('print(_("{file}: valid").format(file=f)); _("not yet in any catalogue")')
+    translated = catalogue.read_po(PO.read_text())
+    assert sorted(m for m in said if m not in translated) == ["not yet in any catalogue"]
+
+
+def test_the_committed_compiled_catalogues_are_up_to_date():
+    for path, data in catalogue.compiled().items():
+        assert path.read_bytes() == data, "run `python -m services.cli.catalogue` and commit"
+
+
+def test_a_user_whose_language_is_indonesian_reads_indonesian(tmp_path):
+    env = {**os.environ, "LANG": "id_ID.UTF-8", "SMARTCITY_CONFIG_DIR": str(tmp_path)}
+    env.pop("SMARTCITY_LANGUAGE", None)
+    command = [sys.executable, "-m", "services.cli"]
+    missing = subprocess.run([*command, "rules", "validate", str(tmp_path / "x.yaml")],
+                             env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert missing.stderr.strip() == f"smartcity: {tmp_path / 'x.yaml'}: berkas tidak ada"
+    english = subprocess.run([*command, "config"], env=env | {"SMARTCITY_LANGUAGE": "en"},
+                             capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert english.stdout.split()[:3] == ["setting", "value", "from"]
