@@ -7,6 +7,11 @@ import random
 from dataclasses import dataclass
 
 
+def _id(value: float) -> str:
+    """One decimal place, as Bahasa Indonesia writes it: 3,6."""
+    return f"{value:.1f}".replace(".", ",")
+
+
 def _clamp(value: float, low: int, high: int) -> int:
     return max(low, min(high, round(value)))
 
@@ -34,19 +39,23 @@ class RegionProfile:
 
     @staticmethod
     def findings(scores: dict[str, dict[str, int]]) -> list[tuple[str, str]]:
-        """The lead assessor's findings, (kind, text), from the questions scored best and worst."""
+        """The lead assessor's findings, (kind, text), from the questions scored best and worst,
+        in Bahasa Indonesia as assessors write them."""
         means = {code: sum(by.values()) / len(by) for code, by in scores.items() if by}
         ordered = sorted(means, key=lambda code: (means[code], code))
         worst, best = ordered[0], ordered[-1]
         return [
-            ("STRENGTH", f"{best} is a strength: assessors scored it {means[best]:.1f} of 4."),
+            (
+                "STRENGTH",
+                f"{best} menjadi kekuatan: asesor memberi nilai {_id(means[best])} dari 4.",
+            ),
             (
                 "WEAKNESS",
-                f"{worst} is the weakest point: assessors scored it {means[worst]:.1f} of 4.",
+                f"{worst} adalah titik terlemah: asesor memberi nilai {_id(means[worst])} dari 4.",
             ),
             (
                 "RECOMMENDATION",
-                f"Put {worst} first in next year's programs and masterplan revision.",
+                f"Prioritaskan {worst} dalam program tahun depan dan revisi masterplan.",
             ),
         ]
 

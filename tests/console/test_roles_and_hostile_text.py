@@ -66,6 +66,8 @@ def test_text_from_the_data_is_shown_as_text(console: Console, suite: Suite):
     expect(page.locator(".highlight")).to_contain_text(HOSTILE)
     console.open(f"/regions/{REGION}/{cycle_id}")
     expect(page.locator("#findings")).to_contain_text(HOSTILE)
-    expect(page.locator("#findings")).to_contain_text("is a strength")  # the demo's lead assessor
+    expect(page.locator("#findings")).to_contain_text(
+        "menjadi kekuatan"
+    )  # the demo's lead assessor
     console.screenshot("07-region")
     assert page.evaluate("window.__ran") is None

@@ -182,3 +182,12 @@ async def test_evidence_never_moves_a_published_result_and_an_import_never_repla
         api, [row("35.07", *PUBLISHED_2022["35.07"], cycle=CYCLE_2023, year=2023)]
     )
     assert "computed from its evidence" in over["errors"][0]["message"]
+
+
+async def test_simulating_rules_leaves_published_results_out(api):
+    await with_2022_cycle(api)
+    await importing(api, rows_2022())
+    simulated = await api(
+        f'mutation {{ simulateRuleSet(id: "v1", cycleId: "{CYCLE_2022}") {{ regionCode }} }}'
+    )
+    assert simulated["data"]["simulateRuleSet"] == []

@@ -11,6 +11,7 @@ from services.kernel.repository import require
 from services.scoring.domain import rulesets
 from services.scoring.domain.ranking import ranks
 from services.scoring.domain.rules import Problem
+from services.scoring.domain.scorecards import Source
 from services.scoring.handlers.rulesets import require_admin
 from services.scoring.handlers.scorer import Computed, Scorer
 
@@ -72,7 +73,11 @@ async def _pairs(scorer: Scorer, cycle_id: str) -> list[tuple[str, str]]:
 
 
 async def _compared(scorer: Scorer, cycle_id: str, computed: list[Computed]) -> list[RegionChange]:
-    current = {c.region_code: c for c in await scorer.scoring.scorecards.of_cycle(cycle_id)}
+    current = {
+        c.region_code: c
+        for c in await scorer.scoring.scorecards.of_cycle(cycle_id)
+        if c.source is Source.COMPUTED  # a published result is the record: no rule moves it
+    }
     new = {str(c.evidence.region["code"]): c for c in computed}
     old_ranks = ranks({code: c.content.final_index for code, c in current.items()})
     new_ranks = ranks({code: c.content.final_index for code, c in new.items()})
