@@ -10,9 +10,9 @@ from collections.abc import Sequence
 import httpx
 
 from services.cli import config, demo, local, rules, transfer
-from services.cli.messages import _
 from services.kernel import errors
 from services.kernel.graphql_client import GraphQLFailure
+from services.messages import _
 from services.stack import StackError
 
 

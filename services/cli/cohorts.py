@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from services.cli.messages import _
 from services.cli.spreadsheets import Sheet
+from services.messages import _
 
 COHORT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}\Z")  # as the catalog takes cohorts
 

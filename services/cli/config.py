@@ -13,9 +13,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from services.cli.messages import _
 from services.cli.output import table
 from services.kernel.settings import Settings, config_folder
+from services.messages import _
 
 DEFAULT_GATEWAY = "http://127.0.0.1:4000/graphql"
 GATEWAY_FILE = "gateway-url"

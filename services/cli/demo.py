@@ -10,9 +10,9 @@ from typing import Any
 from services import stack
 from services.catalog.national import national_regions
 from services.cli import connection
-from services.cli.messages import _
 from services.cli.output import ProgressBar, table
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
+from services.messages import _
 
 DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win")
 

@@ -14,7 +14,6 @@ from services import stack
 from services.catalog.seed import seed
 from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
-from services.cli.messages import _
 from services.cli.output import table
 from services.gateway.federation.composition import compose
 from services.gateway.federation.join_print import print_supergraph
@@ -22,6 +21,7 @@ from services.gateway.federation.subgraph_schema import read_subgraph
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings
+from services.messages import _
 from services.registry import SERVICES
 from services.stack import one_service, state
 

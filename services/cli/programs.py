@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from services.cli.messages import _
 from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient
+from services.messages import _
 
 REQUIRED = ("region", "name", "dimension", "sub dimension", "agency", "start year", "target year")
 PHASES = ("planning", "implementation", "operation", "completed")

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.catalog.national import every_region
-from services.cli.messages import _
 from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
+from services.messages import _
 
 DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
 REQUIRED = ("region", "year", "cohort", "final", "document")

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from services.cli import connection
-from services.cli.messages import _, ngettext
 from services.cli.output import table
 from services.kernel.graphql_client import GraphQLClient
+from services.messages import _, ngettext
 
 VERSION = re.compile(r"^v?([0-9]+)\Z")
 PROBLEM_FIELDS = "valid problems { ruleId path line message }"

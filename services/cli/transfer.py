@@ -20,10 +20,10 @@ from services.catalog.national import (
 from services.cli import connection
 from services.cli.cohorts import cohorts_of
 from services.cli.letters import fetch_letters
-from services.cli.messages import _, ngettext
 from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
+from services.messages import _, ngettext
 
 DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
 RANKING = """query($c: String!) { ranking(cycleId: $c) {

@@ -30,6 +30,7 @@ from services.kernel import auth, collector
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.natsserver import binary
 from services.kernel.settings import Settings
+from services.messages import _
 from services.registry import SERVICES
 from services.stack import state
 from services.stack.child import Child, Part
@@ -212,31 +213,38 @@ async def run(settings: Settings, ports: Ports, *, demo: bool, external_nats: bo
         loop.add_signal_handler(sig, stop.set)
     check_ports(ports, external_nats=external_nats)
     if settings.mongo_is_in_memory and external_nats:
-        print("In-memory storage: starting from a clean store; the external stream is replayed.")
+        print(_("In-memory storage: starting from a clean store; the external stream is replayed."))
     elif settings.mongo_is_in_memory:
-        print("In-memory storage: starting from a clean state (event stream cleared too).")
+        print(_("In-memory storage: starting from a clean state (event stream cleared too)."))
     else:
-        print(f"MongoDB at {settings.mongodb_uri}: resuming from the data stored there.")
+        said = _("MongoDB at {uri}: resuming from the data stored there.")
+        print(said.format(uri=settings.mongodb_uri))
     try:
         async with running(settings, ports, demo=demo, external_nats=external_nats) as started:
             _announce(started)
             await stop.wait()
     finally:
-        print("Stopped.", flush=True)
+        print(_("Stopped."), flush=True)
+
+
+def _line(label: str, value: object) -> None:
+    print(f"{label + ':':<17}{value}")
 
 
 def _announce(started: Started) -> None:
     if started.demo_regions is not None:
-        print(f"Demo data:       {started.demo_regions} regions (run `smartcity demo` to score)")
-    print(f"Gateway:         {started.gateway_url}")
-    print(f"GraphiQL:        {started.gateway_url}  (open it in a browser)")
+        demo = _("{count} regions (run `smartcity demo` to score)")
+        _line(_("Demo data"), demo.format(count=started.demo_regions))
+    _line(_("Gateway"), started.gateway_url)
+    _line("GraphiQL", f"{started.gateway_url}  {_('(open it in a browser)')}")
     console = started.gateway_url.removesuffix("/graphql") + "/console/"
-    print(f"Console:         {console}  (sign in with the admin token below)")
+    _line(_("Console"), f"{console}  {_('(sign in with the admin token below)')}")
     for name, url in started.urls.items():
         if name != "gateway":
-            print(f"{name.capitalize() + ':':<17}{url}")
-    print(f"NATS:            {started.settings.nats_url}")
+            _line(name.capitalize(), url)
+    _line("NATS", started.settings.nats_url)
     processes = ", ".join(f"{c.name} {c.pid}" for c in started.children.values())
-    print(f"Processes:       {processes} (`smartcity status` shows each one's state)")
-    print(f"Admin token:     {started.admin_token}")
-    print("Press Ctrl-C to stop.", flush=True)
+    shown = _("(`smartcity status` shows each one's state)")
+    _line(_("Processes"), f"{processes} {shown}")
+    _line(_("Admin token"), started.admin_token)
+    print(_("Press Ctrl-C to stop."), flush=True)

@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from services.cli import catalogue
-from services.cli.messages import LOCALES
+from services.messages import LOCALES, catalogue
 
-CLI = Path(__file__).resolve().parents[2] / "services" / "cli"
+SERVICES = Path(__file__).resolve().parents[2] / "services"
+SAYING = [SERVICES / part for part in ("cli", "stack", "demo")]  # what speaks to users
 PO = LOCALES / "id" / "LC_MESSAGES" / "smartcity.po"
 
 
@@ -32,7 +32,7 @@ def said_in(source: str) -> set[str]:
 
 
 def test_every_message_of_the_command_line_has_its_indonesian():
-    said = set().union(*(said_in(p.read_text()) for p in CLI.glob("*.py")))
+    said = set().union(*(said_in(p.read_text()) for d in SAYING for p in d.glob("*.py")))
     translated = catalogue.read_po(PO.read_text())
     assert len(said) > 40
     assert sorted(m for m in said if not translated.get(m, "").strip("\0")) == []
@@ -46,7 +46,7 @@ def test_a_message_missing_from_the_catalogue_is_found():
 
 def test_the_committed_compiled_catalogues_are_up_to_date():
     for path, data in catalogue.compiled().items():
-        assert path.read_bytes() == data, "run `python -m services.cli.catalogue` and commit"
+        assert path.read_bytes() == data, "run `python -m services.messages.catalogue`, commit"
 
 
 def test_a_user_whose_language_is_indonesian_reads_indonesian(tmp_path):

@@ -1,5 +1,6 @@
-"""The command line's words: English in the code, Bahasa Indonesia in a gettext catalogue
-(`locale/id/LC_MESSAGES/smartcity.po`, compiled beside it to the `.mo` gettext reads).
+"""What the command line and the embedded stack say: English in the code, Bahasa Indonesia
+in a gettext catalogue (`locale/id/LC_MESSAGES/smartcity.po`, compiled beside it to the
+`.mo` gettext reads, by `python -m services.messages.catalogue`).
 
 The language is chosen as gettext chooses it, from LANGUAGE, LC_ALL, LC_MESSAGES or LANG
 (`LANG=id_ID.UTF-8` speaks Indonesian); SMARTCITY_LANGUAGE (`id` or `en`) overrides them.

@@ -1,6 +1,6 @@
 """Compiling the gettext catalogues: each `.po` under `locale/` into the `.mo` beside it.
 
-    python -m services.cli.catalogue
+    python -m services.messages.catalogue
 
 A test keeps every committed `.mo` equal to what its `.po` compiles to.
 """
@@ -12,7 +12,7 @@ import struct
 import sys
 from pathlib import Path
 
-from services.cli.messages import DOMAIN, LOCALES
+from services.messages import DOMAIN, LOCALES
 
 
 def _unquoted(line: str) -> str:
