@@ -15,6 +15,7 @@ from services.demo.cycle import Minter
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings
+from services.messages import _
 
 
 def settings() -> Settings:
@@ -53,9 +54,22 @@ async def newest_cycle(gateway: GraphQLClient) -> str:
     """The cycle of the latest year, the last opened of that year (ids sort by creation)."""
     cycles = (await gateway("{ evaluationCycles(first: 500) { id year } }"))["evaluationCycles"]
     if not cycles:
-        raise ValueError("there is no evaluation cycle yet")
+        raise ValueError(_("there is no evaluation cycle yet"))
     newest: str = max(cycles, key=lambda c: (c["year"], c["id"]))["id"]
     return newest
+
+
+CYCLE = "query($id: ID!) { evaluationCycle(id: $id) { year stage cohort } }"
+
+
+async def cycle_name(gateway: GraphQLClient, cycle_id: str) -> str:
+    """A cycle as people name it, its id beside: `2023 · Tahap II · kppn_ikn (01a2...)`."""
+    found = (await gateway(CYCLE, {"id": cycle_id}))["evaluationCycle"]
+    if not found:
+        return cycle_id
+    stages = {"TAHAP_1": "Tahap I", "TAHAP_2": "Tahap II", "FIELD": _("field review")}
+    stage = stages.get(found["stage"], found["stage"])
+    return f"{found['year']} · {stage} · {found['cohort']} ({cycle_id})"
 
 
 async def is_ready(graphql_url: str) -> bool:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         scoring_wait_seconds=args.wait,
     )
     outcome = asyncio.run(_evaluate(args, plan))
-    print("\n" + _("Evaluation cycle {cycle}").format(cycle=outcome.cycle_id) + "\n")
+    print("\n" + _("Evaluation cycle {cycle}").format(cycle=outcome.cycle_name) + "\n")
     print(scorecard_table(outcome))
     if outcome.missing:
         missing = _("No complete scorecard for: {regions}").format(
@@ -71,7 +71,9 @@ async def _cycle(args: argparse.Namespace, gateway_url: str, plan: Plan) -> Outc
     async with connection.gateway(args, gateway_url) as admin:
         try:
             mint = connection.minter(connection.settings())
-            return await EvaluationCycle(admin, mint, plan, progress).run()
+            outcome = await EvaluationCycle(admin, mint, plan, progress).run()
+            outcome.cycle_name = await connection.cycle_name(admin, outcome.cycle_id)
+            return outcome
         finally:
             progress.close()
 

@@ -120,12 +120,13 @@ def _simulate(args: argparse.Namespace) -> int:
     async def run() -> tuple[str, dict[str, Any]]:
         async with connection.gateway(args) as gateway:
             cycle = args.cycle or await connection.newest_cycle(gateway)
+            named = await connection.cycle_name(gateway, cycle)
             if ruleset.version:
                 found = await gateway(SIMULATE, {"id": ruleset.version, "cycle": cycle})
-                return cycle, {"valid": True, "changes": found["simulateRuleSet"]}
+                return named, {"valid": True, "changes": found["simulateRuleSet"]}
             variables = {"text": ruleset.text, "cycle": cycle}
             simulated = await gateway(SIMULATE_DOCUMENT, variables)
-            return cycle, simulated["simulateRuleSetDocument"]
+            return named, simulated["simulateRuleSetDocument"]
 
     cycle, simulated = asyncio.run(run())
     if not simulated["valid"]:

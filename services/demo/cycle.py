@@ -101,6 +101,7 @@ class Instrument:
 class Outcome:
     cycle_id: str
     regions: dict[str, str]  # code -> name
+    cycle_name: str = ""  # as people name it, for the ones the demo tells
     scorecards: list[dict[str, Any]] = field(default_factory=list)  # best first
 
     @property

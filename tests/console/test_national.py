@@ -81,3 +81,18 @@ def test_the_national_ranking_in_english_and_the_choice_is_kept(
     page.reload()
     expect(page.locator("h1")).to_have_text("Scorecards")
     konsol.screenshot("32-national-ranking-en")
+
+
+def test_a_rule_set_is_simulated_in_bahasa_indonesia_beside_the_national_year(
+    konsol: Console, national_cycle: str
+):
+    page = konsol.sign_in(token(Role.ADMIN))
+    konsol.open("/rules/v1")
+    expect(page.get_by_role("button", name="Simulasikan")).to_be_visible()
+    options = page.locator("form.card select option").all_inner_texts()
+    assert any("2022 · Tahap II" in o for o in options)  # cycles by their names
+    page.get_by_role("button", name="Simulasikan").click()
+    expect(page.locator("#simulation h2")).to_contain_text("Simulasi terhadap 2023 · Tahap II")
+    expect(page.locator("#movers thead")).to_contain_text("Indeks lama")
+    expect(page.locator("#movers tbody tr")).to_have_count(3)  # the demo's computed cycle
+    konsol.screenshot("33-simulasi")

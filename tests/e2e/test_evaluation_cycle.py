@@ -58,7 +58,9 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
         code, out, err = await run_demo(gateway, tmp_path)
         assert code == 0, err
         assert "Every region of the cycle has its scorecard (3)." in out
-        cycle_id = next(line for line in out.splitlines() if "Evaluation cycle" in line).split()[-1]
+        named = next(line for line in out.splitlines() if "Evaluation cycle" in line)
+        assert "2023 · Tahap II · regular_2017_2019" in named  # the cycle by its name, id beside
+        cycle_id = named.split()[-1].strip("()")
         assert "citizen responses" in err  # the progress bar went to stderr
 
         async with httpx.AsyncClient(timeout=30) as http:
