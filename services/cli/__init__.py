@@ -12,12 +12,12 @@ import httpx
 from services.cli import config, demo, local, rules, transfer
 from services.kernel import errors
 from services.kernel.graphql_client import GraphQLFailure
-from services.messages import _
+from services.messages import _, speak_through_gettext
 from services.stack import StackError
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="smartcity", description=__doc__)
+    root = argparse.ArgumentParser(prog="smartcity", description=_("The smartcity command line."))
     commands = root.add_subparsers(dest="command", required=True)
     for module in (local, config, demo, rules, transfer):
         module.add(commands)
@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; what a user can cause ends in one line on stderr, not a traceback."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    speak_through_gettext()
     args = parser().parse_args(argv)
     try:
         code: int = args.run(args)

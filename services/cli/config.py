@@ -22,7 +22,7 @@ GATEWAY_FILE = "gateway-url"
 
 
 def add(commands: Any) -> None:
-    shown = commands.add_parser("config", help="the settings on this machine and their sources")
+    shown = commands.add_parser("config", help=_("the settings on this machine and their sources"))
     shown.set_defaults(run=_config)
 
 

@@ -32,13 +32,15 @@ def add_gateway_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--gateway",
         default=gateway_url(os.environ)[0],
-        help="the gateway's GraphQL URL (SMARTCITY_GATEWAY_URL; by default the one "
-        f"`smartcity up` last served, else {DEFAULT_GATEWAY}; `smartcity config` shows it)",
+        help=_(
+            "the gateway's GraphQL URL (SMARTCITY_GATEWAY_URL; by default the one "
+            "`smartcity up` serves, else {default}; `smartcity config` shows it)"
+        ).format(default=DEFAULT_GATEWAY),
     )
     parser.add_argument(
         "--token",
         default=os.environ.get("SMARTCITY_TOKEN"),
-        help="a bearer token (SMARTCITY_TOKEN); by default an admin token minted locally",
+        help=_("a bearer token (SMARTCITY_TOKEN); by default an admin token minted locally"),
     )
 
 

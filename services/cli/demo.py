@@ -18,14 +18,16 @@ DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win")
 
 
 def add(commands: Any) -> None:
-    demo = commands.add_parser("demo", help="run a whole evaluation cycle and show its scorecards")
+    demo = commands.add_parser(
+        "demo", help=_("run a whole evaluation cycle and show its scorecards")
+    )
     connection.add_gateway_options(demo)
     demo.add_argument(
         "--regions", type=int, default=3,
-        help="how many regions (default 3, the demo's; up to 514, the national list's)",
+        help=_("how many regions (default 3, the demo's; up to 514, the national list's)"),
     )  # fmt: skip
-    demo.add_argument("--citizens", type=int, default=50, help="per sub-dimension (default 50)")
-    demo.add_argument("--wait", type=float, default=180, help="seconds to wait for scoring")
+    demo.add_argument("--citizens", type=int, default=50, help=_("per sub-dimension (default 50)"))
+    demo.add_argument("--wait", type=float, default=180, help=_("seconds to wait for scoring"))
     demo.set_defaults(run=run)
 
 

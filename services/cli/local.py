@@ -27,43 +27,43 @@ from services.stack import one_service, state
 
 
 def add(commands: Any) -> None:
-    up = commands.add_parser("up", help="run the embedded stack with demo data")
-    up.add_argument("--no-demo", action="store_true", help="start without the demo data")
-    up.add_argument("--mongodb-uri", help="a MongoDB to use instead of the in-memory store")
-    up.add_argument("--nats-url", help="an external NATS to use instead of starting one")
+    up = commands.add_parser("up", help=_("run the embedded stack with demo data"))
+    up.add_argument("--no-demo", action="store_true", help=_("start without the demo data"))
+    up.add_argument("--mongodb-uri", help=_("a MongoDB to use instead of the in-memory store"))
+    up.add_argument("--nats-url", help=_("an external NATS to use instead of starting one"))
     up.add_argument("--nats-port", type=int, default=4222)
     for service in SERVICES.values():
         up.add_argument(f"--{service.name}-port", type=int, default=service.port)
     up.set_defaults(run=_up)
 
-    serve = commands.add_parser("serve", help="run one service")
+    serve = commands.add_parser("serve", help=_("run one service"))
     serve.add_argument("service", choices=sorted(SERVICES))
     serve.add_argument("--port", type=int)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
     serve.set_defaults(run=_serve)
 
-    status = commands.add_parser("status", help="each part of the running stack and its state")
+    status = commands.add_parser("status", help=_("each part of the running stack and its state"))
     status.set_defaults(run=_status)
 
     supergraph = commands.add_parser(
-        "supergraph", help="the suite's supergraph in the join-spec form, for any router"
+        "supergraph", help=_("the suite's supergraph in the join-spec form, for any router")
     )
-    supergraph.add_argument("--output", type=Path, help="write it here instead of printing it")
+    supergraph.add_argument("--output", type=Path, help=_("write it here instead of printing it"))
     supergraph.set_defaults(run=_supergraph)
 
-    token = commands.add_parser("token", help="mint a development token")
+    token = commands.add_parser("token", help=_("mint a development token"))
     token.add_argument("--role", required=True, choices=[r.value for r in auth.Role])
-    token.add_argument("--region", help="the region of a region operator")
-    token.add_argument("--regions", nargs="*", help="the regions an assessor is assigned to")
+    token.add_argument("--region", help=_("the region of a region operator"))
+    token.add_argument("--regions", nargs="*", help=_("the regions an assessor is assigned to"))
     token.add_argument(
-        "--subject", help="whom the token is for: an assessor's registry id (default dev-ROLE)"
+        "--subject", help=_("whom the token is for: an assessor's registry id (default dev-ROLE)")
     )
     token.set_defaults(run=_token)
 
-    seeding = commands.add_parser("seed", help="load the demo regions and programs")
+    seeding = commands.add_parser("seed", help=_("load the demo regions and programs"))
     seeding.add_argument(
-        "--url", default="http://127.0.0.1:4001/graphql", help="catalog or gateway"
+        "--url", default="http://127.0.0.1:4001/graphql", help=_("catalog or gateway")
     )
     seeding.set_defaults(run=_seed)
 

@@ -33,21 +33,21 @@ AUDIT = """query($id: ID) { ruleSetAudit(id: $id) { at action actor version } }"
 
 
 def add(commands: Any) -> None:
-    rules = commands.add_parser("rules", help="validate, simulate and activate scoring rules")
+    rules = commands.add_parser("rules", help=_("validate, simulate and activate scoring rules"))
     actions = rules.add_subparsers(dest="action", required=True)
-    validate = actions.add_parser("validate", help="check a rule set document, storing nothing")
+    validate = actions.add_parser("validate", help=_("check a rule set document, storing nothing"))
     validate.add_argument("file", type=Path)
     validate.set_defaults(run=_validate)
     simulate = actions.add_parser(
-        "simulate", help="score a cycle under a rule set, storing and publishing nothing"
+        "simulate", help=_("score a cycle under a rule set, storing and publishing nothing")
     )
     simulate.add_argument("ruleset", metavar="FILE-or-VERSION")
-    simulate.add_argument("--cycle", help="the evaluation cycle (default: the newest)")
+    simulate.add_argument("--cycle", help=_("the evaluation cycle (default: the newest)"))
     simulate.set_defaults(run=_simulate)
-    activate = actions.add_parser("activate", help="make a rule set the active one and rescore")
+    activate = actions.add_parser("activate", help=_("make a rule set the active one and rescore"))
     activate.add_argument("ruleset", metavar="FILE-or-VERSION")
     activate.set_defaults(run=_activate)
-    history = actions.add_parser("history", help="versions, and who drafted and activated them")
+    history = actions.add_parser("history", help=_("versions, and who drafted and activated them"))
     history.add_argument("ruleset", metavar="VERSION", nargs="?")
     history.set_defaults(run=_history)
     for action in (validate, simulate, activate, history):

@@ -33,42 +33,46 @@ NAMES = "code name province"
 
 
 def add(commands: Any) -> None:
-    importing = commands.add_parser("import", help="load data kept in spreadsheets")
+    importing = commands.add_parser("import", help=_("load data kept in spreadsheets"))
     what = importing.add_subparsers(dest="what", required=True)
-    programs = what.add_parser("programs", help="programs from a CSV or XLSX file")
+    programs = what.add_parser("programs", help=_("programs from a CSV or XLSX file"))
     programs.add_argument("file", type=Path)
     connection.add_gateway_options(programs)
     programs.set_defaults(run=_import_programs)
-    regions = what.add_parser("regions", help="the national list of regencies and cities")
+    regions = what.add_parser("regions", help=_("the national list of regencies and cities"))
     regions.add_argument(
         "--national", action="store_true", required=True,
-        help="all 514 regencies and cities with their Kemendagri codes and provinces",
+        help=_("all 514 regencies and cities with their Kemendagri codes and provinces"),
     )  # fmt: skip
-    regions.add_argument("--cohorts", type=Path, help="a CSV or XLSX of region, cohort")
+    regions.add_argument("--cohorts", type=Path, help=_("a CSV or XLSX of region, cohort"))
     regions.add_argument(
-        "--cohort", default=COHORT, help=f"the cohort of other new regions (default {COHORT})"
+        "--cohort",
+        default=COHORT,
+        help=_("the cohort of other new regions (default {cohort})").format(cohort=COHORT),
     )
     connection.add_gateway_options(regions)
     regions.set_defaults(run=_import_regions)
     results = what.add_parser(
-        "results", help="published results of earlier years from a CSV or XLSX file"
+        "results", help=_("published results of earlier years from a CSV or XLSX file")
     )
     results.add_argument("file", type=Path)
     connection.add_gateway_options(results)
     results.set_defaults(run=_import_results)
 
-    exporting = commands.add_parser("export", help="write results to a spreadsheet")
+    exporting = commands.add_parser("export", help=_("write results to a spreadsheet"))
     what = exporting.add_subparsers(dest="what", required=True)
-    cards = what.add_parser("scorecards", help="a cycle's scorecards, ranked")
-    cards.add_argument("--cycle", help="the evaluation cycle id (default: the newest)")
+    cards = what.add_parser("scorecards", help=_("a cycle's scorecards, ranked"))
+    cards.add_argument("--cycle", help=_("the evaluation cycle id (default: the newest)"))
     cards.add_argument("--format", choices=("csv", "xlsx"), default="csv")
-    cards.add_argument("--output", type=Path, help="a file (CSV goes to stdout without one)")
+    cards.add_argument("--output", type=Path, help=_("a file (CSV goes to stdout without one)"))
     connection.add_gateway_options(cards)
     cards.set_defaults(run=_export_scorecards)
-    letters = what.add_parser("letters", help="the results letters of a cycle, as PDF")
-    letters.add_argument("--cycle", help="the evaluation cycle id (default: the newest)")
-    letters.add_argument("--region", help="one region's letter (default: every region's, zipped)")
-    letters.add_argument("--output", type=Path, help="the file to write (default: named by it)")
+    letters = what.add_parser("letters", help=_("the results letters of a cycle, as PDF"))
+    letters.add_argument("--cycle", help=_("the evaluation cycle id (default: the newest)"))
+    letters.add_argument(
+        "--region", help=_("one region's letter (default: every region's, zipped)")
+    )
+    letters.add_argument("--output", type=Path, help=_("the file to write (default: named by it)"))
     connection.add_gateway_options(letters)
     letters.set_defaults(run=_export_letters)
 

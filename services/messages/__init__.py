@@ -31,3 +31,13 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation().ngettext(singular, plural, count)
+
+
+def speak_through_gettext() -> None:
+    """Makes this catalogue the one gettext's own users read, argparse among them (its
+    "usage:", "error:", "the following arguments are required"), in the chosen language."""
+    chosen = os.environ.get("SMARTCITY_LANGUAGE")
+    if chosen:
+        os.environ["LANGUAGE"] = chosen
+    gettext.bindtextdomain(DOMAIN, LOCALES)
+    gettext.textdomain(DOMAIN)

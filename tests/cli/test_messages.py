@@ -59,3 +59,18 @@ def test_a_user_whose_language_is_indonesian_reads_indonesian(tmp_path):
     english = subprocess.run([*command, "config"], env=env | {"SMARTCITY_LANGUAGE": "en"},
                              capture_output=True, text=True, timeout=60)  # fmt: skip
     assert english.stdout.split()[:3] == ["setting", "value", "from"]
+
+
+def test_the_command_lines_own_help_and_usage_errors_speak_indonesian_too(tmp_path):
+    env = {**os.environ, "SMARTCITY_LANGUAGE": "id", "SMARTCITY_CONFIG_DIR": str(tmp_path)}
+    command = [sys.executable, "-m", "services.cli"]
+    helped = subprocess.run([*command, "--help"], env=env, capture_output=True, text=True,
+                            timeout=60)  # fmt: skip
+    assert helped.stdout.startswith("penggunaan: smartcity")
+    assert "jalankan satu siklus evaluasi utuh" in helped.stdout
+    wrong = subprocess.run([*command, "rules"], env=env, capture_output=True, text=True,
+                           timeout=60)  # fmt: skip
+    assert wrong.returncode == 2
+    assert wrong.stderr.splitlines()[-1] == (
+        "smartcity rules: galat: argumen berikut wajib diisi: action"
+    )
