@@ -6,6 +6,7 @@ import asyncio
 import re
 
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
+from services.messages import _
 
 LETTERS = """query($c: String!) { ranking(cycleId: $c) { regionCode letterUrl } }"""
 ONE = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
@@ -30,10 +31,13 @@ async def fetch_letters(
         async with at_once:
             response = await gateway.http.get(origin + card["letterUrl"], headers=gateway.headers)
         if response.status_code != 200:
+            said = _("the letter of {region} was refused: HTTP {status} {reason}")
             raise GraphQLFailure(
-                f"the letter of {card['regionCode']} was refused: HTTP {response.status_code} "
-                f"{response.text[:200]}"
-            )
+                said.format(
+                    region=card["regionCode"], status=response.status_code,
+                    reason=response.text[:200],
+                )
+            )  # fmt: skip
         found = FILE_NAME.search(response.headers.get("content-disposition", ""))
         name = found.group(1) if found else f"{card['regionCode']}-{cycle_id}.pdf"
         return name, response.content

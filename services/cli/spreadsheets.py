@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 
 from services.kernel import cells
+from services.messages import _
 
 
 class SpreadsheetError(ValueError):
@@ -38,14 +39,15 @@ def read_sheet(path: Path) -> Sheet:
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:
-            raise SpreadsheetError(f"{path} is not a readable XLSX workbook ({exc})") from None
+            said = _("{path} is not a readable XLSX workbook ({reason})")
+            raise SpreadsheetError(said.format(path=path, reason=exc)) from None
         sheet = book.worksheets[0]
         table = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
     else:
-        raise SpreadsheetError(f"{path}: expected a .csv or .xlsx file")
+        raise SpreadsheetError(_("{path}: expected a .csv or .xlsx file").format(path=path))
     if not table:
-        raise SpreadsheetError(f"{path} is empty")
+        raise SpreadsheetError(_("{path} is empty").format(path=path))
     headers = [header_key(h) for h in table[0]]
     rows = []
     for values in table[1:]:

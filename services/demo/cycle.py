@@ -23,6 +23,7 @@ from services.catalog.seed import demo_data, seed
 from services.demo.answers import RegionProfile
 from services.kernel.auth import Role
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure, aliased
+from services.messages import _
 
 T = TypeVar("T")
 EVALUATION = "smartcity-evaluation-2023"
@@ -159,7 +160,7 @@ class EvaluationCycle:
         )
         profiles = {code: RegionProfile.of(code) for code in regions}
         self.progress.stage(
-            "assessor scores", len(regions) * len(evaluation.questions) * len(self.assessors)
+            _("assessor scores"), len(regions) * len(evaluation.questions) * len(self.assessors)
         )
         await asyncio.gather(
             *(
@@ -168,7 +169,7 @@ class EvaluationCycle:
             )
         )
         per_region = len(citizens.sub_dimensions()) * self.plan.citizens_per_sub_dimension
-        self.progress.stage("citizen responses", len(regions) * per_region)
+        self.progress.stage(_("citizen responses"), len(regions) * per_region)
         await asyncio.gather(
             *(
                 self._collect_citizens(profiles[code], surveyed, citizens)
@@ -306,7 +307,7 @@ class EvaluationCycle:
         self, cycle_id: str, regions: set[str], expected: dict[str, int]
     ) -> list[dict[str, Any]]:
         """The cycle's ranking once every region's scorecard counts all the evidence given."""
-        self.progress.stage("scorecards", len(regions))
+        self.progress.stage(_("scorecards"), len(regions))
         deadline = asyncio.get_running_loop().time() + self.plan.scoring_wait_seconds
         complete: list[dict[str, Any]] = []
         while True:

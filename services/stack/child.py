@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from services.kernel.natsserver import die_with_parent
+from services.messages import _
 from services.stack.errors import StackError
 
 FIRST_PAUSE, LONGEST_PAUSE, STEADY_SECONDS = 0.5, 30.0, 60.0
@@ -100,15 +101,19 @@ class Child:
                     self._set("ready")
                     return
             await asyncio.sleep(0.1)
-        raise StackError(f"{self.name} was not ready within {READY_SECONDS:.0f} s")
+        raise StackError(
+            _("{part} was not ready within {seconds} s").format(
+                part=self.name, seconds=f"{READY_SECONDS:.0f}"
+            )
+        )
 
     def _why_it_stopped(self) -> str:
         """The part's own one-line reason (`smartcity: ...`), else its last line."""
         said = [line for line in self.last_lines if line.startswith("smartcity: ")]
         if said:
             return said[-1].removeprefix("smartcity: ")
-        last = self.last_lines[-1] if self.last_lines else "no output"
-        return f"{self.name} stopped while starting: {last}"
+        last = self.last_lines[-1] if self.last_lines else _("no output")
+        return _("{part} stopped while starting: {last}").format(part=self.name, last=last)
 
     async def _supervise(self) -> None:
         pause = FIRST_PAUSE

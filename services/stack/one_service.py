@@ -13,6 +13,7 @@ import uvicorn
 from services.kernel import collector
 from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
+from services.messages import _
 from services.registry import SERVICES
 from services.stack.errors import StackError
 
@@ -41,7 +42,8 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         await lifespan.__aenter__()
     except Exception as exc:
         detail = str(exc).removeprefix(f"{name}: ")
-        raise StackError(f"{name} failed at start-up: {detail}") from None
+        said = _("{service} failed at start-up: {detail}")
+        raise StackError(said.format(service=name, detail=detail)) from None
     config = uvicorn.Config(
         app,
         host=host,
@@ -54,6 +56,7 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
     try:
         await _Server(config).serve()
     except SystemExit:  # uvicorn exits when it cannot listen
-        raise StackError(f"{name} could not listen on {host}:{port}") from None
+        said = _("{service} could not listen on {host}:{port}")
+        raise StackError(said.format(service=name, host=host, port=port)) from None
     finally:
         await lifespan.__aexit__(None, None, None)

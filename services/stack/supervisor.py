@@ -76,10 +76,10 @@ def check_ports(ports: Ports, *, external_nats: bool) -> None:
             try:
                 probe.bind((HOST, port))
             except OSError:
-                message = (
-                    f"port {port} for {name} is taken (another `smartcity up`?); "
-                    f"choose another with --{name}-port"
-                )
+                message = _(
+                    "port {port} for {name} is taken (another `smartcity up`?); "
+                    "choose another with --{name}-port"
+                ).format(port=port, name=name)
                 raise StackError(message) from None
 
 
