@@ -33,7 +33,7 @@ def gateway_url(env: Mapping[str, str]) -> tuple[str, str]:
     recorded = config_folder(env) / GATEWAY_FILE
     if recorded.exists() and recorded.read_text().strip():
         return recorded.read_text().strip(), str(recorded)
-    return DEFAULT_GATEWAY, "default"
+    return DEFAULT_GATEWAY, _("default")
 
 
 @contextlib.contextmanager
@@ -49,10 +49,14 @@ def recorded_gateway(settings: Settings, url: str) -> Iterator[None]:
             recorded.unlink()
 
 
+def _variable_source(env: Mapping[str, str], variable: str) -> str:
+    return variable if env.get(variable) else _("default")
+
+
 def _folder_source(env: Mapping[str, str], own: str, xdg: str) -> str:
     if env.get(own):
         return own
-    return xdg if env.get(xdg) else "default"
+    return xdg if env.get(xdg) else _("default")
 
 
 def _config(args: argparse.Namespace) -> int:
@@ -68,14 +72,14 @@ def _config(args: argparse.Namespace) -> int:
         secret = (_("not made yet"), made)
     gateway, gateway_from = gateway_url(env)
     rows = [
-        ("JWT secret", *secret),
-        ("gateway", gateway, gateway_from),
-        ("config folder", str(settings.config_dir),
+        (_("JWT secret"), *secret),
+        (_("gateway"), gateway, gateway_from),
+        (_("config folder"), str(settings.config_dir),
          _folder_source(env, "SMARTCITY_CONFIG_DIR", "XDG_CONFIG_HOME")),
-        ("data folder", str(settings.data_dir),
+        (_("data folder"), str(settings.data_dir),
          _folder_source(env, "SMARTCITY_DATA_DIR", "XDG_DATA_HOME")),
-        ("MongoDB", settings.mongodb_uri, "MONGODB_URI" if env.get("MONGODB_URI") else "default"),
-        ("NATS", settings.nats_url, "NATS_URL" if env.get("NATS_URL") else "default"),
+        ("MongoDB", settings.mongodb_uri, _variable_source(env, "MONGODB_URI")),
+        ("NATS", settings.nats_url, _variable_source(env, "NATS_URL")),
     ]  # fmt: skip
     print(table((_("setting"), _("value"), _("from")), rows))
     return 0
