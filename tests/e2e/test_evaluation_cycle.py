@@ -23,7 +23,7 @@ from tests.e2e.up import (
 from tests.streams import Subscriber
 
 pytestmark = pytest.mark.integration
-CITIZENS = 20  # per sub-dimension; the command's default is 50
+CITIZENS = 8  # per sub-dimension; the command's default is 50
 QUESTIONS, SUB_DIMENSIONS, ASSESSORS, REGIONS = 117, 18, 5, 3
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
   regionCode rank finalIndex revision counted { assessorScores citizenResponses } } }"""

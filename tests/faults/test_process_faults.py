@@ -36,7 +36,7 @@ from tests.streams import Subscriber
 from tests.support import SECRET
 
 pytestmark = pytest.mark.integration
-CITIZENS = 20  # per sub-dimension; the demo's default is 50
+CITIZENS = 8  # per sub-dimension; the demo's default is 50
 COUNTED = {
     "assessorScores": 117 * 5,
     "citizenResponses": 18 * CITIZENS,
