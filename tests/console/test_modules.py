@@ -159,6 +159,11 @@ def test_the_rescoring_follower_reports_until_done_or_stalled(console: Console):
     assert stalled[:2] == ["rescoring 0/3", "rescoring 2/3"]
     assert stalled[-1] == "stalled 2/3"
     assert run(console, "rescoring.js", FOLLOW.replace("state(3)", "state(0)"), [], 50) == []
+    published = FOLLOW.replace(
+        "({ rulesetVersion: n <= behind ? 1 : 2 })",
+        '({ rulesetVersion: 0, source: "PUBLISHED" })',
+    )
+    assert run(console, "rescoring.js", published, [], 50) == []  # published: never behind
 
 
 EDITING = """(m, text, edits) => {

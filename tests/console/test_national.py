@@ -50,6 +50,8 @@ def test_the_national_ranking_in_bahasa_indonesia(konsol: Console, national_cycl
     expect(page.locator("#shown")).to_have_text("514 dari 514 daerah")
     assert re.fullmatch(r"\d,\d\d", rows.first.locator("td").nth(5).inner_text())
     expect(page.locator("select[name=cycle] option:checked")).to_contain_text("2022 · Tahap II")
+    expect(page.locator("#rescoring")).to_be_empty()  # published results wait for no rule set
+    expect(rows.first.locator("td").nth(9)).to_have_text("dipublikasikan")
 
     page.locator("button.sort[data-key=finalIndex]").click()
     finals = [float(v.replace(",", ".")) for v in page.locator(

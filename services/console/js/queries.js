@@ -36,7 +36,7 @@ export const ACTIVATE = `mutation($id: ID!) { activateRuleSet(id: $id) { id vers
 
 const RANKING_FIELDS = `
   ranking(cycleId: $cycleId) {
-    regionCode cohort rank rankInCohort finalIndex grade improvement rulesetVersion
+    regionCode cohort rank rankInCohort finalIndex grade improvement rulesetVersion source
     flags { code severity }
   }
   evaluationCycle(id: $cycle) { id year stage status regions { code name province cohort } }`;

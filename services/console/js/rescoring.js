@@ -6,7 +6,9 @@ const PATIENCE_MS = 60000;
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const behind = ({ cards, active }) => cards.filter((card) => card.rulesetVersion !== active).length;
+// a published result is the record: no rule set scores it, so none is ever behind
+const behind = ({ cards, active }) =>
+  cards.filter((card) => card.source !== "PUBLISHED" && card.rulesetVersion !== active).length;
 
 // `state` is { cards, active } as first shown; `reload()` gives the next one. While `alive()`,
 // `report({ phase, done, total, active })` tells where it stands: "rescoring", then "done" or

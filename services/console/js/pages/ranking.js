@@ -93,7 +93,7 @@ export async function rankingPage(page, cycleId) {
         key: "rulesetVersion",
         title: t("ranking.rules"),
         value: (r) => r.rulesetVersion,
-        cell: (r) => `v${r.rulesetVersion}`,
+        cell: (r) => (r.source === "PUBLISHED" ? t("ranking.published") : `v${r.rulesetVersion}`),
         numeric: true,
       },
     ],
