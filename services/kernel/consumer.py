@@ -114,7 +114,7 @@ class DurableConsumer:
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             filter_subjects=self.filter_subjects,
-            ack_wait=30,
+            ack_wait=self.link.redelivery_seconds,
         )
         return await js.pull_subscribe(
             self.filter_subjects[0], durable=self.durable, stream=STREAM, config=config

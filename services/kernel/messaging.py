@@ -43,10 +43,16 @@ class NatsLink:
     """A NATS connection opened lazily and retried until it succeeds; reconnects are nats.py's."""
 
     def __init__(
-        self, url: str, name: str, retry_seconds: float = 0.5, stream_replicas: int = 1
+        self,
+        url: str,
+        name: str,
+        retry_seconds: float = 0.5,
+        stream_replicas: int = 1,
+        redelivery_seconds: float = 30.0,
     ) -> None:
         self.url = url
         self.stream_replicas = stream_replicas
+        self.redelivery_seconds = redelivery_seconds  # the durable consumers' ack wait
         self.name = name
         self.retry_seconds = retry_seconds
         self._client: Client | None = None

@@ -81,8 +81,9 @@ class ServiceRuntime(Generic[R]):
         await self.storage.run(ensure_indexes, self.wiring.documents)
         self._repositories = self.wiring.repositories(self.storage, self.written)
         self.link = NatsLink(
-            self.settings.nats_url, name, stream_replicas=self.settings.stream_replicas
-        )
+            self.settings.nats_url, name, stream_replicas=self.settings.stream_replicas,
+            redelivery_seconds=self.settings.redelivery_seconds,
+        )  # fmt: skip
         self.link.start()
         if self.publish is None:
             self.publish = JetStreamPublisher(self.link)

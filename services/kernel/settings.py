@@ -61,6 +61,7 @@ class Settings:
     max_anonymous_query_cost: int = 2_000
     request_deadline_seconds: float = 10.0  # a subgraph stops a query still running then
     token_max_days: int = 180  # the longest a bearer token may be valid (respondents': 120)
+    redelivery_seconds: float = 30.0  # an event a consumer took and did not acknowledge
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -128,6 +129,7 @@ ENVIRONMENT = {
     "max_anonymous_query_cost": "SMARTCITY_MAX_ANONYMOUS_QUERY_COST",
     "request_deadline_seconds": "SMARTCITY_REQUEST_DEADLINE_SECONDS",
     "token_max_days": "SMARTCITY_TOKEN_MAX_DAYS",
+    "redelivery_seconds": "SMARTCITY_REDELIVERY_SECONDS",
 }
 
 

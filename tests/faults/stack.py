@@ -73,7 +73,9 @@ class Stack:
 async def running_stack(tmp_path: Path) -> AsyncIterator[Stack]:
     settings = Settings.from_env(
         {"SMARTCITY_JWT_SECRET": SECRET, "SMARTCITY_DATA_DIR": str(tmp_path),
-         "SMARTCITY_RULE_WORKERS": "1"}
+         "SMARTCITY_RULE_WORKERS": "1",
+         # what a killed consumer took comes again after 5 s, not the 30 s of production
+         "SMARTCITY_REDELIVERY_SECONDS": "5"}
     )  # fmt: skip
     ports = Ports(nats=free_port(), services={name: free_port() for name in SERVICES})
     async with running(settings, ports, demo=False, external_nats=False) as started:
