@@ -84,10 +84,7 @@ def _import_programs(args: argparse.Namespace) -> int:
         async with connection.gateway(args) as gateway:
             problems = await sheet.check(gateway)
             if problems:
-                for problem in problems:
-                    print(f"{args.file}: {problem}", file=sys.stderr)
-                print(_("{file}: nothing imported").format(file=args.file), file=sys.stderr)
-                return 2
+                return _refused(args.file, problems)
             report = await sheet.load(gateway)
         added = ngettext("imported {count} program", "imported {count} programs", report.added)
         skipped = ngettext(
@@ -103,10 +100,7 @@ def _import_regions(args: argparse.Namespace) -> int:
     sheet = read_sheet(args.cohorts) if args.cohorts else None
     cohorts, problems = cohorts_of(sheet, {r.code for r in national_regions()})
     if problems:
-        for problem in problems:
-            print(f"{args.cohorts}: {problem}", file=sys.stderr)
-        print(_("{file}: nothing imported").format(file=args.cohorts), file=sys.stderr)
-        return 2
+        return _refused(args.cohorts, problems)
 
     async def run() -> RegionsReport:
         async with connection.gateway(args) as gateway:
@@ -133,10 +127,7 @@ def _import_results(args: argparse.Namespace) -> int:
         async with connection.gateway(args) as gateway:
             problems = await sheet.check(gateway)
             if problems:
-                for problem in problems:
-                    print(f"{args.file}: {problem}", file=sys.stderr)
-                print(_("{file}: nothing imported").format(file=args.file), file=sys.stderr)
-                return 2
+                return _refused(args.file, problems)
             report = await sheet.load(gateway)
         for cycle_id in report.created_cycles:
             print(
@@ -235,3 +226,11 @@ def _wrote(count: int, kind: str, output: Path) -> str:
         ),
     }[kind]
     return said.format(count=count, path=output.resolve())
+
+
+def _refused(file: Path, problems: list[str]) -> int:
+    """Every problem of a file, one a line, and that nothing was imported (exit 2)."""
+    for problem in problems:
+        print(f"{file}: {problem}", file=sys.stderr)
+    print(_("{file}: nothing imported").format(file=file), file=sys.stderr)
+    return 2

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -136,20 +137,13 @@ class SubgraphClients:
                         raise
                     return await self.http.post(url, payload, sent_headers)
 
-        try:
+        with _failing_as_subgraph(endpoint):
             if idempotent:
                 # the caller's identity, not its trace, makes a read the same
                 same = (url, payload, headers.get("authorization"))
                 status, content = await self.in_flight.shared(same, send)
             else:
                 status, content = await send()
-        except TimeoutError:
-            raise SubgraphFailure(
-                TIMEOUT,
-                f"subgraph {subgraph} did not answer within {endpoint.timeout_seconds:g} s",
-            ) from None
-        except Unreachable:
-            raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} is unavailable") from None
         try:
             body = json.loads(content)
         except ValueError:
@@ -169,16 +163,9 @@ class SubgraphClients:
         if endpoint.url is None or not endpoint.url.endswith("/graphql"):
             raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} serves no documents")
         url = endpoint.url.removesuffix("/graphql") + path
-        try:
+        with _failing_as_subgraph(endpoint):
             async with asyncio.timeout(endpoint.timeout_seconds):
                 return await self.http.get(url, {**headers, **self.credential.header()})
-        except TimeoutError:
-            raise SubgraphFailure(
-                TIMEOUT,
-                f"subgraph {subgraph} did not answer within {endpoint.timeout_seconds:g} s",
-            ) from None
-        except Unreachable:
-            raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} is unavailable") from None
 
     async def sdl(self, subgraph: str, headers: Mapping[str, str], principal: Principal) -> str:
         body = await self.request(
@@ -191,3 +178,18 @@ class SubgraphClients:
                 BAD_RESPONSE, f"subgraph {subgraph} did not return its schema: {body.get('errors')}"
             ) from None
         return sdl
+
+
+@contextlib.contextmanager
+def _failing_as_subgraph(endpoint: SubgraphEndpoint) -> Iterator[None]:
+    """A subgraph that did not answer in time, or could not be reached, as the gateway's
+    failure naming it."""
+    try:
+        yield
+    except TimeoutError:
+        raise SubgraphFailure(
+            TIMEOUT,
+            f"subgraph {endpoint.name} did not answer within {endpoint.timeout_seconds:g} s",
+        ) from None
+    except Unreachable:
+        raise SubgraphFailure(UNAVAILABLE, f"subgraph {endpoint.name} is unavailable") from None

@@ -48,17 +48,20 @@ async def import_published(
     method = active.definition().methodology if active else None
     await _check(rows, scoring, method, dry_run, problems or ProblemCollector())
     report, at = ImportReport(), utc_now()
+    regions = sorted({r.region_code for r in rows})
+    history = _History(await scoring.scorecards.of_regions(regions))
     for result in sorted(rows, key=lambda r: r.year):
         if not result.cycle_id:
             continue
-        previous = await _latest_before(scoring, result.region_code, result.year)
+        previous = history.latest_before(result.region_code, result.year)
         card = published_scorecard(result, method, previous, at)
         report.scorecards.append(card)
+        history.keep(card)
         if not dry_run:
             await _store(scoring, card, report)
     if dry_run:
         return report
-    await _refresh_later_published(scoring, rows)
+    await _refresh_later_published(scoring, rows, history)
     await scoring.rankings.recompute({r.cycle_id for r in rows})
     earliest: dict[str, int] = {}
     for result in rows:
@@ -121,9 +124,23 @@ def _require_known_cycles(rows: list[PublishedResult], cycles: CycleIndex) -> No
             )
 
 
-async def _latest_before(scoring: Scoring, region_code: str, year: int) -> Scorecard | None:
-    earlier = [c for c in await scoring.scorecards.of_regions([region_code]) if c.year < year]
-    return max(earlier, key=lambda c: (c.year, c.computed_at), default=None)
+class _History:
+    """The scorecards of the import's regions, read once and kept as the import stores more."""
+
+    def __init__(self, cards: list[Scorecard]) -> None:
+        self.by_region: dict[str, dict[str, Scorecard]] = {}
+        for card in cards:
+            self.keep(card)
+
+    def keep(self, card: Scorecard) -> None:
+        self.by_region.setdefault(card.region_code, {})[card.id] = card
+
+    def latest_before(self, region_code: str, year: int) -> Scorecard | None:
+        earlier = [c for c in self.by_region.get(region_code, {}).values() if c.year < year]
+        return max(earlier, key=lambda c: (c.year, c.computed_at), default=None)
+
+    def cards(self) -> list[Scorecard]:
+        return [card for kept in self.by_region.values() for card in kept.values()]
 
 
 async def _store(scoring: Scoring, card: Scorecard, report: ImportReport) -> None:
@@ -145,15 +162,16 @@ async def _store(scoring: Scoring, card: Scorecard, report: ImportReport) -> Non
     await errors.retry_when_stale(attempt)
 
 
-async def _refresh_later_published(scoring: Scoring, rows: Sequence[PublishedResult]) -> None:
+async def _refresh_later_published(
+    scoring: Scoring, rows: Sequence[PublishedResult], history: _History
+) -> None:
     """A published result of a later year imported before this one measures its improvement
     over this one now."""
     imported = {r.scorecard_id for r in rows}
-    regions = sorted({r.region_code for r in rows})
-    for card in await scoring.scorecards.of_regions(regions):
+    for card in history.cards():
         if card.source is not Source.PUBLISHED or card.id in imported:
             continue
-        previous = await _latest_before(scoring, card.region_code, card.year)
+        previous = history.latest_before(card.region_code, card.year)
         current = await scoring.scorecards.get(card.id)
         if current is None:
             continue
