@@ -52,28 +52,6 @@ async def gateway(args: argparse.Namespace, url: str | None = None) -> AsyncIter
         yield GraphQLClient(http, url or args.gateway, token)
 
 
-async def newest_cycle(gateway: GraphQLClient) -> str:
-    """The cycle of the latest year, the last opened of that year (ids sort by creation)."""
-    cycles = (await gateway("{ evaluationCycles(first: 500) { id year } }"))["evaluationCycles"]
-    if not cycles:
-        raise ValueError(_("there is no evaluation cycle yet"))
-    newest: str = max(cycles, key=lambda c: (c["year"], c["id"]))["id"]
-    return newest
-
-
-CYCLE = "query($id: ID!) { evaluationCycle(id: $id) { year stage cohort } }"
-
-
-async def cycle_name(gateway: GraphQLClient, cycle_id: str) -> str:
-    """A cycle as people name it, its id beside: `2023 · Tahap II · kppn_ikn (01a2...)`."""
-    found = (await gateway(CYCLE, {"id": cycle_id}))["evaluationCycle"]
-    if not found:
-        return cycle_id
-    stages = {"TAHAP_1": "Tahap I", "TAHAP_2": "Tahap II", "FIELD": _("field review")}
-    stage = stages.get(found["stage"], found["stage"])
-    return f"{found['year']} · {stage} · {found['cohort']} ({cycle_id})"
-
-
 async def is_ready(graphql_url: str) -> bool:
     """Whether a suite answers `/readyz` beside this GraphQL URL."""
     ready = graphql_url.rsplit("/graphql", 1)[0] + "/readyz"

@@ -9,7 +9,7 @@ from typing import Any
 
 from services import stack
 from services.catalog.national import national_regions
-from services.cli import connection
+from services.cli import connection, cycles
 from services.cli.output import ProgressBar, table
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
 from services.messages import _
@@ -74,7 +74,7 @@ async def _cycle(args: argparse.Namespace, gateway_url: str, plan: Plan) -> Outc
         try:
             mint = connection.minter(connection.settings())
             outcome = await EvaluationCycle(admin, mint, plan, progress).run()
-            outcome.cycle_name = await connection.cycle_name(admin, outcome.cycle_id)
+            outcome.cycle_name = await cycles.named(admin, outcome.cycle_id)
             return outcome
         finally:
             progress.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.catalog.national import every_region
+from services.cli.cycles import Cycle
 from services.cli.spreadsheets import Sheet
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from services.messages import _
@@ -28,6 +29,7 @@ DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaboras
 REQUIRED = ("region", "year", "cohort", "final", "document")
 CHUNK = 500  # rows a request; the service takes up to 1,000
 LEARNING_SECONDS = 30.0  # how long scoring may take to learn of a cycle just created
+PUBLISHED_STAGE = "TAHAP_2"  # the stage of the cycles published results are imported into
 CYCLES = """query($y: Int!, $c: String!) { evaluationCycles(year: $y, cohort: $c, first: 500) {
   id stage status regionCodes } }"""
 CREATE_CYCLE = """mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) {
@@ -48,7 +50,7 @@ class ResultsReport:
     imported: int = 0
     revised: int = 0
     unchanged: int = 0
-    created_cycles: list[str] = field(default_factory=list)
+    created_cycles: list[Cycle] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
 
 
@@ -148,8 +150,9 @@ class ResultsSheet:
         report = ResultsReport()
         for group in self.groups:
             if group.cycle_id is None:
-                group.cycle_id = await _create_closed_cycle(gateway, group, self.parsed)
-                report.created_cycles.append(group.cycle_id)
+                created = await _create_closed_cycle(gateway, group, self.parsed)
+                group.cycle_id = created.id
+                report.created_cycles.append(created)
         for chunk, variables in self._requests(dry_run=False):
             done = await _import(gateway, variables)
             report.imported += done["imported"]
@@ -234,14 +237,14 @@ def _located(problem: dict[str, str], chunk: Sequence[int]) -> str:
 
 async def _create_closed_cycle(
     gateway: GraphQLClient, group: _Group, parsed: list[dict[str, Any]]
-) -> str:
+) -> Cycle:
     regions = sorted({parsed[i]["regionCode"] for i in group.rows})
-    cycle = {"year": group.year, "stage": "TAHAP_2", "cohort": group.cohort,
+    cycle = {"year": group.year, "stage": PUBLISHED_STAGE, "cohort": group.cohort,
              "opensOn": f"{group.year}-01-01", "closesOn": f"{group.year}-12-31",
              "regionCodes": regions}  # fmt: skip
     created: str = (await gateway(CREATE_CYCLE, {"i": cycle}))["createEvaluationCycle"]["id"]
     await gateway(CLOSE_CYCLE, {"id": created})
-    return created
+    return Cycle(id=created, year=group.year, stage=PUBLISHED_STAGE, cohort=group.cohort)
 
 
 async def _import(gateway: GraphQLClient, variables: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from services.cli import connection
+from services.cli import connection, cycles
+from services.cli.cycles import CYCLE_HELP
 from services.cli.output import table
 from services.kernel.graphql_client import GraphQLClient
 from services.messages import _, ngettext
@@ -42,7 +43,7 @@ def add(commands: Any) -> None:
         "simulate", help=_("score a cycle under a rule set, storing and publishing nothing")
     )
     simulate.add_argument("ruleset", metavar="FILE-or-VERSION")
-    simulate.add_argument("--cycle", help=_("the evaluation cycle (default: the newest)"))
+    simulate.add_argument("--cycle", help=CYCLE_HELP)
     simulate.set_defaults(run=_simulate)
     activate = actions.add_parser("activate", help=_("make a rule set the active one and rescore"))
     activate.add_argument("ruleset", metavar="FILE-or-VERSION")
@@ -119,8 +120,8 @@ def _simulate(args: argparse.Namespace) -> int:
 
     async def run() -> tuple[str, dict[str, Any]]:
         async with connection.gateway(args) as gateway:
-            cycle = args.cycle or await connection.newest_cycle(gateway)
-            named = await connection.cycle_name(gateway, cycle)
+            chosen = await cycles.chosen(gateway, args.cycle)
+            cycle, named = chosen.id, chosen.named
             if ruleset.version:
                 found = await gateway(SIMULATE, {"id": ruleset.version, "cycle": cycle})
                 return named, {"valid": True, "changes": found["simulateRuleSet"]}

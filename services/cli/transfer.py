@@ -17,8 +17,9 @@ from services.catalog.national import (
     national_regions,
     register_national,
 )
-from services.cli import connection
+from services.cli import connection, cycles
 from services.cli.cohorts import cohorts_of
+from services.cli.cycles import CYCLE_HELP, Cycle
 from services.cli.letters import fetch_letters
 from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
@@ -62,13 +63,13 @@ def add(commands: Any) -> None:
     exporting = commands.add_parser("export", help=_("write results to a spreadsheet"))
     what = exporting.add_subparsers(dest="what", required=True)
     cards = what.add_parser("scorecards", help=_("a cycle's scorecards, ranked"))
-    cards.add_argument("--cycle", help=_("the evaluation cycle id (default: the newest)"))
+    cards.add_argument("--cycle", help=CYCLE_HELP)
     cards.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     cards.add_argument("--output", type=Path, help=_("a file (CSV goes to stdout without one)"))
     connection.add_gateway_options(cards)
     cards.set_defaults(run=_export_scorecards)
     letters = what.add_parser("letters", help=_("the results letters of a cycle, as PDF"))
-    letters.add_argument("--cycle", help=_("the evaluation cycle id (default: the newest)"))
+    letters.add_argument("--cycle", help=CYCLE_HELP)
     letters.add_argument(
         "--region", help=_("one region's letter (default: every region's, zipped)")
     )
@@ -129,9 +130,11 @@ def _import_results(args: argparse.Namespace) -> int:
             if problems:
                 return _refused(args.file, problems)
             report = await sheet.load(gateway)
-        for cycle_id in report.created_cycles:
+        for cycle in report.created_cycles:
             print(
-                _("created the closed cycle {cycle} for published results").format(cycle=cycle_id)
+                _("created the closed cycle {cycle} for published results").format(
+                    cycle=cycle.named
+                )
             )
         for flag in report.flags:
             print(f"{args.file}: {flag}")
@@ -149,33 +152,34 @@ def _import_results(args: argparse.Namespace) -> int:
 
 
 def _export_scorecards(args: argparse.Namespace) -> int:
-    async def fetch() -> tuple[str, list[dict[str, Any]], dict[str, dict[str, str]]]:
+    async def fetch() -> tuple[Cycle, list[dict[str, Any]], dict[str, dict[str, str]]]:
         async with connection.gateway(args) as gateway:
-            cycle = args.cycle or await connection.newest_cycle(gateway)
-            ranking = (await gateway(RANKING, {"c": cycle}))["ranking"]
+            cycle = await cycles.chosen(gateway, args.cycle)
+            ranking = (await gateway(RANKING, {"c": cycle.id}))["ranking"]
             names = {r["code"]: r for r in await every_region(gateway, NAMES)}
         return cycle, ranking, names
 
     cycle, ranking, names = asyncio.run(fetch())
     if not ranking:
-        refused = _("cycle {cycle} has no scorecards you may read").format(cycle=cycle)
+        refused = _("cycle {cycle} has no scorecards you may read").format(cycle=cycle.named)
         print(f"smartcity: {refused}", file=sys.stderr)
         return 1
-    headers = ["cycle", "rank", "rank in cohort", "region", "name", "province", "cohort",
-               "final index", "grade", *DIMENSIONS, "flags", "revision", "rule set"]  # fmt: skip
+    headers = ["cycle", "cycle name", "rank", "rank in cohort", "region", "name", "province",
+               "cohort", "final index", "grade", *DIMENSIONS, "flags", "revision",
+               "rule set"]  # fmt: skip
     rows = []
     for card in ranking:
         region = names.get(card["regionCode"], {})
         scores = {d["dimension"]: d["score"] for d in card["dimensions"]}
         rows.append([
-            cycle, card["rank"], card["rankInCohort"], card["regionCode"],
+            cycle.id, cycle.name, card["rank"], card["rankInCohort"], card["regionCode"],
             region.get("name", ""), region.get("province", ""), card["cohort"],
             card["finalIndex"], card["grade"], *(scores.get(d) for d in DIMENSIONS),
             " ".join(sorted({f["code"] for f in card["flags"]})), card["revision"],
             card["rulesetVersion"],
         ])  # fmt: skip
     if args.format == "xlsx":
-        output = args.output or Path(f"scorecards-{cycle}.xlsx")
+        output = args.output or Path(f"scorecards-{cycle.file_stem}.xlsx")
         write_xlsx(output, "scorecards", headers, rows)
         print(_wrote(len(rows), "scorecard", output))
     elif args.output:
@@ -187,17 +191,17 @@ def _export_scorecards(args: argparse.Namespace) -> int:
 
 
 def _export_letters(args: argparse.Namespace) -> int:
-    async def fetch() -> tuple[str, list[tuple[str, bytes]]]:
+    async def fetch() -> tuple[Cycle, list[tuple[str, bytes]]]:
         async with connection.gateway(args) as gateway:
-            cycle = args.cycle or await connection.newest_cycle(gateway)
-            return cycle, await fetch_letters(gateway, cycle, args.region)
+            cycle = await cycles.chosen(gateway, args.cycle)
+            return cycle, await fetch_letters(gateway, cycle.id, args.region)
 
     cycle, letters = asyncio.run(fetch())
     if not letters:
         where = (
-            _("region {region} in cycle {cycle}").format(region=args.region, cycle=cycle)
+            _("region {region} in cycle {cycle}").format(region=args.region, cycle=cycle.named)
             if args.region
-            else _("cycle {cycle}").format(cycle=cycle)
+            else _("cycle {cycle}").format(cycle=cycle.named)
         )
         refused = _("{where} has no scorecard you may read").format(where=where)
         print(f"smartcity: {refused}", file=sys.stderr)
@@ -207,7 +211,7 @@ def _export_letters(args: argparse.Namespace) -> int:
         output = args.output or Path(name)
         output.write_bytes(body)
     else:
-        output = args.output or Path(f"letters-{cycle}.zip")
+        output = args.output or Path(f"letters-{cycle.file_stem}.zip")
         with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, body in letters:
                 archive.writestr(name, body)

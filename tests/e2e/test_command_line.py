@@ -135,7 +135,7 @@ def test_scorecards_export_as_csv_and_xlsx_with_the_same_rows(suite, tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "cards.xlsx").active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == list(rows[0].keys())
-    assert [(r[3], r[7]) for r in values[1:]] == [
+    assert [(r[4], r[8]) for r in values[1:]] == [
         (row["region"], float(row["final index"])) for row in rows
     ]
 
@@ -218,7 +218,7 @@ def test_published_results_import_into_a_closed_cycle_and_the_next_year_measures
     result = suite.smartcity("import", "results", str(sheet))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("created the closed cycle ")
+    assert lines[0].startswith(f"created the closed cycle 2022 · Tahap II · {cohort} (")
     warnings = [line for line in lines if ": warning: " in line]
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{sheet}: row 4: warning: the published final 3.60 is not the")
@@ -246,24 +246,52 @@ def test_published_results_import_into_a_closed_cycle_and_the_next_year_measures
 
 
 def test_letters_export_one_region_as_pdf_and_a_whole_cycle_as_zip(suite, tmp_path):
-    cycle = suite.graphql("{ evaluationCycles(year: 2023) { id } }")["evaluationCycles"][0]["id"]
-    one = suite.smartcity("export", "letters", "--cycle", cycle, "--region", "12.07", cwd=tmp_path)
+    cycle = suite.graphql("{ evaluationCycles(year: 2023) { id cohort } }")["evaluationCycles"][0]
+    one = suite.smartcity("export", "letters", "--cycle", cycle["id"], "--region", "12.07",
+                          cwd=tmp_path)  # fmt: skip
     assert one.returncode == 0, one.stderr
     written = Path(one.stdout.strip().removeprefix("wrote 1 letter to "))
     assert written.parent == tmp_path  # the folder the command ran in, said in full
     final = suite.graphql(
         'query($c: String!) { scorecard(regionCode: "12.07", cycleId: $c) { finalIndex } }',
-        {"c": cycle},
+        {"c": cycle["id"]},
     )["scorecard"]["finalIndex"]
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(written).pages)
     assert f"Nilai Final (Indeks Pencapaian) {final:.2f}".replace(".", ",", 1) in text
 
-    every = suite.smartcity("export", "letters", "--cycle", cycle, "--output",
-                            str(tmp_path / "all.zip"))  # fmt: skip
-    assert every.stdout.strip() == f"wrote 3 letters to {tmp_path / 'all.zip'}", every.stderr
-    with zipfile.ZipFile(tmp_path / "all.zip") as archive:
+    # the cycle by words of its name; the zip named after it in the folder the command ran in
+    every = suite.smartcity("export", "letters", "--cycle", "2023 tahap-2", cwd=tmp_path)
+    archive_path = tmp_path / f"letters-2023-tahap-ii-{cycle['cohort'].replace('_', '-')}.zip"
+    assert every.stdout.strip() == f"wrote 3 letters to {archive_path}", every.stderr
+    with zipfile.ZipFile(archive_path) as archive:
         assert len(archive.namelist()) == 3
         assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
+
+
+def test_a_cycle_is_chosen_by_words_of_its_name_and_words_that_fit_two_are_refused(suite):
+    cohort = suite.graphql('{ region(code: "12.07") { cohort } }')["region"]["cohort"]
+    created = []
+    for stage in ("TAHAP_1", "FIELD"):
+        cycle = {"year": 2031, "stage": stage, "cohort": cohort, "opensOn": "2031-01-01",
+                 "closesOn": "2031-12-31", "regionCodes": ["12.07"]}  # fmt: skip
+        made = suite.graphql(
+            "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }",
+            {"i": cycle},
+        )
+        created.append(made["createEvaluationCycle"]["id"])
+    first, field = created
+
+    both = suite.smartcity("export", "scorecards", "--cycle", "2031")
+    one = suite.smartcity("export", "scorecards", "--cycle", "2031 Tahap I")
+    none = suite.smartcity("export", "scorecards", "--cycle", "1999 tahap-1")
+    assert (both.returncode, both.stderr.splitlines()) == (1, [
+        f"smartcity: '2031' names more than one cycle, say which: 2031 · Tahap I · {cohort} "
+        f"({first}); 2031 · field review · {cohort} ({field})"
+    ])  # fmt: skip
+    assert (one.returncode, one.stderr.splitlines()) == (1, [
+        f"smartcity: cycle 2031 · Tahap I · {cohort} ({first}) has no scorecards you may read"
+    ])  # fmt: skip
+    assert none.stderr.splitlines() == ["smartcity: no evaluation cycle is named '1999 tahap-1'"]
 
 
 def test_the_national_list_registers_every_regency_and_city_once_with_cohorts_from_a_file(
