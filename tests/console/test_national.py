@@ -67,6 +67,7 @@ def test_the_national_ranking_in_bahasa_indonesia(konsol: Console, national_cycl
     expect(page.locator("#published")).to_have_text(f"Hasil yang dipublikasikan, dari {LETTER}")
     expect(page.locator("#letter")).to_have_text("Unduh surat hasil evaluasi (PDF)")
     expect(page.locator(".tile strong").first).to_have_text(re.compile(r"^\d,\d\d$"))
+    expect(page.locator("#campaigns")).to_contain_text("Tidak ada kampanye survei")
     konsol.screenshot("31-daerah")
 
 

@@ -76,6 +76,12 @@ def test_a_region_page_downloads_its_results_letter(console: Console, tmp_path):
     page.get_by_role("link", name="Scorecards").click()
     page.locator("#ranking tbody tr a").first.click()
     expect(page.locator("#letter")).to_be_visible()
+    # the cycle and its survey campaigns by their names, not their ids
+    expect(page.locator("p.muted").first).to_contain_text("2023 · Tahap II · regular (2017-2019)")
+    expect(page.locator("#campaigns tbody td:first-child")).to_have_text(
+        ["Assessors' evaluation · 2023 · Tahap II · regular (2017-2019)",
+         "Citizen survey · 2023 · Tahap II · regular (2017-2019)"]
+    )  # fmt: skip
     final = page.locator(".tile strong").first.inner_text()
     with page.expect_download() as downloading:
         page.locator("#letter").click()

@@ -49,8 +49,14 @@ export const RANKING_AND_ACTIVE_RULES = `query($cycleId: String!, $cycle: ID!) {
   ruleSets { version status }
 }`;
 
-export const REGION_PAGE = `query($code: String!, $cycleId: String!) {
-  region(code: $code) { code name kind province cohort }
+export const REGION_PAGE = `query($code: String!, $cycleId: String!, $cycle: ID!) {
+  region(code: $code) {
+    code name kind province cohort
+    campaigns(cycleId: $cycleId) {
+      id audience status instrumentKey instrumentVersion cycle { year stage cohort }
+    }
+  }
+  evaluationCycle(id: $cycle) { year stage cohort }
   scorecard(regionCode: $code, cycleId: $cycleId) {
     cycleId year cohort rulesetVersion finalIndex grade rank rankInCohort
     previousFinalIndex improvement computedAt revision failure source document letterUrl

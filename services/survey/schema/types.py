@@ -6,6 +6,8 @@ import datetime as dt
 from typing import Self
 
 import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
 from services.kernel.graphql import ROUND_TRIP, assumed, paged, weighed
@@ -124,6 +126,13 @@ class Response:
         return translated(cls, response, respondent=None if citizen else response.respondent)
 
 
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
+class EvaluationCycle:
+    """The cycle a campaign belongs to: its year, stage and cohort come from the catalog."""
+
+    id: strawberry.ID
+
+
 @strawberry.type
 class Campaign(CampaignFields):
     id: strawberry.ID
@@ -132,6 +141,10 @@ class Campaign(CampaignFields):
     @classmethod
     def from_domain(cls, campaign: domain.Campaign) -> Self:
         return translated(cls, campaign, _campaign=campaign)
+
+    @strawberry.field(description="Its cycle, to name it by year, stage and cohort.")
+    def cycle(self) -> EvaluationCycle:
+        return EvaluationCycle(id=strawberry.ID(self._campaign.cycle_id))
 
     async def _readable(self, info: SurveyInfo, *, raw: bool) -> domain.Campaign:
         await indices.require_reader(

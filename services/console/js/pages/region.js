@@ -2,13 +2,13 @@
 
 import { download, partial } from "../api.js";
 import { h, index, show, signed, when } from "../dom.js";
-import { cohortName, number, t } from "../i18n.js";
+import { cohortName, cycleName, number, t } from "../i18n.js";
 import { REGION_PAGE } from "../queries.js";
 import { radarChart } from "../radar.js";
 
 export async function regionPage(page, code, cycleId) {
-  const { data, errors } = await partial(REGION_PAGE, { code, cycleId });
-  const { region, scorecard: card, findings } = data;
+  const { data, errors } = await partial(REGION_PAGE, { code, cycleId, cycle: cycleId });
+  const { region, scorecard: card, findings, evaluationCycle: cycle } = data;
   const title = region ? `${region.name} (${region.code})` : code;
   if (!card) {
     return show(
@@ -30,8 +30,7 @@ export async function regionPage(page, code, cycleId) {
       [
         region?.kind && t(`kind.${region.kind.toLowerCase()}`),
         region?.province,
-        cohortName(card.cohort),
-        t("region.cycle", { year: card.year }),
+        cycle ? cycleName(cycle) : `${cohortName(card.cohort)} · ${t("region.cycle", { year: card.year })}`,
       ]
         .filter(Boolean)
         .join(" · "),
@@ -166,6 +165,7 @@ export async function regionPage(page, code, cycleId) {
       h("h2", {}, t("region.findings")),
       findingsSection(findings, findingsRefused),
     ),
+    h("section", { id: "campaigns" }, h("h2", {}, t("region.campaigns")), campaignsTable(region)),
     published
       ? null
       : h(
@@ -239,6 +239,37 @@ function dimensionsTable(card) {
           h("td", { className: "number" }, `${d.weight}%`),
           h("td", { className: "number" }, d.items ? `${d.scoredItems} / ${d.items}` : "–"),
           h("td", { className: "number" }, d.adjustedBy ? signed(d.adjustedBy) : "–"),
+        ),
+      ),
+    ),
+  );
+}
+
+// The survey campaigns the cycle's scores were counted from, each by its name.
+function campaignsTable(region) {
+  if (!region?.campaigns?.length) return h("p", { className: "muted" }, t("region.noCampaigns"));
+  return h(
+    "table",
+    { className: "grid" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["campaign", "instrument", "status"].map((key) => h("th", {}, t(`region.campaignColumn.${key}`))),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      region.campaigns.map((c) =>
+        h(
+          "tr",
+          { title: c.id },
+          h("td", {}, `${t(`audience.${c.audience.toLowerCase()}`)} · ${cycleName(c.cycle)}`),
+          h("td", {}, `${c.instrumentKey} v${c.instrumentVersion}`),
+          h("td", {}, t(`status.${c.status.toLowerCase()}`)),
         ),
       ),
     ),
