@@ -11,9 +11,20 @@ from services.kernel.natsserver import NatsServer
 from services.kernel.settings import Settings
 from tests.support import SECRET
 
-# the suite's own folders of a run: no test reads or writes the user's (~/.config/smartcity)
+# the run's own folders, one pair per test process (the two workers never share a stack's
+# state): no test reads or writes the user's (~/.config/smartcity)
 for _variable, _prefix in (("SMARTCITY_CONFIG_DIR", "config"), ("SMARTCITY_DATA_DIR", "data")):
-    os.environ.setdefault(_variable, tempfile.mkdtemp(prefix=f"smartcity-tests-{_prefix}-"))
+    os.environ[_variable] = tempfile.mkdtemp(prefix=f"smartcity-tests-{_prefix}-")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each worker takes whole files, and the console's files together: they share one
+    running suite, which a worker would otherwise start once per file it is given."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        group = "console" if path.startswith("tests/console/") else path
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

@@ -30,16 +30,21 @@ async def stream_messages(url: str) -> list[tuple[dict[str, Any], dict[str, str]
         await client.close()
 
 
-async def wait_for_messages(url: str, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
-    """Waits until the stream holds at least `count` messages, then returns their events."""
+async def wait_for_messages(
+    url: str, count: int, timeout: float = 20.0, *, containing: str | None = None
+) -> list[dict[str, Any]]:
+    """Waits until the stream holds at least `count` messages, and one of the type
+    `containing` when given (the outbox relays in its own time), then returns their events."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             found = await stream_messages(url)
         except Exception:
             found = []
-        if len(found) >= count or time.monotonic() > deadline:
-            return [cloud_event for cloud_event, _ in found]
+        events = [cloud_event for cloud_event, _ in found]
+        contained = containing is None or any(e["type"] == containing for e in events)
+        if (len(events) >= count and contained) or time.monotonic() > deadline:
+            return events
         await asyncio.sleep(0.1)
 
 

@@ -68,7 +68,9 @@ async def test_the_survey_learns_regions_and_cycles_from_catalog_events(settings
         )  # fmt: skip
         response_id = submitted["data"]["submitResponse"]["response"]["id"]
         # region, cycle, three shipped instruments, campaign, response
-        published = await wait_for_messages(nats_server.url, 7)
+        published = await wait_for_messages(
+            nats_server.url, 7, containing="smartcity.survey.response.accepted.v1"
+        )
     kinds = [e["type"] for e in published]
     assert "smartcity.survey.campaign.opened.v1" in kinds
     accepted = [e for e in published if e["type"] == "smartcity.survey.response.accepted.v1"]
