@@ -37,7 +37,7 @@ def test_the_readme_examples_run_as_written(suite):
     assert '"latestScorecard":{"finalIndex"' in result.stdout
     assert "services/scoring/shipped/default_ruleset.yaml: valid" in result.stdout
     assert "biggest movers first" in result.stdout
-    assert "cycle,rank,rank in cohort,region" in result.stdout
+    assert "cycle,cycle name,rank,rank in cohort,region" in result.stdout
 
 
 def documented_operations() -> list[tuple[str, str]]:
