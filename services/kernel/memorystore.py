@@ -9,6 +9,12 @@ rest of the filter to them as before. A query that wants fields equal to texts (
 code, or one of a page's) tests those with a set lookup, not mongomock's general matching;
 MongoDB answers both from the indexes the services declare.
 
+A query that wants a field to exist, on a collection with a sparse index on that field (the
+outbox's pending events), reads the documents that have it, as MongoDB reads the index:
+without it, every outbox sweep tested every document ever written, under the store's one
+lock, and a national cycle's writes slowed down with the square of their number. The
+collection notes which documents have the field as it inserts and updates them.
+
 mongomock copies every document a query matches before it cuts the page a limit asks for,
 so a page of the first 100 regions copied all of them: a `PagedCursor` copies the page only.
 
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -103,6 +110,35 @@ def _plain_projection(fields: Any) -> bool:
     return len(wanted) <= 1 and all(isinstance(v, int | bool) for v in fields.values())
 
 
+def stored_key(key: Any) -> Any:
+    """The key mongomock keeps a document under: its `_id`, hashable."""
+    return helpers.hashdict(key) if isinstance(key, dict) else key
+
+
+def wanted_to_exist(query: Any) -> list[str]:
+    """The top-level fields a query wants to exist (`{"outbox.id": {"$exists": True}}`)."""
+    if not isinstance(query, Mapping):
+        return []
+    return [field for field, wanted in query.items()
+            if isinstance(wanted, Mapping) and wanted.get("$exists") is True]  # fmt: skip
+
+
+class SparseIndex:
+    """The keys of the documents that have a field, in the order they came to have it."""
+
+    def __init__(self, field: str, documents: Iterator[dict[str, Any]]) -> None:
+        self.having = {field: {"$exists": True}}
+        self.keys: dict[Any, None] = {}
+        for document in documents:
+            self.note(stored_key(document["_id"]), document)
+
+    def note(self, key: Any, document: dict[str, Any] | None) -> None:
+        if document is not None and filter_applies(self.having, document):
+            self.keys[key] = None
+        else:
+            self.keys.pop(key, None)
+
+
 class PagedCursor(Cursor):
     """A cursor with a limit copies only the documents of its page; mongomock's copies every
     document the query matches, then cuts the page."""
@@ -125,6 +161,8 @@ class PagedCursor(Cursor):
 
 
 class KeyedCollection(Collection):
+    _updating = threading.local()  # the keys of what the update on this thread matched
+
     def find(self, *args: Any, **kwargs: Any) -> Cursor:
         """mongomock's cursor, checked by mongomock, as a `PagedCursor`."""
         checked = super().find(*args, **kwargs)
@@ -134,8 +172,18 @@ class KeyedCollection(Collection):
         )  # fmt: skip
 
     def _iter_documents(self, filter: Any) -> Iterator[dict[str, Any]]:
+        found = self._documents_for(filter)
+        matched = getattr(self._updating, "keys", None)
+        if matched is None:
+            return found
+        return (matched.append(d["_id"]) or d for d in found)
+
+    def _documents_for(self, filter: Any) -> Iterator[dict[str, Any]]:
         keys = pinned_keys(filter)
         if keys is None:
+            indexed = self._indexed(filter)
+            if indexed is not None:
+                return indexed
             by_text = self._matching_texts(filter)
             if by_text is not None:
                 return by_text
@@ -145,6 +193,62 @@ class KeyedCollection(Collection):
         documents = [store[key] for key in keys if key in store]
         rest = {field: wanted for field, wanted in filter.items() if field != "_id"}
         return (d for d in documents if not rest or filter_applies(rest, d))
+
+    def _sparse_indexes(self) -> dict[str, SparseIndex]:
+        """The collection's single-field sparse indexes, built on first use and kept with its
+        documents (a dropped collection's go with them)."""
+        store = self._store
+        built: tuple[Any, dict[str, SparseIndex]] | None = getattr(store, "sparse_indexes", None)
+        if built is None or built[0] is not store._documents:
+            built = (store._documents, {})
+            store.sparse_indexes = built
+        indexes = built[1]
+        for declared in store.indexes.values():
+            [*fields] = declared.get("key", ())
+            if declared.get("sparse") and len(fields) == 1 and fields[0][0] not in indexes:
+                field = fields[0][0]
+                indexes[field] = SparseIndex(field, iter(list(store.documents)))
+        return indexes
+
+    def _indexed(self, filter: Any) -> Iterator[dict[str, Any]] | None:
+        """The documents of a query that wants a sparsely indexed field to exist."""
+        wanted = wanted_to_exist(filter)
+        if not wanted:
+            return None
+        indexes = self._sparse_indexes()
+        index = next((indexes[field] for field in wanted if field in indexes), None)
+        if index is None:
+            return None
+        stored = self._store._documents
+        documents = [stored[key] for key in list(index.keys) if key in stored]
+        return (d for d in documents if filter_applies(filter, d))
+
+    def _note(self, keys: list[Any]) -> None:
+        """What the sparse indexes know of the documents of these keys, brought up to date."""
+        indexes = self._sparse_indexes()
+        if not indexes:
+            return
+        documents = self._store._documents
+        for key in map(stored_key, keys):
+            document = documents.get(key)
+            for index in indexes.values():
+                index.note(key, document)
+
+    def _insert(self, data: Any, *args: Any, **kwargs: Any) -> Any:
+        inserted = super()._insert(data, *args, **kwargs)
+        if not isinstance(data, list):  # a list comes back here one document at a time
+            self._note([inserted])
+        return inserted
+
+    def _update(self, *args: Any, **kwargs: Any) -> Any:
+        """mongomock changes the documents an update matches in place: each one matched is
+        noted again afterwards, whether the update went through or was rolled back."""
+        outer, self._updating.keys = getattr(self._updating, "keys", None), []
+        try:
+            return super()._update(*args, **kwargs)
+        finally:
+            matched, self._updating.keys = self._updating.keys, outer
+            self._note(matched)
 
     def _copy_only_fields(self, doc: dict[str, Any], fields: Any, container: Any) -> Any:
         """What a query hands out: a plain copy of the document, or of the top-level fields a

@@ -1,12 +1,17 @@
 """The in-process store reads documents by `_id` directly and still applies the whole filter;
 what it hands out and takes in are copies."""
 
+import contextlib
 import datetime as dt
 
 import mongomock
 import pytest
 from bson import ObjectId
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mongomock.filtering import filter_applies
 
+from services.kernel import memorystore
 from services.kernel.memorystore import InMemoryClient, pinned_keys
 
 
@@ -169,3 +174,81 @@ def test_the_in_memory_client_replaces_nothing_of_mongomocks() -> None:
     assert type(plain) is mongomock.collection.Collection
     assert mongomock.database.Collection is mongomock.collection.Collection
     assert mongomock.collection.copy is copy
+
+
+PENDING = {"outbox.id": {"$exists": True}}
+WRITES = st.one_of(
+    st.tuples(st.just("insert"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("push"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("pull"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("clear"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("replace"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("upsert"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("delete"), st.integers(0, 9), st.integers(0, 2)),
+    st.tuples(st.just("drop"), st.integers(0, 9), st.integers(0, 2)),
+)
+
+
+def _write(collection, kind: str, n: int, events: int) -> None:
+    key, outbox = f"t{n}", [{"id": f"e{n}-{e}"} for e in range(events)]
+    with contextlib.suppress(mongomock.DuplicateKeyError):
+        match kind:
+            case "insert":
+                collection.insert_one({"_id": key, "outbox": outbox})
+            case "push":
+                collection.update_one({"_id": key}, {"$push": {"outbox": {"id": f"p{n}"}}})
+            case "pull":
+                collection.update_many({}, {"$pull": {"outbox": {"id": f"e{n}-0"}}})
+            case "clear":
+                collection.update_one({"_id": key}, {"$set": {"outbox": []}})
+            case "replace":
+                collection.replace_one({"_id": key}, {"outbox": outbox, "size": events})
+            case "upsert":
+                collection.find_one_and_update(
+                    {"_id": key}, {"$set": {"outbox": outbox}}, upsert=True
+                )
+            case "delete":
+                collection.delete_one({"_id": key})
+            case "drop":
+                collection.drop()
+                collection.create_index("outbox.id", sparse=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WRITES, max_size=30))
+def test_what_is_pending_is_what_a_scan_finds_whatever_was_written(writes):
+    """The sparse index the outbox declares answers its query as mongomock's scan would,
+    through inserts, in-place updates, replacements, upserts, deletes and drops."""
+    keyed = InMemoryClient()["memorystore_test"]["pending"]
+    plain = mongomock.MongoClient()["memorystore_test"]["pending"]
+    for collection in (keyed, plain):
+        collection.drop()
+        collection.create_index("outbox.id", sparse=True)
+    for kind, n, events in writes:
+        for collection in (keyed, plain):
+            _write(collection, kind, n, events)
+        assert sorted(d["_id"] for d in keyed.find(PENDING)) == sorted(
+            d["_id"] for d in plain.find(PENDING)
+        )
+        assert keyed.count_documents({**PENDING, "size": 2}) == plain.count_documents(
+            {**PENDING, "size": 2}
+        )
+
+
+def test_finding_what_is_pending_tests_only_the_pending_documents(monkeypatch):
+    """As MongoDB reads a sparse index: a sweep costs what is pending, not what was written."""
+    outboxes = InMemoryClient()["memorystore_test"]["outboxes"]
+    outboxes.drop()
+    outboxes.create_index("outbox.id", sparse=True)
+    outboxes.insert_many(
+        [{"_id": n, "outbox": [{"id": f"e{n}"}] if n % 100 == 0 else []} for n in range(1000)]
+    )
+    tested = []
+
+    def counting(query, document, *args, **kwargs):
+        tested.append(document["_id"])
+        return filter_applies(query, document, *args, **kwargs)
+
+    monkeypatch.setattr(memorystore, "filter_applies", counting)
+    assert [d["_id"] for d in outboxes.find(PENDING)] == list(range(0, 1000, 100))
+    assert sorted(tested) == list(range(0, 1000, 100))
