@@ -19,12 +19,12 @@ for _variable, _prefix in (("SMARTCITY_CONFIG_DIR", "config"), ("SMARTCITY_DATA_
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each worker takes whole files, and the console's files together: they share one
-    running suite, which a worker would otherwise start once per file it is given."""
+    """Each worker takes whole files, and a console package's files together: they share
+    one running suite, which a worker would otherwise start once per file it is given."""
     for item in items:
-        path = item.nodeid.split("::")[0]
-        group = "console" if path.startswith("tests/console/") else path
-        item.add_marker(pytest.mark.xdist_group(group))
+        path = Path(item.nodeid.split("::")[0])
+        group = path.parent if path.is_relative_to("tests/console") else path
+        item.add_marker(pytest.mark.xdist_group(str(group)))
 
 
 @pytest.fixture
