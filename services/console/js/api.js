@@ -1,5 +1,6 @@
 // The console's one way out: GraphQL requests to the gateway that served it.
 
+import { t } from "./i18n.js";
 import { token } from "./session.js";
 
 const ENDPOINT = new URL("/graphql", window.location.origin).href;
@@ -28,7 +29,7 @@ export async function partial(query, variables = {}) {
   try {
     response = await fetch(ENDPOINT, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
   } catch {
-    throw new ApiError("The gateway cannot be reached.", "UNREACHABLE");
+    throw new ApiError(t("api.unreachable"), "UNREACHABLE");
   }
   const body = await response.json().catch(() => null);
   if (!body) throw new ApiError(`The gateway answered ${response.status}.`, "UNAVAILABLE");
@@ -50,7 +51,7 @@ export async function download(path) {
   try {
     response = await fetch(new URL(path, window.location.origin).href, { headers });
   } catch {
-    throw new ApiError("The gateway cannot be reached.", "UNREACHABLE");
+    throw new ApiError(t("api.unreachable"), "UNREACHABLE");
   }
   if (!response.ok) {
     const body = await response.json().catch(() => null);
