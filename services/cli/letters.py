@@ -16,9 +16,10 @@ FILE_NAME = re.compile(r'filename="([^"/\\\\]+)"')
 
 
 async def fetch_letters(
-    gateway: GraphQLClient, cycle_id: str, region_code: str | None = None
+    gateway: GraphQLClient, cycle_id: str, region_code: str | None = None, language: str = "id"
 ) -> list[tuple[str, bytes]]:
-    """(file name, PDF) of the region's letter, or of every region's the caller may read."""
+    """(file name, PDF) of the region's letter, or of every region's the caller may read, in
+    Bahasa Indonesia or, with `language="en"`, in English."""
     if region_code:
         card = (await gateway(ONE, {"r": region_code, "c": cycle_id}))["scorecard"]
         cards = [card] if card else []
@@ -29,7 +30,9 @@ async def fetch_letters(
 
     async def fetch(card: dict[str, str]) -> tuple[str, bytes]:
         async with at_once:
-            response = await gateway.http.get(origin + card["letterUrl"], headers=gateway.headers)
+            response = await gateway.http.get(
+                origin + card["letterUrl"], params={"language": language}, headers=gateway.headers
+            )
         if response.status_code != 200:
             said = _("the letter of {region} was refused: HTTP {status} {reason}")
             raise GraphQLFailure(

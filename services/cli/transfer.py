@@ -74,6 +74,10 @@ def add(commands: Any) -> None:
         "--region", help=_("one region's letter (default: every region's, zipped)")
     )
     letters.add_argument("--output", type=Path, help=_("the file to write (default: named by it)"))
+    letters.add_argument(
+        "--language", choices=("id", "en"), default="id",
+        help=_("id: in Bahasa Indonesia, as the ministry sends them (the default); en: in English"),
+    )  # fmt: skip
     connection.add_gateway_options(letters)
     letters.set_defaults(run=_export_letters)
 
@@ -194,7 +198,7 @@ def _export_letters(args: argparse.Namespace) -> int:
     async def fetch() -> tuple[Cycle, list[tuple[str, bytes]]]:
         async with connection.gateway(args) as gateway:
             cycle = await cycles.chosen(gateway, args.cycle)
-            return cycle, await fetch_letters(gateway, cycle.id, args.region)
+            return cycle, await fetch_letters(gateway, cycle.id, args.region, args.language)
 
     cycle, letters = asyncio.run(fetch())
     if not letters:

@@ -23,10 +23,13 @@ def routes(clients: SubgraphClients) -> list[BaseRoute]:
         authorization = request.headers.get("authorization")
         if "scoring" not in clients.endpoints:
             return _refusal(404, "NOT_FOUND", "this gateway composes no scoring subgraph")
+        path = LETTER.format(**params)
+        if "language" in request.query_params:  # the letter's language, the one query it takes
+            path += "?language=" + quote(request.query_params["language"], safe="")
         try:
             status, body, headers = await clients.document(
                 "scoring",
-                LETTER.format(**params),
+                path,
                 {"authorization": authorization} if authorization else {},
             )
         except SubgraphFailure as failure:

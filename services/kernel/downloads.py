@@ -26,7 +26,7 @@ class File:
 @dataclass(frozen=True)
 class Download:
     path: str  # a route path with parameters: /letters/{region_code}/{cycle_id}.pdf
-    make: Callable[[dict[str, str], auth.Principal], Awaitable[File]]
+    make: Callable[[dict[str, str], auth.Principal], Awaitable[File]]  # params, caller
 
 
 class DownloadEndpoint:
@@ -37,7 +37,10 @@ class DownloadEndpoint:
         request = Request(scope, receive)
         principal = scope.get(PRINCIPAL_KEY, auth.ANONYMOUS)
         try:
-            made = await self.download.make(dict(request.path_params), principal)
+            # the path's parameters, and the query's beside them (`?language=en`)
+            made = await self.download.make(
+                {**request.query_params, **request.path_params}, principal
+            )
         except errors.UserError as error:
             response = refusal(STATUS.get(error.code, 400), error.message, error.code)
         else:

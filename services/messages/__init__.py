@@ -25,6 +25,13 @@ def _translation() -> gettext.NullTranslations:
     )
 
 
+@cache
+def translation_for(language: str) -> gettext.NullTranslations:
+    """The catalogue of one language, for what is written in a language a request chose
+    (the results letter) rather than the process's."""
+    return gettext.translation(DOMAIN, LOCALES, languages=[language], fallback=True)
+
+
 def _(message: str) -> str:
     return _translation().gettext(message)
 

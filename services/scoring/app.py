@@ -21,6 +21,7 @@ from services.scoring.handlers.letters import PATH, letter_pdf
 from services.scoring.handlers.rescoring import Rescorer
 from services.scoring.handlers.rulesets import install_default
 from services.scoring.handlers.scorer import Scorer
+from services.scoring.letters.wording import LANGUAGES
 from services.scoring.projection.projector import FactsProjector
 from services.scoring.repository import Scoring
 from services.scoring.schema import schema
@@ -100,8 +101,9 @@ def create_app(
         return make_context(runtime.repositories, machinery.scorer, machinery.rescorer, principal)
 
     async def letter(params: dict[str, str], principal: Principal) -> File:
+        language = params.get("language", LANGUAGES[0])
         return await letter_pdf(
-            params["region_code"], params["cycle_id"], principal, runtime.repositories
+            params["region_code"], params["cycle_id"], principal, runtime.repositories, language
         )
 
     return serve(runtime, schema, context, downloads=(Download(PATH, letter),))

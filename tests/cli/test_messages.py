@@ -1,6 +1,6 @@
-"""The command line's words: every message it says has its Bahasa Indonesia in the gettext
-catalogue, the compiled catalogue is the one committed, and a user whose language is
-Indonesian reads them."""
+"""The words of the command line and the results letter: every message has its Bahasa
+Indonesia in the gettext catalogue, the compiled catalogue is the one committed, and a user
+whose language is Indonesian reads them."""
 
 from __future__ import annotations
 
@@ -13,18 +13,20 @@ from pathlib import Path
 from services.messages import LOCALES, catalogue
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
-SAYING = [SERVICES / part for part in ("cli", "stack", "demo")]  # what speaks to users
+# what speaks to users: the command line, the embedded stack, the demo, the results letter
+SAYING = [SERVICES / part for part in ("cli", "stack", "demo", "scoring/letters")]
 PO = LOCALES / "id" / "LC_MESSAGES" / "smartcity.po"
 
 
 def said_in(source: str) -> set[str]:
-    """The msgids of every `_("...")` and `ngettext("...", "...", n)` in the source."""
+    """The msgids of every `_("...")`, `N_("...")` (marked, translated where used) and
+    `ngettext("...", "...", n)` in the source."""
     found = set()
     for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
         texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
-        if node.func.id == "_" and texts:
+        if node.func.id in ("_", "N_") and texts:
             found.add(texts[0])
         elif node.func.id == "ngettext" and len(texts) >= 2:
             found.add(f"{texts[0]}\0{texts[1]}")
@@ -39,9 +41,13 @@ def test_every_message_of_the_command_line_has_its_indonesian():
 
 
 def test_a_message_missing_from_the_catalogue_is_found():
-    said = said_in('print(_("{file}: valid").format(file=f)); _("not yet in any catalogue")')
+    said = said_in('print(_("{file}: valid").format(file=f)); _("not yet in any catalogue")'
+                   '; N_("Nor this")')  # fmt: skip
     translated = catalogue.read_po(PO.read_text())
-    assert sorted(m for m in said if m not in translated) == ["not yet in any catalogue"]
+    assert sorted(m for m in said if m not in translated) == [
+        "Nor this",
+        "not yet in any catalogue",
+    ]
 
 
 def test_the_committed_compiled_catalogues_are_up_to_date():

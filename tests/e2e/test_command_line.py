@@ -258,6 +258,11 @@ def test_letters_export_one_region_as_pdf_and_a_whole_cycle_as_zip(suite, tmp_pa
     )["scorecard"]["finalIndex"]
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(written).pages)
     assert f"Nilai Final (Indeks Pencapaian) {final:.2f}".replace(".", ",", 1) in text
+    english = suite.smartcity("export", "letters", "--cycle", cycle["id"], "--region", "12.07",
+                              "--language", "en", "--output", str(tmp_path / "en.pdf"))  # fmt: skip
+    assert english.returncode == 0, english.stderr
+    english_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "en.pdf").pages)
+    assert f"Final Index (Achievement Index) {final:.2f}" in english_text
 
     # the cycle by words of its name; the zip named after it in the folder the command ran in
     every = suite.smartcity("export", "letters", "--cycle", "2023 tahap-2", cwd=tmp_path)

@@ -27,6 +27,7 @@ async def test_a_letter_is_asked_of_scoring_as_the_caller_and_its_answer_passed_
             LETTER, headers={"Authorization": f"Bearer {token(Role.ADMIN)}"}
         )
         forged = await gateway.client.get(LETTER, headers={"Authorization": "Bearer forged"})
+        french = await gateway.client.get(LETTER, params={"language": "fr"})
         gateway.subgraphs.down.add("scoring")
         down = await gateway.client.get(LETTER)
 
@@ -36,6 +37,10 @@ async def test_a_letter_is_asked_of_scoring_as_the_caller_and_its_answer_passed_
         assert answer.json()["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert (forged.status_code, forged.json()["errors"][0]["extensions"]["code"]) == (
         401, "UNAUTHENTICATED",
+    )  # fmt: skip
+    # the letter's language is passed on: scoring refuses one it does not write
+    assert (french.status_code, french.json()["errors"][0]["extensions"]["code"]) == (
+        400, "BAD_USER_INPUT",
     )  # fmt: skip
     assert (down.status_code, down.json()["errors"][0]["extensions"]["code"]) == (
         502, "SUBGRAPH_UNAVAILABLE",

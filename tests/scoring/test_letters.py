@@ -113,3 +113,26 @@ async def test_a_finding_in_another_script_does_not_break_the_letter(api):
     await api.learn(finding("f9", "ui-ratna", "weakness", "Tanda “kutip” — 漢字 ✓ Ünïcödé"))
     text = text_of((await letter(api, token(Role.ADMIN))).content)
     assert 'Tanda "kutip" - ?? ? Ünïcödé' in text
+
+
+async def test_the_letter_is_written_in_english_when_asked_and_another_language_is_refused(api):
+    await evaluated_2023(api)
+    headers = {"Authorization": f"Bearer {token(Role.ADMIN)}"}
+    card = (await api(
+        f'{{ scorecard(regionCode: "35.07", cycleId: "{CYCLE}") {{ finalIndex }} }}'
+    ))["data"]["scorecard"]  # fmt: skip
+    english = await api.client.get(URL, params={"language": "en"}, headers=headers)
+    text = text_of(english.content)
+    assert "Results of the Smart City Implementation Evaluation" in text
+    assert "Tahap II, 2023" in text
+    assert f"Final Index (Achievement Index) {card['finalIndex']:.2f}" in text
+    assert "(from 2.51)" in text  # numbers as en-GB writes them
+    assert "Assessor: Dr. Ratna Wulandari (Universitas Indonesia)" in text
+    assert "Kekuatan" not in text and "Strengths" in text
+    for *_, written in FINDINGS:
+        assert written in text  # what assessors wrote stays as written
+
+    refused = await api.client.get(URL, params={"language": "fr"}, headers=headers)
+    error = refused.json()["errors"][0]
+    assert (refused.status_code, error["extensions"]["code"]) == (400, "BAD_USER_INPUT")
+    assert "language" in error["message"]

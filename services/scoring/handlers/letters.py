@@ -12,6 +12,7 @@ from services.scoring import access
 from services.scoring.domain.letters import letter_of
 from services.scoring.domain.scorecards import scorecard_id
 from services.scoring.letters import pdf
+from services.scoring.letters.wording import LANGUAGES, Wording
 from services.scoring.repository import Scoring
 
 PATH = "/letters/{region_code}/{cycle_id}.pdf"
@@ -22,8 +23,15 @@ def letter_path(region_code: str, cycle_id: str) -> str:
 
 
 async def letter_pdf(
-    region_code: str, cycle_id: str, principal: Principal, scoring: Scoring
+    region_code: str,
+    cycle_id: str,
+    principal: Principal,
+    scoring: Scoring,
+    language: str = LANGUAGES[0],
 ) -> File:
+    """The letter in Bahasa Indonesia, or in English with `language=en`."""
+    if language not in LANGUAGES:
+        raise errors.BadUserInput(f"language is one of {', '.join(LANGUAGES)}", "language")
     card = await scoring.scorecards.get(scorecard_id(region_code, cycle_id))
     if card is None:
         raise errors.NotFound(f"region {region_code} has no scorecard in cycle {cycle_id}")
@@ -42,6 +50,7 @@ async def letter_pdf(
     ranking = (await scoring.rankings.of_cycles([cycle_id]))[cycle_id]
     cohort_size = sum(c.cohort == card.cohort for c in await scoring.scorecards.of_cycle(cycle_id))
     letter = letter_of(card, facts, ranking, cohort_size)
-    body = await asyncio.to_thread(pdf.render, letter)  # the event loop keeps serving meanwhile
+    # the event loop keeps serving meanwhile
+    body = await asyncio.to_thread(pdf.render, letter, Wording(language))
     name = f"hasil-evaluasi-{region_code}-{card.year}.pdf"
     return File(body, "application/pdf", name)

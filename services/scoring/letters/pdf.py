@@ -1,6 +1,7 @@
 """The results letter as an A4 PDF, laid out with fpdf2.
 
-The letter uses the PDF standard fonts (Helvetica), which cover Latin-1: Bahasa Indonesia
+The letter is written in Bahasa Indonesia, or in English when asked (see `wording`). It uses
+the PDF standard fonts (Helvetica), which cover Latin-1: Bahasa Indonesia
 needs nothing more. Other characters a finding may hold are written as their nearest Latin
 letter where there is one, else `?`. A letter holds at most TEXT_BUDGET characters of
 findings; what is left over is counted at the end of the findings.
@@ -14,15 +15,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from services.scoring.domain.letters import AssessorFindings, Letter
-from services.scoring.letters.wording import (
-    DIMENSIONS,
-    STAGES,
-    cohort,
-    date,
-    number,
-    say,
-    signed,
-)
+from services.scoring.letters.wording import Wording
 
 TEXT_BUDGET = 300_000  # characters of findings in one letter
 FINDING_MOST = 5_000  # characters of one finding (what the survey accepts)
@@ -72,9 +65,11 @@ class _Document(FPDF):
         self.multi_cell(0, LINE, latin(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def render(letter: Letter) -> bytes:
+def render(letter: Letter, wording: Wording | None = None) -> bytes:
+    w = wording or Wording()
+    say = w.say
     pdf = _Document()
-    stage = STAGES.get(letter.stage, letter.stage)
+    stage = w.stage(letter.stage)
     pdf.set_title(latin(f"{say('title')} - {letter.region_name} {letter.year}"))
     pdf.set_creator("Smart City Evaluation Suite")
     pdf.set_creation_date(letter.computed_at)
@@ -88,20 +83,21 @@ def render(letter: Letter) -> bytes:
     pdf.ln(2)
     pdf.line_of(say("opening", stage=stage, year=letter.year, region=letter.region_name))
     pdf.ln(3)
-    _scores(pdf, letter)
+    _scores(pdf, letter, w)
     pdf.ln(3)
-    _standing(pdf, letter)
+    _standing(pdf, letter, w)
     pdf.ln(4)
-    _findings(pdf, letter.assessors)
+    _findings(pdf, letter.assessors, w)
     pdf.ln(4)
     if letter.published_in:
         pdf.line_of(say("source", document=letter.published_in), size=8)
-    made = say("made", revision=letter.revision, date=date(letter.computed_at.date()))
+    made = say("made", revision=letter.revision, date=w.date(letter.computed_at.date()))
     pdf.line_of(made, size=8)
     return bytes(pdf.output())
 
 
-def _scores(pdf: _Document, letter: Letter) -> None:
+def _scores(pdf: _Document, letter: Letter, w: Wording) -> None:
+    say = w.say
     pdf.line_of(say("scores"), bold=True, size=11)
     pdf.set_font("Helvetica", "", 10)
     header = (say("dimension"), say("weight"), say("score"), say("weighted"))
@@ -113,31 +109,34 @@ def _scores(pdf: _Document, letter: Letter) -> None:
                 dimension.score * dimension.weight / 100 if dimension.score is not None else None
             )
             table.row((
-                DIMENSIONS.get(dimension.dimension, dimension.dimension),
-                f"{dimension.weight}%", number(dimension.score), number(weighted, 4),
+                w.dimension(dimension.dimension),
+                f"{dimension.weight}%", w.number(dimension.score), w.number(weighted, 4),
             ))  # fmt: skip
 
 
-def _standing(pdf: _Document, letter: Letter) -> None:
-    pdf.pair(say("final"), number(letter.final_index))
+def _standing(pdf: _Document, letter: Letter, w: Wording) -> None:
+    say = w.say
+    pdf.pair(say("final"), w.number(letter.final_index))
     pdf.pair(say("grade"), letter.grade or "-")
     if letter.improvement is not None and letter.previous_final_index is not None:
         change = say(
             "change_from",
-            change=signed(letter.improvement),
-            previous=number(letter.previous_final_index),
+            change=w.signed(letter.improvement),
+            previous=w.number(letter.previous_final_index),
         )
     else:
         change = say("no_previous")
     pdf.pair(say("change"), change)
     ranks = [say("rank_of", rank=letter.rank, ranked=letter.ranked)] if letter.rank else []
     if letter.rank_in_cohort:
-        ranks.append(say("rank_in_cohort", rank=letter.rank_in_cohort,
-                         ranked=letter.ranked_in_cohort, cohort=cohort(letter.cohort)))  # fmt: skip
+        in_cohort = {"rank": letter.rank_in_cohort, "ranked": letter.ranked_in_cohort,
+                     "cohort": w.cohort(letter.cohort)}  # fmt: skip
+        ranks.append(say("rank_in_cohort", **in_cohort))
     pdf.pair(say("rank"), "; ".join(ranks) or say("unranked"))
 
 
-def _findings(pdf: _Document, assessors: tuple[AssessorFindings, ...]) -> None:
+def _findings(pdf: _Document, assessors: tuple[AssessorFindings, ...], w: Wording) -> None:
+    say = w.say
     pdf.line_of(say("findings"), bold=True, size=11)
     if not assessors:
         pdf.line_of(say("no_findings"))

@@ -2,7 +2,7 @@
 
 import { download, partial } from "../api.js";
 import { h, index, show, signed, when } from "../dom.js";
-import { cohortName, cycleName, number, t } from "../i18n.js";
+import { cohortName, cycleName, language, number, t } from "../i18n.js";
 import { REGION_PAGE } from "../queries.js";
 import { radarChart } from "../radar.js";
 
@@ -188,7 +188,8 @@ function letterButton(card) {
     button.disabled = true;
     status.textContent = t("region.preparingLetter");
     try {
-      const { blob, name } = await download(card.letterUrl);
+      // in the console's language: Bahasa Indonesia, as the ministry sends it, or English
+      const { blob, name } = await download(`${card.letterUrl}?language=${language()}`);
       const link = h("a", { href: URL.createObjectURL(blob), download: name });
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
