@@ -4,6 +4,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,14 +18,18 @@ for _variable, _prefix in (("SMARTCITY_CONFIG_DIR", "config"), ("SMARTCITY_DATA_
     os.environ[_variable] = tempfile.mkdtemp(prefix=f"smartcity-tests-{_prefix}-")
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each worker takes whole files, and a console package's files together: they share
-    one running suite, which a worker would otherwise start once per file it is given."""
-    for item in items:
-        path = Path(item.nodeid.split("::")[0])
-        group = path.parent if path.is_relative_to("tests/console") else path
-        item.add_marker(pytest.mark.xdist_group(str(group)))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """The two workers' share of the suite: whole files, and a console package's files
+    together, since they share one running suite, which a worker would otherwise start once
+    per file it is given (and again whenever another file ran in between)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WholeFiles(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = Path(nodeid.split("::")[0])
+            return str(path.parent if path.is_relative_to("tests/console") else path)
+
+    return WholeFiles(config, log)
 
 
 @pytest.fixture
