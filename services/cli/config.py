@@ -31,8 +31,9 @@ def gateway_url(env: Mapping[str, str]) -> tuple[str, str]:
     if env.get("SMARTCITY_GATEWAY_URL"):
         return env["SMARTCITY_GATEWAY_URL"], "SMARTCITY_GATEWAY_URL"
     recorded = config_folder(env) / GATEWAY_FILE
-    if recorded.exists() and recorded.read_text().strip():
-        return recorded.read_text().strip(), str(recorded)
+    url = recorded.read_text().strip() if recorded.exists() else ""
+    if url:
+        return url, str(recorded)
     return DEFAULT_GATEWAY, _("default")
 
 

@@ -21,20 +21,19 @@ SECRET_FILE = "jwt-secret"
 
 def config_folder(env: Mapping[str, str]) -> Path:
     """SMARTCITY_CONFIG_DIR, else $XDG_CONFIG_HOME/smartcity, else ~/.config/smartcity."""
-    if env.get("SMARTCITY_CONFIG_DIR"):
-        return Path(env["SMARTCITY_CONFIG_DIR"])
-    return Path(env.get("XDG_CONFIG_HOME") or _home(env) / ".config") / "smartcity"
+    return _folder(env, "SMARTCITY_CONFIG_DIR", "XDG_CONFIG_HOME", ".config")
 
 
 def data_folder(env: Mapping[str, str]) -> Path:
     """SMARTCITY_DATA_DIR, else $XDG_DATA_HOME/smartcity, else ~/.local/share/smartcity."""
-    if env.get("SMARTCITY_DATA_DIR"):
-        return Path(env["SMARTCITY_DATA_DIR"])
-    return Path(env.get("XDG_DATA_HOME") or _home(env) / ".local" / "share") / "smartcity"
+    return _folder(env, "SMARTCITY_DATA_DIR", "XDG_DATA_HOME", ".local/share")
 
 
-def _home(env: Mapping[str, str]) -> Path:
-    return Path(env.get("HOME") or Path.home())
+def _folder(env: Mapping[str, str], own: str, xdg: str, under_home: str) -> Path:
+    if env.get(own):
+        return Path(env[own])
+    home = Path(env.get("HOME") or Path.home())
+    return Path(env.get(xdg) or home / under_home) / "smartcity"
 
 
 @dataclass(frozen=True)

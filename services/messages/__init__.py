@@ -18,18 +18,15 @@ LOCALES = Path(__file__).resolve().parent / "locale"
 
 
 @cache
+def translation_for(language: str | None) -> gettext.NullTranslations:
+    """The catalogue of one language (None: as gettext chooses from the environment), for
+    what is written in a language a request chose, the results letter, as for the process."""
+    languages = [language] if language else None
+    return gettext.translation(DOMAIN, LOCALES, languages=languages, fallback=True)
+
+
 def _translation() -> gettext.NullTranslations:
-    chosen = os.environ.get("SMARTCITY_LANGUAGE")
-    return gettext.translation(
-        DOMAIN, LOCALES, languages=[chosen] if chosen else None, fallback=True
-    )
-
-
-@cache
-def translation_for(language: str) -> gettext.NullTranslations:
-    """The catalogue of one language, for what is written in a language a request chose
-    (the results letter) rather than the process's."""
-    return gettext.translation(DOMAIN, LOCALES, languages=[language], fallback=True)
+    return translation_for(os.environ.get("SMARTCITY_LANGUAGE"))
 
 
 def _(message: str) -> str:
