@@ -13,10 +13,12 @@ import strawberry
 from graphql import GraphQLError, parse
 from strawberry.dataloader import DataLoader
 from strawberry.extensions import MaxTokensLimiter, SchemaExtension
+from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import Cost as CostDirective
 from strawberry.federation.schema_directives import ListSize as ListSizeDirective
 
 from services.kernel import errors
+from services.kernel.representations import check as representations_check
 from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetter
 from services.kernel.field_costs import FieldCost, declared_costs
@@ -61,8 +63,10 @@ def translate(error: GraphQLError) -> GraphQLError:
     if isinstance(original, errors.UserError):
         extensions = _user_error_extensions(original)
         message = original.message
-    elif original is None or error.path is None:
-        # parse, validation and variable errors come before execution: the request is wrong
+    elif original is None or error.path is None or isinstance(original, GraphQLError):
+        # parse, validation and variable errors come before execution, and an argument's
+        # value (a null for a non-null argument) is checked as a field starts: the request
+        # is wrong
         extensions = {"code": "BAD_USER_INPUT", **(error.extensions or {})}
         field = errors.variable_field(error.message)
         if field:
@@ -229,6 +233,26 @@ class SubgraphSchema(strawberry.federation.Schema):
         declared = declared_costs(parse(self.as_str(), no_location=True))
         entities = FieldCost(slicing_arguments=("representations",))
         return declared | {("Query", "_entities"): entities}
+
+    @cached_property
+    def _entity_resolvers(self) -> dict[str, Callable[..., Any] | None]:
+        """Each entity type's reference resolver; None where strawberry builds it itself."""
+        union = self._schema.type_map.get("_Entity")
+        return {
+            member.name: getattr(
+                self.schema_converter.type_map[member.name].definition.origin,
+                "resolve_reference",
+                None,
+            )
+            for member in getattr(union, "types", ())
+        }
+
+    def entities_resolver(
+        self, info: strawberry.Info, representations: list[FederationAny]
+    ) -> list[FederationAny]:
+        """Representations are checked whole before any is resolved."""
+        representations_check(representations, self._entity_resolvers)
+        return super().entities_resolver(info, representations)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Caller errors are not logged; `translate` logs the internal ones."""

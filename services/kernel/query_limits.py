@@ -8,7 +8,10 @@ query would be exponentially large.
 The cost follows the `@cost`/`@listSize` demand-control directives: a field of an object type
 costs 1, a leaf nothing, a field adds the `@cost(weight:)` it declares each time it is
 resolved, and a list multiplies what its items cost by its page size (a slicing argument
-such as `first`, else the list's assumed size, else a default). A document is measured
+such as `first`, else the list's assumed size, else a default). A slicing argument is priced
+at what the subgraph will serve: a variable left out takes the variable's default, else the
+argument's; a null takes the argument's default; an argument with no default, the list's
+assumed size (the most the subgraph serves). A document is measured
 before it is validated, planned or run, so the schema may not know every field: an unknown
 field costs as a field of an object type would.
 """
@@ -30,6 +33,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
@@ -38,6 +42,7 @@ from graphql import (
     is_list_type,
 )
 from graphql.pyutils import Undefined
+from graphql.utilities import value_from_ast_untyped
 from graphql.utilities.coerce_input_value import coerce_default_value
 
 from services.kernel.auth import Principal, Role
@@ -177,6 +182,7 @@ class _Walk:
     def __init__(
         self,
         document: DocumentNode,
+        operation: OperationDefinitionNode,
         schema: GraphQLSchema | None,
         costs: Costs,
         variables: Mapping[str, Any],
@@ -187,7 +193,7 @@ class _Walk:
         }
         self.schema = schema
         self.costs = costs
-        self.variables = variables
+        self.variables = {**_variable_defaults(operation), **variables}
         self.default_list_size = default_list_size
         self.measured: dict[str, Measures] = {}
         self.expanding: set[str] = set()
@@ -267,25 +273,30 @@ class _Walk:
         if declared is None or not (declared.slicing_arguments or declared.assumed_size):
             return self.default_list_size
         given = {argument.name.value: argument.value for argument in node.arguments or ()}
-        sliced = [
-            self._count(given[name]) if name in given else self._default(definition, name)
-            for name in declared.slicing_arguments
+        sliced = [self._count(given.get(name)) for name in declared.slicing_arguments]
+        counted = [
+            self._default(definition, name) if n is None else n
+            for name, n in zip(declared.slicing_arguments, sliced, strict=True)
         ]
-        counted = [n for n in sliced if n is not None]
-        if counted:
-            return max(counted)
+        known = [n for n in counted if n is not None]
+        if known:
+            return max(known)
         return (
             declared.assumed_size if declared.assumed_size is not None else self.default_list_size
         )
 
     def _count(self, value: Any) -> int | None:
+        """What a slicing argument asks for; None when the argument's default applies (left
+        out, null, or a variable left out or null)."""
         if isinstance(value, VariableNode):
             return _size_of(self.variables.get(value.name.value))
         if isinstance(value, IntValueNode):
             return max(int(value.value), 0)
         if isinstance(value, ListValueNode):
             return len(value.values)
-        return None
+        if value is None or isinstance(value, NullValueNode):
+            return None
+        return 0  # a value of another type is refused by validation
 
     @staticmethod
     def _default(definition: GraphQLField | None, argument: str) -> int | None:
@@ -294,6 +305,15 @@ class _Walk:
             return None
         default = coerce_default_value(found)
         return None if default is Undefined else _size_of(default)
+
+
+def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
+    """The defaults the operation gives its variables, for those the request leaves out."""
+    return {
+        definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+        for definition in operation.variable_definitions or ()
+        if definition.default_value is not None
+    }
 
 
 def _size_of(value: Any) -> int | None:
@@ -317,7 +337,7 @@ def measure(
 ) -> Measures | None:
     """The operation's measures, in time linear in the document; None when it nests too
     deeply to follow."""
-    walk = _Walk(document, schema, costs or {}, variables or {}, default_list_size)
+    walk = _Walk(document, operation, schema, costs or {}, variables or {}, default_list_size)
     root = schema.get_root_type(operation.operation) if schema else None
     try:
         return walk.selection_set(operation.selection_set, root)

@@ -164,3 +164,48 @@ async def test_anonymous_callers_are_held_tighter_than_signed_in_ones_and_these_
     assert {who: body.get("errors") for who, body in answered.items()} == dict.fromkeys(answered)
     codes = {r["code"] for r in answered["admin"]["data"]["regions"]}
     assert codes >= {w.REGION, w.OTHER_REGION}
+
+
+LEFT_OUT = "query($n: Int) { regions(first: $n) { code programs(first: $n) { id region { programs(first: $n) { id } } } } }"
+# each list served at the argument's default of 100, as the catalog serves a `first` left out
+LEFT_OUT_COST = 100 * (1 + 2 + 100 * (1 + 1 + 2 + 100))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        (LEFT_OUT, {}),
+        (LEFT_OUT, {"n": None}),
+        (LEFT_OUT.replace("$n: Int)", "$n: Int = 100)"), {}),
+    ],
+    ids=["left out", "null", "the variable's default"],
+)
+async def test_a_page_size_left_out_is_priced_at_what_the_subgraph_serves(world, query, variables):
+    citizen = await world.respondent()
+    world.gateway.subgraphs.received.clear()
+
+    response = await world.gateway.client.post(
+        "/graphql", json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {citizen}"},
+    )  # fmt: skip
+    at_catalog = await world.direct["catalog"].post(
+        "/graphql", json={"query": query, "variables": variables},
+        headers={"authorization": f"Bearer {citizen}"},
+    )  # fmt: skip
+
+    refused = {"code": "COST_LIMIT", "limit": "cost", "cost": LEFT_OUT_COST}
+    assert _extensions(response.json()) == [refused | {"maxCost": 20_000}]
+    assert _extensions(at_catalog.json()) == [refused | {"maxCost": 40_000}]
+    assert world.gateway.subgraphs.received == []
+
+
+@pytest.mark.integration
+async def test_an_anonymous_page_size_left_out_is_priced_at_the_default(world):
+    query = "query($n: Int) { regions(first: $n) { code programs(first: $n) { id } } }"
+
+    body = await _post(world.gateway.client, query)
+
+    assert _extensions(body) == [
+        {"code": "COST_LIMIT", "limit": "cost", "cost": 100 * (1 + 2 + 100), "maxCost": 2_000}
+    ]

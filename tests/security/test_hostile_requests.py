@@ -64,6 +64,7 @@ HOSTILE = {
     "an unknown role": Hostile(_json_body('"{ regions { code } }"'), bearer=jwt.encode(_claims(role="root"), SECRET, algorithm="HS256")),
     "another issuer": Hostile(_json_body('"{ regions { code } }"'), bearer=jwt.encode(_claims(iss="evil"), SECRET, algorithm="HS256")),
     "the gateway's credential as a bearer": Hostile(_json_body('"{ regions { code } }"'), bearer=auth.mint_gateway_credential(SECRET, 24 * 3600)),
+    "a null page size": Hostile(_json_body('"query($n: Int) { evaluationCycles(first: $n) { id } }"', '{"n": null}')),
     "a huge header": Hostile(_json_body('"{ regions { code } }"'), bearer="x" * 200_000),
 }  # fmt: skip
 
@@ -113,3 +114,27 @@ async def test_hostile_requests_get_a_clear_error_and_every_service_stays_up(wor
         assert (await client.get("/readyz")).status_code == 200, where
     regions = await world.admin("{ regions { code } }")
     assert {r["code"] for r in regions["regions"]} >= {w.REGION, w.OTHER_REGION}
+
+
+MALFORMED_REPRESENTATIONS = {
+    "no key": '{__typename: "Region"}',
+    "a null key": '{__typename: "Region", code: null}',
+    "a key that is an object": '{__typename: "Region", code: {a: 1}}',
+    "an unknown type": '{__typename: "Passwords", code: "x"}',
+    "not an object": '"Region"',
+}
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("subgraph", w.SUBGRAPHS)
+async def test_an_entity_representation_without_its_key_is_refused_as_the_callers_mistake(world, subgraph):
+    answers = {}
+    for name, representation in MALFORMED_REPRESENTATIONS.items():
+        query = f"{{ _entities(representations: [{representation}]) {{ ... on Region {{ code }} }} }}"
+        response = await world.direct[subgraph].post(
+            "/graphql", json={"query": query}, headers={"authorization": f"Bearer {ADMIN}"}
+        )
+        answers[name] = [e["extensions"] for e in response.json()["errors"]]
+
+    refused = [{"code": "BAD_USER_INPUT", "field": "representations"}]
+    assert answers == dict.fromkeys(MALFORMED_REPRESENTATIONS, refused)
