@@ -88,7 +88,9 @@ class _ResponseDocument(_Stored):
 
 
 CAMPAIGNS = StoredForm(
-    domain.Campaign, _Stored, collection="campaigns", indexes=[("region_code", "cycle_id")]
+    domain.Campaign, _Stored, collection="campaigns",
+    # a campaign stored before slots has none: sparse, so those never conflict
+    indexes=[("region_code", "cycle_id"), {"fields": ["slot"], "unique": True, "sparse": True}],
 )
 SCORES = StoredForm(
     domain.AssessorScore, _Stored, collection="assessor_scores",
@@ -215,7 +217,7 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             key_of=lambda i: i.id,
         ),
         campaigns=MongoRepository(
-            CAMPAIGNS, store, query_of=_campaign_query, duplicate=duplicate_id("campaign")
+            CAMPAIGNS, store, query_of=_campaign_query, duplicate=_campaign_taken
         ),
         responses=MongoResponses(
             MappedByHand(_ResponseDocument, _response_document, _response_domain), store,
@@ -235,6 +237,15 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
         ),
         facts=MongoCatalogFacts(storage.db, storage),
     )  # fmt: skip
+
+
+def _campaign_taken(campaign: domain.Campaign) -> errors.Conflict:
+    """A campaign's id is new each time: what is taken is its slot."""
+    return errors.Conflict(
+        f"region {campaign.region_code} already has a {campaign.audience.replace('_', '-')} campaign "
+        f"of this kind in cycle {campaign.cycle_id}; issue its tokens there",
+        "instrumentKey",
+    )
 
 
 def _campaign_query(where: CampaignFilter) -> dict[str, Any]:

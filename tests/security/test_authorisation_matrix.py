@@ -145,14 +145,18 @@ async def _instrument(world: World) -> dict[str, Any]:
 
 
 def _campaign(audience: str, instrument: str) -> Variables:
+    """A campaign of a public service of its own: a region has one of each a cycle."""
+
     async def variables(world: World) -> dict[str, Any]:
-        return {"i": w.campaign_input(world, audience, instrument)}
+        service = f"Layanan {world.fresh()}"
+        return {"i": w.campaign_input(world, audience, instrument) | {"service": service}}
 
     return variables
 
 
 async def _campaign_to_close(world: World) -> dict[str, Any]:
-    return {"id": await w.open_campaign(world, "CITIZEN", w.CITIZEN_IMPACT)}
+    service = f"Layanan {world.fresh()}"
+    return {"id": await w.open_campaign(world, "CITIZEN", w.PUBLIC_SATISFACTION, service)}
 
 
 async def _tokens(world: World) -> dict[str, Any]:
@@ -209,7 +213,7 @@ OPERATIONS = {
     "createEvaluationCycle": Operation("catalog", "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }", _new_cycle),
     "closeEvaluationCycle": Operation("catalog", "mutation($id: ID!) { closeEvaluationCycle(id: $id) { id } }", _cycle_to_close),
     "publishInstrument": Operation("survey", "mutation($i: PublishInstrumentInput!) { publishInstrument(input: $i) { key } }", _instrument),
-    "openCampaign/citizen": Operation("survey", "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }", _campaign("CITIZEN", w.CITIZEN_IMPACT)),
+    "openCampaign/citizen": Operation("survey", "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }", _campaign("CITIZEN", w.PUBLIC_SATISFACTION)),
     "openCampaign/assessor": Operation("survey", "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }", _campaign("ASSESSOR", w.EVALUATION)),
     "closeCampaign": Operation("survey", "mutation($id: ID!) { closeCampaign(id: $id) { id } }", _campaign_to_close),
     "issueRespondentTokens": Operation("survey", "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }", _tokens),

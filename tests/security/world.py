@@ -30,6 +30,7 @@ COHORT = "security_matrix"
 ASSIGNED, UNASSIGNED = "assessor-in", "assessor-out"
 EVALUATION = "smartcity-evaluation-2023"
 CITIZEN_IMPACT = "citizen-impact-2023"
+PUBLIC_SATISFACTION = "ikm-permenpanrb-14-2017"  # asked per public service
 SUBGRAPHS = ("catalog", "survey", "scoring")
 # what each service's mutations write (its consumers write elsewhere)
 WRITTEN_BY_MUTATIONS = {
@@ -206,12 +207,13 @@ def campaign_input(world: World, audience: str, instrument: str) -> dict[str, An
             "cycleId": world.cycle_id, "audience": audience}  # fmt: skip
 
 
-async def open_campaign(world: World, audience: str, instrument: str) -> str:
+async def open_campaign(world: World, audience: str, instrument: str, service: str = "") -> str:
+    # citizens enough for every respondent the tests make: an admin's quota
+    wanted = campaign_input(world, audience, instrument) | {"quotaPerSubDimension": 1_000}
     opened = await until_known(
         lambda: world.admin(
             "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }",
-            # citizens enough for every respondent the tests make: an admin's quota
-            {"i": campaign_input(world, audience, instrument) | {"quotaPerSubDimension": 1_000}},
+            {"i": wanted | {"service": service}},
         )
     )
     campaign_id: str = opened["openCampaign"]["id"]

@@ -283,7 +283,8 @@ async def test_only_an_admin_sets_a_quota_above_the_instruments_target(api):
 
     above = await api(opened, {"i": wanted | {"quotaPerSubDimension": 51}}, bearer=operator)
     within = await api(opened, {"i": wanted | {"quotaPerSubDimension": 50}}, bearer=operator)
-    by_admin = await api(opened, {"i": wanted | {"quotaPerSubDimension": 370}}, bearer=ADMIN)
+    elsewhere = wanted | {"regionCode": "63.03", "quotaPerSubDimension": 370}
+    by_admin = await api(opened, {"i": elsewhere}, bearer=ADMIN)
 
     assert above["errors"][0]["extensions"] == {
         "code": "FORBIDDEN",
@@ -291,3 +292,40 @@ async def test_only_an_admin_sets_a_quota_above_the_instruments_target(api):
     }
     assert within["data"]["openCampaign"]["quotaPerSubDimension"] == 50
     assert by_admin["data"]["openCampaign"]["quotaPerSubDimension"] == 370
+
+
+async def test_a_region_has_one_citizen_impact_campaign_a_cycle_and_so_one_quota(api):
+    operator = token(Role.REGION_OPERATOR, region="12.07")
+    opened = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
+    impact = {"instrumentKey": "citizen-impact-2023", "instrumentVersion": 1,
+              "regionCode": "12.07", "cycleId": CYCLE, "audience": "CITIZEN"}  # fmt: skip
+    ikm = impact | {"instrumentKey": "ikm-permenpanrb-14-2017"}
+
+    first = await api(opened, {"i": impact}, bearer=operator)
+    again = await api(opened, {"i": impact}, bearer=operator)
+    as_a_service = await api(opened, {"i": impact | {"service": "Disdukcapil"}}, bearer=ADMIN)
+    services = [
+        await api(opened, {"i": ikm | {"service": name}}, bearer=operator)
+        for name in ("Disdukcapil", "RSUD", "RSUD")
+    ]
+    enumerator = token(Role.ENUMERATOR, region="12.07")
+    campaign_id = first["data"]["openCampaign"]["id"]
+    whole_quota = await issue(api, campaign_id, 50, enumerator)
+    beyond = await issue(api, campaign_id, 1, enumerator)
+
+    taken = {"code": "CONFLICT", "field": "input.instrumentKey"}
+    assert [a["errors"][0]["extensions"] for a in (again, as_a_service)] == [taken, taken]
+    assert again["errors"][0]["message"] == (
+        f"region 12.07 already has a citizen campaign of this kind in cycle {CYCLE}; "
+        "issue its tokens there"
+    )
+    assert [("errors" in s) for s in services] == [False, False, True]
+    assert services[2]["errors"][0]["extensions"] == taken
+    assert len(whole_quota["data"]["issueRespondentTokens"]) == 50
+    assert beyond["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.count"}
+    listed = await api(
+        '{ campaigns(regionCode: "12.07", audience: CITIZEN) { instrumentKey } }', bearer=ADMIN
+    )
+    assert sorted(c["instrumentKey"] for c in listed["data"]["campaigns"]) == [
+        "citizen-impact-2023", "ikm-permenpanrb-14-2017", "ikm-permenpanrb-14-2017",
+    ]  # fmt: skip

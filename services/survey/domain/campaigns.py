@@ -42,10 +42,13 @@ class Campaign(Aggregate, CampaignFields):
     opened_by: str = ""
     # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
     issued: dict[str, int] = field(default_factory=dict)
+    slot: str = ""  # what a region has one campaign of in a cycle (see `slot_of`)
 
     @classmethod
-    def open(cls, **values: Any) -> Self:
+    def open(cls, *, per_sub_dimension: bool, **values: Any) -> Self:
+        """`per_sub_dimension`: its instrument's answers count per impact sub-dimension."""
         campaign = cls(**values)
+        campaign.slot = campaign.slot_of(per_sub_dimension)
         problems = ProblemCollector()
         problems.check(
             1 <= campaign.quota_per_sub_dimension <= MAX_QUOTA,
@@ -56,6 +59,16 @@ class Campaign(Aggregate, CampaignFields):
         problems.raise_if_any()
         campaign.events.append(CampaignOpened.of(campaign))
         return campaign
+
+    def slot_of(self, per_sub_dimension: bool) -> str:
+        """A region has one campaign a cycle for each audience, instrument and public service;
+        and one citizen campaign counted per impact sub-dimension, whatever its instrument or
+        service: scoring adds citizens up per region, cycle and sub-dimension, so a second
+        such campaign would issue a second quota."""
+        if self.audience is Audience.CITIZEN and per_sub_dimension:
+            return "|".join((self.region_code, self.cycle_id, self.audience, "impact"))
+        parts = (self.region_code, self.cycle_id, self.audience, self.instrument_key, self.service)
+        return "|".join(parts)
 
     def placement(self) -> dict[str, Any]:
         """What every answer given in this campaign carries of it: where and against which

@@ -66,7 +66,11 @@ async def open_campaign(
         raise errors.BadUserInput(f"region {cmd.region_code} is not in this cycle", "regionCode")
     if cycle.status != "open":
         raise errors.Conflict(f"evaluation cycle {cmd.cycle_id} is closed", "cycleId")
-    campaign = domain.Campaign.open(id=ids.new_id(), **vars(cmd), opened_by=principal.subject)
+    per_sub_dimension = any(q.sub_dimension for q in instrument.questions().values())
+    campaign = domain.Campaign.open(
+        id=ids.new_id(), **vars(cmd), opened_by=principal.subject,
+        per_sub_dimension=per_sub_dimension,
+    )  # fmt: skip
     return await added(survey.campaigns, campaign)
 
 
