@@ -18,12 +18,12 @@ from strawberry.federation.schema_directives import Cost as CostDirective
 from strawberry.federation.schema_directives import ListSize as ListSizeDirective
 
 from services.kernel import errors
-from services.kernel.representations import check as representations_check
 from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetter
 from services.kernel.field_costs import FieldCost, declared_costs
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
 from services.kernel.repository import Page
+from services.kernel.representations import check as representations_check
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +240,7 @@ class SubgraphSchema(strawberry.federation.Schema):
         union = self._schema.type_map.get("_Entity")
         return {
             member.name: getattr(
-                self.schema_converter.type_map[member.name].definition.origin,
+                getattr(self.schema_converter.type_map[member.name].definition, "origin", None),
                 "resolve_reference",
                 None,
             )

@@ -88,7 +88,9 @@ class _ResponseDocument(_Stored):
 
 
 CAMPAIGNS = StoredForm(
-    domain.Campaign, _Stored, collection="campaigns",
+    domain.Campaign,
+    _Stored,
+    collection="campaigns",
     # a campaign stored before slots has none: sparse, so those never conflict
     indexes=[("region_code", "cycle_id"), {"fields": ["slot"], "unique": True, "sparse": True}],
 )
@@ -241,8 +243,9 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
 
 def _campaign_taken(campaign: domain.Campaign) -> errors.Conflict:
     """A campaign's id is new each time: what is taken is its slot."""
+    audience = campaign.audience.replace("_", "-")
     return errors.Conflict(
-        f"region {campaign.region_code} already has a {campaign.audience.replace('_', '-')} campaign "
+        f"region {campaign.region_code} already has a {audience} campaign "
         f"of this kind in cycle {campaign.cycle_id}; issue its tokens there",
         "instrumentKey",
     )

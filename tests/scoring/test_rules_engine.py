@@ -103,3 +103,28 @@ async def test_a_runaway_rule_is_stopped_and_reported_and_the_others_are_evaluat
     assert [len(outcomes[0]), len(outcomes[2])] == [1, 1]
     [after] = await engine.evaluate("t4", ruleset, [small])
     assert len(after) == 1
+
+
+def _questions(count: int) -> list[dict]:
+    return [{KIND: "question", "code": f"Q{n}", "dimension": "output", "score": 1.0}
+            for n in range(count)]  # fmt: skip
+
+
+@pytest.mark.timeout(90)
+async def test_a_runaway_region_fails_alone_whatever_the_batches_and_workers():
+    pairs = compiled(flag_rule("pairs", {"all": [
+        {"fact": "question", "as": "a", "where": []}, {"fact": "question", "as": "b", "where": []},
+    ]}))  # fmt: skip
+    # an innocent region's 60 x 59 pairs take some 0.15 s, the runaway's 300 x 299 some 2.4 s
+    engine = RulesEngine(workers=2, timeout_seconds=1.0, batch=2)
+    innocent = [{KIND: "region", "code": "12.07"}, *_questions(60)]
+    runaway = [{KIND: "region", "code": "99.99"}, *_questions(300)]
+    sessions = ([innocent] * 5 + [runaway]) * 4 + [innocent] * 6
+    try:
+        outcomes = await engine.evaluate("runaway", pairs, sessions)
+    finally:
+        engine.close()
+
+    failed = [n for n, outcome in enumerate(outcomes) if isinstance(outcome, Failed)]
+    assert failed == [5, 11, 17, 23]
+    assert {len(outcomes[n]) for n in range(30) if n not in failed} == {60 * 59}

@@ -7,7 +7,9 @@ import dataclasses
 
 import pytest
 
+from tests.published import published
 from tests.scoring.test_rulesets_api import DEFAULT, draft
+from tests.scoring.test_scorecards_api import program_added
 
 
 def with_rule(patterns: int) -> str:
@@ -81,3 +83,34 @@ async def test_rules_past_their_time_or_memory_are_stopped_and_reported_per_regi
     again = await evaluated(SIMULATE, {"v": "v1"})
     assert {c["failure"] for c in again["data"]["simulateRuleSet"]} == {None}
     assert all(c["newFinalIndex"] > 0 for c in again["data"]["simulateRuleSet"])
+
+
+PROGRAM_PAIRS = """rules:
+  - id: programs-in-pairs
+    description: compares every two programs of a region
+    when:
+      all:
+        - {fact: program, as: a, where: []}
+        - {fact: program, as: b, where: []}
+    then:
+      - set_value: {name: pairs, value: 1}
+"""
+
+
+async def test_a_region_with_more_facts_than_its_rules_were_validated_for_fails_alone(evaluated):
+    # validated for 200 x 200 programs a region; 35.07 has 300, the others 2
+    programs = [published(program_added("35.07", f"p{n}", 10.0)) for n in range(300)]
+    programs += [published(program_added(r, f"{r}-p{n}", 10.0)) for r in ("33.12", "35.78") for n in range(2)]  # fmt: skip
+    await evaluated.learn(*programs)
+    drafted = await draft(evaluated, DEFAULT.replace("rules:\n", PROGRAM_PAIRS, 1))
+    assert drafted["data"]["draftRuleSet"]["status"] == "valid"
+
+    simulated = await evaluated(SIMULATE, {"v": "v2"})
+
+    failures = {c["regionCode"]: c["failure"] for c in simulated["data"]["simulateRuleSet"]}
+    assert failures == {
+        "35.07": "rule programs-in-pairs would join 90000 combinations of this region's facts "
+        "(300 program); at most 50000: the rules were not run",
+        "33.12": None,
+        "35.78": None,
+    }

@@ -127,10 +127,14 @@ MALFORMED_REPRESENTATIONS = {
 
 @pytest.mark.integration
 @pytest.mark.parametrize("subgraph", w.SUBGRAPHS)
-async def test_an_entity_representation_without_its_key_is_refused_as_the_callers_mistake(world, subgraph):
+async def test_an_entity_representation_without_its_key_is_refused_as_the_callers_mistake(
+    world, subgraph
+):
     answers = {}
     for name, representation in MALFORMED_REPRESENTATIONS.items():
-        query = f"{{ _entities(representations: [{representation}]) {{ ... on Region {{ code }} }} }}"
+        query = (
+            f"{{ _entities(representations: [{representation}]) {{ ... on Region {{ code }} }} }}"
+        )
         response = await world.direct[subgraph].post(
             "/graphql", json={"query": query}, headers={"authorization": f"Bearer {ADMIN}"}
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,6 +154,25 @@ def _read_when(when: Any, path: str, reader: _Reader) -> tuple[str, list[Pattern
 
 def _combinations(patterns: list[Pattern]) -> int:
     return math.prod(facts.MOST_PER_EVALUATION[p.fact] for p in patterns)
+
+
+def too_many_combinations(rules: Sequence[Rule], session: list[dict[str, Any]]) -> str | None:
+    """Why one evaluation's facts may not be given to the rules: validation estimated each
+    join by the most facts of each kind it expected, and a region with more (1,800 programs,
+    say) would join past the cap the rules were allowed."""
+    held = Counter(fact.get(facts.KIND) for fact in session)
+    for rule in rules:
+        if rule.mode != "all" or len(rule.patterns) < 2:
+            continue
+        combinations = math.prod(held[p.fact] for p in rule.patterns)
+        if combinations > MAX_COMBINATIONS:
+            counts = ", ".join(f"{held[kind]} {kind}" for kind in dict.fromkeys(
+                p.fact for p in rule.patterns))  # fmt: skip
+            return (
+                f"rule {rule.id} would join {combinations} combinations of this region's facts "
+                f"({counts}); at most {MAX_COMBINATIONS}: the rules were not run"
+            )
+    return None
 
 
 def _read_pattern(item: Any, path: str, bound: dict[str, str], reader: _Reader) -> Pattern | None:

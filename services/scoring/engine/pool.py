@@ -1,11 +1,12 @@
 """Worker processes per rule set version, and evaluations bounded in time.
 
-A version's pool starts its processes on first use; a newer version's pool replaces it and
-the old one finishes what it was given, then its processes exit, taking durable_rules'
-memory with them. An evaluation that runs past its time, or a worker that dies (each runs
-under a memory limit and exits when it reaches it), costs the pool its processes: the
-sessions of that batch are retried one by one to find the culprit, which is reported, and
-the others are evaluated.
+Each version has lanes: processes of its own, started on first use, one batch of sessions
+at a time in each, so stopping one lane's process stops no other batch. A newer version's
+lanes replace an older one's, which finish what they were given, then exit, taking
+durable_rules' memory with them. An evaluation that runs past its time, or a worker that dies
+(each runs under a memory limit and exits when it reaches it), costs its lane its process:
+the sessions of that batch are retried one by one on a fresh process to find the culprit,
+which is reported, and the others are evaluated.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import logging
 import multiprocessing
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -23,7 +25,8 @@ from services.scoring.engine import worker
 
 log = logging.getLogger(__name__)
 Facts = list[dict[str, Any]]
-KEPT_POOLS = 2  # the active version and one draft being simulated
+KEPT_VERSIONS = 2  # the active version and one draft being simulated
+Lane = ProcessPoolExecutor  # of one process
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,50 @@ class Failed:
 
 
 Outcome = list[worker.Fired] | Failed
+
+
+class Lanes:
+    """One version's lanes: those idle, kept for the next batch, and those in use."""
+
+    def __init__(self, start: Callable[[], Lane]) -> None:
+        self._start = start
+        self._idle: list[Lane] = []
+        self._in_use: set[Lane] = set()
+        self.retired = False
+
+    def take(self) -> Lane:
+        lane = self._idle.pop() if self._idle else self._start()
+        self._in_use.add(lane)
+        return lane
+
+    def give_back(self, lane: Lane) -> None:
+        self._in_use.discard(lane)
+        if self.retired:
+            lane.shutdown(wait=False)
+        else:
+            self._idle.append(lane)
+
+    def replace(self, lane: Lane) -> Lane:
+        """A fresh lane for one whose process is stuck or gone: that process is killed."""
+        self._in_use.discard(lane)
+        _kill(lane)
+        return self.take()
+
+    def retire(self, *, kill: bool) -> None:
+        """Idle lanes stop now; busy ones after their batch, or now when `kill`."""
+        self.retired = True
+        for lane in self._idle:
+            lane.shutdown(wait=False)
+        self._idle.clear()
+        if kill:
+            for lane in self._in_use:
+                _kill(lane)
+
+
+def _kill(lane: Lane) -> None:
+    for process in list(getattr(lane, "_processes", {}).values()):  # no public kill
+        process.kill()
+    lane.shutdown(wait=False, cancel_futures=True)
 
 
 class RulesEngine:
@@ -50,49 +97,47 @@ class RulesEngine:
         self.batch = batch
         self.memory_mb = memory_mb
         self._slots = asyncio.Semaphore(self.workers)  # a batch is timed from when it starts
-        self._pools: OrderedDict[str, ProcessPoolExecutor] = OrderedDict()
+        self._versions: OrderedDict[str, Lanes] = OrderedDict()
         self._context = multiprocessing.get_context("forkserver")
         self.evaluations_total = 0
         self.failures_total = 0
-        self.pools_started_total = 0
+        self.pools_started_total = 0  # lanes' processes started
         self.busy_seconds = 0.0  # spent inside durable_rules, summed over the workers
 
-    def _pool(self, version: str, ruleset: dict[str, Any]) -> ProcessPoolExecutor:
-        if version in self._pools:
-            self._pools.move_to_end(version)
-            return self._pools[version]
-        pool = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=self._context,
-            initializer=worker.load,
-            initargs=(version, ruleset, self.memory_mb * 1024 * 1024),
-        )
-        self.pools_started_total += 1
-        self._pools[version] = pool
-        while len(self._pools) > KEPT_POOLS:
-            _, retired = self._pools.popitem(last=False)
-            retired.shutdown(wait=False)
-        return pool
+    def _lanes(self, version: str, ruleset: dict[str, Any]) -> Lanes:
+        if version in self._versions:
+            self._versions.move_to_end(version)
+            return self._versions[version]
+
+        def start() -> Lane:
+            self.pools_started_total += 1
+            return ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=self._context,
+                initializer=worker.load,
+                initargs=(version, ruleset, self.memory_mb * 1024 * 1024),
+            )
+
+        lanes = self._versions[version] = Lanes(start)
+        while len(self._versions) > KEPT_VERSIONS:
+            _, retired = self._versions.popitem(last=False)
+            retired.retire(kill=False)
+        return lanes
 
     @property
     def pools_running(self) -> int:
-        return len(self._pools)
+        """Versions with lanes."""
+        return len(self._versions)
 
     def retire(self, version: str) -> None:
         """Stops the version's workers now: durable_rules' memory for it goes with them."""
-        self._discard(version)
+        lanes = self._versions.pop(version, None)
+        if lanes is not None:
+            lanes.retire(kill=True)
 
     def retire_all_but(self, version: str) -> None:
-        for key in [k for k in self._pools if k != version]:
-            self._pools.pop(key).shutdown(wait=False)
-
-    def _discard(self, version: str) -> None:
-        pool = self._pools.pop(version, None)
-        if pool is None:
-            return
-        for process in list(getattr(pool, "_processes", {}).values()):  # no public kill
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        for key in [k for k in self._versions if k != version]:
+            self._versions.pop(key).retire(kill=False)
 
     async def evaluate(
         self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
@@ -106,47 +151,48 @@ class RulesEngine:
     async def _batch(
         self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
     ) -> list[Outcome]:
-        try:
-            return list(await self._run(version, ruleset, sessions))
-        except (TimeoutError, BrokenProcessPool) as trouble:
-            log.warning(
-                "rules %s: a batch of %d failed (%s); isolating",
-                version,
-                len(sessions),
-                type(trouble).__name__,
-            )
-            self._discard(version)
-        isolated: list[Outcome] = []
-        for session in sessions:
-            try:
-                isolated += await self._run(version, ruleset, [session])
-            except TimeoutError:
-                self._discard(version)
-                self.failures_total += 1
-                isolated.append(
-                    Failed(f"the rules ran longer than {self.timeout_seconds:g}s and were stopped")
-                )
-            except BrokenProcessPool:
-                self._discard(version)
-                self.failures_total += 1
-                isolated.append(
-                    Failed(
-                        "the rules worker stopped while evaluating (it ran out of its "
-                        f"{self.memory_mb} MB, or was killed) and was replaced"
-                    )
-                )
-        return isolated
-
-    async def _run(
-        self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
-    ) -> list[list[worker.Fired]]:
+        """The batch in a lane of its own; one by one on a fresh process when it fails."""
         async with self._slots:
-            future = self._pool(version, ruleset).submit(worker.evaluate, sessions)
-            async with asyncio.timeout(self.timeout_seconds):
-                results, seconds = await asyncio.wrap_future(future)
+            lanes = self._lanes(version, ruleset)
+            lane = lanes.take()
+            try:
+                try:
+                    return list(await self._run(lane, sessions))
+                except (TimeoutError, BrokenProcessPool) as trouble:
+                    log.warning(
+                        "rules %s: a batch of %d failed (%s); isolating",
+                        version,
+                        len(sessions),
+                        type(trouble).__name__,
+                    )
+                    lane = lanes.replace(lane)
+                isolated: list[Outcome] = []
+                for session in sessions:
+                    try:
+                        isolated += await self._run(lane, [session])
+                    except (TimeoutError, BrokenProcessPool) as trouble:
+                        lane = lanes.replace(lane)
+                        self.failures_total += 1
+                        isolated.append(self._failure(trouble))
+                return isolated
+            finally:
+                lanes.give_back(lane)
+
+    def _failure(self, trouble: Exception) -> Failed:
+        if isinstance(trouble, TimeoutError):
+            return Failed(f"the rules ran longer than {self.timeout_seconds:g}s and were stopped")
+        return Failed(
+            "the rules worker stopped while evaluating (it ran out of its "
+            f"{self.memory_mb} MB, or was killed) and was replaced"
+        )
+
+    async def _run(self, lane: Lane, sessions: list[Facts]) -> list[list[worker.Fired]]:
+        future = lane.submit(worker.evaluate, sessions)
+        async with asyncio.timeout(self.timeout_seconds):
+            results, seconds = await asyncio.wrap_future(future)
         self.busy_seconds += seconds
         return results
 
     def close(self) -> None:
-        for version in list(self._pools):
-            self._discard(version)
+        for version in list(self._versions):
+            self.retire(version)

@@ -20,11 +20,11 @@ from typing import Any
 
 from services.kernel import errors
 from services.kernel.clock import utc_now
-from services.scoring.domain import assessment, rulesets, scorecards
+from services.scoring.domain import assessment, rules, rulesets, scorecards
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.engine import compiler
-from services.scoring.engine.pool import Failed, RulesEngine
+from services.scoring.engine.pool import Facts, Failed, Outcome, RulesEngine
 from services.scoring.handlers.rulesets import active_ruleset
 from services.scoring.repository import CycleIndex, Scoring
 
@@ -165,7 +165,7 @@ class Scorer:
                 assessed.append((evidence, scored))
                 facts.append(assessment.facts_of(evidence, scored))
         with self.seconds.timing("rules"):
-            outcomes = await self.engine.evaluate(loaded.key, loaded.compiled, facts)
+            outcomes = await self._evaluated(loaded, facts)
         with self.seconds.timing("methodology"):
             together = zip(assessed, facts, outcomes, strict=True)
             computed = [
@@ -173,6 +173,14 @@ class Scorer:
                 for (evidence, scored), session, outcome in together
             ]
         return computed, report
+
+    async def _evaluated(self, loaded: Loaded, sessions: list[Facts]) -> list[Outcome]:
+        """Each session's outcome; one holding more facts than the rules' joins were
+        validated for fails alone, without running."""
+        refused = [rules.too_many_combinations(loaded.definition.rules, s) for s in sessions]
+        runnable = [s for s, reason in zip(sessions, refused, strict=True) if reason is None]
+        ran = iter(await self.engine.evaluate(loaded.key, loaded.compiled, runnable))
+        return [Failed(reason) if reason else next(ran) for reason in refused]
 
     @staticmethod
     def _composed(
