@@ -40,6 +40,8 @@ def _dimension(key: str, name: str, *subs: tuple[str, str]) -> Dimension:
     return Dimension(key, name, tuple(SubDimension(k, n, key) for k, n in subs))
 
 
+MAX_CYCLE_REGIONS = 600  # in one evaluation cycle: all 514 regencies and cities, and room
+
 DIMENSIONS: tuple[Dimension, ...] = (
     _dimension(
         "governance",

@@ -91,8 +91,8 @@ class AggregateCollection(Generic[D]):
 
     def _find(self, query: dict[str, Any], sort: str | None, limit: int) -> list[dict[str, Any]]:
         cursor = self.collection.find(query, {outbox.FIELD: 0})
-        if sort:
-            cursor = cursor.sort(sort, 1)
+        if sort:  # "-number": by number, descending
+            cursor = cursor.sort(sort.removeprefix("-"), -1 if sort.startswith("-") else 1)
         if limit:
             cursor = cursor.limit(limit)
         return list(cursor)

@@ -44,9 +44,10 @@ class BadUserInput(UserError):
 class InvalidInput(BadUserInput):
     """Several problems found at once, each located by its field."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        first = problems[0]
-        summary = first.message if len(problems) == 1 else f"{len(problems)} invalid fields"
+    def __init__(self, problems: list[Problem], total: int | None = None) -> None:
+        """`total`: the problems found, when only the first of them are given."""
+        first, total = problems[0], total or len(problems)
+        summary = first.message if total == 1 else f"{total} invalid fields"
         super().__init__(summary, first.field)
         self._problems = problems
 
@@ -71,16 +72,23 @@ class Forbidden(UserError):
     code = "FORBIDDEN"
 
 
+MAX_PROBLEMS = 50  # shown of one input; a list of answers may hold one a line
+
+
 class ProblemCollector:
-    """Collects every problem of an input, then raises them together."""
+    """Collects the problems of an input, then raises them together: the first
+    `MAX_PROBLEMS` of them, and how many there were."""
 
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
         self.problems: list[Problem] = []
+        self.found = 0
 
     def add(self, field: str, message: str) -> None:
-        path = f"{self.prefix}.{field}" if self.prefix else field
-        self.problems.append(Problem(path, message))
+        self.found += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            path = f"{self.prefix}.{field}" if self.prefix else field
+            self.problems.append(Problem(path, message))
 
     def check(self, condition: bool, field: str, message: str) -> None:
         if not condition:
@@ -97,7 +105,7 @@ class ProblemCollector:
 
     def raise_if_any(self) -> None:
         if self.problems:
-            raise InvalidInput(self.problems)
+            raise InvalidInput(self.problems, self.found)
 
 
 class StaleWrite(Conflict):

@@ -17,7 +17,7 @@ from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import Cost as CostDirective
 from strawberry.federation.schema_directives import ListSize as ListSizeDirective
 
-from services.kernel import errors
+from services.kernel import dead_letters, errors
 from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetter
 from services.kernel.field_costs import FieldCost, declared_costs
@@ -27,6 +27,7 @@ from services.kernel.representations import check as representations_check
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 K = TypeVar("K")
 V = TypeVar("V")
 Q = TypeVar("Q")  # a listing's filter
@@ -97,15 +98,21 @@ class ErrorCodes(SchemaExtension):
             result.errors = [translate(e) for e in errors_found]
 
 
-ALL_REGIONS = 514  # every regency and city that can join the programme: a list of regions' most
-
-
 # the cost of a storage round trip a field makes for each parent it is resolved under (some
 # 0.8 ms over the embedded store), as the objects one could read in that time
 ROUND_TRIP = 20
 # the cost of a field read for a whole page of parents at once (through a DataLoader): the
 # page shares its round trips, and each parent adds the few objects read for it
 BATCHED = 2
+
+
+DEFAULT_PAGE = 100  # a page's size when `first` is left out
+SMALL_PAGE = 20  # of a list a parent holds a few of: a region's masterplans or scorecards
+
+
+def first_of(items: Sequence[T], first: int) -> list[T]:
+    """The first `first` of a list held in memory, `first` checked as a page's is."""
+    return list(items[: Page(first).first])
 
 
 def paged(*slicing_arguments: str, weight: int = 0) -> list[object]:
@@ -149,6 +156,7 @@ class UndeliveredEvent:
     parked_at: dt.datetime
 
 
+UNDELIVERED_SIZE = assumed(dead_letters.SHOWN)
 UNDELIVERED = (
     "Admins: this service's latest events the stream refused for what they are (too large, "
     "say), newest first; the events behind each were published."

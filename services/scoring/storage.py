@@ -13,7 +13,7 @@ from pymongo.collection import Collection
 from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.mongo import Storage
 from services.kernel.outbox import Written
-from services.kernel.repository import MongoRepository, Page, VersionedReads, duplicate_id, every
+from services.kernel.repository import MongoRepository, Page, VersionedReads, duplicate_id
 from services.kernel.stored import StoredForm
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.ranking import CycleRanking
@@ -28,7 +28,7 @@ class _Stored(StoredAggregate):
     meta = {"abstract": True, "db_alias": ALIAS}
 
 
-RULESETS = StoredForm(rulesets.RuleSet, _Stored, collection="rulesets")
+RULESETS = StoredForm(rulesets.RuleSet, _Stored, collection="rulesets", indexes=["-number"])
 ACTIVE = StoredForm(rulesets.ActiveRuleSet, _Stored, collection="active_ruleset")
 SCORECARDS = StoredForm(
     scorecards.Scorecard, _Stored, collection="scorecards", indexes=["cycle_id", "region_code"]
@@ -134,22 +134,26 @@ class MongoRuleSets(MongoRepository[rulesets.RuleSet]):
 
         return await self.store.storage.run(newest)
 
-    async def all(self) -> list[rulesets.RuleSet]:
-        return await every(lambda page: self.list(None, page), lambda r: r.id)
+    async def newest(self, first: int) -> list[rulesets.RuleSet]:
+        found = await self.store.find({}, sort="-number", limit=first)
+        return [self.to_domain(son) for son in found]
 
 
 class MongoAudit:
     def __init__(self, collection: Collection[Any], storage: Storage) -> None:
         self.collection, self.storage = collection, storage
+        collection.create_index([("ruleset", 1), ("at", -1)])
+        collection.create_index([("at", -1)])
 
     async def record(self, entry: dict[str, Any]) -> None:
         await self.storage.run(self.collection.insert_one, dict(entry))
 
-    async def entries(self, number: int | None) -> list[dict[str, Any]]:
+    async def entries(self, number: int | None, latest: int) -> list[dict[str, Any]]:
         query = {} if number is None else {"ruleset": number}
-        return await self.storage.run(
-            lambda: list(self.collection.find(query, {"_id": 0}).sort("at", 1))
+        newest_first = await self.storage.run(
+            lambda: list(self.collection.find(query, {"_id": 0}).sort("at", -1).limit(latest))
         )
+        return newest_first[::-1]
 
 
 def _scorecard_query(where: Any) -> dict[str, Any]:

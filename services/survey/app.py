@@ -15,7 +15,11 @@ from services.kernel.runtime import ServiceRuntime, Wiring, serve
 from services.kernel.settings import Settings
 from services.survey import storage
 from services.survey.context import SurveyContext, make_context
-from services.survey.handlers.campaigns import RESPONDENT_TOKEN_LIFETIME, MintRespondentToken
+from services.survey.handlers.campaigns import (
+    RESPONDENT_TOKEN_LIFETIME,
+    CampaignsCloseWithTheirCycle,
+    MintRespondentToken,
+)
 from services.survey.handlers.instruments import install_builtin
 from services.survey.repository import Survey
 from services.survey.schema import schema
@@ -25,7 +29,13 @@ NAME = "survey"
 
 def _consumers(survey: Survey, link: NatsLink, store: Storage) -> list[DurableConsumer]:
     processed = ProcessedEvents(store.db["processed_events"], store)
-    return [DurableConsumer(link, "survey-catalog-facts", survey.facts, processed)]
+    closings = ProcessedEvents(store.db["processed_cycle_closings"], store)
+    return [
+        DurableConsumer(link, "survey-catalog-facts", survey.facts, processed),
+        DurableConsumer(
+            link, "survey-cycle-closings", CampaignsCloseWithTheirCycle(survey), closings
+        ),
+    ]
 
 
 WIRING = Wiring(

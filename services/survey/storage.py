@@ -92,7 +92,11 @@ CAMPAIGNS = StoredForm(
     _Stored,
     collection="campaigns",
     # a campaign stored before slots has none: sparse, so those never conflict
-    indexes=[("region_code", "cycle_id"), {"fields": ["slot"], "unique": True, "sparse": True}],
+    indexes=[
+        ("region_code", "cycle_id"),
+        ("cycle_id", "status"),
+        {"fields": ["slot"], "unique": True, "sparse": True},
+    ],
 )
 SCORES = StoredForm(
     domain.AssessorScore, _Stored, collection="assessor_scores",

@@ -6,11 +6,12 @@ from enum import StrEnum
 from typing import Any, Self
 
 from services.catalog.domain import base
+from services.contracts import reference
 from services.contracts.events.catalog import CycleClosed, CycleOpened
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
 
-MAX_CYCLE_REGIONS = 600  # all 514 regencies and cities, with room to spare
+MAX_CYCLE_REGIONS = reference.MAX_CYCLE_REGIONS
 
 
 class CycleStage(StrEnum):

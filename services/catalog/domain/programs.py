@@ -9,7 +9,9 @@ from services.catalog.domain import base
 from services.contracts.events.catalog import ProgramAdded, ProgramUpdated, ProgressReported
 from services.contracts.reference import DIMENSION_BY_KEY, SUB_DIMENSIONS_OF
 from services.kernel.aggregate import Aggregate
-from services.kernel.errors import ProblemCollector
+from services.kernel.errors import Conflict, ProblemCollector
+
+MAX_PROGRESS_REPORTS = 120  # a program's monthly reports over ten years; kept in its document
 
 
 class ProgramPhase(StrEnum):
@@ -138,6 +140,11 @@ class Program(Aggregate, ProgramFields):
         for index, link in enumerate(report.evidence):
             problems.link(f"evidence[{index}]", link)
         problems.raise_if_any()
+        if len(self.progress_reports) >= MAX_PROGRESS_REPORTS:
+            raise Conflict(
+                f"program {self.id} keeps at most {MAX_PROGRESS_REPORTS} progress reports",
+                "programId",
+            )
         self.progress_reports.append(report)
         self.events.append(
             ProgressReported.of(

@@ -38,8 +38,10 @@ from services.kernel.auth import Principal
 from services.kernel.errors import located
 from services.kernel.graphql import (
     UNDELIVERED,
+    UNDELIVERED_SIZE,
     SubgraphSchema,
     UndeliveredEvent,
+    assumed,
     paged,
     undelivered_events,
 )
@@ -51,7 +53,7 @@ T = TypeVar("T")
 @strawberry.type
 class Query:
     catalog_undelivered_events: list[UndeliveredEvent] = strawberry.field(
-        resolver=undelivered_events, description=UNDELIVERED
+        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
     )
 
     @strawberry.field(
@@ -149,7 +151,10 @@ class Query:
         found = await info.context.loaders.cycles.load(str(id))
         return EvaluationCycle.from_found(found)
 
-    @strawberry.field(description="The six smart city dimensions and their sub-dimensions.")
+    @strawberry.field(
+        description="The six smart city dimensions and their sub-dimensions.",
+        directives=assumed(len(reference.DIMENSIONS)),
+    )
     def dimensions(self) -> list[Dimension]:
         return [Dimension.from_domain(d) for d in reference.DIMENSIONS]
 

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from services.catalog import domain
 from services.catalog.context import CatalogContext
+from services.catalog.domain import cycles, programs
 from services.catalog.domain.cycles import EvaluationCycleFields
 from services.catalog.domain.programs import ProgramFields
 from services.catalog.domain.quick_wins import QuickWinFields
@@ -17,7 +18,7 @@ from services.catalog.domain.regions import MasterplanFields, RegionFields
 from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 from services.catalog.schema import filters
 from services.contracts import reference
-from services.kernel.graphql import ALL_REGIONS, BATCHED, assumed, paged, weighed
+from services.kernel.graphql import BATCHED, DEFAULT_PAGE, SMALL_PAGE, assumed, paged
 from services.kernel.output_types import FilledByName
 
 RegionKind = domain.RegionKind
@@ -35,7 +36,6 @@ for _enum in (
     strawberry.enum(_enum)
 
 CatalogInfo = Info[CatalogContext, None]
-DEFAULT_PAGE = 100
 
 
 @strawberry.type
@@ -49,7 +49,9 @@ class SubDimension:
 class Dimension:
     key: str
     name: str
-    sub_dimensions: list[SubDimension]
+    sub_dimensions: list[SubDimension] = strawberry.field(
+        directives=assumed(max(len(d.sub_dimensions) for d in reference.DIMENSIONS))
+    )
 
     @classmethod
     def from_domain(cls, dimension: reference.Dimension) -> Self:
@@ -78,7 +80,9 @@ class Program(ProgramFields, FilledByName):
     funding_sources: list[FundingSource]  # type: ignore[assignment]  # the domain's tuple
     planning_percent: float
     implementation_percent: float
-    progress_reports: list[ProgressReport]
+    progress_reports: list[ProgressReport] = strawberry.field(
+        directives=assumed(programs.MAX_PROGRESS_REPORTS)
+    )
 
     @classmethod
     async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:
@@ -90,9 +94,11 @@ class Program(ProgramFields, FilledByName):
         found = await info.context.loaders.regions.load(self.region_code)
         return Region.from_found(found)
 
-    @strawberry.field(directives=weighed(BATCHED))
-    async def quick_wins(self, info: CatalogInfo) -> list[QuickWin]:
-        asked = (str(self.id), QuickWinFilter(), Page(first=100))
+    @strawberry.field(directives=paged(weight=BATCHED))
+    async def quick_wins(
+        self, info: CatalogInfo, first: int = SMALL_PAGE, after: str | None = None
+    ) -> list[QuickWin]:
+        asked = (str(self.id), QuickWinFilter(), Page(first, after))
         found = await info.context.loaders.quick_wins_of_program.load(asked)
         return [QuickWin.from_domain(q) for q in found]
 
@@ -118,10 +124,12 @@ class Region(RegionFields, FilledByName):
         found = await info.context.loaders.regions.load(code)
         return cls.from_found(found)
 
-    @strawberry.field(directives=weighed(BATCHED))
-    async def masterplans(self, info: CatalogInfo) -> list[Masterplan]:
+    @strawberry.field(directives=paged(weight=BATCHED))
+    async def masterplans(
+        self, info: CatalogInfo, first: int = SMALL_PAGE, after: str | None = None
+    ) -> list[Masterplan]:
         found = await info.context.loaders.masterplans_of_region.load(
-            (self.code, None, Page(first=100))
+            (self.code, None, Page(first, after))
         )
         return [Masterplan.from_domain(m) for m in found]
 
@@ -142,9 +150,12 @@ class Region(RegionFields, FilledByName):
         )
         return [Program.from_domain(p) for p in found]
 
-    @strawberry.field(directives=assumed(50, weight=BATCHED))
-    async def quick_wins(self, info: CatalogInfo, year: int | None = None) -> list[QuickWin]:
-        asked = (self.code, QuickWinFilter(year=year), Page(first=500))
+    @strawberry.field(directives=paged(weight=BATCHED))
+    async def quick_wins(
+        self, info: CatalogInfo, year: int | None = None, first: int = 50,
+        after: str | None = None,
+    ) -> list[QuickWin]:  # fmt: skip
+        asked = (self.code, QuickWinFilter(year=year), Page(first, after))
         found = await info.context.loaders.quick_wins_of_region.load(asked)
         return [QuickWin.from_domain(q) for q in found]
 
@@ -170,7 +181,7 @@ class EvaluationCycle(EvaluationCycleFields, FilledByName):
         found = await info.context.loaders.cycles.load(str(id))
         return cls.from_found(found)
 
-    @strawberry.field(directives=assumed(ALL_REGIONS))
+    @strawberry.field(directives=assumed(cycles.MAX_CYCLE_REGIONS))
     async def regions(self, info: CatalogInfo) -> list[Region]:
         found = await info.context.loaders.regions.load_many(self.region_codes)
         return [Region.from_domain(r) for r in found if r is not None]

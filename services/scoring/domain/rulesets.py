@@ -9,10 +9,12 @@ from typing import Any
 
 from services.contracts.events.scoring import RuleSetActivated
 from services.kernel.aggregate import Aggregate
+from services.kernel.errors import MAX_PROBLEMS
 from services.scoring.domain import definitions, locating
 from services.scoring.domain.rules import Problem
 
 ACTIVE_POINTER = "active"
+MOST_PROBLEMS = MAX_PROBLEMS + 1  # a document's problems shown, and one saying how many more
 
 
 def ruleset_id(number: int) -> str:
@@ -64,9 +66,18 @@ def read(text: str) -> tuple[definitions.Definition | None, list[Problem]]:
     """The document's definition, or its problems, each with its line in the document."""
     data, problems = definitions.parse_text(text)
     if problems:
-        return None, locating.located(text, problems)
+        return None, _shown(text, problems)
     found, problems = definitions.read(data)
-    return found, locating.located(text, problems)
+    return found, _shown(text, problems)
+
+
+def _shown(text: str, problems: list[Problem]) -> list[Problem]:
+    """The first `MAX_PROBLEMS`, located, and how many more there are."""
+    shown = locating.located(text, problems[:MAX_PROBLEMS])
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - MAX_PROBLEMS
+        shown.append(Problem(None, "", f"{more} more problems are not shown: mend these first"))
+    return shown
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,25 @@ from typing import Self
 import strawberry
 from strawberry.types import Info
 
+from services.contracts import reference
 from services.kernel import errors
 from services.kernel.errors import ProblemCollector, located
 from services.kernel.graphql import (
-    ALL_REGIONS,
     BATCHED,
+    DEFAULT_PAGE,
+    SMALL_PAGE,
     UNDELIVERED,
+    UNDELIVERED_SIZE,
     KeyedByCode,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
+    first_of,
+    paged,
     undelivered_events,
     weighed,
 )
+from services.kernel.repository import Page
 from services.scoring import access
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
@@ -90,13 +96,12 @@ async def _of_region(info: ScoringInfo, region_code: str) -> list[scorecards.Sco
 class Region(KeyedByCode):
     @strawberry.field(
         description="The region's scorecards the caller may read, newest cycle first.",
-        directives=weighed(RANKED),
+        directives=paged(weight=RANKED),
     )
-    async def scorecards(self, info: ScoringInfo) -> list[Scorecard]:
+    async def scorecards(self, info: ScoringInfo, first: int = SMALL_PAGE) -> list[Scorecard]:
         cards = await _of_region(info, self.code)
-        return await _ranked(
-            info, sorted(cards, key=lambda c: (c.year, c.computed_at), reverse=True)
-        )
+        newest = sorted(cards, key=lambda c: (c.year, c.computed_at), reverse=True)
+        return await _ranked(info, first_of(newest, first))
 
     @strawberry.field(directives=weighed(RANKED))
     async def latest_scorecard(self, info: ScoringInfo) -> Scorecard | None:
@@ -117,23 +122,24 @@ class Program:
 
     @strawberry.field(
         description="The quick-win decision of the rules, per readable scorecard.",
-        directives=weighed(RANKED),
+        directives=paged(weight=RANKED),
     )
     async def quick_win_assessments(
-        self, info: ScoringInfo, region_code: str
+        self, info: ScoringInfo, region_code: str, first: int = SMALL_PAGE
     ) -> list[QuickWinDecision]:
         program_id = str(self.id)
-        return [
+        decisions = [
             QuickWinDecision.from_decision(program_id, card.content.quick_wins[program_id])
             for card in await _of_region(info, region_code)
             if program_id in card.content.quick_wins
         ]
+        return first_of(decisions, first)
 
 
 @strawberry.type
 class Query:
     scoring_undelivered_events: list[UndeliveredEvent] = strawberry.field(
-        resolver=undelivered_events, description=UNDELIVERED
+        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
     )
 
     @strawberry.field
@@ -148,7 +154,7 @@ class Query:
 
     @strawberry.field(
         description="A cycle's scorecards in order of final index, best first.",
-        directives=assumed(ALL_REGIONS),
+        directives=assumed(reference.MAX_CYCLE_REGIONS),
     )
     async def ranking(
         self, info: ScoringInfo, cycle_id: str, cohort: str | None = None
@@ -159,12 +165,12 @@ class Query:
         key = (lambda s: s.rank_in_cohort or 0) if cohort else (lambda s: s.rank or 0)
         return sorted(ranked, key=lambda s: (key(s), s.region_code))
 
-    @strawberry.field
-    async def rule_sets(self, info: ScoringInfo) -> list[RuleSet]:
+    @strawberry.field(description="Rule set versions, newest first.", directives=paged())
+    async def rule_sets(self, info: ScoringInfo, first: int = DEFAULT_PAGE) -> list[RuleSet]:
         access.require_ruleset_reader(info.context.principal)
         active = await _active_number(info)
-        found = await info.context.scoring.rulesets.all()
-        return [RuleSet.from_domain(r, active) for r in sorted(found, key=lambda r: -r.number)]
+        found = await info.context.scoring.rulesets.newest(Page(first).first)
+        return [RuleSet.from_domain(r, active) for r in found]
 
     @strawberry.field
     async def rule_set(self, info: ScoringInfo, id: strawberry.ID) -> RuleSet | None:
@@ -174,13 +180,16 @@ class Query:
         found = await info.context.scoring.rulesets.get(rulesets.ruleset_id(number))
         return RuleSet.from_domain(found, await _active_number(info)) if found else None
 
-    @strawberry.field(description="Who drafted and activated which rule set, oldest first.")
+    @strawberry.field(
+        description="Who drafted and activated which rule set: the latest `first`, oldest first.",
+        directives=paged(),
+    )
     async def rule_set_audit(
-        self, info: ScoringInfo, id: strawberry.ID | None = None
+        self, info: ScoringInfo, id: strawberry.ID | None = None, first: int = DEFAULT_PAGE
     ) -> list[AuditEntry]:
         access.require_ruleset_reader(info.context.principal)
         number = version_of(str(id)) if id is not None else None
-        entries = await info.context.scoring.audit.entries(number)
+        entries = await info.context.scoring.audit.entries(number, Page(first).first)
         return [AuditEntry.from_entry(e) for e in entries]
 
 
@@ -211,7 +220,7 @@ class Mutation:
 
     @strawberry.mutation(
         description="Scores a cycle under a version without storing or publishing.",
-        directives=assumed(ALL_REGIONS),
+        directives=assumed(reference.MAX_CYCLE_REGIONS),
     )
     async def simulate_rule_set(
         self, info: ScoringInfo, id: strawberry.ID, cycle_id: str

@@ -7,13 +7,16 @@ from typing import Any, Self
 import strawberry
 from strawberry.scalars import JSON
 
-from services.kernel.graphql import ALL_REGIONS, assumed
+from services.contracts import reference
+from services.kernel.graphql import DEFAULT_PAGE, assumed, first_of, paged
 from services.kernel.output_types import FilledByName, translated
-from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain import assessment, rulesets, scorecards
 from services.scoring.domain.published import MAX_ROWS
 from services.scoring.handlers.letters import letter_path
 from services.scoring.handlers.scorer import RescoreReport
 from services.scoring.handlers.simulation import RegionChange as DomainChange
+
+PROBLEMS_SIZE = assumed(rulesets.MOST_PROBLEMS)
 
 
 @strawberry.type(name="RuleSetProblem")
@@ -31,7 +34,7 @@ class Problem(FilledByName):
 @strawberry.type
 class ValidationResult:
     valid: bool
-    problems: list[Problem]
+    problems: list[Problem] = strawberry.field(directives=PROBLEMS_SIZE)
 
 
 @strawberry.type
@@ -44,7 +47,7 @@ class RuleSet:
     created_at: str
     based_on: int | None
     status: str = strawberry.field(description="active, valid (can be activated) or invalid")
-    problems: list[Problem]
+    problems: list[Problem] = strawberry.field(directives=PROBLEMS_SIZE)
 
     @classmethod
     def from_domain(cls, ruleset: rulesets.RuleSet, active: int | None) -> Self:
@@ -196,24 +199,28 @@ def _smart_dimensions(root: Scorecard) -> list[SmartDimensionScore]:
     ]
 
 
-def _flags(root: Scorecard) -> list[Flag]:
-    return [_flag(f) for f in root.content.flags]
+FIRED = 50  # flags, recommendations or firings shown when `first` is left out, as an event
 
 
-def _recommendations(root: Scorecard) -> list[Recommendation]:
-    return [_recommendation(r) for r in root.content.recommendations]
+def _flags(root: Scorecard, first: int = FIRED) -> list[Flag]:
+    return [_flag(f) for f in first_of(root.content.flags, first)]
 
 
-def _quick_wins(root: Scorecard) -> list[QuickWinDecision]:
-    return [QuickWinDecision.from_decision(k, v) for k, v in root.content.quick_wins.items()]
+def _recommendations(root: Scorecard, first: int = FIRED) -> list[Recommendation]:
+    return [_recommendation(r) for r in first_of(root.content.recommendations, first)]
+
+
+def _quick_wins(root: Scorecard, first: int = DEFAULT_PAGE) -> list[QuickWinDecision]:
+    decided = first_of(list(root.content.quick_wins.items()), first)
+    return [QuickWinDecision.from_decision(k, v) for k, v in decided]
 
 
 def _values(root: Scorecard) -> dict[str, Any]:
     return root.content.values
 
 
-def _explanation(root: Scorecard) -> list[RuleFiring]:
-    return [_firing(f) for f in root.content.explanation]
+def _explanation(root: Scorecard, first: int = FIRED) -> list[RuleFiring]:
+    return [_firing(f) for f in first_of(root.content.explanation, first)]
 
 
 def _counted(root: Scorecard) -> Counted:
@@ -237,18 +244,26 @@ class Scorecard:
     ruleset_version: int
     final_index: float
     grade: str | None
-    dimensions: list[DimensionScore] = strawberry.field(resolver=_dimensions)
-    smart_dimensions: list[SmartDimensionScore] = strawberry.field(resolver=_smart_dimensions)
+    dimensions: list[DimensionScore] = strawberry.field(
+        resolver=_dimensions, directives=assumed(len(assessment.EVALUATION_DIMENSIONS))
+    )
+    smart_dimensions: list[SmartDimensionScore] = strawberry.field(
+        resolver=_smart_dimensions, directives=assumed(len(assessment.SMART_DIMENSIONS))
+    )
     previous_final_index: float | None
     improvement: float | None
-    flags: list[Flag] = strawberry.field(resolver=_flags)
-    recommendations: list[Recommendation] = strawberry.field(resolver=_recommendations)
-    quick_wins: list[QuickWinDecision] = strawberry.field(resolver=_quick_wins)
+    flags: list[Flag] = strawberry.field(resolver=_flags, directives=paged())
+    recommendations: list[Recommendation] = strawberry.field(
+        resolver=_recommendations, directives=paged()
+    )
+    quick_wins: list[QuickWinDecision] = strawberry.field(resolver=_quick_wins, directives=paged())
     values: dict[str, Any] = strawberry.field(resolver=_values, graphql_type=JSON)
-    explanation: list[RuleFiring] = strawberry.field(resolver=_explanation)
+    explanation: list[RuleFiring] = strawberry.field(resolver=_explanation, directives=paged())
     failure: str | None
     counted: Counted = strawberry.field(resolver=_counted)
-    impact_survey: list[ImpactSurvey] = strawberry.field(resolver=_impact_survey)
+    impact_survey: list[ImpactSurvey] = strawberry.field(
+        resolver=_impact_survey, directives=assumed(len(reference.DIMENSION_OF_SUB))
+    )
     letter_url: str = strawberry.field(
         resolver=_letter_url,
         description="Where the results letter (PDF, Bahasa Indonesia) is: a path on the "
@@ -330,9 +345,9 @@ class RegionChange:
 @strawberry.type
 class DocumentSimulation:
     valid: bool
-    problems: list[Problem]
+    problems: list[Problem] = strawberry.field(directives=PROBLEMS_SIZE)
     changes: list[RegionChange] = strawberry.field(
-        description="Biggest movers first.", directives=assumed(ALL_REGIONS)
+        description="Biggest movers first.", directives=assumed(reference.MAX_CYCLE_REGIONS)
     )
 
 

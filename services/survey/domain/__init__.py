@@ -18,6 +18,7 @@ from services.survey.domain.assessments import (
 from services.survey.domain.assessors import Assessor
 from services.survey.domain.campaigns import (
     DEFAULT_QUOTA,
+    MAX_CAMPAIGNS_A_CYCLE,
     Audience,
     Campaign,
     CampaignStatus,
@@ -33,6 +34,7 @@ from services.survey.domain.responses import Response
 
 __all__ = [
     "DEFAULT_QUOTA",
+    "MAX_CAMPAIGNS_A_CYCLE",
     "Answer",
     "Assessor",
     "AssessorScore",

@@ -16,7 +16,8 @@ KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}\Z")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
 ASSESSOR_SCALE = (0, 4)
 LIKERT_SCALES = ((1, 4), (1, 5))
-MAX_QUESTIONS = 500
+MAX_QUESTIONS = 150  # in one instrument; the 2023 instrument has 117
+MAX_SECTIONS = 20  # the 2023 instrument has 6
 MAX_OPTIONS = 50
 
 
@@ -138,7 +139,11 @@ class Instrument(Aggregate):
         problems.check(bool(KEY.match(self.key)), "key", "a key is a short lower-case slug")
         problems.check(1 <= self.instrument_version <= 10_000, "version", "version must be 1-10000")
         problems.text("title", self.title)
-        problems.check(bool(self.sections), "sections", "an instrument needs a section")
+        problems.check(
+            1 <= len(self.sections) <= MAX_SECTIONS,
+            "sections",
+            f"an instrument has 1-{MAX_SECTIONS} sections",
+        )
         codes: set[str] = set()
         for s, section in enumerate(self.sections):
             problems.text(f"sections[{s}].title", section.title)

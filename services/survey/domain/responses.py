@@ -14,10 +14,10 @@ from services.kernel.aggregate import Aggregate
 from services.kernel.errors import BadUserInput, ProblemCollector
 from services.survey.domain.answers import Answer, check_answer
 from services.survey.domain.campaigns import Audience, Campaign
-from services.survey.domain.instruments import Instrument, Question
+from services.survey.domain.instruments import MAX_QUESTIONS, Instrument, Question
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}\Z")
-MAX_ANSWERS = 500
+MAX_ANSWERS = MAX_QUESTIONS  # one a question
 
 
 @dataclass(kw_only=True)
@@ -57,13 +57,14 @@ class Response(Aggregate):
                 "assessors score with scoreAnswer, one question at a time", "campaignId"
             )
         campaign.require_open()
+        if len(answers) > MAX_ANSWERS:  # refused whole, before each is checked
+            raise BadUserInput(f"at most {MAX_ANSWERS} answers", "answers")
         problems = ProblemCollector()
         problems.check(
             bool(IDEMPOTENCY_KEY.match(idempotency_key)),
             "idempotencyKey",
             "an idempotency key is 8-100 letters, digits or _ . : -",
         )
-        problems.check(len(answers) <= MAX_ANSWERS, "answers", f"at most {MAX_ANSWERS} answers")
         expected = _expected_questions(problems, instrument, campaign.audience, sub_dimension)
         _check_answers(
             problems, instrument, expected, answers, complete=campaign.audience is Audience.CITIZEN

@@ -13,6 +13,7 @@ from services.survey.domain.answers import Answer
 from services.survey.domain.instruments import Instrument
 
 EVALUATION_SCALE = (0.0, 4.0)
+MOST_VALUES = 10  # in a distribution: a scale's every point, a number's most frequent values
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,8 @@ def question_stats(question_code: str, values: Iterable[float]) -> QuestionStats
     counted = Counter(values)
     n = sum(counted.values())
     mean = fmean(counted.elements()) if n else None
-    return QuestionStats(question_code, n, mean, tuple(sorted(counted.items())))
+    frequent = sorted(counted.most_common(MOST_VALUES))
+    return QuestionStats(question_code, n, mean, tuple(frequent))
 
 
 def item_score(assessor_scores: Iterable[int]) -> float | None:

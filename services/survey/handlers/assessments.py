@@ -16,7 +16,7 @@ from services.survey.domain.assessments import (
     findings_id,
     score_id,
 )
-from services.survey.handlers.common import instrument_of
+from services.survey.handlers.common import instrument_of, open_cycle
 from services.survey.repository import Survey
 
 
@@ -33,9 +33,7 @@ async def assign_assessors(
             f"{assessor} is not a registered assessor",
         )
     problems.raise_if_any()
-    cycle = await survey.facts.cycle(cmd.cycle_id)
-    if cycle is None:
-        raise errors.NotFound(f"evaluation cycle {cmd.cycle_id} is not known (yet)", "cycleId")
+    cycle = await open_cycle(survey, cmd.cycle_id, "cycleId")
     if cmd.region_code not in cycle.region_codes:
         raise errors.BadUserInput(f"region {cmd.region_code} is not in this cycle", "regionCode")
 
@@ -100,6 +98,7 @@ async def score_answer(
 ) -> domain.AssessorScore:
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
+    await open_cycle(survey, campaign.cycle_id, "campaignId")
     instrument = await instrument_of(survey, campaign)
     given = commands.QuestionScore(cmd.question_code, cmd.score, cmd.note)
     scored, _ = await _score(survey, campaign, instrument, principal.subject, given)
@@ -124,6 +123,7 @@ async def score_answers(
     changes nothing."""
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
+    await open_cycle(survey, campaign.cycle_id, "campaignId")
     instrument = await instrument_of(survey, campaign)
     _check_scores(cmd, campaign, instrument)
     report = ScoredAnswers(scores=[])
@@ -187,9 +187,8 @@ async def add_finding(
     cmd: commands.AddFinding, principal: Principal, survey: Survey
 ) -> domain.Findings:
     principal.require_role(Role.ASSESSOR)
-    if await survey.facts.cycle(cmd.cycle_id) is None:
-        raise errors.NotFound(f"evaluation cycle {cmd.cycle_id} is not known", "cycleId")
     await _require_assigned(survey, principal, cmd.region_code, cmd.cycle_id)
+    await open_cycle(survey, cmd.cycle_id, "cycleId")
     finding = domain.Finding(id=ids.new_id(), kind=cmd.kind, text=cmd.text, added_at=utc_now())
 
     async def attempt() -> domain.Findings:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from services.contracts.events.catalog import CycleClosed
 from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel import errors, ids
 from services.kernel.auth import Principal, Role
-from services.kernel.repository import added, change, require
+from services.kernel.event_reader import EventReader, Received
+from services.kernel.events import Event
+from services.kernel.repository import Page, added, change, every, require
 from services.survey import commands, domain
 from services.survey.domain.instruments import QuestionType
-from services.survey.handlers.common import instrument_of
-from services.survey.repository import Survey
+from services.survey.handlers.common import instrument_of, open_cycle
+from services.survey.repository import CampaignFilter, Survey
 
 MAX_TOKENS_PER_CALL = 1000
 RESPONDENT_TOKEN_LIFETIME = dt.timedelta(days=120)
@@ -38,6 +41,19 @@ def _require_campaign_writer(principal: Principal, audience: domain.Audience, re
         principal.require_region_writer(region)
 
 
+async def _require_room(survey: Survey, region_code: str, cycle_id: str) -> None:
+    """A region's campaigns in a cycle are few; checked before the write, so two opened at
+    once may both pass: reads show the first `MAX_CAMPAIGNS_A_CYCLE` all the same."""
+    where = CampaignFilter(region_codes=(region_code,), cycle_id=cycle_id)
+    held = await survey.campaigns.list(where, Page(domain.MAX_CAMPAIGNS_A_CYCLE))
+    if len(held) >= domain.MAX_CAMPAIGNS_A_CYCLE:
+        raise errors.Conflict(
+            f"region {region_code} has {domain.MAX_CAMPAIGNS_A_CYCLE} campaigns in cycle "
+            f"{cycle_id}, the most a cycle holds",
+            "cycleId",
+        )
+
+
 async def open_campaign(
     cmd: commands.OpenCampaign, principal: Principal, survey: Survey
 ) -> domain.Campaign:
@@ -59,13 +75,10 @@ async def open_campaign(
         )
     if await survey.facts.region(cmd.region_code) is None:
         raise errors.NotFound(f"region {cmd.region_code} is not known (yet)", "regionCode")
-    cycle = await survey.facts.cycle(cmd.cycle_id)
-    if cycle is None:
-        raise errors.NotFound(f"evaluation cycle {cmd.cycle_id} is not known (yet)", "cycleId")
+    cycle = await open_cycle(survey, cmd.cycle_id, "cycleId")
     if cmd.region_code not in cycle.region_codes:
         raise errors.BadUserInput(f"region {cmd.region_code} is not in this cycle", "regionCode")
-    if cycle.status != "open":
-        raise errors.Conflict(f"evaluation cycle {cmd.cycle_id} is closed", "cycleId")
+    await _require_room(survey, cmd.region_code, cmd.cycle_id)
     per_sub_dimension = any(q.sub_dimension for q in instrument.questions().values())
     campaign = domain.Campaign.open(
         id=ids.new_id(), **vars(cmd), opened_by=principal.subject,
@@ -105,6 +118,7 @@ async def issue_respondent_tokens(
     async def attempt() -> domain.Campaign:
         campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
         _require_token_issuer(principal, campaign.region_code)
+        await open_cycle(survey, campaign.cycle_id, "campaignId")
         await _check_token_request(cmd, campaign, survey)
         campaign.issue_tokens(cmd.sub_dimension, cmd.count, principal.subject)
         await survey.campaigns.save(campaign)
@@ -137,3 +151,28 @@ async def _check_token_request(
     else:
         problems.check(cmd.sub_dimension is None, "subDimension", "this campaign has none")
     problems.raise_if_any()
+
+
+class CampaignsCloseWithTheirCycle:
+    """When an evaluation cycle closes, its open campaigns close: nothing more is asked in
+    it. Closing is idempotent, so a redelivered event changes nothing."""
+
+    reader = EventReader(CycleClosed)
+
+    def __init__(self, survey: Survey) -> None:
+        self.survey = survey
+
+    async def apply(self, received: Received[Event]) -> None:
+        if isinstance(received.event, CycleClosed):
+            await close_campaigns_of(self.survey, received.event.id)
+
+
+async def close_campaigns_of(survey: Survey, cycle_id: str) -> None:
+    where = CampaignFilter(cycle_id=cycle_id, status=domain.CampaignStatus.OPEN)
+    for campaign in await every(lambda page: survey.campaigns.list(where, page), lambda c: c.id):
+
+        def close(found: domain.Campaign) -> None:
+            if found.status is domain.CampaignStatus.OPEN:
+                found.close()
+
+        await change(survey.campaigns, campaign.id, "campaign", "id", close)

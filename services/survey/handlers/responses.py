@@ -11,7 +11,7 @@ from services.kernel.clock import utc_now
 from services.kernel.repository import require
 from services.survey import commands, domain
 from services.survey.domain.responses import fingerprint, response_id
-from services.survey.handlers.common import instrument_of
+from services.survey.handlers.common import instrument_of, open_cycle
 from services.survey.repository import Survey
 
 MAX_BATCH = 500
@@ -63,10 +63,12 @@ async def submit_response(
     survey: Survey,
     verify: VerifyToken | None = None,
     campaigns: Mapping[str, domain.Campaign] | None = None,
+    open_cycles: set[str] | None = None,
 ) -> Submitted:
     """Stores a response once; a respondent token in the command speaks for its citizen.
 
-    `campaigns` are the campaigns as a batch found them, read once for all its items.
+    `campaigns` are the campaigns as a batch found them, read once for all its items, and
+    `open_cycles` the cycles it found open.
     """
     if cmd.respondent_token is not None:
         if verify is None:
@@ -82,6 +84,10 @@ async def submit_response(
     instrument = await instrument_of(survey, campaign)
     key = response_id(campaign, respondent, cmd.idempotency_key)
     try:
+        if campaign.cycle_id not in (open_cycles or ()):
+            await open_cycle(survey, campaign.cycle_id, "campaignId")
+            if open_cycles is not None:
+                open_cycles.add(campaign.cycle_id)
         response = domain.Response.accept(
             id=key,
             campaign=campaign,
@@ -117,10 +123,13 @@ async def submit_responses(
         raise errors.BadUserInput(f"at most {MAX_BATCH} responses in one batch", "inputs")
     wanted = list(dict.fromkeys(cmd.campaign_id for cmd in batch))
     campaigns = {c.id: c for c in await survey.campaigns.get_many(wanted)}
+    open_cycles: set[str] = set()
     items = []
     for index, cmd in enumerate(batch):
         try:
-            submitted = await submit_response(cmd, principal, survey, verify, campaigns)
+            submitted = await submit_response(
+                cmd, principal, survey, verify, campaigns, open_cycles
+            )
             items.append(BatchItem(index, submitted))
         except errors.UserError as error:
             items.append(BatchItem(index, error=error))

@@ -11,17 +11,21 @@ from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.kernel.errors import UserError, located
 from services.kernel.graphql import (
+    DEFAULT_PAGE,
+    SMALL_PAGE,
     UNDELIVERED,
+    UNDELIVERED_SIZE,
     KeyedByCode,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
+    first_of,
     paged,
     undelivered_events,
     weighed,
 )
 from services.kernel.mutations import use_case_mutation
-from services.kernel.repository import Page, every
+from services.kernel.repository import Page
 from services.survey import access, commands, domain, handlers
 from services.survey.domain.ikm import ikm, krejcie_morgan
 from services.survey.domain.statistics import ImpactMapping
@@ -46,6 +50,7 @@ from services.survey.schema.types import (
 )
 
 T = TypeVar("T")
+CYCLE_CAMPAIGNS = assumed(domain.MAX_CAMPAIGNS_A_CYCLE)
 UseCase = Callable[[Any, Principal, Survey], Awaitable[T]]
 
 
@@ -68,7 +73,7 @@ class SubmitError:
     code: str
     message: str
     field: str | None
-    problems: list[Problem]
+    problems: list[Problem] = strawberry.field(directives=assumed(errors.MAX_PROBLEMS))
 
     @classmethod
     def from_error(cls, error: UserError, index: int) -> Self:
@@ -95,9 +100,9 @@ class BatchItemResult:
 @strawberry.type
 class SurveyIndices:
     cycle_id: str
-    campaigns: list[Campaign]
+    campaigns: list[Campaign] = strawberry.field(directives=CYCLE_CAMPAIGNS)
     citizen_impact: CitizenImpact | None
-    ikm: list[IkmResult]
+    ikm: list[IkmResult] = strawberry.field(directives=CYCLE_CAMPAIGNS)
 
 
 async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyIndices:
@@ -106,7 +111,7 @@ async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyI
         c
         for c in await info.context.loaders.campaigns_of_region.load(region_code)
         if c.cycle_id == cycle_id
-    ]
+    ][: domain.MAX_CAMPAIGNS_A_CYCLE]
     impact, ikms = None, []
     for campaign in campaigns:
         if campaign.audience is not domain.Audience.CITIZEN:
@@ -134,10 +139,13 @@ async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyI
 
 @strawberry.federation.type(keys=["code"])
 class Region(KeyedByCode):
-    @strawberry.field(directives=assumed(10))  # three audiences a cycle, a few cycles
-    async def campaigns(self, info: SurveyInfo, cycle_id: str | None = None) -> list[Campaign]:
+    @strawberry.field(description="The region's campaigns, newest first.", directives=paged())
+    async def campaigns(
+        self, info: SurveyInfo, cycle_id: str | None = None, first: int = 10
+    ) -> list[Campaign]:
         found = await info.context.loaders.campaigns_of_region.load(self.code)
-        return [Campaign.from_domain(c) for c in found if cycle_id in (None, c.cycle_id)]
+        chosen = [c for c in reversed(found) if cycle_id in (None, c.cycle_id)]
+        return [Campaign.from_domain(c) for c in first_of(chosen, first)]
 
     @strawberry.field(
         description="Citizen impact and IKM of the region's campaigns in a cycle.",
@@ -150,7 +158,7 @@ class Region(KeyedByCode):
 @strawberry.type
 class Query:
     survey_undelivered_events: list[UndeliveredEvent] = strawberry.field(
-        resolver=undelivered_events, description=UNDELIVERED
+        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
     )
 
     @strawberry.field(description="An instrument version; the latest when no version is given.")
@@ -160,10 +168,16 @@ class Query:
         found = await handlers.instruments.find_instrument(info.context.survey, key, version)
         return Instrument.from_domain(found) if found else None
 
-    @strawberry.field
-    async def instruments(self, info: SurveyInfo, key: str | None = None) -> list[Instrument]:
-        survey = info.context.survey
-        found = await every(lambda page: survey.instruments.list(key, page), lambda i: i.id)
+    @strawberry.field(
+        description="Published instruments in id order; `after` is the last id of the previous "
+        "page.",
+        directives=paged(),
+    )
+    async def instruments(
+        self, info: SurveyInfo, key: str | None = None, first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[Instrument]:  # fmt: skip
+        found = await info.context.survey.instruments.list(key, Page(first, after))
         return [Instrument.from_domain(i) for i in found]
 
     @strawberry.field
@@ -212,13 +226,20 @@ class Query:
         found = await info.context.loaders.assessors.load(str(id))
         return Assessor.from_domain(found) if found else None
 
-    @strawberry.field(description="Each assessor's strengths, weaknesses and recommendations.")
-    async def findings(self, info: SurveyInfo, region_code: str, cycle_id: str) -> list[Findings]:
+    @strawberry.field(
+        description="Each assessor's strengths, weaknesses and recommendations; `after` is the "
+        "last id of the previous page.",
+        directives=paged(),
+    )
+    async def findings(
+        self, info: SurveyInfo, region_code: str, cycle_id: str, first: int = SMALL_PAGE,
+        after: str | None = None,
+    ) -> list[Findings]:  # fmt: skip
         survey = info.context.survey
         principal = info.context.principal
         await access.require_findings_reader(survey, principal, region_code, cycle_id)
         where = FindingsFilter(region_code, cycle_id)
-        found = await every(lambda page: survey.findings.list(where, page), lambda f: f.id)
+        found = await survey.findings.list(where, Page(first, after))
         return [Findings.from_domain(f) for f in found]
 
     @strawberry.field(description="The Krejcie-Morgan minimum sample for a population.")

@@ -6,9 +6,12 @@ from typing import Self
 
 import strawberry
 
+from services.contracts import reference
+from services.kernel.graphql import assumed
 from services.kernel.output_types import FilledByName, translated
 from services.survey.domain.ikm import Ikm
-from services.survey.domain.statistics import QuestionStats
+from services.survey.domain.instruments import MAX_QUESTIONS
+from services.survey.domain.statistics import MOST_VALUES, QuestionStats
 from services.survey.handlers.indices import IkmElement, ItemScore
 from services.survey.schema.enums import EvaluationDimension
 
@@ -24,7 +27,11 @@ class QuestionStatistics:
     question_code: str
     n: int
     mean: float | None
-    distribution: list[ValueCount]
+    distribution: list[ValueCount] = strawberry.field(
+        description="How often each value was given: the most frequent values, at most "
+        f"{MOST_VALUES}, in order of value.",
+        directives=assumed(MOST_VALUES),
+    )
 
     @classmethod
     def from_domain(cls, stats: QuestionStats) -> Self:
@@ -68,8 +75,12 @@ class DimensionImpactType(FilledByName):
 
 @strawberry.type
 class CitizenImpact:
-    sub_dimensions: list[SubDimensionImpactType]
-    dimensions: list[DimensionImpactType]
+    sub_dimensions: list[SubDimensionImpactType] = strawberry.field(
+        directives=assumed(len(reference.DIMENSION_OF_SUB))
+    )
+    dimensions: list[DimensionImpactType] = strawberry.field(
+        directives=assumed(len(reference.DIMENSIONS))
+    )
 
 
 @strawberry.type
@@ -82,7 +93,7 @@ class IkmElementType:
 
 @strawberry.type
 class IkmResult:
-    elements: list[IkmElementType]
+    elements: list[IkmElementType] = strawberry.field(directives=assumed(MAX_QUESTIONS))
     weight: float | None
     index: float | None = strawberry.field(description="25-100, rounded half up to 2 decimals.")
     grade: str | None

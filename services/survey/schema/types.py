@@ -15,6 +15,7 @@ from services.kernel.output_types import FilledByName, translated
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
+from services.survey.domain import instruments
 from services.survey.domain.assessments import AssignmentFields
 from services.survey.domain.assessors import AssessorFields
 from services.survey.domain.campaigns import CampaignFields
@@ -38,7 +39,7 @@ from services.survey.schema.indices import (
 
 SurveyInfo = Info[SurveyContext, None]
 
-MOST_QUESTIONS = 150  # in one instrument; the 2023 instrument has 117
+MOST_QUESTIONS = instruments.MAX_QUESTIONS
 # reading every response of a campaign (up to 900 citizens, or 117 questions by 5 assessors),
 # as the objects one could read in that time
 READS_A_CAMPAIGN = 1_000
@@ -77,7 +78,7 @@ class Instrument:
     version: int
     title: str
     published_by: str
-    sections: list[Section]
+    sections: list[Section] = strawberry.field(directives=assumed(instruments.MAX_SECTIONS))
     question_count: int
 
     @classmethod
