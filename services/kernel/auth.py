@@ -9,7 +9,7 @@ from typing import Any
 
 import jwt
 
-from services.kernel import errors
+from services.kernel import errors, secret_strength
 
 ALGORITHM = "HS256"
 ISSUER = "smartcity"
@@ -95,12 +95,14 @@ def mint(
 
 
 MIN_SECRET_BYTES = 32
-PLACEHOLDER_WORDS = ("replace", "change", "example", "placeholder", "secret", "todo", "xxx")
+MIN_SECRET_BITS = 8 * MIN_SECRET_BYTES
+PLACEHOLDER_WORDS = ("replace", "change", "example", "placeholder", "secret", "todo")
 
 
 def secret_problem(secret: str | None) -> str | None:
-    """Why a JWT secret must not be used: too short to resist guessing, or a placeholder
-    left in a template (`REPLACE: openssl rand -base64 48` is 32 bytes long)."""
+    """Why a JWT secret must not be used: too short to resist guessing, a placeholder left in
+    a template (`REPLACE: openssl rand -base64 48` is 32 bytes long), or with less randomness
+    than 32 random bytes."""
     if not secret:
         return "SMARTCITY_JWT_SECRET is required"
     if len(secret.encode()) < MIN_SECRET_BYTES:
@@ -113,6 +115,13 @@ def secret_problem(secret: str | None) -> str | None:
     ):
         return (
             "SMARTCITY_JWT_SECRET looks like a placeholder; make one with `openssl rand -base64 48`"
+        )
+    bits = secret_strength.estimated_bits(secret)
+    if bits < MIN_SECRET_BITS:
+        return (
+            f"SMARTCITY_JWT_SECRET can be guessed: it holds about {bits:.0f} bits of randomness "
+            f"where 32 random bytes hold {MIN_SECRET_BITS} (keyboard rows, runs and repeats "
+            "count for little); make one with `openssl rand -base64 48`"
         )
     return None
 

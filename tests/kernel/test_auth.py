@@ -124,10 +124,16 @@ def test_a_subgraph_refuses_a_caller_nobody_vouches_for(authorization, gateway):
         ("REPLACE: openssl rand -base64 48", "looks like a placeholder"),
         ("change-me-change-me-change-me-change-me", "looks like a placeholder"),
         ("x" * 64, "looks like a placeholder"),
-        ("Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7", None),
+        ("qwertyuiopasdfghjklzxcvbnm123456", "can be guessed: it holds about 24 bits"),
+        ("passwordpasswordpassword12345678", "can be guessed: it holds about 54 bits"),
+        ("0123456789abcdef0123456789abcdef", "can be guessed: it holds about 8 bits"),
+        ("KataSandiIniPanjangSekaliTerdiriDariKataKataBiasaSaja", "holds about 106 bits"),
+        ("Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7", "holds about 246 bits"),
+        ("Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7WmQ=", None),  # base64 of 32 bytes
+        ("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", None),  # hex
     ],
 )
-def test_a_secret_too_short_or_left_as_a_placeholder_is_refused(secret, refused):
+def test_a_secret_short_left_as_a_placeholder_or_guessable_is_refused(secret, refused):
     problem = auth.secret_problem(secret)
 
     assert (problem is None) if refused is None else (refused in (problem or ""))
