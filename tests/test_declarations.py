@@ -87,9 +87,9 @@ ALL = {
     "Campaign": Layers(
         survey.Campaign, survey_types.Campaign, survey_events.CampaignOpened,
         survey_commands.OpenCampaign, survey_inputs.OpenCampaignInput,
-        not_shown=frozenset({"issued", "opened_by"}),
-        not_published=frozenset({"issued", "opened_by", "status"}),
-        server_set=frozenset({"id", "issued", "opened_by", "status"}),
+        not_shown=frozenset({"issued", "opened_by", "slot"}),
+        not_published=frozenset({"issued", "opened_by", "status", "slot"}),
+        server_set=frozenset({"id", "issued", "opened_by", "status", "slot"}),
     ),
     "Assignment": Layers(
         survey.Assignment, survey_types.Assignment, survey_events.AssessorsAssigned,

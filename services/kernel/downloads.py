@@ -3,6 +3,7 @@ answering the document as a file, or a refusal as JSON with the error's code."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -13,7 +14,9 @@ from starlette.types import Receive, Scope, Send
 from services.kernel import auth, errors
 from services.kernel.subgraph_http import PRINCIPAL_KEY, refusal
 
-STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404, "CONFLICT": 409}
+STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404, "CONFLICT": 409,
+          "BUSY": 503}  # fmt: skip
+RETRY_SECONDS = "5"  # a busy service's suggestion
 
 
 @dataclass(frozen=True)
@@ -36,13 +39,15 @@ class DownloadEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         principal = scope.get(PRINCIPAL_KEY, auth.ANONYMOUS)
+        params = {**request.query_params, **request.path_params}  # `?language=en` too
         try:
-            # the path's parameters, and the query's beside them (`?language=en`)
-            made = await self.download.make(
-                {**request.query_params, **request.path_params}, principal
-            )
+            made = await _unless_the_client_goes(self.download.make(params, principal), receive)
+        except ClientGone:
+            return
         except errors.UserError as error:
             response = refusal(STATUS.get(error.code, 400), error.message, error.code)
+            if isinstance(error, errors.Busy):
+                response.headers["retry-after"] = RETRY_SECONDS
         else:
             disposition = f'attachment; filename="{made.name}"'
             response = Response(
@@ -51,3 +56,30 @@ class DownloadEndpoint:
                 headers={"content-disposition": disposition, "cache-control": "no-store"},
             )
         await response(scope, receive, send)
+
+
+class ClientGone(Exception):
+    """The client disconnected before its document was made."""
+
+
+async def _unless_the_client_goes(making: Awaitable[File], receive: Receive) -> File:
+    """The document; its making cancelled when the client disconnects first (a GET's body
+    is empty, so the next message the server sends is the disconnection)."""
+    made = asyncio.ensure_future(making)
+    gone = asyncio.ensure_future(_disconnection(receive))
+    try:
+        await asyncio.wait({made, gone}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        made.cancel()
+        raise
+    finally:
+        gone.cancel()
+    if made.done():
+        return made.result()
+    made.cancel()
+    raise ClientGone
+
+
+async def _disconnection(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass

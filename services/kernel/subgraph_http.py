@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from cross_web import HTTPException
@@ -20,7 +20,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from services.kernel import auth, errors
-from services.kernel.dead_letters import DeadLetter
+from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.graphql import RequestContext
 from services.kernel.mongo import Tally, tallied
 from services.kernel.operation_guard import SubgraphLimits
@@ -44,7 +44,7 @@ class SubgraphView(GraphQL[RequestContext, None]):
         schema: Schema,
         make_context: Callable[[auth.Principal], RequestContext],
         limits: SubgraphLimits,
-        undelivered: Callable[[], Awaitable[list[DeadLetter]]],
+        undelivered: DeadLetterDesk,
     ):
         super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
         self.make_context = make_context
@@ -147,7 +147,14 @@ class Guarded:
                 await too_large(scope, receive, recording_send)
                 return
 
+            replayed = False
+
             async def replay() -> Message:
+                """The body once, then what the server says next (the client's going)."""
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
                 return {"type": "http.request", "body": body, "more_body": False}
 
             await self.app({**scope, PRINCIPAL_KEY: principal}, replay, recording_send)

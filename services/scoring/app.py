@@ -21,6 +21,7 @@ from services.scoring.handlers.letters import PATH, letter_pdf
 from services.scoring.handlers.rescoring import Rescorer
 from services.scoring.handlers.rulesets import install_default
 from services.scoring.handlers.scorer import Scorer
+from services.scoring.letters.renderer import LetterRenderer
 from services.scoring.letters.wording import LANGUAGES
 from services.scoring.projection.projector import FactsProjector
 from services.scoring.repository import Scoring
@@ -35,6 +36,7 @@ class Machinery:
     """The rules engine and what drives it, started with the service and stopped with it."""
 
     engine: RulesEngine
+    letters: LetterRenderer = field(default_factory=LetterRenderer)
     scorer: Scorer | None = None
     rescorer: Rescorer | None = field(default=None)
 
@@ -55,12 +57,18 @@ class Machinery:
     def gauges(self) -> dict[str, float]:
         if self.scorer is None or self.rescorer is None:
             return {}
-        return self.scorer.gauges() | {"scorecards_waiting_to_rescore": self.rescorer.waiting}
+        return self.scorer.gauges() | {
+            "scorecards_waiting_to_rescore": self.rescorer.waiting,
+            "letters_rendered_total": self.letters.rendered_total,
+            "letters_rendering": self.letters.rendering,
+            "letters_refused_busy_total": self.letters.refused_total,
+        }
 
     async def stop(self, scoring: Scoring) -> None:
         if self.rescorer:
             await self.rescorer.stop()
         self.engine.close()
+        self.letters.close()
 
     def consumers(self, scoring: Scoring, link: NatsLink, store: Storage) -> list[DurableConsumer]:
         """The projection's consumer, which marks what each event touches for rescoring; the
@@ -103,7 +111,8 @@ def create_app(
     async def letter(params: dict[str, str], principal: Principal) -> File:
         language = params.get("language", LANGUAGES[0])
         return await letter_pdf(
-            params["region_code"], params["cycle_id"], principal, runtime.repositories, language
-        )
+            params["region_code"], params["cycle_id"], principal, runtime.repositories,
+            machinery.letters, language,
+        )  # fmt: skip
 
     return serve(runtime, schema, context, downloads=(Download(PATH, letter),))

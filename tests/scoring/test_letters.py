@@ -1,5 +1,6 @@
 """The results letter: the PDF a region receives for a cycle, read back as text."""
 
+import asyncio
 import io
 
 import pypdf
@@ -136,3 +137,68 @@ async def test_the_letter_is_written_in_english_when_asked_and_another_language_
     error = refused.json()["errors"][0]
     assert (refused.status_code, error["extensions"]["code"]) == (400, "BAD_USER_INPUT")
     assert "language" in error["message"]
+
+
+async def gauge(api, name: str) -> float:
+    metrics = (await api.client.get("/metrics")).text
+    [line] = [line for line in metrics.splitlines() if line.startswith(f"smartcity_{name}")]
+    return float(line.rsplit(" ", 1)[1])
+
+
+async def test_a_letter_is_rendered_once_for_its_content_and_language(api):
+    await evaluated_2023(api)
+    admin = {"Authorization": f"Bearer {token(Role.ADMIN)}"}
+
+    first = await api.client.get(URL, headers=admin)
+    again = await api.client.get(URL, headers=admin)
+    english = await api.client.get(URL, params={"language": "en"}, headers=admin)
+    rendered = await gauge(api, "letters_rendered_total")
+    await api.learn(finding("f5", "ui-ratna", "weakness", "Temuan baru setelah surat pertama"))
+    await api.settled()
+    changed = await api.client.get(URL, headers=admin)
+
+    assert first.content == again.content and english.content != first.content
+    assert rendered == 2
+    assert "Temuan baru setelah surat pertama" in text_of(changed.content)
+    assert await gauge(api, "letters_rendered_total") == 3
+
+
+async def test_letters_past_the_renderers_room_are_refused_at_once_and_given_later(api):
+    await evaluated_2023(api)
+    admin = {"Authorization": f"Bearer {token(Role.ADMIN)}"}
+    # eight different letters: two regions' 2022 letters and 35.07's 2023, in two languages,
+    # each with a long finding of its own; one renders while four wait
+    wanted = [(f"/letters/{r}/cycle-2022.pdf", lang) for r in REGIONS for lang in ("id", "en")]
+    wanted += [(URL, "id"), (URL, "en")]
+
+    async def ask(url, language):
+        return await api.client.get(url, params={"language": language}, headers=admin)
+
+    answers = await asyncio.gather(*(ask(url, lang) for url, lang in wanted))
+    busy = [a for a in answers if a.status_code == 503]
+    later = [await ask(url, lang) for (url, lang), a in zip(wanted, answers, strict=True)
+             if a.status_code == 503]  # fmt: skip
+
+    assert {a.status_code for a in answers} == {200, 503}
+    assert len(busy) <= len(wanted) - 5
+    assert {(b.json()["errors"][0]["extensions"]["code"], b.headers["retry-after"])
+            for b in busy} == {("BUSY", "5")}  # fmt: skip
+    assert [a.status_code for a in later] == [200] * len(busy)
+
+
+async def test_reads_are_answered_while_a_long_letter_is_being_written(api):
+    await evaluated_2023(api)
+    await api.learn(*(finding(f"long-{n}", "ui-ratna", "weakness", f"Temuan {n}: " + "data " * 1_000)
+                      for n in range(97)))  # fmt: skip
+    await api.settled()
+    admin = {"Authorization": f"Bearer {token(Role.ADMIN)}"}
+
+    writing = asyncio.ensure_future(api.client.get(URL, headers=admin))
+    await asyncio.sleep(0.2)  # the letter is in the renderer's hands
+    read = await api(f'{{ scorecard(regionCode: "35.07", cycleId: "{CYCLE}") {{ finalIndex }} }}')
+    still_writing = not writing.done()
+    written = await writing
+
+    assert read["data"]["scorecard"]["finalIndex"] > 0
+    assert still_writing
+    assert written.status_code == 200

@@ -290,7 +290,7 @@ async def test_a_scorecard_event_carries_its_first_flags_and_their_total(evaluat
     await evaluated.settled()
 
     shown = await evaluated(
-        f'{{ scorecard(regionCode: "35.07", cycleId: "{CYCLE}") {{ flags {{ code }} explanation {{ ruleId }} }} }}'
+        f'{{ scorecard(regionCode: "35.07", cycleId: "{CYCLE}") {{ flags(first: 500) {{ code }} explanation(first: 500) {{ ruleId }} }} }}'
     )
     [event] = [
         e["data"]["scorecard"]

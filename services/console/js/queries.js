@@ -62,9 +62,9 @@ export const REGION_PAGE = `query($code: String!, $cycleId: String!, $cycle: ID!
     previousFinalIndex improvement computedAt revision failure source document letterUrl
     dimensions { dimension score weight scoredItems items adjustedBy }
     smartDimensions { dimension score }
-    flags { ruleId code severity message }
-    recommendations { ruleId text dimension }
-    explanation { ruleId description matched effects }
+    flags(first: 500) { ruleId code severity message }
+    recommendations(first: 500) { ruleId text dimension }
+    explanation(first: 500) { ruleId description matched effects }
     counted { assessorScores citizenResponses programs }
   }
   findings(regionCode: $code, cycleId: $cycleId) {

@@ -157,6 +157,7 @@ class RulesEngine:
             lane = lanes.take()
             try:
                 try:
+                    await self._started(lane)
                     return list(await self._run(lane, sessions))
                 except (TimeoutError, BrokenProcessPool) as trouble:
                     log.warning(
@@ -169,6 +170,7 @@ class RulesEngine:
                 isolated: list[Outcome] = []
                 for session in sessions:
                     try:
+                        await self._started(lane)
                         isolated += await self._run(lane, [session])
                     except (TimeoutError, BrokenProcessPool) as trouble:
                         lane = lanes.replace(lane)
@@ -185,6 +187,11 @@ class RulesEngine:
             "the rules worker stopped while evaluating (it ran out of its "
             f"{self.memory_mb} MB, or was killed) and was replaced"
         )
+
+    async def _started(self, lane: Lane) -> None:
+        """A lane's process started and its rule set loaded, which its evaluations are not
+        timed for (durable_rules takes a while to load a large rule set)."""
+        await asyncio.wrap_future(lane.submit(worker.ready))
 
     async def _run(self, lane: Lane, sessions: list[Facts]) -> list[list[worker.Fired]]:
         future = lane.submit(worker.evaluate, sessions)

@@ -83,6 +83,11 @@ def _exit_with_the_service() -> None:
     threading.Thread(target=watch, name="exit-with-the-service", daemon=True).start()
 
 
+def ready() -> bool:
+    """Answers once the process has started and loaded its rule set."""
+    return _host is not None
+
+
 def evaluate(sessions: list[list[dict[str, Any]]]) -> tuple[list[list[Fired]], float]:
     """Each session's facts asserted in a fresh session, which is deleted afterwards; with
     the seconds durable_rules took."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 from services.kernel import errors
@@ -11,8 +10,8 @@ from services.kernel.downloads import File
 from services.scoring import access
 from services.scoring.domain.letters import letter_of
 from services.scoring.domain.scorecards import scorecard_id
-from services.scoring.letters import pdf
-from services.scoring.letters.wording import LANGUAGES, Wording
+from services.scoring.letters.renderer import LetterRenderer
+from services.scoring.letters.wording import LANGUAGES
 from services.scoring.repository import Scoring
 
 PATH = "/letters/{region_code}/{cycle_id}.pdf"
@@ -27,6 +26,7 @@ async def letter_pdf(
     cycle_id: str,
     principal: Principal,
     scoring: Scoring,
+    renderer: LetterRenderer,
     language: str = LANGUAGES[0],
 ) -> File:
     """The letter in Bahasa Indonesia, or in English with `language=en`."""
@@ -50,7 +50,6 @@ async def letter_pdf(
     ranking = (await scoring.rankings.of_cycles([cycle_id]))[cycle_id]
     cohort_size = sum(c.cohort == card.cohort for c in await scoring.scorecards.of_cycle(cycle_id))
     letter = letter_of(card, facts, ranking, cohort_size)
-    # the event loop keeps serving meanwhile
-    body = await asyncio.to_thread(pdf.render, letter, Wording(language))
+    body = await renderer.pdf(letter, language)
     name = f"hasil-evaluasi-{region_code}-{card.year}.pdf"
     return File(body, "application/pdf", name)
