@@ -146,7 +146,7 @@ def create_app(
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            *operational_routes("gateway", registry, readiness),
+            *operational_routes("gateway", registry, readiness, settings.metrics_token),
             *console_routes.routes(),
             *graphiql_routes.routes(),
             *documents.routes(clients),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
+import ipaddress
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +26,7 @@ from starlette.routing import Route
 from strawberry import Schema
 
 from services.kernel import auth
-from services.kernel.dead_letters import DeadLetter
+from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.downloads import Download, DownloadEndpoint
 from services.kernel.graphql import RequestContext
 from services.kernel.operation_guard import SubgraphLimits
@@ -49,10 +51,11 @@ class ServiceParts:
     startup: Hook
     shutdown: Hook
     limits: SubgraphLimits
-    undelivered: Callable[[], Awaitable[list[DeadLetter]]]
+    undelivered: DeadLetterDesk
     readiness: dict[str, Check] = field(default_factory=dict)
     gauges: Callable[[], dict[str, float]] = dict
     downloads: tuple[Download, ...] = ()
+    metrics_token: str | None = None
 
 
 class GaugeCollector(Collector):
@@ -84,10 +87,14 @@ def request_metrics(registry: CollectorRegistry) -> tuple[Counter, Histogram]:
 
 
 def operational_routes(
-    service: str, registry: CollectorRegistry, readiness: Readiness
+    service: str,
+    registry: CollectorRegistry,
+    readiness: Readiness,
+    metrics_token: str | None = None,
 ) -> list[Route]:
     """/healthz (the process answers), /readyz (it can serve: 200, or 503 with the report)
-    and /metrics (the registry, in Prometheus' text format)."""
+    and /metrics (the registry, in Prometheus' text format) for the operator only: with
+    `metrics_token` set, to whoever sends it as a bearer; otherwise to this machine only."""
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "alive", "service": service})
@@ -97,10 +104,30 @@ def operational_routes(
         body = {"status": "ready" if ready else "not ready", **report}
         return JSONResponse(body, status_code=200 if ready else 503)
 
-    async def metrics(_: Request) -> Response:
+    async def metrics(request: Request) -> Response:
+        if not operator(request, metrics_token):
+            return JSONResponse({"errors": [{"message": "the metrics are the operator's",
+                                             "extensions": {"code": "FORBIDDEN"}}]},
+                                status_code=403)  # fmt: skip
         return PlainTextResponse(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
+
+
+def operator(request: Request, metrics_token: str | None) -> bool:
+    """Whether the caller may read the metrics."""
+    if metrics_token:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ")
+        return hmac.compare_digest(given.encode(), metrics_token.encode())
+    host = request.client.host if request.client else ""
+    return _loopback(host) and "x-forwarded-for" not in request.headers
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def create_asgi_app(parts: ServiceParts) -> Starlette:
@@ -141,7 +168,7 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *downloads,
-            *operational_routes(parts.name, registry, readiness),
+            *operational_routes(parts.name, registry, readiness, parts.metrics_token),
         ],
         lifespan=lifespan,
     )

@@ -61,6 +61,9 @@ class Settings:
     request_deadline_seconds: float = 10.0  # a subgraph stops a query still running then
     token_max_days: int = 180  # the longest a bearer token may be valid (respondents': 120)
     redelivery_seconds: float = 30.0  # an event a consumer took and did not acknowledge
+    header_timeout_seconds: float = 10.0  # a connection's time to send a request's headers
+    max_connections_per_client: int = 256  # a client address's connections to one process
+    metrics_token: str | None = None  # /metrics for its bearer; unset: for this machine only
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -129,6 +132,9 @@ ENVIRONMENT = {
     "request_deadline_seconds": "SMARTCITY_REQUEST_DEADLINE_SECONDS",
     "token_max_days": "SMARTCITY_TOKEN_MAX_DAYS",
     "redelivery_seconds": "SMARTCITY_REDELIVERY_SECONDS",
+    "header_timeout_seconds": "SMARTCITY_HEADER_TIMEOUT_SECONDS",
+    "max_connections_per_client": "SMARTCITY_MAX_CONNECTIONS_PER_CLIENT",
+    "metrics_token": "SMARTCITY_METRICS_TOKEN",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
 from collections.abc import Iterator
 
@@ -15,6 +16,12 @@ from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
 from services.messages import _
 from services.registry import SERVICES
+from services.stack.connections import (
+    ConnectionGuard,
+    ConnectionLimits,
+    OncePerBurst,
+    guarded_protocol,
+)
 from services.stack.errors import StackError
 
 
@@ -44,6 +51,7 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         detail = str(exc).removeprefix(f"{name}: ")
         said = _("{service} failed at start-up: {detail}")
         raise StackError(said.format(service=name, detail=detail)) from None
+    limits = ConnectionLimits(settings.header_timeout_seconds, settings.max_connections_per_client)
     config = uvicorn.Config(
         app,
         host=host,
@@ -52,7 +60,13 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         access_log=False,  # requests are counted at /metrics; a line each would cost more
         lifespan="off",
         timeout_keep_alive=SERVER_IDLE_SECONDS,
+        http=guarded_protocol(ConnectionGuard(limits)),
+        backlog=limits.total,
     )
+    once_per_burst = OncePerBurst()
+    for logger in (logging.getLogger(), logging.getLogger("uvicorn")):
+        for handler in logger.handlers:
+            handler.addFilter(once_per_burst)
     try:
         await _Server(config).serve()
     except SystemExit:  # uvicorn exits when it cannot listen
