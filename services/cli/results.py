@@ -38,7 +38,7 @@ CLOSE_CYCLE = "mutation($id: ID!) { closeEvaluationCycle(id: $id) { id } }"
 IMPORT = """mutation($i: ImportPublishedResultsInput!) { importPublishedResults(input: $i) {
   imported revised unchanged
   scorecards { regionCode cycleId year flags { severity message } } } }"""
-ROW_FIELD = re.compile(r"^input\.rows\[(\d+)\]\.?(.*)$")
+ROW_FIELD = re.compile(r"^input\.rows\[([0-9]+)\]\.?(.*)\Z")
 
 
 def _column(dimension: str) -> str:

@@ -6,16 +6,14 @@ import hashlib
 from typing import Any
 
 from services.gateway.engine import RequestError
-from services.kernel.lru import LruCache
+from services.kernel.lru import LruCache, texts_weight
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 
 
 class PersistedQueries:
     def __init__(self, max_bytes: int) -> None:
-        self.queries: LruCache[str, str] = LruCache(
-            max_bytes, lambda digest, query: len(digest) + len(query)
-        )
+        self.queries: LruCache[str, str] = LruCache(max_bytes, texts_weight)
 
     def resolve(self, query: str | None, extensions: dict[str, Any] | None) -> str | None:
         """The query to run: the one sent (remembered by its hash) or the one remembered."""

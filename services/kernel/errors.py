@@ -56,6 +56,12 @@ class InvalidInput(BadUserInput):
         return list(self._problems)
 
 
+class Busy(UserError):
+    """Not the caller's mistake: the service is at its limit of this work; ask again."""
+
+    code = "BUSY"
+
+
 class NotFound(UserError):
     code = "NOT_FOUND"
 

@@ -19,7 +19,7 @@ from strawberry.federation.schema_directives import ListSize as ListSizeDirectiv
 
 from services.kernel import dead_letters, errors
 from services.kernel.auth import Principal, Role
-from services.kernel.dead_letters import DeadLetter
+from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.field_costs import FieldCost, declared_costs
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
 from services.kernel.repository import Page
@@ -143,7 +143,7 @@ class RequestContext:
     principal: Principal
     loaders: Any = None
     limits: SubgraphLimits | None = None  # set for each request by the service's view
-    undelivered: Callable[[], Awaitable[list[DeadLetter]]] | None = None  # the same
+    undelivered: DeadLetterDesk | None = None  # the same
 
 
 @strawberry.federation.type(shareable=True, description="An event parked as undeliverable.")
@@ -165,8 +165,35 @@ UNDELIVERED = (
 
 async def undelivered_events(info: strawberry.Info[RequestContext, None]) -> list[UndeliveredEvent]:
     info.context.principal.require_role(Role.ADMIN)
-    parked = await info.context.undelivered() if info.context.undelivered else []
+    parked = await info.context.undelivered.latest() if info.context.undelivered else []
     return [UndeliveredEvent(**vars(letter)) for letter in parked]
+
+
+@strawberry.federation.type(shareable=True, description="What sending parked events again did.")
+class ReplayedEvents:
+    replayed: list[str] = strawberry.field(description="Sent, and no longer parked.")
+    still_undeliverable: list[str] = strawberry.field(
+        description="Refused again (see undeliveredEvents for why), or the stream was away."
+    )
+    unknown: list[str] = strawberry.field(description="Named, but not parked here.")
+
+
+REPLAY = (
+    "Admins: sends this service's parked events again after a fix, those named or every one "
+    f"(at most {dead_letters.SHOWN}, oldest first); each sent is no longer parked."
+)
+
+
+async def replay_undelivered_events(
+    info: strawberry.Info[RequestContext, None], event_ids: list[str] | None = None
+) -> ReplayedEvents:
+    info.context.principal.require_role(Role.ADMIN)
+    if event_ids is not None and not 1 <= len(event_ids) <= dead_letters.SHOWN:
+        raise errors.BadUserInput(f"name 1 to {dead_letters.SHOWN} events", "eventIds")
+    if info.context.undelivered is None:
+        return ReplayedEvents(replayed=[], still_undeliverable=[], unknown=list(event_ids or ()))
+    done = await info.context.undelivered.replay(event_ids)
+    return ReplayedEvents(**vars(done))
 
 
 def keyed_loader(

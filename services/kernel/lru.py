@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -11,6 +12,15 @@ V = TypeVar("V")
 
 # a parsed GraphQL document holds up to ~150 bytes per character of dense query text
 DOCUMENT_BYTES_PER_CHARACTER = 150
+
+
+ENTRY_BYTES = 200  # an entry's own keeping: its ordered-dict node, its tuple, the weight
+
+
+def texts_weight(*texts: str) -> int:
+    """What keeping these texts in an LRU entry costs in memory: each string object (its
+    header, and one to four bytes a character), and the entry itself."""
+    return ENTRY_BYTES + sum(sys.getsizeof(text) for text in texts)
 
 
 def document_weight(text: str) -> int:

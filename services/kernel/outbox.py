@@ -31,7 +31,7 @@ from typing import Any
 
 from pymongo.collection import Collection
 
-from services.kernel.dead_letters import DeadLetters
+from services.kernel.dead_letters import DeadLetters, Replayed
 from services.kernel.mongo import Storage
 from services.kernel.publisher import Publish, Undeliverable
 
@@ -86,6 +86,7 @@ class OutboxRelay:
         self.published_total = 0
         self.failures_total = 0
         self.parked_total = 0
+        self.dead_letters_waiting = 0
         self._fresh: list[Written] = []
         self._recent: OrderedDict[str, None] = OrderedDict()
         self._trust_fresh = False
@@ -196,11 +197,39 @@ class OutboxRelay:
             raise failure
         return published
 
+    async def replay(self, event_ids: list[str] | None) -> Replayed:
+        """Parked events published again, oldest first: each sent leaves the dead letters,
+        each refused again stays with the new reason."""
+        parked = await self.storage.run(self.dead_letters.parked, event_ids)
+        report = Replayed()
+        for event_id, cloud_event in parked:
+            try:
+                if cloud_event is None:
+                    raise Undeliverable("it was too large to keep, so cannot be sent again", 0)
+                await self.publish(cloud_event)
+            except Undeliverable as why:
+                await self.storage.run(self.dead_letters.refused_again, event_id, why.reason)
+                report.still_undeliverable.append(event_id)
+            except Exception as trouble:  # the stream is away: the letter waits for the next try
+                log.warning("outbox relay: replaying %s failed: %s", event_id, trouble)
+                report.still_undeliverable.append(event_id)
+            else:
+                await self.storage.run(self.dead_letters.remove, event_id)
+                report.replayed.append(event_id)
+        found = {event_id for event_id, _ in parked}
+        report.unknown = [i for i in event_ids or () if i not in found]
+        await self.count_dead_letters()
+        return report
+
+    async def count_dead_letters(self) -> None:
+        self.dead_letters_waiting = await self.storage.run(self.dead_letters.count)
+
     async def _park(
         self, collection: Collection[Any], key: Any, cloud_event: dict[str, Any], why: Undeliverable
     ) -> None:
         await self.storage.run(self.dead_letters.park, cloud_event, why.reason, why.size_bytes)
         self.parked_total += 1
+        await self.count_dead_letters()
         log.error(
             "outbox relay: parked event %s (%s of %s %s) as undeliverable: %s",
             cloud_event["id"], cloud_event.get("type"), collection.name, key, why.reason,

@@ -1,17 +1,11 @@
-"""Text a caller sends is plain text: no control characters, no invisible or bidi marks.
-
-A name with a NUL, a bell, a right-to-left override (U+202E, which shows `exe.txt` as
-`txt.exe`), a zero-width space or a byte order mark looks like another name, or breaks what
-later reads it. Tab, line feed and carriage return stay: notes and rule sets are multi-line.
-Every argument of an operation is checked, with the variables it uses, before it runs; the
-first such character is reported at its argument path (`input.name`, `inputs[3].answers[0]`).
+"""Text a caller sends is plain text (see `characters`): every argument of an operation is
+checked, with the variables it uses, before it runs; the first character plain text may not
+hold is reported at its argument path (`input.name`, `inputs[3].answers[0]`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -28,24 +22,7 @@ from graphql import (
     VariableNode,
 )
 
-UNPRINTABLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, less tab and line breaks
-    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"  # zero-width, bidi, separators
-    "\ufeff\ufff9-\ufffb]"  # byte order mark, interlinear annotations
-)
-
-
-@dataclass(frozen=True)
-class Unprintable:
-    field: str
-    character: str
-
-    @property
-    def message(self) -> str:
-        return (
-            f"{self.field} holds the character U+{ord(self.character):04X}; "
-            "text may not hold control, invisible or bidi characters"
-        )
+from services.kernel.characters import Unprintable, unprintable_in
 
 
 def first_unprintable(
@@ -56,7 +33,7 @@ def first_unprintable(
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
     for path, value in _arguments(operation.selection_set, fragments, variables, set()):
-        found = _in_value(path, value)
+        found = unprintable_in(path, value)
         if found:
             return found
     return None
@@ -94,20 +71,3 @@ def _resolved(value: ValueNode, variables: Mapping[str, Any]) -> Any:
     if isinstance(value, ObjectValueNode):
         return {f.name.value: _resolved(f.value, variables) for f in value.fields}
     return None  # numbers, booleans, enums and null hold no text
-
-
-def _in_value(path: str, value: Any) -> Unprintable | None:
-    if isinstance(value, str):
-        found = UNPRINTABLE.search(value)
-        return Unprintable(path, found.group()) if found else None
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            inner = _in_value(f"{path}.{key}", item) or _in_value(f"{path}.{key}", str(key))
-            if inner:
-                return inner
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            inner = _in_value(f"{path}[{index}]", item)
-            if inner:
-                return inner
-    return None

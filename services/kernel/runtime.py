@@ -15,7 +15,7 @@ from services.kernel import auth, events
 from services.kernel.app import ServiceParts, create_asgi_app
 from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
-from services.kernel.dead_letters import DeadLetter
+from services.kernel.dead_letters import DeadLetter, Replayed
 from services.kernel.docstore import collections_of, ensure_indexes
 from services.kernel.downloads import Download
 from services.kernel.graphql import RequestContext
@@ -97,6 +97,7 @@ class ServiceRuntime(Generic[R]):
             retry_seconds=self.settings.outbox_sweep_seconds,
         )
         await self.storage.run(self.relay.dead_letters.ensure_indexes)
+        await self.relay.count_dead_letters()
         if self.wiring.on_started:
             await self.wiring.on_started(self._repositories)
         self.relay.start()
@@ -132,11 +133,17 @@ class ServiceRuntime(Generic[R]):
             while self.relay and await self.relay.pending():  # noqa: ASYNC110 - no event for it
                 await asyncio.sleep(0.01)
 
-    async def undelivered(self) -> list[DeadLetter]:
+    async def latest(self) -> list[DeadLetter]:
         """The latest events parked as undeliverable, newest first."""
         if self.storage is None or self.relay is None:
             return []
         return await self.storage.run(self.relay.dead_letters.latest)
+
+    async def replay(self, event_ids: list[str] | None) -> Replayed:
+        """Parked events sent again: those named, or every one (oldest first) for None."""
+        if self.relay is None:
+            return Replayed(unknown=list(event_ids or ()))
+        return await self.relay.replay(event_ids)
 
     async def storage_ready(self) -> None:
         if self.storage:
@@ -148,6 +155,7 @@ class ServiceRuntime(Generic[R]):
             "outbox_published_total": relay.published_total if relay else 0,
             "outbox_publish_failures_total": relay.failures_total if relay else 0,
             "outbox_dead_letters_total": relay.parked_total if relay else 0,
+            "outbox_dead_letters_waiting": relay.dead_letters_waiting if relay else 0,
             "nats_connected": 1.0 if self.link and self.link.is_connected else 0.0,
             "events_applied_total": sum(c.applied_total for c in self.consumers),
             "events_skipped_as_duplicates_total": sum(c.skipped_total for c in self.consumers),
@@ -181,10 +189,11 @@ def serve(
             startup=runtime.startup,
             shutdown=runtime.shutdown,
             limits=subgraph_limits(runtime.settings),
-            undelivered=runtime.undelivered,
+            undelivered=runtime,
             readiness={"mongodb": runtime.storage_ready},
             gauges=runtime.gauges,
             downloads=downloads,
+            metrics_token=runtime.settings.metrics_token,
         )
     )
     app.state.runtime = runtime

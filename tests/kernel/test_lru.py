@@ -48,3 +48,26 @@ def test_a_document_weighs_by_what_it_holds_not_by_its_padding() -> None:
 
     assert document_weight(dense + " " * 10_000) < 2 * document_weight(dense) + 10_000
     assert document_weight(dense) > 100 * len(dense.replace(" ", ""))
+
+
+def test_persisted_queries_count_at_least_the_memory_they_hold():
+    import hashlib
+    import random
+    import tracemalloc
+
+    from services.gateway.apq import PersistedQueries
+
+    rng = random.Random(7)
+    cache = PersistedQueries(max_bytes=64 * 1024 * 1024)
+
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for n in range(2_000):  # each query and digest made as a request's, held by the cache only
+        padding = "nama" * rng.randint(0, 3) + "ü" * (n % 3)
+        query = f"{{ r{n}: regions {{ code {padding} }} }}"
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        cache.resolve(query, {"persistedQuery": {"version": 1, "sha256Hash": digest}})
+    held = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+
+    assert cache.queries.bytes >= held

@@ -1,6 +1,7 @@
 """The outbox relay and the durable consumer against a real nats-server."""
 
 import asyncio
+import json
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -9,12 +10,13 @@ import pytest
 
 from services.kernel import events
 from services.kernel.consumer import DurableConsumer, ProcessedEvents
+from services.kernel.dead_letters import Replayed
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage
 from services.kernel.outbox import OutboxRelay, Written
-from services.kernel.publisher import JetStreamPublisher
+from services.kernel.publisher import JetStreamPublisher, Undeliverable
 from tests.streams import stream_messages, wait_for_messages
 
 pytestmark = pytest.mark.integration
@@ -237,3 +239,34 @@ async def test_an_event_too_large_for_nats_is_parked_and_the_events_behind_it_st
 
     await relay.sweep()  # nothing is pending, nothing is parked twice
     assert relay.dead_letters.count() == 1
+
+
+async def test_parked_events_are_sent_again_after_a_fix_and_those_refused_again_stay(storage):
+    limit = {"bytes": 1_000}
+    sent: list[str] = []
+
+    async def publish(cloud_event):
+        size = len(json.dumps(cloud_event))
+        if size > limit["bytes"]:
+            raise Undeliverable(f"{size} bytes, past the stream's {limit['bytes']}", size)
+        sent.append(cloud_event["id"])
+
+    big = a_cloud_event(2) | {"data": {"text": "x" * 5_000}}
+    bigger = a_cloud_event(3) | {"data": {"text": "x" * 50_000}}
+    things = storage.db["things"]
+    things.insert_one({"_id": "a", "outbox": [a_cloud_event(1), big, bigger]})
+    relay = OutboxRelay([things], publish, storage)
+    await relay.sweep()
+    waiting_before = relay.dead_letters_waiting
+
+    limit["bytes"] = 10_000  # the fix: a larger stream limit
+    replayed = await relay.replay(None)
+    unknown = await relay.replay(["event-9"])
+
+    assert waiting_before == 2
+    assert replayed == Replayed(replayed=["event-2"], still_undeliverable=["event-3"])
+    assert sent == ["event-1", "event-2"]
+    [left] = relay.dead_letters.latest()
+    assert (left.event_id, left.reason.endswith("past the stream's 10000")) == ("event-3", True)
+    assert relay.dead_letters_waiting == 1
+    assert unknown == Replayed(unknown=["event-9"])

@@ -4,6 +4,8 @@ the field at fault, through the gateway, and nothing is stored."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from services.kernel import auth
@@ -15,7 +17,16 @@ ADMIN = token(Role.ADMIN)
 CREATE_REGION = "mutation($i: CreateRegionInput!) { createRegion(input: $i) { code } }"
 ADD_FINDING = "mutation($i: AddFindingInput!) { addFinding(input: $i) { assessor } }"
 UNPRINTABLE = {"NUL": "\x00", "BEL": "\x07", "right-to-left override": "\u202e",
-               "zero-width space": "\u200b", "byte order mark": "\ufeff"}  # fmt: skip
+               "zero-width space": "\u200b", "byte order mark": "\ufeff",
+               # by category: format (Cf), unassigned (Cn), surrogate (Cs), private use (Co)
+               "Arabic letter mark": "\u061c", "soft hyphen": "\u00ad", "tag A": "\U000e0041",
+               "inhibit symmetric swapping": "\u206a", "Mongolian vowel separator": "\u180e",
+               "musical begin beam": "\U0001d173", "unassigned U+2065": "\u2065",
+               "lone surrogate": "\ud800", "private use": "\ue000",
+               "paragraph separator": "\u2029",
+               # letters and marks that show as nothing
+               "Hangul filler": "\u3164", "variation selector 16": "\ufe0f",
+               "combining grapheme joiner": "\u034f"}  # fmt: skip
 
 
 @pytest.fixture
@@ -27,8 +38,9 @@ async def world(tmp_path):
 async def _post(world, query: str, variables: dict, bearer: str = ADMIN) -> dict:
     response = await world.gateway.client.post(
         "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"authorization": f"Bearer {bearer}"},
+        # escaped as JSON allows, so a lone surrogate can be sent
+        content=json.dumps({"query": query, "variables": variables}),
+        headers={"authorization": f"Bearer {bearer}", "content-type": "application/json"},
     )
     return response.json()
 
@@ -94,3 +106,30 @@ async def test_every_refusal_names_its_field(world):
 
     assert _refusal(bad_date) == ("BAD_USER_INPUT", "variables.i.opensOn")
     assert _refusal(unknown_cycle) == ("NOT_FOUND", "input.cycleId")
+
+
+@pytest.mark.integration
+async def test_escapes_in_a_rule_sets_yaml_cannot_bring_in_what_plain_text_may_not_hold(world):
+    escaped = world.ruleset_text.replace("rules:", 'name: "Aturan \\u202Eterbalik \\a"\nrules:', 1)
+
+    checked = await _post(
+        world,
+        "mutation($t: String!) { validateRuleSet(text: $t) { valid problems { path message } } }",
+        {"t": escaped},
+    )
+
+    assert checked["data"]["validateRuleSet"]["valid"] is False
+    [problem] = checked["data"]["validateRuleSet"]["problems"]
+    assert problem["path"] == "name"
+    assert "U+202E" in problem["message"]
+
+
+@pytest.mark.integration
+async def test_an_assessor_id_is_checked_to_its_very_end(world):
+    registered = await _post(
+        world,
+        "mutation($i: RegisterAssessorInput!) { registerAssessor(input: $i) { id } }",
+        {"i": {"id": "asesor-baru\n", "name": "Asesor Baru", "institution": "UI"}},
+    )
+
+    assert _refusal(registered)[0] == "BAD_USER_INPUT"

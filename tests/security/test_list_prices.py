@@ -27,28 +27,15 @@ from graphql import (
 from graphql.pyutils import Undefined
 from graphql.utilities.coerce_input_value import coerce_default_value
 
-from services.gateway.federation.composition import compose
-from services.gateway.federation.subgraph_schema import read_subgraph
-from services.gateway.federation.supergraph import Supergraph
 from services.kernel import query_limits
 from services.kernel.auth import Role
-from services.registry import SERVICES
+from tests.gateway.test_supergraph_file import suite_supergraph
 from tests.security import world as w
 from tests.support import token
 
 ADMIN = {"authorization": f"Bearer {token(Role.ADMIN)}"}
 OPERATIONS = 150
 SEED = 2026
-
-
-def suite_supergraph() -> Supergraph:
-    subgraphs = []
-    for name in w.SUBGRAPHS:
-        schema = SERVICES[name].schema
-        assert schema is not None
-        sdl = schema().execute_sync("{ _service { sdl } }").data["_service"]["sdl"]  # type: ignore[index]
-        subgraphs.append(read_subgraph(name, f"http://{name}/graphql", sdl))
-    return compose(subgraphs)
 
 
 def lists_of_objects(schema: GraphQLSchema) -> Iterator[tuple[str, str, GraphQLField]]:

@@ -37,12 +37,15 @@ from services.contracts import reference
 from services.kernel.auth import Principal
 from services.kernel.errors import located
 from services.kernel.graphql import (
+    REPLAY,
     UNDELIVERED,
     UNDELIVERED_SIZE,
+    ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     paged,
+    replay_undelivered_events,
     undelivered_events,
 )
 from services.kernel.mutations import use_case_mutation
@@ -174,6 +177,9 @@ def _mutation(use_case: Any, input_type: type[Any], output: type[Any]) -> Any:
 
 @strawberry.type
 class Mutation:
+    catalog_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
+        resolver=replay_undelivered_events, description=REPLAY
+    )
     create_region = _mutation(handlers.regions.create_region, inputs.CreateRegionInput, Region)
 
     @strawberry.mutation

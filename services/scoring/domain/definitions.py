@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from services.kernel import characters
 from services.scoring.domain import methodology as m
 from services.scoring.domain.rules import Problem, Rule, read_rules
 
@@ -30,8 +31,9 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(None, "document", f"a rule set is at most {MAX_DOCUMENT} characters")]
     try:
         if text.lstrip().startswith("{"):
-            return json.loads(text), []
-        return _yaml(text)
+            return _plain(json.loads(text))
+        data, problems = _yaml(text)
+        return _plain(data) if not problems else (data, problems)
     except (ValueError, yaml.YAMLError) as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(error, "lineno", None)  # YAML's, or JSON's
@@ -39,6 +41,19 @@ def parse_text(text: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(None, where, f"not valid YAML or JSON: {_one_line(error)}", line)]
     except RecursionError:
         return None, [Problem(None, "document", "the document nests too deeply")]
+
+
+def _plain(data: Any) -> tuple[Any, list[Problem]]:
+    """The document as read, unless an escape (`"\\u202E"`, `"\\a"`) made a character
+    plain text may not hold."""
+    items = data.items() if isinstance(data, dict) else [("document", data)]
+    for key, value in items:
+        found = characters.unprintable_in(str(key), value) or characters.unprintable_in(
+            "document", str(key)
+        )
+        if found:
+            return None, [Problem(None, found.field, found.message)]
+    return data, []
 
 
 def _one_line(error: Exception) -> str:

@@ -35,8 +35,8 @@ AGREEMENT = Fraction(15, 1000)
 PUBLISHED_PLACES = 2
 MAX_ROWS = 1000
 RULE = "published-results"
-REGION_CODE = re.compile(r"^\d{2}\.\d{2}$")
-COHORT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+REGION_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}\Z")
+COHORT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}\Z")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,15 +14,18 @@ from services.kernel.errors import ProblemCollector, located
 from services.kernel.graphql import (
     BATCHED,
     DEFAULT_PAGE,
+    REPLAY,
     SMALL_PAGE,
     UNDELIVERED,
     UNDELIVERED_SIZE,
     KeyedByCode,
+    ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     first_of,
     paged,
+    replay_undelivered_events,
     undelivered_events,
     weighed,
 )
@@ -201,6 +204,10 @@ class DraftRuleSetInput:
 
 @strawberry.type
 class Mutation:
+    scoring_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
+        resolver=replay_undelivered_events, description=REPLAY
+    )
+
     @strawberry.mutation(
         description="Stores a new version; an invalid one is kept with its problems."
     )

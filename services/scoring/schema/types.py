@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from services.contracts import reference
-from services.kernel.graphql import DEFAULT_PAGE, assumed, first_of, paged
+from services.kernel.graphql import SMALL_PAGE, assumed, first_of, paged
 from services.kernel.output_types import FilledByName, translated
 from services.scoring.domain import assessment, rulesets, scorecards
 from services.scoring.domain.published import MAX_ROWS
@@ -199,7 +199,7 @@ def _smart_dimensions(root: Scorecard) -> list[SmartDimensionScore]:
     ]
 
 
-FIRED = 50  # flags, recommendations or firings shown when `first` is left out, as an event
+FIRED = SMALL_PAGE  # flags, recommendations or firings shown when `first` is left out
 
 
 def _flags(root: Scorecard, first: int = FIRED) -> list[Flag]:
@@ -210,7 +210,7 @@ def _recommendations(root: Scorecard, first: int = FIRED) -> list[Recommendation
     return [_recommendation(r) for r in first_of(root.content.recommendations, first)]
 
 
-def _quick_wins(root: Scorecard, first: int = DEFAULT_PAGE) -> list[QuickWinDecision]:
+def _quick_wins(root: Scorecard, first: int = SMALL_PAGE) -> list[QuickWinDecision]:
     decided = first_of(list(root.content.quick_wins.items()), first)
     return [QuickWinDecision.from_decision(k, v) for k, v in decided]
 

@@ -10,7 +10,7 @@ from services.contracts.events.survey import AssessorRegistered, AssessorUpdated
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
 
-ASSESSOR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+ASSESSOR_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}\Z")
 
 
 @dataclass(kw_only=True)

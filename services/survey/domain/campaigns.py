@@ -16,7 +16,7 @@ from services.kernel.errors import Conflict, ProblemCollector
 DEFAULT_QUOTA = 50
 # of one region in one cycle: assessors, self-assessment, citizens' impact, and the IKM of
 # each public service surveyed
-MAX_CAMPAIGNS_A_CYCLE = 20
+MAX_CAMPAIGNS_A_CYCLE = 50
 MAX_QUOTA = 100_000
 
 

@@ -187,8 +187,8 @@ async def add_finding(
     cmd: commands.AddFinding, principal: Principal, survey: Survey
 ) -> domain.Findings:
     principal.require_role(Role.ASSESSOR)
-    await _require_assigned(survey, principal, cmd.region_code, cmd.cycle_id)
     await open_cycle(survey, cmd.cycle_id, "cycleId")
+    await _require_assigned(survey, principal, cmd.region_code, cmd.cycle_id)
     finding = domain.Finding(id=ids.new_id(), kind=cmd.kind, text=cmd.text, added_at=utc_now())
 
     async def attempt() -> domain.Findings:

@@ -12,15 +12,18 @@ from services.kernel.auth import Principal, Role
 from services.kernel.errors import UserError, located
 from services.kernel.graphql import (
     DEFAULT_PAGE,
+    REPLAY,
     SMALL_PAGE,
     UNDELIVERED,
     UNDELIVERED_SIZE,
     KeyedByCode,
+    ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     first_of,
     paged,
+    replay_undelivered_events,
     undelivered_events,
     weighed,
 )
@@ -139,12 +142,12 @@ async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyI
 
 @strawberry.federation.type(keys=["code"])
 class Region(KeyedByCode):
-    @strawberry.field(description="The region's campaigns, newest first.", directives=paged())
+    @strawberry.field(description="The region's campaigns, oldest first.", directives=paged())
     async def campaigns(
         self, info: SurveyInfo, cycle_id: str | None = None, first: int = 10
     ) -> list[Campaign]:
         found = await info.context.loaders.campaigns_of_region.load(self.code)
-        chosen = [c for c in reversed(found) if cycle_id in (None, c.cycle_id)]
+        chosen = [c for c in found if cycle_id in (None, c.cycle_id)]
         return [Campaign.from_domain(c) for c in first_of(chosen, first)]
 
     @strawberry.field(
@@ -271,6 +274,9 @@ def _mutation(
 
 @strawberry.type
 class Mutation:
+    survey_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
+        resolver=replay_undelivered_events, description=REPLAY
+    )
     publish_instrument = _mutation(
         handlers.instruments.publish_instrument, inputs.PublishInstrumentInput, Instrument
     )
