@@ -95,6 +95,17 @@ async def test_a_client_past_its_share_of_connections_is_turned_away_at_once():
     assert answered.text == "hello"
 
 
+async def test_an_idle_keep_alive_connection_outlives_the_header_timeout():
+    guard = ConnectionGuard(ConnectionLimits(header_seconds=0.3, per_client=50))
+    async with served(guard) as port, httpx.AsyncClient() as client:
+        first = await client.get(f"http://127.0.0.1:{port}/")
+        await asyncio.sleep(1.0)  # idle between requests, as a pool's connection is
+        second = await client.get(f"http://127.0.0.1:{port}/")
+
+    assert (first.text, second.text) == ("hello", "hello")
+    assert guard.timed_out_total == 0
+
+
 def test_a_failure_repeated_in_a_burst_is_logged_once_then_counted():
     seen: list[str] = []
 

@@ -14,7 +14,8 @@ from services.gateway.federation.subgraph_calls import SubgraphFailure
 from services.gateway.subgraphs import SubgraphClients
 
 LETTER = "/letters/{region_code}/{cycle_id}.pdf"
-PASSED_ON = ("content-type", "content-disposition", "cache-control", "www-authenticate")
+PASSED_ON = ("content-type", "content-disposition", "cache-control", "www-authenticate",
+             "retry-after")  # fmt: skip
 
 
 def routes(clients: SubgraphClients) -> list[BaseRoute]:

@@ -58,13 +58,19 @@ def _user_error_extensions(error: errors.UserError) -> dict[str, Any]:
     return extensions
 
 
+def _argument_refused(original: Exception) -> bool:
+    """A field's argument checked as the field starts (a null for a non-null argument): the
+    caller's mistake, unlike an error of the field's own value."""
+    return isinstance(original, GraphQLError) and original.message.startswith("Argument '")
+
+
 def translate(error: GraphQLError) -> GraphQLError:
     """Keep what the caller caused, with its code; mask everything else."""
     original = error.original_error
     if isinstance(original, errors.UserError):
         extensions = _user_error_extensions(original)
         message = original.message
-    elif original is None or error.path is None or isinstance(original, GraphQLError):
+    elif original is None or error.path is None or _argument_refused(original):
         # parse, validation and variable errors come before execution, and an argument's
         # value (a null for a non-null argument) is checked as a field starts: the request
         # is wrong

@@ -319,6 +319,8 @@ def _variable_defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
 def _size_of(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
+    if isinstance(value, float) and value.is_integer():  # an Int variable sent as 500.0
+        value = int(value)
     if isinstance(value, int):
         return max(value, 0)
     if isinstance(value, list | tuple):

@@ -1,6 +1,7 @@
 """What a served process does about connections written to exhaust it: a connection that
-has not sent a whole request's headers within a few seconds of opening (or of its previous
-answer) is closed, so idle and trickling sockets cannot pile up; one client holds a bounded
+has not sent a whole request's headers within a few seconds of opening, or of the first byte
+of its next request, is closed, so idle and trickling sockets cannot pile up (an idle
+connection between requests is kept as long as the keep-alive allows); one client holds a bounded
 number of connections at once, and the process as many as its descriptors allow with room
 to spare; and a failure repeated in a burst is logged once, with how often it recurred."""
 
@@ -89,13 +90,12 @@ def guarded_protocol(guard: ConnectionGuard) -> type[H11Protocol]:
             super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
+            """A request's first bytes start its header clock; its headers stop it. Between
+            requests an idle connection is uvicorn's keep-alive's to close, later."""
             super().data_received(data)
             if self._answering():
                 self._stop_waiting()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self._answering() and not self.transport.is_closing():
+            elif self.header_timer is None and not self.transport.is_closing():
                 self._await_headers()
 
         def _answering(self) -> bool:
@@ -121,15 +121,17 @@ def guarded_protocol(guard: ConnectionGuard) -> type[H11Protocol]:
 
 class OncePerBurst(logging.Filter):
     """Lets a message through once per `window` seconds; the next one after the window says
-    how many like it were held back."""
+    how many like it were held back. Messages are alike when their template and their
+    exception's type are."""
 
     def __init__(self, window: float = 10.0) -> None:
         super().__init__()
         self.window = window
-        self.seen: dict[tuple[str, int, Any], tuple[float, int]] = {}
+        self.seen: dict[tuple[str, int, Any, str], tuple[float, int]] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = (record.name, record.levelno, record.msg)
+        failure = type(record.exc_info[1]).__name__ if record.exc_info else ""
+        key = (record.name, record.levelno, record.msg, failure)  # the template: its values vary
         now = time.monotonic()
         since, held = self.seen.get(key, (0.0, 0))
         if now - since < self.window:

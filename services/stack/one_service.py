@@ -63,10 +63,9 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         http=guarded_protocol(ConnectionGuard(limits)),
         backlog=limits.total,
     )
-    once_per_burst = OncePerBurst()
     for logger in (logging.getLogger(), logging.getLogger("uvicorn")):
         for handler in logger.handlers:
-            handler.addFilter(once_per_burst)
+            handler.addFilter(OncePerBurst())
     try:
         await _Server(config).serve()
     except SystemExit:  # uvicorn exits when it cannot listen

@@ -59,6 +59,21 @@ def test_a_page_size_can_come_from_a_variable() -> None:
     assert found.cost == 7
 
 
+@pytest.mark.parametrize(
+    ("query", "variables", "cost"),
+    [
+        ("query($n: Int) { regions(first: $n) { code } }", {}, 100),  # left out: the default
+        ("query($n: Int) { regions(first: $n) { code } }", {"n": None}, 100),
+        ("query($n: Int = 40) { regions(first: $n) { code } }", {}, 40),  # the variable's own
+        ("query($n: Int) { regions(first: $n) { code } }", {"n": 500.0}, 500),  # a whole float
+        ("{ regions(first: null) { code } }", {}, 100),
+    ],
+    ids=["left out", "null", "variable default", "whole float", "null literal"],
+)
+def test_a_page_size_not_given_is_priced_at_what_the_subgraph_serves(query, variables, cost):
+    assert measured(query, **variables).cost == cost
+
+
 def test_a_fragment_spread_a_trillion_times_over_is_measured_without_expanding_it() -> None:
     fragments = ["fragment F0 on Query { regions(first: 1) { code } }"] + [
         f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 61)

@@ -1,6 +1,7 @@
 import asyncio
 
 from services.kernel.auth import Role
+from services.kernel.runtime import runtime_of
 from tests.support import token
 
 from .conftest import ADMIN, CYCLE
@@ -329,3 +330,22 @@ async def test_a_region_has_one_citizen_impact_campaign_a_cycle_and_so_one_quota
     assert sorted(c["instrumentKey"] for c in listed["data"]["campaigns"]) == [
         "citizen-impact-2023", "ikm-permenpanrb-14-2017", "ikm-permenpanrb-14-2017",
     ]  # fmt: skip
+
+
+async def test_campaigns_stored_before_slots_go_on_changing_without_conflict(api):
+    first = await api.open_campaign("CITIZEN", "citizen-impact-2023", quotaPerSubDimension=5)
+    second = await api.open_campaign("ASSESSOR", "smartcity-evaluation-2023")
+    storage = runtime_of(api.app).storage
+    await storage.run(api_unset_slots, storage.db["campaigns"])
+
+    issued = await issue(api, first, 2, ADMIN)
+    closed = await api("mutation($id: ID!) { closeCampaign(id: $id) { status } }", {"id": second},
+                       bearer=ADMIN)  # fmt: skip
+
+    assert len(issued["data"]["issueRespondentTokens"]) == 2
+    assert closed["data"]["closeCampaign"]["status"] == "CLOSED"
+
+
+def api_unset_slots(campaigns) -> None:
+    """As a campaign stored before slots is: without one."""
+    campaigns.update_many({}, {"$unset": {"slot": ""}})

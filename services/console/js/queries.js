@@ -52,7 +52,7 @@ export const RANKING_AND_ACTIVE_RULES = `query($cycleId: String!, $cycle: ID!) {
 export const REGION_PAGE = `query($code: String!, $cycleId: String!, $cycle: ID!) {
   region(code: $code) {
     code name kind province cohort
-    campaigns(cycleId: $cycleId) {
+    campaigns(cycleId: $cycleId, first: 50) {
       id audience status instrumentKey instrumentVersion cycle { year stage cohort }
     }
   }

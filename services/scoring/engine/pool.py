@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 Facts = list[dict[str, Any]]
 KEPT_VERSIONS = 2  # the active version and one draft being simulated
 Lane = ProcessPoolExecutor  # of one process
+STARTING_SECONDS = 60.0  # for a lane's process to start and load its rule set
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,12 @@ class Lanes:
 
     def replace(self, lane: Lane) -> Lane:
         """A fresh lane for one whose process is stuck or gone: that process is killed."""
+        self.drop(lane)
+        return self.take()
+
+    def drop(self, lane: Lane) -> None:
         self._in_use.discard(lane)
         _kill(lane)
-        return self.take()
 
     def retire(self, *, kill: bool) -> None:
         """Idle lanes stop now; busy ones after their batch, or now when `kill`."""
@@ -78,7 +82,7 @@ class Lanes:
 
 
 def _kill(lane: Lane) -> None:
-    for process in list(getattr(lane, "_processes", {}).values()):  # no public kill
+    for process in list((getattr(lane, "_processes", None) or {}).values()):  # no public kill
         process.kill()
     lane.shutdown(wait=False, cancel_futures=True)
 
@@ -151,34 +155,43 @@ class RulesEngine:
     async def _batch(
         self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
     ) -> list[Outcome]:
-        """The batch in a lane of its own; one by one on a fresh process when it fails."""
+        """The batch in a lane of its own; one by one on a fresh process when it fails. A
+        batch cancelled midway kills its lane's process, which may still be evaluating."""
         async with self._slots:
             lanes = self._lanes(version, ruleset)
-            lane = lanes.take()
+            held = [lanes.take()]  # the lane in use, replaced when its process is stopped
             try:
-                try:
-                    await self._started(lane)
-                    return list(await self._run(lane, sessions))
-                except (TimeoutError, BrokenProcessPool) as trouble:
-                    log.warning(
-                        "rules %s: a batch of %d failed (%s); isolating",
-                        version,
-                        len(sessions),
-                        type(trouble).__name__,
-                    )
-                    lane = lanes.replace(lane)
-                isolated: list[Outcome] = []
-                for session in sessions:
-                    try:
-                        await self._started(lane)
-                        isolated += await self._run(lane, [session])
-                    except (TimeoutError, BrokenProcessPool) as trouble:
-                        lane = lanes.replace(lane)
-                        self.failures_total += 1
-                        isolated.append(self._failure(trouble))
-                return isolated
-            finally:
-                lanes.give_back(lane)
+                outcomes = await self._in_lane(lanes, held, version, sessions)
+            except BaseException:
+                lanes.drop(held[0])
+                raise
+            lanes.give_back(held[0])
+            return outcomes
+
+    async def _in_lane(
+        self, lanes: Lanes, held: list[Lane], version: str, sessions: list[Facts]
+    ) -> list[Outcome]:
+        try:
+            await self._started(held[0])
+            return list(await self._run(held[0], sessions))
+        except (TimeoutError, BrokenProcessPool) as trouble:
+            log.warning(
+                "rules %s: a batch of %d failed (%s); isolating",
+                version,
+                len(sessions),
+                type(trouble).__name__,
+            )
+            held[0] = lanes.replace(held[0])
+        isolated: list[Outcome] = []
+        for session in sessions:
+            try:
+                await self._started(held[0])
+                isolated += await self._run(held[0], [session])
+            except (TimeoutError, BrokenProcessPool) as trouble:
+                held[0] = lanes.replace(held[0])
+                self.failures_total += 1
+                isolated.append(self._failure(trouble))
+        return isolated
 
     def _failure(self, trouble: Exception) -> Failed:
         if isinstance(trouble, TimeoutError):
@@ -191,7 +204,8 @@ class RulesEngine:
     async def _started(self, lane: Lane) -> None:
         """A lane's process started and its rule set loaded, which its evaluations are not
         timed for (durable_rules takes a while to load a large rule set)."""
-        await asyncio.wrap_future(lane.submit(worker.ready))
+        async with asyncio.timeout(STARTING_SECONDS):
+            await asyncio.wrap_future(lane.submit(worker.ready))
 
     async def _run(self, lane: Lane, sessions: list[Facts]) -> list[list[worker.Fired]]:
         future = lane.submit(worker.evaluate, sessions)

@@ -45,7 +45,9 @@ class Campaign(Aggregate, CampaignFields):
     opened_by: str = ""
     # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
     issued: dict[str, int] = field(default_factory=dict)
-    slot: str = ""  # what a region has one campaign of in a cycle (see `slot_of`)
+    # what a region has one campaign of in a cycle (see `slot_of`); None for a campaign
+    # stored before slots, which is stored without one and so never conflicts
+    slot: str | None = None
 
     @classmethod
     def open(cls, *, per_sub_dimension: bool, **values: Any) -> Self:

@@ -83,11 +83,14 @@ class Instrument:
 
     @classmethod
     def from_domain(cls, instrument: domain.Instrument) -> Self:
+        # cut to the most the schema declares, for an instrument stored before those limits
         sections = [
             Section(
-                code=s.code, title=s.title, questions=[Question.from_domain(q) for q in s.questions]
+                code=s.code,
+                title=s.title,
+                questions=[Question.from_domain(q) for q in s.questions[:MOST_QUESTIONS]],
             )
-            for s in instrument.sections
+            for s in instrument.sections[: instruments.MAX_SECTIONS]
         ]
         return cls(
             key=instrument.key,
