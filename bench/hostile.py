@@ -344,7 +344,8 @@ async def _measure(args: argparse.Namespace, started: Started) -> int:
     if args.report:
         args.report.write_text(
             f"# Hostile requests, {args.regions} regions\n\n`python -m bench.hostile "
-            f"--regions {args.regions} --variants {args.variants} --seed {args.seed}` on "
+            f"--regions {args.regions} --programs {args.programs} --variants {args.variants} "
+            f"--seed {args.seed}` on "
             f"{machine()}, {dt.date.today().isoformat()}.\n\n{table(rows)}\n\n{summary}\n"
         )
     return 0
