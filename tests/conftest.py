@@ -18,6 +18,12 @@ for _variable, _prefix in (("SMARTCITY_CONFIG_DIR", "config"), ("SMARTCITY_DATA_
     os.environ[_variable] = tempfile.mkdtemp(prefix=f"smartcity-tests-{_prefix}-")
 
 
+# each worker chooses its servers' ports from its own share
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+_workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")
+os.environ["SMARTCITY_PORT_SHARE"] = f"{_worker}/{_workers}"
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """The two workers' share of the suite: whole files, and a console package's files
     together, since they share one running suite, which a worker would otherwise start once
