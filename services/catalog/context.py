@@ -42,12 +42,12 @@ Listed = Callable[[Any, Page], Awaitable[list[Any]]]  # a repository's `list`
 
 
 def _listing(listed: Listed, narrowed: Callable[[Any, tuple[str, ...]], Any]) -> Any:
-    """The listing `paged_loader` reads from: every item of the filter narrowed to the keys
-    asked (the regions of a page, say), after the key `after`."""
+    """The listing `paged_loader` reads from: the first `most` items of the filter narrowed to
+    the keys asked (the regions of a page, say), after the key `after`."""
 
-    async def of(keys: tuple[str, ...], where: Any, after: str | None) -> list[Any]:
+    async def of(keys: tuple[str, ...], where: Any, after: str | None, most: int) -> list[Any]:
         asked = narrowed(where, keys)
-        return await every(lambda page: listed(asked, page), lambda item: item.id, after)
+        return await every(lambda page: listed(asked, page), lambda item: item.id, after, most)
 
     return of
 

@@ -22,7 +22,7 @@ from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.field_costs import FieldCost, declared_costs
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
-from services.kernel.repository import Page
+from services.kernel.repository import MAX_PAGE, Page
 from services.kernel.representations import check as representations_check
 
 log = logging.getLogger(__name__)
@@ -230,13 +230,15 @@ def grouped_loader(
 
 
 def paged_loader(
-    listing: Callable[[tuple[K, ...], Q, str | None], Awaitable[Iterable[V]]],
+    listing: Callable[[tuple[K, ...], Q, str | None, int], Awaitable[Iterable[V]]],
     parent_of: Callable[[V], K],
 ) -> DataLoader[tuple[K, Q, Page], list[V]]:
     """A DataLoader of each parent's page of items (a region's programs, say), asked as
     `(parent, filter, page)`: the parents asking with the same filter and page (every region
     of a page of regions, usually) are read in one listing of their items after `page.after`
-    in key order, whose items are grouped by parent and cut to `page.first`."""
+    in key order, grouped by parent and cut to `page.first`. The listing reads twice what the
+    page may serve at most (a page of storage at least); when it was cut there, a parent left
+    short (behind a crowded one) is read again on its own."""
 
     async def load(keys: Sequence[tuple[K, Q, Page]]) -> list[list[V]]:
         asked: dict[tuple[Q, Page], list[K]] = {}
@@ -244,14 +246,31 @@ def paged_loader(
             asked.setdefault((where, page), []).append(parent)
         answers: dict[tuple[K, Q, Page], list[V]] = {}
         for (where, page), parents in asked.items():
-            groups: dict[K, list[V]] = {parent: [] for parent in parents}
-            for item in await listing(tuple(groups), where, page.after):
-                groups.setdefault(parent_of(item), []).append(item)
+            groups = await _pages(listing, parent_of, tuple(dict.fromkeys(parents)), where, page)
             for parent, items in groups.items():
                 answers[(parent, where, page)] = items[: page.first]
         return [answers[key] for key in keys]
 
     return DataLoader(load_fn=load)
+
+
+async def _pages(
+    listing: Callable[[tuple[K, ...], Q, str | None, int], Awaitable[Iterable[V]]],
+    parent_of: Callable[[V], K],
+    parents: tuple[K, ...],
+    where: Q,
+    page: Page,
+) -> dict[K, list[V]]:
+    # a round trip's worth at least, so a page of a few parents takes one whatever they hold
+    most = max(2 * page.first * len(parents), MAX_PAGE)
+    groups: dict[K, list[V]] = {parent: [] for parent in parents}
+    found = list(await listing(parents, where, page.after, most))
+    for item in found:
+        groups.setdefault(parent_of(item), []).append(item)
+    if len(found) >= most:
+        for parent in [p for p in parents if len(groups[p]) < page.first]:
+            groups[parent] = list(await listing((parent,), where, page.after, page.first))
+    return groups
 
 
 class SubgraphSchema(strawberry.federation.Schema):

@@ -79,14 +79,16 @@ async def every(
     page_of: Callable[[Page], Awaitable[list[A]]],
     key_of: Callable[[A], str],
     after: str | None = None,
+    most: int | None = None,
 ) -> list[A]:
     """All items of a listing (those after the key `after`, when given), read a full page at
-    a time."""
+    a time; the first `most` of them, when given."""
     found: list[A] = []
     while True:
-        batch = await page_of(Page(MAX_PAGE, after))
+        wanted = MAX_PAGE if most is None else min(MAX_PAGE, most - len(found))
+        batch = await page_of(Page(wanted, after))
         found += batch
-        if len(batch) < MAX_PAGE:
+        if len(batch) < wanted or (most is not None and len(found) >= most):
             return found
         after = key_of(batch[-1])
 

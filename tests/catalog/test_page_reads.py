@@ -93,3 +93,50 @@ async def test_a_list_of_regions_is_one_round_trip_served_by_an_index(client):
     assert len(response.json()["data"]["regions"]) == len(REGIONS)
     assert round_trips(response) == 1
     assert unindexed(queries) == []
+
+
+async def add_programs(client, code: str, count: int) -> None:
+    plan = await graphql(client, CREATE_MASTERPLAN, {"i": masterplan(code)}, bearer=ADMIN)
+    for n in range(count):
+        program = {
+            "masterplanId": plan["data"]["createMasterplan"]["id"], "name": f"P{n} {code}",
+            "dimension": "environment", "subDimension": "waste", "agency": "DLH",
+            "startYear": 2018, "targetYear": 2025,
+        }  # fmt: skip
+        await graphql(client, ADD_PROGRAM, {"i": program}, bearer=ADMIN)
+
+
+async def test_a_page_of_a_crowded_parent_reads_what_it_serves_and_starves_no_other(client):
+    # the crowded region's 600 programs come first in key order, then the others' two each
+    await graphql(client, CREATE_REGION, {"i": region("12.07")}, bearer=ADMIN)
+    await add_programs(client, "12.07", 600)
+    for code in ("12.08", "63.03"):
+        await graphql(client, CREATE_REGION, {"i": region(code)}, bearer=ADMIN)
+        await add_programs(client, code, 2)
+    page = """query($r: [_Any!]!) { _entities(representations: $r) { ... on Region {
+      code programs(first: 2) { name } } } }"""
+
+    with recorded_queries() as asked:
+        body, _ = await asked_for(client, page, ["12.07", "12.08", "63.03"])
+    alone, trips_alone = await asked_for(client, page, ["12.07"])
+
+    assert [[p["name"] for p in r["programs"]] for r in body["data"]["_entities"]] == [
+        ["P0 12.07", "P1 12.07"], ["P0 12.08", "P1 12.08"], ["P0 63.03", "P1 63.03"],
+    ]  # fmt: skip
+    assert len(alone["data"]["_entities"][0]["programs"]) == 2
+    assert trips_alone == 2  # the region, then a page of its programs, not all 600
+    # a page of programs for the three, then each region left short on its own
+    assert [f["region_code"] for c, f in asked if "region_code" in f] == [
+        {"$in": ["12.07", "12.08", "63.03"]}, {"$in": ["12.08"]}, {"$in": ["63.03"]},
+    ]  # fmt: skip
+    assert unindexed(asked) == []
+
+
+async def asked_for(client, query: str, codes: list[str]) -> tuple[dict[str, Any], int]:
+    representations = [{"__typename": "Region", "code": code} for code in codes]
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": {"r": representations}},
+        headers={"Authorization": f"Bearer {ADMIN}"},
+    )
+    return response.json(), round_trips(response)
