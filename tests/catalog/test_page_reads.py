@@ -38,25 +38,12 @@ async def regions_with_programs(client) -> None:
     """Three regions, each with a masterplan of three programs."""
     for code in REGIONS:
         await graphql(client, CREATE_REGION, {"i": region(code)}, bearer=ADMIN)
-        plan = await graphql(client, CREATE_MASTERPLAN, {"i": masterplan(code)}, bearer=ADMIN)
-        for n in range(3):
-            program = {
-                "masterplanId": plan["data"]["createMasterplan"]["id"], "name": f"P{n} {code}",
-                "dimension": "environment", "subDimension": "waste", "agency": "DLH",
-                "startYear": 2018, "targetYear": 2025,
-            }  # fmt: skip
-            await graphql(client, ADD_PROGRAM, {"i": program}, bearer=ADMIN)
+        await add_programs(client, code, 3)
 
 
 async def asked(client, size: int, query: str = PAGE) -> tuple[dict[str, Any], int]:
     codes = [*REGIONS, *(f"99.{n:02d}" for n in range(size - len(REGIONS)))]
-    representations = [{"__typename": "Region", "code": code} for code in codes]
-    response = await client.post(
-        "/graphql",
-        json={"query": query, "variables": {"r": representations}},
-        headers={"Authorization": f"Bearer {ADMIN}"},
-    )
-    return response.json(), round_trips(response)
+    return await asked_for(client, query, codes)
 
 
 async def test_a_page_of_100_regions_costs_what_a_page_of_3_does(client):
