@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from services.gateway.federation.subgraph_calls import SubgraphFailure
 from services.gateway.subgraphs import SubgraphClients
+from services.kernel.downloads import ClientGone, unless_the_client_goes
 
 LETTER = "/letters/{region_code}/{cycle_id}.pdf"
 PASSED_ON = ("content-type", "content-disposition", "cache-control", "www-authenticate",
@@ -27,12 +28,14 @@ def routes(clients: SubgraphClients) -> list[BaseRoute]:
         path = LETTER.format(**params)
         if "language" in request.query_params:  # the letter's language, the one query it takes
             path += "?language=" + quote(request.query_params["language"], safe="")
+        asking = clients.document(
+            "scoring", path, {"authorization": authorization} if authorization else {}
+        )
         try:
-            status, body, headers = await clients.document(
-                "scoring",
-                path,
-                {"authorization": authorization} if authorization else {},
-            )
+            # a letter can take scoring seconds to write: nobody waiting, scoring drops it
+            status, body, headers = await unless_the_client_goes(asking, request.receive)
+        except ClientGone:
+            return Response(status_code=499)  # no one reads it
         except SubgraphFailure as failure:
             return _refusal(502, failure.code, failure.message)
         kept = {k: v for k, v in headers.items() if k.lower() in PASSED_ON}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,6 +14,8 @@ from starlette.types import Receive, Scope, Send
 
 from services.kernel import auth, errors
 from services.kernel.subgraph_http import PRINCIPAL_KEY, refusal
+
+T = TypeVar("T")
 
 STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404, "CONFLICT": 409,
           "BUSY": 503}  # fmt: skip
@@ -41,7 +44,7 @@ class DownloadEndpoint:
         principal = scope.get(PRINCIPAL_KEY, auth.ANONYMOUS)
         params = {**request.query_params, **request.path_params}  # `?language=en` too
         try:
-            made = await _unless_the_client_goes(self.download.make(params, principal), receive)
+            made = await unless_the_client_goes(self.download.make(params, principal), receive)
         except ClientGone:
             return
         except errors.UserError as error:
@@ -62,9 +65,9 @@ class ClientGone(Exception):
     """The client disconnected before its document was made."""
 
 
-async def _unless_the_client_goes(making: Awaitable[File], receive: Receive) -> File:
-    """The document; its making cancelled when the client disconnects first (a GET's body
-    is empty, so the next message the server sends is the disconnection)."""
+async def unless_the_client_goes(making: Awaitable[T], receive: Receive) -> T:
+    """What `making` makes; cancelled when the client disconnects first (a GET's body is
+    empty, so the next message the server sends is the disconnection)."""
     made = asyncio.ensure_future(making)
     gone = asyncio.ensure_future(_disconnection(receive))
     try:
