@@ -7,6 +7,7 @@ import pytest
 
 from services.catalog.app import create_app
 from services.kernel.auth import Role
+from services.kernel.runtime import runtime_of
 from tests.contracts import check_event
 from tests.support import graphql, running, through_gateway, token
 
@@ -252,3 +253,29 @@ async def test_a_value_outside_an_enum_is_bad_input_and_stores_nothing(client):
     }
     assert "PROVINSI" in result["errors"][0]["message"]
     assert await graphql(client, "{ regions { code } }") == {"data": {"regions": []}}
+
+
+async def test_a_program_stored_with_more_reports_than_one_keeps_now_shows_its_latest(settings):
+    app = create_app(settings, publish=Recorder())
+    async with running(app) as client:
+        program_id = await a_program(client)
+        report = {"programId": program_id, "stage": "PLANNING", "percent": 10,
+                  "reportedOn": "2024-01-01"}  # fmt: skip
+        await graphql(client, REPORT_PROGRESS, {"i": report}, bearer=ADMIN)
+        storage = runtime_of(app).storage
+
+        def stored_before_the_limit(programs) -> None:
+            [first] = programs.find_one({"_id": program_id})["progress_reports"]
+            many = [first | {"percent": float(n % 90)} for n in range(129)] + [
+                first | {"percent": 99.0}
+            ]
+            programs.update_one({"_id": program_id}, {"$set": {"progress_reports": many}})
+
+        await storage.run(stored_before_the_limit, storage.db["programs"])
+        shown = await graphql(
+            client, "query($id: ID!) { program(id: $id) { progressReports { percent } } }",
+            {"id": program_id}, bearer=ADMIN,
+        )  # fmt: skip
+
+    reports = shown["data"]["program"]["progressReports"]
+    assert (len(reports), reports[-1]["percent"]) == (120, 99.0)

@@ -19,7 +19,7 @@ from services.catalog.repository import Page, ProgramFilter, QuickWinFilter
 from services.catalog.schema import filters
 from services.contracts import reference
 from services.kernel.graphql import BATCHED, DEFAULT_PAGE, SMALL_PAGE, assumed, paged
-from services.kernel.output_types import FilledByName
+from services.kernel.output_types import FilledByName, translated
 
 RegionKind = domain.RegionKind
 MasterplanStatus = domain.MasterplanStatus
@@ -83,6 +83,14 @@ class Program(ProgramFields, FilledByName):
     progress_reports: list[ProgressReport] = strawberry.field(
         directives=assumed(programs.MAX_PROGRESS_REPORTS)
     )
+
+    @classmethod
+    def from_domain(cls, program: domain.Program) -> Self:
+        """The latest reports, as many as a program keeps now (one stored before may hold
+        more)."""
+        kept = program.progress_reports[-programs.MAX_PROGRESS_REPORTS :]
+        reports = [ProgressReport.from_domain(r) for r in kept]
+        return translated(cls, program, progress_reports=reports)
 
     @classmethod
     async def resolve_reference(cls, info: CatalogInfo, id: strawberry.ID) -> Self | None:

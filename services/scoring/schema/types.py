@@ -54,9 +54,11 @@ class RuleSet:
         status = (
             "active" if ruleset.number == active else "valid" if ruleset.is_valid else "invalid"
         )
+        # a rule set stored before its problems were cut shows as many as one now keeps
+        shown = [Problem.from_domain(p) for p in ruleset.problems[: rulesets.MOST_PROBLEMS]]
         return translated(
             cls, ruleset, version=ruleset.number, created_at=ruleset.created_at.isoformat(),
-            status=status,
+            status=status, problems=shown,
         )  # fmt: skip
 
 

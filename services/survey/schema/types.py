@@ -127,7 +127,10 @@ class Response:
     @classmethod
     def from_domain(cls, response: domain.Response) -> Self:
         citizen = response.audience is domain.Audience.CITIZEN
-        return translated(cls, response, respondent=None if citizen else response.respondent)
+        # as many answers as a response holds now (one stored before may hold more)
+        answers = [Answer.from_domain(a) for a in response.answers[:MOST_QUESTIONS]]
+        respondent = None if citizen else response.respondent
+        return translated(cls, response, respondent=respondent, answers=answers)
 
 
 @strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)])
@@ -169,7 +172,7 @@ class Campaign(CampaignFields):
     async def question_statistics(self, info: SurveyInfo) -> list[QuestionStatistics]:
         campaign = await self._readable(info, raw=False)
         found = await indices.question_statistics(info.context.survey, campaign)
-        return [QuestionStatistics.from_domain(s) for s in found]
+        return [QuestionStatistics.from_domain(s) for s in found[:MOST_QUESTIONS]]
 
     @strawberry.field(
         description="Each question's item score: the mean over its assessors.",
@@ -177,10 +180,8 @@ class Campaign(CampaignFields):
     )
     async def item_scores(self, info: SurveyInfo) -> list[ItemScoreType]:
         campaign = await self._readable(info, raw=False)
-        return [
-            ItemScoreType.from_domain(i)
-            for i in await indices.item_scores(info.context.survey, campaign)
-        ]
+        found = await indices.item_scores(info.context.survey, campaign)
+        return [ItemScoreType.from_domain(i) for i in found[:MOST_QUESTIONS]]
 
     @strawberry.field(
         description="Citizen impact per sub-dimension and dimension on the 0-4 scale.",
