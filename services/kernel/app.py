@@ -114,13 +114,17 @@ def operational_routes(
     return [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]
 
 
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")  # a caller behind a proxy
+
+
 def operator(request: Request, metrics_token: str | None) -> bool:
     """Whether the caller may read the metrics."""
     if metrics_token:
         given = request.headers.get("authorization", "").removeprefix("Bearer ")
         return hmac.compare_digest(given.encode(), metrics_token.encode())
     host = request.client.host if request.client else ""
-    return _loopback(host) and "x-forwarded-for" not in request.headers
+    proxied = any(name in request.headers for name in PROXY_HEADERS)
+    return _loopback(host) and not proxied
 
 
 def _loopback(host: str) -> bool:

@@ -10,9 +10,13 @@ import httpx
 from services.catalog.app import create_app
 
 
-async def _metrics(app, client_address: str, bearer: str | None = None) -> int:
+async def _metrics(
+    app, client_address: str, bearer: str | None = None, proxied: str | None = None
+) -> int:
     transport = httpx.ASGITransport(app=app, client=(client_address, 40123))
     headers = {"authorization": f"Bearer {bearer}"} if bearer else {}
+    if proxied:
+        headers[proxied] = "203.0.113.9"
     async with httpx.AsyncClient(transport=transport, base_url="http://catalog") as client:
         return (await client.get("/metrics", headers=headers)).status_code
 
@@ -22,6 +26,8 @@ async def test_metrics_answer_this_machine_and_no_other_when_no_token_is_set(set
 
     assert await _metrics(app, "127.0.0.1") == 200
     assert await _metrics(app, "203.0.113.9") == 403
+    for header in ("x-forwarded-for", "forwarded", "x-real-ip"):  # a proxy on this machine
+        assert await _metrics(app, "127.0.0.1", proxied=header) == 403, header
 
 
 async def test_metrics_answer_whoever_holds_the_token_once_one_is_set(settings):
