@@ -52,15 +52,24 @@ async def _list(args: argparse.Namespace) -> list[tuple[str, dict[str, Any]]]:
 
 def _replay(args: argparse.Namespace, event_ids: list[str] | None) -> int:
     async def run() -> list[dict[str, list[str]]]:
+        """Each service's report; for every event, rounds until one sends nothing more (a
+        round sends a service's oldest hundred)."""
+        reports: list[dict[str, list[str]]] = []
         async with connection.gateway(args) as gateway:
-            return [
-                (await gateway(REPLAY % s, {"ids": event_ids}))[f"{s}ReplayUndeliveredEvents"]
-                for s in SERVICES
-            ]
+            while True:
+                round_ = [
+                    (await gateway(REPLAY % s, {"ids": event_ids}))[f"{s}ReplayUndeliveredEvents"]
+                    for s in SERVICES
+                ]
+                reports += round_
+                if event_ids is not None or not any(r["replayed"] for r in round_):
+                    return reports
 
     reports = asyncio.run(run())
     replayed = [i for r in reports for i in r["replayed"]]
-    refused = [i for r in reports for i in r["stillUndeliverable"]]
+    refused = list(
+        dict.fromkeys(i for r in reports[-len(SERVICES) :] for i in r["stillUndeliverable"])
+    )
     unknown = [i for i in event_ids or () if all(i in r["unknown"] for r in reports)]
     for event_id in replayed:
         print(_("{event}: sent").format(event=event_id))
