@@ -10,7 +10,7 @@ from services.kernel.events import Event
 from services.kernel.repository import Page, Repository
 from services.survey import domain
 
-__all__ = ["CampaignFilter", "CatalogFacts", "Page", "Responses", "Survey"]
+__all__ = ["CampaignFilter", "CatalogFacts", "Page", "Responses", "Scores", "Survey"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ class ScoreFilter:
 
 
 @dataclass(frozen=True)
+class AssignmentFilter:
+    cycle_id: str | None = None
+    assessor: str | None = None  # assignments that name this assessor
+
+
+@dataclass(frozen=True)
 class AssessorFilter:
     institution: str | None = None
 
@@ -44,6 +50,15 @@ class FindingsFilter:
 class Responses(Repository[domain.Response], Protocol):
     async def of_campaign(self, campaign_id: str, page: Page) -> list[domain.Response]: ...
     async def respondents_by_sub_dimension(self, campaign_id: str) -> dict[str, int]: ...
+    async def counts(self, campaign_ids: list[str]) -> dict[str, int]:
+        """How many responses each of these campaigns holds (those with none left out)."""
+        ...
+
+
+class Scores(Repository[domain.AssessorScore], Protocol):
+    async def counts(self, campaign_ids: list[str]) -> dict[tuple[str, str], int]:
+        """How many questions each assessor has scored, by campaign and assessor."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -80,7 +95,7 @@ class Survey:
     instruments: Repository[domain.Instrument]
     campaigns: Repository[domain.Campaign]
     responses: Responses
-    scores: Repository[domain.AssessorScore]
+    scores: Scores
     assignments: Repository[domain.Assignment]
     assessors: Repository[domain.Assessor]
     findings: Repository[domain.Findings]

@@ -40,6 +40,7 @@ from services.survey import domain
 from services.survey.domain import instruments
 from services.survey.domain.answers import answer_from_data
 from services.survey.repository import (
+    AssignmentFilter,
     CampaignFilter,
     KnownCycle,
     KnownRegion,
@@ -102,7 +103,10 @@ SCORES = StoredForm(
     domain.AssessorScore, _Stored, collection="assessor_scores",
     indexes=["campaign_id", ("region_code", "cycle_id")],
 )  # fmt: skip
-ASSIGNMENTS = StoredForm(domain.Assignment, _Stored, collection="assignments")
+ASSIGNMENTS = StoredForm(
+    domain.Assignment, _Stored, collection="assignments",
+    indexes=["region_code", ("cycle_id", "_id"), ("assessors", "cycle_id", "_id")],
+)  # fmt: skip
 ASSESSORS = StoredForm(domain.Assessor, _Stored, collection="assessors", indexes=["institution"])
 FINDINGS = StoredForm(
     domain.Findings, _Stored, collection="findings", indexes=[("region_code", "cycle_id")]
@@ -160,6 +164,29 @@ class MongoResponses(MongoRepository[domain.Response]):
         ]
         rows = await self.store.storage.run(lambda: list(self.store.collection.aggregate(pipeline)))
         return {row["_id"]: row["n"] for row in rows if row["_id"]}
+
+    async def counts(self, campaign_ids: list[str]) -> dict[str, int]:
+        rows = await _counted(self, campaign_ids, "$campaign_id")
+        return {row["_id"]: row["n"] for row in rows}
+
+
+class MongoScores(MongoRepository[domain.AssessorScore]):
+    async def counts(self, campaign_ids: list[str]) -> dict[tuple[str, str], int]:
+        by = {"campaign": "$campaign_id", "assessor": "$assessor"}
+        rows = await _counted(self, campaign_ids, by)
+        return {(row["_id"]["campaign"], row["_id"]["assessor"]): row["n"] for row in rows}
+
+
+async def _counted(
+    repository: MongoRepository[Any], campaign_ids: list[str], by: object
+) -> list[dict[str, Any]]:
+    """Documents of these campaigns counted by `by`, over the `campaign_id` index."""
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"campaign_id": {"$in": campaign_ids}}},
+        {"$group": {"_id": by, "n": {"$sum": 1}}},
+    ]
+    store = repository.store
+    return await store.storage.run(lambda: list(store.collection.aggregate(pipeline)))
 
 
 class MongoCatalogFacts:
@@ -230,10 +257,9 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
             query_of=lambda campaign_id: given(campaign_id=campaign_id),
             duplicate=lambda _: errors.Conflict("this response is already stored", KEY_FIELD),
         ),
-        scores=MongoRepository(SCORES, store, query_of=matching, duplicate=duplicate_id("score")),
+        scores=MongoScores(SCORES, store, query_of=matching, duplicate=duplicate_id("score")),
         assignments=MongoRepository(
-            ASSIGNMENTS, store, query_of=lambda region_code: given(region_code=region_code),
-            duplicate=duplicate_id("assignment"),
+            ASSIGNMENTS, store, query_of=_assignment_query, duplicate=duplicate_id("assignment")
         ),
         findings=MongoRepository(
             FINDINGS, store, query_of=matching, duplicate=duplicate_id("findings")
@@ -253,6 +279,10 @@ def _campaign_taken(campaign: domain.Campaign) -> errors.Conflict:
         f"of this kind in cycle {campaign.cycle_id}; issue its tokens there",
         "instrumentKey",
     )
+
+
+def _assignment_query(where: AssignmentFilter) -> dict[str, Any]:
+    return given(cycle_id=where.cycle_id, assessors=where.assessor)  # an array holding it
 
 
 def _campaign_query(where: CampaignFilter) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from services.survey.handlers import (
     campaigns,
     indices,
     instruments,
+    progress,
     responses,
 )
 
-__all__ = ["assessments", "campaigns", "indices", "instruments", "responses"]
+__all__ = ["assessments", "campaigns", "indices", "instruments", "progress", "responses"]

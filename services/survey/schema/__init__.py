@@ -13,6 +13,7 @@ from services.kernel.errors import UserError, located
 from services.kernel.graphql import (
     DEFAULT_PAGE,
     REPLAY,
+    ROUND_TRIP,
     SMALL_PAGE,
     UNDELIVERED,
     UNDELIVERED_SIZE,
@@ -36,6 +37,7 @@ from services.survey.repository import AssessorFilter, CampaignFilter, FindingsF
 from services.survey.schema import inputs
 from services.survey.schema.enums import Audience, CampaignStatus
 from services.survey.schema.types import (
+    MOST_QUESTIONS,
     READS_A_CAMPAIGN,
     Assessor,
     AssessorScore,
@@ -46,6 +48,7 @@ from services.survey.schema.types import (
     Findings,
     IkmResult,
     Instrument,
+    RegionProgress,
     Response,
     ScoredAnswers,
     SubDimensionImpactType,
@@ -244,6 +247,48 @@ class Query:
         where = FindingsFilter(region_code, cycle_id)
         found = await survey.findings.list(where, Page(first, after))
         return [Findings.from_domain(f) for f in found]
+
+    @strawberry.field(
+        description="Assessors' assignments in region code order: an assessor's own, every "
+        "one for admins and ministries; `after` is the last `regionCode:cycleId` of the "
+        "previous page.",
+        directives=paged(),
+    )
+    async def assignments(
+        self, info: SurveyInfo, cycle_id: str | None = None, first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[Assignment]:  # fmt: skip
+        found = await handlers.progress.assignments(
+            info.context.survey, info.context.principal, cycle_id, Page(first, after)
+        )
+        return [Assignment.from_domain(a) for a in found]
+
+    @strawberry.field(
+        description="An assessor's current scores in a campaign: an assessor's own, anyone's "
+        "for admins and ministries.",
+        directives=assumed(MOST_QUESTIONS),
+    )
+    async def assessor_scores(
+        self, info: SurveyInfo, campaign_id: strawberry.ID, assessor: str | None = None
+    ) -> list[AssessorScore]:
+        found = await handlers.progress.own_scores(
+            info.context.survey, info.context.principal, str(campaign_id), assessor
+        )
+        return [AssessorScore.from_domain(s) for s in found]
+
+    @strawberry.field(
+        description="Each region of a cycle, in code order, with who has done their part "
+        "(admins and ministries); `after` is the last region code of the previous page.",
+        directives=paged(weight=ROUND_TRIP),
+    )
+    async def season_progress(
+        self, info: SurveyInfo, cycle_id: str, first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> list[RegionProgress]:  # fmt: skip
+        found = await handlers.progress.season(
+            info.context.survey, info.context.principal, cycle_id, Page(first, after)
+        )
+        return [RegionProgress.from_domain(r) for r in found]
 
     @strawberry.field(description="The Krejcie-Morgan minimum sample for a population.")
     def minimum_sample(self, population: int) -> int:

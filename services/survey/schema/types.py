@@ -10,19 +10,27 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel.graphql import ROUND_TRIP, assumed, paged, weighed
 from services.kernel.output_types import FilledByName, translated
 from services.kernel.repository import Page
 from services.survey import domain
 from services.survey.context import SurveyContext
 from services.survey.domain import instruments
-from services.survey.domain.assessments import AssignmentFields
+from services.survey.domain.assessments import MAX_ASSESSORS, AssignmentFields
 from services.survey.domain.assessors import AssessorFields
 from services.survey.domain.campaigns import CampaignFields
 from services.survey.domain.statistics import ImpactMapping
 from services.survey.handlers import indices
 from services.survey.handlers.assessments import MAX_SCORES
 from services.survey.handlers.assessments import ScoredAnswers as ScoredAnswersReport
+from services.survey.handlers.progress import RegionProgress as RegionProgressReport
+from services.survey.handlers.progress import (
+    assessor_campaign,
+    progress_of,
+    quotas_of,
+    require_quota_reader,
+)
 from services.survey.schema.enums import (
     Audience,
     EvaluationDimension,
@@ -43,6 +51,7 @@ MOST_QUESTIONS = instruments.MAX_QUESTIONS
 # reading every response of a campaign (up to 900 citizens, or 117 questions by 5 assessors),
 # as the objects one could read in that time
 READS_A_CAMPAIGN = 1_000
+SUB_DIMENSIONS = len(DIMENSION_OF_SUB)
 
 
 @strawberry.type
@@ -208,6 +217,16 @@ class Campaign(CampaignFields):
         )
         return IkmResult.from_domain(elements, result)
 
+    @strawberry.field(
+        description="Tokens issued and responses received, per sub-dimension: admins, "
+        "ministries, and the region's operator and enumerators.",
+        directives=assumed(SUB_DIMENSIONS, weight=ROUND_TRIP),
+    )
+    async def quotas(self, info: SurveyInfo) -> list[CampaignQuota]:
+        require_quota_reader(info.context.principal, self._campaign)
+        found = await quotas_of(info.context.survey, self._campaign)
+        return [CampaignQuota.from_domain(q) for q in found]
+
     @strawberry.field(directives=paged(weight=ROUND_TRIP))
     async def responses(
         self, info: SurveyInfo, first: int = 100, after: str | None = None
@@ -288,6 +307,69 @@ class ScoredAnswers:
         )
 
 
+@strawberry.type(description="How far one assessor has come with a region in a cycle.")
+class AssessorProgress(FilledByName):
+    assessor: str = strawberry.field(description="The assessor's registry id.")
+    scored: int = strawberry.field(description="Questions scored so far.")
+    questions: int = strawberry.field(description="Questions of the assessor campaign.")
+    findings: int = strawberry.field(description="Strengths, weaknesses and recommendations.")
+    done: bool = strawberry.field(description="Every question scored.")
+
+    @strawberry.field(description="The assessor: name and institution.")
+    async def author(self, info: SurveyInfo) -> Assessor | None:
+        found = await info.context.loaders.assessors.load(self.assessor)
+        return Assessor.from_domain(found) if found else None
+
+
 @strawberry.type
 class Assignment(AssignmentFields, FilledByName):
     assessors: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
+
+    @strawberry.field(
+        description="The region's assessor campaign in the cycle, once opened.",
+        directives=weighed(ROUND_TRIP),
+    )
+    async def campaign(self, info: SurveyInfo) -> Campaign | None:
+        found = await assessor_campaign(info.context.survey, self.region_code, self.cycle_id)
+        return Campaign.from_domain(found) if found else None
+
+    @strawberry.field(
+        description="Each assigned assessor's questions scored and findings written.",
+        directives=assumed(MAX_ASSESSORS, weight=ROUND_TRIP),
+    )
+    async def progress(self, info: SurveyInfo) -> list[AssessorProgress]:
+        survey = info.context.survey
+        campaign = await assessor_campaign(survey, self.region_code, self.cycle_id)
+        found = await progress_of(
+            survey, self.region_code, self.cycle_id, tuple(self.assessors), campaign
+        )
+        return [AssessorProgress.from_domain(p) for p in found]
+
+
+@strawberry.type(description="Respondent tokens issued and responses received against a quota.")
+class CampaignQuota(FilledByName):
+    sub_dimension: str | None = strawberry.field(
+        description="Null for a campaign not counted by sub-dimension."
+    )
+    quota: int
+    issued: int
+    answered: int
+
+
+@strawberry.type(description="A region's season in a cycle: who has done their part.")
+class RegionProgress(FilledByName):
+    region_code: str
+    self_assessments: int = strawberry.field(
+        description="Responses to the region's self-assessment (0 or 1)."
+    )
+    assessors: list[AssessorProgress] = strawberry.field(directives=assumed(MAX_ASSESSORS))
+    citizen_responses: int
+    citizen_target: int = strawberry.field(
+        description="Respondents wanted: each citizen campaign's quota per sub-dimension."
+    )
+    campaigns: list[Campaign] = strawberry.field(directives=assumed(domain.MAX_CAMPAIGNS_A_CYCLE))
+
+    @classmethod
+    def from_domain(cls, source: RegionProgressReport) -> Self:
+        campaigns = [Campaign.from_domain(c) for c in source.campaigns]
+        return translated(cls, source, campaigns=campaigns)
