@@ -38,9 +38,10 @@ class CreateMasterplan:
     status: domain.MasterplanStatus = domain.MasterplanStatus.ACTIVE
 
 
-@dataclass
-class AddProgram:
-    masterplan_id: str
+@dataclass(kw_only=True)
+class ProgramRow:
+    """A program as a sheet gives it: all but the masterplan it goes into."""
+
     name: str
     dimension: str
     sub_dimension: str
@@ -52,6 +53,20 @@ class AddProgram:
     description: str = ""
     phase: domain.ProgramPhase = domain.ProgramPhase.PLANNING
     funding_sources: Sequence[domain.FundingSource] = ()
+
+
+@dataclass(kw_only=True)
+class AddProgram(ProgramRow):
+    masterplan_id: str
+
+
+@dataclass
+class ImportPrograms:
+    """A sheet's programs, all going into one masterplan."""
+
+    masterplan_id: str
+    programs: Sequence[ProgramRow]
+    dry_run: bool = False
 
 
 @dataclass

@@ -3,8 +3,6 @@
 import asyncio
 from typing import Any
 
-import pytest
-
 from services.catalog.app import create_app
 from services.kernel.auth import Role
 from services.kernel.runtime import runtime_of
@@ -44,17 +42,6 @@ class Recorder:
 
     def events_of(self, event_type: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["type"] == event_type]
-
-
-@pytest.fixture
-def published() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-async def client(settings, published):
-    async with running(create_app(settings, publish=published)) as client:
-        yield client
 
 
 async def settled(relay_wait: float = 0.3) -> None:

@@ -28,6 +28,7 @@ MATRIX = {
     "updateRegion":          ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
     "createMasterplan":      ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
     "addProgram":            ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
+    "importPrograms":        ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
     "updateProgram":         ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
     "reportProgress":        ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
     "proposeQuickWin":       ("ok", "F",  "ok", "F",  "F",  "F",  "F",  "F",  "F",  "U", "U"),
@@ -111,6 +112,12 @@ async def _new_program(world: World) -> dict[str, Any]:
     return {"i": {"masterplanId": world.masterplan_id, "name": f"Program {world.fresh()}",
                   "dimension": "economy", "subDimension": "welfare", "agency": "Dinas",
                   "startYear": 2024, "targetYear": 2026}}  # fmt: skip
+
+
+async def _program_sheet(world: World) -> dict[str, Any]:
+    row = (await _new_program(world))["i"]
+    del row["masterplanId"]
+    return {"i": {"masterplanId": world.masterplan_id, "programs": [row]}}
 
 
 async def _progress(world: World) -> dict[str, Any]:
@@ -209,6 +216,7 @@ OPERATIONS = {
     "updateRegion": Operation("catalog", 'mutation($r: String!) { updateRegion(code: $r, input: {vision: "Maju"}) { code } }', _fixed(r=w.REGION)),
     "createMasterplan": Operation("catalog", "mutation($i: CreateMasterplanInput!) { createMasterplan(input: $i) { id } }", _new_masterplan),
     "addProgram": Operation("catalog", "mutation($i: AddProgramInput!) { addProgram(input: $i) { id } }", _new_program),
+    "importPrograms": Operation("catalog", "mutation($i: ImportProgramsInput!) { importPrograms(input: $i) { added } }", _program_sheet),
     "updateProgram": Operation("catalog", 'mutation($p: ID!) { updateProgram(id: $p, input: {agency: "Bappeda"}) { id } }', _fixed(p=lambda world: world.program_id)),
     "reportProgress": Operation("catalog", "mutation($i: ReportProgressInput!) { reportProgress(input: $i) { id } }", _progress),
     "proposeQuickWin": Operation("catalog", "mutation($i: ProposeQuickWinInput!) { proposeQuickWin(input: $i) { id } }", _quick_win),

@@ -25,6 +25,7 @@ from services.catalog.schema.types import (
     CycleStatus,
     Dimension,
     EvaluationCycle,
+    ImportedPrograms,
     Masterplan,
     Program,
     ProgramPhase,
@@ -193,6 +194,12 @@ class Mutation:
         handlers.regions.create_masterplan, inputs.CreateMasterplanInput, Masterplan
     )
     add_program = _mutation(handlers.programs.add_program, inputs.AddProgramInput, Program)
+    import_programs = use_case_mutation(
+        handlers.programs.import_programs, inputs.ImportProgramsInput, ImportedPrograms,
+        repositories="catalog",
+        description="A region's sheet of programs: every row is checked before any is stored, "
+        "and a program whose name the region already has is skipped.",
+    )  # fmt: skip
 
     @strawberry.mutation
     async def update_program(

@@ -54,6 +54,27 @@ class AddProgramInput(commands.AddProgram):
         return commands.AddProgram(**values)
 
 
+@strawberry.input(description="A row of a sheet of programs: a program but its masterplan.")
+class ProgramRowInput(commands.ProgramRow):
+    funding_sources: list[FundingSource] = strawberry.field(default_factory=list)
+
+    def command(self) -> commands.ProgramRow:
+        return commands.ProgramRow(**vars(self) | {"funding_sources": tuple(self.funding_sources)})
+
+
+@strawberry.input
+class ImportProgramsInput:
+    masterplan_id: strawberry.ID
+    programs: list[ProgramRowInput]
+    dry_run: bool = strawberry.field(
+        default=False, description="Checks every row, storing nothing."
+    )
+
+    def command(self) -> commands.ImportPrograms:
+        rows = tuple(row.command() for row in self.programs)
+        return commands.ImportPrograms(str(self.masterplan_id), rows, self.dry_run)
+
+
 @strawberry.input
 class UpdateProgramInput:
     name: str | None = UNSET

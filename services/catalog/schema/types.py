@@ -73,6 +73,13 @@ class ProgressReport(FilledByName):
     reported_by: str
 
 
+@strawberry.type(description="What a sheet of programs added, or (a dry run) would add.")
+class ImportedPrograms(FilledByName):
+    added: int
+    skipped: int = strawberry.field(description="Rows whose name the region already has.")
+    stored: bool = strawberry.field(description="False for a dry run.")
+
+
 @strawberry.federation.type(keys=["id"])
 class Program(ProgramFields, FilledByName):
     id: strawberry.ID
