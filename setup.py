@@ -1,7 +1,8 @@
-"""The build step pyproject.toml cannot declare: GraphiQL's browser files, taken at install time
+"""The build step pyproject.toml cannot declare: the browser files the suite serves but does
+not write (GraphiQL, and the QR encoder of the console's token cards), taken at install time
 from the npm registry at pinned versions, each tarball checked against the registry's sha512
-integrity, and written into `services/gateway/graphiql/vendor/` so that the gateway serves
-GraphiQL with no network beyond itself.
+integrity, and written into each package's `vendor/` folder so that the gateway serves them
+with no network beyond itself.
 
 A wheel gets the files in its build folder; an editable install (`pip install -e`) reads the
 package from the source tree, so they are written there (git-ignored).
@@ -20,12 +21,13 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-PACKAGE = "services.gateway"
-VENDOR = ("graphiql", "vendor")
 REGISTRY = "https://registry.npmjs.org"
-# (package, version, the registry's dist.integrity, {file in its tarball: name here});
+# (package, version, the registry's dist.integrity, {file in its tarball: name here}), by the
+# folder they are written to (a package, then the folder below it)
+GRAPHIQL = ("services.gateway", "graphiql/vendor")
+CONSOLE = ("services.console", "vendor")
 # graphiql 4.1 is the last line with a build a plain <script> loads, on React 18
-PINNED = (
+GRAPHIQL_FILES = (
     ("graphiql", "4.1.2",
      "sha512-rNlzQIAzm6i2KBXmVQWBgLvt0TloxFVB2d18bukvdsvjEuFDHsKx5IVOomL1W1o5WW+tE54+ioHb2AEKzO2cUg==",
      {"package/graphiql.min.js": "graphiql.min.js", "package/graphiql.min.css": "graphiql.min.css",
@@ -39,6 +41,13 @@ PINNED = (
      {"package/umd/react-dom.production.min.js": "react-dom.production.min.js",
       "package/LICENSE": "react-dom.LICENSE"}),
 )  # fmt: skip
+# an ES module; its MIT licence is the header of the file itself
+CONSOLE_FILES = (
+    ("qrcode-generator", "2.0.4",
+     "sha512-mZSiP6RnbHl4xL2Ap5HfkjLnmxfKcPWpWe/c+5XxCuetEenqmNFf1FH/ftXPCtFG5/TDobjsjz6sSNL0Sr8Z9g==",
+     {"package/dist/qrcode.mjs": "qrcode.mjs"}),
+)  # fmt: skip
+PINNED = {GRAPHIQL: GRAPHIQL_FILES, CONSOLE: CONSOLE_FILES}
 
 
 def _tarball(name: str, version: str, integrity: str) -> bytes:
@@ -51,14 +60,14 @@ def _tarball(name: str, version: str, integrity: str) -> bytes:
     return data
 
 
-def vendor_into(folder: Path) -> None:
-    """The pinned files in `folder`, downloaded only when they are not there already."""
+def vendor_into(folder: Path, pinned: tuple) -> None:
+    """The `pinned` files in `folder`, downloaded only when they are not there already."""
     folder.mkdir(parents=True, exist_ok=True)
-    stamp, pins = folder / ".pinned", "\n".join(f"{n}@{v} {i}" for n, v, i, _ in PINNED)
-    wanted = [folder / name for *_, files in PINNED for name in files.values()]
+    stamp, pins = folder / ".pinned", "\n".join(f"{n}@{v} {i}" for n, v, i, _ in pinned)
+    wanted = [folder / name for *_, files in pinned for name in files.values()]
     if stamp.exists() and stamp.read_text() == pins and all(f.is_file() for f in wanted):
         return
-    for name, version, integrity, files in PINNED:
+    for name, version, integrity, files in pinned:
         data = io.BytesIO(_tarball(name, version, integrity))
         with tarfile.open(fileobj=data, mode="r:gz") as archive:
             for member, target in files.items():
@@ -69,17 +78,23 @@ def vendor_into(folder: Path) -> None:
     stamp.write_text(pins)
 
 
-class BuildWithGraphiQL(build_py):
+class BuildWithVendored(build_py):
     def run(self) -> None:
         super().run()
         editable = getattr(self, "editable_mode", False)
-        package = HERE / self.get_package_dir(PACKAGE) if editable else None
-        vendor_into((package or Path(self.build_lib, *PACKAGE.split("."))).joinpath(*VENDOR))
+        for (package, below), pinned in PINNED.items():
+            root = HERE / self.get_package_dir(package) if editable else None
+            built = root or Path(self.build_lib, *package.split("."))
+            vendor_into(built / below, pinned)
 
     def get_outputs(self, include_bytecode: bool = True) -> list[str]:  # noqa: FBT001, FBT002
-        folder = Path(self.build_lib, *PACKAGE.split("."), *VENDOR)
-        vendored = [str(folder / name) for *_, files in PINNED for name in files.values()]
+        vendored = [
+            str(Path(self.build_lib, *package.split("."), below, name))
+            for (package, below), pinned in PINNED.items()
+            for *_, files in pinned
+            for name in files.values()
+        ]
         return [*super().get_outputs(include_bytecode), *vendored]
 
 
-setup(cmdclass={"build_py": BuildWithGraphiQL})
+setup(cmdclass={"build_py": BuildWithVendored})

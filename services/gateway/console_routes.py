@@ -1,5 +1,7 @@
-"""The admin console: static files the gateway serves at /console/, which talk to nothing but
-the gateway's own /graphql (its content security policy says so to the browser too)."""
+"""The screens the gateway serves as static files: the console at /console/, the citizens'
+survey at /survey/ (a page of its own that loads nothing of the console), and what both use
+at /common/. They talk to nothing but the gateway's own /graphql (their content security
+policy says so to the browser too)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-FILES = Path(__file__).resolve().parents[1] / "console"  # the package services.console
+SERVICES = Path(__file__).resolve().parents[1]
+FILES = SERVICES / "console"  # the package services.console
 PATH = "/console"
+SURVEY_FILES, SURVEY_PATH = SERVICES / "citizen_survey", "/survey"
+COMMON_FILES, COMMON_PATH = SERVICES / "web_common", "/common"
 HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,11 +50,22 @@ async def _to_console(_: Request) -> Response:
     return RedirectResponse(f"{PATH}/")
 
 
+async def _to_survey(_: Request) -> Response:
+    return RedirectResponse(f"{SURVEY_PATH}/")
+
+
+def _static(path: str, folder: Path, name: str) -> Mount:
+    return Mount(
+        path, app=WithHeaders(StaticFiles(directory=folder, html=True), HEADERS), name=name
+    )
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/", _to_console),
         Route(PATH, _to_console),
-        Mount(
-            PATH, app=WithHeaders(StaticFiles(directory=FILES, html=True), HEADERS), name="console"
-        ),
+        Route(SURVEY_PATH, _to_survey),
+        _static(PATH, FILES, "console"),
+        _static(SURVEY_PATH, SURVEY_FILES, "survey"),
+        _static(COMMON_PATH, COMMON_FILES, "common"),
     ]

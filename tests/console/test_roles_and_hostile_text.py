@@ -27,6 +27,8 @@ def graphql(suite: Suite, bearer: str, query: str, variables: dict) -> dict:
 
 def test_a_ministry_reads_rules_but_changes_nothing(console: Console):
     page = console.sign_in(token(Role.MINISTRY))
+    expect(page.locator("h1")).to_have_text("Evaluation season")  # where a ministry starts
+    page.get_by_role("link", name="Rule sets").click()
     expect(page.locator("#versions tbody tr").first).to_be_visible()
     expect(page.get_by_role("link", name="New draft from the active v1")).to_have_count(0)
     page.locator("#versions a").first.click()
@@ -39,7 +41,9 @@ def test_a_ministry_reads_rules_but_changes_nothing(console: Console):
 
 def test_a_region_operator_sees_scorecards_and_no_rules(console: Console):
     page = console.sign_in(token(Role.REGION_OPERATOR, region=REGION))
+    expect(page.locator("h1")).to_contain_text(REGION)  # its workspace, where it starts
     expect(page.locator("#nav")).not_to_contain_text("Rule sets")
+    page.get_by_role("link", name="Scorecards").click()
     expect(page.locator("#ranking tbody tr")).to_have_count(1)  # an open cycle: its own region
     assert page.locator("#ranking tbody tr").get_attribute("data-region") == REGION
     console.open("/rules")

@@ -50,6 +50,7 @@ def test_an_admin_edits_simulates_and_activates_a_rule_then_goes_back(console: C
     console.screenshot("01-sign-in")
 
     console.sign_in(token(Role.ADMIN))
+    page.get_by_role("link", name="Rule sets").click()
     expect(page.locator("#versions tr", has_text="active")).to_contain_text("v1")
     draft = f"v{int(page.locator('#versions tbody tr').first.get_attribute('data-version')) + 1}"
     page.get_by_role("link", name="Scorecards").click()

@@ -173,6 +173,26 @@ async def test_a_region_operator_fills_its_self_assessment(api):
     assert other_region["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+async def test_a_self_assessment_answer_carries_its_evidence_links_each_checked(api):
+    campaign_id = await api.open_campaign("SELF_ASSESSMENT", "smartcity-evaluation-2023")
+    operator = token(Role.REGION_OPERATOR, region="12.07")
+
+    def answered(key: str, evidence: list[str]) -> dict:
+        answer = {"questionCode": "A.1.1.1", "score": 3, "evidence": evidence}
+        return {"i": {"campaignId": campaign_id, "idempotencyKey": key, "answers": [answer]}}
+
+    refused = await api(SUBMIT, answered("self-0000001", ["javascript:alert(1)"]), bearer=operator)
+    kept = await api(SUBMIT, answered("self-0000002", ["https://deliserdangkab.go.id/perda.pdf"]),
+                     bearer=operator)  # fmt: skip
+    assert refused["errors"][0]["extensions"]["problems"][0]["field"] == (
+        "input.answers[A.1.1.1].evidence[0]"
+    )
+    assert kept["data"]["submitResponse"]["response"]["answers"] == [
+        {"questionCode": "A.1.1.1", "score": 3}
+    ]
+    assert await stored_responses(api, campaign_id) == 1
+
+
 async def test_a_closed_campaign_takes_no_more_responses_but_retries_get_their_result(api):
     campaign_id, (citizen, other, _) = await citizen_campaign(api)
     first = await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)

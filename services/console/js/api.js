@@ -6,10 +6,11 @@ import { token } from "./session.js";
 const ENDPOINT = new URL("/graphql", window.location.origin).href;
 
 export class ApiError extends Error {
-  constructor(message, code, field) {
+  constructor(message, code, field, problems = []) {
     super(message);
     this.code = code ?? "ERROR";
     this.field = field ?? null;
+    this.problems = problems; // each invalid part of the input: { field, message }
   }
 }
 
@@ -35,7 +36,7 @@ export async function partial(query, variables = {}) {
   if (!body) throw new ApiError(`The gateway answered ${response.status}.`, "UNAVAILABLE");
   const errors = (body.errors ?? []).map((error) => {
     const field = error.extensions?.field ?? (error.path ? error.path.join(".") : null);
-    return new ApiError(error.message, error.extensions?.code, field);
+    return new ApiError(error.message, error.extensions?.code, field, error.extensions?.problems ?? []);
   });
   if (!body.data && errors.length) throw errors[0];
   return { data: body.data ?? {}, errors };
@@ -60,4 +61,31 @@ export async function download(path) {
   }
   const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
   return { blob: await response.blob(), name: named ? named[1] : "letter.pdf" };
+}
+
+// Every item of a listing read a page at a time: `read(after)` gives the page after the key
+// `after` (null: the first), `keyOf` an item's key.
+export async function everyPage(read, keyOf, size = 100) {
+  const found = [];
+  let after = null;
+  for (;;) {
+    const page = await read(after);
+    found.push(...page);
+    if (page.length < size) return found;
+    after = keyOf(page[page.length - 1]);
+  }
+}
+
+// `call()` again while its service has not yet learned, from the event stream, of what it
+// names (a cycle opened a moment ago): NOT_FOUND for up to `seconds`.
+export async function onceKnown(call, seconds = 15) {
+  const until = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (error.code !== "NOT_FOUND" || Date.now() > until) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
 }

@@ -3,14 +3,24 @@
 import { h, select, show } from "./dom.js";
 import { chooseLanguage, LANGUAGES, language, loadLanguage, t } from "./i18n.js";
 import { arrivingNotice, go, notify } from "./navigation.js";
+import { assessorsPage } from "./pages/assessors.js";
 import { auditPage } from "./pages/audit.js";
+import { cardsPage } from "./pages/cards.js";
+import { cyclePage } from "./pages/cycle.js";
+import { deskPage } from "./pages/desk.js";
 import { diffPage } from "./pages/diff.js";
 import { editorPage } from "./pages/editor.js";
+import { importPage } from "./pages/import.js";
 import { rankingPage } from "./pages/ranking.js";
 import { regionPage } from "./pages/region.js";
 import { ruleSetPage } from "./pages/ruleset.js";
 import { ruleSetsPage } from "./pages/rulesets.js";
+import { scoringPage } from "./pages/scoring.js";
+import { seasonPage } from "./pages/season.js";
+import { selfAssessmentPage } from "./pages/self_assessment.js";
 import { signInPage } from "./pages/signin.js";
+import { workbenchPage } from "./pages/workbench.js";
+import { workspacePage } from "./pages/workspace.js";
 import * as session from "./session.js";
 
 const ROUTES = [
@@ -23,19 +33,40 @@ const ROUTES = [
   [/^\/rules\/([^/]+)$/, ruleSetPage, "read rules"],
   [/^\/scorecards(?:\/([^/]+))?$/, rankingPage, "read scorecards"],
   [/^\/regions\/([^/]+)\/([^/]+)$/, regionPage, "read scorecards"],
+  [/^\/season$/, seasonPage, "read season"],
+  [/^\/season\/([^/]+)$/, cyclePage, "read season"],
+  [/^\/assessors$/, assessorsPage, "read season"],
+  [/^\/import$/, importPage, "run season"],
+  [/^\/workspace$/, workspacePage, "work on region"],
+  [/^\/workspace\/self-assessment\/([^/]+)$/, selfAssessmentPage, "work on region"],
+  [/^\/assess$/, workbenchPage, "assess"],
+  [/^\/assess\/([^/]+)\/([^/]+)$/, scoringPage, "assess"],
+  [/^\/desk$/, deskPage, "issue tokens"],
+  [/^\/desk\/([^/]+)\/cards$/, cardsPage, "issue tokens"],
+];
+
+// The navigation: each role sees what it may do, its own work first.
+const LINKS = [
+  ["#/season", () => t("nav.season"), "read season"],
+  ["#/assessors", () => t("nav.assessors"), "read season"],
+  ["#/import", () => t("nav.import"), "run season"],
+  ["#/workspace", () => t("nav.workspace"), "work on region"],
+  ["#/assess", () => t("nav.workbench"), "assess"],
+  ["#/desk", () => t("nav.desk"), "issue tokens"],
+  ["#/scorecards", () => t("nav.scorecards"), "read scorecards"],
+  ["#/rules", () => t("nav.rulesets"), "read rules"],
+  ["#/rules/audit", () => t("nav.audit"), "read rules"],
 ];
 
 const page = document.getElementById("page");
 
 function navigation() {
   const claims = session.claims();
-  const links = [];
-  if (claims) {
-    links.push(["#/scorecards", t("nav.scorecards")]);
-    if (session.can("read rules"))
-      links.push(["#/rules", t("nav.rulesets")], ["#/rules/audit", t("nav.audit")]);
-    links.push(["/graphql", t("nav.graphiql")]); // in this tab: it queries as the signed-in user
-  }
+  const links = LINKS.filter(([, , ability]) => claims && session.can(ability)).map(([href, text]) => [
+    href,
+    text(),
+  ]);
+  if (claims) links.push(["/graphql", t("nav.graphiql")]); // in this tab: it queries as the signed-in user
   const current = window.location.hash.split("?")[0];
   const here = links
     .map(([href]) => href)
@@ -88,7 +119,7 @@ async function route() {
     session.signOut();
     return go("/signin", notice);
   }
-  if (path === "/") return go(session.can("read rules") ? "/rules" : "/scorecards");
+  if (path === "/") return go(session.home());
   navigation();
   for (const [pattern, render, ability] of ROUTES) {
     const matched = path.match(pattern);

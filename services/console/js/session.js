@@ -32,16 +32,31 @@ export function expired(found = claims()) {
 }
 
 // What each role may do, as the services enforce it.
+const ABILITIES = {
+  "read rules": ["admin", "ministry"],
+  "change rules": ["admin"],
+  "read season": ["admin", "ministry"],
+  "run season": ["admin"],
+  "work on region": ["region_operator"],
+  assess: ["assessor"],
+  "issue tokens": ["enumerator"],
+};
+
 export function can(ability, found = claims()) {
-  const role = found?.role;
-  switch (ability) {
-    case "read rules":
-      return role === "admin" || role === "ministry";
-    case "change rules":
-      return role === "admin";
-    case "read scorecards":
-      return true; // the services decide which: all for admins and ministries, closed cycles for others
-    default:
-      return false;
-  }
+  // scorecards: the services decide which, all for admins and ministries, closed cycles for others
+  if (ability === "read scorecards") return Boolean(found?.role);
+  return (ABILITIES[ability] ?? []).includes(found?.role);
+}
+
+// Where each role starts: the work it comes to the console for.
+const HOMES = {
+  admin: "/season",
+  ministry: "/season",
+  region_operator: "/workspace",
+  assessor: "/assess",
+  enumerator: "/desk",
+};
+
+export function home(found = claims()) {
+  return HOMES[found?.role] ?? "/scorecards";
 }

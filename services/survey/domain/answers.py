@@ -13,7 +13,9 @@ MAX_TEXT = 5000
 MAX_EVIDENCE = 20
 
 VALUE_FIELDS: dict[QuestionType, tuple[str, ...]] = {
-    QuestionType.ASSESSOR_SCORE: ("score",),
+    # answered in a region's self-assessment with the links to its evidence (assessors score
+    # with scoreAnswers, which takes a note instead)
+    QuestionType.ASSESSOR_SCORE: ("score", "evidence"),
     QuestionType.LIKERT: ("score",),
     QuestionType.NUMBER: ("number",),
     QuestionType.TEXT: ("text",),
@@ -96,6 +98,17 @@ def _check_number(problems: ProblemCollector, question: Question, answer: Answer
 def _check_text(problems: ProblemCollector, question: Question, answer: Answer, at: str) -> None:
     text = answer.text or ""
     problems.check(len(text) <= MAX_TEXT, f"{at}.text", f"at most {MAX_TEXT} characters")
+    _check_evidence(problems, answer, at)
+
+
+def _check_scored_evidence(
+    problems: ProblemCollector, question: Question, answer: Answer, at: str
+) -> None:
+    _check_scale(problems, question, answer, at)
+    _check_evidence(problems, answer, at)
+
+
+def _check_evidence(problems: ProblemCollector, answer: Answer, at: str) -> None:
     problems.check(len(answer.evidence) <= MAX_EVIDENCE, f"{at}.evidence", "at most 20 links")
     for index, link in enumerate(answer.evidence):
         problems.link(f"{at}.evidence[{index}]", link)
@@ -122,7 +135,7 @@ def _check_yes(problems: ProblemCollector, question: Question, answer: Answer, a
 
 
 _CHECKS = {
-    QuestionType.ASSESSOR_SCORE: _check_scale,
+    QuestionType.ASSESSOR_SCORE: _check_scored_evidence,
     QuestionType.LIKERT: _check_scale,
     QuestionType.NUMBER: _check_number,
     QuestionType.TEXT: _check_text,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 import strawberry
 from strawberry.federation.schema_directives import Key
@@ -44,6 +44,9 @@ from services.survey.schema.indices import (
     QuestionStatistics,
     SubDimensionImpactType,
 )
+
+if TYPE_CHECKING:
+    from services.survey.schema import Region
 
 SurveyInfo = Info[SurveyContext, None]
 
@@ -321,9 +324,24 @@ class AssessorProgress(FilledByName):
         return Assessor.from_domain(found) if found else None
 
 
+# the survey's own view of a region (`schema.Region`), which refers back to these types
+SurveyRegion = Annotated["Region", strawberry.lazy("services.survey.schema")]
+
+
+def region_of(code: str) -> SurveyRegion:
+    """The region under `code`, for the gateway to join the catalog's fields onto."""
+    from services.survey.schema import Region  # at call time: it imports this module
+
+    return Region(code=code)
+
+
 @strawberry.type
 class Assignment(AssignmentFields, FilledByName):
     assessors: list[str]  # type: ignore[assignment]  # the domain's tuple, shown as a list
+
+    @strawberry.field(description="The region assessed.")
+    def region(self) -> SurveyRegion:
+        return region_of(self.region_code)
 
     @strawberry.field(
         description="The region's assessor campaign in the cycle, once opened.",
@@ -359,6 +377,11 @@ class CampaignQuota(FilledByName):
 @strawberry.type(description="A region's season in a cycle: who has done their part.")
 class RegionProgress(FilledByName):
     region_code: str
+
+    @strawberry.field(description="The region.")
+    def region(self) -> SurveyRegion:
+        return region_of(self.region_code)
+
     self_assessments: int = strawberry.field(
         description="Responses to the region's self-assessment (0 or 1)."
     )

@@ -43,7 +43,7 @@ async function submit(event, input, error) {
     session.signOut();
     return show(error, refused.code === "UNAUTHENTICATED" ? t("signIn.refused") : refused.message);
   }
-  go(session.can("read rules") ? "/rules" : "/scorecards", [
+  go(session.home(claims), [
     t("signIn.done", { who: claims.sub ?? claims.role, role: t(`role.${claims.role}`) }),
     "ok",
   ]);
