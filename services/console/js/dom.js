@@ -61,3 +61,9 @@ export function select(options, value, onChange, props = {}) {
   );
   return element;
 }
+
+// A wide table in a box of its own that scrolls sideways on a narrow screen; focusable, so
+// the keyboard scrolls it too, and named for a screen reader.
+export function scrollBox(label, child) {
+  return h("div", { className: "scroll", tabindex: 0, role: "region", "aria-label": label }, child);
+}

@@ -3,8 +3,10 @@ and 2023 cycle), apart from the console's other tests, whose ranking stays the d
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
@@ -53,3 +55,22 @@ def tabs(browser: Browser, suite: Suite) -> Iterator[Tab]:
 def tab(browser: Browser, suite: Suite) -> Iterator[Tab]:
     with tabs(browser, suite) as opening:
         yield opening
+
+
+def once_known(suite: Suite, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    """The admin's answer once the service has learned, from the stream, of the cycle the
+    operation names (NOT_FOUND until then)."""
+    deadline = time.monotonic() + 30
+    while True:
+        answer = suite.answer(query, variables)
+        if "errors" not in answer:
+            return dict(answer["data"])
+        assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND", answer
+        assert time.monotonic() < deadline, answer
+        time.sleep(0.3)
+
+
+def survey_address(suite: Suite, citizen: str) -> str:
+    """The address a token card's QR code opens."""
+    console = suite.up.value_of("Console:")
+    return f"{console.removesuffix('/').removesuffix('/console')}/survey/#t={citizen}"

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from services.kernel.auth import Role
 from tests.console.conftest import SCREENSHOTS, Console, token
-from tests.console.season.conftest import Tab
+from tests.console.season.conftest import Tab, once_known
 from tests.e2e.suite import Suite
 
 REGION = "12.07"
@@ -92,7 +92,7 @@ def region_enters_a_program_and_its_self_assessment(operator: Console, cycle_id:
     expect(page.locator("#notice")).to_contain_text("Bank Sampah Digital added")
     expect(page.locator("[data-dimension=environment]")).to_contain_text("Bank Sampah Digital")
 
-    page.locator("#self-assessments a").click()
+    page.locator("#self-assessments a", has_text=str(YEAR)).click()
     sections = page.locator("nav.tabs button")
     expect(sections).to_have_count(6)
     for n in range(6):
@@ -327,15 +327,3 @@ def the_same_inputs_through_the_api(suite: Suite) -> str:
         assert "errors" not in suite.answer(SUBMIT, {"i": given}, bearer=citizen)
     call(CLOSE, {"id": cycle_id})
     return str(cycle_id)
-
-
-def once_known(suite: Suite, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-    """The admin's answer once the service has learned of the cycle it names."""
-    deadline = time.monotonic() + 30
-    while True:
-        answer = suite.answer(query, variables)
-        if "errors" not in answer:
-            return dict(answer["data"])
-        assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND", answer
-        assert time.monotonic() < deadline, answer
-        time.sleep(0.3)

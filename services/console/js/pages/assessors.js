@@ -2,7 +2,7 @@
 // register a new one (or correct one's name) here.
 
 import { everyPage, graphql } from "../api.js";
-import { field, h, show } from "../dom.js";
+import { field, h, scrollBox, show } from "../dom.js";
 import { t } from "../i18n.js";
 import { go } from "../navigation.js";
 import * as session from "../session.js";
@@ -25,7 +25,7 @@ export async function assessorsPage(page) {
     page,
     h("h1", {}, t("assessors.title")),
     registry.length
-      ? h("div", { className: "scroll" }, table.element)
+      ? scrollBox(t("assessors.title"), table.element)
       : h("p", { className: "muted" }, t("assessors.none")),
     session.can("run season") ? registerForm() : null,
   );

@@ -70,14 +70,18 @@ function tokenCard(card, number) {
       {},
       h("strong", {}, t("cards.invite")),
       h("p", {}, t("cards.scan")),
-      h("p", { className: "muted" }, `#${number}${card.subDimension ? ` · ${card.subDimension}` : ""}`),
+      h(
+        "p",
+        { className: "muted" },
+        `#${number}${card.subDimensionName ? ` · ${card.subDimensionName}` : ""}`,
+      ),
     ),
   );
 }
 
 // The address as a QR code drawn in SVG: one path of the dark modules, a quiet zone of four.
 function qrSvg(text, label) {
-  const code = qrcode(0, "M");
+  const code = qrcode(0, "L"); // the fewest modules for the long token: larger, easier to scan
   code.addData(text);
   code.make();
   const size = code.getModuleCount();

@@ -3,7 +3,7 @@
 // to several regions at a time and close the cycle; ministries read.
 
 import { everyPage, graphql, onceKnown } from "../api.js";
-import { h, index, show } from "../dom.js";
+import { h, index, scrollBox, show } from "../dom.js";
 import { cycleName, number, t } from "../i18n.js";
 import { go } from "../navigation.js";
 import * as session from "../session.js";
@@ -105,12 +105,7 @@ function overview(rows, names, cards) {
     rows,
     { id: "season", rowProps: (r) => ({ dataset: { region: r.regionCode } }) },
   );
-  return h(
-    "section",
-    {},
-    h("h2", {}, t("season.overview")),
-    h("div", { className: "scroll" }, table.element),
-  );
+  return h("section", {}, h("h2", {}, t("season.overview")), scrollBox(t("season.overview"), table.element));
 }
 
 // Opens what each region lacks of its three campaigns.
@@ -169,10 +164,14 @@ async function assignForm(cycleId, rows, names) {
       "label",
       { className: "check" },
       h("input", { type: "checkbox", name: "region", value: r.regionCode }),
-      ` ${names.get(r.regionCode) ?? r.regionCode} (${r.regionCode})`,
-      r.assessors.length
-        ? h("small", { className: "muted" }, ` · ${t("season.assigned", { count: r.assessors.length })}`)
-        : null,
+      h(
+        "span",
+        {},
+        `${names.get(r.regionCode) ?? r.regionCode} (${r.regionCode})`,
+        r.assessors.length
+          ? h("small", { className: "muted" }, ` · ${t("season.assigned", { count: r.assessors.length })}`)
+          : null,
+      ),
     ),
   );
   const all = h("input", {

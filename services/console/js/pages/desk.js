@@ -4,7 +4,7 @@
 
 import { drafts } from "/common/keep.js";
 import { graphql } from "../api.js";
-import { field, h, show } from "../dom.js";
+import { field, h, scrollBox, show } from "../dom.js";
 import { cycleName, number, t } from "../i18n.js";
 import { go } from "../navigation.js";
 import * as session from "../session.js";
@@ -59,9 +59,8 @@ async function campaignCard(campaign) {
 }
 
 function quotaTable(quotas) {
-  return h(
-    "div",
-    { className: "scroll" },
+  return scrollBox(
+    t("desk.quotas"),
     h(
       "table",
       { className: "grid quotas" },
@@ -132,7 +131,11 @@ function issueForm(campaign, kept) {
       const input = { campaignId: campaign.id, count: Number(count.value), subDimension };
       const { issueRespondentTokens: tokens } = await graphql(ISSUE_TOKENS, { input });
       const issuedAt = new Date().toISOString();
-      const cards = [...kept, ...tokens.map((token) => ({ token, subDimension, issuedAt }))];
+      const subDimensionName = subDimension ? subName(subDimension) : null;
+      const cards = [
+        ...kept,
+        ...tokens.map((token) => ({ token, subDimension, subDimensionName, issuedAt })),
+      ];
       await drafts.put(cardsKey(campaign.id), cards);
       go(`/desk/${campaign.id}/cards`, [t("desk.issued", { count: tokens.length }), "ok"]);
     }),

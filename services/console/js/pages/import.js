@@ -35,6 +35,7 @@ export async function importPage(page) {
   const check = async () => {
     checked = null;
     store.disabled = true;
+    show(outcome, h("p", { className: "muted", role: "status" }, t("form.sending")));
     const { rows, problems } = readSheet(text.value, cycleId);
     if (problems.length) return show(outcome, problemsTable(problems));
     try {

@@ -37,6 +37,7 @@ export function programImport(region, dimensions) {
     if (file.files[0]) text.value = await file.files[0].text();
   });
   const run = async (dryRun) => {
+    show(outcome, h("p", { className: "muted", role: "status" }, t("form.sending")));
     const { rows, problems } = readSheet(text.value, dimensions);
     if (problems.length) return show(outcome, problemsTable(problems));
     const input = { masterplanId, dryRun, programs: rows.map((row) => row.input) };
