@@ -4,7 +4,7 @@
 // the phone is online. The card's token makes the submission idempotent: a retry is counted
 // once, and a used or foreign card gets a clear message.
 
-import { drafts, Outbox, Unreachable } from "/common/keep.js";
+import { drafts, isRefusal, Outbox, Unreachable } from "/common/keep.js";
 
 const ENDPOINT = new URL("/graphql", window.location.origin).href;
 const LANGUAGE_KEY = "smartcity.survey.language";
@@ -84,8 +84,7 @@ async function post(token, query, variables) {
   const error = body.errors?.[0];
   if (error) {
     const code = error.extensions?.code;
-    if (code === "UNAVAILABLE" || code === "BUSY") throw new Unreachable(error.message);
-    throw new Refused(error.message, code);
+    throw isRefusal(code) ? new Refused(error.message, code) : new Unreachable(error.message);
   }
   return body.data;
 }

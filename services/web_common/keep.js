@@ -38,15 +38,35 @@ export const drafts = {
   remove: (key) => run(DRAFTS, "readwrite", (s) => s.delete(key)),
 };
 
-// A network failure: the items stay queued. Anything else the send function throws is the
-// server's refusal: the items leave the queue and the refusal is reported.
+// What the send function throws when the items could not be delivered this time (no
+// network, or a gateway or service too busy or down): they stay queued. Anything else it
+// throws is the service's refusal: the items leave the queue and the refusal is reported.
 export class Unreachable extends Error {}
+
+// The error codes of a refusal that sending again would not change: the request itself is
+// wrong or not the caller's to make. Any other error (BUSY, a subgraph's timeout, an
+// internal error) passes, so what was refused with it is sent again later.
+const REFUSALS = new Set([
+  "BAD_USER_INPUT",
+  "FORBIDDEN",
+  "UNAUTHENTICATED",
+  "NOT_FOUND",
+  "CONFLICT",
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+]);
+
+export function isRefusal(code) {
+  return REFUSALS.has(code);
+}
 
 // Items of one `kind`, oldest first; `send(bodies)` delivers up to `batch` of them at once.
 export class Outbox {
   constructor(kind, send, { batch = 1, onChange = () => {}, onRefused = () => {} } = {}) {
     Object.assign(this, { kind, send, batch, onChange, onRefused });
-    this.flushing = null;
+    this.flushing = null; // the round of sending under way
+    this.again = false; // asked to send while a round was under way
+    this.unreachable = false; // the last round stopped at the gateway's door
     window.addEventListener("online", () => this.flush());
   }
 
@@ -57,29 +77,50 @@ export class Outbox {
 
   // Queues an item under its key (a newer item of the same key replaces the older), then sends.
   async add(key, body) {
-    const item = { key: `${this.kind}:${key}`, kind: this.kind, body, queuedAt: Date.now() };
+    // a stamp finer than a millisecond: a newer item of the same key is told from the older
+    const queuedAt = performance.timeOrigin + performance.now();
+    const item = { key: `${this.kind}:${key}`, kind: this.kind, body, queuedAt };
     await run(OUTBOX, "readwrite", (s) => s.put(item));
     await this.onChange(await this.items());
     return this.flush();
   }
 
   // Sends what is queued; stops when the gateway cannot be reached. Resolves to the number
-  // of items still queued.
+  // of items still queued. Asked again while sending, it goes round once more, so an item
+  // queued meanwhile is never left behind.
   flush() {
-    this.flushing ??= this.sendAll().finally(() => {
-      this.flushing = null;
-    });
+    if (this.flushing) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.again = false;
+    this.flushing = this.sendAll().then(
+      async (left) => {
+        this.flushing = null;
+        if (this.again && !this.unreachable) return this.flush();
+        await this.onChange(await this.items());
+        return left;
+      },
+      (error) => {
+        this.flushing = null;
+        throw error;
+      },
+    );
     return this.flushing;
   }
 
   async sendAll() {
+    this.unreachable = false;
     let queued = await this.items();
     while (queued.length) {
       const sent = queued.slice(0, this.batch);
       try {
         await this.send(sent.map((item) => item.body));
       } catch (error) {
-        if (error instanceof Unreachable) break;
+        if (error instanceof Unreachable) {
+          this.unreachable = true;
+          break;
+        }
         await this.onRefused(
           sent.map((item) => item.body),
           error,
@@ -95,8 +136,8 @@ export class Outbox {
         }
       });
       queued = await this.items();
+      await this.onChange(queued);
     }
-    await this.onChange(queued);
     return queued.length;
   }
 }

@@ -302,3 +302,32 @@ async def test_a_scorecard_event_carries_its_first_flags_and_their_total(evaluat
     assert (len(event["flags"]), event["flags_total"]) == (50, len(flags))
     assert (len(event["explanation"]), event["explanation_total"]) == (50, len(fired))
     assert all("matched" not in firing for firing in event["explanation"])
+
+
+READINESS = """query($p: _Any!, $r: String!, $c: String!) { _entities(representations: [$p]) {
+  ... on Program { quickWinReadiness(regionCode: $r, cycleId: $c) { eligible reason ruleId } } } }"""
+
+
+async def test_the_rules_tell_a_region_whether_a_program_would_be_a_quick_win_before_it_is_proposed(
+    evaluated,
+):
+    events = [*program_events("35.07", "p-ready", 70.0, "2022-10-20")[:2],
+              *program_events("35.07", "p-late", 90.0, "2022-11-15")[:2]]  # not proposed  # fmt: skip
+    await evaluated.learn(*events)
+    await evaluated.settled()
+    operator = token(Role.REGION_OPERATOR, region="35.07")
+
+    def asked(program: str, bearer: str = operator):
+        variables = {"p": {"__typename": "Program", "id": program}, "r": "35.07", "c": CYCLE}
+        return evaluated(READINESS, variables, bearer=bearer)
+
+    ready = (await asked("p-ready"))["data"]["_entities"][0]["quickWinReadiness"]
+    late = (await asked("p-late"))["data"]["_entities"][0]["quickWinReadiness"]
+    foreign = await asked("p-ready", token(Role.REGION_OPERATOR, region="33.12"))
+    assert ready == {"eligible": True, "reason": "planning 70.0% complete by 31 October",
+                     "ruleId": "quick-win-ready"}  # fmt: skip
+    assert (late["eligible"], late["ruleId"]) == (False, "quick-win-not-ready")
+    assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # asking stored nothing: the scorecard still decides no quick win
+    shown = (await evaluated(QUICK_WINS, {"r": "35.07", "c": CYCLE}))["data"]["scorecard"]
+    assert shown["quickWins"] == []

@@ -2,7 +2,7 @@
 // has stored them, so a lost connection loses none. Sending the same scores again changes
 // nothing (the service keeps a score sent as it is stored), so a retry never counts twice.
 
-import { Outbox, Unreachable } from "/common/keep.js";
+import { isRefusal, Outbox, Unreachable } from "/common/keep.js";
 import { graphql } from "./api.js";
 import { SCORE_ANSWERS } from "./work_queries.js";
 
@@ -17,8 +17,7 @@ async function send(bodies) {
     try {
       await graphql(SCORE_ANSWERS, { input });
     } catch (error) {
-      if (error.code === "UNREACHABLE" || error.code === "UNAVAILABLE") throw new Unreachable(error.message);
-      throw error;
+      throw isRefusal(error.code) ? error : new Unreachable(error.message);
     }
   }
 }
@@ -32,7 +31,8 @@ function tell(what, ...values) {
 
 export const scores = new Outbox("scores", send, {
   batch: MOST_A_REQUEST,
-  onChange: (queued) => tell("changed", queued),
+  // read again as it is told: a round of sending that ends reports what is queued now
+  onChange: async () => tell("changed", await scores.items()),
   onRefused: (bodies, error) => tell("refused", bodies, error),
 });
 

@@ -153,3 +153,7 @@ export const ASSIGNMENT_OF = `query($cycleId: String!, $cycle: ID!) {
 export const IMPORT_PROGRAMS = `mutation($input: ImportProgramsInput!) {
   importPrograms(input: $input) { added skipped stored }
 }`;
+
+export const QUICK_WIN_READINESS = `query($id: ID!, $code: String!, $cycleId: String!) {
+  program(id: $id) { quickWinReadiness(regionCode: $code, cycleId: $cycleId) { eligible reason ruleId } }
+}`;

@@ -152,6 +152,21 @@ class Scorer:
                     report.waiting += 1
                     continue
                 evidences.append(await self._with_previous(found, cycles))
+        return await self.compute_evidence(loaded, evidences, report), report
+
+    async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
+        """A region's evidence in a cycle as scoring it reads it (with the final index of
+        its latest earlier scorecard), or None while none has arrived."""
+        found = await self.scoring.facts.evidence_of(region_code, cycle_id)
+        if found is None:
+            return None
+        return await self._with_previous(found, await self.scoring.facts.cycle_index())
+
+    async def compute_evidence(
+        self, loaded: Loaded, evidences: list[Evidence], report: RescoreReport
+    ) -> list[Computed]:
+        """The scorecard of each evidence under `loaded`; one without weights for its year
+        and cohort is reported as failed and left out."""
         method = loaded.definition.methodology
         assessed, facts = [], []
         with self.seconds.timing("methodology"):
@@ -168,11 +183,10 @@ class Scorer:
             outcomes = await self._evaluated(loaded, facts)
         with self.seconds.timing("methodology"):
             together = zip(assessed, facts, outcomes, strict=True)
-            computed = [
+            return [
                 self._composed(loaded, evidence, scored, session, outcome)
                 for (evidence, scored), session, outcome in together
             ]
-        return computed, report
 
     async def _evaluated(self, loaded: Loaded, sessions: list[Facts]) -> list[Outcome]:
         """Each session's outcome; one holding more facts than the rules' joins were

@@ -33,7 +33,7 @@ from services.kernel.repository import Page
 from services.scoring import access
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
-from services.scoring.handlers import published, simulation
+from services.scoring.handlers import published, readiness, simulation
 from services.scoring.handlers import rulesets as ruleset_use_cases
 from services.scoring.schema.inputs import ImportPublishedResultsInput
 from services.scoring.schema.types import (
@@ -53,6 +53,8 @@ ScoringInfo = Info[ScoringContext, None]
 # a region's scorecards, whether their cycles are closed and the cycles' rankings are three
 # storage round trips, shared by every region of a page
 RANKED = BATCHED
+# one region's evidence scored by the rules workers, as the objects one could read meanwhile
+RULES_RUN = 1_000
 
 
 def version_of(ruleset_id: str) -> int:
@@ -137,6 +139,21 @@ class Program:
             if program_id in card.content.quick_wins
         ]
         return first_of(decisions, first)
+
+    @strawberry.field(
+        description="What the active rules would decide were the program proposed as a quick "
+        "win in the cycle's year, from what the region has reported so far (the region's "
+        "operator, admins and ministries); null when no rule decides. Nothing is stored.",
+        directives=weighed(RULES_RUN),
+    )
+    async def quick_win_readiness(
+        self, info: ScoringInfo, region_code: str, cycle_id: str
+    ) -> QuickWinDecision | None:
+        program_id = str(self.id)
+        decided = await readiness.quick_win_readiness(
+            info.context.scorer, info.context.principal, program_id, region_code, cycle_id
+        )
+        return QuickWinDecision.from_decision(program_id, decided) if decided else None
 
 
 @strawberry.type

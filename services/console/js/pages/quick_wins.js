@@ -1,12 +1,13 @@
 // A region's quick wins: those proposed, with the rules' decision and its reason, and a form
-// that proposes one of its programs for a year, showing where the program's planning stands.
+// that proposes one of its programs for a year, showing first what the active rules would
+// decide (asked of scoring, which runs them on the region's evidence as it stands).
 
-import { graphql } from "../api.js";
+import { graphql, onceKnown } from "../api.js";
 import { field, h, select, show } from "../dom.js";
 import { number, t } from "../i18n.js";
 import { go } from "../navigation.js";
-import { submitting } from "../submitting.js";
-import { PROPOSE_QUICK_WIN } from "../work_queries.js";
+import { refusal, submitting } from "../submitting.js";
+import { PROPOSE_QUICK_WIN, QUICK_WIN_READINESS } from "../work_queries.js";
 
 export function quickWins(region) {
   const names = new Map(region.programs.map((p) => [p.id, p.name]));
@@ -59,16 +60,37 @@ function proposeForm(region) {
   });
   const rationale = h("textarea", { name: "rationale", rows: 2, maxlength: 2000 });
   const readiness = h("p", { id: "readiness", "aria-live": "polite" });
-  const paintReadiness = () => {
+  let asked = 0;
+  const paintReadiness = async () => {
     const program = region.programs.find((p) => p.id === programId);
-    show(
-      readiness,
-      t("quickWins.readiness", {
-        name: program.name,
-        planning: number(program.planningPercent, 0),
-        year: year.value,
-      }),
-    );
+    const cycle = region.campaigns
+      .map((c) => c.cycle)
+      .find((c) => c.status === "OPEN" && c.year === Number(year.value));
+    const planning = t("quickWins.planning", {
+      name: program.name,
+      planning: number(program.planningPercent, 0),
+    });
+    if (!cycle) return show(readiness, planning, " ", t("quickWins.noCycle", { year: year.value }));
+    const mine = ++asked;
+    show(readiness, planning, " ", t("quickWins.asking"));
+    try {
+      const variables = { id: programId, code: region.code, cycleId: cycle.id };
+      // scoring learns of a program or a report from the stream, a moment after the catalog
+      const answer = await onceKnown(() => graphql(QUICK_WIN_READINESS, variables), 10);
+      const decided = answer.program?.quickWinReadiness;
+      if (mine !== asked) return; // a later choice is being asked about
+      readiness.className = decided?.eligible ? "ok" : "warn";
+      show(
+        readiness,
+        planning,
+        " ",
+        decided
+          ? t(decided.eligible ? "quickWins.eligible" : "quickWins.notEligible", decided)
+          : t("quickWins.undecided"),
+      );
+    } catch (error) {
+      if (mine === asked) show(readiness, planning, " ", refusal(error));
+    }
   };
   year.addEventListener("input", paintReadiness);
   const status = h("p", { role: "status", className: "muted" });
