@@ -115,10 +115,11 @@ async def test_a_runaway_region_fails_alone_whatever_the_batches_and_workers():
     pairs = compiled(flag_rule("pairs", {"all": [
         {"fact": "question", "as": "a", "where": []}, {"fact": "question", "as": "b", "where": []},
     ]}))  # fmt: skip
-    # an innocent region's 60 x 59 pairs take some 0.15 s, the runaway's 300 x 299 some 2.4 s
-    engine = RulesEngine(workers=2, timeout_seconds=1.0, batch=2)
+    # an innocent region's 60 x 59 pairs take some 0.15 s, the runaway's 500 x 499 some 6.5 s:
+    # each is thirteen times, or three, from the timeout, however busy the machine is
+    engine = RulesEngine(workers=2, timeout_seconds=2.0, batch=2)
     innocent = [{KIND: "region", "code": "12.07"}, *_questions(60)]
-    runaway = [{KIND: "region", "code": "99.99"}, *_questions(300)]
+    runaway = [{KIND: "region", "code": "99.99"}, *_questions(500)]
     sessions = ([innocent] * 5 + [runaway]) * 4 + [innocent] * 6
     try:
         outcomes = await engine.evaluate("runaway", pairs, sessions)
