@@ -149,3 +149,20 @@ def wider_than_the_window(page: Page) -> list[str]:
         }"""
     )
     return found
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        ("not-a-token", "is not a valid survey card"),
+        ("forged", "is not accepted"),
+    ],
+)
+def test_a_card_that_is_not_the_suites_gets_a_clear_message(
+    tab: Tab, suite: Suite, season: Season, card: str, message: str
+):
+    forged = season.citizen_token[:-6] + "AAAAAA"  # the signature no longer matches
+    page = tab("en", phone=True).page
+    page.goto(survey_address(suite, forged if card == "forged" else card))
+    expect(page.get_by_role("alert")).to_contain_text(message)  # the forged one, by the gateway
+    expect(page.locator("form#answers")).to_have_count(0)

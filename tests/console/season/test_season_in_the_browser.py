@@ -262,6 +262,11 @@ def admin_closes_the_cycle(admin: Console, cycle_id: str) -> None:
     expect(row).to_contain_text("submitted")
     expect(row).to_contain_text("5 of 5 done")
     expect(row).to_contain_text(f"{len(CITIZEN_ANSWERS)} of 900")
+    # the citizens' survey period ends first, then the cycle
+    page.locator("#close-campaigns input[value=CITIZEN]").check()
+    page.get_by_role("button", name="Close them").click()
+    expect(page.locator("#notice")).to_contain_text("3 campaigns closed")
+    expect(page.locator("#close-campaigns")).not_to_contain_text("citizens")
     page.get_by_label("I understand that this cannot be undone.").check()
     page.get_by_role("button", name="Close the cycle").click()
     expect(page.locator("#notice")).to_contain_text("The cycle is closed")

@@ -12,6 +12,7 @@ import { submitting } from "../submitting.js";
 import {
   ASSIGN,
   CITIZEN_IMPACT,
+  CLOSE_CAMPAIGN,
   CLOSE_CYCLE,
   EVALUATION,
   INSTRUMENT_VERSIONS,
@@ -43,6 +44,7 @@ export async function cyclePage(page, cycleId) {
     h("p", { className: "muted" }, t(`cycleStatus.${cycle.status.toLowerCase()}`)),
     overview(rows, names, cards),
     admin && open ? campaignsForm(cycleId, rows) : null,
+    admin && open ? closeCampaignsForm(cycleId, rows) : null,
     admin && open ? await assignForm(cycleId, rows, names) : null,
     admin && open ? closeForm(cycleId) : null,
   );
@@ -143,6 +145,61 @@ function campaignsForm(cycleId, rows) {
         show(status, t("season.campaignsOpening", { opened, total: missing.length }));
       }
       go(`/season/${cycleId}`, [t("season.campaignsOpened", { count: opened }), "ok"]);
+    }),
+  );
+  return form;
+}
+
+// Ends the asking of one audience before the cycle closes (the citizens' survey period,
+// say): every open campaign of that audience in the cycle is closed.
+function closeCampaignsForm(cycleId, rows) {
+  const open = rows.flatMap((row) => row.campaigns.filter((c) => c.status === "OPEN"));
+  const audiences = CAMPAIGNS.map(([audience]) => audience).filter((a) => open.some((c) => c.audience === a));
+  if (!audiences.length) return null;
+  const status = h("p", { role: "status", className: "muted" });
+  let chosen = audiences[0];
+  const form = h(
+    "form",
+    { className: "card", id: "close-campaigns" },
+    h("h2", {}, t("season.closeCampaigns")),
+    h("p", {}, t("season.closeCampaignsHint")),
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, t("season.whichAudience")),
+      audiences.map((audience) =>
+        h(
+          "label",
+          { className: "check" },
+          h("input", {
+            type: "radio",
+            name: "audience",
+            value: audience,
+            checked: audience === chosen,
+            onChange: () => {
+              chosen = audience;
+            },
+          }),
+          h(
+            "span",
+            {},
+            t("season.openOfAudience", {
+              audience: t(`audience.${audience.toLowerCase()}`),
+              count: open.filter((c) => c.audience === audience).length,
+            }),
+          ),
+        ),
+      ),
+    ),
+    status,
+    h("button", { type: "submit", className: "secondary" }, t("season.closeCampaignsButton")),
+  );
+  form.addEventListener(
+    "submit",
+    submitting(form, status, async () => {
+      const closing = open.filter((c) => c.audience === chosen);
+      for (const campaign of closing) await graphql(CLOSE_CAMPAIGN, { id: campaign.id });
+      go(`/season/${cycleId}`, [t("season.campaignsClosed", { count: closing.length }), "ok"]);
     }),
   );
   return form;
