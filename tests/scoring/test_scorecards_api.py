@@ -305,7 +305,8 @@ async def test_a_scorecard_event_carries_its_first_flags_and_their_total(evaluat
 
 
 READINESS = """query($p: _Any!, $r: String!, $c: String!) { _entities(representations: [$p]) {
-  ... on Program { quickWinReadiness(regionCode: $r, cycleId: $c) { eligible reason ruleId } } } }"""
+  ... on Program { quickWinReadiness(regionCode: $r, cycleId: $c) {
+    decision { eligible reason ruleId } planningPercent } } } }"""
 
 
 async def test_the_rules_tell_a_region_whether_a_program_would_be_a_quick_win_before_it_is_proposed(
@@ -324,9 +325,15 @@ async def test_the_rules_tell_a_region_whether_a_program_would_be_a_quick_win_be
     ready = (await asked("p-ready"))["data"]["_entities"][0]["quickWinReadiness"]
     late = (await asked("p-late"))["data"]["_entities"][0]["quickWinReadiness"]
     foreign = await asked("p-ready", token(Role.REGION_OPERATOR, region="33.12"))
-    assert ready == {"eligible": True, "reason": "planning 70.0% complete by 31 October",
-                     "ruleId": "quick-win-ready"}  # fmt: skip
-    assert (late["eligible"], late["ruleId"]) == (False, "quick-win-not-ready")
+    assert ready == {
+        "decision": {"eligible": True, "reason": "planning 70.0% complete by 31 October",
+                     "ruleId": "quick-win-ready"},
+        "planningPercent": 70.0,
+    }  # fmt: skip
+    assert (late["decision"]["eligible"], late["decision"]["ruleId"]) == (
+        False,
+        "quick-win-not-ready",
+    )
     assert foreign["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # asking stored nothing: the scorecard still decides no quick win
     shown = (await evaluated(QUICK_WINS, {"r": "35.07", "c": CYCLE}))["data"]["scorecard"]

@@ -155,5 +155,7 @@ export const IMPORT_PROGRAMS = `mutation($input: ImportProgramsInput!) {
 }`;
 
 export const QUICK_WIN_READINESS = `query($id: ID!, $code: String!, $cycleId: String!) {
-  program(id: $id) { quickWinReadiness(regionCode: $code, cycleId: $cycleId) { eligible reason ruleId } }
+  program(id: $id) {
+    quickWinReadiness(regionCode: $code, cycleId: $cycleId) { decision { eligible reason ruleId } planningPercent }
+  }
 }`;

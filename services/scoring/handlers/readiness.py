@@ -5,12 +5,23 @@ region learns the verdict, and its reason, before it proposes."""
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.scoring.access import READ_ALL
 from services.scoring.handlers.scorer import RescoreReport, Scorer
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The rules' decision (rule, eligible, reason; None when no rule decides), and the
+    program's planning progress as scoring has counted it, which a report the catalog has
+    just taken may not be part of yet."""
+
+    decision: dict[str, Any] | None
+    planning_percent: float
 
 
 def require_planner(principal: Principal, region_code: str) -> None:
@@ -24,8 +35,7 @@ def require_planner(principal: Principal, region_code: str) -> None:
 
 async def quick_win_readiness(
     scorer: Scorer, principal: Principal, program_id: str, region_code: str, cycle_id: str
-) -> dict[str, Any] | None:
-    """The rules' decision (rule, eligible, reason), or None when no rule decides."""
+) -> Readiness:
     require_planner(principal, region_code)
     loaded = await scorer.active()
     if loaded is None:
@@ -49,4 +59,4 @@ async def quick_win_readiness(
     if not computed:
         raise errors.Conflict(f"the active rules cannot score {region_code}: {report.failed}")
     decided: dict[str, Any] | None = computed[0].content.quick_wins.get(program_id)
-    return decided
+    return Readiness(decided, program.planning_percent)

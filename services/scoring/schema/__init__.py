@@ -42,6 +42,7 @@ from services.scoring.schema.types import (
     ImportedResults,
     Problem,
     QuickWinDecision,
+    QuickWinReadiness,
     RegionChange,
     RescoreResult,
     RuleSet,
@@ -143,17 +144,20 @@ class Program:
     @strawberry.field(
         description="What the active rules would decide were the program proposed as a quick "
         "win in the cycle's year, from what the region has reported so far (the region's "
-        "operator, admins and ministries); null when no rule decides. Nothing is stored.",
+        "operator, admins and ministries). Nothing is stored.",
         directives=weighed(RULES_RUN),
     )
     async def quick_win_readiness(
         self, info: ScoringInfo, region_code: str, cycle_id: str
-    ) -> QuickWinDecision | None:
+    ) -> QuickWinReadiness:
         program_id = str(self.id)
-        decided = await readiness.quick_win_readiness(
+        found = await readiness.quick_win_readiness(
             info.context.scorer, info.context.principal, program_id, region_code, cycle_id
         )
-        return QuickWinDecision.from_decision(program_id, decided) if decided else None
+        decided = (
+            QuickWinDecision.from_decision(program_id, found.decision) if found.decision else None
+        )
+        return QuickWinReadiness(decision=decided, planning_percent=found.planning_percent)
 
 
 @strawberry.type

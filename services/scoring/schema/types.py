@@ -130,6 +130,17 @@ class QuickWinDecision:
         )
 
 
+@strawberry.type(description="The rules' decision on a program were it proposed as a quick win.")
+class QuickWinReadiness:
+    decision: QuickWinDecision | None = strawberry.field(
+        description="Null when no rule of the active rule set decides."
+    )
+    planning_percent: float = strawberry.field(
+        description="The program's planning progress as scoring has counted it: a report the "
+        "catalog has just taken may not be part of it yet."
+    )
+
+
 @strawberry.type
 class RuleFiring:
     rule_id: str

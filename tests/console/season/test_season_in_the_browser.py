@@ -266,7 +266,7 @@ def admin_closes_the_cycle(admin: Console, cycle_id: str) -> None:
     page.locator("#close-campaigns input[value=CITIZEN]").check()
     page.get_by_role("button", name="Close them").click()
     expect(page.locator("#notice")).to_contain_text("3 campaigns closed")
-    expect(page.locator("#close-campaigns")).not_to_contain_text("citizens")
+    expect(page.locator("#close-campaigns")).not_to_contain_text("Citizen survey")
     page.get_by_label("I understand that this cannot be undone.").check()
     page.get_by_role("button", name="Close the cycle").click()
     expect(page.locator("#notice")).to_contain_text("The cycle is closed")

@@ -74,10 +74,7 @@ function proposeForm(region) {
     const mine = ++asked;
     show(readiness, planning, " ", t("quickWins.asking"));
     try {
-      const variables = { id: programId, code: region.code, cycleId: cycle.id };
-      // scoring learns of a program or a report from the stream, a moment after the catalog
-      const answer = await onceKnown(() => graphql(QUICK_WIN_READINESS, variables), 10);
-      const decided = answer.program?.quickWinReadiness;
+      const decided = await verdict(program, region.code, cycle.id, () => mine === asked);
       if (mine !== asked) return; // a later choice is being asked about
       readiness.className = decided?.eligible ? "ok" : "warn";
       show(
@@ -130,4 +127,18 @@ function proposeForm(region) {
     }),
   );
   return form;
+}
+
+// The rules' decision, asked again while scoring has not yet counted the latest progress
+// the catalog took (it learns of it from the stream a moment later), for up to 15 s.
+async function verdict(program, regionCode, cycleId, stillWanted) {
+  const variables = { id: program.id, code: regionCode, cycleId };
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const answer = await onceKnown(() => graphql(QUICK_WIN_READINESS, variables), 10);
+    const found = answer.program?.quickWinReadiness;
+    const counted = found && found.planningPercent === program.planningPercent;
+    if (counted || !stillWanted() || Date.now() > until) return found?.decision ?? null;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
