@@ -74,3 +74,29 @@ def survey_address(suite: Suite, citizen: str) -> str:
     """The address a token card's QR code opens."""
     console = suite.up.value_of("Console:")
     return f"{console.removesuffix('/').removesuffix('/console')}/survey/#t={citizen}"
+
+
+OPEN = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
+CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
+ASSIGN = "mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"
+# what a region is asked in a cycle: by audience, the instrument it answers
+ASKED = (("SELF_ASSESSMENT", "smartcity-evaluation-2023"),
+         ("ASSESSOR", "smartcity-evaluation-2023"),
+         ("CITIZEN", "citizen-impact-2023"))  # fmt: skip
+
+
+def cycle_through_the_api(
+    suite: Suite, cycle: dict[str, Any], region: str, assessors: list[str]
+) -> tuple[str, dict[str, str]]:
+    """A cycle the admin opens through the gateway, with the region's three campaigns and
+    its assessors: the cycle's id, and each campaign's id by audience."""
+    cycle_id = str(suite.graphql(OPEN, {"i": cycle})["createEvaluationCycle"]["id"])
+    campaigns = {}
+    for audience, key in ASKED:
+        given = {"instrumentKey": key, "instrumentVersion": 1, "regionCode": region,
+                 "cycleId": cycle_id, "audience": audience}  # fmt: skip
+        campaigns[audience] = once_known(suite, CAMPAIGN, {"i": given})["openCampaign"]["id"]
+    suite.graphql(
+        ASSIGN, {"i": {"regionCode": region, "cycleId": cycle_id, "assessors": assessors}}
+    )
+    return cycle_id, campaigns

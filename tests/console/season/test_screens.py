@@ -16,15 +16,12 @@ from services.kernel import auth
 from services.kernel.auth import Role
 from tests.console.axe import severe_violations
 from tests.console.conftest import SCREENSHOTS, Console, token
-from tests.console.season.conftest import DESK, Tab, once_known, survey_address
+from tests.console.season.conftest import DESK, Tab, cycle_through_the_api, survey_address
 from tests.e2e.suite import Suite
 from tests.support import SECRET
 
 REGION = "12.07"
 PHONE_WIDTH = 360
-OPEN = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
-CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
-ASSIGN = "mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"
 ISSUE = "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }"
 
 
@@ -43,18 +40,7 @@ def season(suite: Suite) -> Season:
     cycle = {"year": 2025, "stage": "FIELD", "cohort": "regular_2017_2019",
              "opensOn": today.isoformat(), "closesOn": (today + dt.timedelta(days=30)).isoformat(),
              "regionCodes": [REGION]}  # fmt: skip
-    cycle_id = suite.graphql(OPEN, {"i": cycle})["createEvaluationCycle"]["id"]
-    campaigns = {}
-    for audience, key in (("SELF_ASSESSMENT", "smartcity-evaluation-2023"),
-                          ("ASSESSOR", "smartcity-evaluation-2023"),
-                          ("CITIZEN", "citizen-impact-2023")):  # fmt: skip
-        given = {"instrumentKey": key, "instrumentVersion": 1, "regionCode": REGION,
-                 "cycleId": cycle_id, "audience": audience}  # fmt: skip
-        campaigns[audience] = once_known(suite, CAMPAIGN, {"i": given})["openCampaign"]["id"]
-    assessors = ["demo-ui", "demo-itb"]
-    suite.graphql(
-        ASSIGN, {"i": {"regionCode": REGION, "cycleId": cycle_id, "assessors": assessors}}
-    )
+    cycle_id, campaigns = cycle_through_the_api(suite, cycle, REGION, ["demo-ui", "demo-itb"])
     issue = {"campaignId": campaigns["CITIZEN"], "count": 1, "subDimension": "public_service"}
     (citizen,) = suite.graphql(ISSUE, {"i": issue})["issueRespondentTokens"]
     return Season(cycle_id, campaigns, citizen)

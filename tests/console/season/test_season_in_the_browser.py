@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 
 from services.kernel.auth import Role
 from tests.console.conftest import SCREENSHOTS, Console, token
-from tests.console.season.conftest import Tab, once_known
+from tests.console.season.conftest import Tab, cycle_through_the_api
 from tests.e2e.suite import Suite
 
 REGION = "12.07"
@@ -293,9 +293,6 @@ def settled_scorecard(suite: Suite, cycle_id: str, citizens: int) -> dict[str, A
         time.sleep(0.5)
 
 
-OPEN = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
-CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
-ASSIGN = "mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"
 SCORE = "mutation($i: ScoreAnswersInput!) { scoreAnswers(input: $i) { changed } }"
 SUBMIT = "mutation($i: SubmitResponseInput!) { submitResponse(input: $i) { replayed } }"
 ISSUE = "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }"
@@ -314,15 +311,7 @@ def the_same_inputs_through_the_api(suite: Suite) -> str:
               if q["subDimension"] == SUB_DIMENSION]  # fmt: skip
     cycle = {"year": YEAR, "stage": "TAHAP_1", "cohort": "regular_2017_2019",
              "opensOn": "2024-01-01", "closesOn": "2024-12-31", "regionCodes": [REGION]}  # fmt: skip
-    cycle_id = call(OPEN, {"i": cycle})["createEvaluationCycle"]["id"]
-    campaigns = {}
-    for audience, key in (("SELF_ASSESSMENT", "smartcity-evaluation-2023"),
-                          ("ASSESSOR", "smartcity-evaluation-2023"),
-                          ("CITIZEN", "citizen-impact-2023")):  # fmt: skip
-        given = {"instrumentKey": key, "instrumentVersion": 1, "regionCode": REGION,
-                 "cycleId": cycle_id, "audience": audience}  # fmt: skip
-        campaigns[audience] = once_known(suite, CAMPAIGN, {"i": given})["openCampaign"]["id"]
-    call(ASSIGN, {"i": {"regionCode": REGION, "cycleId": cycle_id, "assessors": list(ASSESSORS)}})
+    cycle_id, campaigns = cycle_through_the_api(suite, cycle, REGION, list(ASSESSORS))
     operator = token(Role.REGION_OPERATOR, REGION)
     answers = [{"questionCode": c, "score": self_answer_of(c), "evidence": [EVIDENCE] if n == 0 else []}
                for n, c in enumerate(codes)]  # fmt: skip

@@ -9,12 +9,11 @@ from playwright.sync_api import expect
 
 from services.kernel.auth import Role
 from tests.console.conftest import token
-from tests.console.season.conftest import Tab
+from tests.console.season.conftest import OPEN, Tab
 from tests.e2e.suite import Suite
 
 HOSTILE = '<img src=x onerror="window.__ran = 1"><script>window.__ran = 1</script>'
 PROGRAMS = '{ region(code: "63.03") { programs(first: 500) { name } } }'
-OPEN = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
 CLOSE = "mutation($id: ID!) { closeEvaluationCycle(id: $id) { id } }"
 HEADER = "name;dimension;sub dimension;agency;start year;target year\n"
 

@@ -7,6 +7,7 @@ import { graphql } from "../api.js";
 import { h, show } from "../dom.js";
 import { cycleName, t } from "../i18n.js";
 import { scores, watch } from "../score_outbox.js";
+import { paintSectionTabs } from "../section_tabs.js";
 import * as session from "../session.js";
 import { refusal, submitting } from "../submitting.js";
 import { ADD_FINDING, ASSIGNMENT_OF, MY_FINDINGS, SCORING_PAGE } from "../work_queries.js";
@@ -50,25 +51,14 @@ export async function scoringPage(page, cycleId, regionCode) {
           ? t("scoring.waiting", { count: state.queued })
           : t("scoring.saved"),
     );
-    show(
-      tabs,
-      sections.map((section, n) => {
-        const inSection = section.questions.filter((q) => values.has(q.code)).length;
-        return h(
-          "button",
-          {
-            type: "button",
-            className: "tab",
-            "aria-current": n === state.section ? "true" : null,
-            onClick: () => {
-              state.section = n;
-              paintSection();
-            },
-          },
-          `${section.code} · ${inSection}/${section.questions.length}`,
-        );
-      }),
-    );
+    paintSectionTabs(tabs, sections, {
+      current: state.section,
+      answered: (code) => values.has(code),
+      choose: (n) => {
+        state.section = n;
+        paintSection();
+      },
+    });
   };
 
   const paintSection = (focusFirst = false) => {

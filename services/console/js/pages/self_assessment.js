@@ -8,6 +8,7 @@ import { graphql } from "../api.js";
 import { field, h, show, when } from "../dom.js";
 import { cycleName, t } from "../i18n.js";
 import { go } from "../navigation.js";
+import { paintSectionTabs } from "../section_tabs.js";
 import { refusal } from "../submitting.js";
 import { SELF_ASSESSMENT_PAGE, SUBMIT_RESPONSE } from "../work_queries.js";
 
@@ -52,24 +53,14 @@ export async function selfAssessmentPage(page, campaignId) {
   };
   const answered = () => questions.filter((q) => draft.answers[q.code]?.score !== undefined).length;
   const paintTabs = () =>
-    show(
-      tabs,
-      sections.map((section, n) =>
-        h(
-          "button",
-          {
-            type: "button",
-            className: "tab",
-            "aria-current": n === state.section ? "true" : null,
-            onClick: () => {
-              state.section = n;
-              paint(true);
-            },
-          },
-          `${section.code} · ${section.questions.filter((q) => draft.answers[q.code]?.score !== undefined).length}/${section.questions.length}`,
-        ),
-      ),
-    );
+    paintSectionTabs(tabs, sections, {
+      current: state.section,
+      answered: (code) => draft.answers[code]?.score !== undefined,
+      choose: (n) => {
+        state.section = n;
+        paint(true);
+      },
+    });
   const paint = (focus = false) => {
     const section = sections[state.section];
     paintTabs();
