@@ -99,6 +99,7 @@ def test_each_screen_is_accessible_and_fits_a_phone(tab: Tab, season: Season, la
             page.screenshot(path=SCREENSHOTS / f"{name}-{language}.png", full_page=True)
             page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
             found[f"{name} wider than a phone"] = wider_than_the_window(page)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{language}-phone.png", full_page=True)
             page.set_viewport_size(DESK)
     assert {what: items for what, items in found.items() if items} == {}
 
