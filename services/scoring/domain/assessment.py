@@ -105,7 +105,7 @@ def _citizens_score(code: str, evidence: Evidence, method: Methodology) -> Fract
         return None
     question = evidence.questions[code]
     low, high = evidence.citizen_scales.get(code, (question.answer_min, question.answer_max))
-    return method.impact.map(mean, low, high, method.scale_max)
+    return method.impact.map(mean, (low, high), (method.scale_min, method.scale_max))
 
 
 def _mean(values: list[Fraction]) -> Fraction | None:

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 
+from services.contracts.impact import ImpactMapping, Scale, on_score_scale
 from services.contracts.reference import DIMENSIONS, EvaluationDimension
 
 EVALUATION_DIMENSIONS = tuple(d.value for d in EvaluationDimension)
@@ -71,13 +72,6 @@ class ImpactSource(StrEnum):
     BLEND = "blend"
 
 
-class ImpactMapping(StrEnum):
-    """How a citizen's mean answer on its question's own scale maps onto the score scale."""
-
-    IDENTITY = "identity"  # the answer as it is, capped at the scale's top
-    LINEAR = "linear"  # the answer scale's bottom to 0 and its top to the scale's top
-
-
 @dataclass(frozen=True)
 class Impact:
     """Where the impact items' scores come from, and how citizens' answers are put on the
@@ -87,12 +81,8 @@ class Impact:
     citizens_percent: int = 50  # the citizens' share of a blend
     mapping: ImpactMapping = ImpactMapping.IDENTITY
 
-    def map(
-        self, mean_answer: Fraction, answer_min: int, answer_max: int, scale_max: int
-    ) -> Fraction:
-        if self.mapping is ImpactMapping.IDENTITY or answer_max == answer_min:
-            return min(mean_answer, Fraction(scale_max))
-        return (mean_answer - answer_min) / (answer_max - answer_min) * scale_max
+    def map(self, mean_answer: Fraction, answers: Scale, scores: Scale) -> Fraction:
+        return on_score_scale(mean_answer, answers, scores, self.mapping)
 
     def combine(self, assessors: Fraction | None, citizens: Fraction | None) -> Fraction | None:
         """The item's score from the assessors' mean and the citizens' mapped mean. Assessors

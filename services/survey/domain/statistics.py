@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
+from fractions import Fraction
 from statistics import fmean
 
+from services.contracts.impact import ImpactMapping, on_score_scale
 from services.contracts.reference import DIMENSION_OF_SUB
 from services.survey.domain.answers import Answer
 from services.survey.domain.instruments import Instrument
 
-EVALUATION_SCALE = (0.0, 4.0)
+EVALUATION_SCALE = (0, 4)
 MOST_VALUES = 10  # in a distribution: a scale's every point, a number's most frequent values
 
 
@@ -38,21 +39,10 @@ def item_score(assessor_scores: Iterable[int]) -> float | None:
     return fmean(scores) if scores else None
 
 
-class ImpactMapping(StrEnum):
-    IDENTITY = "identity"
-    LINEAR = "linear"
-
-
 def to_evaluation_scale(mean: float, scale: tuple[int, int], mapping: ImpactMapping) -> float:
-    """A citizen mean on its answer scale as a point on the 0-4 evaluation scale.
-
-    IDENTITY keeps a 1-4 mean as it is (the published practice); LINEAR stretches the
-    answer scale onto 0-4.
-    """
-    low, high = EVALUATION_SCALE
-    if mapping is ImpactMapping.LINEAR:
-        return low + (mean - scale[0]) / (scale[1] - scale[0]) * (high - low)
-    return min(max(mean, low), high)
+    """A citizen mean on its answer scale as a point on the 0-4 evaluation scale, as the
+    scorecard maps it (`contracts.impact`)."""
+    return float(on_score_scale(Fraction(mean), scale, EVALUATION_SCALE, mapping))
 
 
 @dataclass(frozen=True)
