@@ -1,5 +1,6 @@
-// The sections of an instrument as tabs: each with how many of its questions are answered,
-// the one shown marked current; choosing one draws it.
+// An instrument shown a section at a time: its sections as tabs, each with how many of its
+// questions are answered and the one shown marked current (choosing one draws it), and the
+// section itself, its questions each drawn by the page.
 
 import { h, show } from "./dom.js";
 
@@ -19,4 +20,12 @@ export function paintSectionTabs(tabs, sections, { current, answered, choose }) 
       ),
     ),
   );
+}
+
+// The section's heading (focusable, for the keyboard to land on) and its questions.
+export function sectionContent(section, questionItem) {
+  return [
+    h("h2", { tabindex: "-1" }, `${section.code}. ${section.title}`),
+    h("ol", { className: "questions" }, section.questions.map(questionItem)),
+  ];
 }

@@ -7,7 +7,7 @@ import { graphql } from "../api.js";
 import { h, show } from "../dom.js";
 import { cycleName, t } from "../i18n.js";
 import { scores, watch } from "../score_outbox.js";
-import { paintSectionTabs } from "../section_tabs.js";
+import { paintSectionTabs, sectionContent } from "../section_tabs.js";
 import * as session from "../session.js";
 import { refusal, submitting } from "../submitting.js";
 import { ADD_FINDING, ASSIGNMENT_OF, MY_FINDINGS, SCORING_PAGE } from "../work_queries.js";
@@ -65,13 +65,8 @@ export async function scoringPage(page, cycleId, regionCode) {
     const section = sections[state.section];
     show(
       body,
-      h("h2", { tabindex: "-1" }, `${section.code}. ${section.title}`),
-      h(
-        "ol",
-        { className: "questions" },
-        section.questions.map((q) =>
-          questionItem(q, values.get(q.code), selfAnswers.get(q.code), open, onScore),
-        ),
+      sectionContent(section, (q) =>
+        questionItem(q, values.get(q.code), selfAnswers.get(q.code), open, onScore),
       ),
       h(
         "div",

@@ -8,7 +8,7 @@ import { graphql } from "../api.js";
 import { field, h, show, when } from "../dom.js";
 import { cycleName, t } from "../i18n.js";
 import { go } from "../navigation.js";
-import { paintSectionTabs } from "../section_tabs.js";
+import { paintSectionTabs, sectionContent } from "../section_tabs.js";
 import { refusal } from "../submitting.js";
 import { SELF_ASSESSMENT_PAGE, SUBMIT_RESPONSE } from "../work_queries.js";
 
@@ -66,17 +66,12 @@ export async function selfAssessmentPage(page, campaignId) {
     paintTabs();
     show(
       body,
-      h("h2", { tabindex: "-1" }, `${section.code}. ${section.title}`),
-      h(
-        "ol",
-        { className: "questions" },
-        section.questions.map((q) =>
-          answerItem(q, draft.answers[q.code] ?? {}, (answer) => {
-            draft.answers[q.code] = answer;
-            keep();
-            paintTabs();
-          }),
-        ),
+      sectionContent(section, (q) =>
+        answerItem(q, draft.answers[q.code] ?? {}, (answer) => {
+          draft.answers[q.code] = answer;
+          keep();
+          paintTabs();
+        }),
       ),
     );
     if (focus) body.querySelector("h2").focus();
