@@ -218,6 +218,10 @@ class Scorecard(Aggregate):
     source: Source = Source.COMPUTED
     document: str = ""  # a published scorecard's source: the letter or report it came from
 
+    @property
+    def standing(self) -> Standing:
+        return Standing(self.region_code, self.cohort, self.content.final_index)
+
     @classmethod
     def first(
         cls, evidence: Evidence, content: Content, input_digest: str, at: dt.datetime

@@ -102,6 +102,10 @@ class Rescorer:
                 await self.mark_later_cycles(report.revised_years)
                 for failure in report.failed:
                     log.warning("rescoring: %s", failure)
+                if report.unfinished:
+                    for pair in report.unfinished:
+                        self._marks.setdefault(pair, marks[pair])
+                    await asyncio.sleep(1.0)
             self._idle.set()
 
     def start(self) -> None:

@@ -55,6 +55,7 @@ class RescoreReport:
     unchanged: int = 0
     waiting: int = 0  # not enough evidence yet (no instrument, region or cycle)
     failed: list[str] = field(default_factory=list)
+    unfinished: list[Pair] = field(default_factory=list)  # to be tried again
 
     def add(self, other: RescoreReport) -> None:
         self.scored += other.scored
@@ -62,6 +63,7 @@ class RescoreReport:
         self.unchanged += other.unchanged
         self.waiting += other.waiting
         self.failed += other.failed
+        self.unfinished += other.unfinished
         self.revised_cycles |= other.revised_cycles
         for region_code, year in other.revised_years.items():
             self.revised_years[region_code] = min(year, self.revised_years.get(region_code, year))
@@ -100,6 +102,7 @@ class Scorer:
         self.engine = engine
         self._loaded: OrderedDict[int, Loaded] = OrderedDict()
         self._active_key = ""
+        self._unranked: set[str] = set()  # cycles whose scorecards moved since their ranking
         self.seconds = StageSeconds()
         self.scored_total = 0
         self.revised_total = 0
@@ -233,30 +236,48 @@ class Scorer:
 
     async def rescore(self, pairs: list[Pair]) -> RescoreReport:
         """Rescored in chunks, a few at a time, so that one chunk is read and stored while
-        the rules workers evaluate another."""
+        the rules workers evaluate another. A chunk that fails leaves its pairs in the
+        report's `unfinished`; what the others stored still moves the rankings."""
         loaded = await self.active()
         if loaded is None or not pairs:
             return RescoreReport(waiting=len(pairs))
         in_flight = asyncio.Semaphore(CHUNKS_IN_FLIGHT)
+        report = RescoreReport()
 
-        async def rescore_chunk(chunk: list[Pair]) -> RescoreReport:
+        async def rescore_chunk(chunk: list[Pair]) -> None:
             async with in_flight:
-                computed, report = await self.compute(loaded, chunk)
-                at = utc_now()
-                with self.seconds.timing("storing"):
-                    for item in computed:
-                        await self._store(item, at, report)
-                return report
+                try:
+                    computed, computing = await self.compute(loaded, chunk)
+                    report.add(computing)
+                    at = utc_now()
+                    with self.seconds.timing("storing"):
+                        for item in computed:
+                            await self._store(item, at, report)
+                except Exception:
+                    log.exception("rescoring %d scorecards failed", len(chunk))
+                    report.unfinished += chunk
 
         chunks = [pairs[i : i + CHUNK] for i in range(0, len(pairs), CHUNK)]
-        report = RescoreReport()
-        for part in await asyncio.gather(*(rescore_chunk(c) for c in chunks)):
-            report.add(part)
-        with self.seconds.timing("ranking"):
-            await self.scoring.rankings.recompute(report.revised_cycles)
+        await asyncio.gather(*(rescore_chunk(c) for c in chunks))
+        await self._rank(report, pairs)
         self.scored_total += report.scored
         self.revised_total += report.revised
         return report
+
+    async def _rank(self, report: RescoreReport, pairs: list[Pair]) -> None:
+        """The rankings of the cycles revised, and of those an earlier call could not rank:
+        a scorecard stored is never left ranked by its old final. When ranking fails, every
+        pair is unfinished, so that the caller tries again."""
+        self._unranked |= report.revised_cycles
+        due = sorted(self._unranked)
+        try:
+            with self.seconds.timing("ranking"):
+                await self.scoring.rankings.recompute(due)
+        except Exception:
+            log.exception("ranking cycles %s failed", due)
+            report.unfinished = list(dict.fromkeys([*report.unfinished, *pairs]))
+            return
+        self._unranked -= set(due)
 
     def gauges(self) -> dict[str, float]:
         return {

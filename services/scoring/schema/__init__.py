@@ -33,6 +33,7 @@ from services.kernel.repository import Page
 from services.scoring import access
 from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain.ranking import CycleRanking
 from services.scoring.handlers import published, readiness, simulation
 from services.scoring.handlers import rulesets as ruleset_use_cases
 from services.scoring.schema.inputs import ImportPublishedResultsInput
@@ -74,7 +75,12 @@ async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[
     """Scorecards with their rank in their cycle, overall and within their cohort."""
     cycle_ids = list(dict.fromkeys(card.cycle_id for card in cards))
     found = await info.context.loaders.ranking.load_many(cycle_ids)
-    rankings = dict(zip(cycle_ids, found, strict=True))
+    return _with_ranks(cards, dict(zip(cycle_ids, found, strict=True)))
+
+
+def _with_ranks(
+    cards: list[scorecards.Scorecard], rankings: dict[str, CycleRanking]
+) -> list[Scorecard]:
     return [
         Scorecard.from_domain(
             card,
@@ -183,9 +189,13 @@ class Query:
     async def ranking(
         self, info: ScoringInfo, cycle_id: str, cohort: str | None = None
     ) -> list[Scorecard]:
-        cards = await _readable(info, await info.context.scoring.scorecards.of_cycle(cycle_id))
+        everyone = await info.context.scoring.scorecards.of_cycle(cycle_id)
+        # ranked from the very scorecards shown, so ranks and finals always agree, even
+        # while a rescoring has stored a scorecard and not yet the cycle's ranking
+        standings = CycleRanking.of(card.standing for card in everyone)
+        cards = await _readable(info, everyone)
         chosen = [c for c in cards if cohort in (None, c.cohort)]
-        ranked = await _ranked(info, chosen)
+        ranked = _with_ranks(chosen, {cycle_id: standings})
         key = (lambda s: s.rank_in_cohort or 0) if cohort else (lambda s: s.rank or 0)
         return sorted(ranked, key=lambda s: (key(s), s.region_code))
 
@@ -310,6 +320,9 @@ class Mutation:
         ruleset_use_cases.require_admin(info.context.principal)
         pairs = [p for p in await info.context.scoring.facts.pairs() if cycle_id in (None, p[1])]
         report = await info.context.scorer.rescore(pairs)
+        for region_code, unfinished_cycle in report.unfinished:  # left to the background
+            info.context.rescorer.mark(region_code, unfinished_cycle)
+            report.failed.append(f"{region_code}:{unfinished_cycle}: failed; it will be rescored")
         return RescoreResult.from_report(report)
 
 
