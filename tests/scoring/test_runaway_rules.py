@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from tests.published import published
-from tests.scoring.test_rulesets_api import DEFAULT, draft
+from tests.scoring.test_rulesets_api import DEFAULT, REWEIGHTED, draft
 from tests.scoring.test_scorecards_api import program_added
 
 
@@ -58,6 +58,12 @@ async def test_a_rule_that_would_join_too_many_facts_is_refused_before_it_runs(e
     )}]  # fmt: skip
 
 
+async def workers_started(api) -> float:
+    text = (await api.client.get("/metrics")).text
+    prefix = "smartcity_rules_worker_pools_started_total{"
+    return float(next(x for x in text.splitlines() if x.startswith(prefix)).rsplit(" ", 1)[1])
+
+
 # question x question: 13,689 matches, some 0.3 s and 50 MB in durable_rules
 @pytest.mark.parametrize(
     ("settings", "failure"),
@@ -73,10 +79,17 @@ async def test_a_rule_that_would_join_too_many_facts_is_refused_before_it_runs(e
 async def test_rules_past_their_time_or_memory_are_stopped_and_reported_per_region(
     evaluated, failure
 ):
+    # an ordinary rule set on workers started for it fits the same limits: starting a
+    # worker and loading its rules is not what the runaway rule set is stopped for
+    await draft(evaluated, REWEIGHTED)
+    started = await workers_started(evaluated)
+    ordinary = await evaluated(SIMULATE, {"v": "v2"})
+    assert await workers_started(evaluated) > started
+    assert {c["failure"] for c in ordinary["data"]["simulateRuleSet"]} == {None}
     drafted = await draft(evaluated, with_rule(2))
     assert drafted["data"]["draftRuleSet"]["status"] == "valid"
 
-    runaway = await evaluated(SIMULATE, {"v": "v2"})
+    runaway = await evaluated(SIMULATE, {"v": "v3"})
 
     assert "errors" not in runaway
     assert {c["failure"] for c in runaway["data"]["simulateRuleSet"]} == {failure}
