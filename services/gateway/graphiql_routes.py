@@ -1,5 +1,5 @@
 """GraphiQL at the gateway's /graphql, for browsers: its page and files come from the
-distribution (the build puts GraphiQL and React there from the npm registry, see setup.py),
+distribution (GraphiQL and React are committed at pinned versions, see tools/vendored.py),
 so it runs with no network beyond the gateway. Its content security policy says so too."""
 
 from __future__ import annotations

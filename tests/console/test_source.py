@@ -15,11 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "services" / "console"
 SCREENS = {"services.console": CONSOLE, "services.citizen_survey": ROOT / "services" / "citizen_survey",
            "services.web_common": ROOT / "services" / "web_common"}  # fmt: skip
-NOT_SHIPPED = {
-    "__init__.py",
-    "biome.json",
-    ".pinned",
-}  # package marker, lint settings, vendor stamp
+NOT_SHIPPED = {"__init__.py", "biome.json"}  # package marker, lint settings
 
 
 @pytest.mark.parametrize("folder", SCREENS.values(), ids=SCREENS.keys())
