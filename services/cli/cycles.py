@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from services.contracts.reference import STAGE_NAMES, CycleStage
 from services.kernel.graphql_client import GraphQLClient
 from services.messages import _
 
@@ -37,8 +38,9 @@ class Cycle:
 
     @property
     def name(self) -> str:
-        stages = {"TAHAP_1": "Tahap I", "TAHAP_2": "Tahap II", "FIELD": _("field review")}
-        parts = [str(self.year), stages.get(self.stage, self.stage), self.cohort]
+        known = CycleStage.__members__.get(self.stage)  # the GraphQL enumeration's name
+        stage = _(STAGE_NAMES[known]) if known else self.stage
+        parts = [str(self.year), stage, self.cohort]
         return " · ".join(part for part in parts if part)
 
     @property

@@ -11,10 +11,9 @@ from services import stack
 from services.catalog.national import national_regions
 from services.cli import connection, cycles
 from services.cli.output import ProgressBar, table
+from services.contracts.reference import EvaluationDimension
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
 from services.messages import _
-
-DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win")
 
 
 def add(commands: Any) -> None:
@@ -81,6 +80,9 @@ async def _cycle(args: argparse.Namespace, gateway_url: str, plan: Plan) -> Outc
 
 
 def scorecard_table(outcome: Outcome) -> str:
+    """The scorecards with a column for each evaluation dimension any of them is scored on."""
+    scored = {d["dimension"] for card in outcome.scorecards for d in card["dimensions"]}
+    dimensions = [d.value for d in EvaluationDimension if d in scored]
     rows = []
     for card in outcome.scorecards:
         scores = {d["dimension"]: d["score"] for d in card["dimensions"]}
@@ -90,8 +92,8 @@ def scorecard_table(outcome: Outcome) -> str:
             outcome.regions.get(card["regionCode"], ""),
             card["finalIndex"],
             card["grade"],
-            *(scores.get(d) for d in DIMENSIONS),
+            *(scores.get(d) for d in dimensions),
             ", ".join(sorted({f["code"] for f in card["flags"]})) or "-",
         ])  # fmt: skip
-    headers = ["rank", "region", "name", "index", "grade", *DIMENSIONS, "flags"]
+    headers = ["rank", "region", "name", "index", "grade", *dimensions, "flags"]
     return table(headers, rows)

@@ -22,14 +22,16 @@ from typing import Any
 from services.catalog.national import every_region
 from services.cli.cycles import Cycle
 from services.cli.spreadsheets import Sheet
+from services.contracts import reference
+from services.contracts.reference import EvaluationDimension
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from services.messages import _
 
-DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
+DIMENSIONS = tuple(d.value for d in EvaluationDimension)
 REQUIRED = ("region", "year", "cohort", "final", "document")
 CHUNK = 500  # rows a request; the service takes up to 1,000
 LEARNING_SECONDS = 30.0  # how long scoring may take to learn of a cycle just created
-PUBLISHED_STAGE = "TAHAP_2"  # the stage of the cycles published results are imported into
+PUBLISHED_STAGE = reference.PUBLISHED_STAGE.name  # as GraphQL names it
 CYCLES = """query($y: Int!, $c: String!) { evaluationCycles(year: $y, cohort: $c, first: 500) {
   id stage status regionCodes } }"""
 CREATE_CYCLE = """mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) {
@@ -111,7 +113,7 @@ class ResultsSheet:
             group = _Group(year, cohort, indexes)
             cycles = (await gateway(CYCLES, {"y": year, "c": cohort}))["evaluationCycles"]
             if cycles:
-                chosen = min(cycles, key=lambda c: (c["stage"] != "TAHAP_2", c["id"]))
+                chosen = min(cycles, key=lambda c: (c["stage"] != PUBLISHED_STAGE, c["id"]))
                 group.cycle_id = chosen["id"]
                 missing = sorted({self.parsed[i]["regionCode"] for i in indexes}
                                  - set(chosen["regionCodes"]))  # fmt: skip

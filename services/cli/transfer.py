@@ -24,9 +24,10 @@ from services.cli.letters import fetch_letters
 from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
+from services.contracts.reference import EvaluationDimension
 from services.messages import _, ngettext
 
-DIMENSIONS = ("baseline", "output", "outcome", "impact", "quick_win", "kolaborasi")
+DIMENSIONS = tuple(d.value for d in EvaluationDimension)
 RANKING = """query($c: String!) { ranking(cycleId: $c) {
   regionCode cohort rank rankInCohort finalIndex grade revision rulesetVersion
   dimensions { dimension score } flags { code } } }"""

@@ -11,8 +11,13 @@ Scale = tuple[int, int]  # lowest and highest point
 
 
 class ImpactMapping(StrEnum):
-    IDENTITY = "identity"  # the mean as it is (the published practice for 1-4 answers)
+    IDENTITY = "identity"  # the mean as it is
     LINEAR = "linear"  # the answer scale stretched onto the score scale, bottom to bottom
+
+
+# The methodology's: citizens' answers "mapped onto the same 0-4 scale" as the assessors'.
+# A rule set may choose another; the survey's own figures always use this one.
+METHODOLOGY_MAPPING = ImpactMapping.LINEAR
 
 
 def on_score_scale(

@@ -1,5 +1,6 @@
-"""Reference data every service reads: the evaluation dimensions the methodology scores, and
-the six smart city dimensions with their eighteen sub-dimensions (2023 evaluation wording).
+"""Reference data every service reads, each defined here once: the evaluation dimensions the
+methodology scores, the stages of a cycle, the programme's cohorts, and the six smart city
+dimensions with their eighteen sub-dimensions (2023 evaluation wording), with their names.
 
 Keys are the programme's vocabulary in data (events, documents, rule sets); names stay in
 Indonesian and English as the ministry publishes them.
@@ -20,6 +21,41 @@ class EvaluationDimension(StrEnum):
     IMPACT = "impact"
     QUICK_WIN = "quick_win"
     KOLABORASI = "kolaborasi"
+
+
+# the names the programme publishes; they stay as they are in every language
+EVALUATION_DIMENSION_NAMES: dict[str, str] = {
+    EvaluationDimension.BASELINE: "Baseline",
+    EvaluationDimension.OUTPUT: "Output",
+    EvaluationDimension.OUTCOME: "Outcome",
+    EvaluationDimension.IMPACT: "Impact",
+    EvaluationDimension.QUICK_WIN: "Quick Win",
+    EvaluationDimension.KOLABORASI: "Kolaborasi",
+}
+
+
+class CycleStage(StrEnum):
+    """The stage of a year's evaluation a cycle holds."""
+
+    TAHAP_1 = "tahap_1"
+    TAHAP_2 = "tahap_2"
+    FIELD = "field"
+
+
+# in English; "field review" is translated where it is shown, the others are names
+STAGE_NAMES: dict[str, str] = {
+    CycleStage.TAHAP_1: "Tahap I",
+    CycleStage.TAHAP_2: "Tahap II",
+    CycleStage.FIELD: "field review",
+}
+PUBLISHED_STAGE = CycleStage.TAHAP_2  # the stage whose results the ministry publishes
+
+# The programme's cohorts so far, in English. A cohort is data (a ministry may start
+# another), so it is a short slug, not an enumeration; these are the ones with a name.
+COHORT_NAMES: dict[str, str] = {
+    "kppn_ikn": "KPPN & IKN",
+    "regular_2017_2019": "Regular (2017-2019)",
+}
 
 
 @dataclass(frozen=True)

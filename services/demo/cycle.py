@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from services.catalog.national import every_region, national_regions, register_national
 from services.catalog.seed import demo_data, seed
+from services.contracts.reference import PUBLISHED_STAGE
 from services.demo.answers import RegionProfile
 from services.kernel.auth import Role
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure, aliased
@@ -30,7 +31,7 @@ EVALUATION = "smartcity-evaluation-2023"
 CITIZEN_IMPACT = "citizen-impact-2023"
 RESPONSES_PER_BATCH = 100
 
-FIRST_YEAR, STAGE = 2023, "TAHAP_2"
+FIRST_YEAR, STAGE = 2023, PUBLISHED_STAGE.name  # as GraphQL names it
 CYCLES = """query($cohort: String) {
   evaluationCycles(cohort: $cohort, first: 500) { year stage } }"""
 OPEN_CYCLE = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from services.contracts import reference
 from services.messages import LOCALES, catalogue
 
 SERVICES = Path(__file__).resolve().parents[2] / "services"
@@ -35,6 +36,7 @@ def said_in(source: str) -> set[str]:
 
 def test_every_message_of_the_command_line_has_its_indonesian():
     said = set().union(*(said_in(p.read_text()) for d in SAYING for p in d.glob("*.py")))
+    said |= {*reference.STAGE_NAMES.values(), *reference.COHORT_NAMES.values()}  # translated
     translated = catalogue.read_po(PO.read_text())
     assert len(said) > 40
     assert sorted(m for m in said if not translated.get(m, "").strip("\0")) == []

@@ -8,16 +8,11 @@ from typing import Any, Self
 from services.catalog.domain import base
 from services.contracts import reference
 from services.contracts.events.catalog import CycleClosed, CycleOpened
+from services.contracts.reference import CycleStage
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
 
 MAX_CYCLE_REGIONS = reference.MAX_CYCLE_REGIONS
-
-
-class CycleStage(StrEnum):
-    TAHAP_1 = "tahap_1"
-    TAHAP_2 = "tahap_2"
-    FIELD = "field"
 
 
 class CycleStatus(StrEnum):

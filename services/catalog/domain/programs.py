@@ -7,6 +7,7 @@ from typing import Any, Self
 
 from services.catalog.domain import base
 from services.contracts.events.catalog import ProgramAdded, ProgramUpdated, ProgressReported
+from services.contracts.progress import ProgressStage, percent_as_of
 from services.contracts.reference import DIMENSION_BY_KEY, SUB_DIMENSIONS_OF
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
@@ -29,11 +30,6 @@ class FundingSource(StrEnum):
     OTHER = "other"
 
 
-class ProgressStage(StrEnum):
-    PLANNING = "planning"
-    IMPLEMENTATION = "implementation"
-
-
 @dataclass(frozen=True, kw_only=True)
 class ProgressReport:
     id: str
@@ -43,14 +39,6 @@ class ProgressReport:
     note: str = ""
     evidence: tuple[str, ...] = ()
     reported_by: str = ""
-
-
-def _latest_percent(reports: list[ProgressReport], stage: ProgressStage) -> float:
-    """Current progress of a stage: its report with the latest date (later-recorded wins ties)."""
-    of_stage = [r for r in reports if r.stage is stage]
-    if not of_stage:
-        return 0.0
-    return max(enumerate(of_stage), key=lambda pair: (pair[1].reported_on, pair[0]))[1].percent
 
 
 @dataclass(kw_only=True)
@@ -84,11 +72,11 @@ class Program(Aggregate, ProgramFields):
 
     @property
     def planning_percent(self) -> float:
-        return _latest_percent(self.progress_reports, ProgressStage.PLANNING)
+        return percent_as_of(self.progress_reports, ProgressStage.PLANNING)
 
     @property
     def implementation_percent(self) -> float:
-        return _latest_percent(self.progress_reports, ProgressStage.IMPLEMENTATION)
+        return percent_as_of(self.progress_reports, ProgressStage.IMPLEMENTATION)
 
     def validate(self) -> None:
         problems = ProblemCollector()

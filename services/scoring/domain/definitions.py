@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from services.contracts.impact import METHODOLOGY_MAPPING
 from services.kernel import characters
 from services.scoring.domain import methodology as m
 from services.scoring.domain.rules import Problem, Rule, read_rules
@@ -202,12 +203,12 @@ def _read_impact(data: Any, problems: list[Problem]) -> m.Impact:
             )
         )
         source = m.ImpactSource.ASSESSORS.value
-    mapping = data.get("mapping", m.ImpactMapping.IDENTITY.value)
+    mapping = data.get("mapping", METHODOLOGY_MAPPING.value)
     if mapping not in set(m.ImpactMapping):
         problems.append(
             Problem(None, "methodology.impact.mapping", "impact mapping is identity or linear")
         )
-        mapping = m.ImpactMapping.IDENTITY.value
+        mapping = METHODOLOGY_MAPPING.value
     percent = data.get("citizens_percent", 50)
     if not (isinstance(percent, int) and not isinstance(percent, bool) and 0 <= percent <= 100):
         problems.append(

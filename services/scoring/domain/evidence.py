@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.contracts.progress import ProgressPoint, ProgressStage, percent_as_of
+
 
 @dataclass(frozen=True)
 class Question:
@@ -16,13 +18,6 @@ class Question:
     sub_dimension: str | None = None
     answer_min: int = 0
     answer_max: int = 4
-
-
-@dataclass(frozen=True)
-class ProgressPoint:
-    stage: str
-    percent: float
-    reported_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -42,8 +37,7 @@ class Program:
 
     def planning_percent_on(self, day: dt.date) -> float:
         """Planning progress as reported by `day` (the latest report on or before it)."""
-        reports = [p for p in self.progress if p.stage == "planning" and p.reported_on <= day]
-        return max((p.percent for p in reports), default=0.0)
+        return percent_as_of(self.progress, ProgressStage.PLANNING, day)
 
 
 @dataclass(frozen=True)

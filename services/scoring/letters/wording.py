@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.contracts.reference import COHORT_NAMES, EVALUATION_DIMENSION_NAMES, STAGE_NAMES
 from services.messages import translation_for
 
 LANGUAGES = ("id", "en")  # the first is the letter's own
@@ -22,10 +23,6 @@ def N_(message: str) -> str:
 MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
           N_("July"), N_("August"), N_("September"), N_("October"), N_("November"),
           N_("December"))  # fmt: skip
-STAGES = {"tahap_1": "Tahap I", "tahap_2": "Tahap II", "field": N_("field review")}
-DIMENSIONS = {"baseline": "Baseline", "output": "Output", "outcome": "Outcome",
-              "impact": "Impact", "quick_win": "Quick Win", "kolaborasi": "Kolaborasi"}  # fmt: skip
-COHORTS = {"kppn_ikn": "KPPN & IKN", "regular_2017_2019": N_("Regular (2017-2019)")}
 
 TEXT = {
     "title": N_("Results of the Smart City Implementation Evaluation"),
@@ -96,10 +93,11 @@ class Wording:
         return f"{day.day} {self._(MONTHS[day.month - 1])} {day.year}"
 
     def stage(self, stage: str) -> str:
-        return self._(STAGES[stage]) if stage in STAGES else stage
+        name = STAGE_NAMES.get(stage)
+        return self._(name) if name else stage
 
     def cohort(self, slug: str) -> str:
-        return self._(COHORTS[slug]) if slug in COHORTS else slug.replace("_", " ")
+        return self._(COHORT_NAMES[slug]) if slug in COHORT_NAMES else slug.replace("_", " ")
 
     def dimension(self, key: str) -> str:
-        return DIMENSIONS.get(key, key)
+        return EVALUATION_DIMENSION_NAMES.get(key, key)

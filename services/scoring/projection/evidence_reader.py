@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.contracts.events.survey import Audience
+from services.contracts.progress import ProgressPoint
 from services.kernel.mongo import Storage
-from services.scoring.domain.evidence import Evidence, Program, ProgressPoint, Question
+from services.scoring.domain.evidence import Evidence, Program, Question
 from services.scoring.domain.letters import Finding, LetterFacts
 from services.scoring.projection import keys
 from services.scoring.projection.keys import unescape

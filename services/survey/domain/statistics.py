@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from statistics import fmean
 
-from services.contracts.impact import ImpactMapping, on_score_scale
+from services.contracts.impact import METHODOLOGY_MAPPING, ImpactMapping, on_score_scale
 from services.contracts.reference import DIMENSION_OF_SUB
 from services.survey.domain.answers import Answer
 from services.survey.domain.instruments import Instrument
@@ -82,7 +82,7 @@ def citizen_impact(
     instrument: Instrument,
     responses: Iterable[CitizenResponse],
     quota: int,
-    mapping: ImpactMapping = ImpactMapping.IDENTITY,
+    mapping: ImpactMapping = METHODOLOGY_MAPPING,
 ) -> tuple[list[SubDimensionImpact], list[DimensionImpact]]:
     """Impact per sub-dimension (mean of its question means) and per dimension (mean of those)."""
     values: dict[str, list[float]] = {}

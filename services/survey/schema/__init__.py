@@ -7,6 +7,7 @@ from typing import Any, Self, TypeVar
 
 import strawberry
 
+from services.contracts.impact import METHODOLOGY_MAPPING
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.kernel.errors import UserError, located
@@ -32,7 +33,6 @@ from services.kernel.mutations import use_case_mutation
 from services.kernel.repository import Page
 from services.survey import access, commands, domain, handlers
 from services.survey.domain.ikm import ikm, krejcie_morgan
-from services.survey.domain.statistics import ImpactMapping
 from services.survey.repository import AssessorFilter, CampaignFilter, FindingsFilter, Survey
 from services.survey.schema import inputs
 from services.survey.schema.enums import Audience, CampaignStatus
@@ -125,7 +125,7 @@ async def _indices(info: SurveyInfo, region_code: str, cycle_id: str) -> SurveyI
         await handlers.indices.require_reader(survey, principal, campaign, raw=False)
         instrument = await handlers.indices.instrument_of(survey, campaign)
         if any(q.sub_dimension for q in instrument.questions().values()):
-            subs, dims = await handlers.indices.impact(survey, campaign, ImpactMapping.IDENTITY)
+            subs, dims = await handlers.indices.impact(survey, campaign, METHODOLOGY_MAPPING)
             impact = CitizenImpact(
                 sub_dimensions=[SubDimensionImpactType.from_domain(s) for s in subs],
                 dimensions=[DimensionImpactType.from_domain(d) for d in dims],

@@ -10,6 +10,7 @@ from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
 from strawberry.types import Info
 
+from services.contracts.impact import METHODOLOGY_MAPPING, ImpactMapping
 from services.contracts.reference import DIMENSION_OF_SUB
 from services.kernel.graphql import ROUND_TRIP, assumed, paged, weighed
 from services.kernel.output_types import FilledByName, translated
@@ -20,7 +21,6 @@ from services.survey.domain import instruments
 from services.survey.domain.assessments import MAX_ASSESSORS, AssignmentFields
 from services.survey.domain.assessors import AssessorFields
 from services.survey.domain.campaigns import CampaignFields
-from services.survey.domain.statistics import ImpactMapping
 from services.survey.handlers import indices
 from services.survey.handlers.assessments import MAX_SCORES
 from services.survey.handlers.assessments import ScoredAnswers as ScoredAnswersReport
@@ -200,7 +200,7 @@ class Campaign(CampaignFields):
         directives=weighed(READS_A_CAMPAIGN),
     )
     async def citizen_impact(
-        self, info: SurveyInfo, mapping: ImpactMapping = ImpactMapping.IDENTITY
+        self, info: SurveyInfo, mapping: ImpactMapping = METHODOLOGY_MAPPING
     ) -> CitizenImpact:
         campaign = await self._readable(info, raw=False)
         subs, dims = await indices.impact(info.context.survey, campaign, mapping)
