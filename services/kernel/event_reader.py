@@ -11,6 +11,7 @@ one without breaking older consumers.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import enum
 import types
 import typing
@@ -32,7 +33,7 @@ class Received(Generic[E]):
 
     event: E
     event_id: str
-    time: str  # ISO 8601, as the producer stamped it
+    at: dt.datetime  # the instant the producer stamped, with its time zone
 
 
 class EventReader:
@@ -62,7 +63,19 @@ class EventReader:
                 raise MalformedEvent(f"{event_class.event_type()}: {declared.name} is missing")
             path = f"{event_class.event_type()}: {declared.name}"
             values[declared.name] = _checked(hints[declared.name], data[declared.name], path)
-        return Received(event_class(**values), str(cloud_event["id"]), str(cloud_event["time"]))
+        return Received(event_class(**values), str(cloud_event["id"]), _instant(cloud_event))
+
+
+def _instant(cloud_event: dict[str, Any]) -> dt.datetime:
+    """The envelope's time (RFC 3339), which must say its offset: an instant, not a wall clock."""
+    text = cloud_event.get("time")
+    try:
+        at = dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise MalformedEvent(f"{cloud_event.get('type')}: time {text!r} is not an instant")
+    return at
 
 
 def _has_default(declared: dataclasses.Field[Any]) -> bool:

@@ -90,7 +90,7 @@ def envelope(event: Event, source: str, *, now: dt.datetime | None = None) -> di
         "source": source,
         "type": event.event_type(),
         "subject": event.key(),
-        "time": moment.isoformat().replace("+00:00", "Z"),
+        "time": moment.isoformat(timespec="microseconds").replace("+00:00", "Z"),
         "datacontenttype": "application/json",
         "data": payload(event),
     }

@@ -23,6 +23,7 @@ from services.kernel.docstore import StoredAggregate, aggregate_collections
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
 from services.kernel.mongo import Storage
+from services.kernel.newest import keep_newest
 from services.kernel.outbox import Written
 from services.kernel.repository import (
     ImmutableCache,
@@ -219,18 +220,12 @@ class MongoCatalogFacts:
         match received.event:
             case CycleClosed() | CycleOpened() as cycle:
                 status = "closed" if isinstance(cycle, CycleClosed) else "open"
-                fact = {"_id": cycle.id, "year": cycle.year, "cohort": cycle.cohort,
+                fact = {"year": cycle.year, "cohort": cycle.cohort,
                         "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
-                await self.storage.run(self._keep_newest, self.cycles, fact, received.time)
+                await self.storage.run(keep_newest, self.cycles, cycle.id, fact, received.at)
             case RegionRegistered() as region:
-                fact = {"_id": region.code, "name": region.name, "cohort": region.cohort}
-                await self.storage.run(self._keep_newest, self.regions, fact, received.time)
-
-    @staticmethod
-    def _keep_newest(collection: Collection[Any], fact: dict[str, Any], as_of: str) -> None:
-        current = collection.find_one({"_id": fact["_id"]}, {"as_of": 1})
-        if current is None or current["as_of"] <= as_of:
-            collection.replace_one({"_id": fact["_id"]}, fact | {"as_of": as_of}, upsert=True)
+                fact = {"name": region.name, "cohort": region.cohort}
+                await self.storage.run(keep_newest, self.regions, region.code, fact, received.at)
 
 
 def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda _: None) -> Survey:

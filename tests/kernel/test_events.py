@@ -26,7 +26,7 @@ def test_an_event_is_wrapped_as_a_structured_cloudevent():
         "source": "/test",
         "type": "smartcity.test.thing.happened.v1",
         "subject": "x",
-        "time": "2024-05-01T08:30:00Z",
+        "time": "2024-05-01T08:30:00.000000Z",  # microseconds always written
         "datacontenttype": "application/json",
         "data": {"name": "x", "on": "2024-05-01", "tags": ["a"]},
     }

@@ -8,10 +8,10 @@ single-document write that records its id, only when the id is not recorded yet.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from services.contracts.events.catalog import (
@@ -38,6 +38,7 @@ from services.contracts.events.survey import (
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
 from services.kernel.mongo import Storage
+from services.kernel.newest import keep_newest
 from services.scoring.projection import keys
 from services.scoring.projection.keys import escape
 
@@ -63,10 +64,10 @@ class FactsProjector:
         self._noted_groups: set[tuple[str, str]] = set()  # kept once noted
 
     async def apply(self, received: Received[Event]) -> None:
-        for region, cycle in await self.storage.run(self._apply, received.event, received.time):
+        for region, cycle in await self.storage.run(self._apply, received.event, received.at):
             self.on_change(region, cycle)
 
-    def _apply(self, event: Event, at: str) -> Touched:
+    def _apply(self, event: Event, at: dt.datetime) -> Touched:
         match event:
             case RegionRegistered():
                 return self._region(event, at)
@@ -88,30 +89,30 @@ class FactsProjector:
                 return self._finding(event)
             case AssessorRegistered():
                 fields = {"name": event.name, "institution": event.institution}
-                _keep_newest(self.stored.assessors, event.id, fields, at)
+                keep_newest(self.stored.assessors, event.id, fields, at)
         return []
 
     # catalog
 
-    def _region(self, region: RegionRegistered, at: str) -> Touched:
+    def _region(self, region: RegionRegistered, at: dt.datetime) -> Touched:
         fields = {"name": region.name, "kind": region.kind, "province": region.province,
                   "cohort": region.cohort}  # fmt: skip
-        if _keep_newest(self.stored.regions, region.code, fields, at):
+        if keep_newest(self.stored.regions, region.code, fields, at):
             return self._open_cycles_of(region.code)
         return []
 
-    def _cycle(self, cycle: CycleOpened, at: str) -> Touched:
+    def _cycle(self, cycle: CycleOpened, at: dt.datetime) -> Touched:
         status = "closed" if isinstance(cycle, CycleClosed) else "open"
         fields = {"year": cycle.year, "cohort": cycle.cohort, "stage": cycle.stage,
                   "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
-        if _keep_newest(self.stored.cycles, cycle.id, fields, at):
+        if keep_newest(self.stored.cycles, cycle.id, fields, at):
             return [(code, cycle.id) for code in cycle.region_codes]
         return []
 
-    def _program(self, program: ProgramAdded, at: str) -> Touched:
+    def _program(self, program: ProgramAdded, at: dt.datetime) -> Touched:
         fields = {name: getattr(program, name) for name in PROGRAM_FIELDS}
         slot = f"programs.{escape(program.id)}"
-        if _keep_newest(self.stored.programs, program.region_code, fields, at, slot):
+        if keep_newest(self.stored.programs, program.region_code, fields, at, slot):
             return self._open_cycles_of(program.region_code)
         return []
 
@@ -157,12 +158,12 @@ class FactsProjector:
         self.stored.instruments.replace_one({"_id": instrument.id}, stored, upsert=True)
         return []
 
-    def _campaign(self, campaign: CampaignOpened, at: str) -> Touched:
+    def _campaign(self, campaign: CampaignOpened, at: dt.datetime) -> Touched:
         fields = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
         fields["audience"] = campaign.audience.value
         key = keys.evidence_key(campaign.region_code, campaign.cycle_id)
         slot = f"campaigns.{escape(campaign.id)}"
-        if _keep_newest(self.stored.evidence, key, fields, at, slot):
+        if keep_newest(self.stored.evidence, key, fields, at, slot):
             return [(campaign.region_code, campaign.cycle_id)]
         return []
 
@@ -214,19 +215,3 @@ class FactsProjector:
         except DuplicateKeyError:  # the bucket exists and has seen this response
             return False
         return result.modified_count > 0 or result.upserted_id is not None
-
-
-def _keep_newest(
-    collection: Collection[Any], key: str, fields: dict[str, Any], at: str, slot: str = ""
-) -> bool:
-    """Sets `fields` (under `slot`, a dotted path, when given) unless newer ones are stored."""
-    as_of = f"{slot}.as_of" if slot else "as_of"
-    current: Any = collection.find_one({"_id": key}, {as_of: 1}) or {}
-    for part in as_of.split("."):
-        current = current.get(part, {}) if isinstance(current, dict) else {}
-    if isinstance(current, str) and current > at:
-        return False
-    stored = {**fields, "as_of": at}
-    change = {f"{slot}.{k}" if slot else k: v for k, v in stored.items()}
-    collection.update_one({"_id": key}, {"$set": change}, upsert=True)
-    return True
