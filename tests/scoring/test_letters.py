@@ -109,11 +109,25 @@ def gateway_headers():
     return through_gateway()
 
 
-async def test_a_finding_in_another_script_does_not_break_the_letter(api):
+KEPT = "Tanda “kutip” — Łódź, Ğ, ř, ő, Ấ, Ωμέγα, Привет ✓ € → 漢字 们 かな カナ"
+
+
+async def test_a_finding_in_another_script_is_written_as_it_was_written(api):
     await evaluated_2023(api)
-    await api.learn(finding("f9", "ui-ratna", "weakness", "Tanda “kutip” — 漢字 ✓ Ünïcödé"))
+    await api.learn(finding("f9", "ui-ratna", "weakness", KEPT))
     text = text_of((await letter(api, token(Role.ADMIN))).content)
-    assert 'Tanda "kutip" - ?? ? Ünïcödé' in text
+    assert f"- {KEPT}" in text
+
+
+async def test_characters_no_font_of_the_letter_draws_are_written_nearest_or_as_a_question_mark(
+    api,
+):
+    # Hangul, emoji and CJK extension A are in none of the fonts; a mathematical bold A is
+    # written as its plain letter
+    await evaluated_2023(api)
+    await api.learn(finding("f9", "ui-ratna", "weakness", "Ünïcödé 한국 🙂 㐀 \U0001d400 漢字"))
+    text = text_of((await letter(api, token(Role.ADMIN))).content)
+    assert "- Ünïcödé ?? ? ? A 漢字" in text
 
 
 async def test_the_letter_is_written_in_english_when_asked_and_another_language_is_refused(api):
