@@ -14,7 +14,9 @@ from pymongo.collection import Collection
 from services.contracts.events.catalog import (
     CycleClosed,
     CycleOpened,
+    CycleState,
     RegionRegistered,
+    RegionState,
     RegionUpdated,
 )
 from services.kernel import errors
@@ -218,12 +220,12 @@ class MongoCatalogFacts:
 
     async def apply(self, received: Received[Event]) -> None:
         match received.event:
-            case CycleClosed() | CycleOpened() as cycle:
+            case CycleState() as cycle:  # opened or closed
                 status = "closed" if isinstance(cycle, CycleClosed) else "open"
                 fact = {"year": cycle.year, "cohort": cycle.cohort,
                         "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
                 await self.storage.run(keep_newest, self.cycles, cycle.id, fact, received.at)
-            case RegionRegistered() as region:
+            case RegionState() as region:  # registered or updated
                 fact = {"name": region.name, "cohort": region.cohort}
                 await self.storage.run(keep_newest, self.regions, region.code, fact, received.at)
 

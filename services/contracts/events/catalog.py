@@ -9,9 +9,9 @@ from services.kernel.events import Event
 
 
 @dataclass(frozen=True)
-class RegionRegistered(Event):
-    subject: ClassVar[str] = "smartcity.catalog.region.registered"
-    key_field: ClassVar[str] = "code"
+class RegionState:
+    """A region as the catalog publishes it, after a change."""
+
     code: str
     name: str
     kind: str
@@ -22,8 +22,15 @@ class RegionRegistered(Event):
 
 
 @dataclass(frozen=True)
-class RegionUpdated(RegionRegistered):
+class RegionRegistered(Event, RegionState):
+    subject: ClassVar[str] = "smartcity.catalog.region.registered"
+    key_field: ClassVar[str] = "code"
+
+
+@dataclass(frozen=True)
+class RegionUpdated(Event, RegionState):
     subject: ClassVar[str] = "smartcity.catalog.region.updated"
+    key_field: ClassVar[str] = "code"
     changed: tuple[str, ...] = ()
 
 
@@ -41,9 +48,9 @@ class MasterplanCreated(Event):
 
 
 @dataclass(frozen=True)
-class ProgramAdded(Event):
-    subject: ClassVar[str] = "smartcity.catalog.program.added"
-    key_field: ClassVar[str] = "id"
+class ProgramState:
+    """A program as the catalog publishes it, after a change."""
+
     id: str
     masterplan_id: str
     region_code: str
@@ -63,8 +70,15 @@ class ProgramAdded(Event):
 
 
 @dataclass(frozen=True)
-class ProgramUpdated(ProgramAdded):
+class ProgramAdded(Event, ProgramState):
+    subject: ClassVar[str] = "smartcity.catalog.program.added"
+    key_field: ClassVar[str] = "id"
+
+
+@dataclass(frozen=True)
+class ProgramUpdated(Event, ProgramState):
     subject: ClassVar[str] = "smartcity.catalog.program.updated"
+    key_field: ClassVar[str] = "id"
     changed: tuple[str, ...] = ()
 
 
@@ -109,9 +123,9 @@ class QuickWinDecided(Event):
 
 
 @dataclass(frozen=True)
-class CycleOpened(Event):
-    subject: ClassVar[str] = "smartcity.catalog.cycle.opened"
-    key_field: ClassVar[str] = "id"
+class CycleState:
+    """An evaluation cycle as the catalog publishes it, after a change."""
+
     id: str
     year: int
     stage: str
@@ -122,5 +136,12 @@ class CycleOpened(Event):
 
 
 @dataclass(frozen=True)
-class CycleClosed(CycleOpened):
+class CycleOpened(Event, CycleState):
+    subject: ClassVar[str] = "smartcity.catalog.cycle.opened"
+    key_field: ClassVar[str] = "id"
+
+
+@dataclass(frozen=True)
+class CycleClosed(Event, CycleState):
     subject: ClassVar[str] = "smartcity.catalog.cycle.closed"
+    key_field: ClassVar[str] = "id"

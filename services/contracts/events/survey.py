@@ -36,9 +36,9 @@ class InstrumentPublished(Event):
 
 
 @dataclass(frozen=True)
-class CampaignOpened(Event):
-    subject: ClassVar[str] = "smartcity.survey.campaign.opened"
-    key_field: ClassVar[str] = "id"
+class CampaignState:
+    """A campaign as the survey publishes it, after a change."""
+
     id: str
     instrument_key: str
     instrument_version: int
@@ -50,8 +50,15 @@ class CampaignOpened(Event):
 
 
 @dataclass(frozen=True)
-class CampaignClosed(CampaignOpened):
+class CampaignOpened(Event, CampaignState):
+    subject: ClassVar[str] = "smartcity.survey.campaign.opened"
+    key_field: ClassVar[str] = "id"
+
+
+@dataclass(frozen=True)
+class CampaignClosed(Event, CampaignState):
     subject: ClassVar[str] = "smartcity.survey.campaign.closed"
+    key_field: ClassVar[str] = "id"
 
 
 @dataclass(frozen=True)
@@ -90,22 +97,29 @@ class ResponseAccepted(Event):
 
 
 @dataclass(frozen=True)
-class AssessorRegistered(Event):
-    """A person who assesses regions joined the registry: their id is the subject of their
-    tokens and the `assessor` of their scores and findings."""
+class AssessorState:
+    """A registered assessor as the survey publishes them, after a change."""
 
-    subject: ClassVar[str] = "smartcity.survey.assessor.registered"
-    key_field: ClassVar[str] = "id"
     id: str
     name: str
     institution: str
 
 
 @dataclass(frozen=True)
-class AssessorUpdated(AssessorRegistered):
+class AssessorRegistered(Event, AssessorState):
+    """A person who assesses regions joined the registry: their id is the subject of their
+    tokens and the `assessor` of their scores and findings."""
+
+    subject: ClassVar[str] = "smartcity.survey.assessor.registered"
+    key_field: ClassVar[str] = "id"
+
+
+@dataclass(frozen=True)
+class AssessorUpdated(Event, AssessorState):
     """A registered assessor's name or institution changed; the event carries both."""
 
     subject: ClassVar[str] = "smartcity.survey.assessor.updated"
+    key_field: ClassVar[str] = "id"
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,24 @@ from pymongo.errors import DuplicateKeyError
 from services.contracts.events.catalog import (
     CycleClosed,
     CycleOpened,
+    CycleState,
     ProgramAdded,
+    ProgramState,
     ProgramUpdated,
     ProgressReported,
     QuickWinDecided,
     QuickWinProposed,
     RegionRegistered,
+    RegionState,
     RegionUpdated,
 )
 from services.contracts.events.survey import (
     AssessorRegistered,
+    AssessorState,
     AssessorUpdated,
     CampaignClosed,
     CampaignOpened,
+    CampaignState,
     FindingAdded,
     InstrumentPublished,
     ResponseAccepted,
@@ -69,11 +74,11 @@ class FactsProjector:
 
     def _apply(self, event: Event, at: dt.datetime) -> Touched:
         match event:
-            case RegionRegistered():
+            case RegionState():  # registered or updated
                 return self._region(event, at)
-            case CycleOpened():
+            case CycleState():  # opened or closed
                 return self._cycle(event, at)
-            case ProgramAdded():
+            case ProgramState():  # added or updated
                 return self._program(event, at)
             case ProgressReported():
                 return self._progress(event)
@@ -81,27 +86,27 @@ class FactsProjector:
                 return self._quick_win(event)
             case InstrumentPublished():
                 return self._instrument(event)
-            case CampaignOpened():
+            case CampaignState():  # opened or closed
                 return self._campaign(event, at)
             case ResponseAccepted():
                 return self._response(event)
             case FindingAdded():
                 return self._finding(event)
-            case AssessorRegistered():
+            case AssessorState():  # registered or updated
                 fields = {"name": event.name, "institution": event.institution}
                 keep_newest(self.stored.assessors, event.id, fields, at)
         return []
 
     # catalog
 
-    def _region(self, region: RegionRegistered, at: dt.datetime) -> Touched:
+    def _region(self, region: RegionState, at: dt.datetime) -> Touched:
         fields = {"name": region.name, "kind": region.kind, "province": region.province,
                   "cohort": region.cohort}  # fmt: skip
         if keep_newest(self.stored.regions, region.code, fields, at):
             return self._open_cycles_of(region.code)
         return []
 
-    def _cycle(self, cycle: CycleOpened, at: dt.datetime) -> Touched:
+    def _cycle(self, cycle: CycleState, at: dt.datetime) -> Touched:
         status = "closed" if isinstance(cycle, CycleClosed) else "open"
         fields = {"year": cycle.year, "cohort": cycle.cohort, "stage": cycle.stage,
                   "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
@@ -109,7 +114,7 @@ class FactsProjector:
             return [(code, cycle.id) for code in cycle.region_codes]
         return []
 
-    def _program(self, program: ProgramAdded, at: dt.datetime) -> Touched:
+    def _program(self, program: ProgramState, at: dt.datetime) -> Touched:
         fields = {name: getattr(program, name) for name in PROGRAM_FIELDS}
         slot = f"programs.{escape(program.id)}"
         if keep_newest(self.stored.programs, program.region_code, fields, at, slot):
@@ -158,7 +163,7 @@ class FactsProjector:
         self.stored.instruments.replace_one({"_id": instrument.id}, stored, upsert=True)
         return []
 
-    def _campaign(self, campaign: CampaignOpened, at: dt.datetime) -> Touched:
+    def _campaign(self, campaign: CampaignState, at: dt.datetime) -> Touched:
         fields = {name: getattr(campaign, name) for name in CAMPAIGN_FIELDS}
         fields["audience"] = campaign.audience.value
         key = keys.evidence_key(campaign.region_code, campaign.cycle_id)
