@@ -17,10 +17,10 @@ import tempfile
 import time
 
 from bench.suite import running_suite
-from services.catalog.national import national_regions, register_national
 from services.cli.letters import fetch_letters
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import Sheet
+from services.demo.national import national_regions, register_national
 
 WEIGHTS = {"baseline": 10, "output": 20, "outcome": 30, "impact": 10, "quick win": 30}
 

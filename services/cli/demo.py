@@ -8,11 +8,11 @@ import sys
 from typing import Any
 
 from services import stack
-from services.catalog.national import national_regions
 from services.cli import connection, cycles
 from services.cli.output import ProgressBar, table
 from services.contracts.reference import EvaluationDimension
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
+from services.demo.national import national_regions
 from services.messages import _
 
 

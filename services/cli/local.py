@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 
 from services import stack
-from services.catalog.seed import seed
 from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
 from services.cli.output import table
+from services.demo.seed import seed
 from services.gateway.federation.composition import compose
 from services.gateway.federation.join_print import print_supergraph
 from services.gateway.federation.subgraph_schema import read_subgraph

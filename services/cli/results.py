@@ -19,11 +19,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.catalog.national import every_region
 from services.cli.cycles import Cycle
 from services.cli.spreadsheets import Sheet
 from services.contracts import reference
 from services.contracts.reference import EvaluationDimension
+from services.demo.national import every_region
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from services.messages import _
 

@@ -9,14 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from services.catalog.national import (
-    COHORT,
-    SOURCE,
-    RegionsReport,
-    every_region,
-    national_regions,
-    register_national,
-)
 from services.cli import connection, cycles
 from services.cli.cohorts import cohorts_of
 from services.cli.cycles import CYCLE_HELP, Cycle
@@ -25,6 +17,14 @@ from services.cli.programs import ProgramSheet
 from services.cli.results import ResultsSheet
 from services.cli.spreadsheets import csv_text, read_sheet, write_xlsx
 from services.contracts.reference import EvaluationDimension
+from services.demo.national import (
+    COHORT,
+    SOURCE,
+    RegionsReport,
+    every_region,
+    national_regions,
+    register_national,
+)
 from services.messages import _, ngettext
 
 DIMENSIONS = tuple(d.value for d in EvaluationDimension)

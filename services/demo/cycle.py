@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
-from services.catalog.national import every_region, national_regions, register_national
-from services.catalog.seed import demo_data, seed
 from services.contracts.reference import PUBLISHED_STAGE
 from services.demo.answers import RegionProfile
+from services.demo.national import every_region, national_regions, register_national
+from services.demo.seed import demo_data, seed
 from services.kernel.auth import Role
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure, aliased
 from services.messages import _

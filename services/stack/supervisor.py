@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from services.catalog.seed import seed
+from services.demo.seed import seed
 from services.kernel import auth, collector
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.natsserver import binary

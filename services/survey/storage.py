@@ -9,23 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 import mongoengine as me
-from pymongo.collection import Collection
 
-from services.contracts.events.catalog import (
-    CycleClosed,
-    CycleOpened,
-    CycleState,
-    RegionRegistered,
-    RegionState,
-    RegionUpdated,
-)
 from services.kernel import errors
 from services.kernel.clock import as_utc
 from services.kernel.docstore import StoredAggregate, aggregate_collections
-from services.kernel.event_reader import EventReader, Received
-from services.kernel.events import Event
 from services.kernel.mongo import Storage
-from services.kernel.newest import keep_newest
 from services.kernel.outbox import Written
 from services.kernel.repository import (
     ImmutableCache,
@@ -42,11 +30,10 @@ from services.kernel.stored import StoredForm
 from services.survey import domain
 from services.survey.domain import instruments
 from services.survey.domain.answers import answer_from_data
+from services.survey.projection.catalog_facts import MongoCatalogFacts
 from services.survey.repository import (
     AssignmentFilter,
     CampaignFilter,
-    KnownCycle,
-    KnownRegion,
     Survey,
 )
 
@@ -190,44 +177,6 @@ async def _counted(
     ]
     store = repository.store
     return await store.storage.run(lambda: list(store.collection.aggregate(pipeline)))
-
-
-class MongoCatalogFacts:
-    """Regions and cycles from catalog events, newest event time wins."""
-
-    reader = EventReader(RegionRegistered, RegionUpdated, CycleOpened, CycleClosed)
-
-    def __init__(self, db: Any, storage: Storage) -> None:
-        self.regions: Collection[Any] = db["catalog_regions"]
-        self.cycles: Collection[Any] = db["catalog_cycles"]
-        self.storage = storage
-
-    async def region(self, code: str) -> KnownRegion | None:
-        found = await self.storage.run(self.regions.find_one, {"_id": code})
-        return KnownRegion(found["_id"], found["name"], found["cohort"]) if found else None
-
-    async def cycle(self, cycle_id: str) -> KnownCycle | None:
-        found = await self.storage.run(self.cycles.find_one, {"_id": cycle_id})
-        if not found:
-            return None
-        return KnownCycle(
-            found["_id"],
-            found["year"],
-            found["cohort"],
-            tuple(found["region_codes"]),
-            found["status"],
-        )
-
-    async def apply(self, received: Received[Event]) -> None:
-        match received.event:
-            case CycleState() as cycle:  # opened or closed
-                status = "closed" if isinstance(cycle, CycleClosed) else "open"
-                fact = {"year": cycle.year, "cohort": cycle.cohort,
-                        "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
-                await self.storage.run(keep_newest, self.cycles, cycle.id, fact, received.at)
-            case RegionState() as region:  # registered or updated
-                fact = {"name": region.name, "cohort": region.cohort}
-                await self.storage.run(keep_newest, self.regions, region.code, fact, received.at)
 
 
 def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda _: None) -> Survey:

@@ -3,7 +3,7 @@
 import pytest
 
 from services.catalog.app import create_app
-from services.catalog.seed import demo_data, seed
+from services.demo.seed import demo_data, seed
 from services.kernel.auth import Role
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from tests.support import graphql, running, token

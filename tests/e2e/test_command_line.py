@@ -12,7 +12,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from services.catalog.national import COHORT, national_regions
+from services.demo.national import COHORT, national_regions
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 DEFAULT_RULES = Path(__file__).parents[2] / "services/scoring/shipped/default_ruleset.yaml"

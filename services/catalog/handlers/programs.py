@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.catalog import commands, domain
+from services.catalog import access, commands, domain
 from services.catalog.repository import Catalog, ProgramFilter
 from services.kernel import errors, ids
 from services.kernel.auth import Principal
@@ -26,7 +26,7 @@ async def add_program(
     cmd: commands.AddProgram, principal: Principal, catalog: Catalog
 ) -> domain.Program:
     plan = await require(catalog.masterplans, cmd.masterplan_id, "masterplan", "masterplanId")
-    principal.require_region_writer(plan.region_code, "masterplanId")
+    access.require_writer_of(principal, plan.region_code, "masterplanId")
     program = domain.Program.add(id=ids.new_id(), region_code=plan.region_code, **vars(cmd))
     return await added(catalog.programs, program)
 
@@ -45,7 +45,7 @@ async def import_programs(
     a row whose name the region already has is skipped, so a sheet sent again adds nothing
     twice."""
     plan = await require(catalog.masterplans, cmd.masterplan_id, "masterplan", "masterplanId")
-    principal.require_region_writer(plan.region_code, "masterplanId")
+    access.require_writer_of(principal, plan.region_code, "masterplanId")
     if not 1 <= len(cmd.programs) <= MOST_IMPORTED:
         raise errors.BadUserInput(f"send 1 to {MOST_IMPORTED} programs", "programs")
     where = ProgramFilter(region_codes=(plan.region_code,))
@@ -84,7 +84,7 @@ async def update_program(
     cmd: commands.Update, principal: Principal, catalog: Catalog
 ) -> domain.Program:
     def update(program: domain.Program) -> None:
-        principal.require_region_writer(program.region_code, "id")
+        access.require_writer_of(principal, program.region_code, "id")
         program.update(cmd.changes)
 
     return await change(catalog.programs, cmd.key, "program", "id", update)
@@ -107,7 +107,7 @@ async def report_progress(
     )
 
     def add_report(program: domain.Program) -> None:
-        principal.require_region_writer(program.region_code, "programId")
+        access.require_writer_of(principal, program.region_code, "programId")
         program.report_progress(report, today())
 
     return await change(catalog.programs, cmd.program_id, "program", "programId", add_report)

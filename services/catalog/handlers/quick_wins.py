@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from services.catalog import commands, domain
+from services.catalog import access, commands, domain
 from services.catalog.repository import Catalog
 from services.kernel import ids
-from services.kernel.auth import Principal, Role
+from services.kernel.auth import Principal
 from services.kernel.repository import added, change, require
 
 
@@ -13,7 +13,7 @@ async def propose_quick_win(
     cmd: commands.ProposeQuickWin, principal: Principal, catalog: Catalog
 ) -> domain.QuickWin:
     program = await require(catalog.programs, cmd.program_id, "program", "programId")
-    principal.require_region_writer(program.region_code, "programId")
+    access.require_writer_of(principal, program.region_code, "programId")
     proposal = domain.QuickWin.propose(
         id=ids.new_id(), region_code=program.region_code, **vars(cmd), proposed_by=principal.subject
     )
@@ -23,7 +23,7 @@ async def propose_quick_win(
 async def decide_quick_win(
     cmd: commands.DecideQuickWin, principal: Principal, catalog: Catalog
 ) -> domain.QuickWin:
-    principal.require_role(Role.ADMIN)
+    access.require_admin(principal)
 
     def decide(proposal: domain.QuickWin) -> None:
         proposal.decide(cmd.decision, cmd.reason, principal.subject)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import strawberry
 
 from services.catalog import commands
+from services.catalog.domain.programs import Program, ProgramFields
+from services.catalog.domain.regions import Region, RegionFields
 from services.catalog.schema.types import (
     FundingSource,
-    ProgramPhase,
-    RegionKind,
     present,
 )
+from services.kernel.update_inputs import editable_fields
 
 UNSET = strawberry.UNSET
 
@@ -22,14 +23,9 @@ class CreateRegionInput(commands.CreateRegion):
 
 
 @strawberry.input
-class UpdateRegionInput:
-    name: str | None = UNSET
-    kind: RegionKind | None = UNSET
-    province: str | None = UNSET
-    cohort: str | None = UNSET
-    area_km2: float | None = UNSET
-    vision: str | None = UNSET
-
+class UpdateRegionInput(
+    editable_fields("RegionChanges", RegionFields, Region.EDITABLE)  # type: ignore[misc]
+):
     def command(self, code: str) -> commands.Update:
         changes = {k: v for k, v in present(self).items() if v is not None or k == "area_km2"}
         return commands.Update(code, changes)
@@ -76,19 +72,9 @@ class ImportProgramsInput:
 
 
 @strawberry.input
-class UpdateProgramInput:
-    name: str | None = UNSET
-    short_name: str | None = UNSET
-    long_name: str | None = UNSET
-    description: str | None = UNSET
-    dimension: str | None = UNSET
-    sub_dimension: str | None = UNSET
-    agency: str | None = UNSET
-    start_year: int | None = UNSET
-    target_year: int | None = UNSET
-    phase: ProgramPhase | None = UNSET
-    funding_sources: list[FundingSource] | None = UNSET
-
+class UpdateProgramInput(
+    editable_fields("ProgramChanges", ProgramFields, Program.EDITABLE)  # type: ignore[misc]
+):
     def command(self, program_id: str) -> commands.Update:
         changes = {k: v for k, v in present(self).items() if v is not None}
         if "funding_sources" in changes:

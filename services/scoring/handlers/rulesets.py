@@ -8,6 +8,7 @@ from services.kernel import errors
 from services.kernel.auth import Principal, Role
 from services.kernel.clock import utc_now
 from services.kernel.repository import require
+from services.scoring.commands import DraftRuleSet
 from services.scoring.domain import rulesets
 from services.scoring.domain.rules import Problem
 from services.scoring.repository import Scoring
@@ -25,11 +26,10 @@ def validate(text: str, principal: Principal) -> list[Problem]:
     return rulesets.read(text)[1]
 
 
-async def draft(
-    text: str, principal: Principal, scoring: Scoring, based_on: int | None = None
-) -> rulesets.RuleSet:
+async def draft(command: DraftRuleSet, principal: Principal, scoring: Scoring) -> rulesets.RuleSet:
     """Stores a new version, valid or not: an invalid one keeps its problems, never active."""
     require_admin(principal)
+    text, based_on = command.text, command.based_on
     if based_on is not None:
         await require(scoring.rulesets, rulesets.ruleset_id(based_on), "rule set", "basedOn")
     for _ in range(5):

@@ -3,60 +3,50 @@ their scorecards and quick-win assessments through federation."""
 
 from __future__ import annotations
 
-from typing import Self
-
 import strawberry
-from strawberry.types import Info
 
 from services.contracts import reference
 from services.kernel import errors
 from services.kernel.errors import ProblemCollector, located
 from services.kernel.graphql import (
-    BATCHED,
     DEFAULT_PAGE,
     REPLAY,
-    SMALL_PAGE,
     UNDELIVERED,
     UNDELIVERED_SIZE,
-    KeyedByCode,
     ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
-    first_of,
     paged,
     replay_undelivered_events,
     undelivered_events,
-    weighed,
 )
 from services.kernel.repository import Page
 from services.scoring import access
-from services.scoring.context import ScoringContext
 from services.scoring.domain import rulesets, scorecards
 from services.scoring.domain.ranking import CycleRanking
-from services.scoring.handlers import published, readiness, simulation
+from services.scoring.handlers import published, simulation
 from services.scoring.handlers import rulesets as ruleset_use_cases
-from services.scoring.schema.inputs import ImportPublishedResultsInput
+from services.scoring.schema.entities import (
+    Program,
+    Region,
+    ScoringInfo,
+    ranked,
+    readable,
+    with_ranks,
+)
+from services.scoring.schema.inputs import DraftRuleSetInput, ImportPublishedResultsInput
 from services.scoring.schema.types import (
     AuditEntry,
     DocumentSimulation,
     ImportedResults,
     Problem,
-    QuickWinDecision,
-    QuickWinReadiness,
     RegionChange,
     RescoreResult,
     RuleSet,
     Scorecard,
     ValidationResult,
 )
-
-ScoringInfo = Info[ScoringContext, None]
-# a region's scorecards, whether their cycles are closed and the cycles' rankings are three
-# storage round trips, shared by every region of a page
-RANKED = BATCHED
-# one region's evidence scored by the rules workers, as the objects one could read meanwhile
-RULES_RUN = 1_000
 
 
 def version_of(ruleset_id: str) -> int:
@@ -69,101 +59,6 @@ def version_of(ruleset_id: str) -> int:
 async def _active_number(info: ScoringInfo) -> int | None:
     found = await ruleset_use_cases.active_ruleset(info.context.scoring)
     return found.number if found else None
-
-
-async def _ranked(info: ScoringInfo, cards: list[scorecards.Scorecard]) -> list[Scorecard]:
-    """Scorecards with their rank in their cycle, overall and within their cohort."""
-    cycle_ids = list(dict.fromkeys(card.cycle_id for card in cards))
-    found = await info.context.loaders.ranking.load_many(cycle_ids)
-    return _with_ranks(cards, dict(zip(cycle_ids, found, strict=True)))
-
-
-def _with_ranks(
-    cards: list[scorecards.Scorecard], rankings: dict[str, CycleRanking]
-) -> list[Scorecard]:
-    return [
-        Scorecard.from_domain(
-            card,
-            rankings[card.cycle_id].overall.get(card.region_code),
-            rankings[card.cycle_id].in_cohort.get(card.region_code),
-        )
-        for card in cards
-    ]
-
-
-async def _readable(
-    info: ScoringInfo, cards: list[scorecards.Scorecard]
-) -> list[scorecards.Scorecard]:
-    return await access.readable(
-        info.context.principal, cards, info.context.loaders.cycle_closed.load_many
-    )
-
-
-async def _of_region(info: ScoringInfo, region_code: str) -> list[scorecards.Scorecard]:
-    """The region's readable scorecards; the regions of one page are read together."""
-    return await _readable(info, await info.context.loaders.scorecards_of_region.load(region_code))
-
-
-@strawberry.federation.type(keys=["code"])
-class Region(KeyedByCode):
-    @strawberry.field(
-        description="The region's scorecards the caller may read, newest cycle first.",
-        directives=paged(weight=RANKED),
-    )
-    async def scorecards(self, info: ScoringInfo, first: int = SMALL_PAGE) -> list[Scorecard]:
-        cards = await _of_region(info, self.code)
-        newest = sorted(cards, key=lambda c: (c.year, c.computed_at), reverse=True)
-        return await _ranked(info, first_of(newest, first))
-
-    @strawberry.field(directives=weighed(RANKED))
-    async def latest_scorecard(self, info: ScoringInfo) -> Scorecard | None:
-        cards = await _of_region(info, self.code)
-        if not cards:
-            return None
-        [latest] = await _ranked(info, [max(cards, key=lambda c: (c.year, c.computed_at))])
-        return latest
-
-
-@strawberry.federation.type(keys=["id"])
-class Program:
-    id: strawberry.ID
-
-    @classmethod
-    def resolve_reference(cls, id: strawberry.ID) -> Self:
-        return cls(id=id)
-
-    @strawberry.field(
-        description="The quick-win decision of the rules, per readable scorecard.",
-        directives=paged(weight=RANKED),
-    )
-    async def quick_win_assessments(
-        self, info: ScoringInfo, region_code: str, first: int = SMALL_PAGE
-    ) -> list[QuickWinDecision]:
-        program_id = str(self.id)
-        decisions = [
-            QuickWinDecision.from_decision(program_id, card.content.quick_wins[program_id])
-            for card in await _of_region(info, region_code)
-            if program_id in card.content.quick_wins
-        ]
-        return first_of(decisions, first)
-
-    @strawberry.field(
-        description="What the active rules would decide were the program proposed as a quick "
-        "win in the cycle's year, from what the region has reported so far (the region's "
-        "operator, admins and ministries). Nothing is stored.",
-        directives=weighed(RULES_RUN),
-    )
-    async def quick_win_readiness(
-        self, info: ScoringInfo, region_code: str, cycle_id: str
-    ) -> QuickWinReadiness:
-        program_id = str(self.id)
-        found = await readiness.quick_win_readiness(
-            info.context.scorer, info.context.principal, program_id, region_code, cycle_id
-        )
-        decided = (
-            QuickWinDecision.from_decision(program_id, found.decision) if found.decision else None
-        )
-        return QuickWinReadiness(decision=decided, planning_percent=found.planning_percent)
 
 
 @strawberry.type
@@ -179,8 +74,8 @@ class Query:
         found = await info.context.scoring.scorecards.get(
             scorecards.scorecard_id(region_code, cycle_id)
         )
-        readable = await _readable(info, [found]) if found else []
-        return (await _ranked(info, readable))[0] if readable else None
+        shown = await readable(info, [found]) if found else []
+        return (await ranked(info, shown))[0] if shown else None
 
     @strawberry.field(
         description="A cycle's scorecards in order of final index, best first.",
@@ -193,9 +88,9 @@ class Query:
         # ranked from the very scorecards shown, so ranks and finals always agree, even
         # while a rescoring has stored a scorecard and not yet the cycle's ranking
         standings = CycleRanking.of(card.standing for card in everyone)
-        cards = await _readable(info, everyone)
+        cards = await readable(info, everyone)
         chosen = [c for c in cards if cohort in (None, c.cohort)]
-        ranked = _with_ranks(chosen, {cycle_id: standings})
+        ranked = with_ranks(chosen, {cycle_id: standings})
         key = (lambda s: s.rank_in_cohort or 0) if cohort else (lambda s: s.rank or 0)
         return sorted(ranked, key=lambda s: (key(s), s.region_code))
 
@@ -227,12 +122,6 @@ class Query:
         return [AuditEntry.from_entry(e) for e in entries]
 
 
-@strawberry.input
-class DraftRuleSetInput:
-    text: str = strawberry.field(description="The rule set document, YAML or JSON.")
-    based_on: int | None = None
-
-
 @strawberry.type
 class Mutation:
     scoring_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
@@ -245,7 +134,7 @@ class Mutation:
     async def draft_rule_set(self, info: ScoringInfo, input: DraftRuleSetInput) -> RuleSet:
         with located("input"):
             ruleset = await ruleset_use_cases.draft(
-                input.text, info.context.principal, info.context.scoring, input.based_on
+                input.command(), info.context.principal, info.context.scoring
             )
         return RuleSet.from_domain(ruleset, await _active_number(info))
 
@@ -310,7 +199,7 @@ class Mutation:
             )  # fmt: skip
         return ImportedResults(
             imported=report.imported, revised=report.revised, unchanged=report.unchanged,
-            scorecards=await _ranked(info, report.scorecards), stored=not input.dry_run,
+            scorecards=await ranked(info, report.scorecards), stored=not input.dry_run,
         )  # fmt: skip
 
     @strawberry.mutation(

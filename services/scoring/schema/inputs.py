@@ -1,4 +1,4 @@
-"""GraphQL inputs of scoring that carry more than a name: published results to import."""
+"""GraphQL inputs of scoring: a rule set to draft, published results to import."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from fractions import Fraction
 import strawberry
 
 from services.kernel.errors import ProblemCollector
+from services.scoring import commands
 from services.scoring.domain.published import PublishedResult
+
+
+@strawberry.input
+class DraftRuleSetInput(commands.DraftRuleSet):
+    text: str = strawberry.field(description="The rule set document, YAML or JSON.")
+
+    def command(self) -> commands.DraftRuleSet:
+        return commands.DraftRuleSet(self.text, self.based_on)
 
 
 @strawberry.input

@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from services.catalog.national import national_regions
 from services.demo.cycle import ASSIGN, OPEN_CAMPAIGN, OPEN_CYCLE, REGISTER, SCORE_ALL, once_known
+from services.demo.national import national_regions
 from services.kernel import auth
 from services.kernel.auth import Role
 from services.kernel.graphql_client import GraphQLClient

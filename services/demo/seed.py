@@ -32,7 +32,7 @@ class SeedReport:
 
 
 def demo_data() -> dict[str, Any]:
-    text = resources.files("services.catalog.shipped").joinpath("demo_data.yaml").read_text()
+    text = resources.files("services.demo").joinpath("demo_data.yaml").read_text()
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 

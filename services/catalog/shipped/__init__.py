@@ -1,1 +1,0 @@
-"""What the catalog ships with: the demo regions."""

@@ -1,0 +1,1 @@
+"""The survey's copy of what other services publish, kept from their events."""
