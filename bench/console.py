@@ -33,7 +33,7 @@ from playwright.sync_api import Page, sync_playwright
 from starlette.applications import Starlette
 
 from services.gateway import console_routes
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from services.scoring.domain.definitions import MAX_DOCUMENT
 
 DEFAULT = (Path(__file__).parents[1] / "services/scoring/shipped/default_ruleset.yaml").read_text()

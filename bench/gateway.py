@@ -31,8 +31,8 @@ from pathlib import Path
 import httpx
 
 from bench.service import serving
+from services.embedded.natsserver import NatsServer
 from services.kernel import auth
-from services.kernel.natsserver import NatsServer
 
 SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")

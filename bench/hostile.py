@@ -38,9 +38,9 @@ import httpx
 from bench.machine import machine
 from bench.memory import rss_mb
 from services.kernel import auth
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from services.kernel.settings import Settings
-from services.stack import Ports, Started, running
+from services.stack.supervisor import Ports, Started, running
 
 SECRET = "h0st1le-Qh7Wk2Zp9Rv4Xn1Lc8Md5Fs3Jg6Yb0Ne7Ua4Oi2Et"
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")

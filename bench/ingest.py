@@ -23,10 +23,10 @@ import nats
 
 from bench.service import serving
 from services.contracts.events import catalog
+from services.embedded.natsserver import NatsServer
 from services.kernel import auth, events
 from services.kernel.events import Event
 from services.kernel.messaging import STREAM, ensure_stream
-from services.kernel.natsserver import NatsServer
 
 SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 CYCLE = "bench-cycle-2023"

@@ -16,7 +16,7 @@ from typing import Any
 
 import mongomock
 
-from services.kernel.memorystore import InMemoryClient
+from services.embedded.memorystore import InMemoryClient
 from services.kernel.outbox import FIELD, PENDING
 
 SIZES = (1_000, 10_000, 60_000)  # 60,000: a 514-region cycle's scores by one assessor

@@ -32,9 +32,9 @@ from nats.js.client import JetStreamContext
 from bench import national
 from bench.memory import descendants, rss_mb
 from bench.service import serving
+from services.embedded.natsserver import NatsServer
 from services.kernel import auth, events
 from services.kernel.messaging import STREAM, ensure_stream
-from services.kernel.natsserver import NatsServer
 from services.scoring.handlers.rulesets import DEFAULT
 
 SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"

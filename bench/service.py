@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 
 
 @dataclass(frozen=True)

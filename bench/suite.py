@@ -49,9 +49,9 @@ from bench.scoring import (
 )
 from bench.service import Running, serving
 from services.demo.cycle import once_known
+from services.embedded.natsserver import NatsServer
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.messaging import STREAM, ensure_stream
-from services.kernel.natsserver import NatsServer
 
 SUBGRAPHS = ("catalog", "survey", "scoring")
 ACCEPTED = "smartcity.survey.response.accepted"

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from services.kernel.natsserver import NatsServer
+import services.embedded.memorystore  # noqa: F401  (mongomock:// is the in-process store)
+from services.embedded.natsserver import NatsServer
 from services.kernel.settings import Settings
 from tests.support import SECRET
 

@@ -12,7 +12,7 @@ from unittest import mock
 
 import httpx
 
-from services.kernel.memorystore import KeyedCollection
+from services.embedded.memorystore import KeyedCollection
 
 STORAGE_TIMING = re.compile(r'storage;dur=[\d.]+;desc="(\d+) round trips"')
 

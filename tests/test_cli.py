@@ -11,7 +11,7 @@ import pytest
 
 from services.gateway.federation.join_read import load_supergraph
 from services.kernel import auth
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from tests.support import SECRET, token
 
 MINISTRY = token(auth.Role.MINISTRY)

@@ -21,6 +21,7 @@ BREAKS = {
     "contracts-declare-only": ("services/contracts/reference.py", "services.kernel.mongo"),
     "tools-through-the-api": ("services/cli/cycles.py", "services.catalog.domain"),
     "service-layers": ("services/scoring/domain/ranking.py", "services.scoring.handlers.scorer"),
+    "services-without-embedded": ("services/survey/storage.py", "services.embedded.memorystore"),
 }
 
 

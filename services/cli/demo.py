@@ -7,13 +7,13 @@ import asyncio
 import sys
 from typing import Any
 
-from services import stack
 from services.cli import connection, cycles
 from services.cli.output import ProgressBar, table
 from services.contracts.reference import EvaluationDimension
 from services.demo.cycle import EvaluationCycle, Outcome, Plan
 from services.demo.national import national_regions
 from services.messages import _
+from services.stack import StackError
 
 
 def add(commands: Any) -> None:
@@ -59,10 +59,12 @@ async def _evaluate(args: argparse.Namespace, plan: Plan) -> Outcome:
     if await connection.is_ready(args.gateway):
         return await _cycle(args, args.gateway, plan)
     if args.gateway != connection.DEFAULT_GATEWAY:
-        raise stack.StackError(_("no suite is ready at {url}").format(url=args.gateway))
+        raise StackError(_("no suite is ready at {url}").format(url=args.gateway))
     print(_("No stack is running: starting one for the demo (stopped again at the end)."))
-    async with stack.running(
-        connection.settings(), stack.Ports(), demo=True, external_nats=False
+    from services.stack import supervisor  # the embedded stack: only when one is started
+
+    async with supervisor.running(
+        connection.settings(), supervisor.Ports(), demo=True, external_nats=False
     ) as started:
         return await _cycle(args, started.gateway_url, plan)
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 
-from services import stack
 from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
 from services.cli.output import table
@@ -75,14 +74,16 @@ def _up(args: argparse.Namespace) -> int:
     if args.nats_url:
         env["NATS_URL"] = args.nats_url
     chosen = Settings.from_env(env).with_development_secret()
-    ports = stack.Ports(
+    from services.stack import supervisor  # the embedded stack's extra, needed here only
+
+    ports = supervisor.Ports(
         nats=args.nats_port,
         services={name: getattr(args, f"{name}_port") for name in SERVICES},
     )
     served = f"http://127.0.0.1:{ports.services['gateway']}/graphql"
     with recorded_gateway(chosen, served):
         asyncio.run(
-            stack.run(chosen, ports, demo=not args.no_demo, external_nats=bool(args.nats_url))
+            supervisor.run(chosen, ports, demo=not args.no_demo, external_nats=bool(args.nats_url))
         )
     return 0
 

@@ -109,10 +109,11 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        problem = auth.secret_problem(settings.jwt_secret)
-        if problem:
+        try:
+            auth.signing_secret(settings.jwt_secret, "gateway")
+        except auth.UnusableSecret as unusable:
             await clients.close()
-            raise StartupRefused(f"gateway: {problem}")
+            raise StartupRefused(str(unusable)) from None
         for variable, seconds in (
             ("SMARTCITY_RECOMPOSE_SECONDS", settings.recompose_seconds),
             ("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", settings.subgraph_timeout_seconds),

@@ -99,6 +99,19 @@ MIN_SECRET_BITS = 8 * MIN_SECRET_BYTES
 PLACEHOLDER_WORDS = ("replace", "change", "example", "placeholder", "secret", "todo")
 
 
+class UnusableSecret(ValueError):
+    """The JWT secret a process was given cannot sign its tokens safely."""
+
+
+def signing_secret(secret: str | None, owner: str) -> str:
+    """The secret `owner` (a service, the gateway) signs and verifies tokens with, once it is
+    found fit; the one place a secret is judged."""
+    problem = secret_problem(secret)
+    if problem or not secret:
+        raise UnusableSecret(f"{owner}: {problem}")
+    return secret
+
+
 def secret_problem(secret: str | None) -> str | None:
     """Why a JWT secret must not be used: too short to resist guessing, a placeholder left in
     a template (`REPLACE: openssl rand -base64 48` is 32 bytes long), or with less randomness

@@ -15,11 +15,25 @@ from typing import Any, TypeVar
 import mongoengine
 from pymongo.database import Database
 
-from services.kernel import memorystore
 from services.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+# the in-process store's client, which the embedded stack's package brings (the `embedded`
+# extra: mongomock is no dependency of a deployed service)
+_in_process_client: type | None = None
+
+
+class NoInProcessStore(RuntimeError):
+    """MONGODB_URI asks for the in-process store, and the embedded extra is not loaded."""
+
+
+def use_in_process_store(client_class: type) -> None:
+    """Lets `mongomock://` select `client_class`; services.embedded.memorystore calls it."""
+    global _in_process_client
+    _in_process_client = client_class
 
 
 def database_name(service: str) -> str:
@@ -30,6 +44,12 @@ def connect(settings: Settings, alias: str) -> Database[Any]:
     """Register `alias` for a service's database; `mongomock://` selects the in-process store."""
     mongoengine.disconnect(alias)
     if settings.mongo_is_in_memory:
+        if _in_process_client is None:
+            raise NoInProcessStore(
+                f"MONGODB_URI is {settings.mongodb_uri}, the in-process store, which comes with "
+                "the embedded stack (install the suite with its `embedded` extra); a deployed "
+                "service needs MONGODB_URI pointing at MongoDB"
+            )
         log.warning(
             "%s: MONGODB_URI is %s, an in-process store: data is NOT persistent",
             alias,
@@ -40,7 +60,7 @@ def connect(settings: Settings, alias: str) -> Database[Any]:
             alias=alias,
             host="mongodb://localhost",
             uuidRepresentation="standard",
-            mongo_client_class=memorystore.InMemoryClient,
+            mongo_client_class=_in_process_client,
         )
     else:
         mongoengine.connect(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from mongoengine import Document
 from starlette.applications import Starlette
 from strawberry import Schema
 
-from services.kernel import auth, events
+from services.kernel import auth
 from services.kernel.app import ServiceParts, create_asgi_app
 from services.kernel.auth import Principal
 from services.kernel.consumer import DurableConsumer
@@ -43,7 +42,9 @@ class Wiring(Generic[R]):
     on_started: Callable[[R], Awaitable[object]] | None = None
     on_stopping: Callable[[R], Awaitable[object]] | None = None
     gauges: Callable[[], dict[str, float]] = dict  # the service's own, shown at /metrics
-    idle: Callable[[], Awaitable[object]] | None = None  # returns once background work is done
+    # returns once the service's background work is done (scoring's rescoring), for those
+    # that run it in process and wait for it (tests/in_process.py)
+    idle: Callable[[], Awaitable[object]] | None = None
 
 
 class ServiceRuntime(Generic[R]):
@@ -119,20 +120,6 @@ class ServiceRuntime(Generic[R]):
             self.storage.close()
             disconnect(self.wiring.name)
 
-    async def deliver(self, cloud_event: dict[str, Any]) -> None:
-        """Hands an event to every consumer of this service, as the stream would."""
-        raw = events.encode(cloud_event)
-        for consumer in self.consumers:
-            await consumer.handle(raw)
-
-    async def settled(self, timeout_seconds: float = 10.0) -> None:
-        """Returns once the service's background work is done and its events are published."""
-        async with asyncio.timeout(timeout_seconds):
-            if self.wiring.idle:
-                await self.wiring.idle()
-            while self.relay and await self.relay.pending():  # noqa: ASYNC110 - no event for it
-                await asyncio.sleep(0.01)
-
     async def latest(self) -> list[DeadLetter]:
         """The latest events parked as undeliverable, newest first."""
         if self.storage is None or self.relay is None:
@@ -175,10 +162,7 @@ def serve(
     downloads: tuple[Download, ...] = (),
 ) -> Starlette:
     """The service's ASGI app, with the runtime's connections opened in its lifespan."""
-    secret = runtime.settings.jwt_secret
-    problem = auth.secret_problem(secret)
-    if problem or not secret:
-        raise ValueError(f"{runtime.wiring.name}: {problem}")
+    secret = auth.signing_secret(runtime.settings.jwt_secret, runtime.wiring.name)
     app = create_asgi_app(
         ServiceParts(
             name=runtime.wiring.name,
@@ -198,10 +182,3 @@ def serve(
     )
     app.state.runtime = runtime
     return app
-
-
-def runtime_of(app: Starlette) -> ServiceRuntime[Any]:
-    """The runtime behind an app `serve` made: for tests and tools that run a service in
-    process and hand it events (`deliver`) or wait for its background work (`settled`)."""
-    runtime: ServiceRuntime[Any] = app.state.runtime
-    return runtime

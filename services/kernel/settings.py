@@ -11,12 +11,21 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 IN_MEMORY_MONGO = "mongomock://localhost"
 SECRET_FILE = "jwt-secret"
+VARIABLE = "environment variable"
+
+
+def setting(variable: str, default: Any = None, *, factory: Any = None) -> Any:
+    """A setting's field: its default (or `factory`), and the environment variable that
+    sets it, declared once."""
+    if factory is not None:
+        return field(default_factory=factory, metadata={VARIABLE: variable})
+    return field(default=default, metadata={VARIABLE: variable})
 
 
 def config_folder(env: Mapping[str, str]) -> Path:
@@ -38,32 +47,43 @@ def _folder(env: Mapping[str, str], own: str, xdg: str, under_home: str) -> Path
 
 @dataclass(frozen=True)
 class Settings:
-    mongodb_uri: str = IN_MEMORY_MONGO
-    nats_url: str = "nats://127.0.0.1:4222"
-    jwt_secret: str | None = None
-    data_dir: Path = field(default_factory=lambda: data_folder(os.environ))
-    config_dir: Path = field(default_factory=lambda: config_folder(os.environ))
-    outbox_sweep_seconds: float = 1.0
-    catalog_url: str = "http://127.0.0.1:4001/graphql"
-    survey_url: str = "http://127.0.0.1:4002/graphql"
-    scoring_url: str = "http://127.0.0.1:4003/graphql"
-    subgraphs: str = ""  # `name=url,...`: the gateway composes these instead of the three
-    supergraph: str = ""  # a supergraph file (join spec) the gateway serves instead
-    rule_workers: int = 2
-    rule_timeout_seconds: float = 10.0
-    rule_worker_memory_mb: int = 1024  # each rules worker's heap; past it the worker is replaced
-    subgraph_timeout_seconds: float = 10.0
-    recompose_seconds: float = 60.0
-    stream_replicas: int = 1
-    max_query_cost: int = 100_000  # what one operation of admins and the ministry may cost
-    max_signed_in_query_cost: int = 20_000  # of region operators, assessors, citizens...
-    max_anonymous_query_cost: int = 2_000
-    request_deadline_seconds: float = 10.0  # a subgraph stops a query still running then
-    token_max_days: int = 180  # the longest a bearer token may be valid (respondents': 120)
-    redelivery_seconds: float = 30.0  # an event a consumer took and did not acknowledge
-    header_timeout_seconds: float = 10.0  # a connection's time to send a request's headers
-    max_connections_per_client: int = 256  # a client address's connections to one process
-    metrics_token: str | None = None  # /metrics for its bearer; unset: for this machine only
+    mongodb_uri: str = setting("MONGODB_URI", IN_MEMORY_MONGO)
+    nats_url: str = setting("NATS_URL", "nats://127.0.0.1:4222")
+    jwt_secret: str | None = setting("SMARTCITY_JWT_SECRET", None)
+    data_dir: Path = setting("SMARTCITY_DATA_DIR", factory=lambda: data_folder(os.environ))
+    config_dir: Path = setting("SMARTCITY_CONFIG_DIR", factory=lambda: config_folder(os.environ))
+    outbox_sweep_seconds: float = setting("SMARTCITY_OUTBOX_SWEEP_SECONDS", 1.0)
+    catalog_url: str = setting("CATALOG_URL", "http://127.0.0.1:4001/graphql")
+    survey_url: str = setting("SURVEY_URL", "http://127.0.0.1:4002/graphql")
+    scoring_url: str = setting("SCORING_URL", "http://127.0.0.1:4003/graphql")
+    # `name=url,...`: the gateway composes these instead of the three
+    subgraphs: str = setting("SMARTCITY_SUBGRAPHS", "")
+    # a supergraph file (join spec) the gateway serves instead
+    supergraph: str = setting("SMARTCITY_SUPERGRAPH", "")
+    rule_workers: int = setting("SMARTCITY_RULE_WORKERS", 2)
+    rule_timeout_seconds: float = setting("SMARTCITY_RULE_TIMEOUT_SECONDS", 10.0)
+    # each rules worker's heap; past it the worker is replaced
+    rule_worker_memory_mb: int = setting("SMARTCITY_RULE_WORKER_MEMORY_MB", 1024)
+    subgraph_timeout_seconds: float = setting("SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS", 10.0)
+    recompose_seconds: float = setting("SMARTCITY_RECOMPOSE_SECONDS", 60.0)
+    stream_replicas: int = setting("SMARTCITY_STREAM_REPLICAS", 1)
+    # what one operation of admins and the ministry may cost
+    max_query_cost: int = setting("SMARTCITY_MAX_QUERY_COST", 100_000)
+    # of region operators, assessors, citizens...
+    max_signed_in_query_cost: int = setting("SMARTCITY_MAX_SIGNED_IN_QUERY_COST", 20_000)
+    max_anonymous_query_cost: int = setting("SMARTCITY_MAX_ANONYMOUS_QUERY_COST", 2_000)
+    # a subgraph stops a query still running then
+    request_deadline_seconds: float = setting("SMARTCITY_REQUEST_DEADLINE_SECONDS", 10.0)
+    # the longest a bearer token may be valid (respondents': 120)
+    token_max_days: int = setting("SMARTCITY_TOKEN_MAX_DAYS", 180)
+    # an event a consumer took and did not acknowledge
+    redelivery_seconds: float = setting("SMARTCITY_REDELIVERY_SECONDS", 30.0)
+    # a connection's time to send a request's headers
+    header_timeout_seconds: float = setting("SMARTCITY_HEADER_TIMEOUT_SECONDS", 10.0)
+    # a client address's connections to one process
+    max_connections_per_client: int = setting("SMARTCITY_MAX_CONNECTIONS_PER_CLIENT", 256)
+    # /metrics for its bearer; unset: for this machine only
+    metrics_token: str | None = setting("SMARTCITY_METRICS_TOKEN", None)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -108,36 +128,6 @@ class Settings:
         return replace(self, jwt_secret=path.read_text().strip())
 
 
-ENVIRONMENT = {
-    "mongodb_uri": "MONGODB_URI",
-    "nats_url": "NATS_URL",
-    "jwt_secret": "SMARTCITY_JWT_SECRET",
-    "data_dir": "SMARTCITY_DATA_DIR",
-    "config_dir": "SMARTCITY_CONFIG_DIR",
-    "outbox_sweep_seconds": "SMARTCITY_OUTBOX_SWEEP_SECONDS",
-    "catalog_url": "CATALOG_URL",
-    "survey_url": "SURVEY_URL",
-    "scoring_url": "SCORING_URL",
-    "subgraphs": "SMARTCITY_SUBGRAPHS",
-    "supergraph": "SMARTCITY_SUPERGRAPH",
-    "rule_workers": "SMARTCITY_RULE_WORKERS",
-    "rule_timeout_seconds": "SMARTCITY_RULE_TIMEOUT_SECONDS",
-    "rule_worker_memory_mb": "SMARTCITY_RULE_WORKER_MEMORY_MB",
-    "subgraph_timeout_seconds": "SMARTCITY_SUBGRAPH_TIMEOUT_SECONDS",
-    "recompose_seconds": "SMARTCITY_RECOMPOSE_SECONDS",
-    "stream_replicas": "SMARTCITY_STREAM_REPLICAS",
-    "max_query_cost": "SMARTCITY_MAX_QUERY_COST",
-    "max_signed_in_query_cost": "SMARTCITY_MAX_SIGNED_IN_QUERY_COST",
-    "max_anonymous_query_cost": "SMARTCITY_MAX_ANONYMOUS_QUERY_COST",
-    "request_deadline_seconds": "SMARTCITY_REQUEST_DEADLINE_SECONDS",
-    "token_max_days": "SMARTCITY_TOKEN_MAX_DAYS",
-    "redelivery_seconds": "SMARTCITY_REDELIVERY_SECONDS",
-    "header_timeout_seconds": "SMARTCITY_HEADER_TIMEOUT_SECONDS",
-    "max_connections_per_client": "SMARTCITY_MAX_CONNECTIONS_PER_CLIENT",
-    "metrics_token": "SMARTCITY_METRICS_TOKEN",
-}
-
-
 def _parsed(default: object, raw: str) -> object:
     """`raw` as the type of the setting's default (text when the default is None)."""
     if isinstance(default, int):
@@ -147,3 +137,7 @@ def _parsed(default: object, raw: str) -> object:
     if isinstance(default, Path):
         return Path(raw)
     return raw
+
+
+# each setting's environment variable, as its field declares it
+ENVIRONMENT = {f.name: f.metadata[VARIABLE] for f in fields(Settings)}

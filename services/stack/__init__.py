@@ -1,6 +1,7 @@
-"""The embedded stack behind `smartcity up`: every part a supervised process of its own."""
+"""The embedded stack behind `smartcity up`: every part a supervised process of its own
+(`stack.supervisor`, which needs the `embedded` extra), and `smartcity serve`, one service
+in its process, which a deployment runs without it."""
 
 from services.stack.errors import StackError
-from services.stack.supervisor import Ports, Started, run, running
 
-__all__ = ["Ports", "StackError", "Started", "run", "running"]
+__all__ = ["StackError"]

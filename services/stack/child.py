@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from services.kernel.natsserver import die_with_parent
+from services.kernel.processes import die_with_parent
 from services.messages import _
 from services.stack.errors import StackError
 

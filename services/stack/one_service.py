@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 from collections.abc import Iterator
@@ -41,8 +42,17 @@ class _Server(uvicorn.Server):
                 loop.remove_signal_handler(number)
 
 
+def _in_process_store_if_asked(settings: Settings) -> None:
+    """`mongomock://` is the embedded stack's in-process store, when its extra is installed;
+    without it the service's start-up says what is missing."""
+    if settings.mongo_is_in_memory:
+        with contextlib.suppress(ImportError):
+            importlib.import_module("services.embedded.memorystore")
+
+
 async def serve(name: str, settings: Settings, host: str, port: int, log_level: str) -> None:
     collector.tune_for_serving()
+    _in_process_store_if_asked(settings)
     try:
         app = SERVICES[name].create_app(settings)
         lifespan = app.router.lifespan_context(app)

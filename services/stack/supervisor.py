@@ -26,16 +26,16 @@ from dataclasses import dataclass, field
 import httpx
 
 from services.demo.seed import seed
+from services.embedded.natsserver import binary
+from services.embedded.store_server import StoreServer
 from services.kernel import auth, collector
 from services.kernel.graphql_client import GraphQLClient
-from services.kernel.natsserver import binary
 from services.kernel.settings import Settings
 from services.messages import _
 from services.registry import SERVICES
 from services.stack import state
 from services.stack.child import Child, Part
 from services.stack.errors import StackError
-from services.stack.store_server import StoreServer
 
 HOST = "127.0.0.1"
 SUBGRAPHS = ("catalog", "survey", "scoring")

@@ -5,8 +5,8 @@ from typing import Any
 
 from services.catalog.app import create_app
 from services.kernel.auth import Role
-from services.kernel.runtime import runtime_of
 from tests.contracts import check_event
+from tests.in_process import runtime_of
 from tests.support import graphql, running, through_gateway, token
 
 ADMIN = token(Role.ADMIN)

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from services.registry import SERVICES
 from tests.support import SECRET
 

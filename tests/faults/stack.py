@@ -18,9 +18,9 @@ from pathlib import Path
 
 import httpx
 
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from services.kernel.settings import Settings
-from services.stack import Ports, Started, running
+from services.stack.supervisor import Ports, Started, running
 from tests.support import SECRET
 
 SERVICES = ("catalog", "survey", "scoring", "gateway")

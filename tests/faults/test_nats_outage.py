@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
+from services.embedded.natsserver import NatsServer
 from services.kernel.auth import Role
-from services.kernel.natsserver import NatsServer
 from tests.security import world as w
 from tests.security.world import World
 from tests.streams import stream_messages

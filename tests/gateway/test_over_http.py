@@ -12,7 +12,7 @@ import httpx
 import uvicorn
 
 from services.gateway.app import create_app
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from tests.gateway.subgraphs import asgi_apps
 from tests.gateway.support import settings
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mongomock.filtering import filter_applies
 
-from services.kernel import memorystore
-from services.kernel.memorystore import InMemoryClient, pinned_keys
+from services.embedded import memorystore
+from services.embedded.memorystore import InMemoryClient, pinned_keys
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import pytest
 
 from services.contracts.events import survey
 from services.kernel.auth import Role
-from services.kernel.runtime import runtime_of
 from services.scoring.app import create_app
 from tests import published as published_events
 from tests.catalog.test_api import Recorder
+from tests.in_process import deliver, settled
 from tests.published import published, response_accepted
 from tests.scoring.evidence import ASSESSORS, QUESTIONS_PER_DIMENSION, scores_averaging
 from tests.support import graphql, running, token
@@ -106,11 +106,11 @@ class Api:
 
     async def learn(self, *cloud_events: dict[str, Any]) -> None:
         for event in cloud_events:
-            await runtime_of(self.app).deliver(event)
+            await deliver(self.app, event)
 
     async def settled(self) -> None:
         """Rescoring done and what it published handed to the recorder."""
-        await runtime_of(self.app).settled()
+        await settled(self.app)
 
 
 @pytest.fixture

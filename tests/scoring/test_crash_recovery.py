@@ -22,7 +22,7 @@ import pytest
 from bench import national
 from services.kernel import events
 from services.kernel.messaging import STREAM, ensure_stream
-from services.kernel.natsserver import free_port
+from services.kernel.processes import free_port
 from tests.scoring.conftest import ADMIN
 from tests.support import SECRET, graphql
 

@@ -16,12 +16,12 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
+from services.embedded.natsserver import NatsServer
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
-from services.kernel.natsserver import NatsServer
-from services.kernel.runtime import runtime_of
 from services.registry import SERVICES
 from tests.gateway.support import Gateway, gateway_over, settings
+from tests.in_process import runtime_of
 from tests.support import SECRET, token
 
 REGION = "91.01"  # where the operator, the assessor and the campaigns are

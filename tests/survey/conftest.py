@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 
 from services.kernel.auth import Role
-from services.kernel.runtime import runtime_of
 from services.survey.app import create_app
 from tests import published
 from tests.catalog.test_api import Recorder
+from tests.in_process import deliver
 from tests.support import graphql, running, token
 
 ADMIN = token(Role.ADMIN)
@@ -42,7 +42,7 @@ class Api:
 
     async def learn(self, *cloud_events: dict[str, Any]) -> None:
         for cloud_event in cloud_events:
-            await runtime_of(self.app).deliver(cloud_event)
+            await deliver(self.app, cloud_event)
 
     async def open_campaign(
         self, audience: str, instrument: str, region: str = "12.07", **extra

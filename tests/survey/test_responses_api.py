@@ -1,7 +1,7 @@
 import asyncio
 
 from services.kernel.auth import Role
-from services.kernel.runtime import runtime_of
+from tests.in_process import runtime_of
 from tests.support import token
 
 from .conftest import ADMIN, CYCLE

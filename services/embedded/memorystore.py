@@ -42,6 +42,8 @@ from mongomock import helpers
 from mongomock.collection import Collection, Cursor
 from mongomock.filtering import filter_applies
 
+from services.kernel import mongo
+
 KEY_TYPES = (str, int, ObjectId)
 IMMUTABLE = frozenset(
     {str, int, float, bool, type(None), bytes, dt.datetime, dt.date, ObjectId, Decimal128,
@@ -326,3 +328,6 @@ class InMemoryClient(mongomock.MongoClient):
                 codec_options=self._codec_options, _store=self._store[name],
             )  # fmt: skip
         return super().get_database(name, *args, **options)
+
+
+mongo.use_in_process_store(InMemoryClient)  # `mongomock://` is this store from now on

@@ -29,7 +29,7 @@ from bson import Int64
 from mongomock.collection import Collection
 from pymongo import ReturnDocument
 
-from services.kernel import memorystore
+from services.embedded import memorystore
 
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 HEADER = struct.Struct("<iiii")
