@@ -32,7 +32,7 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 from starlette.applications import Starlette
 
-from services.gateway import console_routes
+from services.gateway.edge import static_files
 from services.kernel.processes import free_port
 from services.scoring.domain.definitions import MAX_DOCUMENT
 
@@ -108,7 +108,7 @@ def every_line_changed(text: str) -> str:
 @contextlib.contextmanager
 def console_served() -> Iterator[str]:
     port = free_port()
-    app = Starlette(routes=console_routes.routes())
+    app = Starlette(routes=static_files.routes())
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -22,6 +22,14 @@ BREAKS = {
     "tools-through-the-api": ("services/cli/cycles.py", "services.catalog.domain"),
     "service-layers": ("services/scoring/domain/ranking.py", "services.scoring.handlers.scorer"),
     "services-without-embedded": ("services/survey/storage.py", "services.embedded.memorystore"),
+    "gateway-rooms": (
+        "services/gateway/composition/supergraph.py",
+        "services.gateway.planning.planner",
+    ),
+    "gateway-rooms-below-the-edge": (
+        "services/gateway/planning/query_plan.py",
+        "services.gateway.edge.limits",
+    ),
 }
 
 

@@ -14,9 +14,9 @@ from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
 from services.cli.output import table
 from services.demo.seed import seed
-from services.gateway.federation.composition import compose
-from services.gateway.federation.join_print import print_supergraph
-from services.gateway.federation.subgraph_schema import read_subgraph
+from services.gateway.composition.composer import compose
+from services.gateway.composition.join_print import print_supergraph
+from services.gateway.composition.subgraph_schema import read_subgraph
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.settings import Settings

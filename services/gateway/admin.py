@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from services.gateway.subgraphs import LocalSubgraph
+from services.gateway.execution.subgraphs import LocalSubgraph
 from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import errors
 from services.kernel.auth import Principal, Role

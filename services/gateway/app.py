@@ -19,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from services.gateway import admin, console_routes, documents, graphiql_routes
-from services.gateway.credential import GatewayCredential
-from services.gateway.http import EdgeMetrics, GraphQLEndpoint
-from services.gateway.limits import Limits
-from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint, Transport
+from services.gateway import admin
+from services.gateway.edge import documents, static_files
+from services.gateway.edge.http import EdgeMetrics, GraphQLEndpoint
+from services.gateway.edge.limits import Limits
+from services.gateway.execution.credential import GatewayCredential
+from services.gateway.execution.subgraphs import SubgraphClients, SubgraphEndpoint, Transport
 from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import auth
 from services.kernel.app import GaugeCollector, operational_routes, request_metrics
@@ -148,8 +149,7 @@ def create_app(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *operational_routes("gateway", registry, readiness, settings.metrics_token),
-            *console_routes.routes(),
-            *graphiql_routes.routes(),
+            *static_files.routes(),
             *documents.routes(clients),
         ],
         lifespan=lifespan,

@@ -20,14 +20,14 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
-from services.gateway.federation.execution import Execution
-from services.gateway.federation.operation import condition_variables, prepare
-from services.gateway.federation.planner import Planner, PlanningError
-from services.gateway.federation.query_plan import QueryPlan
-from services.gateway.federation.response_shape import Shape, Shaper
-from services.gateway.federation.supergraph import Supergraph
-from services.gateway.limits import Limits
-from services.gateway.subgraphs import SubgraphClients
+from services.gateway.composition.supergraph import Supergraph
+from services.gateway.edge.limits import Limits
+from services.gateway.execution.executor import Execution
+from services.gateway.execution.response_shape import Shape, Shaper
+from services.gateway.execution.subgraphs import SubgraphClients
+from services.gateway.planning.operation import condition_variables, prepare
+from services.gateway.planning.planner import Planner, PlanningError
+from services.gateway.planning.query_plan import QueryPlan
 from services.kernel import errors, query_limits
 from services.kernel.auth import Principal
 from services.kernel.lru import LruCache, document_weight

@@ -15,14 +15,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.gateway.composition.composer import CompositionError, compose
+from services.gateway.composition.join_read import SupergraphFileError, load_supergraph
+from services.gateway.composition.subgraph_schema import (
+    Subgraph,
+    SubgraphSchemaError,
+    read_subgraph,
+)
+from services.gateway.composition.supergraph import Supergraph
+from services.gateway.edge.limits import Limits
 from services.gateway.engine import Engine
-from services.gateway.federation.composition import CompositionError, compose
-from services.gateway.federation.join_read import SupergraphFileError, load_supergraph
-from services.gateway.federation.subgraph_calls import SubgraphFailure
-from services.gateway.federation.subgraph_schema import Subgraph, SubgraphSchemaError, read_subgraph
-from services.gateway.federation.supergraph import Supergraph
-from services.gateway.limits import Limits
-from services.gateway.subgraphs import SubgraphClients, SubgraphEndpoint
+from services.gateway.execution.subgraph_calls import SubgraphFailure
+from services.gateway.execution.subgraphs import SubgraphClients, SubgraphEndpoint
 from services.kernel.auth import ANONYMOUS
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ import httpx
 from starlette.applications import Starlette
 
 from services.gateway.app import create_app
-from services.gateway.limits import Limits
-from services.gateway.subgraphs import Unreachable
+from services.gateway.edge.limits import Limits
+from services.gateway.execution.subgraphs import Unreachable
 from services.kernel.settings import Settings
 from tests.support import SECRET
 

@@ -6,8 +6,8 @@ import pytest
 from graphql import print_schema
 
 from services.catalog.schema import schema as catalog
-from services.gateway.federation.composition import CompositionError, compose
-from services.gateway.federation.subgraph_schema import read_subgraph
+from services.gateway.composition.composer import CompositionError, compose
+from services.gateway.composition.subgraph_schema import read_subgraph
 from services.scoring.schema import schema as scoring
 from services.survey.schema import schema as survey
 

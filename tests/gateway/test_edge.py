@@ -14,7 +14,7 @@ import strawberry
 from strawberry.asgi import GraphQL
 
 from services.gateway.app import StartupRefused, create_app
-from services.gateway.limits import Limits
+from services.gateway.edge.limits import Limits
 from services.kernel import auth
 from services.kernel.auth import Role
 from services.kernel.graphql import SubgraphSchema

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from graphql import lexicographic_sort_schema, print_schema
 
-from services.gateway.federation.composition import compose
-from services.gateway.federation.join_print import print_supergraph
-from services.gateway.federation.join_read import load_supergraph
-from services.gateway.federation.subgraph_schema import read_subgraph
-from services.gateway.federation.supergraph import Supergraph
+from services.gateway.composition.composer import compose
+from services.gateway.composition.join_print import print_supergraph
+from services.gateway.composition.join_read import load_supergraph
+from services.gateway.composition.subgraph_schema import read_subgraph
+from services.gateway.composition.supergraph import Supergraph
 from services.registry import SERVICES
 from tests.gateway.subgraphs import SCHEMAS, asgi_apps
 from tests.gateway.support import gateway_over, settings

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from graphql import FieldNode, InlineFragmentNode, SelectionSetNode
 
-from services.gateway.federation.subgraph_schema import Subgraph, SubgraphField, named_type
+from services.gateway.composition.subgraph_schema import Subgraph, SubgraphField, named_type
 
 
 @dataclass(frozen=True)

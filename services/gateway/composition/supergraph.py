@@ -8,7 +8,7 @@ from functools import cached_property
 
 from graphql import GraphQLInterfaceType, GraphQLObjectType, GraphQLSchema, SelectionSetNode
 
-from services.gateway.federation.subgraph_schema import Key, Subgraph, SubgraphType
+from services.gateway.composition.subgraph_schema import Key, Subgraph, SubgraphType
 from services.kernel.field_costs import FieldCost
 
 

@@ -10,8 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from services.gateway.federation.subgraph_calls import SubgraphFailure
-from services.gateway.subgraphs import SubgraphClients
+from services.gateway.execution.subgraph_calls import SubgraphFailure
+from services.gateway.execution.subgraphs import SubgraphClients
 from services.kernel.downloads import ClientGone, unless_the_client_goes
 
 LETTER = "/letters/{region_code}/{cycle_id}.pdf"

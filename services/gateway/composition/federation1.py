@@ -14,8 +14,8 @@ import copy
 
 from graphql import SelectionSetNode
 
-from services.gateway.federation import field_sets
-from services.gateway.federation.subgraph_schema import Subgraph, named_type
+from services.gateway.composition import field_sets
+from services.gateway.composition.subgraph_schema import Subgraph, named_type
 
 
 def as_federation_2(subgraph: Subgraph) -> Subgraph:

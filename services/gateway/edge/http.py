@@ -15,10 +15,10 @@ from prometheus_client import Counter, Histogram
 from starlette.requests import Request
 from starlette.responses import Response
 
-from services.gateway import graphiql_routes
-from services.gateway.apq import PersistedQueries
+from services.gateway.edge import static_files
+from services.gateway.edge.apq import PersistedQueries
+from services.gateway.edge.limits import Limits
 from services.gateway.engine import RequestError
-from services.gateway.limits import Limits
 from services.gateway.supergraph_keeper import SupergraphKeeper
 from services.kernel import auth, errors
 from services.kernel.auth import Principal, Role
@@ -95,7 +95,7 @@ class GraphQLEndpoint:
             and "query" not in request.query_params
             and ("text/html" in request.headers.get("accept", ""))
         ):
-            return graphiql_routes.page()
+            return static_files.graphiql_page()
         try:
             principal = self._principal(request.headers.get("authorization"))
         except errors.Unauthenticated as exc:

@@ -5,9 +5,9 @@ never @external; an @interfaceObject has a key."""
 
 from __future__ import annotations
 
-from services.gateway.federation import field_sets
-from services.gateway.federation.problems import Problem
-from services.gateway.federation.subgraph_schema import Subgraph, named_type
+from services.gateway.composition import field_sets
+from services.gateway.composition.problems import Problem
+from services.gateway.composition.subgraph_schema import Subgraph, named_type
 
 
 def check_subgraph(subgraph: Subgraph) -> list[Problem]:

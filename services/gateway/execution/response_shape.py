@@ -23,8 +23,8 @@ from graphql import (
     is_composite_type,
 )
 
-from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
-from services.gateway.federation.planner import INTROSPECTION_FIELDS
+from services.gateway.planning.operation import PreparedField, PreparedFragment, PreparedSelection
+from services.gateway.planning.planner import INTROSPECTION_FIELDS
 
 Path = tuple[str | int, ...]
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from graphql import GraphQLSchema, execute, parse
 
-from services.gateway.federation.query_plan import (
+from services.gateway.execution.subgraph_calls import SubgraphCaller, SubgraphFailure
+from services.gateway.planning.query_plan import (
     INTROSPECTION,
     EntityPart,
     Fetch,
@@ -24,7 +25,6 @@ from services.gateway.federation.query_plan import (
     Renames,
     RepresentationShape,
 )
-from services.gateway.federation.subgraph_calls import SubgraphCaller, SubgraphFailure
 from services.kernel.auth import Principal
 
 Path = list[str | int]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from graphql import ArgumentNode, print_ast
 
-from services.gateway.federation.query_plan import Renames
+from services.gateway.planning.query_plan import Renames
 
 
 @dataclass

@@ -19,9 +19,9 @@ from graphql import (
     print_ast,
 )
 
-from services.gateway.federation.operation import PreparedFragment, PreparedSelection
-from services.gateway.federation.subgraph_schema import Key, named_type
-from services.gateway.federation.supergraph import Home, Supergraph
+from services.gateway.composition.subgraph_schema import Key, named_type
+from services.gateway.composition.supergraph import Home, Supergraph
+from services.gateway.planning.operation import PreparedFragment, PreparedSelection
 
 Provided = dict[str, "Provided | None"]
 

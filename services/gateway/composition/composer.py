@@ -14,14 +14,14 @@ import dataclasses
 
 from graphql import build_schema
 
-from services.gateway.federation.federation1 import as_federation_2
-from services.gateway.federation.merge import Merged, merge
-from services.gateway.federation.merged_schema import MergedType, print_types
-from services.gateway.federation.problems import CompositionError, Problem
-from services.gateway.federation.satisfiability import unsatisfiable
-from services.gateway.federation.subgraph_checks import check_subgraph
-from services.gateway.federation.subgraph_schema import Subgraph, named_type
-from services.gateway.federation.supergraph import EntityKey, Supergraph
+from services.gateway.composition.federation1 import as_federation_2
+from services.gateway.composition.merge import Merged, merge
+from services.gateway.composition.merged_schema import MergedType, print_types
+from services.gateway.composition.problems import CompositionError, Problem
+from services.gateway.composition.satisfiability import unsatisfiable
+from services.gateway.composition.subgraph_checks import check_subgraph
+from services.gateway.composition.subgraph_schema import Subgraph, named_type
+from services.gateway.composition.supergraph import EntityKey, Supergraph
 
 __all__ = ["CompositionError", "Problem", "compose"]
 

@@ -21,8 +21,8 @@ from graphql import (
     print_type,
 )
 
-from services.gateway.federation.subgraph_schema import SubgraphField, SubgraphType
-from services.gateway.federation.supergraph import Supergraph
+from services.gateway.composition.subgraph_schema import SubgraphField, SubgraphType
+from services.gateway.composition.supergraph import Supergraph
 from services.kernel.field_costs import FieldCost
 
 HEADER = """schema

@@ -38,11 +38,12 @@ from graphql import (
 )
 from graphql.language import ArgumentNode, ValueNode
 
-from services.gateway.federation.fetch_selection import FetchSelection
-from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
-from services.gateway.federation.plan_costs import Costs, Route
-from services.gateway.federation.plan_reach import Provided, Reach, provided_below
-from services.gateway.federation.query_plan import (
+from services.gateway.composition.subgraph_schema import Key, named_type
+from services.gateway.composition.supergraph import Home, Supergraph
+from services.gateway.planning.costs import Costs, Route
+from services.gateway.planning.fetch_selection import FetchSelection
+from services.gateway.planning.operation import PreparedField, PreparedFragment, PreparedSelection
+from services.gateway.planning.query_plan import (
     INTROSPECTION,
     EntityPart,
     Fetch,
@@ -50,8 +51,7 @@ from services.gateway.federation.query_plan import (
     RepresentationShape,
     RootPart,
 )
-from services.gateway.federation.subgraph_schema import Key, named_type
-from services.gateway.federation.supergraph import Home, Supergraph
+from services.gateway.planning.reach import Provided, Reach, provided_below
 
 INTROSPECTION_FIELDS = {"__schema", "__type"}
 

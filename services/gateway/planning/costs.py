@@ -18,8 +18,8 @@ from graphql import (
     is_composite_type,
 )
 
-from services.gateway.federation.operation import PreparedField, PreparedFragment, PreparedSelection
-from services.gateway.federation.plan_reach import Provided, Reach, provided_below
+from services.gateway.planning.operation import PreparedField, PreparedFragment, PreparedSelection
+from services.gateway.planning.reach import Provided, Reach, provided_below
 
 # what a jump to another subgraph costs, besides one for each field it carries: a fetch
 # more, and a step more of waiting when it follows another

@@ -31,9 +31,9 @@ from graphql import (
     is_composite_type,
 )
 
-from services.gateway.federation.problems import Problem
-from services.gateway.federation.subgraph_schema import SubgraphField, named_type
-from services.gateway.federation.supergraph import Supergraph
+from services.gateway.composition.problems import Problem
+from services.gateway.composition.subgraph_schema import SubgraphField, named_type
+from services.gateway.composition.supergraph import Supergraph
 
 # what a @provides above makes available: field name -> what is available below it
 Provision = tuple[tuple[str, "Provision"], ...]

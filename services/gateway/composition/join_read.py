@@ -36,7 +36,7 @@ from graphql import (
 )
 from graphql.language import DirectiveDefinitionNode, SchemaDefinitionNode
 
-from services.gateway.federation.subgraph_schema import (
+from services.gateway.composition.subgraph_schema import (
     Key,
     Subgraph,
     SubgraphField,
@@ -44,7 +44,7 @@ from services.gateway.federation.subgraph_schema import (
     SubgraphType,
     field_set,
 )
-from services.gateway.federation.supergraph import EntityKey, Supergraph
+from services.gateway.composition.supergraph import EntityKey, Supergraph
 from services.kernel.field_costs import declared_costs
 
 JOIN = "join__"

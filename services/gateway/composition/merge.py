@@ -26,10 +26,10 @@ from graphql import (
     print_ast,
 )
 
-from services.gateway.federation import field_sets
-from services.gateway.federation.merged_schema import MergedField, MergedType
-from services.gateway.federation.problems import Problem, names
-from services.gateway.federation.subgraph_schema import (
+from services.gateway.composition import field_sets
+from services.gateway.composition.merged_schema import MergedField, MergedType
+from services.gateway.composition.problems import Problem, names
+from services.gateway.composition.subgraph_schema import (
     Subgraph,
     SubgraphField,
     SubgraphType,

@@ -11,14 +11,14 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from services.gateway.credential import GatewayCredential
-from services.gateway.federation.subgraph_calls import (
+from services.gateway.execution.credential import GatewayCredential
+from services.gateway.execution.in_flight import InFlight
+from services.gateway.execution.subgraph_calls import (
     BAD_RESPONSE,
     TIMEOUT,
     UNAVAILABLE,
     SubgraphFailure,
 )
-from services.gateway.in_flight import InFlight
 from services.kernel.auth import Principal
 from services.kernel.keepalive import POOL_IDLE_SECONDS
 
