@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from services.gateway.federation.join_read import load_supergraph
+from services.gateway.composition.join_read import load_supergraph
 from services.kernel import auth
 from services.kernel.processes import free_port
 from tests.support import SECRET, token

@@ -55,7 +55,7 @@ def test_persisted_queries_count_at_least_the_memory_they_hold():
     import random
     import tracemalloc
 
-    from services.gateway.apq import PersistedQueries
+    from services.gateway.edge.apq import PersistedQueries
 
     rng = random.Random(7)
     cache = PersistedQueries(max_bytes=64 * 1024 * 1024)
