@@ -4,6 +4,7 @@ dimension, stage and cohort the contracts define, in both languages."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 
 from services.catalog import domain as catalog
 from services.contracts import reference
+from services.contracts.events.catalog import CycleState, RegionState
 from services.contracts.progress import ProgressPoint, ProgressStage, percent_as_of
+from services.scoring.domain.evidence import CycleFacts, RegionFacts
 from services.scoring.domain.evidence import Program as ScoredProgram
 from tests.catalog.test_domain import a_program, a_report
 
@@ -77,3 +80,11 @@ def test_every_evaluation_dimension_and_stage_has_its_name() -> None:
     assert set(reference.EVALUATION_DIMENSION_NAMES) == set(reference.EvaluationDimension)
     assert set(reference.STAGE_NAMES) == set(reference.CycleStage)
     assert catalog.CycleStage is reference.CycleStage  # the catalog's stages are the contracts'
+
+
+def test_scorings_copies_of_catalog_entities_read_only_what_the_contract_publishes() -> None:
+    """A field renamed or dropped in the catalog's contract breaks here, not in a scorecard."""
+    for facts, state in ((RegionFacts, RegionState), (CycleFacts, CycleState)):
+        published = {f.name: f.type for f in dataclasses.fields(state)}
+        for read in dataclasses.fields(facts):
+            assert published.get(read.name) == read.type, (facts.__name__, read.name)

@@ -39,8 +39,8 @@ def region_evidence(
             mean, [c for c, q in asked.items() if q.evaluation_dimension == dimension]
         )
     return evidence.Evidence(
-        region={"code": "35.07", "name": "Kab. Malang", "cohort": cohort},
-        cycle={"id": f"cycle-{year}", "year": year, "cohort": cohort},
+        region=evidence.RegionFacts("35.07", "Kab. Malang", cohort),
+        cycle=evidence.CycleFacts(f"cycle-{year}", year, cohort),
         questions=asked,
         assessor_scores=scores,
         **extra,

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from services.scoring.domain import assessment, definitions, scorecards
-from services.scoring.domain.evidence import Evidence, Question
+from services.scoring.domain.evidence import CycleFacts, Evidence, Question, RegionFacts
 
 DEFAULT = Path(__file__).resolve().parents[2] / "services/scoring/shipped/default_ruleset.yaml"
 
@@ -30,8 +30,8 @@ ASSESSORS = {
 def evidence(answers: dict[str, list[int]]) -> Evidence:
     """Citizens answering 1-4 (the 2023 survey's scale), `answers` per question."""
     return Evidence(
-        region={"code": "35.07"},
-        cycle={"id": "c-2023", "year": 2023, "cohort": "kppn_ikn"},
+        region=RegionFacts("35.07"),
+        cycle=CycleFacts("c-2023", 2023, "kppn_ikn"),
         questions=QUESTIONS,
         assessor_scores=ASSESSORS,
         citizen_answers={code: (sum(given), len(given)) for code, given in answers.items()},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
@@ -152,18 +153,16 @@ def facts_of(evidence: Evidence, assessment: Assessment) -> list[dict[str, Any]]
 
 
 def _region_fact(evidence: Evidence) -> dict[str, Any]:
-    fields = ("code", "name", "cohort", "province", "kind")
-    return {KIND: "region", **{k: str(evidence.region.get(k) or "") for k in fields}}
+    return {KIND: "region", **dataclasses.asdict(evidence.region)}
 
 
 def _cycle_fact(evidence: Evidence) -> dict[str, Any]:
-    cycle = evidence.cycle
     return {
         KIND: "cycle",
-        "cycle_id": str(cycle.get("id", "")),
+        "cycle_id": evidence.cycle.id,
         "year": evidence.year,
         "cohort": evidence.cohort,
-        "stage": str(cycle.get("stage") or ""),
+        "stage": evidence.cycle.stage,
     }
 
 

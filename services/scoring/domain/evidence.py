@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 
 from services.contracts.progress import ProgressPoint, ProgressStage, percent_as_of
 
@@ -41,9 +40,30 @@ class Program:
 
 
 @dataclass(frozen=True)
+class RegionFacts:
+    """A region as scoring keeps it: the part of the catalog's `RegionState` it reads."""
+
+    code: str
+    name: str = ""
+    cohort: str = ""
+    province: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """A cycle as scoring keeps it: the part of the catalog's `CycleState` it reads."""
+
+    id: str
+    year: int
+    cohort: str = ""
+    stage: str = ""
+
+
+@dataclass(frozen=True)
 class Evidence:
-    region: dict[str, Any]
-    cycle: dict[str, Any]
+    region: RegionFacts
+    cycle: CycleFacts
     questions: dict[str, Question]
     assessor_scores: dict[str, dict[str, int]] = field(default_factory=dict)
     citizen_answers: dict[str, tuple[int, int]] = field(default_factory=dict)  # code -> (sum, n)
@@ -58,8 +78,8 @@ class Evidence:
 
     @property
     def year(self) -> int:
-        return int(self.cycle.get("year", 0))
+        return self.cycle.year
 
     @property
     def cohort(self) -> str:
-        return str(self.cycle.get("cohort") or self.region.get("cohort") or "")
+        return self.cycle.cohort or self.region.cohort

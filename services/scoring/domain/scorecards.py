@@ -227,9 +227,9 @@ class Scorecard(Aggregate):
         cls, evidence: Evidence, content: Content, input_digest: str, at: dt.datetime
     ) -> Scorecard:
         card = cls(
-            id=scorecard_id(str(evidence.region["code"]), str(evidence.cycle["id"])),
-            region_code=str(evidence.region["code"]),
-            cycle_id=str(evidence.cycle["id"]),
+            id=scorecard_id(evidence.region.code, evidence.cycle.id),
+            region_code=evidence.region.code,
+            cycle_id=evidence.cycle.id,
             cohort=evidence.cohort,
             year=evidence.year,
             revision=1,

@@ -177,7 +177,7 @@ class Scorer:
                 try:
                     scored = assessment.assess(evidence, method)
                 except assessment.NoWeights as missing:
-                    region, cycle = evidence.region["code"], evidence.cycle["id"]
+                    region, cycle = evidence.region.code, evidence.cycle.id
                     report.failed.append(f"{region}:{cycle}: {missing}")
                     continue
                 assessed.append((evidence, scored))
@@ -218,7 +218,7 @@ class Scorer:
 
     async def _with_previous(self, evidence: Evidence, cycles: CycleIndex) -> Evidence:
         """The evidence with the final index of the region's latest earlier scorecard."""
-        region_code = str(evidence.region["code"])
+        region_code = evidence.region.code
         keys = [
             scorecards.scorecard_id(region_code, cycle_id)
             for cycle_id, (year, region_codes) in cycles.items()
@@ -294,7 +294,7 @@ class Scorer:
 
     async def _store(self, item: Computed, at: dt.datetime, report: RescoreReport) -> None:
         key = scorecards.scorecard_id(
-            str(item.evidence.region["code"]), str(item.evidence.cycle["id"])
+            item.evidence.region.code, item.evidence.cycle.id
         )
         report.scored += 1
         if item.content.failure:

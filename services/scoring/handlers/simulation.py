@@ -78,7 +78,7 @@ async def _compared(scorer: Scorer, cycle_id: str, computed: list[Computed]) -> 
         for c in await scorer.scoring.scorecards.of_cycle(cycle_id)
         if c.source is Source.COMPUTED  # a published result is the record: no rule moves it
     }
-    new = {str(c.evidence.region["code"]): c for c in computed}
+    new = {c.evidence.region.code: c for c in computed}
     old_ranks = ranks({code: c.content.final_index for code, c in current.items()})
     new_ranks = ranks({code: c.content.final_index for code, c in new.items()})
     changes = []

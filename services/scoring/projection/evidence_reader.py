@@ -9,7 +9,13 @@ from typing import Any
 from services.contracts.events.survey import Audience
 from services.contracts.progress import ProgressPoint
 from services.kernel.mongo import Storage
-from services.scoring.domain.evidence import Evidence, Program, Question
+from services.scoring.domain.evidence import (
+    CycleFacts,
+    Evidence,
+    Program,
+    Question,
+    RegionFacts,
+)
 from services.scoring.domain.letters import Finding, LetterFacts
 from services.scoring.projection import keys
 from services.scoring.projection.keys import unescape
@@ -50,9 +56,9 @@ class EvidenceReader:
         citizen_campaigns = [c for c in campaigns if c["audience"] == Audience.CITIZEN]
         citizen_quota = [c["quota_per_sub_dimension"] for c in citizen_campaigns]
         return Evidence(
-            region={"code": region_code, **{k: region.get(k) for k in DESCRIBED}},
-            cycle={"id": cycle_id, "year": cycle["year"], "cohort": cycle["cohort"],
-                   "stage": cycle.get("stage")},
+            region=RegionFacts(region_code, **{k: region.get(k) or "" for k in DESCRIBED}),
+            cycle=CycleFacts(cycle_id, int(cycle["year"]), cycle["cohort"] or "",
+                             cycle.get("stage") or ""),
             questions={q["code"]: Question(**q) for q in questions},
             assessor_scores=scores,
             citizen_answers=_citizen_sums(citizens.values()),
