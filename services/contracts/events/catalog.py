@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from services.contracts.progress import ProgressStage
+from services.contracts.reference import CycleStage
 from services.kernel.events import Event
 
 
@@ -89,7 +91,7 @@ class ProgressReported(Event):
     program_id: str
     region_code: str
     report_id: str
-    stage: str
+    stage: ProgressStage
     percent: float
     reported_on: str
     note: str
@@ -128,7 +130,7 @@ class CycleState:
 
     id: str
     year: int
-    stage: str
+    stage: CycleStage
     cohort: str
     opens_on: str
     closes_on: str
