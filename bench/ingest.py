@@ -23,6 +23,7 @@ import nats
 
 from bench.service import serving
 from services.contracts.events import catalog
+from services.contracts.events.survey import ResponseAccepted
 from services.embedded.natsserver import NatsServer
 from services.kernel import auth, events
 from services.kernel.events import Event
@@ -31,7 +32,7 @@ from services.kernel.messaging import STREAM, ensure_stream
 SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 CYCLE = "bench-cycle-2023"
 IMPACT = "citizen-impact-2023"
-ACCEPTED = "smartcity.survey.response.accepted"
+ACCEPTED = ResponseAccepted.subject
 SUB_DIMENSIONS = [
     "public_service", "public_policy", "bureaucracy", "tourism", "business", "city_appearance",
     "industry", "welfare", "transaction", "harmony", "health", "mobility",

@@ -32,6 +32,7 @@ from nats.js.client import JetStreamContext
 from bench import national
 from bench.memory import descendants, rss_mb
 from bench.service import serving
+from services.contracts.events.scoring import ScorecardPublished
 from services.embedded.natsserver import NatsServer
 from services.kernel import auth, events
 from services.kernel.messaging import STREAM, ensure_stream
@@ -39,7 +40,7 @@ from services.scoring.handlers.rulesets import DEFAULT
 
 SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
-PUBLISHED = "smartcity.scoring.scorecard.published"
+PUBLISHED = ScorecardPublished.subject
 CONSUMER = "scoring-facts"
 STAGES = ("reading_evidence", "methodology", "rules", "storing")
 

@@ -48,13 +48,14 @@ from bench.scoring import (
     variant,
 )
 from bench.service import Running, serving
+from services.contracts.events.survey import ResponseAccepted
 from services.demo.cycle import once_known
 from services.embedded.natsserver import NatsServer
 from services.kernel.graphql_client import GraphQLClient
 from services.kernel.messaging import STREAM, ensure_stream
 
 SUBGRAPHS = ("catalog", "survey", "scoring")
-ACCEPTED = "smartcity.survey.response.accepted"
+ACCEPTED = ResponseAccepted.subject
 BATCH, CONCURRENCY = 100, 4
 OPEN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
 ISSUE = "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }"

@@ -4,6 +4,7 @@ import asyncio
 from typing import Any
 
 from services.catalog.app import create_app
+from services.contracts.events.catalog import ProgressReported, RegionRegistered
 from services.kernel.auth import Role
 from tests.contracts import check_event
 from tests.in_process import runtime_of
@@ -71,7 +72,7 @@ async def test_a_registered_region_is_readable_and_its_event_published(client, p
     await settled()
     (event,) = published.events
     assert (event["type"], event["subject"], event["data"]["code"]) == (
-        "smartcity.catalog.region.registered.v1", "12.07", "12.07",
+        RegionRegistered.event_type(), "12.07", "12.07",
     )  # fmt: skip
 
 
@@ -80,7 +81,7 @@ async def test_a_duplicate_region_is_a_conflict_and_publishes_nothing_more(clien
     again = await graphql(client, CREATE_REGION, {"i": region("12.07")}, bearer=ADMIN)
     assert again["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.code"}
     await settled()
-    assert published.types() == ["smartcity.catalog.region.registered.v1"]
+    assert published.types() == [RegionRegistered.event_type()]
 
 
 async def test_progress_of_120_percent_is_refused_and_nothing_is_stored(client, published):
@@ -100,7 +101,7 @@ async def test_progress_of_120_percent_is_refused_and_nothing_is_stored(client, 
     )
     assert stored == {"data": {"program": {"progressReports": []}}}
     await settled()
-    assert "smartcity.catalog.progress.reported.v1" not in published.types()
+    assert ProgressReported.event_type() not in published.types()
 
 
 async def test_a_program_for_an_unknown_masterplan_is_not_found(client, published):
@@ -212,7 +213,7 @@ async def test_concurrent_progress_reports_on_one_program_are_all_kept(client, p
     assert sorted(r["percent"] for r in program["progressReports"]) == [10, 20, 30, 40, 50]
     assert program["planningPercent"] == 50
     await settled()
-    assert published.types().count("smartcity.catalog.progress.reported.v1") == 5
+    assert published.types().count(ProgressReported.event_type()) == 5
 
 
 async def test_an_unknown_dimension_filter_is_bad_input_not_an_empty_list(client):

@@ -5,6 +5,7 @@ import dataclasses
 import pytest
 
 from services.catalog.app import create_app
+from services.contracts.events.catalog import RegionRegistered, RegionUpdated
 from services.kernel.auth import Role
 from tests.catalog.test_api import CREATE_REGION, region
 from tests.streams import stream_messages, wait_for_messages
@@ -32,12 +33,12 @@ async def test_each_change_reaches_the_stream_as_a_cloudevent(settings, nats_ser
     } == {
         "specversion": "1.0",
         "source": "/smartcity/catalog",
-        "type": "smartcity.catalog.region.registered.v1",
+        "type": RegionRegistered.event_type(),
         "subject": "12.07",
         "datacontenttype": "application/json",
     }
     assert (updated["type"], updated["data"]["vision"], updated["data"]["changed"]) == (
-        "smartcity.catalog.region.updated.v1", "Maju", ["vision"],
+        RegionUpdated.event_type(), "Maju", ["vision"],
     )  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 import pytest
 
 from services.catalog import domain, storage
+from services.contracts.events.catalog import RegionRegistered, RegionUpdated
 from services.kernel import errors
 from services.kernel.docstore import collections_of, ensure_indexes
 from services.kernel.mongo import disconnect, open_storage
@@ -33,7 +34,7 @@ async def test_a_new_aggregate_is_stored_with_its_events_in_the_same_document(ca
     await catalog.regions.add(deli_serdang())
     (pending,) = outbox_of("12.07")
     assert (pending["type"], pending["subject"]) == (
-        "smartcity.catalog.region.registered.v1",
+        RegionRegistered.event_type(),
         "12.07",
     )
     stored = await catalog.regions.get("12.07")
@@ -46,8 +47,8 @@ async def test_a_save_appends_its_events_to_those_still_pending(catalog):
     region.update({"vision": "Maju"})
     await catalog.regions.save(region)
     assert [e["type"] for e in outbox_of("12.07")] == [
-        "smartcity.catalog.region.registered.v1",
-        "smartcity.catalog.region.updated.v1",
+        RegionRegistered.event_type(),
+        RegionUpdated.event_type(),
     ]
 
 

@@ -10,6 +10,8 @@ from collections import Counter
 import httpx
 import pytest
 
+from services.contracts.events.scoring import ScorecardPublished
+from services.contracts.events.survey import ResponseAccepted
 from tests.contracts import check_event
 from tests.e2e.up import (
     UpProcess,
@@ -99,8 +101,7 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
     accepted = Counter(
         e["data"]["kind"]
         for e in received
-        if e["type"] == "smartcity.survey.response.accepted.v1"
-        and e["data"]["cycle_id"] == cycle_id
+        if e["type"] == ResponseAccepted.event_type() and e["data"]["cycle_id"] == cycle_id
     )
     assert accepted == {
         "assessor_score": REGIONS * QUESTIONS * ASSESSORS,
@@ -108,7 +109,7 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
     }
     published = [
         e["data"] for e in received
-        if e["type"] == "smartcity.scoring.scorecard.published.v2" and e["data"]["cycle_id"] == cycle_id
+        if e["type"] == ScorecardPublished.event_type() and e["data"]["cycle_id"] == cycle_id
     ]  # fmt: skip
     latest = {}
     for data in sorted(published, key=lambda d: d["revision"]):

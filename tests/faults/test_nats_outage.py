@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from services.contracts.events.survey import ResponseAccepted
 from services.embedded.natsserver import NatsServer
 from services.kernel.auth import Role
 from tests.security import world as w
@@ -68,7 +69,7 @@ async def test_a_nats_outage_loses_and_doubles_nothing(world):
     citizens = [
         e["data"]["response_id"]
         for e, _ in stream
-        if e["type"] == "smartcity.survey.response.accepted.v1"
+        if e["type"] == ResponseAccepted.event_type()
         and e["data"]["campaign_id"] == world.citizen_campaign
     ]
     assert len(citizens) == len(set(citizens)) == expected  # each response published once

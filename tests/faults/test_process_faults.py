@@ -27,6 +27,8 @@ from typing import Any
 import httpx
 import pytest
 
+from services.contracts.events.scoring import ScorecardPublished
+from services.contracts.events.survey import ResponseAccepted
 from services.demo.cycle import EvaluationCycle, Plan
 from services.kernel import auth
 from services.kernel.auth import Role
@@ -48,8 +50,8 @@ CARDS = """query($c: String!) { ranking(cycleId: $c) { regionCode rank finalInde
   dimensions { dimension score weight } smartDimensions { dimension score }
   flags { ruleId code message } recommendations { ruleId text } quickWins { programId eligible }
   explanation { ruleId effects } failure } }"""  # fmt: skip
-ACCEPTED = "smartcity.survey.response.accepted.v1"
-PUBLISHED = "smartcity.scoring.scorecard.published.v2"
+ACCEPTED = ResponseAccepted.event_type()
+PUBLISHED = ScorecardPublished.event_type()
 
 
 class Retrying(GraphQLClient):

@@ -1,6 +1,7 @@
 """Results of earlier years imported as published: kept exactly, checked whole before any is
 stored, flagged when their final disagrees, and counted in history and improvement."""
 
+from services.contracts.events.scoring import ScorecardPublished
 from services.kernel.auth import Role
 from tests.published import cycle_closed
 from tests.scoring.conftest import (
@@ -84,7 +85,7 @@ async def test_importing_the_same_rows_again_changes_nothing(api):
     again = (await importing(api, rows_2022()))["data"]["importPublishedResults"]
     assert (again["imported"], again["revised"], again["unchanged"]) == (0, 0, 3)
     assert (await shown(api, "35.07"))["revision"] == 1
-    published = api.published.events_of("smartcity.scoring.scorecard.published.v2")
+    published = api.published.events_of(ScorecardPublished.event_type())
     assert sorted(e["data"]["region_code"] for e in published) == sorted(PUBLISHED_2022)
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from services.contracts.events.scoring import RuleSetActivated
 from services.kernel.auth import Role
 from tests.scoring.conftest import CYCLE
 from tests.support import token
@@ -106,7 +107,7 @@ async def test_simulate_then_activate_changes_scores_without_a_restart_and_back_
     assert await worker_pools_running(evaluated) == 1  # version 1's workers retired
     assert [
         e["data"]["ruleset_version"]
-        for e in evaluated.published.events_of("smartcity.scoring.ruleset.activated.v1")
+        for e in evaluated.published.events_of(RuleSetActivated.event_type())
     ] == [1, 2]
 
     await evaluated('mutation { activateRuleSet(id: "v1") { id } }')

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from services.contracts.events import catalog
+from services.contracts.events.scoring import ScorecardPublished
 from services.kernel.auth import Role
 from tests.published import published
 from tests.scoring.conftest import (
@@ -55,7 +56,7 @@ async def test_a_scorecard_carries_weights_rank_grade_and_the_rules_that_fired(e
 
 
 def published_revisions(api, region):
-    events = api.published.events_of("smartcity.scoring.scorecard.published.v2")
+    events = api.published.events_of(ScorecardPublished.event_type())
     return [e["data"]["revision"] for e in events if e["data"]["region_code"] == region]
 
 
@@ -294,7 +295,7 @@ async def test_a_scorecard_event_carries_its_first_flags_and_their_total(evaluat
     )
     [event] = [
         e["data"]["scorecard"]
-        for e in evaluated.published.events_of("smartcity.scoring.scorecard.published.v2")
+        for e in evaluated.published.events_of(ScorecardPublished.event_type())
         if e["data"]["region_code"] == "35.07" and e["data"]["ruleset_version"] == 2
     ]
     flags, fired = shown["data"]["scorecard"]["flags"], shown["data"]["scorecard"]["explanation"]

@@ -1,5 +1,6 @@
 import asyncio
 
+from services.contracts.events.survey import RespondentTokensIssued, ResponseAccepted
 from services.kernel.auth import Role
 from tests.in_process import runtime_of
 from tests.support import token
@@ -42,9 +43,7 @@ async def test_a_citizen_answers_the_questions_of_the_sub_dimension_on_their_tok
     assert submitted["response"]["subDimension"] == "public_service"
     assert submitted["response"]["respondent"] is None  # citizens stay anonymous
     await asyncio.sleep(0.3)
-    accepted = [
-        e for e in api.published.events if e["type"] == "smartcity.survey.response.accepted.v1"
-    ]
+    accepted = [e for e in api.published.events if e["type"] == ResponseAccepted.event_type()]
     assert [e["data"]["answers"] for e in accepted] == [
         [{"question_code": "D.1.1.1", "score": 4}, {"question_code": "D.1.1.2", "score": 3},
          {"question_code": "D.1.1.3", "score": 3}],
@@ -72,7 +71,7 @@ async def test_a_retry_racing_the_first_attempt_still_stores_one_response(api):
     assert len(ids) == 1
     assert await stored_responses(api, campaign_id) == 1
     await asyncio.sleep(0.3)
-    assert len(api.published.events_of("smartcity.survey.response.accepted.v1")) == 1
+    assert len(api.published.events_of(ResponseAccepted.event_type())) == 1
 
 
 async def test_a_token_answers_once_even_under_another_key(api):
@@ -118,7 +117,7 @@ async def test_every_invalid_answer_is_reported_by_question_code_and_nothing_is_
     ]
     assert await stored_responses(api, campaign_id) == 0
     await asyncio.sleep(0.2)
-    assert api.published.events_of("smartcity.survey.response.accepted.v1") == []
+    assert api.published.events_of(ResponseAccepted.event_type()) == []
 
 
 async def test_a_token_for_another_campaign_is_forbidden(api):
@@ -262,7 +261,7 @@ async def test_tokens_are_never_issued_beyond_the_campaigns_quota(api):
     assert len(other_group["data"]["issueRespondentTokens"]) == 5
     issued = [
         (e["data"]["sub_dimension"], e["data"]["issued"], e["data"]["issued_by"])
-        for e in await relayed(api, "smartcity.survey.respondent_tokens.issued.v1", 3)
+        for e in await relayed(api, RespondentTokensIssued.event_type(), 3)
     ]
     assert issued == [
         ("public_service", 3, "dev-enumerator"),
