@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graphql import (
@@ -127,6 +127,25 @@ class _Builder:
         return found
 
 
+@dataclass(frozen=True)
+class Spot:
+    """Where planning stands: the fetch being built, the type whose selections are placed,
+    the selection they are written into, the place in the response, and what a @provides
+    above gives there."""
+
+    builder: _Builder
+    parent: GraphQLCompositeType
+    out: FetchSelection
+    path: tuple[str, ...]
+    provided: Provided | None
+
+    @property
+    def fielded(self) -> GraphQLObjectType | GraphQLInterfaceType:
+        """The parent, where a field is placed (a union has none of its own)."""
+        assert isinstance(self.parent, GraphQLObjectType | GraphQLInterfaceType), self.parent
+        return self.parent
+
+
 def _variables_in(value: ValueNode, found: set[str]) -> None:
     if isinstance(value, VariableNode):
         found.add(value.name.value)
@@ -192,130 +211,94 @@ class Planner:
 
     # placing selections
 
-    def _place(
-        self,
-        builder: _Builder,
-        parent: GraphQLCompositeType,
-        selections: list[PreparedSelection],
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
-    ) -> set[_Builder]:
-        """Puts selections on `parent` into `out` of `builder`; returns the fetches used."""
+    def _place(self, spot: Spot, selections: list[PreparedSelection]) -> set[_Builder]:
+        """Puts selections on the spot's type into its selection; returns the fetches used."""
         used: set[_Builder] = set()
+        subgraph, parent = spot.builder.subgraph, spot.parent
         for selection in selections:
-            if self.reach.elsewhere(builder.subgraph, parent, selection, provided):
-                used |= self._place_elsewhere(builder, parent, selection, out, path, provided)
+            if self.reach.elsewhere(subgraph, parent, selection, spot.provided):
+                used |= self._place_elsewhere(spot, selection)
             elif isinstance(selection, PreparedFragment):
-                used |= self._place_fragment(builder, parent, selection, out, path, provided)
+                used |= self._place_fragment(spot, selection)
             elif selection.name == "__typename":
-                if not self.reach.by_stand_in(builder.subgraph, parent):
-                    out.field(selection.key, "__typename", (), False)
+                if not self.reach.by_stand_in(subgraph, parent):
+                    spot.out.field(selection.key, "__typename", (), False)
             elif isinstance(parent, GraphQLObjectType) or (
                 isinstance(parent, GraphQLInterfaceType)
-                and self.reach.on_interface(builder.subgraph, parent, selection.name, provided)
+                and self.reach.on_interface(subgraph, parent, selection.name, spot.provided)
             ):
-                used |= self._place_field(builder, parent, selection, out, path, provided)
+                used |= self._place_field(spot, selection)
             else:  # an interface field this subgraph cannot resolve: per implementation
-                implementations = self.reach.implementations_in(builder.subgraph, parent)
+                implementations = self.reach.implementations_in(subgraph, parent)
                 if not implementations:
                     raise PlanningError(
-                        f"{parent.name}.{selection.name} cannot be had from "
-                        f"{builder.subgraph}: it neither resolves it nor has an implementation "
-                        f"of {parent.name} to ask it of"
+                        f"{parent.name}.{selection.name} cannot be had from {subgraph}: it "
+                        "neither resolves it nor has an implementation of "
+                        f"{parent.name} to ask it of"
                     )
                 for possible in implementations:
-                    fragment = PreparedFragment(possible, [selection])
-                    used |= self._place_fragment(builder, parent, fragment, out, path, provided)
+                    used |= self._place_fragment(spot, PreparedFragment(possible, [selection]))
         return used
 
-    def _place_elsewhere(
-        self,
-        builder: _Builder,
-        parent: GraphQLCompositeType,
-        selection: PreparedSelection,
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
-    ) -> set[_Builder]:
+    def _place_elsewhere(self, spot: Spot, selection: PreparedSelection) -> set[_Builder]:
         """From a subgraph a key of the interface leads to: one that knows its
         implementations, or, for a field, one that resolves it."""
+        parent = spot.parent
         assert isinstance(parent, GraphQLInterfaceType)
         name = "__typename" if isinstance(selection, PreparedFragment) else selection.name
-        reachable = self.reach.jump_targets(builder.subgraph, parent, name, provided)
-        existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, path)]
+        reachable = self.reach.jump_targets(spot.builder.subgraph, parent, name, spot.provided)
+        existing = [(h, k) for h, k in reachable if spot.builder.has_child(h.subgraph, spot.path)]
         if not reachable:
             raise PlanningError(
-                f"{parent.name}.{name} cannot be had from {builder.subgraph}, where "
+                f"{parent.name}.{name} cannot be had from {spot.builder.subgraph}, where "
                 f"{parent.name} is an @interfaceObject, nor from a subgraph its keys lead to"
             )
         home, key = [*existing, *reachable][0]
         requires = self.supergraph.requires(parent.name, name, home.subgraph)
-        return self._send(builder, parent, [selection], out, path, provided, home, key, requires)
+        return self._send(spot, [selection], home, key, requires)
 
-    def _place_fragment(
-        self,
-        builder: _Builder,
-        parent: GraphQLCompositeType,
-        fragment: PreparedFragment,
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
-    ) -> set[_Builder]:
+    def _place_fragment(self, spot: Spot, fragment: PreparedFragment) -> set[_Builder]:
+        parent, subgraph = spot.parent, spot.builder.subgraph
         condition = fragment.type_condition or parent.name
         target = self.schema.get_type(condition)
         assert is_composite_type(target), condition  # validation checked the condition
         if condition == parent.name or (
             isinstance(parent, GraphQLObjectType) and self.reach.covers(target, parent)
         ):
-            return self._place(builder, parent, fragment.selections, out, path, provided)
+            return self._place(spot, fragment.selections)
         if isinstance(parent, GraphQLObjectType):
             return set()  # an object of this type is never of that one
-        if not self.supergraph.knows_type(builder.subgraph, condition):
+        if not self.supergraph.knows_type(subgraph, condition):
             return set()  # this subgraph never returns objects of that type
-        if isinstance(target, GraphQLObjectType) and not self._everywhere(builder, path, condition):
+        if isinstance(target, GraphQLObjectType) and not self._everywhere(spot, condition):
             return set()
-        concrete = self.reach.concrete(builder.subgraph, parent, target)
+        concrete = self.reach.concrete(subgraph, parent, target)
         if concrete is not None:  # the subgraph relates the types otherwise: type by type
             used: set[_Builder] = set()
             for type_name in concrete:
-                each = PreparedFragment(type_name, fragment.selections)
-                used |= self._place_fragment(builder, parent, each, out, path, provided)
+                used |= self._place_fragment(spot, PreparedFragment(type_name, fragment.selections))
             return used
-        out.field("__typename", "__typename", (), False)
-        return self._place(
-            builder,
-            target,
-            fragment.selections,
-            out.fragment(condition),
-            path,
-            provided,
-        )
+        spot.out.field("__typename", "__typename", (), False)
+        within = replace(spot, parent=target, out=spot.out.fragment(condition))
+        return self._place(within, fragment.selections)
 
-    def _everywhere(self, builder: _Builder, path: tuple[str, ...], type_name: str) -> bool:
+    def _everywhere(self, spot: Spot, type_name: str) -> bool:
         """Whether every subgraph that could as well have answered the field above returns
         objects of this type there: a plan's answer must not depend on which of them it
         asked, so a type only some of them return is left out."""
-        for subgraph, own in self._answerers.get((builder, path), ()):
+        for subgraph, own in self._answerers.get((spot.builder, spot.path), ()):
             if own != type_name and not self.reach.possible_in(subgraph, own, type_name):
                 return False
         return True
 
-    def _place_field(
-        self,
-        builder: _Builder,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
-    ) -> set[_Builder]:
+    def _place_field(self, spot: Spot, selection: PreparedField) -> set[_Builder]:
         """Here when this subgraph can answer for the field and all below it; otherwise from
         the subgraphs that can, each taking the part of the selections it can answer for."""
+        builder, parent, provided = spot.builder, spot.fielded, spot.provided
         carried = (parent.name, selection.name) in builder.carried
         here = self.costs.here_cost(builder.subgraph, parent, selection, provided, carried)
         if here == 0 or not self.reach.keyed(parent):
-            return self._place_here(builder, parent, selection, out, path, provided)
+            return self._place_here(spot, selection)
         routes = self.costs.routes(builder.subgraph, parent, selection, provided, carried)
         shared = self.costs.shared(routes, parent, selection, provided, frozenset(), carried)
         if shared is None:
@@ -326,24 +309,17 @@ class Planner:
         used: set[_Builder] = set()
         for route, part, _ in shared:
             if route.by_key:
-                used |= self._jump(builder, parent, part, out, path, provided, route.subgraph)
+                used |= self._jump(spot, part, route.subgraph)
             else:
-                used |= self._place_here(builder, parent, part, out, path, provided)
+                used |= self._place_here(spot, part)
         return used
 
-    def _place_here(
-        self,
-        builder: _Builder,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
-    ) -> set[_Builder]:
+    def _place_here(self, spot: Spot, selection: PreparedField) -> set[_Builder]:
+        builder, parent = spot.builder, spot.fielded
         definition = parent.fields[selection.name]
         field_type = get_named_type(definition.type)
         composite = is_composite_type(field_type)
-        placed = out.field(
+        placed = spot.out.field(
             selection.key,
             selection.name,
             selection.arguments,
@@ -356,34 +332,26 @@ class Planner:
             return set()
         if is_abstract_type(field_type):
             placed.selections.field("__typename", "__typename", (), False)
-        below = path + (selection.key,) + ("@",) * _list_depth(definition.type)
-        self._answerers[(builder, below)] = self._answering(builder, parent, selection.name, path)
+        below = spot.path + (selection.key,) + ("@",) * _list_depth(definition.type)
+        self._answerers[(builder, below)] = self._answering(spot, selection.name)
         provides = self.supergraph.provides(parent.name, selection.name, builder.subgraph)
-        child_provided = (
-            provided_below(provides) if provides else (provided or {}).get(selection.name)
-        )
-        return self._place(
+        within = Spot(
             builder,
             self.reach.own_type(builder.subgraph, parent, selection.name) or field_type,
-            selection.selections,
             placed.selections,
             below,
-            child_provided,
+            provided_below(provides) if provides else (spot.provided or {}).get(selection.name),
         )
+        return self._place(within, selection.selections)
 
-    def _answering(
-        self,
-        builder: _Builder,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        name: str,
-        path: tuple[str, ...],
-    ) -> frozenset[tuple[str, str]]:
+    def _answering(self, spot: Spot, name: str) -> frozenset[tuple[str, str]]:
         """The subgraphs that could as well answer this field here, each with the field's
         type there: those that could answer for the parent and resolve it, and for an
         entity, those a key leads to that resolve it."""
-        above = self._answerers.get((builder, path))
+        builder, parent = spot.builder, spot.fielded
+        above = self._answerers.get((builder, spot.path))
         could = {s for s, _ in above} if above else set(self.supergraph.subgraphs)
-        if not above and path:  # the start of an entity fetch: where it was sent
+        if not above and spot.path:  # the start of an entity fetch: where it was sent
             could = {builder.subgraph}
         could |= {h.subgraph for h in self.supergraph.homes(parent.name)}
         found = {builder.subgraph}
@@ -394,19 +362,11 @@ class Planner:
             if (declared := self.reach.declared(s, parent, name)) is not None
         )
 
-    def _jump(
-        self,
-        builder: _Builder,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
-        selection: PreparedField,
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
-        target: str | None = None,
-    ) -> set[_Builder]:
+    def _jump(self, spot: Spot, selection: PreparedField, target: str | None) -> set[_Builder]:
         """Fetches the field from a subgraph that resolves it, keyed by this object."""
-        reachable = self.reach.jump_targets(builder.subgraph, parent, selection.name, provided)
-        existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, path)]
+        builder, parent = spot.builder, spot.fielded
+        reachable = self.reach.jump_targets(builder.subgraph, parent, selection.name, spot.provided)
+        existing = [(h, k) for h, k in reachable if builder.has_child(h.subgraph, spot.path)]
         chosen = [(h, k) for h, k in [*existing, *reachable] if target in (None, h.subgraph)]
         if not chosen:
             raise PlanningError(
@@ -415,22 +375,19 @@ class Planner:
             )
         home, key = chosen[0]
         requires = self.supergraph.requires(parent.name, selection.name, home.subgraph)
-        return self._send(builder, parent, [selection], out, path, provided, home, key, requires)
+        return self._send(spot, [selection], home, key, requires)
 
     def _send(
         self,
-        builder: _Builder,
-        parent: GraphQLObjectType | GraphQLInterfaceType,
+        spot: Spot,
         selections: list[PreparedSelection],
-        out: FetchSelection,
-        path: tuple[str, ...],
-        provided: Provided | None,
         home: Home,
         key: Key,
         requires: SelectionSetNode | None = None,
     ) -> set[_Builder]:
         """Puts the selections into an entity fetch of `home`, this object's representation
-        (its key, and what a @requires needs) gathered into `out` for it."""
+        (its key, and what a @requires needs) gathered into the spot's selection for it."""
+        builder, parent, out = spot.builder, spot.parent, spot.out
         representation = _as_prepared(key.fields)
         if requires is not None:
             representation += _as_prepared(requires)
@@ -442,7 +399,7 @@ class Planner:
             ):
                 prepared.key = f"_{prepared.name}_key"
         out.field("__typename", "__typename", (), False)
-        needed = self._place(builder, parent, list(representation), out, path, provided)
+        needed = self._place(spot, list(representation))
 
         def fits(candidate: _Builder) -> bool:
             """Its representations do not already send one of these fields otherwise
@@ -451,7 +408,7 @@ class Planner:
             sent = {name: key for key, (name, _) in shape.items()}
             return all(sent.get(p.name, p.key) == p.key for p in representation)
 
-        child = builder.child(home.subgraph, path, after=needed, fits=fits)
+        child = builder.child(home.subgraph, spot.path, after=needed, fits=fits)
         child.depends |= needed - {builder}
         if requires is not None:
             child.carried |= {
@@ -462,7 +419,7 @@ class Planner:
         for prepared in representation:
             shape.setdefault(prepared.key, (prepared.name, prepared.selections))
         entity_out = child.entity.setdefault(home.as_type, FetchSelection())
-        used = self._place(child, parent, selections, entity_out, path, None)
+        used = self._place(Spot(child, parent, entity_out, spot.path, None), selections)
         return {child, *needed, *used}
 
     # building the plan
@@ -495,7 +452,7 @@ class Planner:
                 if subgraph == INTROSPECTION:
                     _copy([selection], builder.root, builder.variables)
                 else:
-                    self._place(builder, root_type, [selection], builder.root, (), None)
+                    self._place(Spot(builder, root_type, builder.root, (), None), [selection])
         steps: list[list[Fetch]] = []
         if kind == "query":
             steps = self._layer(roots, kind, name, definitions)
