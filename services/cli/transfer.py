@@ -7,7 +7,7 @@ import asyncio
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from services.cli import connection, cycles
 from services.cli.cohorts import cohorts_of
@@ -25,6 +25,7 @@ from services.demo.national import (
     national_regions,
     register_national,
 )
+from services.kernel.graphql_client import GraphQLClient
 from services.messages import _, ngettext
 
 DIMENSIONS = tuple(d.value for d in EvaluationDimension)
@@ -32,6 +33,9 @@ RANKING = """query($c: String!) { ranking(cycleId: $c) {
   regionCode cohort rank rankInCohort finalIndex grade revision rulesetVersion
   dimensions { dimension score } flags { code } } }"""
 NAMES = "code name province"
+
+R = TypeVar("R")
+Loaded = TypeVar("Loaded", covariant=True)
 
 
 def add(commands: Any) -> None:
@@ -84,20 +88,31 @@ def add(commands: Any) -> None:
 
 
 def _import_programs(args: argparse.Namespace) -> int:
-    sheet = ProgramSheet(read_sheet(args.file))
+    report = _checked_then_loaded(args, ProgramSheet(read_sheet(args.file)))
+    if report is None:
+        return 2
+    added = ngettext("imported {count} program", "imported {count} programs", report.added)
+    skipped = ngettext("{count} was already there", "{count} were already there", report.skipped)
+    print(f"{added.format(count=report.added)} ({skipped.format(count=report.skipped)})")
+    return 0
 
-    async def run() -> int:
+
+class _Sheet(Protocol[Loaded]):
+    async def check(self, gateway: GraphQLClient) -> list[str]: ...
+    async def load(self, gateway: GraphQLClient) -> Loaded: ...
+
+
+def _checked_then_loaded(args: argparse.Namespace, sheet: _Sheet[R]) -> R | None:
+    """The sheet checked whole through the gateway, then loaded; None, with every problem
+    said, when it has any (nothing is loaded then)."""
+
+    async def run() -> R | None:
         async with connection.gateway(args) as gateway:
             problems = await sheet.check(gateway)
             if problems:
-                return _refused(args.file, problems)
-            report = await sheet.load(gateway)
-        added = ngettext("imported {count} program", "imported {count} programs", report.added)
-        skipped = ngettext(
-            "{count} was already there", "{count} were already there", report.skipped
-        )
-        print(f"{added.format(count=report.added)} ({skipped.format(count=report.skipped)})")
-        return 0
+                _refused(args.file, problems)
+                return None
+            return await sheet.load(gateway)
 
     return asyncio.run(run())
 
@@ -127,33 +142,16 @@ def _import_regions(args: argparse.Namespace) -> int:
 
 
 def _import_results(args: argparse.Namespace) -> int:
-    sheet = ResultsSheet(read_sheet(args.file))
-
-    async def run() -> int:
-        async with connection.gateway(args) as gateway:
-            problems = await sheet.check(gateway)
-            if problems:
-                return _refused(args.file, problems)
-            report = await sheet.load(gateway)
-        for cycle in report.created_cycles:
-            print(
-                _("created the closed cycle {cycle} for published results").format(
-                    cycle=cycle.named
-                )
-            )
-        for flag in report.flags:
-            print(f"{args.file}: {flag}")
-        said = _(
-            "imported {imported} published results ({revised} revised, {unchanged} already there)"
-        )
-        print(
-            said.format(
-                imported=report.imported, revised=report.revised, unchanged=report.unchanged
-            )
-        )
-        return 0
-
-    return asyncio.run(run())
+    report = _checked_then_loaded(args, ResultsSheet(read_sheet(args.file)))
+    if report is None:
+        return 2
+    for cycle in report.created_cycles:
+        print(_("created the closed cycle {cycle} for published results").format(cycle=cycle.named))
+    for flag in report.flags:
+        print(f"{args.file}: {flag}")
+    said = _("imported {imported} published results ({revised} revised, {unchanged} already there)")
+    print(said.format(imported=report.imported, revised=report.revised, unchanged=report.unchanged))
+    return 0
 
 
 def _export_scorecards(args: argparse.Namespace) -> int:
