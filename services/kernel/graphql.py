@@ -202,6 +202,18 @@ async def replay_undelivered_events(
     return ReplayedEvents(**vars(done))
 
 
+def undelivered_events_field() -> Any:
+    """The query field of a service's parked events (`<service>UndeliveredEvents`)."""
+    return strawberry.field(
+        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
+    )
+
+
+def replay_undelivered_events_field() -> Any:
+    """The mutation that sends a service's parked events again."""
+    return strawberry.mutation(resolver=replay_undelivered_events, description=REPLAY)
+
+
 def keyed_loader(
     fetch_many: Callable[[list[K]], Awaitable[Iterable[V]]], key_of: Callable[[V], K]
 ) -> DataLoader[K, V | None]:

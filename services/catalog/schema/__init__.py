@@ -38,16 +38,13 @@ from services.contracts import reference
 from services.kernel.auth import Principal
 from services.kernel.errors import located
 from services.kernel.graphql import (
-    REPLAY,
-    UNDELIVERED,
-    UNDELIVERED_SIZE,
     ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     paged,
-    replay_undelivered_events,
-    undelivered_events,
+    replay_undelivered_events_field,
+    undelivered_events_field,
 )
 from services.kernel.mutations import use_case_mutation
 
@@ -56,9 +53,7 @@ T = TypeVar("T")
 
 @strawberry.type
 class Query:
-    catalog_undelivered_events: list[UndeliveredEvent] = strawberry.field(
-        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
-    )
+    catalog_undelivered_events: list[UndeliveredEvent] = undelivered_events_field()
 
     @strawberry.field(
         description="Regions in code order; `after` is the last code of the previous page.",
@@ -178,9 +173,7 @@ def _mutation(use_case: Any, input_type: type[Any], output: type[Any]) -> Any:
 
 @strawberry.type
 class Mutation:
-    catalog_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
-        resolver=replay_undelivered_events, description=REPLAY
-    )
+    catalog_replay_undelivered_events: ReplayedEvents = replay_undelivered_events_field()
     create_region = _mutation(handlers.regions.create_region, inputs.CreateRegionInput, Region)
 
     @strawberry.mutation

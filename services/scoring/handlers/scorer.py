@@ -293,9 +293,7 @@ class Scorer:
         }  # fmt: skip
 
     async def _store(self, item: Computed, at: dt.datetime, report: RescoreReport) -> None:
-        key = scorecards.scorecard_id(
-            item.evidence.region.code, item.evidence.cycle.id
-        )
+        key = scorecards.scorecard_id(item.evidence.region.code, item.evidence.cycle.id)
         report.scored += 1
         if item.content.failure:
             report.failed.append(f"{key}: {item.content.failure}")

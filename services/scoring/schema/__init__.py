@@ -10,16 +10,13 @@ from services.kernel import errors
 from services.kernel.errors import ProblemCollector, located
 from services.kernel.graphql import (
     DEFAULT_PAGE,
-    REPLAY,
-    UNDELIVERED,
-    UNDELIVERED_SIZE,
     ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     paged,
-    replay_undelivered_events,
-    undelivered_events,
+    replay_undelivered_events_field,
+    undelivered_events_field,
 )
 from services.kernel.repository import Page
 from services.scoring import access
@@ -63,9 +60,7 @@ async def _active_number(info: ScoringInfo) -> int | None:
 
 @strawberry.type
 class Query:
-    scoring_undelivered_events: list[UndeliveredEvent] = strawberry.field(
-        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
-    )
+    scoring_undelivered_events: list[UndeliveredEvent] = undelivered_events_field()
 
     @strawberry.field
     async def scorecard(
@@ -124,9 +119,7 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    scoring_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
-        resolver=replay_undelivered_events, description=REPLAY
-    )
+    scoring_replay_undelivered_events: ReplayedEvents = replay_undelivered_events_field()
 
     @strawberry.mutation(
         description="Stores a new version; an invalid one is kept with its problems."

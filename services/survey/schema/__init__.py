@@ -12,18 +12,15 @@ from services.kernel.auth import Principal, Role
 from services.kernel.errors import UserError, located
 from services.kernel.graphql import (
     DEFAULT_PAGE,
-    REPLAY,
     ROUND_TRIP,
     SMALL_PAGE,
-    UNDELIVERED,
-    UNDELIVERED_SIZE,
     ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
     assumed,
     paged,
-    replay_undelivered_events,
-    undelivered_events,
+    replay_undelivered_events_field,
+    undelivered_events_field,
 )
 from services.kernel.mutations import use_case_mutation
 from services.kernel.repository import Page
@@ -97,9 +94,7 @@ class BatchItemResult:
 
 @strawberry.type
 class Query:
-    survey_undelivered_events: list[UndeliveredEvent] = strawberry.field(
-        resolver=undelivered_events, description=UNDELIVERED, directives=UNDELIVERED_SIZE
-    )
+    survey_undelivered_events: list[UndeliveredEvent] = undelivered_events_field()
 
     @strawberry.field(description="An instrument version; the latest when no version is given.")
     async def instrument(
@@ -253,9 +248,7 @@ def _mutation(
 
 @strawberry.type
 class Mutation:
-    survey_replay_undelivered_events: ReplayedEvents = strawberry.mutation(
-        resolver=replay_undelivered_events, description=REPLAY
-    )
+    survey_replay_undelivered_events: ReplayedEvents = replay_undelivered_events_field()
     publish_instrument = _mutation(
         handlers.instruments.publish_instrument, inputs.PublishInstrumentInput, Instrument
     )
