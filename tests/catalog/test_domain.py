@@ -25,6 +25,17 @@ def a_program(**overrides: object) -> domain.Program:
     return domain.Program.add(**(values | overrides))
 
 
+def a_region(**overrides: object) -> domain.Region:
+    values: dict[str, object] = {
+        "code": "12.07",
+        "name": "Deli Serdang",
+        "kind": domain.RegionKind.KABUPATEN,
+        "province": "Sumatera Utara",
+        "cohort": "regular_2017_2019",
+    }
+    return domain.Region.register(**(values | overrides))
+
+
 def a_report(
     percent: float, day: dt.date, stage=domain.ProgressStage.PLANNING
 ) -> domain.ProgressReport:
@@ -34,13 +45,7 @@ def a_report(
 
 
 def test_registering_a_region_records_its_registration():
-    region = domain.Region.register(
-        code="12.07",
-        name="Kabupaten Deli Serdang",
-        kind=domain.RegionKind.KABUPATEN,
-        province="Sumatera Utara",
-        cohort="regular_2017_2019",
-    )
+    region = a_region(name="Kabupaten Deli Serdang")
     assert region.events == [
         ev.RegionRegistered(
             code="12.07",
@@ -63,26 +68,14 @@ def test_a_region_code_must_be_a_kemendagri_code_and_every_bad_field_is_named():
 
 
 def test_updating_a_region_records_only_the_fields_that_changed():
-    region = domain.Region.register(
-        code="12.07",
-        name="Deli Serdang",
-        kind=domain.RegionKind.KABUPATEN,
-        province="Sumatera Utara",
-        cohort="regular_2017_2019",
-    )
+    region = a_region()
     region.events.clear()
     region.update({"name": "Kabupaten Deli Serdang", "province": "Sumatera Utara"})
     assert [e.changed for e in region.events] == [("name",)]
 
 
 def test_an_update_that_changes_nothing_records_no_event():
-    region = domain.Region.register(
-        code="12.07",
-        name="Deli Serdang",
-        kind=domain.RegionKind.KABUPATEN,
-        province="Sumatera Utara",
-        cohort="regular_2017_2019",
-    )
+    region = a_region()
     region.events.clear()
     region.update({"name": "Deli Serdang"})
     assert region.events == []
