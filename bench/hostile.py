@@ -80,6 +80,7 @@ def query(text: str) -> Callable[[int], dict[str, Any]]:
 
 
 def fragment_bomb(levels: int) -> str:
+    """`{ ...F<levels> }` with each fragment spreading the one below twice: 2^levels fields."""
     fragments = ["fragment F0 on Query { regions { code } }"] + [
         f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
     ]

@@ -6,28 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from bench import hostile
 from services.kernel.auth import Role
 from tests.security import world as w
 from tests.support import token
 
 ADMIN = token(Role.ADMIN)
-
-
-def fragment_bomb(levels: int) -> str:
-    """`{ ...F<levels> }` with each fragment spreading the one below twice: 2^levels fields."""
-    fragments = ["fragment F0 on Query { regions { code } }"] + [
-        f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels + 1)
-    ]
-    return f"{{ ...F{levels} }} " + " ".join(fragments)
-
-
-def repeated_inside_a_field(levels: int) -> str:
-    fragments = ["fragment R0 on Region { code }"] + [
-        f"fragment R{i} on Region {{ ...R{i - 1} ...R{i - 1} }}" for i in range(1, levels + 1)
-    ]
-    return f"{{ regions(first: 1) {{ ...R{levels} }} }} " + " ".join(fragments)
-
-
 NESTED_LISTS = "{ regions(first: 500) { programs(first: 500) { region { programs(first: 500) { id name } } } } }"
 
 
@@ -60,7 +44,7 @@ def _extensions(body) -> list[dict]:
 @pytest.mark.integration
 @pytest.mark.timeout(60)  # each fragment walked once per spread would take 2^40 steps
 async def test_an_exponential_fragment_bomb_is_refused_before_it_is_expanded(world):
-    bomb = fragment_bomb(40)
+    bomb = hostile.fragment_bomb(40)
     assert len(bomb) < 2_000
 
     world.gateway.subgraphs.received.clear()
@@ -79,7 +63,7 @@ async def test_an_exponential_fragment_bomb_is_refused_before_it_is_expanded(wor
 @pytest.mark.integration
 async def test_fragments_repeated_inside_a_field_are_refused_and_leave_no_plan_behind(world):
     planned = await _gauge(world.gateway.client, "gateway_plan_cache_entries")
-    query = repeated_inside_a_field(18)
+    query = hostile.repeated_in_a_field(18)
 
     world.gateway.subgraphs.received.clear()
     at_gateway = await _post(world.gateway.client, query, ADMIN)
