@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import nats
 
-from bench.service import serving
+from bench.service import graphql, serving
 from services.contracts.events import catalog
 from services.contracts.events.survey import ResponseAccepted
 from services.embedded.natsserver import NatsServer
@@ -74,14 +74,7 @@ class Survey:
     async def call(
         self, query: str, variables: dict[str, Any], bearer: str = ADMIN
     ) -> dict[str, Any]:
-        response = await self.client.post(
-            self.url, json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {bearer}"},
-        )  # fmt: skip
-        body: dict[str, Any] = response.json()
-        if body.get("errors"):
-            raise RuntimeError(body["errors"])
-        return body["data"]
+        return await graphql(self.client, self.url, query, variables, bearer)
 
     async def open_campaign(self, region: str) -> str:
         data = await self.call(

@@ -31,7 +31,7 @@ from nats.js.client import JetStreamContext
 
 from bench import national
 from bench.memory import descendants, rss_mb
-from bench.service import serving
+from bench.service import graphql, serving
 from services.contracts.events.scoring import ScorecardPublished
 from services.embedded.natsserver import NatsServer
 from services.kernel import auth, events
@@ -74,14 +74,7 @@ class Scoring:
         self.client, self.base, self.pid = client, f"http://127.0.0.1:{port}", pid
 
     async def call(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        response = await self.client.post(
-            f"{self.base}/graphql", json={"query": query, "variables": variables},
-            headers={"Authorization": f"Bearer {ADMIN}"},
-        )  # fmt: skip
-        body: dict[str, Any] = response.json()
-        if body.get("errors"):
-            raise RuntimeError(body["errors"])
-        return body["data"]
+        return await graphql(self.client, f"{self.base}/graphql", query, variables, ADMIN)
 
     async def metrics(self) -> dict[str, float]:
         text = (await self.client.get(f"{self.base}/metrics")).text

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
@@ -53,3 +54,17 @@ async def _ready(name: str, url: str, process: asyncio.subprocess.Process) -> No
                 pass
             await asyncio.sleep(0.1)
     raise TimeoutError(f"the {name} service did not get ready")
+
+
+async def graphql(
+    client: httpx.AsyncClient, url: str, query: str, variables: dict[str, Any], bearer: str
+) -> dict[str, Any]:
+    """The data of a request a benchmark needs to succeed; its errors raised otherwise."""
+    response = await client.post(
+        url, json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {bearer}"},
+    )  # fmt: skip
+    body: dict[str, Any] = response.json()
+    if body.get("errors"):
+        raise RuntimeError(body["errors"])
+    return body["data"]
