@@ -7,6 +7,12 @@ from services.kernel import auth, errors
 from tests.support import SECRET
 
 
+def hand_made(role: str, algorithm: str, key: str | None = SECRET) -> str:
+    """A token signed outside `auth.mint`, each of its claims well formed."""
+    claims = {"sub": "x", "role": role, "iss": "smartcity", "iat": 1, "exp": int(time.time()) + 60}
+    return jwt.encode(claims, key, algorithm=algorithm)
+
+
 def test_a_minted_token_verifies_to_its_role_and_region():
     token = auth.mint(SECRET, auth.Role.REGION_OPERATOR, region="12.07")
     principal = auth.principal_from_header(f"Bearer {token}", SECRET)
@@ -25,30 +31,8 @@ def test_no_header_is_the_anonymous_caller():
         "Bearer not.a.jwt",
         f"Bearer {auth.mint('another-secret-another-secret-123', auth.Role.ADMIN)}",
         f"Bearer {auth.mint(SECRET, auth.Role.ADMIN, ttl_seconds=-10)}",
-        "Bearer "
-        + jwt.encode(
-            {
-                "sub": "x",
-                "role": "admin",
-                "iss": "smartcity",
-                "iat": 1,
-                "exp": int(time.time()) + 60,
-            },
-            SECRET,
-            algorithm="HS384",
-        ),
-        "Bearer "
-        + jwt.encode(
-            {
-                "sub": "x",
-                "role": "superuser",
-                "iss": "smartcity",
-                "iat": 1,
-                "exp": int(time.time()) + 60,
-            },
-            SECRET,
-            algorithm="HS256",
-        ),
+        f"Bearer {hand_made('admin', 'HS384')}",
+        f"Bearer {hand_made('superuser', 'HS256')}",
     ],
     ids=["basic", "empty", "garbage", "wrong-key", "expired", "other-algorithm", "unknown-role"],
 )
@@ -58,8 +42,7 @@ def test_a_bad_credential_is_unauthenticated(header):
 
 
 def test_an_unsigned_token_is_refused():
-    unsigned = jwt.encode({"sub": "x", "role": "admin", "iss": "smartcity", "iat": 1,
-                           "exp": int(time.time()) + 60}, key=None, algorithm="none")  # fmt: skip
+    unsigned = hand_made("admin", "none", key=None)
     with pytest.raises(errors.Unauthenticated):
         auth.verify(unsigned, SECRET)
 
