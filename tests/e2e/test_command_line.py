@@ -29,6 +29,13 @@ def exported(suite) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(result.stdout)))
 
 
+def refused_sheet(suite, kind: str, sheet: Path) -> list[str]:
+    """What `smartcity import KIND SHEET` says on refusing the sheet, line by line."""
+    result = suite.smartcity("import", kind, str(sheet))
+    assert result.returncode == 2, result.stderr
+    return result.stderr.splitlines()
+
+
 def registered_cohorts(suite) -> dict[str, str]:
     """Every registered region's cohort by its code, page after page."""
     found: dict[str, str] = {}
@@ -100,9 +107,7 @@ def test_a_program_sheet_with_errors_names_each_row_and_imports_nothing(suite, t
         "63.03,Pasar Daring,economy,,Disperindag,2024,2023,building,bitcoin\n"
         "99.99,Ghost,society,x,Agency,20x4,2026,,\n"
     )
-    result = suite.smartcity("import", "programs", str(sheet))
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [
+    assert refused_sheet(suite, "programs", sheet) == [
         f"{sheet}: row 3, sub dimension: required",
         f"{sheet}: row 3, target year: before the start year",
         f"{sheet}: row 3, phase: 'building' is not one of planning, implementation, operation, completed",
@@ -202,17 +207,13 @@ def test_a_results_sheet_with_errors_names_each_row_and_column_and_imports_nothi
         f"16.06,2022,demo,5.2,10,2.36,20,3.35,30,3.88,10,3.46,20,3.31,{LETTER}\n"
         f"63.03,20x2,demo,3.45,10,2.68,20,3.56,30,3.94,10,3.52,,3.41,{LETTER}\n"
     )
-    result = suite.smartcity("import", "results", str(sheet))
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.splitlines() == [
+    assert refused_sheet(suite, "results", sheet) == [
         f"{sheet}: row 4, column quick win weight: give the weight",
         f"{sheet}: row 4, column year: '20x2' is not a number",
         f"{sheet}: nothing imported",
     ]
     sheet.write_text(sheet.read_text().replace("20x2", "2022").replace("3.52,,", "3.52,30,"))
-    result = suite.smartcity("import", "results", str(sheet))
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.splitlines() == [
+    assert refused_sheet(suite, "results", sheet) == [
         f"{sheet}: row 3, column baseline: a score is from 0 to 4",
         f"{sheet}: row 3, column weights: the weights sum to 90, not 100",
         f"{sheet}: nothing imported",
