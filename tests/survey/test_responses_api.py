@@ -158,16 +158,14 @@ async def test_a_region_operator_fills_its_self_assessment(api):
     campaign_id = await api.open_campaign("SELF_ASSESSMENT", "smartcity-evaluation-2023")
     result = await api(
         SUBMIT,
-        {"i": {"campaignId": campaign_id, "idempotencyKey": "self-0000001",
-               "answers": [{"questionCode": "A.1.1.1", "score": 4}]}},
+        submission(campaign_id, "self-0000001", scores=(4,), codes=("A.1.1.1",)),
         bearer=token(Role.REGION_OPERATOR, region="12.07"),
-    )  # fmt: skip
+    )
     other_region = await api(
         SUBMIT,
-        {"i": {"campaignId": campaign_id, "idempotencyKey": "self-0000002",
-               "answers": [{"questionCode": "A.1.1.1", "score": 4}]}},
+        submission(campaign_id, "self-0000002", scores=(4,), codes=("A.1.1.1",)),
         bearer=token(Role.REGION_OPERATOR, region="63.03"),
-    )  # fmt: skip
+    )
     assert result["data"]["submitResponse"]["response"]["respondent"] == "dev-region_operator"
     assert other_region["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
