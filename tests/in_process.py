@@ -4,12 +4,17 @@ the stream would hand them, and a wait for its background work."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpx
 from starlette.applications import Starlette
 
 from services.kernel import events
 from services.kernel.runtime import ServiceRuntime
+from tests import support
+
+if TYPE_CHECKING:
+    from tests.catalog.test_api import Recorder
 
 
 def runtime_of(app: Starlette) -> ServiceRuntime[Any]:
@@ -33,3 +38,20 @@ async def settled(app: Starlette, timeout_seconds: float = 10.0) -> None:
             await runtime.wiring.idle()
         while runtime.relay and await runtime.relay.pending():  # noqa: ASYNC110 - no event for it
             await asyncio.sleep(0.01)
+
+
+class Api:
+    """A service over HTTP in this process, what it published recorded, and the facts it
+    would learn from the stream handed to it."""
+
+    def __init__(self, client: httpx.AsyncClient, app: Starlette, published: Recorder) -> None:
+        self.client, self.app, self.published = client, app, published
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = None
+    ) -> dict[str, Any]:
+        return await support.graphql(self.client, query, variables, bearer=bearer)
+
+    async def learn(self, *cloud_events: dict[str, Any]) -> None:
+        for cloud_event in cloud_events:
+            await deliver(self.app, cloud_event)

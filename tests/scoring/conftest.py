@@ -9,12 +9,12 @@ import pytest
 from services.contracts.events import survey
 from services.kernel.auth import Role
 from services.scoring.app import create_app
+from tests import in_process
 from tests import published as published_events
 from tests.catalog.test_api import Recorder
-from tests.in_process import deliver, settled
 from tests.published import published, response_accepted
 from tests.scoring.evidence import ASSESSORS, QUESTIONS_PER_DIMENSION, scores_averaging
-from tests.support import graphql, running, token
+from tests.support import running, token
 
 ADMIN = token(Role.ADMIN)
 CYCLE = "cycle-2022"
@@ -95,22 +95,17 @@ WONOGIRI = {"baseline": 3.95, "output": 2.36, "outcome": 3.35, "impact": 3.88, "
 SURABAYA = {"baseline": 3.45, "output": 2.68, "outcome": 3.56, "impact": 3.94, "quick_win": 3.52}
 
 
-class Api:
-    def __init__(self, client: Any, app: Any, published: Recorder) -> None:
-        self.client, self.app, self.published = client, app, published
+class Api(in_process.Api):
+    """The scoring service over HTTP, called as an admin unless a call names its bearer."""
 
     async def __call__(
         self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = ADMIN
-    ):
-        return await graphql(self.client, query, variables, bearer=bearer)
-
-    async def learn(self, *cloud_events: dict[str, Any]) -> None:
-        for event in cloud_events:
-            await deliver(self.app, event)
+    ) -> dict[str, Any]:
+        return await super().__call__(query, variables, bearer=bearer)
 
     async def settled(self) -> None:
         """Rescoring done and what it published handed to the recorder."""
-        await settled(self.app)
+        await in_process.settled(self.app)
 
 
 @pytest.fixture

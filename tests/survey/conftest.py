@@ -8,10 +8,9 @@ import pytest
 
 from services.kernel.auth import Role
 from services.survey.app import create_app
-from tests import published
+from tests import in_process, published
 from tests.catalog.test_api import Recorder
-from tests.in_process import deliver
-from tests.support import graphql, running, token
+from tests.support import running, token
 
 ADMIN = token(Role.ADMIN)
 CYCLE = "cycle-2023-t2"
@@ -29,20 +28,8 @@ def cycle_opened(cycle_id: str = CYCLE, regions: tuple[str, ...] = REGIONS) -> d
     return published.cycle_opened(cycle_id, 2023, COHORT, regions)
 
 
-class Api:
+class Api(in_process.Api):
     """The survey over HTTP, with the catalog facts it would learn from the stream."""
-
-    def __init__(self, client: Any, app: Any, published: Recorder) -> None:
-        self.client, self.app, self.published = client, app, published
-
-    async def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, *, bearer: str | None = None
-    ):
-        return await graphql(self.client, query, variables, bearer=bearer)
-
-    async def learn(self, *cloud_events: dict[str, Any]) -> None:
-        for cloud_event in cloud_events:
-            await deliver(self.app, cloud_event)
 
     async def open_campaign(
         self, audience: str, instrument: str, region: str = "12.07", **extra
