@@ -36,6 +36,19 @@ def a_region(**overrides: object) -> domain.Region:
     return domain.Region.register(**(values | overrides))
 
 
+def a_cycle(**overrides: object) -> domain.EvaluationCycle:
+    values: dict[str, object] = {
+        "id": "c",
+        "year": 2023,
+        "stage": domain.CycleStage.TAHAP_2,
+        "cohort": "kppn_ikn",
+        "opens_on": dt.date(2023, 10, 1),
+        "closes_on": dt.date(2023, 11, 1),
+        "region_codes": ("12.07",),
+    }
+    return domain.EvaluationCycle.open(**(values | overrides))
+
+
 def a_report(
     percent: float, day: dt.date, stage=domain.ProgressStage.PLANNING
 ) -> domain.ProgressReport:
@@ -171,28 +184,12 @@ def test_a_rejection_needs_a_reason():
 
 def test_a_cycle_that_closes_before_it_opens_is_rejected():
     with pytest.raises(errors.InvalidInput) as raised:
-        domain.EvaluationCycle.open(
-            id="c",
-            year=2023,
-            stage=domain.CycleStage.TAHAP_2,
-            cohort="kppn_ikn",
-            opens_on=dt.date(2023, 10, 1),
-            closes_on=dt.date(2023, 9, 1),
-            region_codes=("12.07",),
-        )
+        a_cycle(opens_on=dt.date(2023, 10, 1), closes_on=dt.date(2023, 9, 1))
     assert raised.value.field == "closesOn"
 
 
 def test_closing_a_cycle_twice_is_a_conflict():
-    cycle = domain.EvaluationCycle.open(
-        id="c",
-        year=2023,
-        stage=domain.CycleStage.TAHAP_2,
-        cohort="kppn_ikn",
-        opens_on=dt.date(2023, 10, 1),
-        closes_on=dt.date(2023, 11, 1),
-        region_codes=("12.07",),
-    )
+    cycle = a_cycle()
     cycle.close()
     with pytest.raises(errors.Conflict):
         cycle.close()
