@@ -85,6 +85,7 @@ async def test_importing_the_same_rows_again_changes_nothing(api):
     again = (await importing(api, rows_2022()))["data"]["importPublishedResults"]
     assert (again["imported"], again["revised"], again["unchanged"]) == (0, 0, 3)
     assert (await shown(api, "35.07"))["revision"] == 1
+    await api.settled()  # what the imports stored, published by the outbox relay
     published = api.published.events_of(ScorecardPublished.event_type())
     assert sorted(e["data"]["region_code"] for e in published) == sorted(PUBLISHED_2022)
 

@@ -162,7 +162,7 @@ def _cycle_fact(evidence: Evidence) -> dict[str, Any]:
         "cycle_id": evidence.cycle.id,
         "year": evidence.year,
         "cohort": evidence.cohort,
-        "stage": evidence.cycle.stage,
+        "stage": str(evidence.cycle.stage or ""),
     }
 
 

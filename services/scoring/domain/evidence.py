@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from services.contracts.progress import ProgressPoint, ProgressStage, percent_as_of
+from services.contracts.reference import CycleStage
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ class CycleFacts:
     id: str
     year: int
     cohort: str = ""
-    stage: str = ""
+    stage: CycleStage | None = None
 
 
 @dataclass(frozen=True)

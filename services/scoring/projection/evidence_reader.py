@@ -8,6 +8,7 @@ from typing import Any
 
 from services.contracts.events.survey import Audience
 from services.contracts.progress import ProgressPoint
+from services.contracts.reference import CycleStage
 from services.kernel.mongo import Storage
 from services.scoring.domain.evidence import (
     CycleFacts,
@@ -58,7 +59,7 @@ class EvidenceReader:
         return Evidence(
             region=RegionFacts(region_code, **{k: region.get(k) or "" for k in DESCRIBED}),
             cycle=CycleFacts(cycle_id, int(cycle["year"]), cycle["cohort"] or "",
-                             cycle.get("stage") or ""),
+                             CycleStage(cycle["stage"]) if cycle.get("stage") else None),
             questions={q["code"]: Question(**q) for q in questions},
             assessor_scores=scores,
             citizen_answers=_citizen_sums(citizens.values()),
