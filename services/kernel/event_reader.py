@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import types
 import typing
 from dataclasses import dataclass
@@ -39,7 +40,6 @@ class Received(Generic[E]):
 class EventReader:
     def __init__(self, *classes: type[Event]) -> None:
         self._by_type = {c.event_type(): c for c in classes}
-        self._hints = {c: typing.get_type_hints(c) for c in classes}
 
     @property
     def subjects(self) -> list[str]:
@@ -54,16 +54,8 @@ class EventReader:
         data = cloud_event.get("data")
         if not isinstance(data, dict):
             raise MalformedEvent(f"{event_class.event_type()}: data is not an object")
-        hints = self._hints[event_class]
-        values = {}
-        for declared in dataclasses.fields(event_class):
-            if declared.name not in data:
-                if _has_default(declared):
-                    continue
-                raise MalformedEvent(f"{event_class.event_type()}: {declared.name} is missing")
-            path = f"{event_class.event_type()}: {declared.name}"
-            values[declared.name] = _checked(hints[declared.name], data[declared.name], path)
-        return Received(event_class(**values), str(cloud_event["id"]), _instant(cloud_event))
+        event = _built(event_class, data, f"{event_class.event_type()}:")
+        return Received(event, str(cloud_event["id"]), _instant(cloud_event))
 
 
 def _instant(cloud_event: dict[str, Any]) -> dt.datetime:
@@ -108,12 +100,37 @@ def _checked(annotation: Any, value: Any, path: str) -> Any:
         if not isinstance(value, dict):
             raise MalformedEvent(f"{path}: expected an object, got {type(value).__name__}")
         return value
+    if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
+        return _built(annotation, value, path)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         try:
             return annotation(value)
         except ValueError:
             raise MalformedEvent(f"{path}: {value!r} is not one of {annotation.__name__}") from None
     return _scalar(annotation, value, path)
+
+
+def _built(declared: type, value: Any, path: str) -> Any:
+    """A nested object as the dataclass that declares it; fields it does not know are
+    ignored, as at the top."""
+    if not isinstance(value, dict):
+        raise MalformedEvent(f"{path} expected an object, got {type(value).__name__}")
+    hints = _hints(declared)
+    values = {}
+    for declared_field in dataclasses.fields(declared):
+        name = declared_field.name
+        inner = f"{path} {name}" if path.endswith(":") else f"{path}.{name}"
+        if name not in value:
+            if _has_default(declared_field):
+                continue
+            raise MalformedEvent(f"{inner} is missing")
+        values[name] = _checked(hints[name], value[name], inner)
+    return declared(**values)
+
+
+@functools.cache
+def _hints(declared: type) -> dict[str, Any]:
+    return typing.get_type_hints(declared)
 
 
 def _scalar(annotation: Any, value: Any, path: str) -> Any:

@@ -42,12 +42,19 @@ def value_schema(annotation: Any) -> dict[str, Any]:
         return {"type": "array", "items": value_schema(args[0]) if args else {}}
     if origin is dict or annotation is dict:
         return {"type": "object"}
+    if dataclasses.is_dataclass(annotation):
+        return object_schema(annotation)
     raise TypeError(f"no JSON Schema for {annotation!r}")
 
 
 def data_schema(event_class: type[Event]) -> dict[str, Any]:
-    hints = typing.get_type_hints(event_class)
-    fields = [f.name for f in dataclasses.fields(event_class)]
+    return object_schema(event_class)
+
+
+def object_schema(declared: Any) -> dict[str, Any]:
+    """A dataclass as a JSON object: each field required, nothing else."""
+    hints = typing.get_type_hints(declared)
+    fields = [f.name for f in dataclasses.fields(declared)]
     return {
         "type": "object",
         "properties": {name: value_schema(hints[name]) for name in fields},

@@ -65,20 +65,24 @@ def _published(hint: Any, value: Any) -> Any:
     return value
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A published value as JSON data: dataclasses and mappings as objects, enumerations
+    and dates as text, sequences as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | frozenset | set):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
 def payload(event: Event) -> dict[str, Any]:
-    return {f.name: _plain(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    return {f.name: plain(getattr(event, f.name)) for f in dataclasses.fields(event)}
 
 
 def envelope(event: Event, source: str, *, now: dt.datetime | None = None) -> dict[str, Any]:

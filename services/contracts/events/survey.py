@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from services.contracts.reference import EvaluationDimension
 from services.kernel.events import Event
 
 
@@ -28,11 +29,46 @@ class ResponseKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class PublishedQuestion:
+    """A question of a published instrument."""
+
+    code: str
+    type: str
+    evaluation_dimension: EvaluationDimension | None
+    smart_dimension: str | None
+    sub_dimension: str | None
+    scale_min: int | None
+    scale_max: int | None
+    text: str = ""
+    element: str = ""
+    options: tuple[str, ...] = ()
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class PublishedSection:
+    code: str
+    title: str
+    questions: tuple[PublishedQuestion, ...]
+
+
+@dataclass(frozen=True)
+class InstrumentDocument:
+    """A published instrument: its sections and their questions, as the survey keeps it."""
+
+    key: str
+    version: int
+    title: str
+    sections: tuple[PublishedSection, ...]
+    published_by: str = ""
+
+
+@dataclass(frozen=True)
 class InstrumentPublished(Event):
     subject: ClassVar[str] = "smartcity.survey.instrument.published"
     key_field: ClassVar[str] = "id"
     id: str
-    document: dict[str, Any]
+    document: InstrumentDocument
 
 
 @dataclass(frozen=True)

@@ -149,15 +149,15 @@ class FactsProjector:
     def _instrument(self, instrument: InstrumentPublished) -> Touched:
         questions = [
             {
-                "code": q["code"],
-                "evaluation_dimension": q.get("evaluation_dimension"),
-                "smart_dimension": q.get("smart_dimension"),
-                "sub_dimension": q.get("sub_dimension"),
-                "answer_min": q.get("scale_min") or 0,
-                "answer_max": q.get("scale_max") or 4,
+                "code": q.code,
+                "evaluation_dimension": q.evaluation_dimension,
+                "smart_dimension": q.smart_dimension,
+                "sub_dimension": q.sub_dimension,
+                "answer_min": q.scale_min or 0,
+                "answer_max": q.scale_max or 4,
             }
-            for section in instrument.document["sections"]
-            for q in section["questions"]
+            for section in instrument.document.sections
+            for q in section.questions
         ]
         stored = {"questions": questions}
         self.stored.instruments.replace_one({"_id": instrument.id}, stored, upsert=True)

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from services.contracts.events.survey import InstrumentPublished
+from services.contracts.events.survey import (
+    InstrumentDocument,
+    InstrumentPublished,
+    PublishedQuestion,
+    PublishedSection,
+)
 from services.contracts.reference import DIMENSION_BY_KEY, DIMENSION_OF_SUB, EvaluationDimension
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import ProblemCollector
+from services.kernel.events import plain
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}\Z")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}\Z")
@@ -130,7 +136,7 @@ class Instrument(Aggregate):
         instrument = cls(**values)
         instrument.check()
         instrument.events.append(
-            InstrumentPublished(id=instrument.id, document=document(instrument))
+            InstrumentPublished(id=instrument.id, document=published(instrument))
         )
         return instrument
 
@@ -164,40 +170,40 @@ def instrument_id(key: str, version: int) -> str:
     return f"{key}@{version}"
 
 
-def document(instrument: Instrument) -> dict[str, Any]:
-    """The instrument as plain data: its event payload and its stored form."""
-    return {
-        "key": instrument.key,
-        "version": instrument.instrument_version,
-        "title": instrument.title,
-        "published_by": instrument.published_by,
-        "sections": [
-            {
-                "code": s.code,
-                "title": s.title,
-                "questions": [question_document(q) for q in s.questions],
-            }
+def published(instrument: Instrument) -> InstrumentDocument:
+    """The instrument as its event publishes it."""
+    return InstrumentDocument(
+        key=instrument.key,
+        version=instrument.instrument_version,
+        title=instrument.title,
+        published_by=instrument.published_by,
+        sections=tuple(
+            PublishedSection(s.code, s.title, tuple(_published(q) for q in s.questions))
             for s in instrument.sections
-        ],
-    }
-
-
-def question_document(question: Question) -> dict[str, Any]:
-    return {
-        "code": question.code,
-        "text": question.text,
-        "type": question.type.value,
-        "evaluation_dimension": (
-            question.evaluation_dimension.value if question.evaluation_dimension else None
         ),
-        "smart_dimension": question.smart_dimension,
-        "sub_dimension": question.sub_dimension,
-        "element": question.element,
-        "scale_min": question.scale_min,
-        "scale_max": question.scale_max,
-        "options": list(question.options),
-        "required": question.required,
-    }
+    )
+
+
+def _published(question: Question) -> PublishedQuestion:
+    return PublishedQuestion(
+        code=question.code,
+        text=question.text,
+        type=question.type.value,
+        evaluation_dimension=question.evaluation_dimension,
+        smart_dimension=question.smart_dimension,
+        sub_dimension=question.sub_dimension,
+        element=question.element,
+        scale_min=question.scale_min,
+        scale_max=question.scale_max,
+        options=question.options,
+        required=question.required,
+    )
+
+
+def document(instrument: Instrument) -> dict[str, Any]:
+    """The instrument as plain data, as it is published: its stored form."""
+    data: dict[str, Any] = plain(published(instrument))
+    return data
 
 
 def from_document(data: dict[str, Any]) -> Instrument:
