@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -185,19 +185,9 @@ def published(instrument: Instrument) -> InstrumentDocument:
 
 
 def _published(question: Question) -> PublishedQuestion:
-    return PublishedQuestion(
-        code=question.code,
-        text=question.text,
-        type=question.type.value,
-        evaluation_dimension=question.evaluation_dimension,
-        smart_dimension=question.smart_dimension,
-        sub_dimension=question.sub_dimension,
-        element=question.element,
-        scale_min=question.scale_min,
-        scale_max=question.scale_max,
-        options=question.options,
-        required=question.required,
-    )
+    """The question with every field the contract publishes, its type as text."""
+    same = {f.name: getattr(question, f.name) for f in fields(PublishedQuestion)}
+    return PublishedQuestion(**same | {"type": question.type.value})
 
 
 def document(instrument: Instrument) -> dict[str, Any]:
