@@ -34,8 +34,13 @@ def keep_newest(
     when = instant(at)
     change = {f"{slot}.{k}" if slot else k: v for k, v in {**fields, AS_OF: when}.items()}
     not_newer = {"$or": [{as_of: {"$exists": False}}, {as_of: {"$lte": when}}]}
+    wanted = {"_id": key, **not_newer}
     try:
-        result = collection.update_one({"_id": key, **not_newer}, {"$set": change}, upsert=True)
-    except DuplicateKeyError:  # the document is there, with a later instant: it stays
-        return False
+        result = collection.update_one(wanted, {"$set": change}, upsert=True)
+    except DuplicateKeyError:
+        # the document is there: with a later instant, or inserted a moment ago by another
+        # replica (MongoDB retries such an insert only for a filter on `_id` alone), so the
+        # update is tried once more on what is there now
+        result = collection.update_one(wanted, {"$set": change})
+        return result.matched_count > 0
     return result.matched_count > 0 or result.upserted_id is not None

@@ -8,6 +8,7 @@ import itertools
 
 import mongomock
 import pytest
+from pymongo.errors import DuplicateKeyError
 
 from services.contracts.events.catalog import RegionRegistered
 from services.kernel.event_reader import EventReader, MalformedEvent
@@ -72,3 +73,38 @@ def test_an_event_time_that_is_not_an_instant_is_malformed(time) -> None:
     stamped = envelope(event, "/test") | {"time": time}
     with pytest.raises(MalformedEvent, match="not an instant"):
         EventReader(type(event)).read(stamped)
+
+
+class RacedInsert:
+    """A collection where another replica inserts the document between this upsert's match
+    and its insert, as MongoDB lets happen when the filter is more than `_id`: the upsert
+    fails with a duplicate key although nothing newer is stored."""
+
+    def __init__(self, collection, other_replica) -> None:
+        self.collection, self.other_replica, self.raced = collection, other_replica, False
+
+    def update_one(self, query, change, upsert=False):
+        if upsert and not self.raced:
+            self.raced = True
+            self.other_replica(self.collection)
+            raise DuplicateKeyError("E11000 duplicate key error")
+        return self.collection.update_one(query, change, upsert=upsert)
+
+
+def test_a_first_write_raced_by_another_replica_is_not_lost() -> None:
+    programs = mongomock.MongoClient().db.facts
+    raced = RacedInsert(
+        programs, lambda c: keep_newest(c, "12.07", {"percent": 10}, ORDERED[0], "programs.p1")
+    )
+    assert keep_newest(raced, "12.07", {"percent": 70}, ORDERED[1], "programs.p2")
+    stored = programs.find_one({"_id": "12.07"})["programs"]
+    assert (stored["p1"]["percent"], stored["p2"]["percent"]) == (10, 70)
+
+    regions = mongomock.MongoClient().db.facts
+    older = RacedInsert(regions, lambda c: keep_newest(c, "12.07", {"name": "v0"}, ORDERED[0]))
+    assert keep_newest(older, "12.07", {"name": "v2"}, ORDERED[2])
+    assert regions.find_one({"_id": "12.07"})["name"] == "v2"
+
+    newer = RacedInsert(regions, lambda c: keep_newest(c, "12.08", {"name": "v2"}, ORDERED[2]))
+    assert not keep_newest(newer, "12.08", {"name": "v1"}, ORDERED[1])
+    assert regions.find_one({"_id": "12.08"})["name"] == "v2"
