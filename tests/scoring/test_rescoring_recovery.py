@@ -6,12 +6,21 @@ from __future__ import annotations
 import asyncio
 
 from services.scoring.storage import MongoRankings
-from tests.scoring.conftest import REGIONS
+from tests.scoring.conftest import (
+    MALANG,
+    REGIONS,
+    SURABAYA,
+    WONOGIRI,
+    assessor_scores,
+    campaign_opened,
+    cycle_opened,
+)
 from tests.scoring.test_rulesets_api import DEFAULT, draft
 
 CARD = """query($r: String!) { scorecard(regionCode: $r, cycleId: "cycle-2022") {
   finalIndex rank rulesetVersion } }"""
 RANKING = '{ ranking(cycleId: "cycle-2022") { regionCode finalIndex rank } }'
+LATER_RANKING = '{ ranking(cycleId: "cycle-2023") { regionCode rulesetVersion } }'
 
 
 def lowering(region_code: str) -> str:
@@ -89,3 +98,33 @@ async def test_the_ranking_is_read_from_the_scorecards_it_shows(evaluated, monke
     assert [c["finalIndex"] for c in ranking] == sorted(
         (c["finalIndex"] for c in ranking), reverse=True
     )
+
+
+async def test_a_cycle_that_cannot_be_ranked_holds_up_no_other(evaluated, monkeypatch):
+    """Its ranking is tried again on its own; the other cycles are rescored and ranked."""
+    later = [campaign_opened(r, "cycle-2023") for r in REGIONS]
+    await evaluated.learn(cycle_opened("cycle-2023", 2023), *later)
+    for region, means in zip(REGIONS, (MALANG, WONOGIRI, SURABAYA), strict=True):
+        await evaluated.learn(*assessor_scores(region, means, "cycle-2023"))
+    await evaluated.settled()
+    recompute, ranked, refused = MongoRankings.recompute, [], []
+
+    async def refusing_2022(self, cycle_ids):
+        if "cycle-2022" in cycle_ids:
+            refused.append(list(cycle_ids))
+            raise ConnectionError("the store went away")
+        await recompute(self, cycle_ids)
+        ranked.extend(cycle_ids)
+
+    monkeypatch.setattr(MongoRankings, "recompute", refusing_2022)
+    await draft(evaluated, lowering(REGIONS[0]))
+    await evaluated('mutation { activateRuleSet(id: "v2") { id } }')
+    for _ in range(200):
+        if "cycle-2023" in ranked and len(refused) >= 2:  # 2022 was tried again, alone
+            break
+        await asyncio.sleep(0.05)
+
+    assert "cycle-2023" in ranked
+    assert all(attempt == ["cycle-2022"] for attempt in refused) and len(refused) >= 2
+    later_cards = (await evaluated(LATER_RANKING))["data"]["ranking"]
+    assert {c["rulesetVersion"] for c in later_cards} == {2}

@@ -22,6 +22,8 @@ from services.scoring.handlers.scorer import Pair, RescoreReport, Scorer
 
 log = logging.getLogger(__name__)
 BATCH = 64
+RETRY_SECONDS = 1.0  # before what failed is tried again, doubling for a ranking
+MAX_RETRY_SECONDS = 30.0
 
 
 class Rescorer:
@@ -77,11 +79,23 @@ class Rescorer:
                 next_in = at - now
         return due, next_in
 
+    def rank_again(self) -> None:
+        """Wakes the task to rank the cycles the scorer could not rank."""
+        if self.scorer.unranked:
+            self._idle.clear()
+            self._wake.set()
+
     async def run_forever(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while self._marks:
+            pause = RETRY_SECONDS
+            while self._marks or self.scorer.unranked:
+                if not self._marks:  # only rankings that failed: those alone, after a pause
+                    await asyncio.sleep(pause)
+                    await self.scorer.rank_pending()
+                    pause = min(pause * 2, MAX_RETRY_SECONDS)
+                    continue
                 due, next_in = self._due(time.monotonic())
                 if not due:
                     with contextlib.suppress(TimeoutError):
@@ -94,10 +108,7 @@ class Rescorer:
                     report = await self.scorer.rescore(due)
                 except Exception:
                     log.exception("rescoring %d scorecards failed; retrying", len(due))
-                    for pair, mark in marks.items():
-                        self._marks.setdefault(pair, mark)
-                    await asyncio.sleep(1.0)
-                    continue
+                    report = RescoreReport(unfinished=due)
                 self.last_report = report
                 await self.mark_later_cycles(report.revised_years)
                 for failure in report.failed:
@@ -105,7 +116,7 @@ class Rescorer:
                 if report.unfinished:
                     for pair in report.unfinished:
                         self._marks.setdefault(pair, marks[pair])
-                    await asyncio.sleep(1.0)
+                    await asyncio.sleep(RETRY_SECONDS)
             self._idle.set()
 
     def start(self) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import time
 from collections import OrderedDict
@@ -102,7 +103,9 @@ class Scorer:
         self.engine = engine
         self._loaded: OrderedDict[int, Loaded] = OrderedDict()
         self._active_key = ""
-        self._unranked: set[str] = set()  # cycles whose scorecards moved since their ranking
+        # cycles whose scorecards moved since their ranking, each with its latest move
+        self._unranked: dict[str, int] = {}
+        self._moves = itertools.count(1)
         self.seconds = StageSeconds()
         self.scored_total = 0
         self.revised_total = 0
@@ -237,7 +240,8 @@ class Scorer:
     async def rescore(self, pairs: list[Pair]) -> RescoreReport:
         """Rescored in chunks, a few at a time, so that one chunk is read and stored while
         the rules workers evaluate another. A chunk that fails leaves its pairs in the
-        report's `unfinished`; what the others stored still moves the rankings."""
+        report's `unfinished`; what the others stored still moves the rankings, and a cycle
+        that could not be ranked is left in `unranked`."""
         loaded = await self.active()
         if loaded is None or not pairs:
             return RescoreReport(waiting=len(pairs))
@@ -259,25 +263,31 @@ class Scorer:
 
         chunks = [pairs[i : i + CHUNK] for i in range(0, len(pairs), CHUNK)]
         await asyncio.gather(*(rescore_chunk(c) for c in chunks))
-        await self._rank(report, pairs)
+        for cycle_id in report.revised_cycles:
+            self._unranked[cycle_id] = next(self._moves)
+        await self.rank_pending()
         self.scored_total += report.scored
         self.revised_total += report.revised
         return report
 
-    async def _rank(self, report: RescoreReport, pairs: list[Pair]) -> None:
-        """The rankings of the cycles revised, and of those an earlier call could not rank:
-        a scorecard stored is never left ranked by its old final. When ranking fails, every
-        pair is unfinished, so that the caller tries again."""
-        self._unranked |= report.revised_cycles
-        due = sorted(self._unranked)
-        try:
-            with self.seconds.timing("ranking"):
-                await self.scoring.rankings.recompute(due)
-        except Exception:
-            log.exception("ranking cycles %s failed", due)
-            report.unfinished = list(dict.fromkeys([*report.unfinished, *pairs]))
-            return
-        self._unranked -= set(due)
+    async def rank_pending(self) -> None:
+        """Ranks each cycle whose scorecards moved since its ranking, a cycle at a time; one
+        that fails stays due (and is told), the others are ranked. A cycle that moves again
+        while it is being ranked stays due too, for its ranking may have read too early."""
+        for cycle_id, moved in sorted(self._unranked.items()):
+            try:
+                with self.seconds.timing("ranking"):
+                    await self.scoring.rankings.recompute([cycle_id])
+            except Exception:
+                log.exception("ranking cycle %s failed; it will be ranked again", cycle_id)
+                continue
+            if self._unranked.get(cycle_id) == moved:
+                del self._unranked[cycle_id]
+
+    @property
+    def unranked(self) -> list[str]:
+        """The cycles waiting to be ranked again."""
+        return sorted(self._unranked)
 
     def gauges(self) -> dict[str, float]:
         return {

@@ -205,6 +205,7 @@ class Mutation:
         for region_code, unfinished_cycle in report.unfinished:  # left to the background
             info.context.rescorer.mark(region_code, unfinished_cycle)
             report.failed.append(f"{region_code}:{unfinished_cycle}: failed; it will be rescored")
+        info.context.rescorer.rank_again()  # a cycle it could not rank, in the background
         return RescoreResult.from_report(report)
 
 
