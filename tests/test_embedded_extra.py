@@ -51,3 +51,15 @@ def test_the_in_process_store_without_the_extra_says_what_is_missing() -> None:
     """)
     assert refused.returncode == 0, refused.stderr
     assert "`embedded` extra" in refused.stdout and "MONGODB_URI" in refused.stdout
+
+
+def test_the_embedded_stack_without_the_extra_says_what_is_missing() -> None:
+    refused = run_without_the_extra("""
+        from services import stack
+        try:
+            stack.supervisor()
+        except stack.StackError as refusal:
+            print(refusal)
+    """)
+    assert refused.returncode == 0, refused.stderr
+    assert "`embedded` extra" in refused.stdout and "mongomock is missing" in refused.stdout

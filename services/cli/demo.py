@@ -7,6 +7,7 @@ import asyncio
 import sys
 from typing import Any
 
+from services import stack
 from services.cli import connection, cycles
 from services.cli.output import ProgressBar, table
 from services.contracts.reference import EvaluationDimension
@@ -61,8 +62,7 @@ async def _evaluate(args: argparse.Namespace, plan: Plan) -> Outcome:
     if args.gateway != connection.DEFAULT_GATEWAY:
         raise StackError(_("no suite is ready at {url}").format(url=args.gateway))
     print(_("No stack is running: starting one for the demo (stopped again at the end)."))
-    from services.stack import supervisor  # the embedded stack: only when one is started
-
+    supervisor = stack.supervisor()  # the embedded extra: only when a stack is started
     async with supervisor.running(
         connection.settings(), supervisor.Ports(), demo=True, external_nats=False
     ) as started:

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from services import stack
 from services.cli.config import recorded_gateway
 from services.cli.connection import minter, settings
 from services.cli.output import table
@@ -74,8 +75,7 @@ def _up(args: argparse.Namespace) -> int:
     if args.nats_url:
         env["NATS_URL"] = args.nats_url
     chosen = Settings.from_env(env).with_development_secret()
-    from services.stack import supervisor  # the embedded stack's extra, needed here only
-
+    supervisor = stack.supervisor()  # the embedded extra, needed here only
     ports = supervisor.Ports(
         nats=args.nats_port,
         services={name: getattr(args, f"{name}_port") for name in SERVICES},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 import logging
 import signal
 from collections.abc import Iterator
@@ -45,9 +46,8 @@ class _Server(uvicorn.Server):
 def _in_process_store_if_asked(settings: Settings) -> None:
     """`mongomock://` is the embedded stack's in-process store, when its extra is installed;
     without it the service's start-up says what is missing."""
-    if settings.mongo_is_in_memory:
-        with contextlib.suppress(ImportError):
-            importlib.import_module("services.embedded.memorystore")
+    if settings.mongo_is_in_memory and importlib.util.find_spec("mongomock") is not None:
+        importlib.import_module("services.embedded.memorystore")
 
 
 async def serve(name: str, settings: Settings, host: str, port: int, log_level: str) -> None:

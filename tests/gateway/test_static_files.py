@@ -52,10 +52,12 @@ async def test_only_graphiql_may_use_inline_styles(client) -> None:
 
 async def test_a_file_unchanged_since_the_browser_read_it_is_not_sent_again(client) -> None:
     first = await client.get("/console/js/main.js")
-    again = await client.get(
-        "/console/js/main.js", headers={"if-none-match": first.headers["etag"]}
-    )
-    assert (again.status_code, again.content) == (304, b"")
+    etag = first.headers["etag"]
+    for held in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+        again = await client.get("/console/js/main.js", headers={"if-none-match": held})
+        assert (again.status_code, again.content) == (304, b""), held
+    changed = await client.get("/console/js/main.js", headers={"if-none-match": '"other"'})
+    assert changed.status_code == 200
 
 
 async def test_the_bare_paths_lead_to_their_screens(client) -> None:

@@ -116,11 +116,18 @@ def _serving(site: Site):
         if found is None:
             return Response("not found", 404, headers=site.headers, media_type="text/plain")
         headers = site.headers | {"etag": found.etag}
-        if request.headers.get("if-none-match") == found.etag:
+        if _unchanged(request.headers.get("if-none-match", ""), found.etag):
             return Response(status_code=304, headers=headers)
         return Response(found.content, media_type=found.media_type, headers=headers)
 
     return serve
+
+
+def _unchanged(if_none_match: str, etag: str) -> bool:
+    """Whether the browser holds this version: its If-None-Match names the ETag (weakly or
+    not, alone or in a list) or is `*`."""
+    held = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return etag in held or "*" in held
 
 
 def graphiql_page() -> HTMLResponse:

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from fractions import Fraction
 
-from services.contracts.impact import METHODOLOGY_MAPPING, ImpactMapping, Scale, on_score_scale
+from services.contracts.impact import ImpactMapping, Scale, on_score_scale
 from services.contracts.reference import DIMENSIONS, EvaluationDimension
 
 EVALUATION_DIMENSIONS = tuple(d.value for d in EvaluationDimension)
@@ -79,7 +79,7 @@ class Impact:
 
     source: ImpactSource = ImpactSource.ASSESSORS
     citizens_percent: int = 50  # the citizens' share of a blend
-    mapping: ImpactMapping = METHODOLOGY_MAPPING
+    mapping: ImpactMapping = ImpactMapping.IDENTITY  # as a rule set naming none meant
 
     def map(self, mean_answer: Fraction, answers: Scale, scores: Scale) -> Fraction:
         return on_score_scale(mean_answer, answers, scores, self.mapping)

@@ -196,7 +196,9 @@ class Campaign(CampaignFields):
         return [ItemScoreType.from_domain(i) for i in found[:MOST_QUESTIONS]]
 
     @strawberry.field(
-        description="Citizen impact per sub-dimension and dimension on the 0-4 scale.",
+        description="Citizen impact per sub-dimension and dimension on the 0-4 scale, the "
+        "answers mapped as the methodology maps them (LINEAR unless asked otherwise); a "
+        "scorecard's citizen figures follow its rule set's mapping, the same in the shipped one.",
         directives=weighed(READS_A_CAMPAIGN),
     )
     async def citizen_impact(
