@@ -92,7 +92,10 @@ class Rescorer:
             pause = RETRY_SECONDS
             while self._marks or self.scorer.unranked:
                 if not self._marks:  # only rankings that failed: those alone, after a pause
-                    await asyncio.sleep(pause)
+                    with contextlib.suppress(TimeoutError):  # that new marks cut short
+                        async with asyncio.timeout(pause):
+                            await self._wake.wait()
+                    self._wake.clear()
                     await self.scorer.rank_pending()
                     pause = min(pause * 2, MAX_RETRY_SECONDS)
                     continue
