@@ -9,7 +9,6 @@ from typing import Any
 
 import yaml
 
-from services.contracts.impact import ImpactMapping
 from services.kernel import characters
 from services.scoring.domain import methodology as m
 from services.scoring.domain.rules import Problem, Rule, read_rules
@@ -17,8 +16,6 @@ from services.scoring.domain.rules import Problem, Rule, read_rules
 MAX_DOCUMENT = 256_000
 MAX_RULES = 500
 MAX_VALUES = 100_000  # once YAML's aliases are resolved: each reference is read again
-
-UNNAMED_MAPPING = ImpactMapping.IDENTITY  # what a rule set that names no mapping meant
 
 
 @dataclass(frozen=True)
@@ -207,12 +204,12 @@ def _read_impact(data: Any, problems: list[Problem]) -> m.Impact:
         source = m.ImpactSource.ASSESSORS.value
     # a version that names no mapping keeps the one it was stored with: identity (the shipped
     # version names the methodology's, linear); a stored version never changes its meaning
-    mapping = data.get("mapping", UNNAMED_MAPPING.value)
+    mapping = data.get("mapping", m.UNNAMED_MAPPING.value)
     if mapping not in set(m.ImpactMapping):
         problems.append(
             Problem(None, "methodology.impact.mapping", "impact mapping is identity or linear")
         )
-        mapping = UNNAMED_MAPPING.value
+        mapping = m.UNNAMED_MAPPING.value
     percent = data.get("citizens_percent", 50)
     if not (isinstance(percent, int) and not isinstance(percent, bool) and 0 <= percent <= 100):
         problems.append(

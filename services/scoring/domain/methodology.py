@@ -20,6 +20,9 @@ EVALUATION_DIMENSIONS = tuple(d.value for d in EvaluationDimension)
 SMART_DIMENSIONS = tuple(d.key for d in DIMENSIONS)
 ANY = "*"
 
+# what a rule set that names no impact mapping meant when it was stored, and still means
+UNNAMED_MAPPING = ImpactMapping.IDENTITY
+
 
 def half_up(value: Fraction, places: int) -> Fraction:
     with localcontext() as context:
@@ -79,7 +82,7 @@ class Impact:
 
     source: ImpactSource = ImpactSource.ASSESSORS
     citizens_percent: int = 50  # the citizens' share of a blend
-    mapping: ImpactMapping = ImpactMapping.IDENTITY  # as a rule set naming none meant
+    mapping: ImpactMapping = UNNAMED_MAPPING
 
     def map(self, mean_answer: Fraction, answers: Scale, scores: Scale) -> Fraction:
         return on_score_scale(mean_answer, answers, scores, self.mapping)
