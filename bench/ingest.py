@@ -21,18 +21,17 @@ from typing import Any
 import httpx
 import nats
 
+from bench.accepted import AcceptedResponses
 from bench.service import graphql, serving
 from services.contracts.events import catalog
-from services.contracts.events.survey import ResponseAccepted
 from services.embedded.natsserver import NatsServer
 from services.kernel import auth, events
 from services.kernel.events import Event
-from services.kernel.messaging import STREAM, ensure_stream
+from services.kernel.messaging import ensure_stream
 
 SECRET = "b3nch-Hq8w2Zr5Tk1Vn7Xc4Lm9Pd6Fs0Jg3Yb5Ne8Ua2Oi7"
 CYCLE = "bench-cycle-2023"
 IMPACT = "citizen-impact-2023"
-ACCEPTED = ResponseAccepted.subject
 SUB_DIMENSIONS = [
     "public_service", "public_policy", "bureaucracy", "tourism", "business", "city_appearance",
     "industry", "welfare", "transaction", "harmony", "health", "mobility",
@@ -58,13 +57,6 @@ async def publish_catalog_facts(url: str, regions: list[str]) -> None:
         subject = events.nats_subject(fact)
         await js.publish(subject, events.encode(fact), headers={"Nats-Msg-Id": fact["id"]})
     await client.close()
-
-
-async def accepted_in_stream(url: str) -> int:
-    client = await nats.connect(url)
-    info = await client.jetstream().stream_info(STREAM, subjects_filter=ACCEPTED)
-    await client.close()
-    return int((info.state.subjects or {}).get(ACCEPTED, 0))
 
 
 class Survey:
@@ -148,6 +140,22 @@ async def measure(
     singles: list[dict[str, Any]],
     args: Any,
 ) -> dict[str, float]:
+    client = await nats.connect(nats_url)
+    accepted = AcceptedResponses()
+    await accepted.follow(client.jetstream())
+    try:
+        return await _measure(survey, accepted, items, singles, args)
+    finally:
+        await client.close()
+
+
+async def _measure(
+    survey: Survey,
+    accepted: AcceptedResponses,
+    items: list[dict[str, Any]],
+    singles: list[dict[str, Any]],
+    args: Any,
+) -> dict[str, float]:
     batches = [items[i : i + args.batch] for i in range(0, len(items), args.batch)]
     queue: asyncio.Queue[list[dict[str, Any]]] = asyncio.Queue()
     for batch in batches:
@@ -164,7 +172,7 @@ async def measure(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(args.concurrency)))
     batch_seconds = time.perf_counter() - started
-    lagging = len(items) - refused - await accepted_in_stream(nats_url)
+    lagging = len(items) - refused - accepted.distinct
     latencies = []
     for item in singles:
         began = time.perf_counter()
@@ -172,7 +180,7 @@ async def measure(
         latencies.append((time.perf_counter() - began) * 1000)
     total = len(items) + len(singles)
     drain_started = time.perf_counter()
-    while await accepted_in_stream(nats_url) < total - refused:
+    while accepted.distinct < total - refused:
         if time.perf_counter() - drain_started > 120:
             break
         await asyncio.sleep(0.2)
@@ -186,7 +194,7 @@ async def measure(
         "single p50 ms": statistics.median(latencies),
         "single p95 ms": latencies[int(len(latencies) * 0.95) - 1],
         "single p99 ms": latencies[int(len(latencies) * 0.99) - 1],
-        "accepted events on stream": await accepted_in_stream(nats_url),
+        "accepted responses on stream": accepted.distinct,
         "relay drain after last submit s": time.perf_counter() - drain_started,
     }
 

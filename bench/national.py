@@ -24,6 +24,7 @@ from services.survey.shipped import instruments as shipped
 YEAR = 2023
 ASSESSORS = ("assessor-1", "assessor-2", "assessor-3", "assessor-4", "assessor-5")
 CITIZENS_PER_SUB_DIMENSION = 50
+SYNC_BATCH = 100  # citizens' responses a field app syncs in one request
 COHORTS = {"kppn_ikn": f"cycle-{YEAR}-kppn_ikn", "regular_2017_2019": f"cycle-{YEAR}-regular"}
 SMART_DIMENSIONS = tuple(d.key for d in DIMENSIONS)
 AT = dt.datetime(YEAR, 9, 1, tzinfo=dt.UTC)
@@ -112,23 +113,31 @@ def campaigns(region: Region, citizens: bool = True) -> Iterator[dict[str, Any]]
 def assessor_scores(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]]:
     """Every question of the 2023 instrument scored by each of the five assessors, who mostly
     agree: a question's merit varies around the region's quality, an assessor's view of it
-    a little around that."""
+    a little around that. Each assessor's questionnaire is one batch, as `scoreAnswers`
+    publishes it."""
     chance = random.Random(f"{seed}:{region.code}:assessors")
     instrument = shipped.evaluation_2023()
+    by_assessor: dict[str, list[survey.AcceptedItem]] = {a: [] for a in ASSESSORS}
     for section in instrument.sections:
         for question in section.questions:
             merit = chance.gauss(region.quality, 0.6)
             for assessor in ASSESSORS:
                 score = min(4, max(0, round(chance.gauss(merit, 0.35))))
-                yield response(region, f"{region.code}-assessor", instrument, assessor, None,
-                               [{"question_code": question.code, "score": score}])  # fmt: skip
+                by_assessor[assessor].append(survey.AcceptedItem(
+                    response_id=f"{region.code}-assessor:{assessor}:{question.code}",
+                    respondent=assessor, sub_dimension=None,
+                    answers=(survey.GivenAnswer(question.code, score=score),)))  # fmt: skip
+    for items in by_assessor.values():
+        yield batch(region, f"{region.code}-assessor", instrument, "assessor_score", items)
 
 
 def citizen_responses(region: Region, seed: int = 2023) -> Iterator[dict[str, Any]]:
-    """Up to 50 citizens per sub-dimension answering its three impact questions (1-4)."""
+    """Up to 50 citizens per sub-dimension answering its three impact questions (1-4), synced
+    by field apps in batches of `SYNC_BATCH`."""
     chance = random.Random(f"{seed}:{region.code}:citizens")
     instrument = shipped.citizen_impact_2023()
     short = chance.random() < 0.1  # a tenth of the regions miss the sample target somewhere
+    items: list[survey.AcceptedItem] = []
     for section in instrument.sections:
         by_sub_dimension: dict[str, list[str]] = {}
         for question in section.questions:
@@ -136,31 +145,35 @@ def citizen_responses(region: Region, seed: int = 2023) -> Iterator[dict[str, An
         for sub_dimension, codes in by_sub_dimension.items():
             count = CITIZENS_PER_SUB_DIMENSION - (chance.randint(1, 20) if short else 0)
             for number in range(count):
-                answers = [{"question_code": code,
-                            "score": min(4, max(1, round(chance.gauss(region.quality, 0.8))))}
-                           for code in codes]  # fmt: skip
+                answers = tuple(
+                    survey.GivenAnswer(code, score=_citizen_score(chance, region.quality))
+                    for code in codes
+                )
                 respondent = f"{region.code}-{sub_dimension}-{number}"
-                yield response(region, f"{region.code}-citizen", instrument, respondent,
-                               sub_dimension, answers)  # fmt: skip
+                items.append(survey.AcceptedItem(
+                    response_id=f"{region.code}-citizen:{respondent}", respondent=respondent,
+                    sub_dimension=sub_dimension, answers=answers))  # fmt: skip
+    for start in range(0, len(items), SYNC_BATCH):
+        yield batch(region, f"{region.code}-citizen", instrument, "citizen",
+                    items[start : start + SYNC_BATCH])  # fmt: skip
 
 
-def response(
+def _citizen_score(chance: random.Random, quality: float) -> int:
+    return min(4, max(1, round(chance.gauss(quality, 0.8))))
+
+
+def batch(
     region: Region,
     campaign_id: str,
     instrument: Any,
-    respondent: str,
-    sub_dimension: str | None,
-    answers: list[dict[str, Any]],
-    revision: int = 1,
+    kind: str,
+    items: list[survey.AcceptedItem],
 ) -> dict[str, Any]:
-    kind = "citizen" if sub_dimension else "assessor_score"
-    response_id = f"{campaign_id}:{respondent}:{answers[0]['question_code']}"
-    return _wrap(survey.ResponseAccepted(
-        response_id=response_id, kind=kind, campaign_id=campaign_id, region_code=region.code,
-        cycle_id=region.cycle_id, instrument_key=instrument.key,
-        instrument_version=instrument.instrument_version, respondent=respondent,
-        sub_dimension=sub_dimension, answers=tuple(answers),
-        submitted_at=(AT + dt.timedelta(days=30)).isoformat(), revision=revision),
+    return _wrap(survey.ResponsesAccepted(
+        batch_id=f"{campaign_id}:{items[0].response_id}", kind=survey.ResponseKind(kind),
+        campaign_id=campaign_id, region_code=region.code, cycle_id=region.cycle_id,
+        instrument_key=instrument.key, instrument_version=instrument.instrument_version,
+        submitted_at=(AT + dt.timedelta(days=30)).isoformat(), items=tuple(items)),
         "survey", minute=1)  # fmt: skip
 
 

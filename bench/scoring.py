@@ -233,13 +233,16 @@ async def response_latencies(
         region = chance.choice(everywhere)
         scores: dict[str, list[int]] = {}
         for given in national.assessor_scores(region):
-            [answer] = given["data"]["answers"]
-            scores.setdefault(answer["question_code"], []).append(answer["score"])
+            for item in given["data"]["items"]:
+                [answer] = item["answers"]
+                scores.setdefault(answer["question_code"], []).append(answer["score"])
         code = chance.choice(sorted(scores))
         far = 0 if statistics.mean(scores[code]) >= 2 else 4
-        score = national.response(region, f"{region.code}-assessor", instrument,
-                                  f"late-assessor-{sample}", None,
-                                  [{"question_code": code, "score": far}])  # fmt: skip
+        answer = national.survey.GivenAnswer(code, score=far)
+        late = national.survey.AcceptedItem(f"late-{sample}", f"late-assessor-{sample}", None,
+                                            (answer,))  # fmt: skip
+        score = national.batch(region, f"{region.code}-assessor", instrument, "assessor_score",
+                               [late])  # fmt: skip
         before = cards.latest[region.code]["revision"]
         await js.publish(events.nats_subject(score), events.encode(score),
                          headers={"Nats-Msg-Id": score["id"]})  # fmt: skip

@@ -36,6 +36,7 @@ import nats
 from nats.js.client import JetStreamContext
 
 from bench import national
+from bench.accepted import AcceptedResponses
 from bench.memory import descendants, peak_rss_mb
 from bench.scoring import (
     ADMIN,
@@ -48,14 +49,12 @@ from bench.scoring import (
     variant,
 )
 from bench.service import Running, serving
-from services.contracts.events.survey import ResponseAccepted
 from services.demo.cycle import once_known
 from services.embedded.natsserver import NatsServer
 from services.kernel.graphql_client import GraphQLClient
-from services.kernel.messaging import STREAM, ensure_stream
+from services.kernel.messaging import ensure_stream
 
 SUBGRAPHS = ("catalog", "survey", "scoring")
-ACCEPTED = ResponseAccepted.subject
 BATCH, CONCURRENCY = 100, 4
 OPEN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
 ISSUE = "mutation($i: IssueRespondentTokensInput!) { issueRespondentTokens(input: $i) }"
@@ -197,16 +196,12 @@ async def _citizens(
     return items
 
 
-async def _accepted_on_stream(js: JetStreamContext) -> int:
-    info = await js.stream_info(STREAM, subjects_filter=ACCEPTED)
-    return int((info.state.subjects or {}).get(ACCEPTED, 0))
-
-
 async def ingestion(suite: Suite, live: list[national.Region]) -> dict[str, float]:
     items = []
     for region in live:
         items += await _citizens(suite, region, national.CITIZENS_PER_SUB_DIMENSION, "field")
-    on_stream_before = await _accepted_on_stream(suite.js)
+    accepted = AcceptedResponses(campaigns=set(suite.citizen_campaigns.values()))
+    await accepted.follow(suite.js)
     batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
     refused = 0
 
@@ -221,8 +216,8 @@ async def ingestion(suite: Suite, live: list[national.Region]) -> dict[str, floa
     started = time.perf_counter()
     await asyncio.gather(*(field_app() for _ in range(CONCURRENCY)))
     accepted_in = time.perf_counter() - started
-    while await _accepted_on_stream(suite.js) < on_stream_before + len(items) - refused:  # noqa: ASYNC110
-        await asyncio.sleep(0.1)
+    await accepted.until(len(items) - refused, timeout=600)
+    await accepted.stop()
     on_stream_in = time.perf_counter() - started
     await settled(suite)
     if refused:

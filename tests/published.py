@@ -7,6 +7,7 @@ fails to build when the contract changes under it.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from services.contracts.events import catalog, survey
@@ -55,3 +56,19 @@ def response_accepted(
               "instrument_key": "smartcity-evaluation-2023", "instrument_version": 1,
               "sub_dimension": None, "submitted_at": "2022-10-01T00:00:00Z"} | given  # fmt: skip
     return published(survey.ResponseAccepted(kind=kind, **fields), source="/smartcity/survey")
+
+
+def responses_accepted(
+    kind: survey.ResponseKind,
+    region: str,
+    cycle_id: str,
+    items: list[survey.AcceptedItem],
+    **given: Any,
+) -> dict[str, Any]:
+    """A batch as the survey publishes it, under a fresh batch id unless one is given."""
+    fields = {"batch_id": uuid.uuid4().hex, "campaign_id": f"campaign-{region}",
+              "region_code": region, "cycle_id": cycle_id,
+              "instrument_key": "smartcity-evaluation-2023", "instrument_version": 1,
+              "submitted_at": "2022-10-01T00:00:00Z"} | given  # fmt: skip
+    event = survey.ResponsesAccepted(kind=kind, items=tuple(items), **fields)
+    return published(event, source="/smartcity/survey")

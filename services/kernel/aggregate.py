@@ -11,8 +11,12 @@ from services.kernel.events import Event
 
 @dataclass(kw_only=True)
 class Aggregate:
+    """`events` are what it recorded since loading; a change that records none (a state
+    published in batches elsewhere) is marked `changed`, so that saving still writes it."""
+
     version: int = 0
     events: list[Event] = field(default_factory=list, compare=False, repr=False)
+    changed: bool = field(default=False, init=False, compare=False, repr=False)
 
     def _apply(self, changes: dict[str, Any], editable: tuple[str, ...]) -> tuple[str, ...]:
         """Sets the editable fields that differ and says which they were."""

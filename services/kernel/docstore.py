@@ -75,8 +75,11 @@ class AggregateCollection(Generic[D]):
             raise conflict from None
         self.on_write(outbox.Written(self.collection, son["_id"], envelopes))
 
-    async def update(self, document: D, version: int, recorded: list[events.Event]) -> None:
-        if not recorded:
+    async def update(
+        self, document: D, version: int, recorded: list[events.Event], changed: bool = False
+    ) -> None:
+        """Writes the document and its events, unless it neither recorded nor changed any."""
+        if not recorded and not changed:
             return
         son = self._son(document)
         key = son.pop("_id")

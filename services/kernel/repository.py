@@ -172,9 +172,14 @@ class MongoRepository(Generic[A]):
         aggregate.version, aggregate.events = 1, []
 
     async def save(self, aggregate: A) -> None:
-        await self.store.update(self.to_document(aggregate), aggregate.version, aggregate.events)
-        if aggregate.events:
-            aggregate.version, aggregate.events = aggregate.version + 1, []
+        document = self.to_document(aggregate)
+        await self.store.update(document, aggregate.version, aggregate.events, aggregate.changed)
+        if aggregate.events or aggregate.changed:
+            aggregate.version, aggregate.events, aggregate.changed = (
+                aggregate.version + 1,
+                [],
+                False,
+            )
 
     async def list(self, where: Any, page: Page) -> list[A]:
         query = self.query_of(where)

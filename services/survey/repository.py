@@ -99,4 +99,5 @@ class Survey:
     assignments: Repository[domain.Assignment]
     assessors: Repository[domain.Assessor]
     findings: Repository[domain.Findings]
+    batches: Repository[domain.AcceptedBatch]
     facts: CatalogFacts

@@ -98,6 +98,9 @@ ASSIGNMENTS = StoredForm(
     indexes=["region_code", ("cycle_id", "_id"), ("assessors", "cycle_id", "_id")],
 )  # fmt: skip
 ASSESSORS = StoredForm(domain.Assessor, _Stored, collection="assessors", indexes=["institution"])
+BATCHES = StoredForm(
+    domain.AcceptedBatch, _Stored, collection="accepted_batches", indexes=["campaign_id"]
+)
 FINDINGS = StoredForm(
     domain.Findings, _Stored, collection="findings", indexes=[("region_code", "cycle_id")]
 )
@@ -207,6 +210,9 @@ def mongo_survey(storage: Storage, on_write: Callable[[Written], None] = lambda 
         assignments=MongoRepository(
             ASSIGNMENTS, store, query_of=_assignment_query, duplicate=duplicate_id("assignment")
         ),
+        batches=MongoRepository(
+            BATCHES, store, query_of=matching, duplicate=duplicate_id("batch")
+        ),
         findings=MongoRepository(
             FINDINGS, store, query_of=matching, duplicate=duplicate_id("findings")
         ),
@@ -246,5 +252,5 @@ def _campaign_query(where: CampaignFilter) -> dict[str, Any]:
 DOCUMENTS: tuple[type[me.Document], ...] = (
     _InstrumentDocument,
     _ResponseDocument,
-    *(form.document for form in (CAMPAIGNS, SCORES, ASSIGNMENTS, FINDINGS, ASSESSORS)),
+    *(form.document for form in (CAMPAIGNS, SCORES, ASSIGNMENTS, FINDINGS, ASSESSORS, BATCHES)),
 )

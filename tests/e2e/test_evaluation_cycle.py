@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from services.contracts.events.scoring import ScorecardPublished
-from services.contracts.events.survey import ResponseAccepted
+from services.contracts.events.survey import ResponsesAccepted
 from tests.contracts import check_event
 from tests.e2e.up import (
     UpProcess,
@@ -101,7 +101,8 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
     accepted = Counter(
         e["data"]["kind"]
         for e in received
-        if e["type"] == ResponseAccepted.event_type() and e["data"]["cycle_id"] == cycle_id
+        if e["type"] == ResponsesAccepted.event_type() and e["data"]["cycle_id"] == cycle_id
+        for _ in e["data"]["items"]
     )
     assert accepted == {
         "assessor_score": REGIONS * QUESTIONS * ASSESSORS,

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from services.contracts.events.survey import ResponseAccepted
+from services.contracts.events.survey import ResponsesAccepted
 from services.embedded.natsserver import NatsServer
 from services.kernel.auth import Role
 from tests.security import world as w
@@ -67,9 +67,10 @@ async def test_a_nats_outage_loses_and_doubles_nothing(world):
     assert await _counted(world) == expected
     stream = await stream_messages(world.nats.url)
     citizens = [
-        e["data"]["response_id"]
+        item["response_id"]
         for e, _ in stream
-        if e["type"] == ResponseAccepted.event_type()
+        if e["type"] == ResponsesAccepted.event_type()
         and e["data"]["campaign_id"] == world.citizen_campaign
+        for item in e["data"]["items"]
     ]
     assert len(citizens) == len(set(citizens)) == expected  # each response published once

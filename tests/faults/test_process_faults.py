@@ -28,7 +28,7 @@ import httpx
 import pytest
 
 from services.contracts.events.scoring import ScorecardPublished
-from services.contracts.events.survey import ResponseAccepted
+from services.contracts.events.survey import ResponsesAccepted
 from services.demo.cycle import EvaluationCycle, Plan
 from services.kernel import auth
 from services.kernel.auth import Role
@@ -50,7 +50,7 @@ CARDS = """query($c: String!) { ranking(cycleId: $c) { regionCode rank finalInde
   dimensions { dimension score weight } smartDimensions { dimension score }
   flags { ruleId code message } recommendations { ruleId text } quickWins { programId eligible }
   explanation { ruleId effects } failure } }"""  # fmt: skip
-ACCEPTED = ResponseAccepted.event_type()
+ACCEPTED = ResponsesAccepted.event_type()
 PUBLISHED = ScorecardPublished.event_type()
 
 
@@ -194,7 +194,8 @@ async def test_a_part_killed_mid_cycle_changes_no_outcome(part, undisturbed, tmp
     twice = {f: ids for f, ids in ids_of_fact.items() if len(ids) > 1}
     assert not twice, f"facts published twice under different ids: {list(twice)[:3]}"
 
-    responses = {e["data"]["response_id"] for e in run.received if e["type"] == ACCEPTED}
+    responses = {item["response_id"] for e in run.received if e["type"] == ACCEPTED
+                 for item in e["data"]["items"]}  # fmt: skip
     assert len(responses) == 3 * sum(COUNTED.values())  # every one, as the subscriber sees it
     published = [e["data"] for e in run.received
                  if e["type"] == PUBLISHED and e["data"]["cycle_id"] == run.cycle_id]  # fmt: skip

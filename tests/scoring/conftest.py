@@ -12,7 +12,7 @@ from services.scoring.app import create_app
 from tests import in_process
 from tests import published as published_events
 from tests.catalog.test_api import Recorder
-from tests.published import published, response_accepted
+from tests.published import published, response_accepted, responses_accepted
 from tests.scoring.evidence import ASSESSORS, QUESTIONS_PER_DIMENSION, scores_averaging
 from tests.support import running, token
 
@@ -59,14 +59,62 @@ def campaign_opened(region: str, cycle_id: str = CYCLE) -> dict[str, Any]:
 def assessor_scores(
     region: str, means: dict[str, float], cycle_id: str = CYCLE, revision: int = 1
 ) -> list[dict[str, Any]]:
-    found = []
+    """Scores averaging `means`, one event per score, as streams written before batches hold
+    them."""
+    return [
+        score_event(region, code, assessor, score, cycle_id, revision)
+        for code, by_assessor in scores_of(means).items()
+        for assessor, score in by_assessor.items()
+    ]
+
+
+def assessor_batches(
+    region: str, means: dict[str, float], cycle_id: str = CYCLE, revision: int = 1
+) -> list[dict[str, Any]]:
+    """Scores averaging `means`, one batch per assessor, as the survey publishes them."""
+    by_assessor: dict[str, dict[str, int]] = {}
+    for code, scores in scores_of(means).items():
+        for assessor, score in scores.items():
+            by_assessor.setdefault(assessor, {})[code] = score
+    return [score_batch(region, assessor, scores, cycle_id, revision)
+            for assessor, scores in by_assessor.items()]  # fmt: skip
+
+
+def scores_of(means: dict[str, float]) -> dict[str, dict[str, int]]:
+    found: dict[str, dict[str, int]] = {}
     for dimension, mean in means.items():
         letter = "ABCDE"[list(QUESTIONS_PER_DIMENSION).index(dimension)]
         codes = [f"{letter}.{n}" for n in range(1, QUESTIONS_PER_DIMENSION[dimension] + 1)]
-        for code, by_assessor in scores_averaging(mean, codes).items():
-            for assessor, score in by_assessor.items():
-                found.append(score_event(region, code, assessor, score, cycle_id, revision))
+        found |= scores_averaging(mean, codes)
     return found
+
+
+def score_batch(
+    region: str,
+    assessor: str,
+    scores: dict[str, int],
+    cycle_id: str = CYCLE,
+    revision: int = 1,
+) -> dict[str, Any]:
+    items = [survey.AcceptedItem(
+        response_id=f"{region}:{code}:{assessor}", respondent=assessor, sub_dimension=None,
+        answers=(survey.GivenAnswer(code, score=score),), revision=revision)
+        for code, score in scores.items()]  # fmt: skip
+    return responses_accepted(survey.ResponseKind.ASSESSOR_SCORE, region, cycle_id, items,
+                              campaign_id=f"camp-{region}")  # fmt: skip
+
+
+def citizen_batch(
+    region: str, responses: dict[str, dict[str, int]], sub_dimension: str = "public_service"
+) -> dict[str, Any]:
+    """Citizens' responses by response id, each its answers by question code."""
+    items = [survey.AcceptedItem(
+        response_id=response_id, respondent=response_id, sub_dimension=sub_dimension,
+        answers=tuple(survey.GivenAnswer(c, score=s) for c, s in answers.items()))
+        for response_id, answers in responses.items()]  # fmt: skip
+    return responses_accepted(survey.ResponseKind.CITIZEN, region, CYCLE, items,
+                              campaign_id=f"citizens-{region}",
+                              instrument_key="citizen-impact-2023")  # fmt: skip
 
 
 def score_event(
@@ -118,11 +166,13 @@ async def api(settings):
 
 @pytest.fixture
 async def evaluated(api):
-    """Three regions of the 2022 KPPN/IKN cohort, scored item by item by five assessors."""
+    """Three regions of the 2022 KPPN/IKN cohort, scored by five assessors: Malang one score
+    an event, as streams written before batches hold them, the others in batches."""
     await api.learn(instrument_published(), cycle_opened(), *(region_registered(r) for r in REGIONS),
                     *(campaign_opened(r) for r in REGIONS))  # fmt: skip
-    for region, means in zip(REGIONS, (MALANG, WONOGIRI, SURABAYA), strict=True):
-        await api.learn(*assessor_scores(region, means))
+    await api.learn(*assessor_scores(REGIONS[0], MALANG))
+    for region, means in zip(REGIONS[1:], (WONOGIRI, SURABAYA), strict=True):
+        await api.learn(*assessor_batches(region, means))
     await api.settled()
     return api
 

@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from services.contracts.events.survey import ResponseAccepted
+from services.contracts.events.survey import ResponsesAccepted
 from services.kernel import auth
 from tests.support import SECRET
 
@@ -74,11 +74,9 @@ async def test_scoring_again_replaces_the_score_and_keeps_the_old_one(api):
     )
     assert (a111["assessors"], a111["score"]) == (1, 4.0)
     await asyncio.sleep(0.3)
-    accepted = api.published.events_of(ResponseAccepted.event_type())
-    assert [(e["data"]["revision"], e["data"]["answers"][0]["score"]) for e in accepted] == [
-        (1, 3),
-        (2, 4),
-    ]
+    accepted = api.published.events_of(ResponsesAccepted.event_type())
+    items = [item for e in accepted for item in e["data"]["items"]]
+    assert [(i["revision"], i["answers"][0]["score"]) for i in items] == [(1, 3), (2, 4)]
 
 
 async def test_only_an_assigned_assessor_scores(api):

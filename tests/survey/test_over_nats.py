@@ -7,7 +7,7 @@ import time
 import pytest
 
 from services.catalog.app import create_app as create_catalog
-from services.contracts.events.survey import CampaignOpened, ResponseAccepted
+from services.contracts.events.survey import CampaignOpened, ResponsesAccepted
 from services.kernel.auth import Role
 from services.survey.app import create_app as create_survey
 from tests.streams import wait_for_messages
@@ -70,11 +70,12 @@ async def test_the_survey_learns_regions_and_cycles_from_catalog_events(settings
         response_id = submitted["data"]["submitResponse"]["response"]["id"]
         # region, cycle, three shipped instruments, campaign, response
         published = await wait_for_messages(
-            nats_server.url, 7, containing=ResponseAccepted.event_type()
+            nats_server.url, 7, containing=ResponsesAccepted.event_type()
         )
     kinds = [e["type"] for e in published]
     assert CampaignOpened.event_type() in kinds
-    accepted = [e for e in published if e["type"] == ResponseAccepted.event_type()]
-    assert [(e["data"]["response_id"], e["data"]["sub_dimension"]) for e in accepted] == [
+    accepted = [e for e in published if e["type"] == ResponsesAccepted.event_type()]
+    items = [item for e in accepted for item in e["data"]["items"]]
+    assert [(item["response_id"], item["sub_dimension"]) for item in items] == [
         (response_id, "waste")
     ]

@@ -114,7 +114,9 @@ class RespondentTokensIssued(Event):
 
 @dataclass(frozen=True)
 class ResponseAccepted(Event):
-    """A stored response: a self-assessment, a citizen's answers, or one assessor score."""
+    """A stored self-assessment. (Until batches were published, citizens' answers and
+    assessors' scores came one response an event here too; now they come in
+    `ResponsesAccepted`, and a consumer keeps reading this type for streams written before.)"""
 
     subject: ClassVar[str] = "smartcity.survey.response.accepted"
     key_field: ClassVar[str] = "response_id"
@@ -130,6 +132,54 @@ class ResponseAccepted(Event):
     answers: tuple[dict[str, Any], ...]
     submitted_at: str
     revision: int = 1
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """One answer inside a batch, with the one value its question asks for."""
+
+    question_code: str
+    score: int | None = None
+    number: float | None = None
+    text: str | None = None
+    choice: str | None = None
+    choices: tuple[str, ...] = ()
+    yes: bool | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AcceptedItem:
+    """One response of an accepted batch: a citizen's answers, or an assessor's score of one
+    question. `revision` counts an assessor's changes of that score (a citizen answers once)."""
+
+    response_id: str
+    respondent: str
+    sub_dimension: str | None
+    answers: tuple[GivenAnswer, ...]
+    revision: int = 1
+
+
+@dataclass(frozen=True)
+class ResponsesAccepted(Event):
+    """A batch of responses accepted in one request, for one campaign: an assessor's scores of
+    a questionnaire (`assessor_score`), or a field app's synced citizens (`citizen`).
+
+    A batch sent again after a lost reply is published again with the same items: each item's
+    `response_id` (and, for a score, its `revision`) tells a consumer what it has applied.
+    """
+
+    subject: ClassVar[str] = "smartcity.survey.responses.accepted"
+    key_field: ClassVar[str] = "batch_id"
+    batch_id: str
+    kind: ResponseKind
+    campaign_id: str
+    region_code: str
+    cycle_id: str
+    instrument_key: str
+    instrument_version: int
+    submitted_at: str
+    items: tuple[AcceptedItem, ...]
 
 
 @dataclass(frozen=True)

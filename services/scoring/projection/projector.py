@@ -29,6 +29,7 @@ from services.contracts.events.catalog import (
     RegionUpdated,
 )
 from services.contracts.events.survey import (
+    AcceptedItem,
     AssessorRegistered,
     AssessorState,
     AssessorUpdated,
@@ -36,9 +37,11 @@ from services.contracts.events.survey import (
     CampaignOpened,
     CampaignState,
     FindingAdded,
+    GivenAnswer,
     InstrumentPublished,
     ResponseAccepted,
     ResponseKind,
+    ResponsesAccepted,
 )
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
@@ -59,6 +62,7 @@ class FactsProjector:
         *(RegionRegistered, RegionUpdated, CycleOpened, CycleClosed),
         *(ProgramAdded, ProgramUpdated, ProgressReported, QuickWinProposed, QuickWinDecided),
         *(InstrumentPublished, CampaignOpened, CampaignClosed, ResponseAccepted),
+        ResponsesAccepted,
         *(FindingAdded, AssessorRegistered, AssessorUpdated),
     )
 
@@ -90,6 +94,8 @@ class FactsProjector:
                 return self._campaign(event, at)
             case ResponseAccepted():
                 return self._response(event)
+            case ResponsesAccepted():
+                return self._batch(event)
             case FindingAdded():
                 return self._finding(event)
             case AssessorState():  # registered or updated
@@ -189,6 +195,60 @@ class FactsProjector:
                 return [(region_code, cycle_id)]
         return []
 
+    def _batch(self, batch: ResponsesAccepted) -> Touched:
+        """A batch in one write per bucket it touches: a section's scores, a sub-dimension's
+        citizens."""
+        region_code, cycle_id = batch.region_code, batch.cycle_id
+        items = list({item.response_id: item for item in batch.items}.values())
+        if batch.kind is ResponseKind.ASSESSOR_SCORE:
+            highest: dict[str, dict[str, int]] = {}
+            for item in items:
+                for answer in item.answers:
+                    if answer.score is None:
+                        continue
+                    key = keys.scores_key(region_code, cycle_id, answer.question_code)
+                    slot = f"by.{escape(answer.question_code)}.{escape(item.respondent)}"
+                    value = item.revision * keys.REVISION_SLOT + answer.score
+                    highest.setdefault(key, {})[slot] = value
+            for key, slots in highest.items():
+                self.stored.evidence.update_one({"_id": key}, {"$max": slots}, upsert=True)
+            return [(region_code, cycle_id)] if highest else []
+        if batch.kind is not ResponseKind.CITIZEN:
+            return []
+        by_group: dict[str, list[AcceptedItem]] = {}
+        for item in items:
+            by_group.setdefault(item.sub_dimension or "", []).append(item)
+        added = False
+        for sub_dimension, group in by_group.items():
+            self._note_citizen_group(region_code, cycle_id, sub_dimension)
+            key = keys.citizens_key(region_code, cycle_id, sub_dimension)
+            added |= self._add_citizens(key, group)
+        return [(region_code, cycle_id)] if added else []
+
+    def _add_citizens(self, key: str, group: list[AcceptedItem]) -> bool:
+        """Adds a sub-dimension's responses in one write when none is recorded yet; a batch
+        sent again after a lost reply may repeat some, and then each is added on its own."""
+        ids = [item.response_id for item in group]
+        change: dict[str, Any] = {
+            "$push": {"seen": {"$each": ids}},
+            "$inc": _answer_sums([a for item in group for a in item.answers]) | {
+                "respondents": len(group)},
+        }  # fmt: skip
+        try:
+            result = self.stored.evidence.update_one(
+                {"_id": key, "seen": {"$nin": ids}}, change, upsert=True
+            )
+            if result.modified_count > 0 or result.upserted_id is not None:
+                return True
+        except DuplicateKeyError:  # the bucket exists and has seen one of them
+            pass
+        added = False
+        for item in group:
+            answers = tuple({"question_code": a.question_code, "score": a.score}
+                            for a in item.answers)  # fmt: skip
+            added |= self._add_citizen(key, item.response_id, answers)
+        return added
+
     def _finding(self, finding: FindingAdded) -> Touched:
         """Findings go into the letter, not into the numbers: no scorecard changes."""
         key = keys.evidence_key(finding.region_code, finding.cycle_id)
@@ -208,11 +268,11 @@ class FactsProjector:
 
     def _add_citizen(self, key: str, response_id: str, answers: tuple[dict[str, Any], ...]) -> bool:
         """Adds one response to the sums unless its id is recorded already."""
-        change: dict[str, Any] = {"$push": {"seen": response_id}, "$inc": {"respondents": 1}}
-        for answer in answers:
-            if isinstance(answer.get("score"), int):
-                code = escape(answer["question_code"])
-                change["$inc"] |= {f"sums.{code}": answer["score"], f"counts.{code}": 1}
+        given = [GivenAnswer(a["question_code"], score=a.get("score")) for a in answers]
+        change: dict[str, Any] = {
+            "$push": {"seen": response_id},
+            "$inc": _answer_sums(given) | {"respondents": 1},
+        }
         try:
             result = self.stored.evidence.update_one(
                 {"_id": key, "seen": {"$ne": response_id}}, change, upsert=True
@@ -220,3 +280,14 @@ class FactsProjector:
         except DuplicateKeyError:  # the bucket exists and has seen this response
             return False
         return result.modified_count > 0 or result.upserted_id is not None
+
+
+def _answer_sums(answers: list[GivenAnswer]) -> dict[str, int]:
+    """The increments of each question's sum and count of scored answers."""
+    increments: dict[str, int] = {}
+    for answer in answers:
+        if isinstance(answer.score, int):
+            code = escape(answer.question_code)
+            increments[f"sums.{code}"] = increments.get(f"sums.{code}", 0) + answer.score
+            increments[f"counts.{code}"] = increments.get(f"counts.{code}", 0) + 1
+    return increments

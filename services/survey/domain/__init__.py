@@ -16,6 +16,7 @@ from services.survey.domain.assessments import (
     ScoreRevision,
 )
 from services.survey.domain.assessors import Assessor
+from services.survey.domain.batches import AcceptedBatch
 from services.survey.domain.campaigns import (
     DEFAULT_QUOTA,
     MAX_CAMPAIGNS_A_CYCLE,
@@ -35,6 +36,7 @@ from services.survey.domain.responses import Response
 __all__ = [
     "DEFAULT_QUOTA",
     "MAX_CAMPAIGNS_A_CYCLE",
+    "AcceptedBatch",
     "Answer",
     "Assessor",
     "AssessorScore",

@@ -5,12 +5,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Self
 
-from services.contracts.events.survey import (
-    AssessorsAssigned,
-    FindingAdded,
-    ResponseAccepted,
-    ResponseKind,
-)
+from services.contracts.events.survey import AssessorsAssigned, FindingAdded
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import BadUserInput, Forbidden, ProblemCollector
 from services.survey.domain.campaigns import Audience, Campaign
@@ -127,7 +122,6 @@ class AssessorScore(Aggregate):
             id=score_id(campaign.id, assessor, question_code), **campaign.placement(),
             assessor=assessor, question_code=question_code, score=score, note=note, scored_at=at,
         )  # fmt: skip
-        given._record()
         return given
 
     def rescore(
@@ -142,18 +136,8 @@ class AssessorScore(Aggregate):
             ScoreRevision(score=self.score, note=self.note, scored_at=self.scored_at)
         )
         self.score, self.note, self.scored_at = score, note, at
-        self._record()
+        self.changed = True  # published with its request's batch
         return True
-
-    def _record(self) -> None:
-        self.events.append(
-            ResponseAccepted.of(
-                self, response_id=self.id, kind=ResponseKind.ASSESSOR_SCORE,
-                respondent=self.assessor, sub_dimension=None,
-                answers=({"question_code": self.question_code, "score": self.score},),
-                submitted_at=self.scored_at.isoformat(),
-            )
-        )  # fmt: skip
 
 
 def check_score(

@@ -75,12 +75,13 @@ class Response(Aggregate):
             idempotency_key=idempotency_key, sub_dimension=sub_dimension, answers=answers,
             submitted_at=at,
         )  # fmt: skip
-        response.events.append(
-            ResponseAccepted.of(
-                response, response_id=id, kind=ResponseKind(campaign.audience.value),
-                answers=tuple(a.as_data() for a in answers), submitted_at=at.isoformat(),
-            )
-        )  # fmt: skip
+        if campaign.audience is Audience.SELF_ASSESSMENT:  # citizens are published in batches
+            response.events.append(
+                ResponseAccepted.of(
+                    response, response_id=id, kind=ResponseKind.SELF_ASSESSMENT,
+                    answers=tuple(a.as_data() for a in answers), submitted_at=at.isoformat(),
+                )
+            )  # fmt: skip
         return response
 
 

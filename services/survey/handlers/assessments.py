@@ -102,6 +102,7 @@ async def score_answer(
     instrument = await instrument_of(survey, campaign)
     given = commands.QuestionScore(cmd.question_code, cmd.score, cmd.note)
     scored, _ = await _score(survey, campaign, instrument, principal.subject, given)
+    await survey.batches.add(domain.AcceptedBatch.of_scores(campaign, [scored], utc_now()))
     return scored
 
 
@@ -120,7 +121,8 @@ async def score_answers(
 ) -> ScoredAnswers:
     """Every score is checked before any is stored; each is then stored on its own, so a
     request cut short is completed by sending it again: what is already stored as sent
-    changes nothing."""
+    changes nothing. The scores are then published together, unchanged ones included, as
+    one batch."""
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
     await open_cycle(survey, campaign.cycle_id, "campaignId")
@@ -132,6 +134,7 @@ async def score_answers(
         report.scores.append(scored)
         report.changed += changed
         report.unchanged += not changed
+    await survey.batches.add(domain.AcceptedBatch.of_scores(campaign, report.scores, utc_now()))
     return report
 
 

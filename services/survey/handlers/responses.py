@@ -1,4 +1,7 @@
-"""Submitting responses: validated whole, stored once per idempotency key and respondent."""
+"""Submitting responses: validated whole, stored once per idempotency key and respondent.
+
+Citizens' responses are published in batches, one event per campaign a request accepted
+responses for; a self-assessment is published on its own as it is stored."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ VerifyToken = Callable[[str], Principal]
 class Submitted:
     response: domain.Response
     replayed: bool
+    campaign: domain.Campaign
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,12 @@ def _respondent(principal: Principal, campaign: domain.Campaign) -> tuple[str, s
     raise errors.BadUserInput("assessors score with scoreAnswer", "campaignId")
 
 
-def _replay(stored: domain.Response, respondent: str, cmd: commands.SubmitResponse) -> Submitted:
+def _replay(
+    stored: domain.Response,
+    respondent: str,
+    cmd: commands.SubmitResponse,
+    campaign: domain.Campaign,
+) -> Submitted:
     """The stored result again, if this is the same submission retried."""
     if stored.idempotency_key != cmd.idempotency_key:
         raise errors.Conflict("this respondent has already answered", "campaignId")
@@ -54,7 +63,7 @@ def _replay(stored: domain.Response, respondent: str, cmd: commands.SubmitRespon
         raise errors.Conflict(
             "this idempotency key was used for a different submission", "idempotencyKey"
         )
-    return Submitted(stored, replayed=True)
+    return Submitted(stored, replayed=True, campaign=campaign)
 
 
 async def submit_response(
@@ -62,14 +71,23 @@ async def submit_response(
     principal: Principal,
     survey: Survey,
     verify: VerifyToken | None = None,
+) -> Submitted:
+    """Stores a response once; a respondent token in the command speaks for its citizen."""
+    submitted = await _submit(cmd, principal, survey, verify)
+    await _publish_citizens(survey, [submitted])
+    return submitted
+
+
+async def _submit(
+    cmd: commands.SubmitResponse,
+    principal: Principal,
+    survey: Survey,
+    verify: VerifyToken | None = None,
     campaigns: Mapping[str, domain.Campaign] | None = None,
     open_cycles: set[str] | None = None,
 ) -> Submitted:
-    """Stores a response once; a respondent token in the command speaks for its citizen.
-
-    `campaigns` are the campaigns as a batch found them, read once for all its items, and
-    `open_cycles` the cycles it found open.
-    """
+    """Stores a response once. `campaigns` are the campaigns as a batch found them, read
+    once for all its items, and `open_cycles` the cycles it found open."""
     if cmd.respondent_token is not None:
         if verify is None:
             raise errors.BadUserInput("respondent tokens are not accepted here", "respondentToken")
@@ -104,8 +122,8 @@ async def submit_response(
         stored = await survey.responses.get(key)
         if stored is None:
             raise
-        return _replay(stored, respondent, cmd)
-    return Submitted(response, replayed=False)
+        return _replay(stored, respondent, cmd, campaign)
+    return Submitted(response, replayed=False, campaign=campaign)
 
 
 async def submit_responses(
@@ -127,10 +145,23 @@ async def submit_responses(
     items = []
     for index, cmd in enumerate(batch):
         try:
-            submitted = await submit_response(
-                cmd, principal, survey, verify, campaigns, open_cycles
-            )
+            submitted = await _submit(cmd, principal, survey, verify, campaigns, open_cycles)
             items.append(BatchItem(index, submitted))
         except errors.UserError as error:
             items.append(BatchItem(index, error=error))
+    await _publish_citizens(survey, [item.submitted for item in items if item.submitted])
     return items
+
+
+async def _publish_citizens(survey: Survey, submitted: list[Submitted]) -> None:
+    """One batch per campaign of the citizens' responses accepted, replays included: a
+    replay answers a request whose reply was lost, which may have been cut short before its
+    batch was stored."""
+    by_campaign: dict[str, list[Submitted]] = {}
+    for item in submitted:
+        if item.campaign.audience is domain.Audience.CITIZEN:
+            by_campaign.setdefault(item.campaign.id, []).append(item)
+    for group in by_campaign.values():
+        responses = [item.response for item in group]
+        batch = domain.AcceptedBatch.of_responses(group[0].campaign, responses, utc_now())
+        await survey.batches.add(batch)
