@@ -17,17 +17,21 @@ if TYPE_CHECKING:
     from tests.catalog.test_api import Recorder
 
 
+FETCH = 100  # events a consumer fetches at once, by default
+
+
 def runtime_of(app: Starlette) -> ServiceRuntime[Any]:
     """The runtime behind an app that `kernel.runtime.serve` made."""
     runtime: ServiceRuntime[Any] = app.state.runtime
     return runtime
 
 
-async def deliver(app: Starlette, cloud_event: dict[str, Any]) -> None:
-    """Hands an event to every consumer of the service, as the stream would."""
-    raw = events.encode(cloud_event)
+async def deliver(app: Starlette, *cloud_events: dict[str, Any]) -> None:
+    """Hands events to every consumer of the service as one fetched batch, as the stream
+    would."""
+    raws = [events.encode(cloud_event) for cloud_event in cloud_events]
     for consumer in runtime_of(app).consumers:
-        await consumer.handle(raw)
+        await consumer.handle_batch(raws)
 
 
 async def settled(app: Starlette, timeout_seconds: float = 10.0) -> None:
@@ -53,5 +57,6 @@ class Api:
         return await support.graphql(self.client, query, variables, bearer=bearer)
 
     async def learn(self, *cloud_events: dict[str, Any]) -> None:
-        for cloud_event in cloud_events:
-            await deliver(self.app, cloud_event)
+        """The events handed over in fetches of up to `FETCH`, as a consumer fetches them."""
+        for start in range(0, len(cloud_events), FETCH):
+            await deliver(self.app, *cloud_events[start : start + FETCH])

@@ -7,6 +7,11 @@ counted and passed over too, since it would fail the same way on every redeliver
 A projector must itself be idempotent for the narrow window where it has applied an event
 and the process dies before the id is recorded: the event is then redelivered. A consumer
 whose projector is idempotent by design may keep no ids at all (`processed=None`).
+
+Events are handled a fetched batch at a time: their ids looked up and recorded in one query
+each, and handed together to a projector that applies batches (`BatchProjector`); each is
+acknowledged once the whole batch is applied. A batch that fails is handled again an event
+at a time, so the one event at fault is retried alone and the others go on.
 """
 
 from __future__ import annotations
@@ -14,13 +19,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from services.kernel import events
 from services.kernel.event_reader import EventReader, MalformedEvent, Received
@@ -40,6 +45,13 @@ class Projector(Protocol):
     async def apply(self, received: Received[Event]) -> None: ...
 
 
+@runtime_checkable
+class BatchProjector(Projector, Protocol):
+    """A projector that applies a batch of events together, cheaper than one at a time."""
+
+    async def apply_batch(self, batch: list[Received[Event]]) -> None: ...
+
+
 class ProcessedEvents:
     """Ids of events a consumer has applied, kept in the consumer's own database."""
 
@@ -47,13 +59,19 @@ class ProcessedEvents:
         self.collection = collection
         self.storage = storage
 
-    async def seen(self, event_id: str) -> bool:
-        found = await self.storage.run(self.collection.find_one, {"_id": event_id}, {"_id": 1})
-        return found is not None
+    async def seen_among(self, event_ids: list[str]) -> set[str]:
+        """Those of the ids applied already, in one query by key."""
+        query = {"_id": {"$in": event_ids}}
+        return await self.storage.run(
+            lambda: {found["_id"] for found in self.collection.find(query, {"_id": 1})}
+        )
 
-    async def mark(self, event_id: str) -> None:
-        with contextlib.suppress(DuplicateKeyError):
-            await self.storage.run(self.collection.insert_one, {"_id": event_id})
+    async def mark_all(self, event_ids: list[str]) -> None:
+        if not event_ids:
+            return
+        documents = [{"_id": event_id} for event_id in event_ids]
+        with contextlib.suppress(BulkWriteError):  # some were recorded already: the rest are
+            await self.storage.run(lambda: self.collection.insert_many(documents, ordered=False))
 
 
 class DurableConsumer:
@@ -84,24 +102,40 @@ class DurableConsumer:
 
     async def handle(self, raw: bytes) -> bool:
         """Apply one event unless already applied; True when the projector applied it."""
+        return await self.handle_batch([raw]) == 1
+
+    async def handle_batch(self, raws: list[bytes]) -> int:
+        """Apply the events not applied yet, together; how many the projector applied."""
+        read = [received for raw in raws if (received := self._read(raw)) is not None]
+        wanted = list({received.event_id: received for received in read}.values())  # once each
+        self.skipped_total += len(read) - len(wanted)
+        if self.processed and wanted:
+            seen = await self.processed.seen_among([r.event_id for r in wanted])
+            self.skipped_total += sum(1 for r in wanted if r.event_id in seen)
+            wanted = [r for r in wanted if r.event_id not in seen]
+        if not wanted:
+            return 0
+        if isinstance(self.projector, BatchProjector):
+            await self.projector.apply_batch(wanted)
+        else:
+            for received in wanted:
+                await self.projector.apply(received)
+        if self.processed:
+            await self.processed.mark_all([r.event_id for r in wanted])
+        self.applied_total += len(wanted)
+        return len(wanted)
+
+    def _read(self, raw: bytes) -> Received[Event] | None:
+        """The event as the projector reads it; None for a type it does not read, or one
+        that does not match its declaration (told and counted)."""
         cloud_event = events.decode(raw)
         try:
-            received = self.projector.reader.read(cloud_event)
+            return self.projector.reader.read(cloud_event)
         except MalformedEvent as problem:
             log.error("consumer %s: passed over event %s: %s", self.durable, cloud_event["id"],
                       problem)  # fmt: skip
             self.malformed_total += 1
-            return False
-        if received is None:
-            return False
-        if self.processed and await self.processed.seen(received.event_id):
-            self.skipped_total += 1
-            return False
-        await self.projector.apply(received)
-        if self.processed:
-            await self.processed.mark(cloud_event["id"])
-        self.applied_total += 1
-        return True
+            return None
 
     async def _subscribe(self) -> Any:
         js = await self.link.jetstream()
@@ -141,20 +175,34 @@ class DurableConsumer:
                 subscription, self._subscribed = None, False
                 await asyncio.sleep(0.5)
                 continue
-            for message in messages:
-                try:
-                    await self.handle(message.data)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("consumer %s: projector failed, will retry", self.durable)
-                    await message.nak(delay=1)
-                    continue
-                await message.ack()
+            await self._handle_fetched(messages)
 
         if subscription is not None:
             with contextlib.suppress(Exception):
                 await subscription.unsubscribe()
+
+    async def _handle_fetched(self, messages: list[Any]) -> None:
+        try:
+            await self.handle_batch([message.data for message in messages])
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("consumer %s: a batch of %d failed; one at a time", self.durable,
+                        len(messages))  # fmt: skip
+        else:
+            for message in messages:
+                await message.ack()
+            return
+        for message in messages:
+            try:
+                await self.handle(message.data)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("consumer %s: projector failed, will retry", self.durable)
+                await message.nak(delay=1)
+                continue
+            await message.ack()
 
     def start(self, *, from_the_beginning: bool = False) -> None:
         """Starts fetching; `from_the_beginning` first drops the durable consumer's position,

@@ -71,10 +71,24 @@ class FactsProjector:
         self.on_change = on_change
         self.stored = keys.Collections.of(storage.db)
         self._noted_groups: set[tuple[str, str]] = set()  # kept once noted
+        self._cycles_of: dict[str, Touched] = {}  # each region's cycles, during one batch
 
     async def apply(self, received: Received[Event]) -> None:
-        for region, cycle in await self.storage.run(self._apply, received.event, received.at):
+        await self.apply_batch([received])
+
+    async def apply_batch(self, batch: list[Received[Event]]) -> None:
+        """Applies the events in order, in one call to storage; each (region, cycle) they
+        touch is told once."""
+        touched = await self.storage.run(self._apply_all, [(r.event, r.at) for r in batch])
+        for region, cycle in dict.fromkeys(touched):
             self.on_change(region, cycle)
+
+    def _apply_all(self, batch: list[tuple[Event, dt.datetime]]) -> Touched:
+        self._cycles_of = {}
+        try:
+            return [pair for event, at in batch for pair in self._apply(event, at)]
+        finally:
+            self._cycles_of = {}
 
     def _apply(self, event: Event, at: dt.datetime) -> Touched:
         match event:
@@ -117,6 +131,7 @@ class FactsProjector:
         fields = {"year": cycle.year, "cohort": cycle.cohort, "stage": cycle.stage,
                   "region_codes": list(cycle.region_codes), "status": status}  # fmt: skip
         if keep_newest(self.stored.cycles, cycle.id, fields, at):
+            self._cycles_of = {}  # a region's cycles may have changed
             return [(code, cycle.id) for code in cycle.region_codes]
         return []
 
@@ -146,9 +161,10 @@ class FactsProjector:
         return self._open_cycles_of(quick_win.region_code)
 
     def _open_cycles_of(self, region_code: str) -> Touched:
-        return [
-            (region_code, c["_id"]) for c in self.stored.cycles.find({"region_codes": region_code})
-        ]
+        if region_code not in self._cycles_of:
+            found = self.stored.cycles.find({"region_codes": region_code}, {"_id": 1})
+            self._cycles_of[region_code] = [(region_code, c["_id"]) for c in found]
+        return self._cycles_of[region_code]
 
     # survey
 
