@@ -18,10 +18,13 @@ collection notes which documents have the field as it inserts and updates them.
 mongomock copies every document a query matches before it cuts the page a limit asks for,
 so a page of the first 100 regions copied all of them: a `PagedCursor` copies the page only.
 
-mongomock also copies every document it stores with the general-purpose `copy` module.
-Stored documents hold only BSON values, so `plain_copy` rebuilds dicts and lists and shares
-the immutable values. Nothing of mongomock's is replaced: these are subclasses, and the
-version they subclass is pinned in `pyproject.toml`.
+mongomock also copies every document it stores with the general-purpose `copy` module, and
+every document an update matches, to compare and roll back: a region's programs, updated once
+an event, were copied whole each time. Stored documents hold only BSON values, so
+`plain_copy` rebuilds dicts and lists and shares the immutable values, and mongomock's
+collection module is handed a `copy` whose `deepcopy` is `plain_copy` (anything not BSON
+still goes to the real one). Apart from that one name, nothing of mongomock's is replaced:
+these are subclasses, and the version they subclass is pinned in `pyproject.toml`.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from itertools import islice
 from typing import Any
 
 import mongomock
+import mongomock.collection
 import mongomock.database
 from bson import Decimal128, Int64, ObjectId
 from mongomock import helpers
@@ -63,6 +67,20 @@ def plain_copy(value: Any) -> Any:
     if kind in IMMUTABLE:
         return value
     return copy.deepcopy(value)
+
+
+class _PlainCopying:
+    """The `copy` module as mongomock's collection module sees it: `deepcopy` without a memo
+    is `plain_copy`."""
+
+    copy = staticmethod(copy.copy)
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        return plain_copy(value) if memo is None else copy.deepcopy(value, memo)
+
+
+mongomock.collection.copy = _PlainCopying  # type: ignore[assignment]
 
 
 def pinned_keys(query: Any) -> list[Any] | None:
