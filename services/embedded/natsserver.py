@@ -13,6 +13,8 @@ from pathlib import Path
 
 from services.kernel.processes import die_with_parent, free_port
 
+GO_MEMORY_LIMIT = "256MiB"  # a soft bound: Go collects harder as its heap nears it
+
 
 def binary() -> str:
     search = os.pathsep.join(
@@ -57,6 +59,7 @@ class NatsServer:
         ]
         self._process = subprocess.Popen(
             command,
+            env={**os.environ, "GOMEMLIMIT": os.environ.get("GOMEMLIMIT", GO_MEMORY_LIMIT)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,  # Ctrl-C reaches the parent, which stops the server in order

@@ -10,14 +10,22 @@ from datetime import timedelta
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.api import StorageType, StreamConfig
+from nats.js.api import DiscardPolicy, StorageType, StreamConfig
 from nats.js.errors import BadRequestError
 
 log = logging.getLogger(__name__)
 
 STREAM = "SMARTCITY"
 SUBJECTS = ["smartcity.>"]
-DUPLICATE_WINDOW = timedelta(hours=1)
+# Sized for a national year (docs/admins.md, "The stream"): 514 regions' year is about
+# 112,000 events and 0.5 GB, so the limits hold several years and a late replay.
+MAX_AGE = timedelta(days=3 * 365)  # events older than three seasons are dropped
+MAX_BYTES = 16 * 1024**3  # beyond it the stream refuses new events; the outboxes keep them
+MAX_MESSAGE_BYTES = 1024**2  # the largest batch (500 citizens) is about a quarter of it
+# A relay that died between publishing and pulling an event publishes it again when it
+# restarts; within the window the stream drops it. The window's ids are held in memory:
+# ten minutes of a deadline's peak is some 10,000 ids, the whole year's would be 112,000.
+DUPLICATE_WINDOW = timedelta(minutes=10)
 
 
 def stream_config(replicas: int = 1) -> StreamConfig:
@@ -26,6 +34,10 @@ def stream_config(replicas: int = 1) -> StreamConfig:
         subjects=SUBJECTS,
         storage=StorageType.FILE,
         duplicate_window=DUPLICATE_WINDOW.total_seconds(),
+        max_age=MAX_AGE.total_seconds(),
+        max_bytes=MAX_BYTES,
+        max_msg_size=MAX_MESSAGE_BYTES,
+        discard=DiscardPolicy.NEW,
         num_replicas=replicas,
     )
 
