@@ -99,6 +99,7 @@ class DurableConsumer:
         self._stopping = False
         self._subscribed = False
         self._forget_position = False
+        self.behind = False  # the last fetch was full: more events are waiting
 
     async def handle(self, raw: bytes) -> bool:
         """Apply one event unless already applied; True when the projector applied it."""
@@ -175,6 +176,7 @@ class DurableConsumer:
                 subscription, self._subscribed = None, False
                 await asyncio.sleep(0.5)
                 continue
+            self.behind = len(messages) >= self.batch_size
             await self._handle_fetched(messages)
 
         if subscription is not None:

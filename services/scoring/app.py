@@ -76,7 +76,9 @@ class Machinery:
         if self.rescorer is None:
             raise RuntimeError("the projection's consumer starts after the machinery")
         projector = FactsProjector(store, on_change=self.rescorer.mark)
-        return [DurableConsumer(link, CONSUMER, projector, processed=None)]
+        consumer = DurableConsumer(link, CONSUMER, projector, processed=None)
+        self.rescorer.backlogged = lambda: consumer.behind
+        return [consumer]
 
 
 def create_app(

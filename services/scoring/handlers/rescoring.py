@@ -8,7 +8,10 @@ after it, so their improvement over it stays true.
 
 A region whose facts keep changing (its events streaming in) is rescored once they pause
 for `quiet_seconds`, and at least every `max_delay_seconds` while they do not, instead of
-after every event; a lone change waits only `quiet_seconds`.
+after every event; a lone change waits only `quiet_seconds`. While the consumer is behind
+the stream (`backlogged`: catching up, or a deadline's burst), a pause is no sign that a
+region's evidence is complete, so each waits `max_delay_seconds` from its first change:
+a region is then rescored once per burst of its evidence, not once per fetch.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 
 from services.scoring.handlers.scorer import Pair, RescoreReport, Scorer
 
@@ -39,6 +43,7 @@ class Rescorer:
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self.last_report = RescoreReport()
+        self.backlogged: Callable[[], bool] = lambda: False
 
     def mark(self, region_code: str, cycle_id: str) -> None:
         now = time.monotonic()
@@ -69,8 +74,9 @@ class Rescorer:
     def _due(self, now: float) -> tuple[list[Pair], float | None]:
         """Pairs due now (at most a batch), and how long until the next one is."""
         due, next_in = [], None
+        quiet = self.max_delay_seconds if self.backlogged() else self.quiet_seconds
         for pair, (first, latest) in self._marks.items():
-            at = min(latest + self.quiet_seconds, first + self.max_delay_seconds)
+            at = min(latest + quiet, first + self.max_delay_seconds)
             if at <= now:
                 due.append(pair)
                 if len(due) == BATCH:
