@@ -162,7 +162,7 @@ def test_documents_read_and_written_are_copies_of_what_is_stored(things):
     assert stored["tags"] == ["x"]
 
 
-def test_the_in_memory_client_replaces_nothing_of_mongomocks() -> None:
+def test_the_in_memory_client_replaces_nothing_of_mongomocks_but_how_it_copies() -> None:
     import copy
 
     import mongomock.collection
@@ -173,7 +173,15 @@ def test_the_in_memory_client_replaces_nothing_of_mongomocks() -> None:
     assert type(keyed).__name__ == "KeyedCollection"
     assert type(plain) is mongomock.collection.Collection
     assert mongomock.database.Collection is mongomock.collection.Collection
-    assert mongomock.collection.copy is copy
+    # its collection module copies BSON data plainly: equal, and sharing no container
+    copying = mongomock.collection.copy
+    document = {"a": [{"b": 1}], "c": "text", "when": dt.datetime(2023, 1, 1)}
+    copied = copying.deepcopy(document)
+    assert copied == document
+    assert copied["a"] is not document["a"] and copied["a"][0] is not document["a"][0]
+    odd = {1, 2}  # anything else is the real module's to copy
+    assert copying.deepcopy(odd) == odd and copying.deepcopy(odd) is not odd
+    assert copying.copy is copy.copy
 
 
 PENDING = {"outbox.id": {"$exists": True}}

@@ -125,17 +125,25 @@ async def test_killed_mid_batch_and_restarted_it_ends_with_the_undisturbed_score
     client = await nats.connect(nats_server.url)
     js = client.jetstream()
     await ensure_stream(js)
-    for cloud_event in year:
-        await js.publish(events.nats_subject(cloud_event), events.encode(cloud_event))
+    half = len(year) // 2
+
+    async def publish(cloud_events: list[dict[str, Any]]) -> None:
+        for cloud_event in cloud_events:
+            await js.publish(events.nats_subject(cloud_event), events.encode(cloud_event))
+
+    await publish(year[:half])
     first = ScoringProcess(nats_server.url, str(tmp_path))
     try:
         await first.ready()
-        async with asyncio.timeout(60):
-            while await acknowledged(js) < len(year) // 3:  # noqa: ASYNC110 - another process
+        async with asyncio.timeout(60):  # the first half applied and rescoring begun
+            while await acknowledged(js) < half or not first.descendants():  # noqa: ASYNC110 - another process
                 await asyncio.sleep(0.05)
+        await publish(year[half:])  # then a burst, and the kill in the middle of it
+        async with asyncio.timeout(60):
+            while await acknowledged(js) < half + (len(year) - half) // 3:  # noqa: ASYNC110 - another process
+                await asyncio.sleep(0.02)
         assert await acknowledged(js) < len(year), "the kill came too late to be mid-batch"
         helpers = first.descendants()  # the rules workers and their forkserver
-        assert helpers
     finally:
         await first.close(signal.SIGKILL)
     async with asyncio.timeout(10):
