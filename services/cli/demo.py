@@ -28,6 +28,10 @@ def add(commands: Any) -> None:
     )  # fmt: skip
     demo.add_argument("--citizens", type=int, default=50, help=_("per sub-dimension (default 50)"))
     demo.add_argument("--wait", type=float, default=180, help=_("seconds to wait for scoring"))
+    demo.add_argument(
+        "--bursts", type=int, default=4,
+        help=_("the evidence in this many growing bursts, the rule set activated again halfway"),
+    )  # fmt: skip
     demo.set_defaults(run=run)
 
 
@@ -41,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         regions=args.regions,
         citizens_per_sub_dimension=args.citizens,
         scoring_wait_seconds=args.wait,
+        bursts=max(1, args.bursts),
     )
     outcome = asyncio.run(_evaluate(args, plan))
     print("\n" + _("Evaluation cycle {cycle}").format(cycle=outcome.cycle_name) + "\n")

@@ -6,6 +6,11 @@ the findings;
 each region's field app collects the citizens' impact answers on their one-time tokens; then
 scoring runs on what the stream carried, and the cycle's scorecards are read back once each
 rests on all of that evidence.
+
+The evidence arrives in `bursts`, as it does near a deadline: each burst brings more regions
+than the one before (a tenth, two tenths, three, four of four bursts), and halfway through
+the season the admin activates the rule set again as a new version, so the whole country is
+rescored while the rest of its evidence streams in.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ CYCLES = """query($cohort: String) {
 OPEN_CYCLE = "mutation($i: CreateEvaluationCycleInput!) { createEvaluationCycle(input: $i) { id } }"
 QUESTIONS = """query($key: String!) { instrument(key: $key) {
   version sections { questions { code subDimension } } } }"""
+RULE_SETS = "query { ruleSets(first: 20) { id text status } }"
+DRAFT_RULES = "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id } }"
+ACTIVATE_RULES = "mutation($id: ID!) { activateRuleSet(id: $id) { version } }"
 ASSIGN = """mutation($i: AssignAssessorsInput!) { assignAssessors(input: $i) { assessors } }"""
 OPEN_CAMPAIGN = "mutation($i: OpenCampaignInput!) { openCampaign(input: $i) { id } }"
 ADD_FINDING = "mutation($i: AddFindingInput!) { addFinding(input: $i) { assessor } }"
@@ -85,6 +93,7 @@ class Plan:
     citizens_per_sub_dimension: int = 50
     scoring_wait_seconds: float = 180.0
     parallel_requests: int = 4
+    bursts: int = 1
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,13 @@ class Outcome:
     def missing(self) -> list[str]:
         scored = {card["regionCode"] for card in self.scorecards}
         return sorted(set(self.regions) - scored)
+
+
+def bursts(regions: list[str], count: int) -> list[list[str]]:
+    """The regions in `count` bursts, each larger than the last (shares 1, 2, ... count)."""
+    weights = range(1, count + 1)
+    ends = [round(len(regions) * sum(weights[: n + 1]) / sum(weights)) for n in range(count)]
+    return [regions[start:end] for start, end in zip([0, *ends], ends, strict=False) if end > start]
 
 
 def _chunks(items: list[T], size: int) -> list[list[T]]:
@@ -159,30 +175,53 @@ class EvaluationCycle:
         campaigns = await asyncio.gather(
             *(self._prepare(code, cycle_id, evaluation, citizens) for code in regions)
         )
-        profiles = {code: RegionProfile.of(code) for code in regions}
-        self.progress.stage(
-            _("assessor scores"), len(regions) * len(evaluation.questions) * len(self.assessors)
-        )
-        await asyncio.gather(
-            *(
-                self._score(profiles[code], cycle_id, assessed, evaluation)
-                for code, (assessed, _) in zip(regions, campaigns, strict=True)
-            )
-        )
         per_region = len(citizens.sub_dimensions()) * self.plan.citizens_per_sub_dimension
-        self.progress.stage(_("citizen responses"), len(regions) * per_region)
-        await asyncio.gather(
-            *(
-                self._collect_citizens(profiles[code], surveyed, citizens)
-                for code, (_, surveyed) in zip(regions, campaigns, strict=True)
-            )
-        )
+        opened = dict(zip(regions, campaigns, strict=True))
+        for number, burst in enumerate(bursts(list(regions), self.plan.bursts), start=1):
+            if number == self.plan.bursts // 2 + 1 and self.plan.bursts > 1:
+                await self._activate_again()
+            await self._evidence(burst, opened, cycle_id, evaluation, citizens, per_region)
         expected = {
             "assessorScores": len(evaluation.questions) * len(self.assessors),
             "citizenResponses": per_region,
         }
         outcome.scorecards = await self._scorecards(cycle_id, set(regions), expected)
         return outcome
+
+    async def _evidence(
+        self,
+        regions: list[str],
+        campaigns: dict[str, tuple[str, str]],
+        cycle_id: str,
+        evaluation: Instrument,
+        citizens: Instrument,
+        per_region: int,
+    ) -> None:
+        """The assessors' scores, then the citizens' responses, of these regions."""
+        profiles = {code: RegionProfile.of(code) for code in regions}
+        self.progress.stage(
+            _("assessor scores"), len(regions) * len(evaluation.questions) * len(self.assessors)
+        )
+        await asyncio.gather(
+            *(
+                self._score(profiles[code], cycle_id, campaigns[code][0], evaluation)
+                for code in regions
+            )
+        )
+        self.progress.stage(_("citizen responses"), len(regions) * per_region)
+        await asyncio.gather(
+            *(
+                self._collect_citizens(profiles[code], campaigns[code][1], citizens)
+                for code in regions
+            )
+        )
+
+    async def _activate_again(self) -> None:
+        """The active rule set again, as a new version: every scorecard is rescored."""
+        found = (await self.admin(RULE_SETS, {}))["ruleSets"]
+        active = next(r for r in found if r["status"] == "active")
+        drafted = await self.admin(DRAFT_RULES, {"i": {"text": active["text"]}})
+        await self.admin(ACTIVATE_RULES, {"id": drafted["draftRuleSet"]["id"]})
 
     async def _call(self, client: GraphQLClient, query: str, variables: dict[str, Any]):
         async with self._limit:
