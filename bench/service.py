@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,15 +25,21 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def serving(
-    name: str, nats_url: str, data_dir: str, secret: str, extra_env: dict[str, str] | None = None
+    name: str,
+    nats_url: str,
+    data_dir: str,
+    secret: str,
+    extra_env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> AsyncIterator[Running]:
-    """`smartcity serve NAME` on a free port, ready to answer, and stopped afterwards."""
+    """`smartcity serve NAME` on a free port, ready to answer, and stopped afterwards; the
+    code in `cwd` when given (another commit's checkout)."""
     port = free_port()
     env = os.environ | {"SMARTCITY_JWT_SECRET": secret, "NATS_URL": nats_url,
                         "SMARTCITY_DATA_DIR": data_dir} | (extra_env or {})  # fmt: skip
     command = [sys.executable, "-m", "services.cli", "serve", name, "--port", str(port)]
     process = await asyncio.create_subprocess_exec(
-        *command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        *command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         await _ready(name, f"http://127.0.0.1:{port}/readyz", process)
