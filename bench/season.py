@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import statistics
 import subprocess
@@ -102,9 +103,10 @@ async def stack_up(code: Path, scratch: Path) -> AsyncIterator[Stack]:
         "SMARTCITY_CONFIG_DIR": str(scratch / "config"), "PYTHONPATH": str(code),
     }  # fmt: skip
     options = [a for name, port in ports.items() for a in (f"--{name}-port", str(port))]
-    command = [sys.executable, "-m", "services.cli", "up", *options]
+    command = [sys.executable, "-m", "services.cli", "up", "--no-demo", *options]
+    log = (scratch / "up.log").open("wb")  # the driver seeds the demo data itself
     process = await asyncio.create_subprocess_exec(
-        *command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        *command, cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     gateway = f"http://127.0.0.1:{ports['gateway']}/graphql"
     try:
@@ -114,6 +116,7 @@ async def stack_up(code: Path, scratch: Path) -> AsyncIterator[Stack]:
         if process.returncode is None:
             process.terminate()
             await asyncio.wait_for(process.wait(), timeout=120)
+        log.close()
 
 
 async def _ready(url: str, process: asyncio.subprocess.Process) -> None:
@@ -180,7 +183,8 @@ async def season(code: Path, args: argparse.Namespace, say: Any) -> dict[str, fl
 
             say(f"{code.name}: the season, {args.regions} regions in {args.bursts} bursts")
             began = time.perf_counter()
-            outcome = await EvaluationCycle(admin, mint, plan, timeline).run()
+            driver = EvaluationCycle(admin, mint, plan, timeline)
+            outcome = await driver.run()
             timeline.close()
             figures["the whole season: every region scored on all its evidence (s)"] = (
                 time.perf_counter() - began
@@ -199,7 +203,8 @@ async def season(code: Path, args: argparse.Namespace, say: Any) -> dict[str, fl
                 admin, cards, args.regions
             )
             say(f"{code.name}: latency")
-            latencies = await latency(admin, mint, cards, outcome.cycle_id, args.samples)
+            assessor = admin.as_(mint(auth.Role.ASSESSOR, subject=driver.assessors[0]))
+            latencies = await latency(admin, assessor, cards, outcome.cycle_id, args.samples)
             figures["response to scorecard p50 (ms)"] = statistics.median(latencies)
             figures["response to scorecard p95 (ms)"] = _percentile(latencies, 95)
             figures["response to scorecard p99 (ms)"] = _percentile(latencies, 99)
@@ -228,12 +233,15 @@ async def full_rescore(admin: GraphQLClient, cards: Scorecards, regions: int) ->
 
 
 async def latency(
-    admin: GraphQLClient, mint: Any, cards: Scorecards, cycle_id: str, samples: int
+    admin: GraphQLClient,
+    assessor: GraphQLClient,
+    cards: Scorecards,
+    cycle_id: str,
+    samples: int,
 ) -> list[float]:
     """One assessor's score of one question changed at a time, far from what it was, so the
     region's scorecard changes."""
     campaigns = (await admin(CAMPAIGNS, {"c": cycle_id}))["campaigns"]
-    assessor = admin.as_(mint(auth.Role.ASSESSOR, subject="demo-1"))
     waited = []
     for sample in range(samples):
         campaign = campaigns[sample * 7919 % len(campaigns)]
@@ -310,6 +318,7 @@ async def run(args: argparse.Namespace) -> str:
     sides = {}
     for name, code in ((f"{args.against} ({earlier.name})", earlier), ("this commit", ROOT)):
         sides[name] = await season(code, args, lambda text: print(text, flush=True))
+        print(json.dumps({name: sides[name]}), flush=True)  # kept should the other side fail
     return table(sides)
 
 
