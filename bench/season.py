@@ -145,8 +145,9 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def processes(root: int) -> dict[str, list[int]]:
-    """The stack's processes by part: each service, nats-server, scoring's rules workers."""
-    found: dict[str, list[int]] = {}
+    """The stack's processes by part: the supervisor (which serves the in-memory store), each
+    service, nats-server, scoring's rules workers."""
+    found: dict[str, list[int]] = {"supervisor and its store": [root]}
     for pid in descendants(root):
         line = _cmdline(pid)
         part = next((p for p in PARTS if f"serve {p}" in line), None)
