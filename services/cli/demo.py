@@ -16,6 +16,9 @@ from services.demo.national import national_regions
 from services.messages import _
 from services.stack import StackError
 
+DEMO_REGIONS = 3  # the demo's own, with masterplans; past them, a national rehearsal
+NATIONAL_BURSTS = 4
+
 
 def add(commands: Any) -> None:
     demo = commands.add_parser(
@@ -29,8 +32,9 @@ def add(commands: Any) -> None:
     demo.add_argument("--citizens", type=int, default=50, help=_("per sub-dimension (default 50)"))
     demo.add_argument("--wait", type=float, default=180, help=_("seconds to wait for scoring"))
     demo.add_argument(
-        "--bursts", type=int, default=4,
-        help=_("the evidence in this many growing bursts, the rule set activated again halfway"),
+        "--bursts", type=int,
+        help=_("the evidence in this many growing bursts, the rule set activated again halfway "
+               "(default 4 past the demo's three regions, else 1)"),
     )  # fmt: skip
     demo.set_defaults(run=run)
 
@@ -45,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         regions=args.regions,
         citizens_per_sub_dimension=args.citizens,
         scoring_wait_seconds=args.wait,
-        bursts=max(1, args.bursts),
+        bursts=max(1, args.bursts or (NATIONAL_BURSTS if args.regions > DEMO_REGIONS else 1)),
     )
     outcome = asyncio.run(_evaluate(args, plan))
     print("\n" + _("Evaluation cycle {cycle}").format(cycle=outcome.cycle_name) + "\n")
