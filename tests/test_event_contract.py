@@ -36,7 +36,7 @@ def test_the_asyncapi_document_names_every_subject_and_its_references_resolve():
 
     addresses = {channel["address"] for channel in document["channels"].values()}
     expected = {c.subject for classes in asyncapi.event_classes().values() for c in classes}
-    assert addresses == expected and len(expected) == 21
+    assert addresses == expected and len(expected) == 22
     for operation in document["operations"].values():
         assert operation["action"] == "send"
         channel = resolve(operation["channel"]["$ref"])
