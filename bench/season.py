@@ -315,12 +315,13 @@ def _shown(value: float | None) -> str:
 
 
 async def run(args: argparse.Namespace) -> str:
+    """This commit first, so that its figures stand should the earlier one not finish."""
     earlier = worktree(args.against)
     sides = {}
-    for name, code in ((f"{args.against} ({earlier.name})", earlier), ("this commit", ROOT)):
+    for name, code in (("this commit", ROOT), (f"{args.against} ({earlier.name})", earlier)):
         sides[name] = await season(code, args, lambda text: print(text, flush=True))
         print(json.dumps({name: sides[name]}), flush=True)  # kept should the other side fail
-    return table(sides)
+    return table(dict(reversed(sides.items())))
 
 
 def main() -> None:
