@@ -118,13 +118,19 @@ class DurableConsumer:
             return 0
         if isinstance(self.projector, BatchProjector):
             await self.projector.apply_batch(wanted)
-        else:
+            await self._mark([r.event_id for r in wanted])
+        else:  # each recorded as it is applied, so a failure later applies none twice
             for received in wanted:
                 await self.projector.apply(received)
-        if self.processed:
-            await self.processed.mark_all([r.event_id for r in wanted])
+                await self._mark([received.event_id])
+                self.applied_total += 1
+            return len(wanted)
         self.applied_total += len(wanted)
         return len(wanted)
+
+    async def _mark(self, event_ids: list[str]) -> None:
+        if self.processed:
+            await self.processed.mark_all(event_ids)
 
     def _read(self, raw: bytes) -> Received[Event] | None:
         """The event as the projector reads it; None for a type it does not read, or one
