@@ -11,12 +11,13 @@ from typing import Any, Generic, TypeVar
 
 from mongoengine import DictField, Document, IntField, ListField
 from pymongo.collection import Collection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.kernel import errors, events, outbox
 from services.kernel.mongo import Storage
 
 D = TypeVar("D", bound=Document)
+DUPLICATE_KEY = 11000
 
 
 class StoredAggregate(Document):
@@ -74,6 +75,28 @@ class AggregateCollection(Generic[D]):
         except DuplicateKeyError:
             raise conflict from None
         self.on_write(outbox.Written(self.collection, son["_id"], envelopes))
+
+    async def insert_many(self, written: list[tuple[D, list[events.Event]]]) -> list[bool]:
+        """Each new document with its events, in one write: whether each was inserted, or its
+        key was taken already (any other failure raises)."""
+        if not written:
+            return []
+        sons = [
+            {**self._son(document), "version": 1, outbox.FIELD: self._envelopes(recorded)}
+            for document, recorded in written
+        ]
+        taken: set[int] = set()
+        try:
+            await self.storage.run(lambda: self.collection.insert_many(sons, ordered=False))
+        except BulkWriteError as failed:
+            refused = failed.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in refused):
+                raise
+            taken = {e["index"] for e in refused}
+        for index, son in enumerate(sons):
+            if index not in taken:
+                self.on_write(outbox.Written(self.collection, son["_id"], son[outbox.FIELD]))
+        return [index not in taken for index in range(len(sons))]
 
     async def update(
         self, document: D, version: int, recorded: list[events.Event], changed: bool = False

@@ -171,6 +171,15 @@ class MongoRepository(Generic[A]):
         await self.store.insert(document, aggregate.events, conflict=self.duplicate(aggregate))
         aggregate.version, aggregate.events = 1, []
 
+    async def add_many(self, aggregates: list[A]) -> list[bool]:
+        """New aggregates in one write: whether each was added, or its key was taken."""
+        written = [(self.to_document(a), a.events) for a in aggregates]
+        added = await self.store.insert_many(written)
+        for aggregate, was_added in zip(aggregates, added, strict=True):
+            if was_added:
+                aggregate.version, aggregate.events = 1, []
+        return added
+
     async def save(self, aggregate: A) -> None:
         document = self.to_document(aggregate)
         await self.store.update(document, aggregate.version, aggregate.events, aggregate.changed)

@@ -48,6 +48,10 @@ class FindingsFilter:
 
 
 class Responses(Repository[domain.Response], Protocol):
+    async def add_many(self, responses: list[domain.Response]) -> list[bool]:
+        """New responses in one write: whether each was added, or its key was taken."""
+        ...
+
     async def of_campaign(self, campaign_id: str, page: Page) -> list[domain.Response]: ...
     async def respondents_by_sub_dimension(self, campaign_id: str) -> dict[str, int]: ...
     async def counts(self, campaign_ids: list[str]) -> dict[str, int]:

@@ -225,6 +225,24 @@ async def test_a_field_app_syncs_a_batch_with_each_citizens_token(api):
     assert await stored_responses(api, campaign_id) == 3
 
 
+async def test_a_batch_synced_again_replays_each_item_and_refuses_a_changed_one(api):
+    campaign_id, tokens = await citizen_campaign(api)
+    operator = token(Role.REGION_OPERATOR, region="12.07")
+    items = [
+        submission(campaign_id, f"sync-{n:07d}")["i"] | {"respondentToken": citizen}
+        for n, citizen in enumerate(tokens)
+    ]
+    first = (await api(BATCH, {"items": items}, bearer=operator))["data"]["submitResponses"]
+    changed = {**items[2], "answers": answers((1, 1, 1))}
+    again = await api(BATCH, {"items": [*items[:2], changed]}, bearer=operator)
+    outcomes = again["data"]["submitResponses"]
+    assert [o["result"] for o in outcomes[:2]] == [
+        {"replayed": True, "response": f["result"]["response"]} for f in first[:2]
+    ]
+    assert outcomes[2]["error"]["code"] == "CONFLICT"
+    assert await stored_responses(api, campaign_id) == 3
+
+
 async def relayed(api, event_type: str, count: int) -> list[dict]:
     """The events of a type once the outbox relay has published `count` of them."""
     for _ in range(100):

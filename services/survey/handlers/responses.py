@@ -73,21 +73,47 @@ async def submit_response(
     verify: VerifyToken | None = None,
 ) -> Submitted:
     """Stores a response once; a respondent token in the command speaks for its citizen."""
-    submitted = await _submit(cmd, principal, survey, verify)
+    accepted = await _accepted(cmd, principal, survey, verify)
+    if accepted.response is None:
+        submitted = await _replayed(accepted, survey)
+    else:
+        try:
+            await survey.responses.add(accepted.response)
+            submitted = Submitted(accepted.response, replayed=False, campaign=accepted.campaign)
+        except errors.Conflict:
+            submitted = await _replayed(accepted, survey)
     await _publish_citizens(survey, [submitted])
     return submitted
 
 
-async def _submit(
+@dataclass(frozen=True)
+class _Accepted:
+    """A response checked whole and ready to store, with what a replay is checked against;
+    or, for a retry the campaign or cycle no longer takes, the response it stored."""
+
+    cmd: commands.SubmitResponse
+    response: domain.Response | None
+    respondent: str
+    campaign: domain.Campaign
+    stored: domain.Response | None = None
+
+    @property
+    def key(self) -> str:
+        found = self.stored or self.response
+        assert found is not None
+        return found.id
+
+
+async def _accepted(
     cmd: commands.SubmitResponse,
     principal: Principal,
     survey: Survey,
     verify: VerifyToken | None = None,
     campaigns: Mapping[str, domain.Campaign] | None = None,
     open_cycles: set[str] | None = None,
-) -> Submitted:
-    """Stores a response once. `campaigns` are the campaigns as a batch found them, read
-    once for all its items, and `open_cycles` the cycles it found open."""
+) -> _Accepted:
+    """The response checked whole, not stored. `campaigns` are the campaigns as a batch
+    found them, read once for all its items, and `open_cycles` the cycles it found open."""
     if cmd.respondent_token is not None:
         if verify is None:
             raise errors.BadUserInput("respondent tokens are not accepted here", "respondentToken")
@@ -116,14 +142,21 @@ async def _submit(
             answers=cmd.answers,
             at=utc_now(),
         )
-        await survey.responses.add(response)
     except errors.Conflict:
         # a retry of a stored submission gets its result, even once the campaign has closed
         stored = await survey.responses.get(key)
         if stored is None:
             raise
-        return _replay(stored, respondent, cmd, campaign)
-    return Submitted(response, replayed=False, campaign=campaign)
+        return _Accepted(cmd, None, respondent, campaign, stored)
+    return _Accepted(cmd, response, respondent, campaign)
+
+
+async def _replayed(accepted: _Accepted, survey: Survey) -> Submitted:
+    """The stored result of a response whose key was taken, if it is the same submission."""
+    stored = accepted.stored or await survey.responses.get(accepted.key)
+    if stored is None:  # taken, then gone: nothing deletes responses
+        raise errors.Conflict("this response could not be stored; send it again", "campaignId")
+    return _replay(stored, accepted.respondent, accepted.cmd, accepted.campaign)
 
 
 async def submit_responses(
@@ -132,7 +165,8 @@ async def submit_responses(
     survey: Survey,
     verify: VerifyToken | None = None,
 ) -> list[BatchItem]:
-    """Each item stands alone: a bad one is reported at its index and the others go on.
+    """Each item stands alone: a bad one is reported at its index and the others go on. The
+    items accepted are stored together, in one write.
 
     A field app syncing responses it collected offline sends each citizen's token with
     their item.
@@ -142,13 +176,28 @@ async def submit_responses(
     wanted = list(dict.fromkeys(cmd.campaign_id for cmd in batch))
     campaigns = {c.id: c for c in await survey.campaigns.get_many(wanted)}
     open_cycles: set[str] = set()
-    items = []
+    checked: list[tuple[int, _Accepted | errors.UserError]] = []
     for index, cmd in enumerate(batch):
         try:
-            submitted = await _submit(cmd, principal, survey, verify, campaigns, open_cycles)
-            items.append(BatchItem(index, submitted))
+            checked.append(
+                (index, await _accepted(cmd, principal, survey, verify, campaigns, open_cycles))
+            )
         except errors.UserError as error:
-            items.append(BatchItem(index, error=error))
+            checked.append((index, error))
+    new = [(i, a) for i, a in checked if isinstance(a, _Accepted) and a.response is not None]
+    stored = await survey.responses.add_many([a.response for _, a in new if a.response])
+    added = {index for (index, _), was_added in zip(new, stored, strict=True) if was_added}
+    items = []
+    for index, item in checked:
+        if isinstance(item, errors.UserError):
+            items.append(BatchItem(index, error=item))
+        elif index in added and item.response is not None:
+            items.append(BatchItem(index, Submitted(item.response, False, item.campaign)))
+        else:
+            try:
+                items.append(BatchItem(index, await _replayed(item, survey)))
+            except errors.UserError as error:
+                items.append(BatchItem(index, error=error))
     await _publish_citizens(survey, [item.submitted for item in items if item.submitted])
     return items
 
