@@ -10,7 +10,8 @@ killed and started again over the data they had acknowledged.
 
 It speaks what pymongo and mongoengine send: the handshake (OP_QUERY or OP_MSG), CRUD,
 findAndModify, aggregate, count and distinct, cursors, and index and collection commands.
-Every command runs under one lock, as one MongoDB node would apply it.
+Every command runs under one lock, as one MongoDB node would apply it, and is counted in
+`serverStatus`'s `opcounters` as MongoDB counts it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import socket
 import socketserver
 import struct
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -35,6 +37,9 @@ OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 HEADER = struct.Struct("<iiii")
 BATCH_BYTES = 4 * 1024 * 1024
 MAX_MESSAGE_BYTES = 48 * 1024 * 1024
+# MongoDB's opcounters: the CRUD commands by their operation, every other command as one
+OPERATIONS = {"insert": "insert", "find": "query", "update": "update", "delete": "delete",
+              "getmore": "getmore"}  # fmt: skip
 
 
 class CommandError(Exception):
@@ -52,9 +57,12 @@ class Store:
         self.cursors: dict[int, tuple[str, Iterator[dict[str, Any]]]] = {}
         self.cursor_ids = itertools.count(1)
         self.connections = itertools.count(1)
+        self.opcounters: Counter[str] = Counter(dict.fromkeys(OPERATIONS.values(), 0))
+        self.opcounters["command"] = 0
 
     def execute(self, command: dict[str, Any]) -> dict[str, Any]:
         name = next(iter(command))
+        self.opcounters[OPERATIONS.get(name.lower(), "command")] += 1
         handler: Callable[[dict[str, Any]], dict[str, Any]] | None = getattr(
             self, f"_{name.lower()}", None
         )
@@ -95,6 +103,9 @@ class Store:
 
     def _buildinfo(self, command: dict[str, Any]) -> dict[str, Any]:
         return {"version": "7.0.0", "versionArray": [7, 0, 0, 0]}
+
+    def _serverstatus(self, command: dict[str, Any]) -> dict[str, Any]:
+        return {"opcounters": {name: Int64(count) for name, count in self.opcounters.items()}}
 
     # reading
 
