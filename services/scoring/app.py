@@ -18,6 +18,7 @@ from services.scoring import storage
 from services.scoring.context import ScoringContext, make_context
 from services.scoring.engine.pool import RulesEngine
 from services.scoring.handlers.letters import PATH, letter_pdf
+from services.scoring.handlers.planner import Planner, budget_within
 from services.scoring.handlers.rescoring import Rescorer
 from services.scoring.handlers.rulesets import install_default
 from services.scoring.handlers.scorer import Scorer
@@ -39,6 +40,8 @@ class Machinery:
     letters: LetterRenderer = field(default_factory=LetterRenderer)
     scorer: Scorer | None = None
     rescorer: Rescorer | None = field(default=None)
+    planner: Planner | None = None
+    planning_seconds: float = 8.0
 
     async def start(self, scoring: Scoring) -> None:
         await install_default(scoring)
@@ -46,6 +49,7 @@ class Machinery:
         # between the two left it behind them
         await scoring.rankings.recompute(await scoring.scorecards.scored_cycles())
         self.scorer = Scorer(scoring, self.engine)
+        self.planner = Planner(self.scorer, self.planning_seconds)
         self.rescorer = Rescorer(self.scorer)
         self.rescorer.start()
         await self.rescorer.mark_all()
@@ -92,7 +96,8 @@ def create_app(
             settings.rule_workers,
             settings.rule_timeout_seconds,
             memory_mb=settings.rule_worker_memory_mb,
-        )
+        ),
+        planning_seconds=budget_within(settings.request_deadline_seconds),
     )
     wiring = Wiring(
         name=NAME,
@@ -107,8 +112,10 @@ def create_app(
     runtime = ServiceRuntime(settings, wiring, scoring, publish)
 
     def context(principal: Principal) -> ScoringContext:
-        assert machinery.scorer is not None and machinery.rescorer is not None
-        return make_context(runtime.repositories, machinery.scorer, machinery.rescorer, principal)
+        assert machinery.scorer and machinery.rescorer and machinery.planner
+        return make_context(
+            runtime.repositories, machinery.scorer, machinery.rescorer, machinery.planner, principal
+        )
 
     async def letter(params: dict[str, str], principal: Principal) -> File:
         language = params.get("language", LANGUAGES[0])

@@ -1,5 +1,5 @@
 """What a scoring resolver sees: the caller, the repositories, this request's loaders, the
-scorer and the rescorer."""
+scorer, the rescorer and the planner."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from services.kernel.auth import Principal
 from services.kernel.graphql import RequestContext, grouped_loader
 from services.scoring.domain.ranking import CycleRanking
 from services.scoring.domain.scorecards import Scorecard
+from services.scoring.handlers.planner import Planner
 from services.scoring.handlers.rescoring import Rescorer
 from services.scoring.handlers.scorer import Scorer
 from services.scoring.repository import Scoring
@@ -31,6 +32,7 @@ class ScoringContext(RequestContext):
     scoring: Scoring = field(kw_only=True)
     scorer: Scorer = field(kw_only=True)
     rescorer: Rescorer = field(kw_only=True)
+    planner: Planner = field(kw_only=True)
 
 
 def _loaders(scoring: Scoring) -> Loaders:
@@ -50,7 +52,7 @@ def _loaders(scoring: Scoring) -> Loaders:
 
 
 def make_context(
-    scoring: Scoring, scorer: Scorer, rescorer: Rescorer, principal: Principal
+    scoring: Scoring, scorer: Scorer, rescorer: Rescorer, planner: Planner, principal: Principal
 ) -> ScoringContext:
     return ScoringContext(
         principal=principal,
@@ -58,4 +60,5 @@ def make_context(
         scoring=scoring,
         scorer=scorer,
         rescorer=rescorer,
+        planner=planner,
     )

@@ -370,3 +370,21 @@ def test_the_demo_runs_a_cycle_for_more_regions_than_its_own_from_the_national_l
     assert (refused.returncode, refused.stderr.strip()) == (
         2, "smartcity: --regions is 1 to 514, not 515",
     )  # fmt: skip
+
+
+def test_a_regions_plan_shows_its_best_changes_and_the_steps_to_a_target(suite):
+    result = suite.smartcity("plan", "12.07", "--target", "rank:1", "--top", "5")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("12.07, cycle ") and "final index" in lines[0]
+    assert lines[2] == "Changes worth most, each alone:"
+    changes = lines[5:10]
+    assert len(changes) == 5 and all(line.startswith(("raise ", "score ")) for line in changes)
+    assert any(line.startswith("Plan to rank:1: ") for line in lines), lines
+
+
+def test_a_plan_asked_with_a_target_no_rule_set_knows_is_one_line(suite):
+    result = suite.smartcity("plan", "12.07", "--target", "Luar Biasa")
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("smartcity: improvementPlan: BAD_USER_INPUT at target: ")

@@ -10,6 +10,7 @@ from services.kernel import errors
 from services.kernel.errors import ProblemCollector, located
 from services.kernel.graphql import (
     DEFAULT_PAGE,
+    ROUND_TRIP,
     ReplayedEvents,
     SubgraphSchema,
     UndeliveredEvent,
@@ -17,10 +18,11 @@ from services.kernel.graphql import (
     paged,
     replay_undelivered_events_field,
     undelivered_events_field,
+    weighed,
 )
 from services.kernel.repository import Page
 from services.scoring import access
-from services.scoring.domain import rulesets, scorecards
+from services.scoring.domain import planning, rulesets, scorecards
 from services.scoring.domain.ranking import CycleRanking
 from services.scoring.handlers import published, simulation
 from services.scoring.handlers import rulesets as ruleset_use_cases
@@ -32,6 +34,7 @@ from services.scoring.schema.entities import (
     readable,
     with_ranks,
 )
+from services.scoring.schema.improvement import ImprovementPlan, ItemScoreInput
 from services.scoring.schema.inputs import DraftRuleSetInput, ImportPublishedResultsInput
 from services.scoring.schema.types import (
     AuditEntry,
@@ -88,6 +91,33 @@ class Query:
         ranked = with_ranks(chosen, {cycle_id: standings})
         key = (lambda s: s.rank_in_cohort or 0) if cohort else (lambda s: s.rank or 0)
         return sorted(ranked, key=lambda s: (key(s), s.region_code))
+
+    @strawberry.field(
+        description="What would raise the region's index most in a cycle (its latest scored "
+        "one when none is named), under the active rule set or the one named: each change "
+        "its evidence allows, scored by the rules, and the fewest that reach `target` (a final "
+        "index such as 3.0, a grade such as Baik, or rank:N in its cohort). With `scores`, "
+        "hypothetical item scores, it answers for that what-if instead.",
+        directives=weighed(ROUND_TRIP),
+    )
+    async def improvement_plan(
+        self,
+        info: ScoringInfo,
+        region_code: str,
+        cycle_id: str | None = None,
+        target: str | None = None,
+        rule_set_id: strawberry.ID | None = None,
+        scores: list[ItemScoreInput] | None = None,
+    ) -> ImprovementPlan:
+        context = info.context
+        number = version_of(str(rule_set_id)) if rule_set_id is not None else None
+        what_if = {s.question_code: s.score for s in scores or []}
+        session = await context.planner.session(
+            context.principal, region_code, cycle_id, number, what_if
+        )
+        method = session.loaded.definition.methodology
+        wanted = planning.read_target(target, method) if target is not None else None
+        return ImprovementPlan.of(context.planner, session, wanted)
 
     @strawberry.field(description="Rule set versions, newest first.", directives=paged())
     async def rule_sets(self, info: ScoringInfo, first: int = DEFAULT_PAGE) -> list[RuleSet]:

@@ -1,0 +1,256 @@
+"""A region's improvement plan: each change its evidence allows, tried by scoring it under a
+rule set as scoring would (the methodology, then the rules in the workers), and the fewest
+of them that reach a target.
+
+Who may ask: admins and ministries of any region; a region's operator of its own; an
+assessor of a region whose evidence holds their scores (or whose token names the region).
+What it costs is bounded before it starts: at most MAX_CANDIDATES changes are tried, a plan
+scores at most `Limits.evaluations` states, and a request stops trying once its time budget
+is spent, saying so. Answers are kept by rule set version, the evidence they started from
+and the cycle's standings, so a question asked again costs a read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field
+
+from services.kernel import errors
+from services.kernel.auth import Principal, Role
+from services.kernel.repository import require
+from services.scoring.domain import rulesets
+from services.scoring.domain.changes import Change, applied, changes_of, with_item_scores
+from services.scoring.domain.evidence import CycleFacts, Evidence, RegionFacts
+from services.scoring.domain.planning import (
+    Ending,
+    Limits,
+    Others,
+    Plan,
+    Standing,
+    Target,
+    Tried,
+    plan_to,
+)
+from services.scoring.handlers.scorer import Loaded, RescoreReport, Scorer
+
+MAX_CANDIDATES = 250  # changes tried for one request; the answer says how many there were
+MAX_WHAT_IF = 500  # hypothetical item scores in one request
+CHUNK = 32  # states scored between two looks at the clock
+ANSWERING_SECONDS = 2.0  # of the request's deadline, kept for answering once planning stops
+KEPT = 128  # answers kept, by rule set version and evidence
+
+
+@dataclass(frozen=True)
+class Candidate:
+    change: Change
+    standing: Standing
+    newly_firing: tuple[str, ...]
+    no_longer_firing: tuple[str, ...]
+
+    @classmethod
+    def of(cls, change: Change, after: Standing, fired_before: frozenset[str]) -> Candidate:
+        newly, no_longer = after.rules_fired - fired_before, fired_before - after.rules_fired
+        return cls(change, after, tuple(sorted(newly)), tuple(sorted(no_longer)))
+
+
+@dataclass
+class Session:
+    """One region's evidence in one cycle under one rule set, and what was tried on it."""
+
+    region_code: str
+    cycle_id: str
+    loaded: Loaded
+    evidence: Evidence
+    others: Others
+    standing: Standing
+    deadline: float
+    _candidates: tuple[Candidate, ...] | None = None
+    _plans: dict[str, Plan] = field(default_factory=dict)
+    complete: bool = True  # every candidate tried within the budget
+
+    @property
+    def ruleset_version(self) -> int:
+        return self.loaded.ruleset.number
+
+
+def budget_within(request_deadline_seconds: float) -> float:
+    """The time a request may spend scoring changes, within the deadline of the request
+    (`SMARTCITY_REQUEST_DEADLINE_SECONDS`): 8 s of the default 10."""
+    return max(1.0, request_deadline_seconds - ANSWERING_SECONDS)
+
+
+class Planner:
+    def __init__(self, scorer: Scorer, budget_seconds: float) -> None:
+        self.scorer = scorer
+        self.budget_seconds = budget_seconds
+        self._kept: OrderedDict[str, Session] = OrderedDict()
+
+    async def session(
+        self,
+        principal: Principal,
+        region_code: str,
+        cycle_id: str | None,
+        ruleset_number: int | None,
+        scores: dict[str, int] | None = None,
+    ) -> Session:
+        """The region's evidence in the cycle (its latest scored cycle when none is named),
+        with the item scores of a what-if, scored under the rule set named or the active one."""
+        if len(scores or {}) > MAX_WHAT_IF:
+            raise errors.BadUserInput(f"at most {MAX_WHAT_IF} item scores", "scores")
+        principal.require_role(*Role)
+        _require_reader(principal, region_code, _UNREAD)
+        cycle_id = cycle_id or await self._latest_cycle(region_code)
+        evidence = await self.scorer.evidence_of(region_code, cycle_id)
+        _require_reader(principal, region_code, evidence)
+        if evidence is None:
+            raise errors.NotFound(f"no evidence of {region_code} in cycle {cycle_id}", "cycleId")
+        loaded = await self._ruleset(ruleset_number)
+        if scores:
+            evidence = with_item_scores(evidence, _checked(scores, evidence, loaded))
+        others = await self.scorer.scoring.scorecards.of_cycle(cycle_id)
+        standings = sorted((c.region_code, c.cohort, c.content.final_index) for c in others)
+        key = _key(loaded, evidence, standings)
+        if (kept := self._kept.get(key)) is not None:
+            self._kept.move_to_end(key)
+            kept.deadline = time.monotonic() + self.budget_seconds  # this request's
+            return kept
+        around = Others.of(region_code, evidence.cohort, standings)
+        session = Session(region_code, cycle_id, loaded, evidence, around,
+                          Standing(0.0, None, 0, 0, frozenset()),
+                          time.monotonic() + self.budget_seconds)  # fmt: skip
+        [session.standing] = await self._scored(session, [evidence])
+        if session.standing.failure:
+            raise errors.Conflict(f"the evidence could not be scored: {session.standing.failure}")
+        self._kept[key] = session
+        while len(self._kept) > KEPT:
+            self._kept.popitem(last=False)
+        return session
+
+    @staticmethod
+    def considered(session: Session) -> int:
+        """How many changes the evidence allows."""
+        return len(changes_of(session.evidence, session.loaded.definition.methodology))
+
+    async def candidates(self, session: Session) -> tuple[Candidate, ...]:
+        """Every change tried (the first MAX_CANDIDATES, within the budget), worth most first."""
+        if session._candidates is not None:
+            return session._candidates
+        method = session.loaded.definition.methodology
+        changes = changes_of(session.evidence, method)[:MAX_CANDIDATES]
+        standings: list[Standing] = []
+        for start in range(0, len(changes), CHUNK):
+            if time.monotonic() > session.deadline:
+                session.complete = False
+                break
+            chunk = changes[start : start + CHUNK]
+            standings += await self._scored(
+                session, [applied(session.evidence, c, method) for c in chunk]
+            )
+        session.complete = session.complete and len(standings) == len(changes)
+        session.complete = session.complete and self.considered(session) <= MAX_CANDIDATES
+        before = session.standing.rules_fired
+        found = [
+            Candidate.of(change, after, before)
+            for change, after in zip(changes, standings, strict=False)
+        ]
+        found.sort(key=lambda c: (-c.standing.final_index, c.standing.rank_in_cohort,
+                                  c.change.key))  # fmt: skip
+        session._candidates = tuple(found)
+        return session._candidates
+
+    async def plan(self, session: Session, target: Target) -> Plan:
+        if (kept := session._plans.get(str(target))) is not None:
+            return kept
+        tried = [Tried(c.change, c.standing) for c in await self.candidates(session)]
+
+        async def evaluate(evidences: list[Evidence]) -> list[Standing]:
+            if time.monotonic() > session.deadline:
+                raise _OutOfTime
+            return await self._scored(session, evidences)
+
+        method = session.loaded.definition.methodology
+        try:
+            found = await plan_to(target, session.evidence, session.standing, tried, method,
+                                  evaluate, Limits())  # fmt: skip
+        except _OutOfTime:
+            session.complete = False
+            found = Plan((), Ending.BUDGET, 0)
+        session._plans[str(target)] = found
+        return found
+
+    async def _scored(self, session: Session, evidences: list[Evidence]) -> list[Standing]:
+        computed = await self.scorer.compute_evidence(session.loaded, evidences, RescoreReport())
+        standings = []
+        for item in computed:
+            content = item.content
+            rank, in_cohort = session.others.ranks(content.final_index)
+            standings.append(Standing(content.final_index, content.grade, rank, in_cohort,
+                                      item.fired_rules, content.failure))  # fmt: skip
+        if len(standings) != len(evidences):
+            raise errors.Conflict("the rule set has no weights for this region's year and cohort")
+        return standings
+
+    async def _latest_cycle(self, region_code: str) -> str:
+        cards = await self.scorer.scoring.scorecards.of_regions([region_code])
+        if not cards:
+            raise errors.NotFound(f"{region_code} has no scorecard yet; name a cycle", "cycleId")
+        return max(cards, key=lambda c: (c.year, c.computed_at)).cycle_id
+
+    async def _ruleset(self, number: int | None) -> Loaded:
+        if number is None:
+            loaded = await self.scorer.active()
+            if loaded is None:
+                raise errors.NotFound("no rule set is active", "ruleSetId")
+            return loaded
+        ruleset = await require(
+            self.scorer.scoring.rulesets, rulesets.ruleset_id(number), "rule set", "ruleSetId"
+        )
+        if not ruleset.is_valid:
+            raise errors.BadUserInput(f"rule set {ruleset.id} has problems", "ruleSetId")
+        return await self.scorer.load(ruleset)
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+_UNREAD = Evidence(RegionFacts(""), CycleFacts("", 0), {})  # not read yet
+
+
+def _require_reader(principal: Principal, region_code: str, evidence: Evidence | None) -> None:
+    """Checked before the evidence is read, when the role and token decide, and after, for an
+    assessor whose scores in it decide; whoever may not ask learns nothing of the region."""
+    if principal.role in (Role.ADMIN, Role.MINISTRY):
+        return
+    if principal.role is Role.REGION_OPERATOR and principal.region == region_code:
+        return
+    if principal.role is Role.ASSESSOR:
+        if region_code in principal.regions or evidence is _UNREAD:
+            return
+        if evidence is not None and any(
+            principal.subject in sheets for sheets in evidence.assessor_scores.values()
+        ):
+            return
+    raise errors.Forbidden(f"the improvement plan of {region_code} is not yours to read",
+                           "regionCode")  # fmt: skip
+
+
+def _checked(scores: dict[str, int], evidence: Evidence, loaded: Loaded) -> dict[str, int]:
+    method = loaded.definition.methodology
+    for code, score in scores.items():
+        if code not in evidence.questions:
+            raise errors.BadUserInput(f"{code} is not a question of this evaluation", "scores")
+        if not method.scale_min <= score <= method.scale_max:
+            raise errors.BadUserInput(
+                f"{code}: a score is from {method.scale_min} to {method.scale_max}", "scores"
+            )
+    return scores
+
+
+def _key(loaded: Loaded, evidence: Evidence, standings: list[tuple[str, str, float]]) -> str:
+    """The rule set version, the evidence and the cycle's standings, as one digest."""
+    text = json.dumps([loaded.key, asdict(evidence), standings], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
