@@ -74,3 +74,23 @@ export const REGION_PAGE = `query($code: String!, $cycleId: String!, $cycle: ID!
 
 export const CYCLE_REGIONS = `query($id: ID!) {
   evaluationCycle(id: $id) { year stage cohort regions { code name province cohort } } }`;
+
+const PLAN_CHANGE = "change { kind subject before after }";
+const PLAN_STANDING = "standing { finalIndex grade rank rankInCohort rulesFired }";
+
+export const IMPROVEMENT_CANDIDATES = `query($code: String!, $cycleId: String, $first: Int!) {
+  improvementPlan(regionCode: $code, cycleId: $cycleId) {
+    candidatesConsidered complete ${PLAN_STANDING}
+    candidates(first: $first) { ${PLAN_CHANGE} ${PLAN_STANDING} indexChange newlyFiring noLongerFiring }
+  }
+}`;
+
+export const IMPROVEMENT_PLAN = `query($code: String!, $cycleId: String, $target: String!) {
+  improvementPlan(regionCode: $code, cycleId: $cycleId, target: $target) {
+    plan { target reached ending steps { ${PLAN_CHANGE} ${PLAN_STANDING} } }
+  }
+}`;
+
+export const WHAT_IF = `query($code: String!, $cycleId: String, $scores: [ItemScoreInput!]) {
+  improvementPlan(regionCode: $code, cycleId: $cycleId, scores: $scores) { ${PLAN_STANDING} }
+}`;

@@ -3,6 +3,7 @@
 import { download, partial } from "../api.js";
 import { h, index, show, signed, when } from "../dom.js";
 import { cohortName, cycleName, language, number, t } from "../i18n.js";
+import { improvementSection } from "../improvement.js";
 import { REGION_PAGE } from "../queries.js";
 import { radarChart } from "../radar.js";
 
@@ -159,6 +160,7 @@ export async function regionPage(page, code, cycleId) {
           )
         : h("p", { className: "muted" }, t("region.noRuleFired")),
     ),
+    published ? null : improvementSection(code, cycleId),
     h(
       "section",
       { id: "findings" },
