@@ -15,23 +15,36 @@ what that changed, side by side in the same run:
   through the gateway, and its catalog part `region(code) { name }` directly.
 The last column is each figure's growth from the first size to the last: a read whose cost
 grows with the page and not with the country stays near x1.
+
+    python -m bench.reads --up [--regions 100] [--requests 200]
+
+The 100-region cross-subgraph page as a user meets it: `smartcity up` (each service reaching
+the supervisor's store over its socket), `smartcity demo --regions N` run against it, then
+the page with `$n` = 100 asked through the gateway from one keep-alive client, one request at
+a time. Beside its p50 and p99: each process's CPU per page (from /proc) and the store's
+commands per page (its `serverStatus` counters), which say where a page's time goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pymongo
 
 from bench import national
 from bench.gateway import ms_at, timed_request
 from bench.scoring import ADMIN
+from bench.season import ROOT, processes, stack_up, usage
 from bench.suite import Suite, catch_up, running_suite, settled
 from services.demo.cycle import once_known
 
@@ -136,13 +149,80 @@ async def measure(regions: int, seconds: float, clients: int, requests: int) -> 
     return figures
 
 
+async def measure_up(regions: int, requests: int) -> dict[str, float]:
+    """The page on `smartcity up` over `smartcity demo --regions N` data: its latency, and
+    per page each process's CPU and the store's commands."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with stack_up(ROOT, Path(folder)) as stack:
+            print(f"smartcity demo --regions {regions}", flush=True)
+            demo = [sys.executable, "-m", "services.cli", "demo", "--regions", str(regions),
+                    "--gateway", stack.gateway_url, "--token", ADMIN]  # fmt: skip
+            seeding = await asyncio.create_subprocess_exec(
+                *demo, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
+                env=os.environ | {"SMARTCITY_CONFIG_DIR": folder},
+            )  # fmt: skip
+            if await seeding.wait() != 0:
+                raise RuntimeError("smartcity demo failed")
+            store = pymongo.MongoClient(_store_uri(stack.process.pid))
+            page = {"n": min(PAGE_SIZE, regions)}
+            async with _client() as client:
+                for _ in range(20):  # warm up: connections, caches, the plan
+                    await timed_request(client, stack.gateway_url, PAGE, page)
+                cpu_before = usage(stack.process.pid)
+                commands_before = _store_commands(store)
+                latencies = [
+                    await timed_request(client, stack.gateway_url, PAGE, page)
+                    for _ in range(requests)
+                ]
+                cpu_after = usage(stack.process.pid)
+                commands_after = _store_commands(store)
+            store.close()
+    figures = {
+        "page of 100 regions across subgraphs on smartcity up: p50 (ms)": ms_at(latencies, 0.5),
+        "page of 100 regions across subgraphs on smartcity up: p99 (ms)": ms_at(latencies, 0.99),
+    }
+    for name, value in cpu_after.items():
+        if name.startswith("CPU s "):
+            spent = (value - cpu_before.get(name, 0.0)) / requests * 1000
+            figures[f"CPU per page (ms): {name.removeprefix('CPU s ')}"] = spent
+    for name, count in commands_after.items():
+        done = (count - commands_before.get(name, 0)) / requests
+        if done:
+            figures[f"store commands per page: {name}"] = done
+    for name, value in figures.items():
+        print(f"| {name} | {value:,.2f} |", flush=True)
+    return figures
+
+
+def _store_uri(supervisor: int) -> str:
+    """The store's address, as `smartcity up` handed it to its services."""
+    for pid in processes(supervisor).get("catalog", []):
+        environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        for entry in environment:
+            if entry.startswith(b"MONGODB_URI="):
+                return entry.split(b"=", 1)[1].decode()
+    raise RuntimeError("the catalog's MONGODB_URI was not found")
+
+
+def _store_commands(store: pymongo.MongoClient[Any]) -> dict[str, int]:
+    counters = store.admin.command("serverStatus")["opcounters"]
+    return {name: int(count) for name, count in counters.items()}
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="100,514")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--up", action="store_true", help="the page on `smartcity up`")
+    parser.add_argument("--regions", type=int, default=100, help="with --up: the demo's size")
     args = parser.parse_args()
+    if args.up:
+        asyncio.run(measure_up(args.regions, args.requests))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {
         size: asyncio.run(measure(size, args.seconds, args.clients, args.requests))

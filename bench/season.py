@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ADMIN = auth.mint(SECRET, auth.Role.ADMIN, subject="bench")
 PARTS = ("catalog", "survey", "scoring", "gateway")
 TICKS = os.sysconf("SC_CLK_TCK")
+QUESTION = "A.1.1.1"
 SCORE_ONE = """mutation($i: ScoreAnswerInput!) { scoreAnswer(input: $i) { revision } }"""
 CAMPAIGNS = """query($c: String!) { campaigns(cycleId: $c, audience: ASSESSOR, first: 100) {
   id regionCode } }"""
@@ -117,6 +119,9 @@ async def stack_up(code: Path, scratch: Path) -> AsyncIterator[Stack]:
             process.terminate()
             await asyncio.wait_for(process.wait(), timeout=120)
         log.close()
+        kept = ROOT / "build" / f"season-up-{code.name}.log"  # what the stack said, kept
+        kept.parent.mkdir(exist_ok=True)
+        shutil.copyfile(scratch / "up.log", kept)
 
 
 async def _ready(url: str, process: asyncio.subprocess.Process) -> None:
@@ -240,22 +245,40 @@ async def latency(
     cycle_id: str,
     samples: int,
 ) -> list[float]:
-    """One assessor's score of one question changed at a time, far from what it was, so the
-    region's scorecard changes."""
+    """One assessor's score of one question changed at a time, so the region's scorecard
+    changes: each chosen campaign's score is first set to 0 (untimed, then every scorecard
+    left to settle), and each timed sample moves it to the other end of the scale."""
     campaigns = (await admin(CAMPAIGNS, {"c": cycle_id}))["campaigns"]
+    chosen = [campaigns[sample * 7919 % len(campaigns)] for sample in range(samples)]
+    last: dict[str, int] = {}
+    for campaign in chosen:
+        if campaign["id"] not in last:
+            await assessor(SCORE_ONE, {"i": {"campaignId": campaign["id"],
+                                             "questionCode": QUESTION, "score": 0}})  # fmt: skip
+            last[campaign["id"]] = 0
+    await settled(cards)
     waited = []
-    for sample in range(samples):
-        campaign = campaigns[sample * 7919 % len(campaigns)]
-        region = campaign["regionCode"]
+    for campaign in chosen:
+        region, score = campaign["regionCode"], 4 - last[campaign["id"]]
         before = cards.latest[region]["revision"]
         began = time.perf_counter()
-        await assessor(SCORE_ONE, {"i": {"campaignId": campaign["id"], "questionCode": "A.1.1.1",
-                                         "score": 4 * (sample % 2)}})  # fmt: skip
+        await assessor(SCORE_ONE, {"i": {"campaignId": campaign["id"], "questionCode": QUESTION,
+                                         "score": score}})  # fmt: skip
         arrived = await cards.until(
             lambda r=region, b=before: cards.latest[r]["revision"] > b, timeout=60
         )
+        last[campaign["id"]] = score
         waited.append((arrived - began) * 1000)
     return waited
+
+
+async def settled(cards: Scorecards, quiet_seconds: float = 5.0) -> None:
+    """Until no scorecard has been published for `quiet_seconds`."""
+    while True:
+        seen = {region: data["revision"] for region, data in cards.latest.items()}
+        await asyncio.sleep(quiet_seconds)
+        if seen == {region: data["revision"] for region, data in cards.latest.items()}:
+            return
 
 
 async def catch_up(code: Path, scratch: Path, regions: int) -> float:
@@ -316,11 +339,17 @@ def _shown(value: float | None) -> str:
 
 async def run(args: argparse.Namespace) -> str:
     """This commit first, so that its figures stand should the earlier one not finish."""
-    earlier = worktree(args.against)
-    sides = {}
-    for name, code in (("this commit", ROOT), (f"{args.against} ({earlier.name})", earlier)):
+    sides: dict[str, dict[str, float]] = {}
+    chosen = [("this commit", ROOT)]
+    if args.against != "none":
+        earlier = worktree(args.against)
+        chosen.append((f"{args.against} ({earlier.name})", earlier))
+    for name, code in chosen:
         sides[name] = await season(code, args, lambda text: print(text, flush=True))
         print(json.dumps({name: sides[name]}), flush=True)  # kept should the other side fail
+    if len(sides) == 1:
+        alone = sides["this commit"].items()
+        return "\n".join(f"| {name} | {_shown(value)} |" for name, value in alone)
     return table(dict(reversed(sides.items())))
 
 
@@ -332,7 +361,9 @@ def main() -> None:
     parser.add_argument("--citizens", type=int, default=50, help="per sub-dimension")
     parser.add_argument("--bursts", type=int, default=4)
     parser.add_argument("--samples", type=int, default=50)
-    parser.add_argument("--against", default="HEAD~1", help="the earlier commit")
+    parser.add_argument(
+        "--against", default="HEAD~1", help="the earlier commit; none for this one alone"
+    )
     parser.add_argument("--report", type=Path, help="append the table to this file")
     args = parser.parse_args()
     shown = asyncio.run(run(args))
