@@ -148,6 +148,10 @@ class Plan:
 Evaluate = Callable[[list[Evidence]], Awaitable[list[Standing]]]
 
 
+class OutOfBudget(Exception):
+    """What `Evaluate` raises once the request's time for scoring is spent."""
+
+
 @dataclass(frozen=True)
 class Limits:
     steps: int = 60  # changes in one plan: a grade up can take forty one-step raises
@@ -180,7 +184,10 @@ async def plan_to(
         changes = [c for k in keys if (c := change_of(evidence, method, k)) is not None]
         if not changes:
             return Plan(tuple(steps), Ending.NO_CHANGE_HELPS, evaluated)
-        scored = await evaluate([applied(evidence, c, method) for c in changes])
+        try:
+            scored = await evaluate([applied(evidence, c, method) for c in changes])
+        except OutOfBudget:
+            return Plan(tuple(steps), Ending.BUDGET, evaluated)
         evaluated += len(changes)
         for key in keys:
             worth.pop(key, None)

@@ -28,6 +28,7 @@ from services.scoring.domain.planning import (
     Ending,
     Limits,
     Others,
+    OutOfBudget,
     Plan,
     Standing,
     Target,
@@ -68,7 +69,8 @@ class Session:
     standing: Standing
     deadline: float
     _candidates: tuple[Candidate, ...] | None = None
-    _plans: dict[str, Plan] = field(default_factory=dict)
+    _candidates_by: float = 0.0  # the deadline they were tried under, while incomplete
+    _plans: dict[str, Plan] = field(default_factory=dict)  # those that ran to their end
     complete: bool = True  # every candidate tried within the budget
 
     @property
@@ -102,7 +104,7 @@ class Planner:
             raise errors.BadUserInput(f"at most {MAX_WHAT_IF} item scores", "scores")
         principal.require_role(*Role)
         _require_reader(principal, region_code, _UNREAD)
-        cycle_id = cycle_id or await self._latest_cycle(region_code)
+        cycle_id = cycle_id or await self._latest_cycle(principal, region_code)
         evidence = await self.scorer.evidence_of(region_code, cycle_id)
         _require_reader(principal, region_code, evidence)
         if evidence is None:
@@ -135,9 +137,13 @@ class Planner:
         return len(changes_of(session.evidence, session.loaded.definition.methodology))
 
     async def candidates(self, session: Session) -> tuple[Candidate, ...]:
-        """Every change tried (the first MAX_CANDIDATES, within the budget), worth most first."""
-        if session._candidates is not None:
+        """Every change tried (the first MAX_CANDIDATES, within the budget), worth most first;
+        those a budget cut short are tried again by a later request."""
+        if session._candidates is not None and (
+            session.complete or session._candidates_by == session.deadline
+        ):
             return session._candidates
+        session.complete = True
         method = session.loaded.definition.methodology
         changes = changes_of(session.evidence, method)[:MAX_CANDIDATES]
         standings: list[Standing] = []
@@ -158,7 +164,7 @@ class Planner:
         ]
         found.sort(key=lambda c: (-c.standing.final_index, c.standing.rank_in_cohort,
                                   c.change.key))  # fmt: skip
-        session._candidates = tuple(found)
+        session._candidates, session._candidates_by = tuple(found), session.deadline
         return session._candidates
 
     async def plan(self, session: Session, target: Target) -> Plan:
@@ -168,17 +174,14 @@ class Planner:
 
         async def evaluate(evidences: list[Evidence]) -> list[Standing]:
             if time.monotonic() > session.deadline:
-                raise _OutOfTime
+                raise OutOfBudget
             return await self._scored(session, evidences)
 
         method = session.loaded.definition.methodology
-        try:
-            found = await plan_to(target, session.evidence, session.standing, tried, method,
-                                  evaluate, Limits())  # fmt: skip
-        except _OutOfTime:
-            session.complete = False
-            found = Plan((), Ending.BUDGET, 0)
-        session._plans[str(target)] = found
+        found = await plan_to(target, session.evidence, session.standing, tried, method,
+                              evaluate, Limits())  # fmt: skip
+        if found.ending is not Ending.BUDGET:
+            session._plans[str(target)] = found
         return found
 
     async def _scored(self, session: Session, evidences: list[Evidence]) -> list[Standing]:
@@ -193,9 +196,10 @@ class Planner:
             raise errors.Conflict("the rule set has no weights for this region's year and cohort")
         return standings
 
-    async def _latest_cycle(self, region_code: str) -> str:
+    async def _latest_cycle(self, principal: Principal, region_code: str) -> str:
         cards = await self.scorer.scoring.scorecards.of_regions([region_code])
         if not cards:
+            _require_reader(principal, region_code, None)  # nothing told to an outsider
             raise errors.NotFound(f"{region_code} has no scorecard yet; name a cycle", "cycleId")
         return max(cards, key=lambda c: (c.year, c.computed_at)).cycle_id
 
@@ -211,10 +215,6 @@ class Planner:
         if not ruleset.is_valid:
             raise errors.BadUserInput(f"rule set {ruleset.id} has problems", "ruleSetId")
         return await self.scorer.load(ruleset)
-
-
-class _OutOfTime(Exception):
-    pass
 
 
 _UNREAD = Evidence(RegionFacts(""), CycleFacts("", 0), {})  # not read yet
