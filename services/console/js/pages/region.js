@@ -1,7 +1,7 @@
 // A region's scorecard for a cycle: where it stands, why, and what the assessors found.
 
 import { download, partial } from "../api.js";
-import { h, index, show, signed, when } from "../dom.js";
+import { h, index, scrollBox, show, signed, when } from "../dom.js";
 import { cohortName, cycleName, language, number, t } from "../i18n.js";
 import { improvementSection } from "../improvement.js";
 import { REGION_PAGE } from "../queries.js";
@@ -71,7 +71,12 @@ export async function regionPage(page, code, cycleId) {
     h(
       "div",
       { className: "columns" },
-      h("section", {}, h("h2", {}, t("region.dimensions")), dimensionsTable(card)),
+      h(
+        "section",
+        {},
+        h("h2", {}, t("region.dimensions")),
+        scrollBox(t("region.dimensions"), dimensionsTable(card)),
+      ),
       card.smartDimensions.length === 0
         ? null
         : h(
@@ -167,7 +172,12 @@ export async function regionPage(page, code, cycleId) {
       h("h2", {}, t("region.findings")),
       findingsSection(findings, findingsRefused),
     ),
-    h("section", { id: "campaigns" }, h("h2", {}, t("region.campaigns")), campaignsTable(region)),
+    h(
+      "section",
+      { id: "campaigns" },
+      h("h2", {}, t("region.campaigns")),
+      scrollBox(t("region.campaigns"), campaignsTable(region)),
+    ),
     published
       ? null
       : h(
