@@ -16,10 +16,11 @@ what that changed, side by side in the same run:
 The last column is each figure's growth from the first size to the last: a read whose cost
 grows with the page and not with the country stays near x1.
 
-    python -m bench.reads --up [--regions 100] [--requests 200]
+    python -m bench.reads --up [--regions 100] [--citizens 1] [--requests 200]
 
 The 100-region cross-subgraph page as a user meets it: `smartcity up` (each service reaching
-the supervisor's store over its socket), `smartcity demo --regions N` run against it, then
+the supervisor's store over its socket), `smartcity demo --regions N --citizens C` run
+against it (the page reads no citizen's answer: 1 by default keeps the set-up short), then
 the page with `$n` = 100 asked through the gateway from one keep-alive client, one request at
 a time. Beside its p50 and p99: each process's CPU per page (from /proc) and the store's
 commands per page (its `serverStatus` counters), which say where a page's time goes.
@@ -43,7 +44,7 @@ import pymongo
 
 from bench import national
 from bench.gateway import ms_at, timed_request
-from bench.scoring import ADMIN
+from bench.scoring import ADMIN, SECRET
 from bench.season import ROOT, processes, stack_up, usage
 from bench.suite import Suite, catch_up, running_suite, settled
 from services.demo.cycle import once_known
@@ -149,17 +150,19 @@ async def measure(regions: int, seconds: float, clients: int, requests: int) -> 
     return figures
 
 
-async def measure_up(regions: int, requests: int) -> dict[str, float]:
+async def measure_up(regions: int, citizens: int, requests: int) -> dict[str, float]:
     """The page on `smartcity up` over `smartcity demo --regions N` data: its latency, and
     per page each process's CPU and the store's commands."""
     with tempfile.TemporaryDirectory() as folder:
         async with stack_up(ROOT, Path(folder)) as stack:
-            print(f"smartcity demo --regions {regions}", flush=True)
+            print(f"smartcity demo --regions {regions} --citizens {citizens}", flush=True)
             demo = [sys.executable, "-m", "services.cli", "demo", "--regions", str(regions),
-                    "--gateway", stack.gateway_url, "--token", ADMIN]  # fmt: skip
+                    "--citizens", str(citizens), "--gateway", stack.gateway_url,
+                    "--token", ADMIN]  # fmt: skip
             seeding = await asyncio.create_subprocess_exec(
                 *demo, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
-                env=os.environ | {"SMARTCITY_CONFIG_DIR": folder},
+                env=os.environ | {"SMARTCITY_CONFIG_DIR": str(Path(folder) / "config"),
+                                  "SMARTCITY_JWT_SECRET": SECRET},
             )  # fmt: skip
             if await seeding.wait() != 0:
                 raise RuntimeError("smartcity demo failed")
@@ -219,9 +222,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--up", action="store_true", help="the page on `smartcity up`")
     parser.add_argument("--regions", type=int, default=100, help="with --up: the demo's size")
+    parser.add_argument(
+        "--citizens", type=int, default=1, help="with --up: per sub-dimension (the page reads none)"
+    )
     args = parser.parse_args()
     if args.up:
-        asyncio.run(measure_up(args.regions, args.requests))
+        asyncio.run(measure_up(args.regions, args.citizens, args.requests))
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {
