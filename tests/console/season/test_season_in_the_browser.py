@@ -163,10 +163,13 @@ def type_scores(page: Page, who: str) -> None:
     codes = page.locator("#section li.question").evaluate_all(
         "(items) => items.map((i) => i.dataset.code)"
     )
-    page.locator("#section input.score").first.focus()
-    for code in codes:
+    inputs = page.locator("#section input.score")
+    inputs.first.focus()
+    for number, code in enumerate(codes):
         page.keyboard.type(str(score_of(who, code)))
-    expect(page.locator("#section input.score").last).to_have_value(str(score_of(who, codes[-1])))
+        if number + 1 < len(codes):  # the next digit goes where the page moved focus, once it has
+            expect(inputs.nth(number + 1)).to_be_focused()
+    expect(inputs.last).to_have_value(str(score_of(who, codes[-1])))
 
 
 def token_of(assessor: str) -> str:
