@@ -6,8 +6,9 @@ Who may ask: admins and ministries of any region; a region's operator of its own
 assessor of a region whose evidence holds their scores (or whose token names the region).
 What it costs is bounded before it starts: at most MAX_CANDIDATES changes are tried, a plan
 scores at most `Limits.evaluations` states, and a request stops trying once its time budget
-is spent, saying so. Answers are kept by rule set version, the evidence they started from
-and the cycle's standings, so a question asked again costs a read.
+is spent, saying so. Answers are kept (up to KEPT_BYTES, by what each may hold) by rule set
+version, the evidence they started from and the cycle's standings, so a question asked again
+costs a read.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 
 from services.kernel import errors
 from services.kernel.auth import Principal, Role
+from services.kernel.lru import LruCache
 from services.kernel.repository import require
 from services.scoring.domain import rulesets
 from services.scoring.domain.changes import Change, applied, changes_of, with_item_scores
@@ -41,7 +42,9 @@ MAX_CANDIDATES = 250  # changes tried for one request; the answer says how many 
 MAX_WHAT_IF = 500  # hypothetical item scores in one request
 CHUNK = 32  # states scored between two looks at the clock
 ANSWERING_SECONDS = 2.0  # of the request's deadline, kept for answering once planning stops
-KEPT = 128  # answers kept, by rule set version and evidence
+KEPT_BYTES = 32 * 1024 * 1024  # sessions kept, by rule set version, evidence and standings
+BYTES_PER_EVIDENCE_CHARACTER = 8  # what a session's evidence holds in Python, per JSON character
+CANDIDATE_BYTES = 2_000  # a tried change, its standing and the rules it moved
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class Session:
     others: Others
     standing: Standing
     deadline: float
+    weight: int = 0  # the most it holds once its changes are tried, in bytes
     _candidates: tuple[Candidate, ...] | None = None
     _candidates_by: float = 0.0  # the deadline they were tried under, while incomplete
     _plans: dict[str, Plan] = field(default_factory=dict)  # those that ran to their end
@@ -88,7 +92,7 @@ class Planner:
     def __init__(self, scorer: Scorer, budget_seconds: float) -> None:
         self.scorer = scorer
         self.budget_seconds = budget_seconds
-        self._kept: OrderedDict[str, Session] = OrderedDict()
+        self._kept: LruCache[str, Session] = LruCache(KEPT_BYTES, lambda _, s: s.weight)
 
     async def session(
         self,
@@ -114,22 +118,20 @@ class Planner:
             evidence = with_item_scores(evidence, _checked(scores, evidence, loaded))
         others = await self.scorer.scoring.scorecards.of_cycle(cycle_id)
         standings = sorted((c.region_code, c.cohort, c.content.final_index) for c in others)
-        key = _key(loaded, evidence, standings)
+        key, characters = _key(loaded, evidence, standings)
         if (kept := self._kept.get(key)) is not None:
-            self._kept.move_to_end(key)
             kept.deadline = time.monotonic() + self.budget_seconds  # this request's
             return kept
         around = Others.of(region_code, evidence.cohort, standings)
         session = Session(region_code, cycle_id, loaded, evidence, around,
                           Standing(0.0, None, 0, 0, frozenset()),
-                          time.monotonic() + self.budget_seconds)  # fmt: skip
+                          time.monotonic() + self.budget_seconds,
+                          weight=BYTES_PER_EVIDENCE_CHARACTER * characters
+                          + CANDIDATE_BYTES * MAX_CANDIDATES)  # fmt: skip
         [session.standing] = await self._scored(session, [evidence])
         if session.standing.failure:
             raise errors.Conflict(f"the evidence could not be scored: {session.standing.failure}")
-        self._kept[key] = session
-        while len(self._kept) > KEPT:
-            self._kept.popitem(last=False)
-        return session
+        return self._kept.put(key, session)
 
     @staticmethod
     def considered(session: Session) -> int:
@@ -250,7 +252,10 @@ def _checked(scores: dict[str, int], evidence: Evidence, loaded: Loaded) -> dict
     return scores
 
 
-def _key(loaded: Loaded, evidence: Evidence, standings: list[tuple[str, str, float]]) -> str:
-    """The rule set version, the evidence and the cycle's standings, as one digest."""
+def _key(
+    loaded: Loaded, evidence: Evidence, standings: list[tuple[str, str, float]]
+) -> tuple[str, int]:
+    """The rule set version, the evidence and the cycle's standings, as one digest; and the
+    characters they took, which weigh the session kept under it."""
     text = json.dumps([loaded.key, asdict(evidence), standings], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(text.encode()).hexdigest(), len(text)
