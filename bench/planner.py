@@ -19,27 +19,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
-import httpx
-import nats
-
 from bench import national
-from bench.scoring import (
-    PUBLISHED,
-    SECRET,
-    Report,
-    Scorecards,
-    Scoring,
-    caught_up,
-    publish_year,
-)
-from bench.service import serving
-from services.embedded.natsserver import NatsServer
-from services.kernel.messaging import ensure_stream
+from bench.scoring import Report, Scoring, caught_up, publish_year, scoring_on_a_stream
 
 STANDING = "standing { finalIndex grade rankInCohort }"
 WHAT_IF = f"""query($r: String!, $s: [ItemScoreInput!]) {{
@@ -92,24 +76,13 @@ async def measure(args: argparse.Namespace, scoring: Scoring) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
-        async with serving("scoring", server.url, scratch, SECRET) as service:
-            client = await nats.connect(server.url)
-            try:
-                js = client.jetstream()
-                await ensure_stream(js)
-                cards = Scorecards()
-                await client.subscribe(PUBLISHED, cb=cards.receive)
-                async with httpx.AsyncClient(timeout=600) as http:
-                    scoring = Scoring(http, service.port, service.pid)
-                    print(f"{args.regions} regions: the year on the stream", flush=True)
-                    await publish_year(js, args.regions)
-                    await cards.until(lambda: len(cards.latest) >= args.regions, timeout=3600)
-                    while not await caught_up(js, scoring):  # noqa: ASYNC110
-                        await asyncio.sleep(0.2)
-                    await measure(args, scoring)
-            finally:
-                await client.close()
+    async with scoring_on_a_stream(timeout=600) as (js, scoring, cards):
+        print(f"{args.regions} regions: the year on the stream", flush=True)
+        await publish_year(js, args.regions)
+        await cards.until(lambda: len(cards.latest) >= args.regions, timeout=3600)
+        while not await caught_up(js, scoring):  # noqa: ASYNC110 - another process
+            await asyncio.sleep(0.2)
+        await measure(args, scoring)
 
 
 def main() -> None:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +139,12 @@ async def caught_up(js: JetStreamContext, scoring: Scoring) -> bool:
     return info.num_pending == 0 and info.num_ack_pending == 0 and waiting == 0
 
 
-async def run(args: argparse.Namespace) -> None:
+@contextlib.asynccontextmanager
+async def scoring_on_a_stream(
+    timeout: float = 120,
+) -> AsyncIterator[tuple[JetStreamContext, Scoring, Scorecards]]:
+    """Scoring as its own process on a fresh nats-server's stream, with a subscriber to its
+    scorecard events."""
     with tempfile.TemporaryDirectory() as scratch, NatsServer(Path(scratch) / "nats") as server:
         async with serving("scoring", server.url, scratch, SECRET) as service:
             client = await nats.connect(server.url)
@@ -146,10 +153,15 @@ async def run(args: argparse.Namespace) -> None:
                 await ensure_stream(js)
                 cards = Scorecards()
                 await client.subscribe(PUBLISHED, cb=cards.receive)
-                async with httpx.AsyncClient(timeout=120) as http:
-                    await measure(args, js, Scoring(http, service.port, service.pid), cards)
+                async with httpx.AsyncClient(timeout=timeout) as http:
+                    yield js, Scoring(http, service.port, service.pid), cards
             finally:
                 await client.close()
+
+
+async def run(args: argparse.Namespace) -> None:
+    async with scoring_on_a_stream() as (js, scoring, cards):
+        await measure(args, js, scoring, cards)
 
 
 class Report:
