@@ -64,3 +64,5 @@ def test_how_to_improve_in_bahasa_indonesia(konsol: Console):
     page.get_by_role("button", name="Cari perubahan paling bernilai").click()
     expect(page.locator("#candidates tbody tr").first).to_contain_text("Naikkan", timeout=60_000)
     assert severe_violations(page) == []
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
+    konsol.screenshot("region-improve-phone-id")
