@@ -16,11 +16,13 @@ from strawberry.extensions import MaxTokensLimiter, SchemaExtension
 from strawberry.federation.schema import FederationAny
 from strawberry.federation.schema_directives import Cost as CostDirective
 from strawberry.federation.schema_directives import ListSize as ListSizeDirective
+from strawberry.types.base import StrawberryObjectDefinition
 
 from services.kernel import dead_letters, errors
 from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.field_costs import FieldCost, declared_costs
+from services.kernel.input_conversion import compile_inputs
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
 from services.kernel.repository import MAX_PAGE, Page
 from services.kernel.representations import check as representations_check
@@ -297,6 +299,14 @@ class SubgraphSchema(strawberry.federation.Schema):
             ErrorCodes,
         ]
         super().__init__(extensions=extensions, federation_version="2.9", **kwargs)
+        compile_inputs(
+            [
+                found.definition
+                for found in self.schema_converter.type_map.values()
+                if isinstance(found.definition, StrawberryObjectDefinition)
+            ],
+            self.config.name_converter.from_field,
+        )
 
     @cached_property
     def field_costs(self) -> dict[tuple[str, str], FieldCost]:
