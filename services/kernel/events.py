@@ -68,8 +68,12 @@ def _published(hint: Any, value: Any) -> Any:
 def plain(value: Any) -> Any:
     """A published value as JSON data: dataclasses and mappings as objects, enumerations
     and dates as text, sequences as lists."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if value is None or type(value) in _LEAVES:
+        return value
+    kind: Any = type(value)
+    names = _dataclass_fields(kind)
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, enum.Enum):
@@ -81,8 +85,21 @@ def plain(value: Any) -> Any:
     return value
 
 
+_LEAVES = frozenset({str, int, float, bool})
+
+
+@functools.cache
+def _dataclass_fields(kind: Any) -> tuple[str, ...] | None:
+    """The field names of a dataclass's instances, worked out once per class; None for
+    other types (a dataclass itself, as a value, is a type, not an instance)."""
+    if not dataclasses.is_dataclass(kind) or kind is type:
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
 def payload(event: Event) -> dict[str, Any]:
-    return {f.name: plain(getattr(event, f.name)) for f in dataclasses.fields(event)}
+    published: dict[str, Any] = plain(event)
+    return published
 
 
 def envelope(event: Event, source: str, *, now: dt.datetime | None = None) -> dict[str, Any]:
