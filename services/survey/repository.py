@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+from services.kernel.aggregate import Aggregate
 from services.kernel.event_reader import EventReader, Received
 from services.kernel.events import Event
 from services.kernel.repository import Page, Repository
 from services.survey import domain
+
+A = TypeVar("A", bound=Aggregate)
 
 __all__ = ["CampaignFilter", "CatalogFacts", "Page", "Responses", "Scores", "Survey"]
 
@@ -47,11 +50,13 @@ class FindingsFilter:
     cycle_id: str
 
 
-class Responses(Repository[domain.Response], Protocol):
-    async def add_many(self, responses: list[domain.Response]) -> list[bool]:
-        """New responses in one write: whether each was added, or its key was taken."""
+class AddedTogether(Repository[A], Protocol):
+    async def add_many(self, aggregates: list[A]) -> list[bool]:
+        """New aggregates in one write: whether each was added, or its key was taken."""
         ...
 
+
+class Responses(AddedTogether[domain.Response], Protocol):
     async def of_campaign(self, campaign_id: str, page: Page) -> list[domain.Response]: ...
     async def respondents_by_sub_dimension(self, campaign_id: str) -> dict[str, int]: ...
     async def counts(self, campaign_ids: list[str]) -> dict[str, int]:
@@ -59,7 +64,7 @@ class Responses(Repository[domain.Response], Protocol):
         ...
 
 
-class Scores(Repository[domain.AssessorScore], Protocol):
+class Scores(AddedTogether[domain.AssessorScore], Protocol):
     async def counts(self, campaign_ids: list[str]) -> dict[tuple[str, str], int]:
         """How many questions each assessor has scored, by campaign and assessor."""
         ...

@@ -176,7 +176,11 @@ SCORE_ALL = """mutation($i: ScoreAnswersInput!) { scoreAnswers(input: $i) {
 
 
 async def every_question(api) -> list[str]:
-    found = await api(ITEMS, {"id": await assessed_campaign(api)}, bearer=ADMIN)
+    return await questions_of(api, await assessed_campaign(api))
+
+
+async def questions_of(api, campaign_id: str) -> list[str]:
+    found = await api(ITEMS, {"id": campaign_id}, bearer=ADMIN)
     return [i["questionCode"] for i in found["data"]["campaign"]["itemScores"]]
 
 
@@ -201,6 +205,44 @@ async def test_a_whole_questionnaire_is_scored_in_one_request_and_sending_it_aga
     assert changed["data"]["scoreAnswers"]["scores"] == [
         {"questionCode": codes[0], "score": 4, "revision": 2}
     ]
+    items = await api(ITEMS, {"id": campaign_id}, bearer=ADMIN)
+    assert {i["assessors"] for i in items["data"]["campaign"]["itemScores"]} == {1}
+
+
+async def test_a_sheet_partly_scored_before_adds_the_new_scores_and_revises_only_the_changed_one(
+    api,
+):
+    campaign_id = await assessed_campaign(api)
+    codes = await questions_of(api, campaign_id)
+    scores = [{"questionCode": c, "score": n % 5} for n, c in enumerate(codes)]
+    assessor = assessor_token("assessor-2")
+    half = {"i": {"campaignId": campaign_id, "scores": scores[:50]}}
+    await api(SCORE_ALL, half, bearer=assessor)
+    scores[3] = {"questionCode": codes[3], "score": (3 + 1) % 5}
+
+    whole = await api(SCORE_ALL, {"i": {"campaignId": campaign_id, "scores": scores}},
+                      bearer=assessor)  # fmt: skip
+
+    report = whole["data"]["scoreAnswers"]
+    assert (report["changed"], report["unchanged"]) == (117 - 50 + 1, 49)
+    revised = [s for s in report["scores"] if s["revision"] == 2]
+    assert revised == [{"questionCode": codes[3], "score": 4, "revision": 2}]
+    assert [s["questionCode"] for s in report["scores"]] == codes
+
+
+async def test_the_same_sheet_sent_twice_at_once_stores_each_score_once(api):
+    campaign_id = await assessed_campaign(api)
+    codes = await questions_of(api, campaign_id)
+    sheet = {"campaignId": campaign_id,
+             "scores": [{"questionCode": c, "score": n % 5} for n, c in enumerate(codes)]}  # fmt: skip
+
+    both = await asyncio.gather(
+        *(api(SCORE_ALL, {"i": sheet}, bearer=assessor_token("assessor-5")) for _ in range(2))
+    )
+
+    reports = [answer["data"]["scoreAnswers"] for answer in both]
+    assert sum(r["changed"] for r in reports) == 117
+    assert {s["revision"] for r in reports for s in r["scores"]} == {1}
     items = await api(ITEMS, {"id": campaign_id}, bearer=ADMIN)
     assert {i["assessors"] for i in items["data"]["campaign"]["itemScores"]} == {1}
 

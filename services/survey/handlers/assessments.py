@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 
 from services.kernel import errors, ids
@@ -119,23 +119,75 @@ MAX_SCORES = 300  # a whole questionnaire (117 questions in 2023) in one request
 async def score_answers(
     cmd: commands.ScoreAnswers, principal: Principal, survey: Survey
 ) -> ScoredAnswers:
-    """Every score is checked before any is stored; each is then stored on its own, so a
-    request cut short is completed by sending it again: what is already stored as sent
-    changes nothing. The scores are then published together, unchanged ones included, as
-    one batch."""
+    """Every score is checked before any is stored. The stored scores are read in one query
+    and the new ones stored in one write, each on its own key, so a request cut short is
+    completed by sending it again: what is already stored as sent changes nothing. The
+    scores are then published together, unchanged ones included, as one batch."""
     campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
     await _require_assigned(survey, principal, campaign.region_code, campaign.cycle_id)
     await open_cycle(survey, campaign.cycle_id, "campaignId")
     instrument = await instrument_of(survey, campaign)
     _check_scores(cmd, campaign, instrument)
+    sheet = _Sheet(survey, campaign, instrument, principal.subject)
     report = ScoredAnswers(scores=[])
-    for given in cmd.scores:
-        scored, changed = await _score(survey, campaign, instrument, principal.subject, given)
+    for scored, changed in await sheet.score(cmd.scores):
         report.scores.append(scored)
         report.changed += changed
         report.unchanged += not changed
     await survey.batches.add(domain.AcceptedBatch.of_scores(campaign, report.scores, utc_now()))
     return report
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    """One assessor's scores of one campaign's questions."""
+
+    survey: Survey
+    campaign: domain.Campaign
+    instrument: domain.Instrument
+    assessor: str
+
+    async def score(
+        self, scores: Sequence[commands.QuestionScore]
+    ) -> list[tuple[domain.AssessorScore, bool]]:
+        """Each score given or changed, and whether it changed. A new score whose key another
+        request took first, and a change that lost a race, are scored again one by one."""
+        keys = [score_id(self.campaign.id, self.assessor, g.question_code) for g in scores]
+        stored = {found.id: found for found in await self.survey.scores.get_many(keys)}
+        at = utc_now()
+        new = [
+            domain.AssessorScore.give(
+                campaign=self.campaign, instrument=self.instrument, assessor=self.assessor,
+                question_code=given.question_code, score=given.score, note=given.note, at=at,
+            )
+            for given, key in zip(scores, keys, strict=True)
+            if key not in stored
+        ]  # fmt: skip
+        added = await self.survey.scores.add_many(new)
+        given_now = {score.id: score for score, ok in zip(new, added, strict=True) if ok}
+        outcomes = []
+        for given, key in zip(scores, keys, strict=True):
+            if key in given_now:
+                outcomes.append((given_now[key], True))
+            elif key in stored and not stored[key].rescore(
+                self.campaign, self.instrument, given.score, given.note, at
+            ):
+                outcomes.append((stored[key], False))
+            else:
+                outcomes.append(await self._one(given, stored.get(key)))
+        return outcomes
+
+    async def _one(
+        self, given: commands.QuestionScore, changed: domain.AssessorScore | None
+    ) -> tuple[domain.AssessorScore, bool]:
+        """A changed score saved, or a score given again from what the store holds now."""
+        if changed is not None:
+            try:
+                await self.survey.scores.save(changed)
+                return changed, True
+            except errors.StaleWrite:
+                pass
+        return await _score(self.survey, self.campaign, self.instrument, self.assessor, given)
 
 
 def _check_scores(
