@@ -44,7 +44,7 @@ MAX_FRESH = 10_000
 LONGEST_RETRY = 10.0
 MARK_CHUNK = 100
 PUBLISH_CONCURRENCY = 256
-LINGER_SECONDS = 0.02
+LINGER_SECONDS = 0.002  # a wave waits this long for more writes to join it
 REMEMBERED = 100_000  # ids of events published lately, not to send them twice ourselves
 
 

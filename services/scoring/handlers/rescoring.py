@@ -32,7 +32,7 @@ MAX_RETRY_SECONDS = 30.0
 
 class Rescorer:
     def __init__(
-        self, scorer: Scorer, quiet_seconds: float = 0.02, max_delay_seconds: float = 2.0
+        self, scorer: Scorer, quiet_seconds: float = 0.005, max_delay_seconds: float = 2.0
     ) -> None:
         self.scorer = scorer
         self.quiet_seconds = quiet_seconds
