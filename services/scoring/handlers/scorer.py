@@ -24,6 +24,7 @@ from services.kernel.clock import utc_now
 from services.scoring.domain import assessment, rules, rulesets, scorecards
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
+from services.scoring.domain.reach import within_reach
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import Facts, Failed, Outcome, RulesEngine
 from services.scoring.handlers.rulesets import active_ruleset
@@ -195,9 +196,12 @@ class Scorer:
             ]
 
     async def _evaluated(self, loaded: Loaded, sessions: list[Facts]) -> list[Outcome]:
-        """Each session's outcome; one holding more facts than the rules' joins were
-        validated for fails alone, without running."""
-        refused = [rules.too_many_combinations(loaded.definition.rules, s) for s in sessions]
+        """Each session's outcome, the rules given only the facts they may match; one
+        holding more of those than the rules' joins were validated for fails alone, without
+        running."""
+        held = loaded.definition.rules
+        sessions = [within_reach(held, session) for session in sessions]
+        refused = [rules.too_many_combinations(held, s) for s in sessions]
         runnable = [s for s, reason in zip(sessions, refused, strict=True) if reason is None]
         ran = iter(await self.engine.evaluate(loaded.key, loaded.compiled, runnable))
         return [Failed(reason) if reason else next(ran) for reason in refused]
