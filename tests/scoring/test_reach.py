@@ -6,7 +6,7 @@ import pytest
 
 from services.scoring.domain import definitions
 from services.scoring.domain.facts import KIND
-from services.scoring.domain.reach import within_reach
+from services.scoring.domain.reach import Reach
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import RulesEngine
 
@@ -44,7 +44,7 @@ def test_facts_of_kinds_no_pattern_names_and_facts_a_pattern_refuses_are_left_ou
         program(4, planning_percent_on_oct_31=10.0),  # lacks a tested field: undecided
     ]
 
-    kept = within_reach(read(QUICK_WINS), session)
+    kept = Reach(read(QUICK_WINS))(session)
 
     assert [f.get("program_id") for f in kept] == ["p1", "p4"]
 
@@ -60,7 +60,7 @@ def test_a_test_against_another_fact_or_of_another_type_is_left_to_the_engine():
         {KIND: "question", "code": "B.1", "score": 4.0},
     ]
 
-    kept = within_reach(read(joined), session)
+    kept = Reach(read(joined))(session)
 
     assert kept == session[1:]
 
@@ -76,7 +76,7 @@ def test_none_refuses_what_any_of_its_tests_accepts():
         program(4, planning_percent=50.0),
     ]
 
-    kept = within_reach(read(rule), session)
+    kept = Reach(read(rule))(session)
 
     assert [f["program_id"] for f in kept] == ["p3", "p4"]
 
@@ -135,7 +135,7 @@ async def test_random_rules_fire_the_same_on_the_facts_within_reach_as_on_all(en
     rules = read(*(random_rule(rng, n) for n in range(3)))
     ruleset = compiler.compile_rules(rules)
     sessions = [[random_program(rng, n) for n in range(rng.randint(1, 12))] for _ in range(30)]
-    reached = [within_reach(rules, session) for session in sessions]
+    reached = [Reach(rules)(session) for session in sessions]
 
     on_all = await engine.evaluate(f"all-{seed}", ruleset, sessions)
     on_reached = await engine.evaluate(f"reached-{seed}", ruleset, reached)

@@ -29,32 +29,38 @@ COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 EQUALITY = ("==", "!=")
 
 
-def within_reach(rules: Sequence[Rule], session: list[Fact]) -> list[Fact]:
-    """The facts of `session` some pattern of `rules` may match, in their order."""
-    conditions: dict[str, list[Group]] = {}
-    for rule in rules:
-        for pattern in rule.patterns:
-            conditions.setdefault(pattern.fact, []).append(pattern.where)
-    return [
-        fact
-        for fact in session
-        if any(
-            _group(where, fact) is not False for where in conditions.get(str(fact.get(KIND)), ())
-        )
-    ]
+class Reach:
+    """The facts of a session some pattern of `rules` may match, in their order; each
+    pattern's tests are turned into one function when the rules are loaded."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        conditions: dict[str, list[Decide]] = {}
+        for rule in rules:
+            for pattern in rule.patterns:
+                conditions.setdefault(pattern.fact, []).append(_group(pattern.where))
+        self._conditions = {kind: tuple(found) for kind, found in conditions.items()}
+
+    def __call__(self, session: list[Fact]) -> list[Fact]:
+        conditions = self._conditions
+        return [
+            fact
+            for fact in session
+            if any(decide(fact) is not False for decide in conditions.get(str(fact.get(KIND)), ()))
+        ]
 
 
-def _group(group: Group, fact: Fact) -> Decided:
-    decided = [
-        _group(test, fact) if isinstance(test, Group) else _comparison(test, fact)
-        for test in group.tests
-    ]
+Decide = Callable[[Fact], Decided]
+
+
+def _group(group: Group) -> Decide:
+    tests = tuple(_group(t) if isinstance(t, Group) else _comparison(t) for t in group.tests)
+    if not tests:
+        return lambda fact: True  # an empty group tests nothing
     if group.mode == "all":
-        return _all(decided)
-    found = _any(decided) if decided else True  # an empty group tests nothing
-    if group.mode == "none" and decided:
-        return None if found is None else not found
-    return found
+        return lambda fact: _all([test(fact) for test in tests])
+    if group.mode == "none":
+        return lambda fact: _not(_any([test(fact) for test in tests]))
+    return lambda fact: _any([test(fact) for test in tests])
 
 
 def _all(decided: list[Decided]) -> Decided:
@@ -69,19 +75,34 @@ def _any(decided: list[Decided]) -> Decided:
     return None if None in decided else False
 
 
-def _comparison(test: Comparison, fact: Fact) -> Decided:
-    if test.ref is not None or test.field not in fact:
-        return None
-    given, wanted = fact[test.field], test.value
-    if _number(given) and _number(wanted):
-        return COMPARE[test.op](given, wanted)
-    same_kind = type(given) is type(wanted) and type(given) in (str, bool)
-    if same_kind and test.op in EQUALITY:
-        return COMPARE[test.op](given, wanted)
-    return None
+def _not(decided: Decided) -> Decided:
+    return None if decided is None else not decided
+
+
+def _comparison(test: Comparison) -> Decide:
+    if test.ref is not None:
+        return lambda fact: None
+    field, wanted, compare = test.field, test.value, COMPARE[test.op]
+    if _number(wanted):
+
+        def numbers(fact: Fact) -> Decided:
+            given = fact.get(field)
+            return compare(given, wanted) if _number(given) else None
+
+        return numbers
+    if type(wanted) in (str, bool) and test.op in EQUALITY:
+        kind = type(wanted)
+
+        def same_kind(fact: Fact) -> Decided:
+            given = fact.get(field)
+            return compare(given, wanted) if type(given) is kind else None
+
+        return same_kind
+    return lambda fact: None
 
 
 def _number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    return not (isinstance(value, float) and math.isnan(value))
+    kind = type(value)
+    if kind is int:
+        return True
+    return kind is float and not math.isnan(value)

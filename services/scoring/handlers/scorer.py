@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from services.kernel import errors
@@ -24,7 +25,7 @@ from services.kernel.clock import utc_now
 from services.scoring.domain import assessment, rules, rulesets, scorecards
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
-from services.scoring.domain.reach import within_reach
+from services.scoring.domain.reach import Reach
 from services.scoring.engine import compiler
 from services.scoring.engine.pool import Facts, Failed, Outcome, RulesEngine
 from services.scoring.handlers.rulesets import active_ruleset
@@ -42,6 +43,10 @@ class Loaded:
     ruleset: rulesets.RuleSet
     definition: Definition
     compiled: dict[str, Any]
+
+    @cached_property
+    def reach(self) -> Reach:
+        return Reach(self.definition.rules)
 
     @property
     def key(self) -> str:
@@ -94,8 +99,15 @@ class StageSeconds:
 class Computed:
     evidence: Evidence
     content: scorecards.Content
-    digest: str
     fired_rules: frozenset[str]
+    facts: list[dict[str, Any]]
+    ruleset_number: int
+
+    @cached_property
+    def digest(self) -> str:
+        """The digest of what was scored, worked out when a scorecard is stored (a plan's
+        what-ifs are never stored)."""
+        return scorecards.digest(self.facts, self.ruleset_number)
 
 
 class Scorer:
@@ -199,9 +211,8 @@ class Scorer:
         """Each session's outcome, the rules given only the facts they may match; one
         holding more of those than the rules' joins were validated for fails alone, without
         running."""
-        held = loaded.definition.rules
-        sessions = [within_reach(held, session) for session in sessions]
-        refused = [rules.too_many_combinations(held, s) for s in sessions]
+        sessions = [loaded.reach(session) for session in sessions]
+        refused = [rules.too_many_combinations(loaded.definition.rules, s) for s in sessions]
         runnable = [s for s, reason in zip(sessions, refused, strict=True) if reason is None]
         ran = iter(await self.engine.evaluate(loaded.key, loaded.compiled, runnable))
         return [Failed(reason) if reason else next(ran) for reason in refused]
@@ -220,8 +231,7 @@ class Scorer:
             evidence, loaded.definition, loaded.ruleset.number, scored, fired, failure
         )
         rules_fired = frozenset(loaded.definition.rules[i].id for i, _ in fired)
-        digest = scorecards.digest(session, loaded.ruleset.number)
-        return Computed(evidence, content, digest, rules_fired)
+        return Computed(evidence, content, rules_fired, session, loaded.ruleset.number)
 
     async def _with_previous(self, evidence: Evidence, cycles: CycleIndex) -> Evidence:
         """The evidence with the final index of the region's latest earlier scorecard."""
