@@ -162,15 +162,13 @@ class Scorer:
         self, loaded: Loaded, pairs: list[Pair]
     ) -> tuple[list[Computed], RescoreReport]:
         report = RescoreReport()
-        evidences: list[Evidence] = []
         with self.seconds.timing("reading_evidence"):
             cycles = await self.scoring.facts.cycle_index()
-            for region_code, cycle_id in pairs:
-                found = await self.scoring.facts.evidence_of(region_code, cycle_id)
-                if found is None:
-                    report.waiting += 1
-                    continue
-                evidences.append(await self._with_previous(found, cycles))
+            found = await self.scoring.facts.evidences_of(pairs)
+            report.waiting += sum(1 for pair in pairs if found[pair] is None)
+            evidences = await self._with_previous(
+                [e for pair in pairs if (e := found[pair]) is not None], cycles
+            )
         return await self.compute_evidence(loaded, evidences, report), report
 
     async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
@@ -179,7 +177,8 @@ class Scorer:
         found = await self.scoring.facts.evidence_of(region_code, cycle_id)
         if found is None:
             return None
-        return await self._with_previous(found, await self.scoring.facts.cycle_index())
+        [evidence] = await self._with_previous([found], await self.scoring.facts.cycle_index())
+        return evidence
 
     async def compute_evidence(
         self, loaded: Loaded, evidences: list[Evidence], report: RescoreReport
@@ -233,23 +232,21 @@ class Scorer:
         rules_fired = frozenset(loaded.definition.rules[i].id for i, _ in fired)
         return Computed(evidence, content, rules_fired, session, loaded.ruleset.number)
 
-    async def _with_previous(self, evidence: Evidence, cycles: CycleIndex) -> Evidence:
-        """The evidence with the final index of the region's latest earlier scorecard."""
-        region_code = evidence.region.code
-        keys = [
-            scorecards.scorecard_id(region_code, cycle_id)
-            for cycle_id, (year, region_codes) in cycles.items()
-            if year < evidence.year and region_code in region_codes
-        ]
-        earlier = await self.scoring.scorecards.get_many(keys) if keys else []
-        if not earlier:
-            return evidence
-        latest = max(earlier, key=lambda c: (c.year, c.computed_at))
-        return dataclasses.replace(
-            evidence,
-            previous_final=latest.content.final_index,
-            previous_unrounded=latest.content.unrounded,
-        )
+    async def _with_previous(self, evidences: list[Evidence], cycles: CycleIndex) -> list[Evidence]:
+        """Each evidence with the final index of its region's latest earlier scorecard,
+        those scorecards read in one query."""
+        earlier_keys = {
+            id(evidence): [
+                scorecards.scorecard_id(evidence.region.code, cycle_id)
+                for cycle_id, (year, region_codes) in cycles.items()
+                if year < evidence.year and evidence.region.code in region_codes
+            ]
+            for evidence in evidences
+        }
+        wanted = sorted({key for found in earlier_keys.values() for key in found})
+        cards = {c.id: c for c in await self.scoring.scorecards.get_many(wanted)} if wanted else {}
+        return [_after(evidence, [cards[k] for k in earlier_keys[id(evidence)] if k in cards])
+                for evidence in evidences]  # fmt: skip
 
     async def rescore(self, pairs: list[Pair]) -> RescoreReport:
         """Rescored in chunks, a few at a time, so that one chunk is read and stored while
@@ -269,8 +266,10 @@ class Scorer:
                     report.add(computing)
                     at = utc_now()
                     with self.seconds.timing("storing"):
-                        for item in computed:
-                            await self._store(item, at, report)
+                        keys = [_card_key(item) for item in computed]
+                        stored = {c.id: c for c in await self.scoring.scorecards.get_many(keys)}
+                        for key, item in zip(keys, computed, strict=True):
+                            await self._store(item, stored.get(key), at, report)
                 except Exception:
                     log.exception("rescoring %d scorecards failed", len(chunk))
                     report.unfinished += chunk
@@ -316,12 +315,19 @@ class Scorer:
             "rules_engine_busy_seconds_total": self.engine.busy_seconds,
         }  # fmt: skip
 
-    async def _store(self, item: Computed, at: dt.datetime, report: RescoreReport) -> None:
-        key = scorecards.scorecard_id(item.evidence.region.code, item.evidence.cycle.id)
+    async def _store(
+        self,
+        item: Computed,
+        current: scorecards.Scorecard | None,
+        at: dt.datetime,
+        report: RescoreReport,
+    ) -> None:
+        """The computed scorecard stored over `current`, read with its chunk's others; one
+        another writer changed since is left to be rescored."""
+        key = _card_key(item)
         report.scored += 1
         if item.content.failure:
             report.failed.append(f"{key}: {item.content.failure}")
-        current = await self.scoring.scorecards.get(key)
         if current is not None and current.source is scorecards.Source.PUBLISHED:
             report.unchanged += 1  # a published result is the record; evidence never moves it
             return
@@ -348,6 +354,22 @@ class Scorer:
             await self.scoring.scorecards.keep_revision(card)
         else:
             report.unchanged += 1
+
+
+def _card_key(item: Computed) -> str:
+    return scorecards.scorecard_id(item.evidence.region.code, item.evidence.cycle.id)
+
+
+def _after(evidence: Evidence, earlier: list[scorecards.Scorecard]) -> Evidence:
+    """The evidence with the final index of the latest of the region's earlier scorecards."""
+    if not earlier:
+        return evidence
+    latest = max(earlier, key=lambda c: (c.year, c.computed_at))
+    return dataclasses.replace(
+        evidence,
+        previous_final=latest.content.final_index,
+        previous_unrounded=latest.content.unrounded,
+    )
 
 
 def _index(rule_name: str) -> int:

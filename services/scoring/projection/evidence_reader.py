@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from services.contracts.events.survey import Audience
@@ -25,6 +26,7 @@ from services.scoring.repository import CycleIndex
 ASSESSED = (Audience.ASSESSOR, Audience.SELF_ASSESSMENT)
 DEFAULT_CITIZEN_TARGET = 50
 DESCRIBED = ("name", "cohort", "province", "kind")
+Pair = tuple[str, str]  # region code, cycle id
 
 
 class EvidenceReader:
@@ -34,14 +36,51 @@ class EvidenceReader:
         self._questions: dict[str, list[dict[str, Any]]] = {}  # instruments never change
 
     async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
-        return await self.storage.run(self._evidence_of, region_code, cycle_id)
+        return (await self.evidences_of([(region_code, cycle_id)]))[(region_code, cycle_id)]
 
-    def _evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
-        region = self.stored.regions.find_one({"_id": region_code})
-        cycle = self.stored.cycles.find_one({"_id": cycle_id})
-        head = self.stored.evidence.find_one({"_id": keys.evidence_key(region_code, cycle_id)})
-        if region is None or cycle is None or head is None:
-            return None
+    async def evidences_of(self, pairs: list[Pair]) -> dict[Pair, Evidence | None]:
+        """Each region's evidence in its cycle (None while it has none), read a collection
+        at a time for all the pairs: a few queries by key, however many pairs."""
+        return await self.storage.run(self._evidences_of, pairs)
+
+    def _evidences_of(self, pairs: list[Pair]) -> dict[Pair, Evidence | None]:
+        codes = sorted({code for code, _ in pairs})
+        regions = self._by_key(self.stored.regions, codes)
+        cycles = self._by_key(self.stored.cycles, sorted({cycle for _, cycle in pairs}))
+        heads = self._by_key(self.stored.evidence, [keys.evidence_key(*pair) for pair in pairs])
+        programs = self._by_key(self.stored.programs, codes)
+        found: dict[Pair, Evidence | None] = {}
+        wanted: dict[Pair, _Wanted] = {}
+        for pair in pairs:
+            region, cycle = regions.get(pair[0]), cycles.get(pair[1])
+            head = heads.get(keys.evidence_key(*pair))
+            parts = self._wanted(pair, head) if region and cycle and head else None
+            found[pair] = None
+            if parts is not None:
+                wanted[pair] = parts
+        buckets = self._by_key(
+            self.stored.evidence,
+            [key for parts in wanted.values() for key in (*parts.score_keys, *parts.citizen_keys)],
+            {"seen": 0},
+        )
+        for pair, parts in wanted.items():
+            found[pair] = _assembled(
+                pair, regions[pair[0]], cycles[pair[1]], parts, buckets,
+                programs.get(pair[0], {}), self._scales_of(parts.citizen_campaigns),
+            )  # fmt: skip
+        return found
+
+    @staticmethod
+    def _by_key(
+        collection: Any, ids: list[str], projection: dict[str, int] | None = None
+    ) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        return {d["_id"]: d for d in collection.find({"_id": {"$in": ids}}, projection)}
+
+    def _wanted(self, pair: Pair, head: dict[str, Any]) -> _Wanted | None:
+        """What else a region's evidence is read from: its instrument's questions and the
+        keys of its buckets; None while no assessed campaign or instrument has arrived."""
         campaigns = list(head.get("campaigns", {}).values())
         assessed = [c for c in campaigns if c["audience"] in ASSESSED]
         if not assessed:
@@ -51,24 +90,16 @@ class EvidenceReader:
         )
         if questions is None:
             return None
-        scores, citizens = self._buckets(
-            region_code, cycle_id, questions, head.get("citizen_groups", [])
+        region_code, cycle_id = pair
+        return _Wanted(
+            questions=questions,
+            score_keys={keys.scores_key(region_code, cycle_id, q["code"]) for q in questions},
+            citizen_keys={
+                keys.citizens_key(region_code, cycle_id, s): s
+                for s in head.get("citizen_groups", [])
+            },
+            citizen_campaigns=[c for c in campaigns if c["audience"] == Audience.CITIZEN],
         )
-        citizen_campaigns = [c for c in campaigns if c["audience"] == Audience.CITIZEN]
-        citizen_quota = [c["quota_per_sub_dimension"] for c in citizen_campaigns]
-        return Evidence(
-            region=RegionFacts(region_code, **{k: region.get(k) or "" for k in DESCRIBED}),
-            cycle=CycleFacts(cycle_id, int(cycle["year"]), cycle["cohort"] or "",
-                             CycleStage(cycle["stage"]) if cycle.get("stage") else None),
-            questions={q["code"]: Question(**q) for q in questions},
-            assessor_scores=scores,
-            citizen_answers=_citizen_sums(citizens.values()),
-            citizen_scales=self._scales_of(citizen_campaigns),
-            citizen_respondents={sub: int(b["respondents"]) for sub, b in citizens.items() if sub},
-            citizen_target=citizen_quota[0] if citizen_quota else DEFAULT_CITIZEN_TARGET,
-            programs=tuple(_program(p) for p in self._programs_of(region_code) if p.get("name")),
-            previous_final=None,
-        )  # fmt: skip
 
     def _questions_of(self, instrument_id: str) -> list[dict[str, Any]] | None:
         if instrument_id not in self._questions:
@@ -86,34 +117,6 @@ class EvidenceReader:
             for question in self._questions_of(instrument_id) or []:
                 scales[question["code"]] = (question["answer_min"], question["answer_max"])
         return scales
-
-    def _buckets(
-        self,
-        region_code: str,
-        cycle_id: str,
-        questions: list[dict[str, Any]],
-        citizen_groups: list[str],
-    ) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]]]:
-        """Assessor scores by question, and the citizens' answer sums by sub-dimension."""
-        score_keys = {keys.scores_key(region_code, cycle_id, q["code"]) for q in questions}
-        citizen_keys = {keys.citizens_key(region_code, cycle_id, s): s for s in citizen_groups}
-        scores: dict[str, dict[str, int]] = {}
-        citizens: dict[str, dict[str, Any]] = {}
-        wanted = {"_id": {"$in": [*score_keys, *citizen_keys]}}
-        for bucket in self.stored.evidence.find(wanted, {"seen": 0}):
-            if bucket["_id"] in score_keys:
-                for code, by_assessor in bucket["by"].items():
-                    scores[unescape(code)] = {
-                        unescape(a): value % keys.REVISION_SLOT for a, value in by_assessor.items()
-                    }
-            else:
-                citizens[citizen_keys[bucket["_id"]]] = bucket
-        return scores, citizens
-
-    def _programs_of(self, region_code: str) -> list[dict[str, Any]]:
-        found = self.stored.programs.find_one({"_id": region_code}) or {}
-        return [{**program, "_id": unescape(key)}
-                for key, program in found.get("programs", {}).items()]  # fmt: skip
 
     async def letter_facts(self, region_code: str, cycle_id: str) -> LetterFacts | None:
         return await self.storage.run(self._letter_facts, region_code, cycle_id)
@@ -162,6 +165,58 @@ class EvidenceReader:
             lambda: list(self.stored.cycles.find(query, {"region_codes": 1}))
         )
         return [(code, c["_id"]) for c in cycles for code in c["region_codes"]]
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    questions: list[dict[str, Any]]
+    score_keys: set[str]
+    citizen_keys: dict[str, str]  # bucket key -> sub-dimension
+    citizen_campaigns: list[dict[str, Any]]
+
+
+def _assembled(
+    pair: Pair,
+    region: dict[str, Any],
+    cycle: dict[str, Any],
+    wanted: _Wanted,
+    buckets: dict[str, dict[str, Any]],
+    programs: dict[str, Any],
+    citizen_scales: dict[str, tuple[int, int]],
+) -> Evidence:
+    region_code, cycle_id = pair
+    scores, citizens = _sorted_buckets(wanted, buckets)
+    citizen_quota = [c["quota_per_sub_dimension"] for c in wanted.citizen_campaigns]
+    stored_programs = [
+        {**program, "_id": unescape(key)} for key, program in programs.get("programs", {}).items()
+    ]
+    return Evidence(
+        region=RegionFacts(region_code, **{k: region.get(k) or "" for k in DESCRIBED}),
+        cycle=CycleFacts(cycle_id, int(cycle["year"]), cycle["cohort"] or "",
+                         CycleStage(cycle["stage"]) if cycle.get("stage") else None),
+        questions={q["code"]: Question(**q) for q in wanted.questions},
+        assessor_scores=scores,
+        citizen_answers=_citizen_sums(citizens.values()),
+        citizen_scales=citizen_scales,
+        citizen_respondents={sub: int(b["respondents"]) for sub, b in citizens.items() if sub},
+        citizen_target=citizen_quota[0] if citizen_quota else DEFAULT_CITIZEN_TARGET,
+        programs=tuple(_program(p) for p in stored_programs if p.get("name")),
+        previous_final=None,
+    )  # fmt: skip
+
+
+def _sorted_buckets(
+    wanted: _Wanted, buckets: dict[str, dict[str, Any]]
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Any]]]:
+    """Assessor scores by question, and the citizens' answer sums by sub-dimension."""
+    scores: dict[str, dict[str, int]] = {}
+    for key in sorted(wanted.score_keys):
+        for code, by_assessor in buckets.get(key, {}).get("by", {}).items():
+            scores[unescape(code)] = {
+                unescape(a): value % keys.REVISION_SLOT for a, value in by_assessor.items()
+            }
+    citizens = {sub: buckets[key] for key, sub in wanted.citizen_keys.items() if key in buckets}
+    return scores, citizens
 
 
 def _citizen_sums(buckets: Iterable[dict[str, Any]]) -> dict[str, tuple[int, int]]:
