@@ -235,18 +235,20 @@ class Scorer:
     async def _with_previous(self, evidences: list[Evidence], cycles: CycleIndex) -> list[Evidence]:
         """Each evidence with the final index of its region's latest earlier scorecard,
         those scorecards read in one query."""
-        earlier_keys = {
-            id(evidence): [
+        earlier = [
+            [
                 scorecards.scorecard_id(evidence.region.code, cycle_id)
                 for cycle_id, (year, region_codes) in cycles.items()
                 if year < evidence.year and evidence.region.code in region_codes
             ]
             for evidence in evidences
-        }
-        wanted = sorted({key for found in earlier_keys.values() for key in found})
+        ]
+        wanted = sorted({key for keys in earlier for key in keys})
         cards = {c.id: c for c in await self.scoring.scorecards.get_many(wanted)} if wanted else {}
-        return [_after(evidence, [cards[k] for k in earlier_keys[id(evidence)] if k in cards])
-                for evidence in evidences]  # fmt: skip
+        return [
+            _after(evidence, [cards[key] for key in keys if key in cards])
+            for evidence, keys in zip(evidences, earlier, strict=True)
+        ]
 
     async def rescore(self, pairs: list[Pair]) -> RescoreReport:
         """Rescored in chunks, a few at a time, so that one chunk is read and stored while

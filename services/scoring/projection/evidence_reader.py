@@ -49,14 +49,12 @@ class EvidenceReader:
         cycles = self._by_key(self.stored.cycles, sorted({cycle for _, cycle in pairs}))
         heads = self._by_key(self.stored.evidence, [keys.evidence_key(*pair) for pair in pairs])
         programs = self._by_key(self.stored.programs, codes)
-        found: dict[Pair, Evidence | None] = {}
+        found: dict[Pair, Evidence | None] = dict.fromkeys(pairs)
         wanted: dict[Pair, _Wanted] = {}
         for pair in pairs:
-            region, cycle = regions.get(pair[0]), cycles.get(pair[1])
             head = heads.get(keys.evidence_key(*pair))
-            parts = self._wanted(pair, head) if region and cycle and head else None
-            found[pair] = None
-            if parts is not None:
+            known = pair[0] in regions and pair[1] in cycles and head is not None
+            if known and (parts := self._wanted(pair, head or {})) is not None:
                 wanted[pair] = parts
         buckets = self._by_key(
             self.stored.evidence,
