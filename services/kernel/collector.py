@@ -9,8 +9,9 @@ allocations, a request's objects die young and are collected there, and full col
 become rare: the p99 of scoring's part of a page fell from 107 ms to 21 ms.
 
 Rare is not never, and a full collection still examines the whole heap: the embedded store
-holds a national year's documents (3.3 GB, tens of millions of objects), and each of its
-full collections stalled every request for most of a second. What survives a full
+holds a national year's documents (3.3 GB, tens of millions of objects), and a full
+collection of 3 million documents takes most of a second, in which the store answers
+nothing. What survives a full
 collection is moved out of the collector's sight (`gc.freeze`), so the next one examines
 only what was allocated since. The documents it holds hold no reference cycles, and a frozen
 object is still freed when its last reference goes.

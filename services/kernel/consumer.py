@@ -83,7 +83,7 @@ class DurableConsumer:
         processed: ProcessedEvents | None,
         *,
         batch_size: int = 100,
-        fetch_timeout: float = 1.0,
+        fetch_timeout: float = 0.25,
     ) -> None:
         self.link = link
         self.durable = durable
