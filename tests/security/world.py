@@ -168,15 +168,16 @@ async def _build(world: World) -> None:
 
 
 async def _until_scored(world: World) -> None:
-    query = (
-        "query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) { revision } }"
-    )
+    """Until the region's scorecard counts the assessor's score: a first scorecard may be
+    computed before the score reaches scoring."""
+    query = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {
+      counted { assessorScores } } }"""
     for _ in range(400):
         found = await world.admin(query, {"r": REGION, "c": world.cycle_id})
-        if found["scorecard"]:
+        if (found["scorecard"] or {}).get("counted", {}).get("assessorScores"):
             return
         await asyncio.sleep(0.05)
-    raise AssertionError("the region was never scored")
+    raise AssertionError("the region was never scored on the assessor's score")
 
 
 async def add_program(world: World) -> str:
