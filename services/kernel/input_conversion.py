@@ -53,37 +53,27 @@ def _builder(definition: StrawberryObjectDefinition, name_of: Any) -> Any:
     }
     fields = []
     for field in definition.fields:
+        graphql_name = name_of(field)
         field_type = field.resolve_type(type_definition=definition)
-        fields.append((name_of(field), field.python_name, _converter(field_type), field_type))
+        fields.append((graphql_name, field.python_name, _converter(field_type, graphql_name)))
 
     def from_input(cls: type, value: Mapping[str, Any], context: InputContext) -> Any:
         kwargs: dict[str, Any] = dict(nones)
-        for graphql_name, python_name, convert, field_type in fields:
+        for graphql_name, python_name, convert in fields:
             if graphql_name in value:
                 given = value[graphql_name]
-                if convert is None:
-                    kwargs[python_name] = given
-                elif convert is _BY_STRAWBERRY:
-                    kwargs[python_name] = context.convert(given, field_type, graphql_name)
-                else:
-                    kwargs[python_name] = convert(given, context)
+                kwargs[python_name] = given if convert is None else convert(given, context)
         return cls(**kwargs)
 
     return from_input
 
 
-def _by_strawberry(value: Any, context: InputContext) -> Any:  # pragma: no cover - a marker
-    raise AssertionError("converted by strawberry")
-
-
-_BY_STRAWBERRY: Convert = _by_strawberry
-
-
-def _converter(field_type: Any) -> Convert | None:
+def _converter(field_type: Any, graphql_name: str) -> Convert | None:
+    """A field's converter; strawberry's own conversion for what `_convert` does not know."""
     try:
         return _convert(field_type)
     except _Unknown:
-        return _BY_STRAWBERRY
+        return lambda value, context: context.convert(value, field_type, graphql_name)
 
 
 def _convert(field_type: Any) -> Convert | None:

@@ -27,6 +27,7 @@ def _query() -> type:
         name: str
         leaves: list[Leaf]
         note: str | None = strawberry.UNSET
+        label: strawberry.Maybe[str | None] = None  # left to strawberry, field by field
 
     @strawberry.input
     class Branch:
@@ -58,7 +59,12 @@ VARIABLES = {
             "spare": [None, {"code": "z", "score": None}],
             "tags": ["t1", "t2"],
             "note": None,
-            "child": {"name": "c", "leaves": [{"code": "w", "score": 4}], "note": "kept"},
+            "child": {
+                "name": "c",
+                "leaves": [{"code": "w", "score": 4}],
+                "note": "kept",
+                "label": "ranting",
+            },
         },
     ],
     "o": {"name": "d", "leaves": [{"code": "v"}], "child": None},
@@ -79,6 +85,7 @@ def test_nested_lists_optionals_enums_and_defaults_convert_as_strawberry_convert
 
     assert echoed == _echo(plain, VARIABLES)
     assert "Colour.BLUE" in echoed and "UNSET" in echoed and "'kept'" in echoed
+    assert "label=Some('ranting')" in echoed
 
 
 def test_an_empty_list_stays_empty_and_an_omitted_argument_keeps_its_default() -> None:

@@ -53,8 +53,9 @@ class EvidenceReader:
         wanted: dict[Pair, _Wanted] = {}
         for pair in pairs:
             head = heads.get(keys.evidence_key(*pair))
-            known = pair[0] in regions and pair[1] in cycles and head is not None
-            if known and (parts := self._wanted(pair, head or {})) is not None:
+            if head is None or pair[0] not in regions or pair[1] not in cycles:
+                continue
+            if (parts := self._wanted(pair, head)) is not None:
                 wanted[pair] = parts
         buckets = self._by_key(
             self.stored.evidence,
