@@ -64,7 +64,8 @@ class Retrying(GraphQLClient):
         self.sent_again = sent_again  # the codes of the failures retried, shared by `as_`
 
     async def __call__(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        deadline = asyncio.get_running_loop().time() + 60
+        # as long as the stack's interrupt waits for the part to answer again (90 s)
+        deadline = asyncio.get_running_loop().time() + 90
         while True:
             try:
                 return await super().__call__(query, variables)
