@@ -318,7 +318,7 @@ class EvaluationCycle:
         groups = citizens.sub_dimensions()
         wanted = [
             {"campaignId": campaign_id, "count": self.plan.citizens_per_sub_dimension,
-             "subDimension": sub}
+             "subDimension": sub, "idempotencyKey": f"demo-{campaign_id}-{sub}"}
             for sub in groups
         ]  # fmt: skip
         query, variables = aliased("issueRespondentTokens", "IssueRespondentTokensInput", wanted)

@@ -41,6 +41,7 @@ class IssueRespondentTokens:
     campaign_id: str
     count: int
     sub_dimension: str | None = None
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)

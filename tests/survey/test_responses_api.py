@@ -300,6 +300,48 @@ async def test_concurrent_requests_together_stay_within_the_quota(api):
     assert sum(1 for r in results if r.get("errors")) == 3
 
 
+async def test_a_token_request_sent_again_with_its_key_counts_once(api):
+    campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023", quotaPerSubDimension=5)
+    keyed = {"campaignId": campaign_id, "count": 3, "subDimension": "public_service",
+             "idempotencyKey": "desk-request-1"}  # fmt: skip
+
+    first = await api(ISSUE, {"i": keyed}, bearer=ADMIN)
+    again = await asyncio.gather(*(api(ISSUE, {"i": keyed}, bearer=ADMIN) for _ in range(3)))
+    beyond = await issue(api, campaign_id, 3, ADMIN)
+    rest = await issue(api, campaign_id, 2, ADMIN)
+
+    assert all(len(a["data"]["issueRespondentTokens"]) == 3 for a in again)
+    assert beyond["errors"][0]["extensions"] == {"code": "CONFLICT", "field": "input.count"}
+    assert len(rest["data"]["issueRespondentTokens"]) == 2
+    issued = [e["data"]["issued"]
+              for e in await relayed(api, RespondentTokensIssued.event_type(), 2)]  # fmt: skip
+    assert issued == [3, 5]
+    # a token issued again is for the same citizen, who answers once
+    citizen = first["data"]["issueRespondentTokens"][0]
+    same_citizen = again[0]["data"]["issueRespondentTokens"][0]
+    await api(SUBMIT, submission(campaign_id, "key-0000001"), bearer=citizen)
+    second = await api(SUBMIT, submission(campaign_id, "key-0000002"), bearer=same_citizen)
+    assert second["errors"][0]["extensions"]["code"] == "CONFLICT"
+
+
+async def test_a_token_requests_key_sent_with_another_request_is_a_conflict(api):
+    campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023")
+    keyed = {"campaignId": campaign_id, "count": 3, "subDimension": "public_service",
+             "idempotencyKey": "desk-request-1"}  # fmt: skip
+
+    await api(ISSUE, {"i": keyed}, bearer=ADMIN)
+    more = await api(ISSUE, {"i": keyed | {"count": 4}}, bearer=ADMIN)
+    elsewhere = await api(ISSUE, {"i": keyed | {"subDimension": "tourism"}}, bearer=ADMIN)
+    malformed = await api(ISSUE, {"i": keyed | {"idempotencyKey": "a b"}}, bearer=ADMIN)
+
+    conflict = {"code": "CONFLICT", "field": "input.idempotencyKey"}
+    assert [r["errors"][0]["extensions"] for r in (more, elsewhere)] == [conflict, conflict]
+    assert malformed["errors"][0]["extensions"]["problems"] == [
+        {"field": "input.idempotencyKey",
+         "message": "an idempotency key is 8-100 letters, digits or _ . : -"}
+    ]  # fmt: skip
+
+
 async def test_a_region_operator_cannot_mint_its_own_citizens(api):
     campaign_id = await api.open_campaign("CITIZEN", "citizen-impact-2023")
 

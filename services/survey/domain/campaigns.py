@@ -1,5 +1,6 @@
 """Campaigns: an instrument version put to one audience of one region in one cycle."""
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Self
@@ -12,12 +13,16 @@ from services.contracts.events.survey import (
 )
 from services.kernel.aggregate import Aggregate
 from services.kernel.errors import Conflict, ProblemCollector
+from services.kernel.ids import new_id
 
 DEFAULT_QUOTA = 50
 # of one region in one cycle: assessors, self-assessment, citizens' impact, and the IKM of
 # each public service surveyed
 MAX_CAMPAIGNS_A_CYCLE = 50
 MAX_QUOTA = 100_000
+# token requests a campaign remembers by idempotency key, the latest: a request sent again
+# after a dropped connection comes within minutes, not thousands of requests later
+REMEMBERED_TOKEN_REQUESTS = 1_000
 
 
 class CampaignStatus(StrEnum):
@@ -45,6 +50,9 @@ class Campaign(Aggregate, CampaignFields):
     opened_by: str = ""
     # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
     issued: dict[str, int] = field(default_factory=dict)
+    # the latest token requests sent with an idempotency key: the key's digest (a stored
+    # key may hold no dot) to what it asked, so the same request sent again issues nothing
+    token_requests: dict[str, str] = field(default_factory=dict)
     # what a region has one campaign of in a cycle (see `slot_of`); None for a campaign
     # stored before slots, which is stored without one and so never conflicts
     slot: str | None = None
@@ -87,9 +95,21 @@ class Campaign(Aggregate, CampaignFields):
         if self.status is not CampaignStatus.OPEN:
             raise Conflict(f"campaign {self.id} is closed", "campaignId")
 
-    def issue_tokens(self, sub_dimension: str | None, count: int, by: str) -> None:
-        """The quota is a cap: no more tokens than respondents wanted, whoever asks."""
+    def issue_tokens(
+        self, sub_dimension: str | None, count: int, by: str, idempotency_key: str | None = None
+    ) -> list[str]:
+        """The respondents the tokens are for. The quota is a cap: no more tokens than
+        respondents wanted, whoever asks. A request sent again with its idempotency key is
+        given the same respondents and counts once."""
         self.require_open()
+        request = f"{sub_dimension or ''}x{count}"
+        remembered = _digest(idempotency_key) if idempotency_key else None
+        if remembered in self.token_requests:
+            if self.token_requests[remembered] != request:
+                raise Conflict(
+                    "this idempotency key was used for a different request", "idempotencyKey"
+                )
+            return self._respondents(idempotency_key, count)
         key = sub_dimension or ""
         already = self.issued.get(key, 0)
         left = self.quota_per_sub_dimension - already
@@ -101,15 +121,33 @@ class Campaign(Aggregate, CampaignFields):
                 "count",
             )
         self.issued[key] = already + count
+        if remembered:
+            self._remember(remembered, request)
         self.events.append(
             RespondentTokensIssued.of(
                 self, campaign_id=self.id, sub_dimension=sub_dimension, count=count,
                 issued=already + count, quota=self.quota_per_sub_dimension, issued_by=by,
             )
         )  # fmt: skip
+        return self._respondents(idempotency_key, count)
+
+    def _remember(self, remembered: str, request: str) -> None:
+        self.token_requests[remembered] = request
+        while len(self.token_requests) > REMEMBERED_TOKEN_REQUESTS:
+            del self.token_requests[next(iter(self.token_requests))]
+
+    def _respondents(self, idempotency_key: str | None, count: int) -> list[str]:
+        """Fresh respondents; or, for a keyed request, the same ones each time it is sent."""
+        if idempotency_key is None:
+            return [f"respondent-{new_id()}" for _ in range(count)]
+        return [f"respondent-{_digest(f'{self.id}|{idempotency_key}|{n}')}" for n in range(count)]
 
     def close(self) -> None:
         if self.status is CampaignStatus.CLOSED:
             raise Conflict(f"campaign {self.id} is already closed", "id")
         self.status = CampaignStatus.CLOSED
         self.events.append(CampaignClosed.of(self))
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]

@@ -14,6 +14,7 @@ from services.kernel.events import Event
 from services.kernel.repository import Page, added, change, every, require
 from services.survey import commands, domain
 from services.survey.domain.instruments import QuestionType
+from services.survey.domain.responses import IDEMPOTENCY_KEY
 from services.survey.handlers.common import instrument_of, open_cycle
 from services.survey.repository import CampaignFilter, Survey
 
@@ -115,19 +116,20 @@ async def issue_respondent_tokens(
 ) -> list[str]:
     """Counted against the campaign's quota in the campaign's own write, before any is made."""
 
-    async def attempt() -> domain.Campaign:
+    async def attempt() -> tuple[domain.Campaign, list[str]]:
         campaign = await require(survey.campaigns, cmd.campaign_id, "campaign", "campaignId")
         _require_token_issuer(principal, campaign.region_code)
         await open_cycle(survey, campaign.cycle_id, "campaignId")
         await _check_token_request(cmd, campaign, survey)
-        campaign.issue_tokens(cmd.sub_dimension, cmd.count, principal.subject)
-        await survey.campaigns.save(campaign)
-        return campaign
+        respondents = campaign.issue_tokens(
+            cmd.sub_dimension, cmd.count, principal.subject, cmd.idempotency_key
+        )
+        if campaign.events:  # a request sent again changes nothing
+            await survey.campaigns.save(campaign)
+        return campaign, respondents
 
-    campaign = await errors.retry_when_stale(attempt)
-    return [
-        mint(campaign.id, cmd.sub_dimension, f"respondent-{ids.new_id()}") for _ in range(cmd.count)
-    ]
+    campaign, respondents = await errors.retry_when_stale(attempt)
+    return [mint(campaign.id, cmd.sub_dimension, respondent) for respondent in respondents]
 
 
 async def _check_token_request(
@@ -141,6 +143,11 @@ async def _check_token_request(
     problems = errors.ProblemCollector()
     problems.check(
         1 <= cmd.count <= MAX_TOKENS_PER_CALL, "count", f"issue 1-{MAX_TOKENS_PER_CALL} at a time"
+    )
+    problems.check(
+        cmd.idempotency_key is None or bool(IDEMPOTENCY_KEY.match(cmd.idempotency_key)),
+        "idempotencyKey",
+        "an idempotency key is 8-100 letters, digits or _ . : -",
     )
     if by_sub_dimension:
         problems.check(

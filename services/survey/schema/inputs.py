@@ -59,9 +59,16 @@ class OpenCampaignInput(commands.OpenCampaign):
 @strawberry.input
 class IssueRespondentTokensInput(commands.IssueRespondentTokens):
     campaign_id: strawberry.ID
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Sent again with the same key and request, it issues nothing more and "
+        "returns tokens for the same respondents.",
+    )
 
     def command(self) -> commands.IssueRespondentTokens:
-        return commands.IssueRespondentTokens(str(self.campaign_id), self.count, self.sub_dimension)
+        return commands.IssueRespondentTokens(
+            str(self.campaign_id), self.count, self.sub_dimension, self.idempotency_key
+        )
 
 
 @strawberry.input(description="Set the one value field that the question's type takes.")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import time
 import zlib
+from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from services.kernel.auth import Role
 from tests.console.conftest import SCREENSHOTS, Console, token
@@ -185,8 +186,13 @@ def enumerator_issues_cards(enumerator: Console, cycle_id: str) -> list[str]:
     campaign = page.locator("section[data-campaign]", has_text=str(YEAR))
     campaign.locator("[name=subDimension]").select_option(SUB_DIMENSION)
     campaign.locator("[name=count]").fill(str(len(CITIZEN_ANSWERS)))
+    # the gateway issues the tokens but the reply is lost: sent again, counted once
+    page.route("**/graphql", lose_the_first_reply_to("issueRespondentTokens"))
+    campaign.get_by_role("button", name="Issue tokens").click()
+    expect(campaign.get_by_role("alert")).to_be_visible()
     campaign.get_by_role("button", name="Issue tokens").click()
     expect(page.locator("#notice")).to_contain_text("3 tokens issued")
+    page.unroute("**/graphql")
     cards = page.locator("li.token-card")
     expect(cards).to_have_count(len(CITIZEN_ANSWERS))
     expect(page.locator("svg.qr")).to_have_count(len(CITIZEN_ANSWERS))
@@ -201,7 +207,7 @@ def enumerator_issues_cards(enumerator: Console, cycle_id: str) -> list[str]:
     row = page.locator("section[data-campaign]", has_text=str(YEAR)).locator(
         f"tr[data-sub={SUB_DIMENSION}]"
     )
-    expect(row).to_contain_text("3")
+    expect(row.locator("td").nth(2)).to_have_text("3")  # quota, then the tokens issued
     return [a for a in addresses if a]
 
 
@@ -219,26 +225,32 @@ def citizens_answer_on_phones(tab: Tab, cards: list[str]) -> None:
     expect(phone.locator("main")).to_contain_text("Terima kasih", timeout=30_000)
     # the answer reaches the gateway but the reply is lost: sent again, counted once
     phone = tab("en", phone=True).page
-    lost = {"replies": 0}
-
-    def lose_the_first_reply(route):
-        if (
-            lost["replies"] == 0
-            and route.request.method == "POST"
-            and "submitResponse" in (route.request.post_data or "")
-        ):
-            lost["replies"] += 1
-            route.fetch()  # the gateway stores it ...
-            route.abort()  # ... and the phone never hears back
-        else:
-            route.continue_()
-
-    phone.route("**/graphql", lose_the_first_reply)
+    phone.route("**/graphql", lose_the_first_reply_to("submitResponse"))
     answer_on_a_phone(phone, retried, CITIZEN_ANSWERS[2], thanks="Thank you")
     # the same card on another phone: already used
     other = tab("en", phone=True).page
     answer_on_a_phone(other, retried, (1, 1, 1), thanks=None)
     expect(other.locator("main")).to_contain_text("already been used")
+
+
+def lose_the_first_reply_to(mutation: str) -> Callable[[Route], None]:
+    """A route handler that lets the first request naming the mutation reach the gateway and
+    loses its reply; every other request passes."""
+    lost = {"replies": 0}
+
+    def handle(route: Route) -> None:
+        if (
+            lost["replies"] == 0
+            and route.request.method == "POST"
+            and mutation in (route.request.post_data or "")
+        ):
+            lost["replies"] += 1
+            route.fetch()  # the gateway carries it out ...
+            route.abort()  # ... and the browser never hears back
+        else:
+            route.continue_()
+
+    return handle
 
 
 def answer_on_a_phone(

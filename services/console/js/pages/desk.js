@@ -20,6 +20,17 @@ export function cardsKey(campaignId) {
   return `cards:${campaignId}`;
 }
 
+// A request that met a dropped connection is sent again under its idempotency key, so the
+// quota counts it once and its tokens are for the same citizens; a changed request is new.
+async function pendingRequest(campaignId, subDimension, count) {
+  const key = `issuing:${campaignId}`;
+  const pending = await drafts.get(key);
+  if (pending?.subDimension === subDimension && pending?.count === count) return pending;
+  const request = { subDimension, count, idempotencyKey: `desk-${crypto.randomUUID()}` };
+  await drafts.put(key, request);
+  return request;
+}
+
 export async function deskPage(page) {
   const code = session.claims().region;
   const { region, dimensions } = await graphql(DESK, { code });
@@ -128,7 +139,8 @@ function issueForm(campaign, kept) {
     "submit",
     submitting(form, status, async () => {
       const subDimension = sub.value || null;
-      const input = { campaignId: campaign.id, count: Number(count.value), subDimension };
+      const request = await pendingRequest(campaign.id, subDimension, Number(count.value));
+      const input = { campaignId: campaign.id, ...request };
       const { issueRespondentTokens: tokens } = await graphql(ISSUE_TOKENS, { input });
       const issuedAt = new Date().toISOString();
       const subDimensionName = subDimension ? subName(subDimension) : null;
@@ -137,6 +149,7 @@ function issueForm(campaign, kept) {
         ...tokens.map((token) => ({ token, subDimension, subDimensionName, issuedAt })),
       ];
       await drafts.put(cardsKey(campaign.id), cards);
+      await drafts.remove(`issuing:${campaign.id}`);
       go(`/desk/${campaign.id}/cards`, [t("desk.issued", { count: tokens.length }), "ok"]);
     }),
   );
