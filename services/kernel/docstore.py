@@ -1,7 +1,9 @@
 """Writes an aggregate's document and its new events in one single-document write.
 
 Inserts carry the outbox in the new document; updates set the state, bump `version`
-(optimistic concurrency) and push to the outbox in one `update_one`.
+(optimistic concurrency) and push to the outbox in one `update_one`. A document is written
+as its BSON data (`son`): a `StoredForm` makes that directly, a document class written out
+by hand through `document_son`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,15 @@ def aggregate_collections(
     return lambda document: AggregateCollection(document, storage, source, on_write)
 
 
+def document_son(document: Document) -> dict[str, Any]:
+    """A mongoengine document, validated, as the data an aggregate collection writes."""
+    document.validate()
+    son: dict[str, Any] = document.to_mongo().to_dict()
+    son.pop(outbox.FIELD, None)
+    son.pop("version", None)
+    return son
+
+
 class AggregateCollection(Generic[D]):
     def __init__(
         self,
@@ -55,35 +66,30 @@ class AggregateCollection(Generic[D]):
         collection: Collection[Any] = self.document._get_collection()
         return collection
 
-    def _son(self, document: D) -> dict[str, Any]:
-        document.validate()
-        son: dict[str, Any] = document.to_mongo().to_dict()
-        son.pop(outbox.FIELD, None)
-        son.pop("version", None)
-        return son
-
     def _envelopes(self, recorded: list[events.Event]) -> list[dict[str, Any]]:
         return [events.envelope(e, self.source) for e in recorded]
 
     async def insert(
-        self, document: D, recorded: list[events.Event], *, conflict: errors.Conflict
+        self, data: dict[str, Any], recorded: list[events.Event], *, conflict: errors.Conflict
     ) -> None:
         envelopes = self._envelopes(recorded)
-        son = {**self._son(document), "version": 1, outbox.FIELD: envelopes}
+        son = {**data, "version": 1, outbox.FIELD: envelopes}
         try:
             await self.storage.run(self.collection.insert_one, son)
         except DuplicateKeyError:
             raise conflict from None
         self.on_write(outbox.Written(self.collection, son["_id"], envelopes))
 
-    async def insert_many(self, written: list[tuple[D, list[events.Event]]]) -> list[bool]:
+    async def insert_many(
+        self, written: list[tuple[dict[str, Any], list[events.Event]]]
+    ) -> list[bool]:
         """Each new document with its events, in one write: whether each was inserted, or its
         key was taken already (any other failure raises)."""
         if not written:
             return []
         sons = [
-            {**self._son(document), "version": 1, outbox.FIELD: self._envelopes(recorded)}
-            for document, recorded in written
+            {**data, "version": 1, outbox.FIELD: self._envelopes(recorded)}
+            for data, recorded in written
         ]
         taken: set[int] = set()
         try:
@@ -99,12 +105,16 @@ class AggregateCollection(Generic[D]):
         return [index not in taken for index in range(len(sons))]
 
     async def update(
-        self, document: D, version: int, recorded: list[events.Event], changed: bool = False
+        self,
+        data: dict[str, Any],
+        version: int,
+        recorded: list[events.Event],
+        changed: bool = False,
     ) -> None:
         """Writes the document and its events, unless it neither recorded nor changed any."""
         if not recorded and not changed:
             return
-        son = self._son(document)
+        son = dict(data)
         key = son.pop("_id")
         envelopes = self._envelopes(recorded)
         change = {"$set": son, "$inc": {"version": 1}, **outbox.outbox_push(envelopes)}

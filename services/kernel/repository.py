@@ -14,7 +14,7 @@ from pymongo.collection import Collection
 
 from services.kernel import errors
 from services.kernel.aggregate import Aggregate
-from services.kernel.docstore import AggregateCollection
+from services.kernel.docstore import AggregateCollection, document_son
 from services.kernel.lru import LruCache
 from services.kernel.mongo import Storage
 from services.kernel.outbox import FIELD as OUTBOX
@@ -125,7 +125,7 @@ class DocumentMapping(Protocol[A]):
     @property
     def document(self) -> type[me.Document]: ...
 
-    def to_document(self, aggregate: A) -> me.Document: ...
+    def to_son(self, aggregate: A) -> dict[str, Any]: ...
     def to_domain(self, son: Mapping[str, Any]) -> A: ...
 
 
@@ -136,6 +136,9 @@ class MappedByHand(Generic[A]):
     document: type[me.Document]
     to_document: Callable[[A], me.Document]
     from_document: Callable[[Any], A]
+
+    def to_son(self, aggregate: A) -> dict[str, Any]:
+        return document_son(self.to_document(aggregate))
 
     def to_domain(self, son: Mapping[str, Any]) -> A:
         return self.from_document(self.document._from_son(son))
@@ -154,7 +157,7 @@ class MongoRepository(Generic[A]):
         duplicate: Callable[[A], errors.Conflict],
     ) -> None:
         self.store = collection_of(mapping.document)
-        self.to_document = mapping.to_document
+        self.to_son = mapping.to_son
         self.to_domain = mapping.to_domain
         self.query_of = query_of
         self.duplicate = duplicate
@@ -167,13 +170,13 @@ class MongoRepository(Generic[A]):
         return [self.to_domain(d) for d in await self.store.find({"_id": {"$in": keys}})]
 
     async def add(self, aggregate: A) -> None:
-        document = self.to_document(aggregate)
-        await self.store.insert(document, aggregate.events, conflict=self.duplicate(aggregate))
+        data = self.to_son(aggregate)
+        await self.store.insert(data, aggregate.events, conflict=self.duplicate(aggregate))
         aggregate.version, aggregate.events = 1, []
 
     async def add_many(self, aggregates: list[A]) -> list[bool]:
         """New aggregates in one write: whether each was added, or its key was taken."""
-        written = [(self.to_document(a), a.events) for a in aggregates]
+        written = [(self.to_son(a), a.events) for a in aggregates]
         added = await self.store.insert_many(written)
         for aggregate, was_added in zip(aggregates, added, strict=True):
             if was_added:
@@ -181,8 +184,8 @@ class MongoRepository(Generic[A]):
         return added
 
     async def save(self, aggregate: A) -> None:
-        document = self.to_document(aggregate)
-        await self.store.update(document, aggregate.version, aggregate.events, aggregate.changed)
+        data = self.to_son(aggregate)
+        await self.store.update(data, aggregate.version, aggregate.events, aggregate.changed)
         if aggregate.events or aggregate.changed:
             aggregate.version, aggregate.events, aggregate.changed = (
                 aggregate.version + 1,
