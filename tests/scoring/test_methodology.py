@@ -1,10 +1,13 @@
 """The default rule set's methodology reproduces the published 2022 finals from item-level scores."""
 
+import random
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from services.scoring.domain import assessment, definitions, scorecards
+from services.scoring.domain.methodology import exact_mean, exact_sum
 from tests.scoring.evidence import region_evidence
 
 DEFAULT = Path(__file__).resolve().parents[2] / "services/scoring/shipped/default_ruleset.yaml"
@@ -64,3 +67,12 @@ def test_the_final_index_is_rounded_half_up_only_at_the_end(default):
     scored = assessment.assess(evidence, default.methodology)
     assert float(scored.final_index) == 2.0
     assert scorecards.compose(evidence, default, 1, scored, fired=[]).grade == "Cukup"
+
+
+def test_an_exact_sum_equals_adding_the_fractions_one_by_one() -> None:
+    draw = random.Random(3)
+    for _ in range(300):
+        values = [Fraction(draw.randrange(-50, 400), draw.choice([1, 2, 3, 4, 5, 100, 7]))
+                  for _ in range(draw.randrange(0, 120))]  # fmt: skip
+        assert exact_sum(values) == sum(values, Fraction(0))
+        assert exact_mean(values) == (sum(values, Fraction(0)) / len(values) if values else None)

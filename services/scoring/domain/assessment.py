@@ -15,6 +15,7 @@ from services.scoring.domain.methodology import (
     SMART_DIMENSIONS,
     Methodology,
     WeightSet,
+    exact_mean,
 )
 
 
@@ -76,7 +77,7 @@ def assess(evidence: Evidence, method: Methodology) -> Assessment:
             for c, q in evidence.questions.items()
             if q.smart_dimension == smart_dimension and (score := items[c]) is not None
         ]
-        smart[smart_dimension] = sum(scored, Fraction(0)) / len(scored) if scored else None
+        smart[smart_dimension] = exact_mean(scored)
     final = method.final_index(dimensions, weights)
     beside = _survey_beside(evidence, by_assessors, by_citizens)
     improvement = (
@@ -109,10 +110,6 @@ def _citizens_score(code: str, evidence: Evidence, method: Methodology) -> Fract
     return method.impact.map(mean, (low, high), (method.scale_min, method.scale_max))
 
 
-def _mean(values: list[Fraction]) -> Fraction | None:
-    return sum(values, Fraction(0)) / len(values) if values else None
-
-
 def _survey_beside(
     evidence: Evidence,
     by_assessors: dict[str, Fraction | None],
@@ -126,9 +123,11 @@ def _survey_beside(
         SurveyBeside(
             sub_dimension=sub_dimension,
             smart_dimension=evidence.questions[codes[0]].smart_dimension or "",
-            assessors=_mean([s for c in codes if (s := by_assessors[c]) is not None]),
-            citizens=_mean([s for c in codes if (s := by_citizens[c]) is not None]),
-            mean_answer=_mean([s for c in codes if (s := _mean_answer(c, evidence)) is not None]),
+            assessors=exact_mean([s for c in codes if (s := by_assessors[c]) is not None]),
+            citizens=exact_mean([s for c in codes if (s := by_citizens[c]) is not None]),
+            mean_answer=exact_mean(
+                [s for c in codes if (s := _mean_answer(c, evidence)) is not None]
+            ),
             respondents=evidence.citizen_respondents.get(sub_dimension, 0),
         )
         for sub_dimension, codes in sorted(grouped.items())

@@ -7,6 +7,7 @@ exact (fractions) until the rounding the methodology asks for.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -22,6 +23,19 @@ ANY = "*"
 
 # what a rule set that names no impact mapping meant when it was stored, and still means
 UNNAMED_MAPPING = ImpactMapping.IDENTITY
+
+
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The sum of fractions, over their common denominator: one fraction is made, where
+    adding them one by one reduces each partial sum (a region's items have few distinct
+    denominators)."""
+    values = list(values)
+    common = math.lcm(*{v.denominator for v in values}) if values else 1
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common)
+
+
+def exact_mean(values: list[Fraction]) -> Fraction | None:
+    return exact_sum(values) / len(values) if values else None
 
 
 def half_up(value: Fraction, places: int) -> Fraction:
@@ -129,18 +143,15 @@ class Methodology:
         ]
         if not counted:
             return None
-        return self.rounding.at(self.rounding.dimensions, sum(counted, Fraction(0)) / len(counted))
+        return self.rounding.at(self.rounding.dimensions, exact_sum(counted) / len(counted))
 
     def weighted_sum(
         self, dimension_scores: Mapping[str, Fraction | None], weights: WeightSet
     ) -> Fraction:
         """The final index before its rounding: the letters' improvement is between these."""
-        return sum(
-            (
-                Fraction(w, 100) * (dimension_scores.get(d) or Fraction(0))
-                for d, w in weights.weights.items()
-            ),
-            Fraction(0),
+        return exact_sum(
+            Fraction(w, 100) * (dimension_scores.get(d) or Fraction(0))
+            for d, w in weights.weights.items()
         )
 
     def final_index(
