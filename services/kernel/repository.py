@@ -93,12 +93,6 @@ async def every(
         after = key_of(batch[-1])
 
 
-def document_fields(document: me.Document, kind: type[Aggregate]) -> dict[str, Any]:
-    """The values of a document's fields that the aggregate dataclass also has."""
-    names = [f.name for f in dataclasses.fields(kind) if f.init and f.name != "events"]
-    return {name: getattr(document, name) for name in names}
-
-
 def given(**conditions: Any) -> dict[str, Any]:
     """A query from the filter values that were given (None means no condition)."""
     return {key: value for key, value in conditions.items() if value is not None}
