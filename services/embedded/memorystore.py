@@ -23,8 +23,10 @@ every document an update matches, to compare and roll back: a region's programs,
 an event, were copied whole each time. Stored documents hold only BSON values, so
 `plain_copy` rebuilds dicts and lists and shares the immutable values, and mongomock's
 collection module is handed a `copy` whose `deepcopy` is `plain_copy` (anything not BSON
-still goes to the real one). Apart from that one name, nothing of mongomock's is replaced:
-these are subclasses, and the version they subclass is pinned in `pyproject.toml`.
+still goes to the real one). It patches every document written to MongoDB's datetimes the
+same general way, so it is handed `patched_datetimes` for that, which gives the same.
+Apart from those two names, nothing of mongomock's is replaced: these are subclasses, and
+the version they subclass is pinned in `pyproject.toml`.
 """
 
 from __future__ import annotations
@@ -81,6 +83,39 @@ class _PlainCopying:
 
 
 mongomock.collection.copy = _PlainCopying  # type: ignore[assignment]
+
+_mongomocks_datetimes = helpers.patch_datetime_awareness_in_document
+
+
+def patched_datetimes(value: Any) -> Any:
+    """What mongomock's `patch_datetime_awareness_in_document` gives (datetimes as MongoDB
+    keeps them: naive UTC, to the millisecond), without testing each value against every
+    container type: plain dicts, lists and immutable values are told by their exact type,
+    anything else is mongomock's own."""
+    kind = type(value)
+    if kind is dict:
+        return {key: patched_datetimes(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [patched_datetimes(item) for item in value]
+    if kind is OrderedDict:
+        return OrderedDict((key, patched_datetimes(item)) for key, item in value.items())
+    if kind in IMMUTABLE and kind is not dt.datetime:
+        return value
+    return _mongomocks_datetimes(value)
+
+
+class _DatetimePatching:
+    """mongomock's helpers module as its collection module sees it: every name its own but
+    `patch_datetime_awareness_in_document`, which is `patched_datetimes`; mongomock patches
+    every document written and every filter, twice over for an update."""
+
+    patch_datetime_awareness_in_document = staticmethod(patched_datetimes)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(helpers, name)
+
+
+mongomock.collection.helpers = _DatetimePatching()  # type: ignore[assignment]
 
 
 def pinned_keys(query: Any) -> list[Any] | None:

@@ -3,10 +3,11 @@ what it hands out and takes in are copies."""
 
 import contextlib
 import datetime as dt
+from collections import OrderedDict
 
 import mongomock
 import pytest
-from bson import ObjectId
+from bson import SON, ObjectId
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mongomock.filtering import filter_applies
@@ -162,7 +163,9 @@ def test_documents_read_and_written_are_copies_of_what_is_stored(things):
     assert stored["tags"] == ["x"]
 
 
-def test_the_in_memory_client_replaces_nothing_of_mongomocks_but_how_it_copies() -> None:
+def test_the_in_memory_client_replaces_nothing_of_mongomocks_but_how_it_copies_and_patches() -> (
+    None
+):
     import copy
 
     import mongomock.collection
@@ -182,6 +185,33 @@ def test_the_in_memory_client_replaces_nothing_of_mongomocks_but_how_it_copies()
     odd = {1, 2}  # anything else is the real module's to copy
     assert copying.deepcopy(odd) == odd and copying.deepcopy(odd) is not odd
     assert copying.copy is copy.copy
+    # and patches datetimes with its own function, the rest of its helpers untouched
+    patching = mongomock.collection.helpers
+    assert patching.patch_datetime_awareness_in_document is memorystore.patched_datetimes
+    assert patching.hashdict is mongomock.helpers.hashdict
+
+
+MOMENTS = st.datetimes(timezones=st.one_of(st.none(), st.timezones()))
+BSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(),
+              MOMENTS, st.dates(), st.builds(ObjectId)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=3), inner, max_size=3),
+        st.builds(lambda d: OrderedDict(d), st.dictionaries(st.text(max_size=3), inner, max_size=3)),
+        st.builds(lambda d: SON(d), st.dictionaries(st.text(max_size=3), inner, max_size=3)),
+    ),
+    max_leaves=12,
+)  # fmt: skip
+
+
+@given(BSON_VALUES)
+@settings(max_examples=300, deadline=None)
+def test_datetimes_are_patched_as_mongomock_patches_them(value) -> None:
+    patched = memorystore.patched_datetimes(value)
+    wanted = mongomock.helpers.patch_datetime_awareness_in_document(value)
+    assert patched == wanted
+    assert repr(patched) == repr(wanted)  # the same types too, down to every container
 
 
 PENDING = {"outbox.id": {"$exists": True}}
