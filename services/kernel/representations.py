@@ -4,6 +4,7 @@ or a number, or the request is refused before any is resolved."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -38,12 +39,13 @@ def _problem(representation: Any, resolvers: Resolvers) -> str | None:
     return None
 
 
-def _key_parameters(resolver: Callable[..., Any]) -> list[str]:
+@functools.cache  # a subgraph's few reference resolvers, asked for every representation
+def _key_parameters(resolver: Callable[..., Any]) -> tuple[str, ...]:
     """The parameters a reference resolver requires, less `info`."""
-    return [
+    return tuple(
         name
         for name, parameter in inspect.signature(resolver).parameters.items()
         if name != "info"
         and parameter.default is inspect.Parameter.empty
         and parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
-    ]
+    )
