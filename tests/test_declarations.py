@@ -87,9 +87,9 @@ ALL = {
     "Campaign": Layers(
         survey.Campaign, survey_types.Campaign, survey_events.CampaignOpened,
         survey_commands.OpenCampaign, survey_inputs.OpenCampaignInput,
-        not_shown=frozenset({"issued", "opened_by", "slot"}),
-        not_published=frozenset({"issued", "opened_by", "status", "slot"}),
-        server_set=frozenset({"id", "issued", "opened_by", "status", "slot"}),
+        not_shown=frozenset({"issued", "opened_by", "slot", "token_requests"}),
+        not_published=frozenset({"issued", "opened_by", "status", "slot", "token_requests"}),
+        server_set=frozenset({"id", "issued", "opened_by", "status", "slot", "token_requests"}),
     ),
     "Assignment": Layers(
         survey.Assignment, survey_types.Assignment, survey_events.AssessorsAssigned,
