@@ -98,6 +98,30 @@ async def test_rules_past_their_time_or_memory_are_stopped_and_reported_per_regi
     assert all(c["newFinalIndex"] > 0 for c in again["data"]["simulateRuleSet"])
 
 
+FAILURES = """query($r: String!) { scorecard(regionCode: $r, cycleId: "cycle-2022") {
+  rulesetVersion failure finalIndex } }"""
+
+
+@pytest.mark.parametrize("settings", [(0.1, 1024)], indirect=True, ids=["time"])
+@pytest.mark.timeout(90)
+async def test_a_rescore_whose_rules_run_past_their_time_stores_each_regions_failure(evaluated):
+    before = (await evaluated(FAILURES, {"r": "35.07"}))["data"]["scorecard"]
+    await draft(evaluated, with_rule(2))
+
+    await evaluated('mutation { activateRuleSet(id: "v2") { id } }')
+    await evaluated.settled()
+
+    stopped = "the rules ran longer than 0.1s and were stopped"
+    after = [(await evaluated(FAILURES, {"r": code}))["data"]["scorecard"]
+             for code in ("35.07", "33.12", "35.78")]  # fmt: skip
+    assert {(card["rulesetVersion"], card["failure"]) for card in after} == {(2, stopped)}
+    # the methodology still scored each region: only the rules' part is missing
+    assert after[0]["finalIndex"] == before["finalIndex"]
+    await evaluated('mutation { activateRuleSet(id: "v1") { id } }')
+    await evaluated.settled()
+    assert (await evaluated(FAILURES, {"r": "35.07"}))["data"]["scorecard"] == before
+
+
 PROGRAM_PAIRS = """rules:
   - id: programs-in-pairs
     description: compares every two programs of a region

@@ -1,12 +1,13 @@
 """Worker processes per rule set version, and evaluations bounded in time.
 
-Each version has lanes: processes of its own, started on first use, one batch of sessions
-at a time in each, so stopping one lane's process stops no other batch. A newer version's
-lanes replace an older one's, which finish what they were given, then exit, taking
-durable_rules' memory with them. An evaluation that runs past its time, or a worker that dies
-(each runs under a memory limit and exits when it reaches it), costs its lane its process:
-the sessions of that batch are retried one by one on a fresh process to find the culprit,
-which is reported, and the others are evaluated.
+A worker runs the rules on sessions of facts (`evaluate`), or scores regions' evidence
+whole (`run` with `worker.score`). Each version has lanes: processes of its own, started on
+first use, one batch at a time in each, so stopping one lane's process stops no other
+batch. A newer version's lanes replace an older one's, which finish what they were given,
+then exit, taking durable_rules' memory with them. An evaluation that runs past its time,
+or a worker that dies (each runs under a memory limit and exits when it reaches it), costs
+its lane its process: the items of that batch are retried one by one on a fresh process to
+find the culprit, which is reported, and the others are evaluated.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ class Failed:
 
 
 Outcome = list[worker.Fired] | Failed
+# a worker function of a batch of items: a result per item, and durable_rules' seconds
+Task = Callable[[list[Any]], tuple[list[Any], float]]
 
 
 class Lanes:
@@ -147,21 +150,29 @@ class RulesEngine:
         self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
     ) -> list[Outcome]:
         """One outcome per session, in order."""
-        batches = [sessions[i : i + self.batch] for i in range(0, len(sessions), self.batch)]
-        results = await asyncio.gather(*(self._batch(version, ruleset, b) for b in batches))
-        self.evaluations_total += len(sessions)
+        return await self.run(version, ruleset, worker.evaluate, sessions)
+
+    async def run(
+        self, version: str, ruleset: dict[str, Any], task: Task, items: list[Any]
+    ) -> list[Any]:
+        """`task` (a worker function of a list, or a partial of one) on every item in the
+        version's workers, a batch at a time: one result per item, in order, or `Failed`
+        for an item whose batch ran out of time or lost its process even alone."""
+        batches = [items[i : i + self.batch] for i in range(0, len(items), self.batch)]
+        results = await asyncio.gather(*(self._batch(version, ruleset, task, b) for b in batches))
+        self.evaluations_total += len(items)
         return [outcome for batch in results for outcome in batch]
 
     async def _batch(
-        self, version: str, ruleset: dict[str, Any], sessions: list[Facts]
-    ) -> list[Outcome]:
+        self, version: str, ruleset: dict[str, Any], task: Task, items: list[Any]
+    ) -> list[Any]:
         """The batch in a lane of its own; one by one on a fresh process when it fails. A
         batch cancelled midway kills its lane's process, which may still be evaluating."""
         async with self._slots:
             lanes = self._lanes(version, ruleset)
             held = [lanes.take()]  # the lane in use, replaced when its process is stopped
             try:
-                outcomes = await self._in_lane(lanes, held, version, sessions)
+                outcomes = await self._in_lane(lanes, held, version, task, items)
             except BaseException:
                 lanes.drop(held[0])
                 raise
@@ -169,24 +180,24 @@ class RulesEngine:
             return outcomes
 
     async def _in_lane(
-        self, lanes: Lanes, held: list[Lane], version: str, sessions: list[Facts]
-    ) -> list[Outcome]:
+        self, lanes: Lanes, held: list[Lane], version: str, task: Task, items: list[Any]
+    ) -> list[Any]:
         try:
             await self._started(held[0])
-            return list(await self._run(held[0], sessions))
+            return list(await self._run(held[0], task, items))
         except (TimeoutError, BrokenProcessPool) as trouble:
             log.warning(
                 "rules %s: a batch of %d failed (%s); isolating",
                 version,
-                len(sessions),
+                len(items),
                 type(trouble).__name__,
             )
             held[0] = lanes.replace(held[0])
-        isolated: list[Outcome] = []
-        for session in sessions:
+        isolated: list[Any] = []
+        for item in items:
             try:
                 await self._started(held[0])
-                isolated += await self._run(held[0], [session])
+                isolated += await self._run(held[0], task, [item])
             except (TimeoutError, BrokenProcessPool) as trouble:
                 held[0] = lanes.replace(held[0])
                 self.failures_total += 1
@@ -207,12 +218,12 @@ class RulesEngine:
         async with asyncio.timeout(STARTING_SECONDS):
             await asyncio.wrap_future(lane.submit(worker.ready))
 
-    async def _run(self, lane: Lane, sessions: list[Facts]) -> list[list[worker.Fired]]:
-        future = lane.submit(worker.evaluate, sessions)
+    async def _run(self, lane: Lane, task: Task, items: list[Any]) -> list[Any]:
+        future = lane.submit(task, items)
         async with asyncio.timeout(self.timeout_seconds):
             results, seconds = await asyncio.wrap_future(future)
         self.busy_seconds += seconds
-        return results
+        return list(results)
 
     def close(self) -> None:
         for version in list(self._versions):

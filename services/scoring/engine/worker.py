@@ -16,9 +16,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from services.scoring.domain.evidence import Evidence
+from services.scoring.engine import whole
 from services.scoring.engine.compiler import SEEN
-
-Fired = tuple[str, dict[str, dict[str, Any]]]  # rule name, alias -> matched fact
+from services.scoring.engine.whole import Fired
 
 _host: Any = None
 _name = ""
@@ -92,15 +93,35 @@ def evaluate(sessions: list[list[dict[str, Any]]]) -> tuple[list[list[Fired]], f
     """Each session's facts asserted in a fresh session, which is deleted afterwards; with
     the seconds durable_rules took."""
     started = time.perf_counter()
-    results = []
-    for facts in sessions:
-        _fired.clear()
-        if _host is not None and facts:
-            sid = f"s{next(_sessions)}"
-            try:
-                _host.assert_facts(_name, [{**fact, "sid": sid} for fact in facts])
-                _host.delete_state(_name, sid)
-            except MemoryError:
-                _out_of_memory()
-        results.append(list(_fired))
+    results = [_fire(facts) for facts in sessions]
     return results, time.perf_counter() - started
+
+
+def score(
+    method: whole.Method, evidences: list[Evidence]
+) -> tuple[list[whole.Scored | whole.Unweighted], float]:
+    """Each region's evidence scored whole here (`engine.whole`); with the seconds
+    durable_rules took."""
+    busy = [0.0]
+
+    def fire(facts: list[dict[str, Any]]) -> list[Fired]:
+        started = time.perf_counter()
+        try:
+            return _fire(facts)
+        finally:
+            busy[0] += time.perf_counter() - started
+
+    return whole.score(method, evidences, fire), busy[0]
+
+
+def _fire(facts: list[dict[str, Any]]) -> list[Fired]:
+    """The rules that fired on the facts, asserted in a fresh session deleted afterwards."""
+    _fired.clear()
+    if _host is not None and facts:
+        sid = f"s{next(_sessions)}"
+        try:
+            _host.assert_facts(_name, [{**fact, "sid": sid} for fact in facts])
+            _host.delete_state(_name, sid)
+        except MemoryError:
+            _out_of_memory()
+    return list(_fired)

@@ -2,7 +2,10 @@
 
 Every (region, cycle) goes through the same steps: the methodology's numbers in Python, the
 rules in the worker processes of that rule set version, then the scorecard is composed and,
-when its content changed, revised and published.
+when its content changed, revised and published. A rescore takes all of the steps but the
+reading and the storing to the worker processes (`engine.whole`), a batch of regions at a
+time; a simulation and a plan's what-ifs prepare the facts here and only run the rules
+there.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, partial
+from typing import Any, Protocol
 
 from services.kernel import errors
 from services.kernel.clock import utc_now
@@ -26,7 +29,7 @@ from services.scoring.domain import assessment, rules, rulesets, scorecards
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.reach import Reach
-from services.scoring.engine import compiler
+from services.scoring.engine import compiler, whole, worker
 from services.scoring.engine.pool import Facts, Failed, Outcome, RulesEngine
 from services.scoring.handlers.rulesets import active_ruleset
 from services.scoring.repository import CycleIndex, Scoring
@@ -47,6 +50,10 @@ class Loaded:
     @cached_property
     def reach(self) -> Reach:
         return Reach(self.definition.rules)
+
+    @cached_property
+    def method(self) -> whole.Method:
+        return whole.Method(self.ruleset.number, self.definition)
 
     @property
     def key(self) -> str:
@@ -81,8 +88,8 @@ class StageSeconds:
     """Where rescoring spends its time, summed since start-up (shown at /metrics)."""
 
     reading_evidence: float = 0.0
-    methodology: float = 0.0
-    rules: float = 0.0  # waiting for durable_rules in the worker processes
+    methodology: float = 0.0  # in this process: a simulation, a plan, a failed evaluation
+    rules: float = 0.0  # waiting for the rules workers; in a rescore, scoring whole there
     storing: float = 0.0
     ranking: float = 0.0
 
@@ -93,6 +100,27 @@ class StageSeconds:
             yield
         finally:
             setattr(self, stage, getattr(self, stage) + time.perf_counter() - started)
+
+
+class Storable(Protocol):
+    """A computed scorecard as it is stored: its evidence, its content, and the digest of
+    what was scored."""
+
+    @property
+    def evidence(self) -> Evidence: ...
+    @property
+    def content(self) -> scorecards.Content: ...
+    @property
+    def digest(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class ScoredWhole:
+    """A scorecard scored whole in a rules worker."""
+
+    evidence: Evidence
+    content: scorecards.Content
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -163,13 +191,18 @@ class Scorer:
     ) -> tuple[list[Computed], RescoreReport]:
         report = RescoreReport()
         with self.seconds.timing("reading_evidence"):
-            cycles = await self.scoring.facts.cycle_index()
-            found = await self.scoring.facts.evidences_of(pairs)
-            report.waiting += sum(1 for pair in pairs if found[pair] is None)
-            evidences = await self._with_previous(
-                [e for pair in pairs if (e := found[pair]) is not None], cycles
-            )
+            evidences = await self._evidences(pairs, report)
         return await self.compute_evidence(loaded, evidences, report), report
+
+    async def _evidences(self, pairs: list[Pair], report: RescoreReport) -> list[Evidence]:
+        """The pairs' evidence, with their earlier scorecards' finals; those without any
+        yet counted as waiting."""
+        cycles = await self.scoring.facts.cycle_index()
+        found = await self.scoring.facts.evidences_of(pairs)
+        report.waiting += sum(1 for pair in pairs if found[pair] is None)
+        return await self._with_previous(
+            [e for pair in pairs if (e := found[pair]) is not None], cycles
+        )
 
     async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
         """A region's evidence in a cycle as scoring it reads it (with the final index of
@@ -225,12 +258,44 @@ class Scorer:
         outcome: Any,
     ) -> Computed:
         failure = outcome.reason if isinstance(outcome, Failed) else None
-        fired = [] if isinstance(outcome, Failed) else [(_index(n), m) for n, m in outcome]
-        content = scorecards.compose(
-            evidence, loaded.definition, loaded.ruleset.number, scored, fired, failure
-        )
-        rules_fired = frozenset(loaded.definition.rules[i].id for i, _ in fired)
+        fired = [] if isinstance(outcome, Failed) else outcome
+        content, rules_fired = whole.content_of(loaded.method, evidence, scored, fired, failure)
         return Computed(evidence, content, rules_fired, session, loaded.ruleset.number)
+
+    async def score_whole(
+        self, loaded: Loaded, pairs: list[Pair]
+    ) -> tuple[list[Storable], RescoreReport]:
+        """The pairs' scorecards, each region scored whole in the rules workers
+        (`engine.whole`): the methodology too runs there, a batch at a time on each
+        worker's core, and this process only reads the evidence and stores what comes back."""
+        report = RescoreReport()
+        with self.seconds.timing("reading_evidence"):
+            evidences = await self._evidences(pairs, report)
+        with self.seconds.timing("rules"):
+            task = partial(worker.score, loaded.method)
+            outcomes = await self.engine.run(loaded.key, loaded.compiled, task, evidences)
+        scored: list[Storable] = []
+        for evidence, outcome in zip(evidences, outcomes, strict=True):
+            if isinstance(outcome, whole.Scored):
+                scored.append(ScoredWhole(evidence, outcome.content, outcome.digest))
+            elif isinstance(outcome, whole.Unweighted):
+                report.failed.append(outcome.reason)
+            else:  # its batch ran out of time, or lost its process, even alone
+                scored += self._failed(loaded, evidence, outcome, report)
+        return scored, report
+
+    def _failed(
+        self, loaded: Loaded, evidence: Evidence, failed: Failed, report: RescoreReport
+    ) -> list[Storable]:
+        """The scorecard of evidence the rules could not be run on, saying why."""
+        with self.seconds.timing("methodology"):
+            try:
+                scored = assessment.assess(evidence, loaded.definition.methodology)
+            except assessment.NoWeights as missing:
+                report.failed.append(f"{evidence.region.code}:{evidence.cycle.id}: {missing}")
+                return []
+            facts = assessment.facts_of(evidence, scored)
+            return [self._composed(loaded, evidence, scored, facts, failed)]
 
     async def _with_previous(self, evidences: list[Evidence], cycles: CycleIndex) -> list[Evidence]:
         """Each evidence with the final index of its region's latest earlier scorecard,
@@ -264,7 +329,7 @@ class Scorer:
         async def rescore_chunk(chunk: list[Pair]) -> None:
             async with in_flight:
                 try:
-                    computed, computing = await self.compute(loaded, chunk)
+                    computed, computing = await self.score_whole(loaded, chunk)
                     report.add(computing)
                     at = utc_now()
                     with self.seconds.timing("storing"):
@@ -319,7 +384,7 @@ class Scorer:
 
     async def _store(
         self,
-        item: Computed,
+        item: Storable,
         current: scorecards.Scorecard | None,
         at: dt.datetime,
         report: RescoreReport,
@@ -358,7 +423,7 @@ class Scorer:
             report.unchanged += 1
 
 
-def _card_key(item: Computed) -> str:
+def _card_key(item: Storable) -> str:
     return scorecards.scorecard_id(item.evidence.region.code, item.evidence.cycle.id)
 
 
@@ -372,7 +437,3 @@ def _after(evidence: Evidence, earlier: list[scorecards.Scorecard]) -> Evidence:
         previous_final=latest.content.final_index,
         previous_unrounded=latest.content.unrounded,
     )
-
-
-def _index(rule_name: str) -> int:
-    return int(rule_name[1:])

@@ -1,0 +1,91 @@
+"""Scoring a region's evidence whole: the methodology, the facts within the rules' reach,
+the rules, the scorecard's content and the digest of what was scored.
+
+A full rescore runs this inside the rules workers, a batch of regions at a time, so that it
+spreads over every worker's core and the service itself only reads evidence and stores
+scorecards. The service composes a scorecard the same way (`content_of`) when it runs the
+rules on facts it prepared itself (a simulation, a plan's what-ifs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from services.scoring.domain import assessment, rules, scorecards
+from services.scoring.domain.definitions import Definition
+from services.scoring.domain.evidence import Evidence
+from services.scoring.domain.reach import Reach
+
+Facts = list[dict[str, Any]]
+Fired = tuple[str, dict[str, dict[str, Any]]]  # rule name, alias -> matched fact
+
+
+@dataclass(frozen=True)
+class Scored:
+    content: scorecards.Content
+    fired_rules: frozenset[str]
+    digest: str
+
+
+@dataclass(frozen=True)
+class Unweighted:
+    """Evidence of a year and cohort the methodology gives no weights for."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Method:
+    """A rule set version as scoring uses it: its number, its definition, and the reach of
+    its rules, worked out once per version in each process."""
+
+    number: int
+    definition: Definition
+
+
+_reaches: dict[int, Reach] = {}  # by rule set number, in this process
+
+
+def reach_of(method: Method) -> Reach:
+    if method.number not in _reaches:
+        _reaches.clear()  # a process serves one version at a time, the odd draft aside
+        _reaches[method.number] = Reach(method.definition.rules)
+    return _reaches[method.number]
+
+
+def score(
+    method: Method, evidences: list[Evidence], fire: Callable[[Facts], list[Fired]]
+) -> list[Scored | Unweighted]:
+    """Each evidence scored, `fire` running the rules on a session's facts."""
+    definition, reach = method.definition, reach_of(method)
+    found: list[Scored | Unweighted] = []
+    for evidence in evidences:
+        try:
+            scored = assessment.assess(evidence, definition.methodology)
+        except assessment.NoWeights as missing:
+            found.append(Unweighted(f"{evidence.region.code}:{evidence.cycle.id}: {missing}"))
+            continue
+        facts = assessment.facts_of(evidence, scored)
+        session = reach(facts)
+        refused = rules.too_many_combinations(definition.rules, session)
+        fired = [] if refused else fire(session)
+        content, fired_rules = content_of(method, evidence, scored, fired, refused)
+        found.append(Scored(content, fired_rules, scorecards.digest(facts, method.number)))
+    return found
+
+
+def content_of(
+    method: Method,
+    evidence: Evidence,
+    scored: assessment.Assessment,
+    fired: list[Fired],
+    failure: str | None,
+) -> tuple[scorecards.Content, frozenset[str]]:
+    """The scorecard's content from the rules that fired (by rule name), and their ids."""
+    by_index = [(int(name[1:]), matched) for name, matched in fired]
+    content = scorecards.compose(
+        evidence, method.definition, method.number, scored, by_index, failure
+    )
+    return content, frozenset(method.definition.rules[i].id for i, _ in by_index)
