@@ -34,6 +34,9 @@ class EvidenceReader:
         self.storage = storage
         self.stored = keys.Collections.of(storage.db)
         self._questions: dict[str, list[dict[str, Any]]] = {}  # instruments never change
+        # each instrument's questions as scoring reads them, one dict shared by every region's
+        # evidence (never changed): built once, and sent to the rules workers once a batch
+        self._asked: dict[str, dict[str, Question]] = {}
 
     async def evidence_of(self, region_code: str, cycle_id: str) -> Evidence | None:
         return (await self.evidences_of([(region_code, cycle_id)]))[(region_code, cycle_id)]
@@ -84,14 +87,15 @@ class EvidenceReader:
         assessed = [c for c in campaigns if c["audience"] in ASSESSED]
         if not assessed:
             return None
-        questions = self._questions_of(
-            f"{assessed[0]['instrument_key']}@{assessed[0]['instrument_version']}"
-        )
+        instrument_id = f"{assessed[0]['instrument_key']}@{assessed[0]['instrument_version']}"
+        questions = self._questions_of(instrument_id)
         if questions is None:
             return None
+        if instrument_id not in self._asked:
+            self._asked[instrument_id] = {q["code"]: Question(**q) for q in questions}
         region_code, cycle_id = pair
         return _Wanted(
-            questions=questions,
+            questions=self._asked[instrument_id],
             score_keys={keys.scores_key(region_code, cycle_id, q["code"]) for q in questions},
             citizen_keys={
                 keys.citizens_key(region_code, cycle_id, s): s
@@ -168,7 +172,7 @@ class EvidenceReader:
 
 @dataclass(frozen=True)
 class _Wanted:
-    questions: list[dict[str, Any]]
+    questions: dict[str, Question]
     score_keys: set[str]
     citizen_keys: dict[str, str]  # bucket key -> sub-dimension
     citizen_campaigns: list[dict[str, Any]]
@@ -193,7 +197,7 @@ def _assembled(
         region=RegionFacts(region_code, **{k: region.get(k) or "" for k in DESCRIBED}),
         cycle=CycleFacts(cycle_id, int(cycle["year"]), cycle["cohort"] or "",
                          CycleStage(cycle["stage"]) if cycle.get("stage") else None),
-        questions={q["code"]: Question(**q) for q in wanted.questions},
+        questions=wanted.questions,
         assessor_scores=scores,
         citizen_answers=_citizen_sums(citizens.values()),
         citizen_scales=citizen_scales,
