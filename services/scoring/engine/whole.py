@@ -35,6 +35,10 @@ class Unweighted:
 
     reason: str
 
+    @classmethod
+    def of(cls, evidence: Evidence, missing: assessment.NoWeights) -> Unweighted:
+        return cls(f"{evidence.region.code}:{evidence.cycle.id}: {missing}")
+
 
 @dataclass(frozen=True)
 class Method:
@@ -65,7 +69,7 @@ def score(
         try:
             scored = assessment.assess(evidence, definition.methodology)
         except assessment.NoWeights as missing:
-            found.append(Unweighted(f"{evidence.region.code}:{evidence.cycle.id}: {missing}"))
+            found.append(Unweighted.of(evidence, missing))
             continue
         facts = assessment.facts_of(evidence, scored)
         session = reach(facts)

@@ -225,8 +225,7 @@ class Scorer:
                 try:
                     scored = assessment.assess(evidence, method)
                 except assessment.NoWeights as missing:
-                    region, cycle = evidence.region.code, evidence.cycle.id
-                    report.failed.append(f"{region}:{cycle}: {missing}")
+                    report.failed.append(whole.Unweighted.of(evidence, missing).reason)
                     continue
                 assessed.append((evidence, scored))
                 facts.append(assessment.facts_of(evidence, scored))
@@ -292,7 +291,7 @@ class Scorer:
             try:
                 scored = assessment.assess(evidence, loaded.definition.methodology)
             except assessment.NoWeights as missing:
-                report.failed.append(f"{evidence.region.code}:{evidence.cycle.id}: {missing}")
+                report.failed.append(whole.Unweighted.of(evidence, missing).reason)
                 return []
             facts = assessment.facts_of(evidence, scored)
             return [self._composed(loaded, evidence, scored, facts, failed)]
