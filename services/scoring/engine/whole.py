@@ -1,10 +1,10 @@
 """Scoring a region's evidence whole: the methodology, the facts within the rules' reach,
 the rules, the scorecard's content and the digest of what was scored.
 
-A full rescore runs this inside the rules workers, a batch of regions at a time, so that it
-spreads over every worker's core and the service itself only reads evidence and stores
-scorecards. The service composes a scorecard the same way (`content_of`) when it runs the
-rules on facts it prepared itself (a simulation, a plan's what-ifs).
+A rescore and a plan's what-ifs run this inside the rules workers, a batch of regions at a
+time, so that it spreads over every worker's core and the service itself only reads
+evidence and stores scorecards. The service composes a scorecard the same way
+(`content_of`) when it runs the rules on facts it prepared itself (a simulation).
 """
 
 from __future__ import annotations

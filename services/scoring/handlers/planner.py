@@ -187,7 +187,9 @@ class Planner:
         return found
 
     async def _scored(self, session: Session, evidences: list[Evidence]) -> list[Standing]:
-        computed = await self.scorer.compute_evidence(session.loaded, evidences, RescoreReport())
+        computed = await self.scorer.score_evidences_whole(
+            session.loaded, evidences, RescoreReport()
+        )
         standings = []
         for item in computed:
             content = item.content

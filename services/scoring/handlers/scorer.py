@@ -2,9 +2,9 @@
 
 Every (region, cycle) goes through the same steps: the methodology's numbers in Python, the
 rules in the worker processes of that rule set version, then the scorecard is composed and,
-when its content changed, revised and published. A rescore takes all of the steps but the
-reading and the storing to the worker processes (`engine.whole`), a batch of regions at a
-time; a simulation and a plan's what-ifs prepare the facts here and only run the rules
+when its content changed, revised and published. A rescore and a plan's what-ifs take all
+of the steps but the reading and the storing to the worker processes (`engine.whole`), a
+batch of regions at a time; a simulation prepares the facts here and only runs the rules
 there.
 """
 
@@ -103,13 +103,15 @@ class StageSeconds:
 
 
 class Storable(Protocol):
-    """A computed scorecard as it is stored: its evidence, its content, and the digest of
-    what was scored."""
+    """A computed scorecard as it is stored or weighed: its evidence, its content, the rules
+    that fired, and the digest of what was scored."""
 
     @property
     def evidence(self) -> Evidence: ...
     @property
     def content(self) -> scorecards.Content: ...
+    @property
+    def fired_rules(self) -> frozenset[str]: ...
     @property
     def digest(self) -> str: ...
 
@@ -120,6 +122,7 @@ class ScoredWhole:
 
     evidence: Evidence
     content: scorecards.Content
+    fired_rules: frozenset[str]
     digest: str
 
 
@@ -270,18 +273,27 @@ class Scorer:
         report = RescoreReport()
         with self.seconds.timing("reading_evidence"):
             evidences = await self._evidences(pairs, report)
+        return await self.score_evidences_whole(loaded, evidences, report), report
+
+    async def score_evidences_whole(
+        self, loaded: Loaded, evidences: list[Evidence], report: RescoreReport
+    ) -> list[Storable]:
+        """The scorecard of each evidence, scored whole in the rules workers; one without
+        weights for its year and cohort is reported as failed and left out."""
         with self.seconds.timing("rules"):
             task = partial(worker.score, loaded.method)
             outcomes = await self.engine.run(loaded.key, loaded.compiled, task, evidences)
         scored: list[Storable] = []
         for evidence, outcome in zip(evidences, outcomes, strict=True):
             if isinstance(outcome, whole.Scored):
-                scored.append(ScoredWhole(evidence, outcome.content, outcome.digest))
+                scored.append(
+                    ScoredWhole(evidence, outcome.content, outcome.fired_rules, outcome.digest)
+                )
             elif isinstance(outcome, whole.Unweighted):
                 report.failed.append(outcome.reason)
             else:  # its batch ran out of time, or lost its process, even alone
                 scored += self._failed(loaded, evidence, outcome, report)
-        return scored, report
+        return scored
 
     def _failed(
         self, loaded: Loaded, evidence: Evidence, failed: Failed, report: RescoreReport
