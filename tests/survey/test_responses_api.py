@@ -334,8 +334,15 @@ async def test_a_token_requests_key_sent_with_another_request_is_a_conflict(api)
     elsewhere = await api(ISSUE, {"i": keyed | {"subDimension": "tourism"}}, bearer=ADMIN)
     malformed = await api(ISSUE, {"i": keyed | {"idempotencyKey": "a b"}}, bearer=ADMIN)
 
+    another_issuer = await api(ISSUE, {"i": keyed}, bearer=token(Role.ENUMERATOR, region="12.07"))
+
     conflict = {"code": "CONFLICT", "field": "input.idempotencyKey"}
     assert [r["errors"][0]["extensions"] for r in (more, elsewhere)] == [conflict, conflict]
+    # the key is the issuer's: another issuer's request under it is a request of its own
+    assert len(another_issuer["data"]["issueRespondentTokens"]) == 3
+    issued = [e["data"]["issued"]
+              for e in await relayed(api, RespondentTokensIssued.event_type(), 2)]  # fmt: skip
+    assert issued == [3, 6]
     assert malformed["errors"][0]["extensions"]["problems"] == [
         {"field": "input.idempotencyKey",
          "message": "an idempotency key is 8-100 letters, digits or _ . : -"}

@@ -50,8 +50,9 @@ class Campaign(Aggregate, CampaignFields):
     opened_by: str = ""
     # respondent tokens issued so far, per sub-dimension ("" for a campaign without them)
     issued: dict[str, int] = field(default_factory=dict)
-    # the latest token requests sent with an idempotency key: the key's digest (a stored
-    # key may hold no dot) to what it asked, so the same request sent again issues nothing
+    # the latest token requests sent with an idempotency key: the digest of the issuer and
+    # key (a stored key may hold no dot) to what it asked, so the same request sent again
+    # issues nothing
     token_requests: dict[str, str] = field(default_factory=dict)
     # what a region has one campaign of in a cycle (see `slot_of`); None for a campaign
     # stored before slots, which is stored without one and so never conflicts
@@ -103,13 +104,15 @@ class Campaign(Aggregate, CampaignFields):
         given the same respondents and counts once."""
         self.require_open()
         request = f"{sub_dimension or ''}x{count}"
-        remembered = _digest(idempotency_key) if idempotency_key else None
+        # a key is the issuer's own: another issuer sending it makes a request of their own
+        keyed = f"{by}|{idempotency_key}" if idempotency_key else None
+        remembered = _digest(keyed) if keyed else None
         if remembered in self.token_requests:
             if self.token_requests[remembered] != request:
                 raise Conflict(
                     "this idempotency key was used for a different request", "idempotencyKey"
                 )
-            return self._respondents(idempotency_key, count)
+            return self._respondents(keyed, count)
         key = sub_dimension or ""
         already = self.issued.get(key, 0)
         left = self.quota_per_sub_dimension - already
@@ -129,18 +132,18 @@ class Campaign(Aggregate, CampaignFields):
                 issued=already + count, quota=self.quota_per_sub_dimension, issued_by=by,
             )
         )  # fmt: skip
-        return self._respondents(idempotency_key, count)
+        return self._respondents(keyed, count)
 
     def _remember(self, remembered: str, request: str) -> None:
         self.token_requests[remembered] = request
         while len(self.token_requests) > REMEMBERED_TOKEN_REQUESTS:
             del self.token_requests[next(iter(self.token_requests))]
 
-    def _respondents(self, idempotency_key: str | None, count: int) -> list[str]:
+    def _respondents(self, keyed: str | None, count: int) -> list[str]:
         """Fresh respondents; or, for a keyed request, the same ones each time it is sent."""
-        if idempotency_key is None:
+        if keyed is None:
             return [f"respondent-{new_id()}" for _ in range(count)]
-        return [f"respondent-{_digest(f'{self.id}|{idempotency_key}|{n}')}" for n in range(count)]
+        return [f"respondent-{_digest(f'{self.id}|{keyed}|{n}')}" for n in range(count)]
 
     def close(self) -> None:
         if self.status is CampaignStatus.CLOSED:
