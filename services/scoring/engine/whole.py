@@ -42,8 +42,8 @@ class Unweighted:
 
 @dataclass(frozen=True)
 class Method:
-    """A rule set version as scoring uses it: its number, its definition, and the reach of
-    its rules, worked out once per version in each process."""
+    """A rule set version as scoring uses it: its number and its definition (the reach of
+    its rules is worked out once per version in each process, by `reach_of`)."""
 
     number: int
     definition: Definition
