@@ -12,7 +12,13 @@ from services.kernel.consumer import DurableConsumer
 from services.kernel.event_reader import EventReader, MalformedEvent, Received
 from services.kernel.events import Event
 from services.kernel.messaging import NatsLink
-from tests.published import cycle_opened, published, region_registered, response_accepted
+from tests.published import (
+    cycle_opened,
+    published,
+    region_registered,
+    response_accepted,
+    responses_accepted,
+)
 
 READER = EventReader(catalog.CycleOpened, catalog.CycleClosed, survey.ResponseAccepted)
 
@@ -80,6 +86,46 @@ def test_an_unknown_enumeration_value_is_refused() -> None:
     cloud_event["data"]["kind"] = "oracle"
     with pytest.raises(MalformedEvent, match="'oracle' is not one of ResponseKind"):
         READER.read(cloud_event)
+
+
+def _scores_batch() -> dict:
+    items = [
+        survey.AcceptedItem(f"s-{n}", "assessor-1", None, (survey.GivenAnswer(code, score=3),))
+        for n, code in enumerate(("A.1", "A.2"))
+    ]
+    return responses_accepted(survey.ResponseKind.ASSESSOR_SCORE, "35.07", "c-1", items)
+
+
+def test_a_batch_reads_back_with_its_items_and_their_answers() -> None:
+    received = EventReader(survey.ResponsesAccepted).read(_scores_batch())
+    assert received is not None and isinstance(received.event, survey.ResponsesAccepted)
+    first, second = received.event.items
+    assert (first.answers, second.answers[0].question_code) == (
+        (survey.GivenAnswer("A.1", score=3),),
+        "A.2",
+    )
+    assert (first.revision, first.sub_dimension) == (1, None)  # a default, and a None given
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (
+            lambda items: items[1]["answers"][0].update(score="3"),
+            "items[1].answers[0].score: '3' is none of",
+        ),
+        (lambda items: items[1]["answers"].append(7), "items[1].answers[1]: expected an object"),
+        (lambda items: items[0].pop("respondent"), "items[0].respondent is missing"),
+        (lambda items: items[0].update(revision=True), "items[0].revision: expected int, got bool"),
+    ],
+)
+def test_a_mismatch_inside_a_batch_is_named_by_its_path(change, named) -> None:
+    cloud_event = _scores_batch()
+    change(cloud_event["data"]["items"])
+    with pytest.raises(MalformedEvent) as refused:
+        EventReader(survey.ResponsesAccepted).read(cloud_event)
+    assert str(refused.value).startswith(f"{survey.ResponsesAccepted.event_type()}: ")
+    assert named in str(refused.value)
 
 
 class Cycles:
