@@ -11,7 +11,7 @@ from services.cli import connection
 from services.cli.output import table
 from services.messages import _, ngettext
 
-CHANGE = "change { kind subject before after }"
+CHANGE = "change { kind subject before after rule fields }"
 STANDING = "standing { finalIndex grade rank rankInCohort }"
 PLAN = f"""query($r: String!, $c: String, $t: String, $n: Int!) {{
   improvementPlan(regionCode: $r, cycleId: $c, target: $t) {{
@@ -46,9 +46,12 @@ def describe(change: dict[str, Any]) -> str:
                             "{after:.2f}"),
         "READY_QUICK_WIN": _("propose program {subject} as a quick win, its planning complete "
                              "by 31 October"),
+        "MEET_RULE": _("{subject}: {fields} to {after:g}, meeting rule {rule}"),
+        "ESCAPE_RULE": _("{subject}: {fields} to {after:g}, out of rule {rule}"),
     }[change["kind"]]  # fmt: skip
     return said.format(subject=change["subject"], before=change["before"] or 0.0,
-                       after=change["after"])  # fmt: skip
+                       after=change["after"], rule=change.get("rule"),
+                       fields=", ".join(change.get("fields") or ()))  # fmt: skip
 
 
 def _plan(args: argparse.Namespace) -> int:

@@ -35,10 +35,10 @@ PLAN = """query($r: String!, $c: String, $t: String, $v: ID, $s: [ItemScoreInput
   improvementPlan(regionCode: $r, cycleId: $c, target: $t, ruleSetId: $v, scores: $s) {
     cycleId ruleSetVersion candidateLimit candidatesConsidered complete
     standing { finalIndex grade rank rankInCohort rulesFired }
-    candidates(first: 250) { change { kind subject before after } indexChange
+    candidates(first: 250) { change { kind subject before after rule fields } indexChange
       rankInCohortChange newlyFiring noLongerFiring standing { finalIndex grade rankInCohort } }
     plan { target reached ending evaluated
-      steps { change { kind subject before after } standing { finalIndex grade rankInCohort } } }
+      steps { change { kind subject before after rule } standing { finalIndex grade rankInCohort } } }
   } }"""
 
 WHAT_IF = """query($r: String!, $s: [ItemScoreInput!]) {
@@ -72,6 +72,19 @@ SAMPLE_PENALTY = """
             - {field: fill_percent, op: "<", value: 100}
     then:
       - adjust_score: {dimension: impact, by: -1, min: 0, max: 4}
+"""
+ITEM_BONUS = """
+  - id: c32-exemplary
+    description: C.32 scored 4 or more earns the baseline half a point.
+    when:
+      all:
+        - fact: question
+          as: q
+          where:
+            - {field: code, op: "==", value: "C.32"}
+            - {field: score, op: ">=", value: 4}
+    then:
+      - adjust_score: {dimension: baseline, by: 0.5, min: 0, max: 4}
 """
 
 
@@ -124,6 +137,10 @@ def candidate(plan: dict[str, Any], kind: str, subject: str) -> dict[str, Any]:
     )  # fmt: skip
 
 
+def kinds_of(plan: dict[str, Any]) -> set[str]:
+    return {c["change"]["kind"] for c in plan["candidates"]}
+
+
 async def test_a_step_in_a_30_percent_dimension_beats_one_in_a_10_percent_one_by_the_exact_amounts(
     season,
 ):
@@ -162,6 +179,42 @@ async def test_citizens_answers_are_worthless_to_the_plan_under_assessors_and_co
     # three items answered 2 on 0-4, raised to 3: each item +1, impact +3/54, the final 10% of it
     assert (raised["change"]["before"], raised["change"]["after"]) == (2, 3)
     assert raised["indexChange"] == pytest.approx(0.10 * 3 / 54, abs=5e-7)  # shown to 6 places
+
+
+async def test_a_rewarding_rule_the_region_misses_is_a_candidate_worth_its_bonus_exactly(season):
+    plain = await plan_of(season, v=await drafted(season))
+    assert not kinds_of(plain) & {"MEET_RULE", "ESCAPE_RULE"}  # no rule, nothing it points to
+    plan = await plan_of(season, v=await drafted(season, rules=ITEM_BONUS))
+    met = candidate(plan, "MEET_RULE", "C.32")
+    assert (met["change"]["rule"], met["change"]["fields"], met["change"]["after"]) == (
+        "c32-exemplary",
+        ["score"],
+        4,
+    )
+    assert met["newlyFiring"] == ["c32-exemplary"]
+    # every sheet of C.32 up to 4 (outcome: 33 items, 30%) and half a point on baseline (10%)
+    moved = 0.30 * (4 - met["change"]["before"]) / 33
+    assert met["indexChange"] == pytest.approx(moved + 0.10 * 0.5, abs=5e-7)  # 6 places
+    one_step = candidate(plan, "RAISE_ITEM", "C.32")
+    assert one_step["change"]["after"] < 4 and one_step["newlyFiring"] == []  # short of it
+    # the plan to the bonus's worth takes it in one step, where one-step raises take many
+    target = plan["standing"]["finalIndex"] + met["indexChange"]
+    planned = await plan_of(season, v=await drafted(season, rules=ITEM_BONUS), t=f"{target:.4f}")
+    assert planned["plan"]["reached"]
+    assert planned["plan"]["steps"][0]["change"]["rule"] == "c32-exemplary"
+
+
+async def test_a_penalising_rule_the_region_meets_is_a_candidate_to_escape_it(season):
+    plan = await plan_of(season, v=await drafted(season, rules=SAMPLE_PENALTY))
+    escaped = candidate(plan, "ESCAPE_RULE", "public_service")
+    # ten of fifty citizens, 20%: the rule holds below 100%, so the sample goes to 100%
+    assert (escaped["change"]["before"], escaped["change"]["after"]) == (20, 100)
+    assert (escaped["change"]["rule"], escaped["change"]["fields"]) == (
+        "sample-short",
+        ["fill_percent"],
+    )
+    assert escaped["noLongerFiring"] == ["sample-short"]
+    assert escaped["indexChange"] == pytest.approx(0.10, abs=5e-7)  # impact's point back
 
 
 async def test_the_plan_to_the_next_grade_is_what_scoring_the_planned_evidence_gives(season):

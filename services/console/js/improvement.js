@@ -27,10 +27,15 @@ export function improvementSection(code, cycleId) {
 
 function describe(change) {
   const number = (value, digits) => (value === null ? "–" : Number(value).toFixed(digits));
+  const wholeBefore = change.kind === "COMPLETE_SAMPLE";
+  const wholeAfter = wholeBefore || change.kind === "SCORE_ITEM";
+  const byRule = change.kind === "MEET_RULE" || change.kind === "ESCAPE_RULE"; // a fact's value as it is
   return t(`improve.change.${change.kind}`, {
     subject: change.subject,
-    before: number(change.before, change.kind === "COMPLETE_SAMPLE" ? 0 : 2),
-    after: number(change.after, change.kind === "COMPLETE_SAMPLE" || change.kind === "SCORE_ITEM" ? 0 : 2),
+    rule: change.rule ?? "",
+    fields: (change.fields ?? []).join(", "),
+    before: number(change.before, wholeBefore ? 0 : 2),
+    after: byRule ? String(Number(change.after)) : number(change.after, wholeAfter ? 0 : 2),
   });
 }
 

@@ -75,7 +75,7 @@ export const REGION_PAGE = `query($code: String!, $cycleId: String!, $cycle: ID!
 export const CYCLE_REGIONS = `query($id: ID!) {
   evaluationCycle(id: $id) { year stage cohort regions { code name province cohort } } }`;
 
-const PLAN_CHANGE = "change { kind subject before after }";
+const PLAN_CHANGE = "change { kind subject before after rule fields }";
 const PLAN_STANDING = "standing { finalIndex grade rank rankInCohort rulesFired }";
 
 export const IMPROVEMENT_CANDIDATES = `query($code: String!, $cycleId: String, $first: Int!) {

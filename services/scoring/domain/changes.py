@@ -5,7 +5,8 @@ the assessors scored, raised by one step on every assessor's sheet; an item nobo
 yet, scored; an impact sub-dimension's citizens' sample completed, or its citizens' mean
 answer one step higher; a quick win proposed with its planning complete by 31 October. What
 a change is worth is not judged here: the planner scores each changed evidence as scoring
-does, methodology and rules.
+does, methodology and rules. The rule set adds changes of its own (`rule_changes`): a fact
+brought to meet a rewarding rule's condition, or out of a penalising one's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
@@ -21,6 +22,8 @@ from fractions import Fraction
 from services.contracts.progress import ProgressPoint, ProgressStage
 from services.scoring.domain.evidence import Evidence, Program
 from services.scoring.domain.methodology import Methodology
+from services.scoring.domain.rule_changes import Edit, rule_moves
+from services.scoring.domain.rules import Rule
 
 PLANNED = "planned"  # the sheet a hypothetical or planned score is written on
 IMPACT = "impact"
@@ -32,38 +35,54 @@ class ChangeKind(StrEnum):
     COMPLETE_SAMPLE = "complete_sample"  # a sub-dimension's citizens up to the target
     RAISE_CITIZENS = "raise_citizens"  # a sub-dimension's citizens' mean one step higher
     READY_QUICK_WIN = "ready_quick_win"  # proposed, its planning complete by 31 October
+    MEET_RULE = "meet_rule"  # a fact brought to meet a rewarding rule's condition
+    ESCAPE_RULE = "escape_rule"  # a fact brought out of a penalising rule's condition
+
+
+ChangeKey = tuple[str, str, str]  # kind, subject, rule
 
 
 @dataclass(frozen=True)
 class Change:
     """One change: its kind, what it changes (a question code, a sub-dimension or a program
     id) and the value before and after (an item's mean score, a number of citizens, a mean
-    answer, a planning percent)."""
+    answer, a planning percent). A rule's change names the rule and the fact's fields it
+    moves (`edits`); `before` and `after` are then its first field's."""
 
     kind: ChangeKind
     subject: str
     before: float | None
     after: float
+    rule: str = ""
+    edits: tuple[Edit, ...] = ()
 
     @property
-    def key(self) -> tuple[str, str]:
-        return self.kind.value, self.subject
+    def key(self) -> ChangeKey:
+        return self.kind.value, self.subject, self.rule
 
 
-def changes_of(evidence: Evidence, method: Methodology) -> list[Change]:
-    """Every change the evidence allows, in the instrument's order: its items, then its
-    impact sub-dimensions, then its programs."""
+def changes_of(evidence: Evidence, method: Methodology, rules: Sequence[Rule] = ()) -> list[Change]:
+    """Every change the evidence allows: first those the rules point to, then in the
+    instrument's order its items, its impact sub-dimensions and its programs."""
     return [
+        *_rule_changes(evidence, method, rules),
         *_item_changes(evidence, method),
         *_sample_changes(evidence),
         *_quick_win_changes(evidence),
     ]
 
 
-def change_of(evidence: Evidence, method: Methodology, key: tuple[str, str]) -> Change | None:
-    """The change of that kind and subject the evidence allows now, if any is left (an item
-    raised twice is raised from where the first step left it)."""
-    return next((c for c in changes_of(evidence, method) if c.key == key), None)
+def change_of(
+    evidence: Evidence, method: Methodology, key: ChangeKey, rules: Sequence[Rule] = ()
+) -> Change | None:
+    """The change of that kind, subject and rule the evidence allows now, if any is left (an
+    item raised twice is raised from where the first step left it)."""
+    kind, _, rule = key
+    if kind in (ChangeKind.MEET_RULE, ChangeKind.ESCAPE_RULE):
+        found = list(_rule_changes(evidence, method, [r for r in rules if r.id == rule]))
+    else:
+        found = changes_of(evidence, method)
+    return next((c for c in found if c.key == key), None)
 
 
 def applied(evidence: Evidence, change: Change, method: Methodology) -> Evidence:
@@ -83,6 +102,10 @@ def applied(evidence: Evidence, change: Change, method: Methodology) -> Evidence
             return _citizens_raised(evidence, change.subject)
         case ChangeKind.READY_QUICK_WIN:
             return _quick_win_ready(evidence, change.subject)
+        case ChangeKind.MEET_RULE | ChangeKind.ESCAPE_RULE:
+            for edit in change.edits:
+                evidence = _EDITS[edit.fact, edit.field](evidence, change.subject, edit.value)
+            return evidence
 
 
 def with_item_scores(evidence: Evidence, scores: dict[str, int]) -> Evidence:
@@ -165,10 +188,13 @@ def _sample_changes(evidence: Evidence) -> Iterator[Change]:
 
 
 def _sample_completed(evidence: Evidence, sub_dimension: str) -> Evidence:
-    """Citizens up to the target, the newcomers answering as those before them did on
+    return _sample_grown(evidence, sub_dimension, evidence.citizen_target)
+
+
+def _sample_grown(evidence: Evidence, sub_dimension: str, target: int) -> Evidence:
+    """Citizens up to `target`, the newcomers answering as those before them did on
     average (the middle of the answer scale where nobody answered yet). An answer pair is
     (sum, count): both are scaled, which keeps each mean exact."""
-    target = evidence.citizen_target
     answers = dict(evidence.citizen_answers)
     for code in _impact_codes(evidence)[sub_dimension]:
         total, count = answers.get(code, (0, 0))
@@ -221,3 +247,73 @@ def _quick_win_ready(evidence: Evidence, program_id: str) -> Evidence:
         )
 
     return dataclasses.replace(evidence, programs=tuple(ready(p) for p in evidence.programs))
+
+
+def _rule_changes(
+    evidence: Evidence, method: Methodology, rules: Sequence[Rule]
+) -> Iterator[Change]:
+    for move in rule_moves(evidence, method, rules):
+        kind = ChangeKind.MEET_RULE if move.rewards else ChangeKind.ESCAPE_RULE
+        after = float(move.edits[0].value)
+        yield Change(kind, move.subject, move.before, after, move.rule, move.edits)
+
+
+def _item_scored_at_least(evidence: Evidence, code: str, value: float | bool) -> Evidence:
+    """Every assessor's score of the item at least `value`."""
+    sheets = {s: max(score, int(value)) for s, score in evidence.assessor_scores[code].items()}
+    return _with_scores(evidence, code, sheets)
+
+
+def _respondents(evidence: Evidence, sub_dimension: str, value: float | bool) -> Evidence:
+    return _sample_grown(evidence, sub_dimension, int(value))
+
+
+def _filled(evidence: Evidence, sub_dimension: str, value: float | bool) -> Evidence:
+    """The sample grown to the fewest citizens whose fill percent (as its fact rounds it)
+    reaches `value`."""
+    target = evidence.citizen_target
+    needed = math.ceil(float(value) * target / 100)
+    while round(100 * needed / target, 2) < float(value):
+        needed += 1
+    return _sample_grown(evidence, sub_dimension, needed)
+
+
+def _program_edit(
+    change: Callable[[Program, Evidence, float | bool], Program],
+) -> Callable[[Evidence, str, float | bool], Evidence]:
+    def edit(evidence: Evidence, program_id: str, value: float | bool) -> Evidence:
+        programs = tuple(
+            change(p, evidence, value) if p.program_id == program_id else p
+            for p in evidence.programs
+        )
+        return dataclasses.replace(evidence, programs=programs)
+
+    return edit
+
+
+def _planned_by_deadline(program: Program, evidence: Evidence, value: float | bool) -> Program:
+    done = ProgressPoint(ProgressStage.PLANNING.value, float(value), _deadline(evidence))
+    planned = max(program.planning_percent, float(value))
+    return dataclasses.replace(
+        program, progress=(*program.progress, done), planning_percent=planned
+    )
+
+
+def _proposed(program: Program, evidence: Evidence, value: float | bool) -> Program:
+    years = tuple(sorted({*program.quick_win_years, evidence.year}))
+    return dataclasses.replace(program, quick_win_years=years)
+
+
+_EDITS: dict[tuple[str, str], Callable[[Evidence, str, float | bool], Evidence]] = {
+    ("question", "score"): _item_scored_at_least,
+    ("impact_sample", "respondents"): _respondents,
+    ("impact_sample", "fill_percent"): _filled,
+    ("program", "planning_percent"): _program_edit(
+        lambda p, _, v: dataclasses.replace(p, planning_percent=float(v))
+    ),
+    ("program", "implementation_percent"): _program_edit(
+        lambda p, _, v: dataclasses.replace(p, implementation_percent=float(v))
+    ),
+    ("program", "planning_percent_on_oct_31"): _program_edit(_planned_by_deadline),
+    ("program", "quick_win_proposed"): _program_edit(_proposed),
+}  # fmt: skip

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.kernel import errors
-from services.scoring.domain.changes import Change, applied, change_of
+from services.scoring.domain.changes import Change, ChangeKey, applied, change_of
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.methodology import Methodology
+from services.scoring.domain.rules import Rule
 
 MAX_TARGET = 40
 RANK = re.compile(r"^rank:([0-9]{1,4})\Z")
@@ -167,10 +168,11 @@ async def plan_to(
     method: Methodology,
     evaluate: Evaluate,
     limits: Limits = Limits(),
+    rules: Sequence[Rule] = (),
 ) -> Plan:
     """From `start` (which scores `standing`), each step the best of the candidates worth
     most so far, tried again on the evidence as it stands; `tried` gives each candidate's
-    worth on `start`."""
+    worth on `start`; `rules` are those whose conditions changes may be made to meet."""
     worth = {t.change.key: t.standing for t in tried if better(t.standing, standing)}
     evidence, evaluated = start, 0
     steps: list[Step] = []
@@ -181,7 +183,7 @@ async def plan_to(
             return Plan(tuple(steps), Ending.BUDGET, evaluated)
         ordered = sorted(worth, key=lambda k: _rank_key(worth[k], k))
         keys = ordered[: min(limits.rechecked, limits.evaluations - evaluated)]
-        changes = [c for k in keys if (c := change_of(evidence, method, k)) is not None]
+        changes = [c for k in keys if (c := change_of(evidence, method, k, rules)) is not None]
         if not changes:
             return Plan(tuple(steps), Ending.NO_CHANGE_HELPS, evaluated)
         try:
@@ -202,10 +204,10 @@ async def plan_to(
         evidence, standing = applied(evidence, best.change, method), best.standing
         steps.append(Step(best.change, standing))
         worth.pop(best.change.key, None)
-        if (again := change_of(evidence, method, best.change.key)) is not None:
+        if (again := change_of(evidence, method, best.change.key, rules)) is not None:
             worth[again.key] = best.standing  # worth at least trying once more
     return Plan(tuple(steps), Ending.REACHED, evaluated)
 
 
-def _rank_key(standing: Standing, key: tuple[str, str]) -> tuple[float, int, tuple[str, str]]:
+def _rank_key(standing: Standing, key: ChangeKey) -> tuple[float, int, ChangeKey]:
     return -standing.final_index, standing.rank_in_cohort, key

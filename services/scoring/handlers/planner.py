@@ -136,7 +136,8 @@ class Planner:
     @staticmethod
     def considered(session: Session) -> int:
         """How many changes the evidence allows."""
-        return len(changes_of(session.evidence, session.loaded.definition.methodology))
+        definition = session.loaded.definition
+        return len(changes_of(session.evidence, definition.methodology, definition.rules))
 
     async def candidates(self, session: Session) -> tuple[Candidate, ...]:
         """Every change tried (the first MAX_CANDIDATES, within the budget), worth most first;
@@ -146,8 +147,8 @@ class Planner:
         ):
             return session._candidates
         session.complete = True
-        method = session.loaded.definition.methodology
-        changes = changes_of(session.evidence, method)[:MAX_CANDIDATES]
+        method, rules = session.loaded.definition.methodology, session.loaded.definition.rules
+        changes = changes_of(session.evidence, method, rules)[:MAX_CANDIDATES]
         standings: list[Standing] = []
         for start in range(0, len(changes), CHUNK):
             if time.monotonic() > session.deadline:
@@ -179,9 +180,10 @@ class Planner:
                 raise OutOfBudget
             return await self._scored(session, evidences)
 
-        method = session.loaded.definition.methodology
-        found = await plan_to(target, session.evidence, session.standing, tried, method,
-                              evaluate, Limits())  # fmt: skip
+        definition = session.loaded.definition
+        found = await plan_to(target, session.evidence, session.standing, tried,
+                              definition.methodology, evaluate, Limits(),
+                              definition.rules)  # fmt: skip
         if found.ending is not Ending.BUDGET:
             session._plans[str(target)] = found
         return found

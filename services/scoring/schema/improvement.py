@@ -14,6 +14,7 @@ from services.scoring.handlers.planner import MAX_CANDIDATES, Candidate, Planner
 # what trying every change costs: up to MAX_CANDIDATES scorings in the rules workers
 TRYING = 2_500
 MOST_RULES_FIRED = 100
+MOST_MOVED_FIELDS = 4  # a fact's levers: a program's four
 
 strawberry.enum(
     changes.ChangeKind,
@@ -21,7 +22,10 @@ strawberry.enum(
     description="raise_item: every assessor's score of an item one step higher; score_item: an "
     "item nobody scored, scored; complete_sample: an impact sub-dimension's citizens up to the "
     "target; raise_citizens: its citizens' mean answer one step higher; ready_quick_win: a "
-    "program proposed as a quick win with its planning complete by 31 October.",
+    "program proposed as a quick win with its planning complete by 31 October; meet_rule: a "
+    "fact brought to meet the condition of a rule that rewards (raises a dimension, gives a "
+    "grade, makes a quick win eligible); escape_rule: a fact brought out of the condition of a "
+    "rule that penalises.",
 )
 strawberry.enum(
     planning.Ending,
@@ -55,14 +59,25 @@ class PlanChange:
     subject: str = strawberry.field(
         description="The question code, impact sub-dimension or program id changed."
     )
-    before: float | None
+    before: float | None = strawberry.field(
+        description="For a rule's change, the first field it moves (`fields`); none for a flag."
+    )
     after: float
+    rule: str | None = strawberry.field(
+        description="The rule whose condition a meet_rule or escape_rule change meets or escapes."
+    )
+    fields: list[str] = strawberry.field(
+        description="The fact's fields a rule's change moves (`score`, `fill_percent`, "
+        "`implementation_percent`...); empty for the other kinds.",
+        directives=assumed(MOST_MOVED_FIELDS),
+    )
 
     @classmethod
     def from_domain(cls, change: changes.Change) -> Self:
         return cls(
-            kind=change.kind, subject=change.subject, before=change.before, after=change.after
-        )
+            kind=change.kind, subject=change.subject, before=change.before, after=change.after,
+            rule=change.rule or None, fields=[edit.field for edit in change.edits],
+        )  # fmt: skip
 
 
 @strawberry.type
