@@ -10,7 +10,7 @@ import yaml
 
 from services.kernel import errors
 from services.scoring.domain import assessment, definitions
-from services.scoring.domain.changes import applied, changes_of
+from services.scoring.domain.changes import Change, applied, changes_of
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.planning import (
     Ending,
@@ -35,14 +35,13 @@ def standing_of(evidence: Evidence) -> Standing:
                     frozenset())  # fmt: skip
 
 
-async def scored(evidences: list[Evidence]) -> list[Standing]:
-    return [standing_of(e) for e in evidences]
+async def scored(evidence: Evidence, changes: list[Change]) -> list[Standing]:
+    return [standing_of(applied(evidence, change, METHOD)) for change in changes]
 
 
 async def first_tried(start: Evidence) -> list[Tried]:
     changes = changes_of(start, METHOD)
-    return [Tried(c, s) for c, s in zip(changes, await scored(
-        [applied(start, c, METHOD) for c in changes]), strict=True)]  # fmt: skip
+    return [Tried(c, s) for c, s in zip(changes, await scored(start, changes), strict=True)]
 
 
 async def test_each_step_is_the_one_worth_most_and_the_plan_stops_at_the_target():
@@ -61,12 +60,12 @@ async def test_a_plan_out_of_budget_keeps_the_steps_it_found():
     start = region_evidence(MALANG)
     calls = 0
 
-    async def two_rounds(evidences: list[Evidence]) -> list[Standing]:
+    async def two_rounds(evidence: Evidence, changes: list[Change]) -> list[Standing]:
         nonlocal calls
         calls += 1
         if calls > 2:
             raise OutOfBudget
-        return await scored(evidences)
+        return await scored(evidence, changes)
 
     now = standing_of(start)
     target = read_target("Sangat Baik", METHOD)

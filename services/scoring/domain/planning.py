@@ -1,7 +1,7 @@
 """Targets, standings and the plan: the fewest changes, chosen one at a time by what each
 exactly adds, that bring a region to a final index, a grade or a rank in its cohort.
 
-Nothing here scores: the planner hands each changed evidence to `Evaluate`, which runs the
+Nothing here scores: the planner hands the evidence and the changes to `Evaluate`, which runs the
 methodology and the rules as scoring does, so thresholds and flags show in what a change is
 worth. The plan is greedy: at each step the change worth most on the evidence as the steps
 before left it, among the candidates worth most before (their worth is checked again, since
@@ -146,7 +146,7 @@ class Plan:
     evaluated: int
 
 
-Evaluate = Callable[[list[Evidence]], Awaitable[list[Standing]]]
+Evaluate = Callable[[Evidence, list[Change]], Awaitable[list[Standing]]]  # each change made
 
 
 class OutOfBudget(Exception):
@@ -187,7 +187,7 @@ async def plan_to(
         if not changes:
             return Plan(tuple(steps), Ending.NO_CHANGE_HELPS, evaluated)
         try:
-            scored = await evaluate([applied(evidence, c, method) for c in changes])
+            scored = await evaluate(evidence, changes)
         except OutOfBudget:
             return Plan(tuple(steps), Ending.BUDGET, evaluated)
         evaluated += len(changes)

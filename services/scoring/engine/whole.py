@@ -1,10 +1,11 @@
 """Scoring a region's evidence whole: the methodology, the facts within the rules' reach,
 the rules, the scorecard's content and the digest of what was scored.
 
-A rescore and a plan's what-ifs run this inside the rules workers, a batch of regions at a
-time, so that it spreads over every worker's core and the service itself only reads
-evidence and stores scorecards. The service composes a scorecard the same way
-(`content_of`) when it runs the rules on facts it prepared itself (a simulation).
+A rescore and a plan's what-ifs run this inside the rules workers, a batch of regions (or of
+changes to one region's evidence, made there) at a time, so that it spreads over every
+worker's core and the service itself only reads evidence and stores scorecards. The service
+composes a scorecard the same way (`content_of`) when it runs the rules on facts it prepared
+itself (a simulation).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.scoring.domain import assessment, rules, scorecards
+from services.scoring.domain.changes import Change, applied
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.reach import Reach
@@ -60,9 +62,14 @@ def reach_of(method: Method) -> Reach:
 
 
 def score(
-    method: Method, evidences: list[Evidence], fire: Callable[[Facts], list[Fired]]
+    method: Method,
+    evidences: list[Evidence],
+    fire: Callable[[Facts], list[Fired]],
+    *,
+    digested: bool = True,
 ) -> list[Scored | Unweighted]:
-    """Each evidence scored, `fire` running the rules on a session's facts."""
+    """Each evidence scored, `fire` running the rules on a session's facts; without the
+    digest of what was scored (`digested=False`) for evidence that is not stored."""
     definition, reach = method.definition, reach_of(method)
     found: list[Scored | Unweighted] = []
     for evidence in evidences:
@@ -76,8 +83,18 @@ def score(
         refused = rules.too_many_combinations(definition.rules, session)
         fired = [] if refused else fire(session)
         content, fired_rules = content_of(method, evidence, scored, fired, refused)
-        found.append(Scored(content, fired_rules, scorecards.digest(facts, method.number)))
+        digest = scorecards.digest(facts, method.number) if digested else ""
+        found.append(Scored(content, fired_rules, digest))
     return found
+
+
+def try_changes(
+    method: Method, base: Evidence, tried: list[Change], fire: Callable[[Facts], list[Fired]]
+) -> list[Scored | Unweighted]:
+    """The evidence once each change is made, scored (a plan's what-ifs, never stored)."""
+    methodology = method.definition.methodology
+    evidences = [applied(base, change, methodology) for change in tried]
+    return score(method, evidences, fire, digested=False)
 
 
 def content_of(

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from services.scoring.domain.changes import Change
 from services.scoring.domain.evidence import Evidence
 from services.scoring.engine import whole
 from services.scoring.engine.compiler import SEEN
@@ -102,6 +103,21 @@ def score(
 ) -> tuple[list[whole.Scored | whole.Unweighted], float]:
     """Each region's evidence scored whole here (`engine.whole`); with the seconds
     durable_rules took."""
+    fire, busy = _timed_fire()
+    return whole.score(method, evidences, fire), busy[0]
+
+
+def try_changes(
+    method: whole.Method, base: Evidence, changes: list[Change]
+) -> tuple[list[whole.Scored | whole.Unweighted], float]:
+    """The evidence once each change is made, made and scored whole here: the evidence
+    crosses to the worker once a batch, not once a change."""
+    fire, busy = _timed_fire()
+    return whole.try_changes(method, base, changes, fire), busy[0]
+
+
+def _timed_fire() -> tuple[Callable[[list[dict[str, Any]]], list[Fired]], list[float]]:
+    """`_fire`, and the seconds it has taken so far."""
     busy = [0.0]
 
     def fire(facts: list[dict[str, Any]]) -> list[Fired]:
@@ -111,7 +127,7 @@ def score(
         finally:
             busy[0] += time.perf_counter() - started
 
-    return whole.score(method, evidences, fire), busy[0]
+    return fire, busy
 
 
 def _fire(facts: list[dict[str, Any]]) -> list[Fired]:

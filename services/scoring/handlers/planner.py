@@ -23,7 +23,7 @@ from services.kernel.auth import Principal, Role
 from services.kernel.lru import LruCache
 from services.kernel.repository import require
 from services.scoring.domain import rulesets
-from services.scoring.domain.changes import Change, applied, changes_of, with_item_scores
+from services.scoring.domain.changes import Change, changes_of, with_item_scores
 from services.scoring.domain.evidence import CycleFacts, Evidence, RegionFacts
 from services.scoring.domain.planning import (
     Ending,
@@ -36,7 +36,7 @@ from services.scoring.domain.planning import (
     Tried,
     plan_to,
 )
-from services.scoring.handlers.scorer import Loaded, RescoreReport, Scorer
+from services.scoring.handlers.scorer import Loaded, RescoreReport, Scorer, Storable
 
 MAX_CANDIDATES = 250  # changes tried for one request; the answer says how many there were
 MAX_WHAT_IF = 500  # hypothetical item scores in one request
@@ -154,9 +154,8 @@ class Planner:
             if time.monotonic() > session.deadline:
                 session.complete = False
                 break
-            chunk = changes[start : start + CHUNK]
-            standings += await self._scored(
-                session, [applied(session.evidence, c, method) for c in chunk]
+            standings += await self._tried(
+                session, session.evidence, changes[start : start + CHUNK]
             )
         session.complete = session.complete and len(standings) == len(changes)
         session.complete = session.complete and self.considered(session) <= MAX_CANDIDATES
@@ -175,10 +174,10 @@ class Planner:
             return kept
         tried = [Tried(c.change, c.standing) for c in await self.candidates(session)]
 
-        async def evaluate(evidences: list[Evidence]) -> list[Standing]:
+        async def evaluate(evidence: Evidence, tried: list[Change]) -> list[Standing]:
             if time.monotonic() > session.deadline:
                 raise OutOfBudget
-            return await self._scored(session, evidences)
+            return await self._tried(session, evidence, tried)
 
         definition = session.loaded.definition
         found = await plan_to(target, session.evidence, session.standing, tried,
@@ -192,13 +191,24 @@ class Planner:
         computed = await self.scorer.score_evidences_whole(
             session.loaded, evidences, RescoreReport()
         )
+        return self._standings(session, computed, len(evidences))
+
+    async def _tried(self, session: Session, base: Evidence, tried: list[Change]) -> list[Standing]:
+        """What the evidence scores once each change is made."""
+        computed = await self.scorer.score_changes_whole(
+            session.loaded, base, tried, RescoreReport()
+        )
+        return self._standings(session, computed, len(tried))
+
+    @staticmethod
+    def _standings(session: Session, computed: list[Storable], asked: int) -> list[Standing]:
         standings = []
         for item in computed:
             content = item.content
             rank, in_cohort = session.others.ranks(content.final_index)
             standings.append(Standing(content.final_index, content.grade, rank, in_cohort,
                                       item.fired_rules, content.failure))  # fmt: skip
-        if len(standings) != len(evidences):
+        if len(standings) != asked:
             raise errors.Conflict("the rule set has no weights for this region's year and cohort")
         return standings
 

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 from services.kernel import errors
 from services.kernel.clock import utc_now
 from services.scoring.domain import assessment, rules, rulesets, scorecards
+from services.scoring.domain.changes import Change, applied
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.reach import Reach
@@ -283,6 +284,25 @@ class Scorer:
         with self.seconds.timing("rules"):
             task = partial(worker.score, loaded.method)
             outcomes = await self.engine.run(loaded.key, loaded.compiled, task, evidences)
+        return self._outcomes(loaded, evidences, outcomes, report)
+
+    async def score_changes_whole(
+        self, loaded: Loaded, base: Evidence, tried: list[Change], report: RescoreReport
+    ) -> list[Storable]:
+        """The scorecard of the evidence once each change is made (a what-if, not stored,
+        without a digest), the changes made and scored in the rules workers."""
+        with self.seconds.timing("rules"):
+            task = partial(worker.try_changes, loaded.method, base)
+            outcomes = await self.engine.run(loaded.key, loaded.compiled, task, tried)
+        method = loaded.definition.methodology
+        evidences = [applied(base, change, method) for change in tried]
+        return self._outcomes(loaded, evidences, outcomes, report)
+
+    def _outcomes(
+        self, loaded: Loaded, evidences: list[Evidence], outcomes: list[Any], report: RescoreReport
+    ) -> list[Storable]:
+        """What came back for each evidence: scored, reported failed without weights, or
+        composed here with the failure when its batch could not run."""
         scored: list[Storable] = []
         for evidence, outcome in zip(evidences, outcomes, strict=True):
             if isinstance(outcome, whole.Scored):
