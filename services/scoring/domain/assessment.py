@@ -49,29 +49,59 @@ class NoWeights(ValueError):
 
 
 def assess(evidence: Evidence, method: Methodology) -> Assessment:
-    weights = method.weights_for(evidence.year, evidence.cohort)
+    return assess_parts(evidence, method).assessment
+
+
+@dataclass(frozen=True)
+class Parts:
+    """An assessment with the item scores it was made of, by assessors and by citizens."""
+
+    assessment: Assessment
+    by_assessors: dict[str, Fraction | None]
+    by_citizens: dict[str, Fraction | None]
+
+
+def assess_parts(
+    evidence: Evidence,
+    method: Methodology,
+    earlier: Parts | None = None,
+    changed: Changed | None = None,
+) -> Parts:
+    """The assessment; with `earlier`, that of evidence of the same questions, year and
+    cohort which differs from this only where `changed` says: the rest is taken from it."""
+    if earlier is None or changed is None:
+        changed, earlier = Changed(frozenset(evidence.questions), True), None
+    if earlier is not None:
+        weights: WeightSet | None = earlier.assessment.weights
+    else:
+        weights = method.weights_for(evidence.year, evidence.cohort)
     if weights is None:
         raise NoWeights(f"no weights for year {evidence.year}, cohort {evidence.cohort}")
-    by_assessors = {
-        code: method.item_score(evidence.assessor_scores.get(code, {}).values())
-        for code in evidence.questions
-    }
-    by_citizens = {code: _citizens_score(code, evidence, method) for code in evidence.questions}
-    items = {
-        code: _item_score(method, by_assessors[code], by_citizens[code])
-        if code in evidence.citizen_answers
-        else by_assessors[code]
-        for code in evidence.questions
-    }
-    dimensions, coverage = {}, {}
+    by_assessors = dict(earlier.by_assessors) if earlier else {}
+    by_citizens = dict(earlier.by_citizens) if earlier else {}
+    items = dict(earlier.assessment.item_scores) if earlier else {}
+    for code in sorted(changed.codes) if earlier else evidence.questions:
+        by_assessors[code] = method.item_score(evidence.assessor_scores.get(code, {}).values())
+        by_citizens[code] = citizens_score(code, evidence, method)
+        items[code] = (
+            _item_score(method, by_assessors[code], by_citizens[code])
+            if code in evidence.citizen_answers
+            else by_assessors[code]
+        )
+    touched = {evidence.questions[code].evaluation_dimension for code in changed.codes}
+    dimensions = dict(earlier.assessment.dimension_scores) if earlier else {}
+    coverage = dict(earlier.assessment.coverage) if earlier else {}
     for dimension in EVALUATION_DIMENSIONS:
         codes = [c for c, q in evidence.questions.items() if q.evaluation_dimension == dimension]
-        if not codes:
+        if not codes or dimension not in touched:
             continue
         dimensions[dimension] = method.dimension_score([items[c] for c in codes])
         coverage[dimension] = (sum(items[c] is not None for c in codes), len(codes))
-    smart: dict[str, Fraction | None] = {}
+    touched_smart = {evidence.questions[code].smart_dimension for code in changed.codes}
+    smart = dict(earlier.assessment.smart_dimension_scores) if earlier else {}
     for smart_dimension in SMART_DIMENSIONS:
+        if smart_dimension not in touched_smart and earlier:
+            continue
         scored = [
             score
             for c, q in evidence.questions.items()
@@ -79,13 +109,26 @@ def assess(evidence: Evidence, method: Methodology) -> Assessment:
         ]
         smart[smart_dimension] = exact_mean(scored)
     final = method.final_index(dimensions, weights)
-    beside = _survey_beside(evidence, by_assessors, by_citizens)
+    if earlier and not changed.samples and not touched & {"impact"}:
+        beside = earlier.assessment.impact_survey
+    else:
+        beside = _survey_beside(evidence, by_assessors, by_citizens)
     improvement = (
         method.improvement(method.weighted_sum(dimensions, weights), evidence.previous_unrounded)
         if evidence.previous_unrounded is not None
         else None
     )
-    return Assessment(items, dimensions, coverage, weights, final, smart, beside, improvement)
+    found = Assessment(items, dimensions, coverage, weights, final, smart, beside, improvement)
+    return Parts(found, by_assessors, by_citizens)
+
+
+@dataclass(frozen=True)
+class Changed:
+    """Where evidence differs from evidence assessed before: the items whose assessors'
+    scores or citizens' answers changed, and whether its citizens' samples did."""
+
+    codes: frozenset[str]
+    samples: bool
 
 
 def _item_score(
@@ -100,7 +143,7 @@ def _mean_answer(code: str, evidence: Evidence) -> Fraction | None:
     return Fraction(total, count) if count else None
 
 
-def _citizens_score(code: str, evidence: Evidence, method: Methodology) -> Fraction | None:
+def citizens_score(code: str, evidence: Evidence, method: Methodology) -> Fraction | None:
     """The citizens' mean answer to the item, mapped from their question's own scale."""
     mean = _mean_answer(code, evidence)
     if mean is None:
@@ -141,13 +184,20 @@ def _number(value: Fraction | None) -> float:
 def facts_of(evidence: Evidence, assessment: Assessment) -> list[dict[str, Any]]:
     """The facts of one evaluation, as the fact schemas describe them."""
     return [
+        *fixed_facts(evidence, assessment),
+        *question_facts(evidence, assessment).values(),
+        *impact_sample_facts(evidence),
+        *program_facts(evidence),
+    ]
+
+
+def fixed_facts(evidence: Evidence, assessment: Assessment) -> list[dict[str, Any]]:
+    """The facts before the questions: the region, the cycle, the final and the dimensions."""
+    return [
         _region_fact(evidence),
         _cycle_fact(evidence),
         _final_fact(evidence, assessment),
         *_dimension_facts(assessment),
-        *_question_facts(evidence, assessment),
-        *_impact_sample_facts(evidence),
-        *_program_facts(evidence),
     ]
 
 
@@ -191,24 +241,32 @@ def _dimension_facts(assessment: Assessment) -> list[dict[str, Any]]:
     return found
 
 
-def _question_facts(evidence: Evidence, assessment: Assessment) -> list[dict[str, Any]]:
-    found = []
-    for code, question in evidence.questions.items():
-        score = assessment.item_scores[code]
-        if score is None:
-            continue
-        by_assessors = list(evidence.assessor_scores.get(code, {}).values())
-        spread = max(by_assessors) - min(by_assessors) if by_assessors else 0
-        found.append({KIND: "question", "code": code,
-                      "dimension": question.evaluation_dimension or "",
-                      "smart_dimension": question.smart_dimension or "",
-                      "sub_dimension": question.sub_dimension or "",
-                      "score": _number(score), "assessors": len(by_assessors),
-                      "spread": spread})  # fmt: skip
-    return found
+def question_facts(evidence: Evidence, assessment: Assessment) -> dict[str, dict[str, Any]]:
+    """The scored items' facts, by code, in the instrument's order."""
+    return {
+        code: fact
+        for code in evidence.questions
+        if (fact := question_fact(code, evidence, assessment)) is not None
+    }
 
 
-def _impact_sample_facts(evidence: Evidence) -> list[dict[str, Any]]:
+def question_fact(code: str, evidence: Evidence, assessment: Assessment) -> dict[str, Any] | None:
+    """The item's fact, or None while it is not scored."""
+    score = assessment.item_scores[code]
+    if score is None:
+        return None
+    question = evidence.questions[code]
+    by_assessors = list(evidence.assessor_scores.get(code, {}).values())
+    spread = max(by_assessors) - min(by_assessors) if by_assessors else 0
+    return {KIND: "question", "code": code,
+            "dimension": question.evaluation_dimension or "",
+            "smart_dimension": question.smart_dimension or "",
+            "sub_dimension": question.sub_dimension or "",
+            "score": _number(score), "assessors": len(by_assessors),
+            "spread": spread}  # fmt: skip
+
+
+def impact_sample_facts(evidence: Evidence) -> list[dict[str, Any]]:
     sub_dimensions = {
         q.sub_dimension
         for q in evidence.questions.values()
@@ -224,7 +282,7 @@ def _impact_sample_facts(evidence: Evidence) -> list[dict[str, Any]]:
     return found
 
 
-def _program_facts(evidence: Evidence) -> list[dict[str, Any]]:
+def program_facts(evidence: Evidence) -> list[dict[str, Any]]:
     deadline = dt.date(evidence.year, 10, 31) if evidence.year else dt.date.max
     return [
         {

@@ -41,12 +41,12 @@ class Reach:
         self._conditions = {kind: tuple(found) for kind, found in conditions.items()}
 
     def __call__(self, session: list[Fact]) -> list[Fact]:
-        conditions = self._conditions
-        return [
-            fact
-            for fact in session
-            if any(decide(fact) is not False for decide in conditions.get(str(fact.get(KIND)), ()))
-        ]
+        return [fact for fact in session if self.may_match(fact)]
+
+    def may_match(self, fact: Fact) -> bool:
+        """Whether some pattern may match the fact: none decides it cannot."""
+        decides = self._conditions.get(str(fact.get(KIND)), ())
+        return any(decide(fact) is not False for decide in decides)
 
 
 Decide = Callable[[Fact], Decided]

@@ -19,6 +19,7 @@ from services.scoring.domain.changes import Change, applied
 from services.scoring.domain.definitions import Definition
 from services.scoring.domain.evidence import Evidence
 from services.scoring.domain.reach import Reach
+from services.scoring.domain.reassessment import Assessed
 
 Facts = list[dict[str, Any]]
 Fired = tuple[str, dict[str, dict[str, Any]]]  # rule name, alias -> matched fact
@@ -91,10 +92,44 @@ def score(
 def try_changes(
     method: Method, base: Evidence, tried: list[Change], fire: Callable[[Facts], list[Fired]]
 ) -> list[Scored | Unweighted]:
-    """The evidence once each change is made, scored (a plan's what-ifs, never stored)."""
-    methodology = method.definition.methodology
-    evidences = [applied(base, change, methodology) for change in tried]
-    return score(method, evidences, fire, digested=False)
+    """The evidence once each change is made, scored (a plan's what-ifs, never stored). Each
+    is assessed from `base`'s assessment where the change leaves it alone, and the rules run
+    again only when a fact that some pattern may match changed (or came or went): otherwise
+    the rules are given the very facts they were given on `base`, and fire as they did."""
+    definition, reach = method.definition, reach_of(method)
+    methodology = definition.methodology
+    try:
+        first = Assessed.of(base, methodology)
+    except assessment.NoWeights as missing:
+        return [Unweighted.of(base, missing) for _ in tried]
+    first_session = reach(first.facts)
+    first_refused = rules.too_many_combinations(definition.rules, first_session)
+    first_fired: list[Fired] | None = None
+    first_facts = {id(fact) for fact in first.facts}
+    first_reached = {id(fact) for fact in first_session}
+    found: list[Scored | Unweighted] = []
+    for change in tried:
+        evidence = applied(base, change, methodology)
+        now = first.changed_to(evidence, methodology)
+        now_facts = {id(fact) for fact in now.facts}
+        moved = [f for f in now.facts if id(f) not in first_facts] + [
+            f for f in first.facts if id(f) not in now_facts
+        ]
+        if any(reach.may_match(fact) for fact in moved):
+            session = [  # a fact of the first's decided as it was for the first
+                f
+                for f in now.facts
+                if (id(f) in first_reached if id(f) in first_facts else reach.may_match(f))
+            ]
+            refused = rules.too_many_combinations(definition.rules, session)
+            fired = [] if refused else fire(session)
+        else:
+            if first_fired is None:
+                first_fired = [] if first_refused else fire(first_session)
+            refused, fired = first_refused, first_fired
+        content, fired_rules = content_of(method, evidence, now.assessment, fired, refused)
+        found.append(Scored(content, fired_rules, ""))
+    return found
 
 
 def content_of(
