@@ -125,12 +125,7 @@ def compose(
 ) -> Content:
     """The scorecard's content; `fired` lists (rule index, matched facts) in firing order."""
     method = definition.methodology
-    effects, explanation = Effects(), []
-    ordered = sorted(fired or [], key=lambda f: (-definition.rules[f[0]].priority, f[0]))
-    for index, matched in ordered:
-        rule = definition.rules[index]
-        said = tuple(effects.apply(rule.id, action, matched) for action in rule.actions)
-        explanation.append(Firing(rule.id, rule.description, matched, said))
+    effects, explanation = _effects(definition, fired)
     scores = _adjusted(assessment.dimension_scores, effects, method)
     unrounded = method.weighted_sum(scores, assessment.weights)
     final = method.final_index(scores, assessment.weights)
@@ -163,6 +158,34 @@ def compose(
         impact_survey=tuple(_impact_beside(b) for b in assessment.impact_survey),
         unrounded_final_index=round(float(unrounded), 6),
     )
+
+
+def standing(
+    definition: Definition,
+    assessment: Assessment,
+    fired: list[tuple[int, dict[str, dict[str, Any]]]],
+) -> tuple[float, str | None]:
+    """The final index and grade `compose` gives, and nothing else of the content: what a
+    plan's what-if needs."""
+    effects, _ = _effects(definition, fired)
+    method = definition.methodology
+    final = method.final_index(
+        _adjusted(assessment.dimension_scores, effects, method), assessment.weights
+    )
+    return float(final), effects.grade or method.grade(final)
+
+
+def _effects(
+    definition: Definition, fired: list[tuple[int, dict[str, dict[str, Any]]]] | None
+) -> tuple[Effects, list[Firing]]:
+    """What the fired rules did, applied in priority order, and each firing explained."""
+    effects, explanation = Effects(), []
+    ordered = sorted(fired or [], key=lambda f: (-definition.rules[f[0]].priority, f[0]))
+    for index, matched in ordered:
+        rule = definition.rules[index]
+        said = tuple(effects.apply(rule.id, action, matched) for action in rule.actions)
+        explanation.append(Firing(rule.id, rule.description, matched, said))
+    return effects, explanation
 
 
 def _impact_beside(beside: SurveyBeside) -> ImpactBeside:

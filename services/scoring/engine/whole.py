@@ -33,6 +33,17 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class WhatIf:
+    """What changed evidence would score: the final index and grade of its scorecard, the
+    rules that fired, and why the rules could not run, if they could not."""
+
+    final_index: float
+    grade: str | None
+    fired_rules: frozenset[str]
+    failure: str | None = None
+
+
+@dataclass(frozen=True)
 class Unweighted:
     """Evidence of a year and cohort the methodology gives no weights for."""
 
@@ -91,7 +102,7 @@ def score(
 
 def try_changes(
     method: Method, base: Evidence, tried: list[Change], fire: Callable[[Facts], list[Fired]]
-) -> list[Scored | Unweighted]:
+) -> list[WhatIf | Unweighted]:
     """The evidence once each change is made, scored (a plan's what-ifs, never stored). Each
     is assessed from `base`'s assessment where the change leaves it alone, and the rules run
     again only when a fact that some pattern may match changed (or came or went): otherwise
@@ -107,7 +118,7 @@ def try_changes(
     first_fired: list[Fired] | None = None
     first_facts = {id(fact) for fact in first.facts}
     first_reached = {id(fact) for fact in first_session}
-    found: list[Scored | Unweighted] = []
+    found: list[WhatIf | Unweighted] = []
     for change in tried:
         evidence = applied(base, change, methodology)
         now = first.changed_to(evidence, methodology)
@@ -127,9 +138,17 @@ def try_changes(
             if first_fired is None:
                 first_fired = [] if first_refused else fire(first_session)
             refused, fired = first_refused, first_fired
-        content, fired_rules = content_of(method, evidence, now.assessment, fired, refused)
-        found.append(Scored(content, fired_rules, ""))
+        found.append(what_if(method, now.assessment, fired, refused))
     return found
+
+
+def what_if(
+    method: Method, scored: assessment.Assessment, fired: list[Fired], failure: str | None
+) -> WhatIf:
+    """A what-if's standing from the rules that fired (by rule name)."""
+    by_index, rules_fired = _by_index(method, fired)
+    final, grade = scorecards.standing(method.definition, scored, by_index)
+    return WhatIf(final, grade, rules_fired, failure)
 
 
 def content_of(
@@ -140,8 +159,16 @@ def content_of(
     failure: str | None,
 ) -> tuple[scorecards.Content, frozenset[str]]:
     """The scorecard's content from the rules that fired (by rule name), and their ids."""
-    by_index = [(int(name[1:]), matched) for name, matched in fired]
+    by_index, rules_fired = _by_index(method, fired)
     content = scorecards.compose(
         evidence, method.definition, method.number, scored, by_index, failure
     )
-    return content, frozenset(method.definition.rules[i].id for i, _ in by_index)
+    return content, rules_fired
+
+
+def _by_index(
+    method: Method, fired: list[Fired]
+) -> tuple[list[tuple[int, dict[str, dict[str, Any]]]], frozenset[str]]:
+    """The firings by rule index (the compiled rules are named by it), and the rules' ids."""
+    by_index = [(int(name[1:]), matched) for name, matched in fired]
+    return by_index, frozenset(method.definition.rules[i].id for i, _ in by_index)

@@ -109,7 +109,7 @@ def score(
 
 def try_changes(
     method: whole.Method, base: Evidence, changes: list[Change]
-) -> tuple[list[whole.Scored | whole.Unweighted], float]:
+) -> tuple[list[whole.WhatIf | whole.Unweighted], float]:
     """The evidence once each change is made, made and scored whole here: the evidence
     crosses to the worker once a batch, not once a change."""
     fire, busy = _timed_fire()

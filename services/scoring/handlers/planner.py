@@ -23,6 +23,7 @@ from services.kernel.auth import Principal, Role
 from services.kernel.lru import LruCache
 from services.kernel.repository import require
 from services.scoring.domain import rulesets
+from services.scoring.domain.assessment import NoWeights
 from services.scoring.domain.changes import Change, changes_of, with_item_scores
 from services.scoring.domain.evidence import CycleFacts, Evidence, RegionFacts
 from services.scoring.domain.planning import (
@@ -36,7 +37,8 @@ from services.scoring.domain.planning import (
     Tried,
     plan_to,
 )
-from services.scoring.handlers.scorer import Loaded, RescoreReport, Scorer, Storable
+from services.scoring.engine import whole
+from services.scoring.handlers.scorer import Loaded, RescoreReport, Scorer
 
 MAX_CANDIDATES = 250  # changes tried for one request; the answer says how many there were
 MAX_WHAT_IF = 500  # hypothetical item scores in one request
@@ -191,26 +193,21 @@ class Planner:
         computed = await self.scorer.score_evidences_whole(
             session.loaded, evidences, RescoreReport()
         )
-        return self._standings(session, computed, len(evidences))
+        if len(computed) != len(evidences):
+            raise _unweighted()
+        return [
+            _standing(session, whole.WhatIf(c.content.final_index, c.content.grade,
+                                            c.fired_rules, c.content.failure))
+            for c in computed
+        ]  # fmt: skip
 
     async def _tried(self, session: Session, base: Evidence, tried: list[Change]) -> list[Standing]:
         """What the evidence scores once each change is made."""
-        computed = await self.scorer.score_changes_whole(
-            session.loaded, base, tried, RescoreReport()
-        )
-        return self._standings(session, computed, len(tried))
-
-    @staticmethod
-    def _standings(session: Session, computed: list[Storable], asked: int) -> list[Standing]:
-        standings = []
-        for item in computed:
-            content = item.content
-            rank, in_cohort = session.others.ranks(content.final_index)
-            standings.append(Standing(content.final_index, content.grade, rank, in_cohort,
-                                      item.fired_rules, content.failure))  # fmt: skip
-        if len(standings) != asked:
-            raise errors.Conflict("the rule set has no weights for this region's year and cohort")
-        return standings
+        try:
+            found = await self.scorer.score_changes_whole(session.loaded, base, tried)
+        except NoWeights:
+            raise _unweighted() from None
+        return [_standing(session, what_if) for what_if in found]
 
     async def _latest_cycle(self, principal: Principal, region_code: str) -> str:
         cards = await self.scorer.scoring.scorecards.of_regions([region_code])
@@ -234,6 +231,17 @@ class Planner:
 
 
 _UNREAD = Evidence(RegionFacts(""), CycleFacts("", 0), {})  # not read yet
+
+
+def _unweighted() -> errors.Conflict:
+    return errors.Conflict("the rule set has no weights for this region's year and cohort")
+
+
+def _standing(session: Session, what_if: whole.WhatIf) -> Standing:
+    """The what-if's standing among the cycle's other regions."""
+    rank, in_cohort = session.others.ranks(what_if.final_index)
+    return Standing(what_if.final_index, what_if.grade, rank, in_cohort, what_if.fired_rules,
+                    what_if.failure)  # fmt: skip
 
 
 def _require_reader(principal: Principal, region_code: str, evidence: Evidence | None) -> None:

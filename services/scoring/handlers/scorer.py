@@ -287,16 +287,26 @@ class Scorer:
         return self._outcomes(loaded, evidences, outcomes, report)
 
     async def score_changes_whole(
-        self, loaded: Loaded, base: Evidence, tried: list[Change], report: RescoreReport
-    ) -> list[Storable]:
-        """The scorecard of the evidence once each change is made (a what-if, not stored,
-        without a digest), the changes made and scored in the rules workers."""
+        self, loaded: Loaded, base: Evidence, tried: list[Change]
+    ) -> list[whole.WhatIf]:
+        """What the evidence would score once each change is made (a what-if, not stored),
+        the changes made and scored in the rules workers; NoWeights when the year and
+        cohort have none."""
         with self.seconds.timing("rules"):
             task = partial(worker.try_changes, loaded.method, base)
             outcomes = await self.engine.run(loaded.key, loaded.compiled, task, tried)
-        method = loaded.definition.methodology
-        evidences = [applied(base, change, method) for change in tried]
-        return self._outcomes(loaded, evidences, outcomes, report)
+        found: list[whole.WhatIf] = []
+        for change, outcome in zip(tried, outcomes, strict=True):
+            if isinstance(outcome, whole.Unweighted):
+                raise assessment.NoWeights(outcome.reason)
+            if isinstance(outcome, Failed):  # its batch ran out of time, even alone
+                evidence = applied(base, change, loaded.definition.methodology)
+                outcome = whole.what_if(
+                    loaded.method, assessment.assess(evidence, loaded.definition.methodology),
+                    [], outcome.reason,
+                )  # fmt: skip
+            found.append(outcome)
+        return found
 
     def _outcomes(
         self, loaded: Loaded, evidences: list[Evidence], outcomes: list[Any], report: RescoreReport
