@@ -153,12 +153,19 @@ class RulesEngine:
         return await self.run(version, ruleset, worker.evaluate, sessions)
 
     async def run(
-        self, version: str, ruleset: dict[str, Any], task: Task, items: list[Any]
+        self,
+        version: str,
+        ruleset: dict[str, Any],
+        task: Task,
+        items: list[Any],
+        batch: int | None = None,
     ) -> list[Any]:
         """`task` (a worker function of a list, or a partial of one) on every item in the
-        version's workers, a batch at a time: one result per item, in order, or `Failed`
-        for an item whose batch ran out of time or lost its process even alone."""
-        batches = [items[i : i + self.batch] for i in range(0, len(items), self.batch)]
+        version's workers, `batch` items at a time (the engine's own size unless given): one
+        result per item, in order, or `Failed` for an item whose batch ran out of time or
+        lost its process even alone."""
+        size = batch or self.batch
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
         results = await asyncio.gather(*(self._batch(version, ruleset, task, b) for b in batches))
         self.evaluations_total += len(items)
         return [outcome for batch in results for outcome in batch]

@@ -42,7 +42,7 @@ from services.scoring.handlers.scorer import Loaded, RescoreReport, Scorer
 
 MAX_CANDIDATES = 250  # changes tried for one request; the answer says how many there were
 MAX_WHAT_IF = 500  # hypothetical item scores in one request
-CHUNK = 32  # states scored between two looks at the clock
+CHUNK = 128  # states scored between two looks at the clock, spread over the workers
 ANSWERING_SECONDS = 2.0  # of the request's deadline, kept for answering once planning stops
 KEPT_BYTES = 32 * 1024 * 1024  # sessions kept, by rule set version, evidence and standings
 BYTES_PER_EVIDENCE_CHARACTER = 8  # what a session's evidence holds in Python, per JSON character

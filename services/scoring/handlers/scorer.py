@@ -38,6 +38,7 @@ from services.scoring.repository import CycleIndex, Scoring
 log = logging.getLogger(__name__)
 Pair = tuple[str, str]
 CHUNK = 16
+MOST_WHAT_IFS_A_BATCH = 64  # a batch that runs out of time is tried again one by one
 CHUNKS_IN_FLIGHT = 3
 KEPT_VERSIONS = 4  # compiled rule sets kept: the active one, recent ones, drafts being simulated
 
@@ -292,9 +293,12 @@ class Scorer:
         """What the evidence would score once each change is made (a what-if, not stored),
         the changes made and scored in the rules workers; NoWeights when the year and
         cohort have none."""
+        spread = -(-len(tried) // self.engine.workers)  # a batch on each worker's core
         with self.seconds.timing("rules"):
             task = partial(worker.try_changes, loaded.method, base)
-            outcomes = await self.engine.run(loaded.key, loaded.compiled, task, tried)
+            outcomes = await self.engine.run(
+                loaded.key, loaded.compiled, task, tried, min(MOST_WHAT_IFS_A_BATCH, spread)
+            )
         found: list[whole.WhatIf] = []
         for change, outcome in zip(tried, outcomes, strict=True):
             if isinstance(outcome, whole.Unweighted):
