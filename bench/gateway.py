@@ -2,7 +2,7 @@
 throughput, and planning an operation it has not seen.
 
     python -m bench.gateway [--regions 100] [--requests 2000] [--seconds 10] [--concurrency 16]
-                            [--distinct 500]
+                            [--distinct 500] [--traced]
 
 Catalog, survey, scoring and the gateway each run as their own process over a real
 nats-server, as `smartcity serve` runs them. The benchmark creates the regions, then
@@ -15,6 +15,9 @@ nats-server, as `smartcity serve` runs them. The benchmark creates the regions, 
 - plan-cache misses: `--distinct` operations the gateway has not seen (each names its fields
   under other aliases), sent one at a time: each is parsed, checked, planned and run; their
   p50 and p99 beside the same operations sent again (plan-cache hits).
+With `--traced`, every process records OpenTelemetry spans and exports them over OTLP/HTTP
+to a sink the benchmark runs (it answers 200 and counts what it receives), as a deployment
+with a collector would; without it, none is recorded.
 """
 
 from __future__ import annotations
@@ -114,19 +117,51 @@ async def _distinct(url: str, count: int, regions: int) -> tuple[list[float], li
     return misses, hits
 
 
+class TraceSink:
+    """An OTLP/HTTP endpoint that takes whatever is sent, answers 200 and counts it."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.bytes = 0
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+            while head := await reader.readuntil(b"\r\n\r\n"):
+                length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)  # fmt: skip
+                self.bytes += len(await reader.readexactly(length))
+                self.requests += 1
+                writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                await writer.drain()
+        writer.close()
+
+
 async def run(
-    regions: int, requests: int, seconds: float, concurrency: int, distinct: int = 500
+    regions: int,
+    requests: int,
+    seconds: float,
+    concurrency: int,
+    distinct: int = 500,
+    traced: bool = False,
 ) -> None:
     data_dir = tempfile.mkdtemp(prefix="bench-gateway-")
+    sink = TraceSink()
     with NatsServer(store_dir=Path(data_dir) / "nats").start() as nats_server:
         async with contextlib.AsyncExitStack() as stack:
+            tracing_env = {}
+            if traced:
+                server = await asyncio.start_server(sink.serve, "127.0.0.1", 0)
+                stack.push_async_callback(server.wait_closed)
+                stack.callback(server.close)
+                port = server.sockets[0].getsockname()[1]
+                tracing_env = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{port}"}
             urls = {}
             for name in ("catalog", "survey", "scoring"):
                 running = await stack.enter_async_context(
-                    serving(name, nats_server.url, data_dir, SECRET)
+                    serving(name, nats_server.url, data_dir, SECRET, tracing_env)
                 )
                 urls[name] = f"http://127.0.0.1:{running.port}/graphql"
-            env = {f"{name.upper()}_URL": url for name, url in urls.items()}
+            env = {f"{name.upper()}_URL": url for name, url in urls.items()} | tracing_env
             gateway = await stack.enter_async_context(
                 serving("gateway", nats_server.url, data_dir, SECRET, env)
             )
@@ -151,7 +186,8 @@ async def run(
                 urls["catalog"], regions, seconds, concurrency, DIRECT
             )
             misses, hits = await _distinct(gateway_url, distinct, regions)
-    print(f"gateway benchmark: {regions} regions, {requests} sequential requests each way")
+    print(f"gateway benchmark: {regions} regions, {requests} sequential requests each way, "
+          f"traces {'recorded and exported' if traced else 'off'}")  # fmt: skip
     print("| measure (ms) | p50 | p95 | p99 |")
     print("|---|---|---|---|")
     for label, values in (("catalog directly", direct), ("through the gateway", through)):
@@ -171,6 +207,8 @@ async def run(
                           ("the same operations again, plan-cache hits", hits)):  # fmt: skip
         shares = ", ".join(f"p{int(s * 100)} {ms_at(values, s):.1f} ms" for s in (0.5, 0.99))
         print(f"{label}: {shares}")
+    if traced:
+        print(f"spans exported: {sink.requests} OTLP requests, {sink.bytes / 1e6:.1f} MB")
 
 
 def main() -> None:
@@ -182,8 +220,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--distinct", type=int, default=500)
+    parser.add_argument("--traced", action="store_true", help="record and export spans")
     args = parser.parse_args()
-    asyncio.run(run(args.regions, args.requests, args.seconds, args.concurrency, args.distinct))
+    asyncio.run(run(args.regions, args.requests, args.seconds, args.concurrency, args.distinct,
+                    args.traced))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from services.gateway.execution.subgraphs import SubgraphClients
 from services.gateway.planning.operation import condition_variables, prepare
 from services.gateway.planning.planner import Planner, PlanningError
 from services.gateway.planning.query_plan import QueryPlan
-from services.kernel import errors, query_limits
+from services.kernel import errors, query_limits, tracing
 from services.kernel.auth import Principal
 from services.kernel.lru import LruCache, document_weight
 from services.kernel.query_limits import QueryLimits
@@ -230,17 +230,21 @@ class Engine:
         queries_only: bool = False,
     ) -> Answer:
         limits = self.limits.query.for_caller(principal)
-        checked = self.check(query, limits)
-        operation = self.operation(checked, operation_name)
-        if queries_only and operation.operation.value != "query":
-            raise RequestError([_error("only queries may be sent with GET", field="query")], 405)
-        coerced = self._variables(operation, variables)
-        self.within_limits(checked, operation, coerced, limits)
-        cached = self.plan_for(query, checked, operation, coerced)
+        with tracing.span("graphql validate"):
+            checked = self.check(query, limits)
+            operation = self.operation(checked, operation_name)
+            if queries_only and operation.operation.value != "query":
+                refused = _error("only queries may be sent with GET", field="query")
+                raise RequestError([refused], 405)
+            coerced = self._variables(operation, variables)
+            self.within_limits(checked, operation, coerced, limits)
+        with tracing.span("graphql plan"):
+            cached = self.plan_for(query, checked, operation, coerced)
         execution = Execution(
             self.clients, self.supergraph.api_schema, dict(variables), headers, principal
         )
-        await execution.run(cached.plan)
+        with tracing.span("graphql execute"):
+            await execution.run(cached.plan)
         data = Shaper(execution.errors, self.supergraph.api_schema).data(
             cached.shape, execution.data
         )

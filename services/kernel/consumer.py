@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from nats.errors import TimeoutError as NatsTimeout
@@ -27,7 +28,7 @@ from nats.js.errors import NotFoundError
 from pymongo.collection import Collection
 from pymongo.errors import BulkWriteError
 
-from services.kernel import events
+from services.kernel import events, tracing
 from services.kernel.event_reader import EventReader, MalformedEvent, Received
 from services.kernel.events import Event
 from services.kernel.messaging import STREAM, NatsLink
@@ -50,6 +51,16 @@ class BatchProjector(Projector, Protocol):
     """A projector that applies a batch of events together, cheaper than one at a time."""
 
     async def apply_batch(self, batch: list[Received[Event]]) -> None: ...
+
+
+def _consuming(durable: str, batch: list[Received[Event]]) -> AbstractContextManager[None]:
+    """A span of the applying: a child of the trace that recorded a lone event, linked to
+    each trace of a batch's events."""
+    parent = batch[0].trace if len(batch) == 1 else None
+    links = [link for r in batch for link in tracing.link_to(r.trace)] if len(batch) > 1 else []
+    counted = {"messaging.batch.message_count": len(batch)}
+    return tracing.span(f"consume {durable}", kind=tracing.SpanKind.CONSUMER, parent=parent,
+                        links=links, attributes=counted)  # fmt: skip
 
 
 class ProcessedEvents:
@@ -117,11 +128,13 @@ class DurableConsumer:
         if not wanted:
             return 0
         if isinstance(self.projector, BatchProjector):
-            await self.projector.apply_batch(wanted)
+            with _consuming(self.durable, wanted):
+                await self.projector.apply_batch(wanted)
             await self._mark([r.event_id for r in wanted])
         else:  # each recorded as it is applied, so a failure later applies none twice
             for received in wanted:
-                await self.projector.apply(received)
+                with _consuming(self.durable, [received]):
+                    await self.projector.apply(received)
                 await self._mark([received.event_id])
                 self.applied_total += 1
             return len(wanted)

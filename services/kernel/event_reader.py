@@ -20,6 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from opentelemetry.context import Context
+
+from services.kernel import tracing
 from services.kernel.events import Event
 
 E = TypeVar("E", bound=Event)
@@ -36,6 +39,7 @@ class Received(Generic[E]):
     event: E
     event_id: str
     at: dt.datetime  # the instant the producer stamped, with its time zone
+    trace: Context | None = None  # of the span that recorded it, when spans are recorded
 
 
 class EventReader:
@@ -60,7 +64,8 @@ class EventReader:
             event = self._checks[event_class](data)
         except _Mismatch as mismatch:
             raise mismatch.told(event_class.event_type()) from None
-        return Received(event, str(cloud_event["id"]), _instant(cloud_event))
+        received = str(cloud_event["id"]), _instant(cloud_event), tracing.from_carrier(cloud_event)
+        return Received(event, *received)
 
 
 def _instant(cloud_event: dict[str, Any]) -> dt.datetime:

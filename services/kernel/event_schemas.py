@@ -87,6 +87,12 @@ def cloud_event_schema(event_class: type[Event]) -> dict[str, Any]:
             "time": {"type": "string", "format": "date-time"},
             "datacontenttype": {"const": "application/json"},
             "data": data_schema(event_class),
+            "traceparent": {
+                "type": "string",
+                "description": "W3C Trace Context of the span that recorded the event, when "
+                "the producer records traces (the CloudEvents distributed tracing extension)",
+            },
+            "tracestate": {"type": "string", "description": "W3C Trace Context's vendor state"},
         },
         "required": ["specversion", "id", "source", "type", "subject", "time", "data"],
     }

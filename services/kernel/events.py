@@ -11,6 +11,7 @@ import typing
 import uuid
 from typing import Any, ClassVar, Self
 
+from services.kernel import tracing
 from services.kernel.annotations import sequence_item, without_none
 
 SPEC_VERSION = "1.0"
@@ -114,6 +115,7 @@ def envelope(event: Event, source: str, *, now: dt.datetime | None = None) -> di
         "time": moment.isoformat(timespec="microseconds").replace("+00:00", "Z"),
         "datacontenttype": "application/json",
         "data": payload(event),
+        **tracing.carried(),  # the span that recorded it, when spans are recorded
     }
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from pymongo.collection import Collection
 
+from services.kernel import tracing
 from services.kernel.dead_letters import DeadLetters, Replayed
 from services.kernel.mongo import Storage
 from services.kernel.publisher import Publish, Undeliverable
@@ -178,7 +179,7 @@ class OutboxRelay:
                         (key, cloud_event["id"])
                     )
         outcomes = await asyncio.gather(
-            *(self.publish(e) for _, _, e in new), return_exceptions=True
+            *(self._traced_publish(e) for _, _, e in new), return_exceptions=True
         )
         failure: BaseException | None = None
         published = 0
@@ -196,6 +197,13 @@ class OutboxRelay:
             self.published_total += published
             raise failure
         return published
+
+    async def _traced_publish(self, cloud_event: dict[str, Any]) -> None:
+        """Publishes the event in a span of the trace that recorded it, when spans are."""
+        parent = tracing.from_carrier(cloud_event)
+        with tracing.span(f"publish {cloud_event['type']}", kind=tracing.SpanKind.PRODUCER,
+                          parent=parent):  # fmt: skip
+            await self.publish(cloud_event)
 
     async def replay(self, event_ids: list[str] | None) -> Replayed:
         """Parked events published again, oldest first: each sent leaves the dead letters,

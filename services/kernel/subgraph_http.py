@@ -19,7 +19,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from services.kernel import auth, errors
+from services.kernel import auth, errors, tracing
 from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.graphql import RequestContext
 from services.kernel.mongo import Tally, tallied
@@ -80,9 +80,14 @@ class SubgraphView(GraphQL[RequestContext, None]):
             await super().__call__(scope, receive, send)
             return
         started = time.perf_counter()
-        with tallied() as storage:
+        request = Request(scope=scope, receive=receive)
+        parent = tracing.from_carrier(request.headers)
+        with (
+            tracing.span("graphql subgraph", kind=tracing.SpanKind.SERVER, parent=parent),
+            tallied() as storage,
+        ):
             try:
-                response = await self.run(Request(scope=scope, receive=receive))
+                response = await self.run(request)
             except HTTPException as refused:
                 response = refusal(refused.status_code, refused.reason, BAD_REQUEST)
             except RecursionError:  # a document nested deeper than the parser can follow

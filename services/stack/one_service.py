@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import uvicorn
 
-from services.kernel import collector
+from services.kernel import collector, tracing
 from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
 from services.messages import _
@@ -53,6 +53,7 @@ def _in_process_store_if_asked(settings: Settings) -> None:
 async def serve(name: str, settings: Settings, host: str, port: int, log_level: str) -> None:
     collector.tune_for_serving()
     _in_process_store_if_asked(settings)
+    tracing.configure(name)  # when the standard OTEL_EXPORTER_OTLP_* environment asks
     try:
         app = SERVICES[name].create_app(settings)
         lifespan = app.router.lifespan_context(app)
@@ -83,3 +84,4 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         raise StackError(said.format(service=name, host=host, port=port)) from None
     finally:
         await lifespan.__aexit__(None, None, None)
+        tracing.stop_recording()  # what is still buffered is exported first

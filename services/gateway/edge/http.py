@@ -20,7 +20,7 @@ from services.gateway.edge.apq import PersistedQueries
 from services.gateway.edge.limits import Limits
 from services.gateway.engine import RequestError
 from services.gateway.supergraph_keeper import SupergraphKeeper
-from services.kernel import auth, errors
+from services.kernel import auth, errors, tracing
 from services.kernel.auth import Principal, Role
 from services.kernel.lru import LruCache
 
@@ -76,7 +76,9 @@ class GraphQLEndpoint:
 
     async def __call__(self, request: Request) -> Response:
         started = time.perf_counter()
-        response = await self._respond(request)
+        parent = tracing.from_carrier(request.headers)
+        with tracing.span("graphql request", kind=tracing.SpanKind.SERVER, parent=parent):
+            response = await self._respond(request)
         self.metrics.requests.labels(str(response.status_code)).inc()
         self.metrics.seconds.observe(time.perf_counter() - started)
         return response

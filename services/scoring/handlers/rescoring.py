@@ -22,6 +22,9 @@ import logging
 import time
 from collections.abc import Callable
 
+from opentelemetry.context import Context
+
+from services.kernel import tracing
 from services.scoring.handlers.scorer import Pair, RescoreReport, Scorer
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class Rescorer:
         self.quiet_seconds = quiet_seconds
         self.max_delay_seconds = max_delay_seconds
         self._marks: dict[Pair, tuple[float, float]] = {}  # first and latest change
+        self._causes: dict[Pair, Context] = {}  # the trace of the latest change, if traced
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -45,10 +49,14 @@ class Rescorer:
         self.last_report = RescoreReport()
         self.backlogged: Callable[[], bool] = lambda: False
 
-    def mark(self, region_code: str, cycle_id: str) -> None:
+    def mark(self, region_code: str, cycle_id: str, cause: Context | None = None) -> None:
+        """The region's scorecard in the cycle is due again; `cause` is the trace of what
+        changed it (by default the span under way), which its rescoring continues."""
         now = time.monotonic()
         first, _ = self._marks.get((region_code, cycle_id), (now, now))
         self._marks[(region_code, cycle_id)] = (first, now)
+        if (cause := cause or tracing.current()) is not None:
+            self._causes[(region_code, cycle_id)] = cause
         self._idle.clear()
         self._wake.set()
 
@@ -113,8 +121,9 @@ class Rescorer:
                     self._wake.clear()
                     continue
                 marks = {pair: self._marks.pop(pair) for pair in due}
+                causes = {pair: cause for pair in due if (cause := self._causes.pop(pair, None))}
                 try:
-                    report = await self.scorer.rescore(due)
+                    report = await self.scorer.rescore(due, causes)
                 except Exception:
                     log.exception("rescoring %d scorecards failed; retrying", len(due))
                     report = RescoreReport(unfinished=due)
@@ -125,6 +134,8 @@ class Rescorer:
                 if report.unfinished:
                     for pair in report.unfinished:
                         self._marks.setdefault(pair, marks[pair])
+                        if pair in causes:
+                            self._causes.setdefault(pair, causes[pair])
                     await asyncio.sleep(RETRY_SECONDS)
             self._idle.set()
 

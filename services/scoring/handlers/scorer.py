@@ -18,12 +18,14 @@ import itertools
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any, Protocol
 
-from services.kernel import errors
+from opentelemetry.context import Context
+
+from services.kernel import errors, tracing
 from services.kernel.clock import utc_now
 from services.scoring.domain import assessment, rules, rulesets, scorecards
 from services.scoring.domain.changes import Change, applied
@@ -360,11 +362,14 @@ class Scorer:
             for evidence, keys in zip(evidences, earlier, strict=True)
         ]
 
-    async def rescore(self, pairs: list[Pair]) -> RescoreReport:
+    async def rescore(
+        self, pairs: list[Pair], causes: Mapping[Pair, Context] | None = None
+    ) -> RescoreReport:
         """Rescored in chunks, a few at a time, so that one chunk is read and stored while
         the rules workers evaluate another. A chunk that fails leaves its pairs in the
         report's `unfinished`; what the others stored still moves the rankings, and a cycle
-        that could not be ranked is left in `unranked`."""
+        that could not be ranked is left in `unranked`. A pair's scorecard is stored in a
+        span of the trace `causes` gives it, which its published event carries on."""
         loaded = await self.active()
         if loaded is None or not pairs:
             return RescoreReport(waiting=len(pairs))
@@ -381,7 +386,9 @@ class Scorer:
                         keys = [_card_key(item) for item in computed]
                         stored = {c.id: c for c in await self.scoring.scorecards.get_many(keys)}
                         for key, item in zip(keys, computed, strict=True):
-                            await self._store(item, stored.get(key), at, report)
+                            cause = (causes or {}).get(_pair(item))
+                            with tracing.span(f"score {key}", parent=cause):
+                                await self._store(item, stored.get(key), at, report)
                 except Exception:
                     log.exception("rescoring %d scorecards failed", len(chunk))
                     report.unfinished += chunk
@@ -469,7 +476,11 @@ class Scorer:
 
 
 def _card_key(item: Storable) -> str:
-    return scorecards.scorecard_id(item.evidence.region.code, item.evidence.cycle.id)
+    return scorecards.scorecard_id(*_pair(item))
+
+
+def _pair(item: Storable) -> Pair:
+    return item.evidence.region.code, item.evidence.cycle.id
 
 
 def _after(evidence: Evidence, earlier: list[scorecards.Scorecard]) -> Evidence:

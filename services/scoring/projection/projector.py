@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from opentelemetry.context import Context
 from pymongo.errors import DuplicateKeyError
 
 from services.contracts.events.catalog import (
@@ -66,7 +67,9 @@ class FactsProjector:
         *(FindingAdded, AssessorRegistered, AssessorUpdated),
     )
 
-    def __init__(self, storage: Storage, on_change: Callable[[str, str], None]) -> None:
+    def __init__(
+        self, storage: Storage, on_change: Callable[[str, str, Context | None], None]
+    ) -> None:
         self.storage = storage
         self.on_change = on_change
         self.stored = keys.Collections.of(storage.db)
@@ -80,13 +83,17 @@ class FactsProjector:
         """Applies the events in order, in one call to storage; each (region, cycle) they
         touch is told once."""
         touched = await self.storage.run(self._apply_all, [(r.event, r.at) for r in batch])
-        for region, cycle in dict.fromkeys(touched):
-            self.on_change(region, cycle)
+        causes: dict[tuple[str, str], Context | None] = {}
+        for received, pairs in zip(batch, touched, strict=True):
+            causes |= dict.fromkeys(pairs, received.trace)  # the latest event's, per pair
+        for (region, cycle), cause in causes.items():
+            self.on_change(region, cycle, cause)
 
-    def _apply_all(self, batch: list[tuple[Event, dt.datetime]]) -> Touched:
+    def _apply_all(self, batch: list[tuple[Event, dt.datetime]]) -> list[Touched]:
+        """The pairs each event touched, in order."""
         self._cycles_of = {}
         try:
-            return [pair for event, at in batch for pair in self._apply(event, at)]
+            return [self._apply(event, at) for event, at in batch]
         finally:
             self._cycles_of = {}
 
