@@ -24,7 +24,8 @@ from opentelemetry import trace
 from opentelemetry.context import Context, get_current
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
-from opentelemetry.trace import Link, SpanKind
+from opentelemetry.trace import Link
+from opentelemetry.trace import SpanKind as SpanKind  # the kinds a caller names
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 ENDPOINTS = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -123,6 +124,3 @@ def link_to(context: Context | None) -> list[Link]:
         return []
     span_context = trace.get_current_span(context).get_span_context()
     return [Link(span_context)] if span_context.is_valid else []
-
-
-__all__ = ["SpanKind"]
