@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import mongoengine
 from pymongo.database import Database
 
+from services.kernel import tracing
 from services.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -112,10 +113,13 @@ class Storage:
         self._pool = ThreadPoolExecutor(max_workers=1 if in_memory else 16)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """One round trip to storage."""
+        """One round trip to storage (a span of its own when spans are recorded)."""
         tally, started = _current_tally.get(), time.perf_counter()
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+            with tracing.span("mongodb", kind=tracing.SpanKind.CLIENT,
+                              attributes={"db.system": "mongodb", "code.function":
+                                          getattr(fn, "__qualname__", "call")}):  # fmt: skip
+                return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
         finally:
             if tally is not None:
                 tally.round_trips += 1

@@ -72,7 +72,16 @@ async def test_one_trace_runs_from_a_mutation_at_the_gateway_to_the_scorecard_it
     consumed = [s for name, found in spans.items() if name.startswith("consume ")
                 for s in found]  # fmt: skip
     assert any(s.kind is SpanKind.CONSUMER for s in consumed), sorted(spans)
-    assert spans[f"score {card}"]
+    [scored] = spans[f"score {card}"]
+    # within it, the scorecard stored; and storage round trips are spans of their own
+    stored = [s for s in spans["mongodb"] if s.parent.span_id == scored.context.span_id]
+    assert stored and all(s.kind is SpanKind.CLIENT for s in stored)
+    assert any(s.parent.span_id == subgraph.context.span_id for s in spans["mongodb"])
+    # the chunk the scorecard was computed in is linked to the score's trace
+    linked = [s for s in exporter.get_finished_spans() if s.name == "scoring chunk"
+              and any(f"{link.context.trace_id:032x}" == TRACE_ID for link in s.links)]  # fmt: skip
+    assert linked and any(s.name == "scoring rules" and s.parent.span_id == linked[0].context.span_id
+                          for s in exporter.get_finished_spans())  # fmt: skip
     # and the scorecard's event on the stream carries the same trace on
     cards = [e for e in on_stream if e["type"] == PUBLISHED and e["subject"] == card]
     assert any(TRACE_ID in e.get("traceparent", "") for e in cards)

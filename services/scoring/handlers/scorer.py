@@ -99,9 +99,11 @@ class StageSeconds:
 
     @contextlib.contextmanager
     def timing(self, stage: str) -> Iterator[None]:
+        """The stage's time counted, and a span of it when spans are recorded."""
         started = time.perf_counter()
         try:
-            yield
+            with tracing.span(f"scoring {stage}"):
+                yield
         finally:
             setattr(self, stage, getattr(self, stage) + time.perf_counter() - started)
 
@@ -377,9 +379,11 @@ class Scorer:
         report = RescoreReport()
 
         async def rescore_chunk(chunk: list[Pair]) -> None:
+            caused = [link for pair in chunk for link in tracing.link_to((causes or {}).get(pair))]
             async with in_flight:
                 try:
-                    computed, computing = await self.score_whole(loaded, chunk)
+                    with tracing.span("scoring chunk", links=caused):
+                        computed, computing = await self.score_whole(loaded, chunk)
                     report.add(computing)
                     at = utc_now()
                     with self.seconds.timing("storing"):
