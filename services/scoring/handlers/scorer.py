@@ -378,21 +378,24 @@ class Scorer:
         in_flight = asyncio.Semaphore(CHUNKS_IN_FLIGHT)
         report = RescoreReport()
 
+        async def store_chunk(chunk: list[Pair]) -> None:
+            computed, computing = await self.score_whole(loaded, chunk)
+            report.add(computing)
+            at = utc_now()
+            with self.seconds.timing("storing"):
+                keys = [_card_key(item) for item in computed]
+                stored = {c.id: c for c in await self.scoring.scorecards.get_many(keys)}
+                for key, item in zip(keys, computed, strict=True):
+                    cause = (causes or {}).get(_pair(item))
+                    with tracing.span(f"score {key}", parent=cause):  # the change's trace
+                        await self._store(item, stored.get(key), at, report)
+
         async def rescore_chunk(chunk: list[Pair]) -> None:
             caused = [link for pair in chunk for link in tracing.link_to((causes or {}).get(pair))]
             async with in_flight:
                 try:
                     with tracing.span("scoring chunk", links=caused):
-                        computed, computing = await self.score_whole(loaded, chunk)
-                    report.add(computing)
-                    at = utc_now()
-                    with self.seconds.timing("storing"):
-                        keys = [_card_key(item) for item in computed]
-                        stored = {c.id: c for c in await self.scoring.scorecards.get_many(keys)}
-                        for key, item in zip(keys, computed, strict=True):
-                            cause = (causes or {}).get(_pair(item))
-                            with tracing.span(f"score {key}", parent=cause):
-                                await self._store(item, stored.get(key), at, report)
+                        await store_chunk(chunk)
                 except Exception:
                     log.exception("rescoring %d scorecards failed", len(chunk))
                     report.unfinished += chunk
