@@ -121,6 +121,10 @@ def test_the_shipped_quick_win_rules_point_to_proposing_and_planning_by_31_octob
         ('[{field: score, op: ">", value: 3}]', 4),
         ('[{field: score, op: "==", value: 4}]', 4),
         ('[{any: [{field: score, op: ">=", value: 9}, {field: score, op: ">=", value: 3}]}]', 3),
+        (
+            '[{any: [{field: score, op: ">=", value: 3}, {field: spread, op: "==", value: 0}]}]',
+            None,
+        ),
         ('[{field: score, op: "<", value: 3}]', None),  # only forward: a score never falls
         ('[{field: score, op: ">=", value: 5}]', None),  # past the scale's top
         ('[{field: dimension, op: "==", value: output}, {field: score, op: ">=", value: 3}]', None),

@@ -130,16 +130,18 @@ class _Mover:
         """The moves that make the fact match `group` ({} when it does as it is)."""
         moved = dict(moved or {})
         if group.mode == "none":
-            return {} if not any(self._holds(t, moved) for t in group.tests) else None
+            return moved if not any(self._holds(t, moved) for t in group.tests) else None
+        if group.mode == "any":
+            if not group.tests or any(self._holds(t, moved) for t in group.tests):
+                return moved  # it matches as it is
+            tried = (self._meet_test(test, moved) for test in group.tests)
+            return next((moved | found for found in tried if found is not None), None)
         for test in group.tests:
             found = self._meet_test(test, moved)
-            if group.mode == "any" and found is not None:
-                return moved | found  # the first test that holds, or can be made to
-            if group.mode == "all":
-                if found is None:
-                    return None
-                moved |= found
-        return moved if group.mode == "all" or not group.tests else None
+            if found is None:
+                return None
+            moved |= found
+        return moved
 
     def escape(self, group: Group, moved: Moved | None = None) -> Moved | None:
         """The moves that make the fact, matching `group`, match it no longer."""
