@@ -131,8 +131,7 @@ def test_the_rules_run_again_only_when_a_fact_in_their_reach_changed_and_fire_th
     found = whole.try_changes(method, evidence, changes, fire)
     reused = len(changes) - len(calls) + 1  # the first evidence's own firing
     each_whole = [
-        whole.score(method, [applied(evidence, c, rules.methodology)], fire, digested=False)[0]
-        for c in changes
+        whole.score(method, [applied(evidence, c, rules.methodology)], fire)[0] for c in changes
     ]
     assert found == [standing(s) for s in each_whole]
     assert 0 < reused < len(changes)  # some changes reuse the first firing, some fire again

@@ -50,9 +50,10 @@ class Assessed:
         """`evidence`, made from this one by changing some of its parts, assessed reusing
         what the change left alone."""
         first = self.evidence
-        if (evidence.questions, evidence.cycle, evidence.region) != (
-            first.questions, first.cycle, first.region
-        ):  # fmt: skip
+        same_questions = evidence.questions is first.questions or (
+            evidence.questions == first.questions
+        )
+        if not same_questions or (evidence.cycle, evidence.region) != (first.cycle, first.region):
             return Assessed.of(evidence, method)
         changed = _changed(evidence, first)
         parts = assessing.assess_parts(evidence, method, self.parts, changed)

@@ -74,14 +74,9 @@ def reach_of(method: Method) -> Reach:
 
 
 def score(
-    method: Method,
-    evidences: list[Evidence],
-    fire: Callable[[Facts], list[Fired]],
-    *,
-    digested: bool = True,
+    method: Method, evidences: list[Evidence], fire: Callable[[Facts], list[Fired]]
 ) -> list[Scored | Unweighted]:
-    """Each evidence scored, `fire` running the rules on a session's facts; without the
-    digest of what was scored (`digested=False`) for evidence that is not stored."""
+    """Each evidence scored, `fire` running the rules on a session's facts."""
     definition, reach = method.definition, reach_of(method)
     found: list[Scored | Unweighted] = []
     for evidence in evidences:
@@ -95,8 +90,7 @@ def score(
         refused = rules.too_many_combinations(definition.rules, session)
         fired = [] if refused else fire(session)
         content, fired_rules = content_of(method, evidence, scored, fired, refused)
-        digest = scorecards.digest(facts, method.number) if digested else ""
-        found.append(Scored(content, fired_rules, digest))
+        found.append(Scored(content, fired_rules, scorecards.digest(facts, method.number)))
     return found
 
 
