@@ -25,6 +25,7 @@ from services.gateway.planning.query_plan import (
     Renames,
     RepresentationShape,
 )
+from services.kernel import tracing
 from services.kernel.auth import Principal
 
 Path = list[str | int]
@@ -190,14 +191,15 @@ class Execution:
         self, fetch: Fetch, document: str, variables: dict[str, Any]
     ) -> dict[str, Any]:
         if fetch.subgraph != INTROSPECTION:
-            return await self.clients.request(
-                fetch.subgraph,
-                document,
-                variables,
-                self.headers,
-                self.principal,
-                idempotent=fetch.kind == "query",
-            )
+            with tracing.span(f"fetch {fetch.subgraph}", kind=tracing.SpanKind.CLIENT):
+                return await self.clients.request(
+                    fetch.subgraph,
+                    document,
+                    variables,
+                    {**self.headers, **tracing.carried()},  # this fetch's span, if recorded
+                    self.principal,
+                    idempotent=fetch.kind == "query",
+                )
         if fetch.parsed is None:
             fetch.parsed = parse(document)
         result = execute(self.api_schema, fetch.parsed, variable_values=variables)

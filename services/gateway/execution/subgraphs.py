@@ -19,7 +19,6 @@ from services.gateway.execution.subgraph_calls import (
     UNAVAILABLE,
     SubgraphFailure,
 )
-from services.kernel import tracing
 from services.kernel.auth import Principal
 from services.kernel.keepalive import POOL_IDLE_SECONDS
 
@@ -122,23 +121,10 @@ class SubgraphClients:
         same time limit: the pooled connection may have been closed just as it was reused, or
         the subgraph restarted. A mutation is never sent twice. A read identical to one
         under way shares its answer (`in_flight`)."""
-        with tracing.span(f"fetch {subgraph}", kind=tracing.SpanKind.CLIENT):
-            return await self._request(subgraph, query, variables, headers, principal, idempotent)
-
-    async def _request(
-        self,
-        subgraph: str,
-        query: str,
-        variables: dict[str, Any],
-        headers: Mapping[str, str],
-        principal: Principal,
-        idempotent: bool,
-    ) -> dict[str, Any]:
         endpoint = self.endpoints[subgraph]
         if endpoint.url is None:
             return await self.local[subgraph](query, variables, principal)
         url = endpoint.url
-        headers = {**headers, **tracing.carried()}  # this fetch's span, when one is recorded
         payload = json.dumps({"query": query, "variables": variables}).encode()
         sent_headers = {**headers, **self.credential.header(), "content-type": "application/json"}
 
