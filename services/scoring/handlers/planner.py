@@ -77,7 +77,17 @@ class Session:
     _candidates: tuple[Candidate, ...] | None = None
     _candidates_by: float = 0.0  # the deadline they were tried under, while incomplete
     _plans: dict[str, Plan] = field(default_factory=dict)  # those that ran to their end
+    _changes: list[Change] | None = None  # every change the evidence allows, once worked out
     complete: bool = True  # every candidate tried within the budget
+
+    @property
+    def changes(self) -> list[Change]:
+        """Every change the evidence allows under the session's rule set (worked out once:
+        the rules' own changes assess the evidence)."""
+        if self._changes is None:
+            definition = self.loaded.definition
+            self._changes = changes_of(self.evidence, definition.methodology, definition.rules)
+        return self._changes
 
     @property
     def ruleset_version(self) -> int:
@@ -138,8 +148,7 @@ class Planner:
     @staticmethod
     def considered(session: Session) -> int:
         """How many changes the evidence allows."""
-        definition = session.loaded.definition
-        return len(changes_of(session.evidence, definition.methodology, definition.rules))
+        return len(session.changes)
 
     async def candidates(self, session: Session) -> tuple[Candidate, ...]:
         """Every change tried (the first MAX_CANDIDATES, within the budget), worth most first;
@@ -149,8 +158,7 @@ class Planner:
         ):
             return session._candidates
         session.complete = True
-        method, rules = session.loaded.definition.methodology, session.loaded.definition.rules
-        changes = changes_of(session.evidence, method, rules)[:MAX_CANDIDATES]
+        changes = session.changes[:MAX_CANDIDATES]
         standings: list[Standing] = []
         for start in range(0, len(changes), CHUNK):
             if time.monotonic() > session.deadline:
