@@ -17,14 +17,18 @@ from prometheus_client import (
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.websockets import WebSocket
+from starlette.routing import Route, WebSocketRoute
 
 from services.gateway import admin
 from services.gateway.edge import documents, static_files
+from services.gateway.edge.event_streams import EventStreams
 from services.gateway.edge.http import EdgeMetrics, GraphQLEndpoint
 from services.gateway.edge.limits import Limits
+from services.gateway.edge.websocket import TransportWs
 from services.gateway.execution.credential import GatewayCredential
 from services.gateway.execution.subgraphs import SubgraphClients, SubgraphEndpoint, Transport
+from services.gateway.live.feeds import Feeds, SubscriptionLimits
 from services.gateway.supergraph_keeper import CompositionFailed, SupergraphKeeper
 from services.kernel import auth
 from services.kernel.app import GaugeCollector, operational_routes, request_metrics
@@ -49,9 +53,9 @@ def subgraph_urls(settings: Settings) -> dict[str, str]:
     }
 
 
-def _gauges(keeper: SupergraphKeeper, clients: SubgraphClients) -> dict[str, float]:
+def _gauges(keeper: SupergraphKeeper, clients: SubgraphClients, feeds: Feeds) -> dict[str, float]:
     engine = keeper.engine
-    return {
+    return feeds.gauges() | {
         "gateway_subgraph_requests_shared": float(clients.in_flight.shared_total),
         "gateway_supergraph_composed": 1.0 if engine else 0.0,
         "gateway_composition_attempts": float(keeper.state.attempts),
@@ -94,11 +98,22 @@ def create_app(
             registry=registry,
         ),
     )
-    registry.register(GaugeCollector("gateway", lambda: _gauges(keeper, clients)))
-    endpoint = GraphQLEndpoint(keeper, secret, limits, metrics, settings.token_max_seconds)
+    feeds = Feeds(
+        SubscriptionLimits(
+            per_client=settings.subscriptions_per_client, total=settings.max_subscriptions
+        )
+    )
+    registry.register(GaugeCollector("gateway", lambda: _gauges(keeper, clients, feeds)))
+    endpoint = GraphQLEndpoint(
+        keeper, secret, limits, metrics, settings.token_max_seconds, EventStreams(feeds)
+    )
+    sockets = TransportWs(keeper, feeds, endpoint.principal)
 
     async def graphql(request: Request) -> Response:
         return await endpoint(request)
+
+    async def graphql_over_websocket(socket: WebSocket) -> None:
+        await sockets(socket)
 
     async def readiness() -> tuple[bool, dict[str, Any]]:
         report = {"supergraph": keeper.state.digest, "lastError": keeper.state.last_error}
@@ -143,14 +158,18 @@ def create_app(
             timer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await timer
+            await feeds.close()
             await clients.close()
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_over_websocket),
             *operational_routes("gateway", registry, readiness, settings.metrics_token),
             *static_files.routes(),
             *documents.routes(clients),
         ],
         lifespan=lifespan,
     )
+    app.state.before_shutdown = [feeds.close]  # streams end before the server waits on them
+    return app

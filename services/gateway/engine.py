@@ -27,7 +27,7 @@ from services.gateway.execution.response_shape import Shape, Shaper
 from services.gateway.execution.subgraphs import SubgraphClients
 from services.gateway.planning.operation import condition_variables, prepare
 from services.gateway.planning.planner import Planner, PlanningError
-from services.gateway.planning.query_plan import QueryPlan
+from services.gateway.planning.query_plan import Fetch, QueryPlan
 from services.kernel import errors, query_limits, tracing
 from services.kernel.auth import Principal
 from services.kernel.lru import LruCache, document_weight
@@ -73,6 +73,19 @@ class CachedPlan:
     plan: QueryPlan
     shape: Shape
     weight: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    kind: str  # query, mutation or subscription
+    plan: QueryPlan
+    shape: Shape
+    variables: dict[str, Any]
+
+    @property
+    def first(self) -> Fetch:
+        """A subscription's stream: the fetch of its root field."""
+        return self.plan.steps[0][0]
 
 
 @dataclass
@@ -219,16 +232,16 @@ class Engine:
             )
         return cached
 
-    async def answer(
+    def prepare(
         self,
         query: str,
         operation_name: str | None,
         variables: Mapping[str, Any],
-        headers: Mapping[str, str],
         principal: Principal,
         *,
         queries_only: bool = False,
-    ) -> Answer:
+    ) -> Prepared:
+        """The operation checked within the caller's limits, and its plan: nothing runs yet."""
         limits = self.limits.query.for_caller(principal)
         with tracing.span("graphql validate"):
             checked = self.check(query, limits)
@@ -240,15 +253,47 @@ class Engine:
             self.within_limits(checked, operation, coerced, limits)
         with tracing.span("graphql plan"):
             cached = self.plan_for(query, checked, operation, coerced)
+        return Prepared(operation.operation.value, cached.plan, cached.shape, dict(variables))
+
+    async def answer(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        principal: Principal,
+        *,
+        queries_only: bool = False,
+    ) -> Answer:
+        prepared = self.prepare(
+            query, operation_name, variables, principal, queries_only=queries_only
+        )
+        if prepared.kind == "subscription":
+            refused = _error("send a subscription as an event stream (Accept: text/event-stream) "
+                             "or over WebSocket", field="query")  # fmt: skip
+            raise RequestError([refused], 405)
+        return await self.run(prepared, headers, principal)
+
+    async def run(
+        self,
+        prepared: Prepared,
+        headers: Mapping[str, str],
+        principal: Principal,
+        event: dict[str, Any] | None = None,
+    ) -> Answer:
+        """The prepared operation run; for a subscription, on one `event` of its stream."""
         execution = Execution(
-            self.clients, self.supergraph.api_schema, dict(variables), headers, principal
+            self.clients, self.supergraph.api_schema, prepared.variables, headers, principal
         )
         with tracing.span("graphql execute"):
-            await execution.run(cached.plan)
+            if event is None:
+                await execution.run(prepared.plan)
+            else:
+                await execution.run_from(prepared.plan, event)
         data = Shaper(execution.errors, self.supergraph.api_schema).data(
-            cached.shape, execution.data
+            prepared.shape, execution.data
         )
         body: dict[str, Any] = {"data": data}
         if execution.errors:
             body = {"errors": execution.errors, "data": data}
-        return Answer(body, cached.plan, execution.requests)
+        return Answer(body, prepared.plan, execution.requests)

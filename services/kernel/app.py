@@ -29,6 +29,7 @@ from services.kernel import auth
 from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.downloads import Download, DownloadEndpoint
 from services.kernel.graphql import RequestContext
+from services.kernel.live import LiveChanges
 from services.kernel.operation_guard import SubgraphLimits
 from services.kernel.subgraph_http import Guarded, SubgraphView
 
@@ -56,6 +57,7 @@ class ServiceParts:
     gauges: Callable[[], dict[str, float]] = dict
     downloads: tuple[Download, ...] = ()
     metrics_token: str | None = None
+    live: LiveChanges | None = None
 
 
 class GaugeCollector(Collector):
@@ -138,7 +140,9 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
     registry = CollectorRegistry()
     requests, seconds = request_metrics(registry)
     registry.register(GaugeCollector(parts.name, parts.gauges))
-    view = SubgraphView(parts.schema, parts.make_context, parts.limits, parts.undelivered)
+    view = SubgraphView(
+        parts.schema, parts.make_context, parts.limits, parts.undelivered, parts.live
+    )
     graphql = Guarded(view, parts.jwt_secret, parts.token_max_seconds, requests, seconds)
 
     async def readiness() -> tuple[bool, dict[str, Any]]:

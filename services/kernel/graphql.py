@@ -23,6 +23,7 @@ from services.kernel.auth import Principal, Role
 from services.kernel.dead_letters import DeadLetterDesk
 from services.kernel.field_costs import FieldCost, declared_costs
 from services.kernel.input_conversion import compile_inputs
+from services.kernel.live import LiveChanges
 from services.kernel.operation_guard import DocumentCaches, OperationGuard, SubgraphLimits
 from services.kernel.repository import MAX_PAGE, Page
 from services.kernel.representations import check as representations_check
@@ -152,6 +153,13 @@ class RequestContext:
     loaders: Any = None
     limits: SubgraphLimits | None = None  # set for each request by the service's view
     undelivered: DeadLetterDesk | None = None  # the same
+    live: LiveChanges | None = None  # the same
+    # a long-lived request (a subscription) reads afresh for each change it is told of
+    fresh_loaders: Callable[[], Any] | None = None
+
+    def renew_loaders(self) -> None:
+        if self.fresh_loaders is not None:
+            self.loaders = self.fresh_loaders()
 
 
 @strawberry.federation.type(shareable=True, description="An event parked as undeliverable.")

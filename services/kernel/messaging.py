@@ -118,6 +118,12 @@ class NatsLink:
     def is_connected(self) -> bool:
         return self._client is not None and self._client.is_connected
 
+    async def client(self) -> Client:
+        """The connection, once it is up: for plain subscriptions beside the stream's."""
+        await self._connected.wait()
+        assert self._client is not None
+        return self._client
+
     async def jetstream(self) -> JetStreamContext:
         await self._connected.wait()
         assert self._js is not None

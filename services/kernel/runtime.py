@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from mongoengine import Document
+from nats.aio.client import Client
 from starlette.applications import Starlette
 from strawberry import Schema
 
@@ -18,6 +19,7 @@ from services.kernel.dead_letters import DeadLetter, Replayed
 from services.kernel.docstore import collections_of, ensure_indexes
 from services.kernel.downloads import Download
 from services.kernel.graphql import RequestContext
+from services.kernel.live import LiveChanges, Unavailable
 from services.kernel.messaging import NatsLink
 from services.kernel.mongo import Storage, disconnect, open_storage
 from services.kernel.operation_guard import SubgraphLimits
@@ -63,6 +65,12 @@ class ServiceRuntime(Generic[R]):
         self.link: NatsLink | None = None
         self.relay: OutboxRelay | None = None
         self.consumers: list[DurableConsumer] = []
+        self.live = LiveChanges(self._nats_client)
+
+    async def _nats_client(self) -> Client:
+        if self.link is None:
+            raise Unavailable(f"{self.wiring.name} is not started")
+        return await self.link.client()
 
     @property
     def repositories(self) -> R:
@@ -178,6 +186,7 @@ def serve(
             gauges=runtime.gauges,
             downloads=downloads,
             metrics_token=runtime.settings.metrics_token,
+            live=runtime.live,
         )
     )
     app.state.runtime = runtime

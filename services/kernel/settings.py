@@ -82,6 +82,9 @@ class Settings:
     header_timeout_seconds: float = setting("SMARTCITY_HEADER_TIMEOUT_SECONDS", 10.0)
     # a client address's connections to one process
     max_connections_per_client: int = setting("SMARTCITY_MAX_CONNECTIONS_PER_CLIENT", 256)
+    # subscriptions at the gateway: one caller's (a token's subject, else an address), all
+    subscriptions_per_client: int = setting("SMARTCITY_SUBSCRIPTIONS_PER_CLIENT", 16)
+    max_subscriptions: int = setting("SMARTCITY_MAX_SUBSCRIPTIONS", 2_000)
     # /metrics for its bearer; unset: for this machine only
     metrics_token: str | None = setting("SMARTCITY_METRICS_TOKEN", None)
 

@@ -17,11 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from services.kernel import auth, errors, tracing
 from services.kernel.dead_letters import DeadLetterDesk
-from services.kernel.graphql import RequestContext
+from services.kernel.graphql import RequestContext, translate
+from services.kernel.live import LiveChanges
 from services.kernel.mongo import Tally, tallied
 from services.kernel.operation_guard import SubgraphLimits
 
@@ -45,16 +47,24 @@ class SubgraphView(GraphQL[RequestContext, None]):
         make_context: Callable[[auth.Principal], RequestContext],
         limits: SubgraphLimits,
         undelivered: DeadLetterDesk,
+        live: LiveChanges | None = None,
     ):
-        super().__init__(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_SSE_PROTOCOL,),  # the gateway's, one a connection
+        )
         self.make_context = make_context
         self.limits = limits
         self.undelivered = undelivered
+        self.live = live
 
     async def get_context(self, request: Any, response: Any) -> RequestContext:
         context = self.make_context(request.scope.get(PRINCIPAL_KEY, auth.ANONYMOUS))
         context.limits = self.limits
         context.undelivered = self.undelivered
+        context.live = self.live
         return context
 
     def decode_json(self, data: str | bytes) -> object:
@@ -68,7 +78,10 @@ class SubgraphView(GraphQL[RequestContext, None]):
             raise json.JSONDecodeError("the JSON nests too deeply", "", 0) from None
 
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
-        """A document that could not be read or run gets its errors as the caller's mistake."""
+        """A document that could not be read or run gets its errors as the caller's mistake;
+        a subscription's events, which no schema extension sees, get their codes here."""
+        if result.errors:
+            result.errors = [translate(error) for error in result.errors]
         answer = await super().process_result(request, result)
         for error in answer.get("errors") or ():
             extensions: dict[str, Any] = error.setdefault("extensions", {})  # type: ignore[attr-defined]

@@ -57,6 +57,7 @@ def make_context(
     return ScoringContext(
         principal=principal,
         loaders=_loaders(scoring),
+        fresh_loaders=lambda: _loaders(scoring),
         scoring=scoring,
         scorer=scorer,
         rescorer=rescorer,

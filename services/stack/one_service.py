@@ -9,7 +9,9 @@ import importlib
 import importlib.util
 import logging
 import signal
+import socket
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 
@@ -29,7 +31,18 @@ from services.stack.errors import StackError
 
 class _Server(uvicorn.Server):
     """Stops on SIGTERM or SIGINT like uvicorn, without raising the signal again afterwards
-    (uvicorn's way), which would end the process before the service has shut down."""
+    (uvicorn's way), which would end the process before the service has shut down. Before it
+    waits for the connections under way to finish, the app's `before_shutdown` hooks end what
+    would never finish by itself (the gateway's subscriptions)."""
+
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
+        super().__init__(config)
+        self.app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        for hook in getattr(self.app.state, "before_shutdown", ()):
+            await hook()
+        await super().shutdown(sockets)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -78,7 +91,7 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         for handler in logger.handlers:
             handler.addFilter(OncePerBurst())
     try:
-        await _Server(config).serve()
+        await _Server(config, app).serve()
     except SystemExit:  # uvicorn exits when it cannot listen
         said = _("{service} could not listen on {host}:{port}")
         raise StackError(said.format(service=name, host=host, port=port)) from None

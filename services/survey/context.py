@@ -40,11 +40,19 @@ def _campaigns_of_regions(survey: Survey) -> DataLoader[str, list[domain.Campaig
 def make_context(
     survey: Survey, mint: MintRespondentToken, verify: VerifyToken, principal: Principal
 ) -> SurveyContext:
-    loaders = Loaders(
+    return SurveyContext(
+        principal=principal,
+        loaders=_loaders(survey),
+        fresh_loaders=lambda: _loaders(survey),
+        survey=survey,
+        mint=mint,
+        verify=verify,
+    )
+
+
+def _loaders(survey: Survey) -> Loaders:
+    return Loaders(
         campaigns=keyed_loader(survey.campaigns.get_many, lambda c: c.id),
         campaigns_of_region=_campaigns_of_regions(survey),
         assessors=keyed_loader(survey.assessors.get_many, lambda a: a.id),
-    )
-    return SurveyContext(
-        principal=principal, loaders=loaders, survey=survey, mint=mint, verify=verify
     )

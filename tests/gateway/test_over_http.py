@@ -4,46 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
-import uvicorn
 
 from services.gateway.app import create_app
-from services.kernel.processes import free_port
 from tests.gateway.subgraphs import asgi_apps
 from tests.gateway.support import settings
+from tests.served import served
 
 QUERY = "{ regions(count: 20) { code campaigns { id } latestScore { value } } }"
-
-
-class Served:
-    def __init__(self, app: Any) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/graphql"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.task = asyncio.create_task(self.server.serve())
-
-    async def started(self) -> None:
-        while not self.server.started:  # noqa: ASYNC110 - uvicorn offers no start event
-            await asyncio.sleep(0.01)
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        await self.task
-
-
-@contextlib.asynccontextmanager
-async def served(app: Any) -> AsyncIterator[Served]:
-    running = Served(app)
-    await running.started()
-    try:
-        yield running
-    finally:
-        await running.stop()
 
 
 async def test_cross_subgraph_queries_over_loopback_and_a_subgraph_stopping(tmp_path: Path) -> None:

@@ -17,11 +17,13 @@ import httpx
 from starlette.applications import Starlette
 
 from services.embedded.natsserver import NatsServer
+from services.gateway.app import create_app
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient, GraphQLFailure
 from services.registry import SERVICES
-from tests.gateway.support import Gateway, gateway_over, settings
+from tests.gateway.support import Gateway, Subgraphs, gateway_over, settings
 from tests.in_process import runtime_of
+from tests.served import served
 from tests.support import SECRET, token
 
 REGION = "91.01"  # where the operator, the assessor and the campaigns are
@@ -64,6 +66,7 @@ class World:
     ruleset_text: str = ""
     serial: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     years: itertools.count[int] = field(default_factory=lambda: itertools.count(2024))
+    origin: str = ""  # where the gateway answers
 
     def fresh(self) -> int:
         return next(self.serial)
@@ -222,7 +225,10 @@ async def open_campaign(world: World, audience: str, instrument: str, service: s
 
 
 @contextlib.asynccontextmanager
-async def running_world(tmp_path: Path) -> AsyncIterator[World]:
+async def running_world(tmp_path: Path, *, over_loopback: bool = False) -> AsyncIterator[World]:
+    """The world in-process; `over_loopback` serves the subgraphs and the gateway with
+    uvicorn on loopback ports instead (real HTTP, which streams), the gateway's origin
+    then in `world.origin`."""
     server = NatsServer(store_dir=tmp_path / "jetstream").start()
     try:
         config = settings(
@@ -241,10 +247,25 @@ async def running_world(tmp_path: Path) -> AsyncIterator[World]:
                 )
                 for name, app in apps.items()
             }
-            gateway = await stack.enter_async_context(gateway_over(apps, config))
+            if over_loopback:
+                gateway = await stack.enter_async_context(_gateway_over_loopback(apps, config))
+            else:
+                gateway = await stack.enter_async_context(gateway_over(apps, config))
             admin = GraphQLClient(gateway.client, "/graphql", token(auth.Role.ADMIN))
             world = World(gateway, apps, direct, admin, server)
+            world.origin = str(gateway.client.base_url).rstrip("/")
             await _build(world)
             yield world
     finally:
         server.stop()
+
+
+@contextlib.asynccontextmanager
+async def _gateway_over_loopback(apps: dict[str, Starlette], config: Any) -> AsyncIterator[Gateway]:
+    async with contextlib.AsyncExitStack() as stack:
+        servers = {name: await stack.enter_async_context(served(app)) for name, app in apps.items()}
+        app = create_app(config, subgraphs={name: s.url for name, s in servers.items()})
+        await stack.enter_async_context(app.router.lifespan_context(app))
+        at = await stack.enter_async_context(served(app))
+        client = await stack.enter_async_context(httpx.AsyncClient(base_url=at.origin))
+        yield Gateway(client, Subgraphs({}), app)

@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from services.gateway.edge import static_files
 from services.gateway.edge.apq import PersistedQueries
+from services.gateway.edge.event_streams import EventStreams, wants_event_stream
 from services.gateway.edge.limits import Limits
 from services.gateway.engine import RequestError
 from services.gateway.supergraph_keeper import SupergraphKeeper
@@ -63,7 +64,9 @@ class GraphQLEndpoint:
         limits: Limits,
         metrics: EdgeMetrics,
         token_max_seconds: int,
+        streams: EventStreams | None = None,
     ) -> None:
+        self.streams = streams
         self.keeper = keeper
         self.secret = secret
         self.token_max_seconds = token_max_seconds
@@ -84,7 +87,10 @@ class GraphQLEndpoint:
         return response
 
     async def _respond(self, request: Request) -> Response:
-        media = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in request.headers.get("accept", "") else JSON
+        accept = request.headers.get("accept", "")
+        # a refused event stream is answered as the modern media type is: with its status
+        modern = GRAPHQL_RESPONSE in accept or wants_event_stream(accept)
+        media = GRAPHQL_RESPONSE if modern else JSON
         forwarded = _tracing(request)
         trace = {"x-request-id": forwarded["x-request-id"], "traceparent": forwarded["traceparent"]}
 
@@ -99,7 +105,7 @@ class GraphQLEndpoint:
         ):
             return static_files.graphiql_page()
         try:
-            principal = self._principal(request.headers.get("authorization"))
+            principal = self.principal(request.headers.get("authorization"))
         except errors.Unauthenticated as exc:
             body = _error_body(exc.message, exc.code)
             response = reply(body, 401)
@@ -118,6 +124,18 @@ class GraphQLEndpoint:
             query = self.persisted.resolve(params.get("query"), params.get("extensions"))
             if not isinstance(query, str):
                 raise RequestError([_error("a query is required", "BAD_USER_INPUT", field="query")])
+            if self.streams and wants_event_stream(accept):
+                return await self.streams.respond(
+                    engine,
+                    query,
+                    params.get("operationName"),
+                    params.get("variables") or {},
+                    forwarded,
+                    principal,
+                    _client(request, principal),
+                    trace,
+                    reads_only=request.method == "GET",
+                )
             answer = await engine.answer(
                 query,
                 params.get("operationName"),
@@ -142,7 +160,7 @@ class GraphQLEndpoint:
             }
         return reply(body)
 
-    def _principal(self, header: str | None) -> Principal:
+    def principal(self, header: str | None) -> Principal:
         """Verified once per token: later requests with it only check its expiry."""
         known = self.principals.get(header) if header else None
         if known is not None and known.expires_at and known.expires_at > time.time():
@@ -221,6 +239,14 @@ def _json(text: str | bytes, field: str) -> Any:
 def _too_large(limits: Limits) -> RequestError:
     message = f"the request is larger than {limits.max_request_bytes} bytes"
     return RequestError([_error(message, "BAD_REQUEST", limit="requestBytes")], 413)
+
+
+def _client(request: Request, principal: Principal) -> str:
+    """Who holds a subscription, for its per-client bound: the token's subject, else the
+    address it came from."""
+    if not principal.is_anonymous:
+        return f"subject:{principal.subject}"
+    return f"address:{request.client.host if request.client else ''}"
 
 
 def _wants_plan(request: Request, principal: Principal) -> bool:

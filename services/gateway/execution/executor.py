@@ -150,7 +150,15 @@ class Execution:
         self.requests: dict[str, int] = {}
 
     async def run(self, plan: QueryPlan) -> None:
-        for step in plan.steps:
+        await self._run(plan.steps)
+
+    async def run_from(self, plan: QueryPlan, first: dict[str, Any]) -> None:
+        """The plan's steps after its first, a subscription's: `first` is one of its events."""
+        self._take(plan.steps[0][0], [], (), first)
+        await self._run(plan.steps[1:])
+
+    async def _run(self, steps: list[list[Fetch]]) -> None:
+        for step in steps:
             if len(step) == 1:
                 await self._fetch(step[0])
             else:
@@ -173,6 +181,12 @@ class Execution:
         except SubgraphFailure as failure:
             self._fail(fetch, [batches[i] for i in wanted], failure)
             return
+        self._take(fetch, batches, wanted, body)
+
+    def _take(
+        self, fetch: Fetch, batches: list[_Batch], wanted: tuple[int, ...], body: dict[str, Any]
+    ) -> None:
+        """A fetch's response merged into the data, its errors moved to where they belong."""
         data = body.get("data") or {}
         if fetch.root is not None:
             root = {k: v for k, v in data.items() if not k.startswith("_e")}

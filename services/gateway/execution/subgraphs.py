@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
 
 from services.gateway.execution.credential import GatewayCredential
+from services.gateway.execution.event_stream import MOST_EVENT_BYTES, graphql_events
 from services.gateway.execution.in_flight import InFlight
 from services.gateway.execution.subgraph_calls import (
     BAD_RESPONSE,
@@ -37,6 +38,15 @@ class Unreachable(Exception):
     """The subgraph could not be reached, or dropped the connection before answering."""
 
 
+class NotAStream(Exception):
+    """The subgraph answered a subscription with a plain response (a refusal, usually)."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.body = body
+
+
 class Transport(Protocol):
     """How the gateway's requests reach remote subgraphs: pooled HTTP, unless one is given
     (the tests route requests to in-process apps)."""
@@ -49,14 +59,20 @@ class Transport(Protocol):
         self, url: str, headers: Mapping[str, str]
     ) -> tuple[int, bytes, dict[str, str]]: ...  # and the response's headers
 
+    def stream(
+        self, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> AsyncIterator[bytes]: ...  # an event stream's lines; NotAStream, Unreachable
+
     async def close(self) -> None: ...
 
 
 class PooledHttp:
     """Keep-alive connections shared by every request to every subgraph."""
 
-    def __init__(self) -> None:
+    def __init__(self, connect_seconds: float = 10.0) -> None:
         self.session: aiohttp.ClientSession | None = None
+        self.streams: aiohttp.ClientSession | None = None  # long-lived: kept out of the pool
+        self.connect_seconds = connect_seconds
 
     def _session(self) -> aiohttp.ClientSession:
         if self.session is None:  # made on first use, inside the serving event loop
@@ -80,9 +96,29 @@ class PooledHttp:
         except aiohttp.ClientError as exc:
             raise Unreachable(str(exc)) from None
 
+    async def stream(
+        self, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> AsyncIterator[bytes]:
+        if self.streams is None:  # each subscription its own connection, as many as it takes
+            self.streams = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=0, force_close=True),
+                timeout=aiohttp.ClientTimeout(sock_connect=self.connect_seconds),
+            )
+        try:
+            async with self.streams.post(
+                url, data=body, headers=headers, read_bufsize=MOST_EVENT_BYTES
+            ) as response:
+                if response.content_type != "text/event-stream":
+                    raise NotAStream(response.status, await response.read())
+                async for line in response.content:
+                    yield line
+        except aiohttp.ClientError as exc:
+            raise Unreachable(str(exc)) from None
+
     async def close(self) -> None:
-        if self.session is not None:
-            await self.session.close()
+        for session in (self.session, self.streams):
+            if session is not None:
+                await session.close()
 
 
 class SubgraphClients:
@@ -155,6 +191,35 @@ class SubgraphClients:
             )
         return body
 
+    async def subscribe(
+        self,
+        subgraph: str,
+        query: str,
+        variables: dict[str, Any],
+        headers: Mapping[str, str],
+    ) -> AsyncIterator[dict[str, Any]]:
+        """A subscription's events, each a GraphQL response, as the subgraph sends them over
+        an event stream; a refusal is its one response; a lost stream a SubgraphFailure."""
+        endpoint = self.endpoints[subgraph]
+        if endpoint.url is None:
+            raise SubgraphFailure(UNAVAILABLE, f"subgraph {subgraph} serves no subscriptions")
+        payload = json.dumps({"query": query, "variables": variables}).encode()
+        sent_headers = {
+            **headers,
+            **self.credential.header(),
+            "content-type": "application/json",
+            "accept": "text/event-stream",
+        }
+        lines = self.http.stream(endpoint.url, payload, sent_headers)
+        try:
+            with _failing_as_subgraph(endpoint):
+                async for event in graphql_events(lines, subgraph):
+                    yield event
+        except NotAStream as plain:
+            yield _refusal(subgraph, plain)
+        finally:
+            await lines.aclose()  # type: ignore[attr-defined]
+
     async def document(
         self, subgraph: str, path: str, headers: Mapping[str, str]
     ) -> tuple[int, bytes, dict[str, str]]:
@@ -178,6 +243,19 @@ class SubgraphClients:
                 BAD_RESPONSE, f"subgraph {subgraph} did not return its schema: {body.get('errors')}"
             ) from None
         return sdl
+
+
+def _refusal(subgraph: str, plain: NotAStream) -> dict[str, Any]:
+    try:
+        body = json.loads(plain.body)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict) or "errors" not in body:
+        raise SubgraphFailure(
+            UNAVAILABLE if plain.status >= 500 else BAD_RESPONSE,
+            f"subgraph {subgraph} answered a subscription with HTTP {plain.status}",
+        )
+    return body
 
 
 @contextlib.contextmanager

@@ -36,6 +36,7 @@ from services.scoring.schema.entities import (
 )
 from services.scoring.schema.improvement import ImprovementPlan, ItemScoreInput
 from services.scoring.schema.inputs import DraftRuleSetInput, ImportPublishedResultsInput
+from services.scoring.schema.live import Subscription
 from services.scoring.schema.types import (
     AuditEntry,
     DocumentSimulation,
@@ -239,4 +240,6 @@ class Mutation:
         return RescoreResult.from_report(report)
 
 
-schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region, Program])
+schema = SubgraphSchema(
+    query=Query, mutation=Mutation, subscription=Subscription, types=[Region, Program]
+)

@@ -30,6 +30,7 @@ from services.survey.repository import AssessorFilter, CampaignFilter, FindingsF
 from services.survey.schema import inputs
 from services.survey.schema.entities import Region
 from services.survey.schema.enums import Audience, CampaignStatus
+from services.survey.schema.live import Subscription
 from services.survey.schema.types import (
     MOST_QUESTIONS,
     Assessor,
@@ -327,4 +328,4 @@ class Mutation:
     )  # fmt: skip
 
 
-schema = SubgraphSchema(query=Query, mutation=Mutation, types=[Region])
+schema = SubgraphSchema(query=Query, mutation=Mutation, subscription=Subscription, types=[Region])
