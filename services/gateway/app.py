@@ -17,8 +17,8 @@ from prometheus_client import (
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
 from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
 from services.gateway import admin
 from services.gateway.edge import documents, static_files

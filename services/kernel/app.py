@@ -171,8 +171,12 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
             endpoint, parts.jwt_secret, parts.token_max_seconds, requests, seconds, graphiql=False
         )
 
+    async def end_subscriptions() -> None:
+        if parts.live is not None:
+            parts.live.close()
+
     downloads = [Route(d.path, guarded(d), methods=["GET"]) for d in parts.downloads]
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *downloads,
@@ -180,3 +184,5 @@ def create_asgi_app(parts: ServiceParts) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.state.before_shutdown = [end_subscriptions]  # streams end before the server waits
+    return app

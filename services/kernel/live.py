@@ -56,6 +56,7 @@ class Watch:
     keys: dict[str, None] = field(default_factory=dict)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     overflowed: bool = False
+    closed: bool = False  # the process is stopping: the subscription ends, complete
 
     def offer(self, data: dict[str, Any]) -> None:
         key = self.pick(data)
@@ -67,9 +68,12 @@ class Watch:
             self.keys[key] = None
         self.ready.set()
 
-    async def changed(self) -> list[str]:
-        """The keys changed since the last call, once at least one has."""
+    async def changed(self) -> list[str] | None:
+        """The keys changed since the last call, once at least one has; None once the
+        process is stopping."""
         await self.ready.wait()
+        if self.closed:
+            return None
         if self.overflowed:
             raise Overflowed
         self.ready.clear()
@@ -131,6 +135,14 @@ class LiveChanges:
                 with contextlib.suppress(Exception):  # a closed connection has none left
                     await listener.subscription.unsubscribe()
 
+    def close(self) -> None:
+        """Every watch ends: the process is stopping, and its server waits for the streams
+        under way to finish."""
+        for listener in self.listeners.values():
+            for watch in listener.watches:
+                watch.closed = True
+                watch.ready.set()
+
     @staticmethod
     def _deliver(watches: set[Watch]) -> Callable[[Msg], Any]:
         async def deliver(message: Msg) -> None:
@@ -169,6 +181,8 @@ async def following(
                     keys = await watch.changed()
             except TimeoutError:
                 raise errors.Unauthenticated("the token expired: subscribe again") from None
+            if keys is None:
+                return
             yield keys
 
 

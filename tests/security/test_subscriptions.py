@@ -199,3 +199,17 @@ async def test_an_expired_token_and_the_gateways_stop_end_subscriptions_cleanly(
         async with asyncio.timeout(10):
             rest = [event async for event in events]  # then `complete`: the stream ends
     assert rest == []
+
+
+async def test_a_service_that_stops_ends_its_streams_and_the_gateway_says_to_subscribe_again(
+    world: World,
+) -> None:
+    ministry = token(auth.Role.MINISTRY)
+    async with event_stream(world, PROGRESS, {"c": world.cycle_id}, ministry) as (_, events):
+        await anext(events)
+        for hook in world.apps["scoring"].state.before_shutdown:  # as `smartcity serve` stops
+            await hook()
+        async with asyncio.timeout(10):
+            rest = [event async for event in events]
+    [error] = rest[0]["errors"]
+    assert error["extensions"] == {"code": "SUBGRAPH_UNAVAILABLE", "service": "scoring"}

@@ -49,6 +49,11 @@ export const RANKING_AND_ACTIVE_RULES = `query($cycleId: String!, $cycle: ID!) {
   ruleSets { version status }
 }`;
 
+// told as the active rule set moves through a cycle's scorecards (ministries and admins)
+export const RESCORING_PROGRESS = `subscription($cycleId: String!) {
+  rescoringProgress(cycleId: $cycleId) { scorecards onActive waiting }
+}`;
+
 export const REGION_PAGE = `query($code: String!, $cycleId: String!, $cycle: ID!) {
   region(code: $code) {
     code name kind province cohort

@@ -31,6 +31,11 @@ export const SEASON_SCORECARDS = `query($cycleId: String!) {
   ranking(cycleId: $cycleId) { regionCode finalIndex grade }
 }`;
 
+// each scorecard of a cycle as it changes, for the season's overview
+export const SCORECARD_CHANGED = `subscription($cycleId: String!) {
+  scorecardChanged(cycleId: $cycleId) { regionCode scorecard { finalIndex grade } }
+}`;
+
 export const INSTRUMENT_VERSIONS = `query($key: String!) { instrument(key: $key) { key version } }`;
 
 export const OPEN_CAMPAIGN = `mutation($input: OpenCampaignInput!) { openCampaign(input: $input) { id } }`;

@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SUBSCRIPTION_LIMIT = "SUBSCRIPTION_LIMIT"
 SLOW_CONSUMER = "SLOW_CONSUMER"
 UNAUTHENTICATED = "UNAUTHENTICATED"
+UNAVAILABLE = "SUBGRAPH_UNAVAILABLE"
 _END = None  # in a subscriber's queue: nothing follows
 
 
@@ -54,31 +55,28 @@ class Subscriber:
 
     client: str
     principal: Principal
-    queue: asyncio.Queue[dict[str, Any] | None]
+    most: int  # events waiting to be taken; beyond them it is dropped
+    queue: asyncio.Queue[dict[str, Any] | None] = field(default_factory=asyncio.Queue)
     feed: Feed | None = None
     ended: bool = False
 
     def put(self, body: dict[str, Any]) -> None:
         if self.ended:
             return
-        try:
+        if self.queue.qsize() < self.most:
             self.queue.put_nowait(body)
-        except asyncio.QueueFull:
-            message = f"the client fell {self.queue.maxsize} events behind: the subscription ended"
-            self._end(_error(message, SLOW_CONSUMER, limit="subscriptionQueue"))
-
-    def end(self) -> None:
-        self._end(None)
-
-    def _end(self, last: dict[str, Any] | None) -> None:
-        if self.ended:
             return
-        self.ended = True
+        message = f"the client fell {self.most} events behind: the subscription ended"
         while not self.queue.empty():  # what it had not taken is dropped with it
             self.queue.get_nowait()
-        if last is not None:
-            self.queue.put_nowait(last)
-        self.queue.put_nowait(_END)
+        self.queue.put_nowait(_error(message, SLOW_CONSUMER, limit="subscriptionQueue"))
+        self.end()
+
+    def end(self) -> None:
+        """Nothing follows what it was given (room is kept for this mark and one error)."""
+        if not self.ended:
+            self.ended = True
+            self.queue.put_nowait(_END)
 
     async def events(self, heartbeat_seconds: float | None = None) -> AsyncIterator[dict[str, Any]]:
         """Each event until the subscription ends or the caller's token expires (then an
@@ -122,13 +120,18 @@ class Feed:
         events = self.engine.clients.subscribe(
             first.subgraph, first.document(()), self._variables(), self.headers
         )
+        refused = False
         try:
             async for event in events:
-                if event.get("data") is None:  # refused or failed in the subgraph
+                refused = event.get("data") is None  # refused or failed in the subgraph
+                if refused:
                     self._deliver({"errors": event.get("errors") or []})
                     continue
                 answer = await self.engine.run(self.prepared, self.headers, self.principal, event)
                 self._deliver(answer.body)
+            if not refused:  # the service is stopping: another replica may serve it
+                ended = f"the stream from {first.subgraph} ended: subscribe again"
+                self._deliver(_error(ended, UNAVAILABLE, service=first.subgraph))
         except SubgraphFailure as failure:
             self._deliver(_error(failure.message, failure.code, service=first.subgraph))
         except Exception:
@@ -203,7 +206,7 @@ class Feeds:
             )
         self.by_client[client] += 1
         self.subscribers += 1
-        return Subscriber(client, principal, asyncio.Queue(self.limits.queue + 2))
+        return Subscriber(client, principal, self.limits.queue)
 
     def _leave(self, subscriber: Subscriber) -> None:
         self.subscribers -= 1

@@ -5,6 +5,7 @@
 import { everyPage, graphql, onceKnown } from "../api.js";
 import { h, index, scrollBox, show } from "../dom.js";
 import { cycleName, number, t } from "../i18n.js";
+import { follow } from "../live.js";
 import { go } from "../navigation.js";
 import * as session from "../session.js";
 import { sortableTable } from "../sortable_table.js";
@@ -17,10 +18,13 @@ import {
   EVALUATION,
   INSTRUMENT_VERSIONS,
   OPEN_CAMPAIGN,
+  SCORECARD_CHANGED,
   SEASON,
   SEASON_SCORECARDS,
 } from "../work_queries.js";
 import { allAssessors } from "./assessors.js";
+
+const RECHECK_SECONDS = 15; // the scorecards read again, when changes cannot be told
 
 // what each region of a cycle is asked: audience and the instrument it answers
 const CAMPAIGNS = [
@@ -37,17 +41,69 @@ export async function cyclePage(page, cycleId) {
   const names = new Map(rows.map((r) => [r.regionCode, r.region?.name ?? r.regionCode]));
   const open = cycle.status === "OPEN";
   const admin = session.can("run season");
+  const table = overview(rows, names, cards);
+  const told = h("p", { role: "status", className: "muted", id: "scorecards-told" });
   show(
     page,
     h("p", {}, h("a", { href: "#/season" }, `← ${t("season.title")}`)),
     h("h1", {}, cycleName(cycle)),
     h("p", { className: "muted" }, t(`cycleStatus.${cycle.status.toLowerCase()}`)),
-    overview(rows, names, cards),
+    h(
+      "section",
+      {},
+      h("h2", {}, t("season.overview")),
+      open ? told : null,
+      scrollBox(t("season.overview"), table.element),
+    ),
     admin && open ? campaignsForm(cycleId, rows) : null,
     admin && open ? closeCampaignsForm(cycleId, rows) : null,
     admin && open ? await assignForm(cycleId, rows, names) : null,
     admin && open ? closeForm(cycleId) : null,
   );
+  if (open)
+    followScorecards(
+      cycleId,
+      cards,
+      () => table.update(rows),
+      told,
+      () => page.isConnected,
+    );
+}
+
+// The scorecard column follows each change as scoring stores it. Who cannot be told (the
+// subscription is refused, or its connection fails) has the scorecards read again every
+// RECHECK_SECONDS instead.
+function followScorecards(cycleId, cards, redraw, told, alive) {
+  const take = (found) => {
+    for (const card of found) cards.set(card.regionCode, card);
+    redraw();
+  };
+  const polled = async () => {
+    show(told, t("season.scorecardsAsked", { seconds: RECHECK_SECONDS }));
+    while (alive()) {
+      await new Promise((resolve) => setTimeout(resolve, RECHECK_SECONDS * 1000));
+      if (!alive()) return;
+      const found = await graphql(SEASON_SCORECARDS, { cycleId }).catch(() => null);
+      if (found) take(found.ranking);
+    }
+  };
+  show(told, t("season.scorecardsLive"));
+  const stop = follow(
+    SCORECARD_CHANGED,
+    { cycleId },
+    {
+      next: ({ scorecardChanged: change }) => take([{ regionCode: change.regionCode, ...change.scorecard }]),
+      failed: () => {
+        clearInterval(leaving);
+        if (alive()) polled();
+      },
+    },
+  );
+  const leaving = setInterval(() => {
+    if (alive()) return;
+    clearInterval(leaving);
+    stop();
+  }, 2000);
 }
 
 async function season(cycleId) {
@@ -107,7 +163,7 @@ function overview(rows, names, cards) {
     rows,
     { id: "season", rowProps: (r) => ({ dataset: { region: r.regionCode } }) },
   );
-  return h("section", {}, h("h2", {}, t("season.overview")), scrollBox(t("season.overview"), table.element));
+  return table;
 }
 
 // Opens what each region lacks of its three campaigns.

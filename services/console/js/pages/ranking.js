@@ -3,8 +3,9 @@
 import { graphql } from "../api.js";
 import { field, h, index, select, show, signed } from "../dom.js";
 import { cohortName, cycleName, t } from "../i18n.js";
+import { follow } from "../live.js";
 import { go } from "../navigation.js";
-import { CYCLES, RANKING, RANKING_AND_ACTIVE_RULES } from "../queries.js";
+import { CYCLES, RANKING, RANKING_AND_ACTIVE_RULES, RESCORING_PROGRESS } from "../queries.js";
 import { followRescoring } from "../rescoring.js";
 import * as session from "../session.js";
 import { sortableTable } from "../sortable_table.js";
@@ -165,5 +166,11 @@ export async function rankingPage(page, cycleId) {
     },
     alive: () => page.isConnected,
     report: (progress) => show(rescoring, rescoringText(progress)),
+    follow: ({ next, failed }) =>
+      follow(
+        RESCORING_PROGRESS,
+        { cycleId: chosen },
+        { next: (data) => next(data.rescoringProgress), failed },
+      ),
   });
 }
