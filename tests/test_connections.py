@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import uvicorn
+import websockets
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from services.stack.connections import (
     ConnectionGuard,
@@ -28,9 +30,16 @@ async def _hello(_):
     return PlainTextResponse("hello")
 
 
+async def _echo(socket: WebSocket) -> None:
+    await socket.accept()
+    with contextlib.suppress(WebSocketDisconnect):
+        while True:
+            await socket.send_text(await socket.receive_text())
+
+
 @contextlib.asynccontextmanager
 async def served(guard: ConnectionGuard) -> AsyncIterator[int]:
-    app = Starlette(routes=[Route("/", _hello)])
+    app = Starlette(routes=[Route("/", _hello), WebSocketRoute("/echo", _echo)])
     config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="error",
                             http=guarded_protocol(guard))  # fmt: skip
     server = uvicorn.Server(config)
@@ -131,3 +140,18 @@ def test_a_failure_repeated_in_a_burst_is_logged_once_then_counted():
         "accept failed: 0",
         "accept failed: again (and 999 more like it in the last 0.2 s)",
     ]
+
+
+async def test_a_websocket_outlives_the_header_timeout_and_gives_its_place_back_when_closed():
+    guard = ConnectionGuard(ConnectionLimits(header_seconds=0.3, per_client=50))
+    async with served(guard) as port:
+        async with websockets.connect(f"ws://127.0.0.1:{port}/echo") as socket:
+            assert guard.held.total() == 1
+            await asyncio.sleep(1.0)  # quiet, as a subscription between events is
+            await socket.send("still here")
+            echoed = await socket.recv()
+        await asyncio.sleep(0.1)
+
+    assert echoed == "still here"
+    assert guard.timed_out_total == 0
+    assert guard.held.total() == 0

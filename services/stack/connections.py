@@ -70,6 +70,7 @@ def guarded_protocol(guard: ConnectionGuard) -> type[H11Protocol]:
     class Guarded(H11Protocol):
         client_key: str | None = None
         header_timer: asyncio.TimerHandle | None = None
+        upgraded = False  # to a WebSocket, whose protocol has the connection now
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             address = get_remote_addr(transport)
@@ -93,10 +94,29 @@ def guarded_protocol(guard: ConnectionGuard) -> type[H11Protocol]:
             """A request's first bytes start its header clock; its headers stop it. Between
             requests an idle connection is uvicorn's keep-alive's to close, later."""
             super().data_received(data)
+            if self.upgraded:
+                return
             if self._answering():
                 self._stop_waiting()
             elif self.header_timer is None and not self.transport.is_closing():
                 self._await_headers()
+
+        def handle_websocket_upgrade(self, event: Any) -> None:
+            """A WebSocket's headers are in: no clock runs on it. It keeps its place among
+            its client's connections until it closes."""
+            self._stop_waiting()
+            self.upgraded = True
+            client, self.client_key = self.client_key, None
+            super().handle_websocket_upgrade(event)
+            socket = self.transport.get_protocol()
+            lost = socket.connection_lost
+
+            def released(exc: Exception | None) -> None:
+                if client is not None:
+                    guard.release(client)
+                lost(exc)
+
+            socket.connection_lost = released  # type: ignore[method-assign]
 
         def _answering(self) -> bool:
             return self.cycle is not None and not self.cycle.response_complete
