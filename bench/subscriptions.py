@@ -48,6 +48,7 @@ RANKING = "query($c: String!) { ranking(cycleId: $c) { regionCode } }"
 RULE_SETS = "query { ruleSets(first: 20) { id text status } }"
 DRAFT = "mutation($i: DraftRuleSetInput!) { draftRuleSet(input: $i) { id version } }"
 ACTIVATE = "mutation($id: ID!) { activateRuleSet(id: $id) { version } }"
+SETTLE_SECONDS = 5.0
 
 
 class Connection:
@@ -107,7 +108,7 @@ async def measure(
         connection.task = asyncio.create_task(connection.run())
         connections.append(connection)
     await asyncio.gather(*(c.ready.wait() for c in connections))
-    await asyncio.sleep(2)  # every stream from scoring in place
+    await asyncio.sleep(SETTLE_SECONDS)  # every stream from scoring in place
     held = rss_mb(pid)
     await asyncio.sleep(idle_seconds)
     idle = rss_mb(pid)

@@ -171,5 +171,6 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    app.state.feeds = feeds
     app.state.before_shutdown = [feeds.close]  # streams end before the server waits on them
     return app

@@ -15,6 +15,7 @@ from typing import Any
 
 import uvicorn
 
+from services.gateway.edge.websocket import MOST_MESSAGE_BYTES
 from services.kernel import collector, tracing
 from services.kernel.keepalive import SERVER_IDLE_SECONDS
 from services.kernel.settings import Settings
@@ -86,6 +87,7 @@ async def serve(name: str, settings: Settings, host: str, port: int, log_level: 
         timeout_keep_alive=SERVER_IDLE_SECONDS,
         http=guarded_protocol(ConnectionGuard(limits)),
         backlog=limits.total,
+        ws_max_size=MOST_MESSAGE_BYTES,  # a WebSocket message, as much as a request
     )
     for logger in (logging.getLogger(), logging.getLogger("uvicorn")):
         for handler in logger.handlers:

@@ -17,6 +17,7 @@ import pytest
 import websockets
 
 from services.kernel import auth
+from tests.in_process import runtime_of
 from tests.security.world import ASSIGNED, REGION, World, running_world
 from tests.support import SECRET, token
 
@@ -85,6 +86,13 @@ async def test_a_scorecard_changed_through_the_gateway_reaches_its_subscriber_wi
       finalIndex counted { assessorScores } } }"""
     stored = await world.admin(query, {"r": REGION, "c": world.cycle_id})
     assert change["scorecard"] == stored["scorecard"]  # what a query shows now
+    # the client gone, its subscription ends at the gateway and at scoring
+    feeds, live = world.gateway.app.state.feeds, runtime_of(world.apps["scoring"]).live
+    for _ in range(100):
+        if (feeds.subscribers, len(feeds.feeds), live.watching) == (0, 0, 0):
+            break
+        await asyncio.sleep(0.05)
+    assert (feeds.subscribers, len(feeds.feeds), live.watching) == (0, 0, 0)
 
 
 async def test_who_may_not_follow_an_open_cycle_is_refused(world: World) -> None:

@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -132,6 +133,9 @@ class _Connection:
             await self.send({"id": operation_id, "type": "error", "payload": failed})
 
     async def _run(self, operation_id: str, payload: dict[str, Any], principal: Principal) -> None:
+        if principal.expires_at is not None and principal.expires_at <= time.time():
+            expired = _error("the token expired: connect again with a new one", "UNAUTHENTICATED")
+            raise RequestError([expired], 401)
         query, name, variables = _request(payload)
         engine = self.server.keeper.engine
         if engine is None:
