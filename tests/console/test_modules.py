@@ -166,6 +166,43 @@ def test_the_rescoring_follower_reports_until_done_or_stalled(console: Console):
     assert run(console, "rescoring.js", published, [], 50) == []  # published: never behind
 
 
+TOLD = """(m, told, fails) => new Promise((resolve) => {
+    const reports = [];
+    let reloads = 0;
+    const state = { active: 2, cards: [1, 2, 3].map(() => ({ rulesetVersion: 1 })) };
+    m.followRescoring(state, {
+        reload: async () => {
+            reloads += 1;
+            return { active: 2, cards: [1, 2, 3].map(() => ({ rulesetVersion: 2 })) };
+        },
+        alive: () => true,
+        report: (r) => { reports.push(`${r.phase} ${r.done}/${r.total}`); },
+        follow: ({ next, failed }) => {
+            (async () => {
+                for (const onActive of told) {
+                    await new Promise((r) => setTimeout(r, 5));
+                    next({ scorecards: 3, onActive, waiting: 3 - onActive });
+                }
+                if (fails) failed("cut");
+            })();
+            return () => {};
+        },
+        pollMs: 5,
+        patienceMs: 10_000,
+    }).then(() => resolve({ reports, reloads }));
+})"""
+
+
+def test_the_rescoring_follower_is_told_by_a_subscription_and_asks_when_it_fails(
+    console: Console,
+):
+    told = run(console, "rescoring.js", TOLD, [0, 2, 3], False)
+    assert told["reports"] == ["rescoring 0/3", "rescoring 2/3", "done 3/3"]
+    assert told["reloads"] >= 1  # the table read again once every scorecard moved
+    cut = run(console, "rescoring.js", TOLD, [1], True)  # then asked, every scorecard moved
+    assert cut["reports"] == ["rescoring 1/3", "rescoring 0/3", "done 3/3"]
+
+
 EDITING = """(m, text, edits) => {
     const editor = m.codeEditor(text, () => {});
     document.getElementById("page").replaceChildren(editor.element);

@@ -49,7 +49,11 @@ def test_the_ranking_follows_a_rescoring_until_every_scorecard_is_on_the_active_
     behind_by_answer = iter([2, 1])  # scorecards not yet rescored, answer by answer; then none
 
     def mid_rescoring(route: Route) -> None:
-        """The gateway's real answers, with the first scorecards still on an older rule set."""
+        """The gateway's real answers, with the first scorecards still on an older rule set;
+        no stream of the rescoring's progress, so the page asks again itself."""
+        if "text/event-stream" in route.request.headers.get("accept", ""):
+            route.abort()
+            return
         response = route.fetch()
         body = response.json()
         data = body.get("data") or {}

@@ -96,6 +96,21 @@ async def test_identical_subscriptions_share_a_stream_and_a_slow_one_is_dropped(
     assert feeds.gauges() == {"gateway_subscriptions": 0.0, "gateway_subscription_streams": 0.0}
 
 
+async def test_who_joins_a_shared_stream_later_is_given_its_latest_event_first() -> None:
+    feeds = Feeds(SubscriptionLimits())
+    engine = _Engine()
+    subscribe = (engine, _Prepared(), SAME, {}, PRINCIPAL)
+    async with feeds.subscribe(*subscribe, "first") as first:  # type: ignore[arg-type]
+        await engine.clients.events.put({"data": {"progress": 1}})
+        assert await _take(first.events(), 1) == [{"data": {"progress": 1}}]
+        async with feeds.subscribe(*subscribe, "later") as later:  # type: ignore[arg-type]
+            taking = later.events()
+            assert await _take(taking, 1) == [{"data": {"progress": 1}}]
+            await engine.clients.events.put({"data": {"progress": 2}})
+            assert await _take(taking, 1) == [{"data": {"progress": 2}}]
+    assert engine.clients.opened == 1
+
+
 async def test_subscriptions_are_bounded_per_client_and_in_total() -> None:
     feeds = Feeds(SubscriptionLimits(per_client=2, total=3))
     engine = _Engine()

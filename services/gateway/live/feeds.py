@@ -2,7 +2,8 @@
 field, with the fields other subgraphs own joined onto every event.
 
 Identical subscriptions (the same operation, variables and token) share one `Feed`: one
-stream from the subgraph, one join per event, each event handed to every subscriber. A
+stream from the subgraph, one join per event, each event handed to every subscriber (one
+who joins later is given the latest first, so a progress is told at once to each). A
 subscriber holds at most `queue` events it has not taken; one that falls further behind is
 dropped with an error, never buffered without end. Subscriptions are bounded per client and
 in total, and so are the distinct streams to subgraphs.
@@ -114,6 +115,13 @@ class Feed:
     principal: Principal
     subscribers: set[Subscriber] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
+    latest: dict[str, Any] | None = None  # given first to whoever joins it later
+
+    def join(self, subscriber: Subscriber) -> None:
+        self.subscribers.add(subscriber)
+        subscriber.feed = self
+        if self.latest is not None:  # a progress is told at once, as it was to the first
+            subscriber.put(self.latest)
 
     async def run(self) -> None:
         first = self.prepared.first
@@ -128,6 +136,7 @@ class Feed:
                     self._deliver({"errors": event.get("errors") or []})
                     continue
                 answer = await self.engine.run(self.prepared, self.headers, self.principal, event)
+                self.latest = answer.body
                 self._deliver(answer.body)
             if not refused:  # the service is stopping: another replica may serve it
                 ended = f"the stream from {first.subgraph} ended: subscribe again"
@@ -185,8 +194,7 @@ class Feeds:
                     )
                 feed = self.feeds[key] = Feed(key, engine, prepared, headers, principal)
                 feed.task = asyncio.create_task(self._running(feed), name="subscription feed")
-            feed.subscribers.add(subscriber)
-            subscriber.feed = feed
+            feed.join(subscriber)
             yield subscriber
         finally:
             self._leave(subscriber)
