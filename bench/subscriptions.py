@@ -11,7 +11,8 @@ each connection, one token (a ministry user of its own) per connection; each fol
 the catalog. Identical subscriptions of one token share one stream from scoring, so the
 gateway holds one stream per token: subscribers / per-token of them.
 
-For each size: the subscribers subscribe; the gateway's resident memory is read, held idle
+First the gateway is left idle with no subscriber for `--idle-seconds`, for comparison. For
+each size: the subscribers subscribe; the gateway's resident memory is read, held idle
 for `--idle-seconds` and read again; then the active rule set is drafted again and activated,
 so every region's scorecard is stored and published once, and every subscriber waits for
 all of them. Reported: the events delivered per second (from the activation to the last
@@ -168,6 +169,12 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
             regions = len((await admin(RANKING, {"c": cycle_id}))["ranking"])
             print(f"the open cycle has {regions} scorecards", flush=True)
             serial = itertools.count(1)
+            pid = gateway_pid(stack.process.pid)
+            quiet = rss_mb(pid)
+            await asyncio.sleep(args.idle_seconds)  # the same wait with no subscription
+            figures[f"no subscriber: gateway RSS growth over {args.idle_seconds:g} s idle (MB)"] = (
+                rss_mb(pid) - quiet
+            )
             for size in args.sizes:
                 print(f"{size} subscribers", flush=True)
                 figures |= await measure(
