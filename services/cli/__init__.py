@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import httpx
 
-from services.cli import config, demo, events, local, plan, rules, transfer
+from services.cli import backups, config, demo, events, local, plan, rules, transfer
 from services.kernel import errors
 from services.kernel.graphql_client import GraphQLFailure
 from services.messages import _, speak_through_gettext
@@ -19,7 +19,7 @@ from services.stack import StackError
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="smartcity", description=_("The smartcity command line."))
     commands = root.add_subparsers(dest="command", required=True)
-    for module in (local, config, demo, rules, plan, transfer, events):
+    for module in (local, config, demo, rules, plan, transfer, events, backups):
         module.add(commands)
     return root
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ from services.stack import one_service, state
 def add(commands: Any) -> None:
     up = commands.add_parser("up", help=_("run the embedded stack with demo data"))
     up.add_argument("--no-demo", action="store_true", help=_("start without the demo data"))
+    up.add_argument(
+        "--fresh",
+        action="store_true",
+        help=_("start empty: the kept store and event stream are moved aside, not deleted"),
+    )
     up.add_argument("--mongodb-uri", help=_("a MongoDB to use instead of the in-memory store"))
     up.add_argument("--nats-url", help=_("an external NATS to use instead of starting one"))
     up.add_argument("--nats-port", type=int, default=4222)
@@ -75,6 +81,8 @@ def _up(args: argparse.Namespace) -> int:
     if args.nats_url:
         env["NATS_URL"] = args.nats_url
     chosen = Settings.from_env(env).with_development_secret()
+    if args.fresh:
+        _move_aside(chosen)
     supervisor = stack.supervisor()  # the embedded extra, needed here only
     ports = supervisor.Ports(
         nats=args.nats_port,
@@ -86,6 +94,30 @@ def _up(args: argparse.Namespace) -> int:
             supervisor.run(chosen, ports, demo=not args.no_demo, external_nats=bool(args.nats_url))
         )
     return 0
+
+
+def _move_aside(chosen: Settings) -> None:
+    """`up --fresh`: the embedded store and the stream it agrees with, moved into
+    DATA_DIR/set-aside/WHEN, so nothing is lost by mistake."""
+    if not chosen.mongo_is_in_memory:
+        raise stack.StackError(
+            _("--fresh empties the embedded store; a MongoDB's data is its own.")
+        )
+    if state.read(chosen.data_dir) is not None:
+        said = _("A stack is running from {folder}: stop it before starting fresh.")
+        raise stack.StackError(said.format(folder=chosen.data_dir))
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = chosen.data_dir / "set-aside" / stamp
+    moved = []
+    for kept in (chosen.store_folder, chosen.data_dir / "nats"):
+        if kept.exists():
+            aside.mkdir(parents=True, exist_ok=True)
+            kept.rename(aside / kept.name)
+            moved.append(str(aside / kept.name))
+    if moved:
+        print(_("Starting fresh: moved aside {folders}.").format(folders=", ".join(moved)))
+    else:
+        print(_("Starting fresh: nothing was kept yet."))
 
 
 def _serve(args: argparse.Namespace) -> int:

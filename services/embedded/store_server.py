@@ -8,6 +8,10 @@ loopback port, so services run as their own processes with
 `MONGODB_URI=mongodb://127.0.0.1:PORT`, exactly the code path of a deployment, and can be
 killed and started again over the data they had acknowledged.
 
+Given a folder (`StoreFolder`), it keeps the store there: every write is journalled before
+its reply is sent, snapshots are taken in MongoDB's dump layout, and the next start loads
+them; without one, the store lives as long as the process.
+
 It speaks what pymongo and mongoengine send: the handshake (OP_QUERY or OP_MSG), CRUD,
 findAndModify, aggregate, count and distinct, cursors, and index and collection commands.
 Every command runs under one lock, as one MongoDB node would apply it, and is counted in
@@ -17,6 +21,7 @@ Every command runs under one lock, as one MongoDB node would apply it, and is co
 from __future__ import annotations
 
 import itertools
+import logging
 import socket
 import socketserver
 import struct
@@ -31,7 +36,10 @@ from bson import Int64
 from mongomock.collection import Collection
 from pymongo import ReturnDocument
 
-from services.embedded import memorystore
+from services.embedded import dump_layout, memorystore
+from services.embedded.store_folder import Notice, StoreFolder
+
+log = logging.getLogger(__name__)
 
 OP_REPLY, OP_QUERY, OP_MSG = 1, 2004, 2013
 HEADER = struct.Struct("<iiii")
@@ -51,8 +59,9 @@ class CommandError(Exception):
 class Store:
     """The commands, applied to one mongomock client."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: StoreFolder | None = None) -> None:
         self.client = memorystore.InMemoryClient("mongodb://localhost")
+        self.folder = folder  # where it is kept on disk; None: in memory only
         self.lock = threading.Lock()
         self.cursors: dict[int, tuple[str, Iterator[dict[str, Any]]]] = {}
         self.cursor_ids = itertools.count(1)
@@ -68,15 +77,82 @@ class Store:
         )
         if handler is None:
             return {"ok": 0.0, "errmsg": f"no such command: '{name}'", "code": 59}
+        record = None
         try:
             with self.lock:
-                return {**handler(command), "ok": 1.0}
+                try:
+                    return {**handler(command), "ok": 1.0}
+                finally:  # applied, even in part: journalled, so a replay does the same
+                    if self.folder is not None:
+                        record = self.folder.record(name.lower(), command)
         except CommandError as error:
             return {"ok": 0.0, "errmsg": str(error), "code": error.code}
         except mongomock.DuplicateKeyError as error:
             return {"ok": 0.0, "errmsg": str(error), "code": 11000}
         except mongomock.OperationFailure as error:
             return {"ok": 0.0, "errmsg": str(error), "code": error.code or 2}
+        finally:
+            if record is not None:
+                self._durable(record)
+
+    # kept on disk
+
+    def open(self) -> list[Notice]:
+        """The store as its folder last had it (nothing to do in memory only)."""
+        if self.folder is None:
+            return []
+        with self.lock:
+            folder, self.folder = self.folder, None  # what is replayed is not journalled again
+            try:
+                return folder.load(self.replayed, self.clear)
+            finally:
+                self.folder = folder
+
+    def replayed(self, command: dict[str, Any]) -> dict[str, Any]:
+        """A command applied as it was first applied, and not journalled again."""
+        name = next(iter(command)).lower()
+        handler: Callable[[dict[str, Any]], dict[str, Any]] = getattr(self, f"_{name}")
+        try:
+            return handler(command)
+        except (CommandError, mongomock.DuplicateKeyError, mongomock.OperationFailure):
+            return {}  # as it failed when it was first applied
+
+    def clear(self) -> None:
+        for database in self.client.list_database_names():
+            self.client.drop_database(database)
+
+    def _durable(self, record: int) -> None:
+        """Returns once the command's record is on disk; then takes a snapshot in the
+        background if the journal has grown enough for one."""
+        assert self.folder is not None
+        self.folder.durable(record)
+        if self.folder.snapshot_due and self.folder.snapshotting.acquire(blocking=False):
+            threading.Thread(target=self._snapshot_now, daemon=True).start()
+
+    def _snapshot_now(self) -> None:
+        assert self.folder is not None
+        try:
+            with self.lock:
+                if self.folder.snapshot_due:
+                    self.folder.snapshot(self.contents)
+        except OSError:
+            log.exception("store: a snapshot could not be written; the journal keeps every write")
+        finally:
+            self.folder.snapshotting.release()
+
+    def contents(self) -> Iterator[tuple[str, str, Iterator[dict[str, Any]], list[dict[str, Any]]]]:
+        """Every collection: its database, name, documents and indexes (under the lock)."""
+        for database in sorted(self.client.list_database_names()):
+            for name in sorted(self.client[database].list_collection_names()):
+                collection = self.client[database][name]
+                yield (database, name, iter(collection.find({})),
+                       dump_layout.index_specs(collection.index_information()))  # fmt: skip
+
+    def close(self) -> None:
+        """At a clean stop: the store written whole as a snapshot, and its journal closed."""
+        if self.folder is not None:
+            with self.lock:
+                self.folder.close(self.contents)
 
     def _collection(self, command: dict[str, Any]) -> Collection:
         collection: Collection = self.client[command["$db"]][next(iter(command.values()))]  # type: ignore[assignment]
@@ -275,6 +351,17 @@ class Store:
             }
         }
 
+    def _listdatabases(self, command: dict[str, Any]) -> dict[str, Any]:
+        names = sorted(self.client.list_database_names())
+        listed = [{"name": n, "sizeOnDisk": 0, "empty": False} for n in names]
+        return {"databases": listed, "totalSize": 0}
+
+    def _create(self, command: dict[str, Any]) -> dict[str, Any]:
+        database = self.client[command["$db"]]
+        if command["create"] not in database.list_collection_names():
+            database.create_collection(command["create"])
+        return {}
+
     def _drop(self, command: dict[str, Any]) -> dict[str, Any]:
         self.client[command["$db"]].drop_collection(command["drop"])
         return {}
@@ -384,9 +471,10 @@ class StoreServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self) -> None:
+    def __init__(self, folder: StoreFolder | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Connection)
-        self.store = Store()
+        self.store = Store(folder)
+        self.notices = self.store.open()  # what its folder held, loaded before serving
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     @property
@@ -401,3 +489,4 @@ class StoreServer(socketserver.ThreadingTCPServer):
     def __exit__(self, *exc: object) -> None:
         self.shutdown()
         self.server_close()
+        self.store.close()

@@ -82,6 +82,9 @@ class Settings:
     header_timeout_seconds: float = setting("SMARTCITY_HEADER_TIMEOUT_SECONDS", 10.0)
     # a client address's connections to one process
     max_connections_per_client: int = setting("SMARTCITY_MAX_CONNECTIONS_PER_CLIENT", 256)
+    # the embedded store (`smartcity up`) kept under DATA_DIR/store: each write journalled and
+    # flushed to the disk (fsync), or only to the operating system (flush), or not kept (off)
+    store_journal: str = setting("SMARTCITY_STORE_JOURNAL", "fsync")
     # subscriptions at the gateway: one caller's (a token's subject, else an address), all
     subscriptions_per_client: int = setting("SMARTCITY_SUBSCRIPTIONS_PER_CLIENT", 16)
     max_subscriptions: int = setting("SMARTCITY_MAX_SUBSCRIPTIONS", 2_000)
@@ -114,6 +117,15 @@ class Settings:
     @property
     def mongo_is_in_memory(self) -> bool:
         return self.mongodb_uri.startswith("mongomock://")
+
+    @property
+    def store_is_kept(self) -> bool:
+        """The embedded store keeps its data on disk between runs."""
+        return self.mongo_is_in_memory and self.store_journal != "off"
+
+    @property
+    def store_folder(self) -> Path:
+        return self.data_dir / "store"
 
     @property
     def secret_file(self) -> Path:

@@ -33,6 +33,11 @@ def _(message: str) -> str:
     return _translation().gettext(message)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; `_` translates it where used."""
+    return message
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation().ngettext(singular, plural, count)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 FILE = "stack.json"
+STORE = "store"  # the part that is the embedded store, served by the supervisor itself
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,11 @@ def shown(parts: Iterable[PartState]) -> list[list[str]]:
         ]
         for part in parts
     ]
+
+
+def running_store(data_dir: Path) -> str | None:
+    """The address of the embedded store a running stack serves from this folder, if any."""
+    found = read(data_dir)
+    if found is None:
+        return None
+    return next((part.address for part in found[1] if part.name == STORE), None)

@@ -20,6 +20,7 @@ import shutil
 import signal
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ import httpx
 
 from services.demo.seed import seed
 from services.embedded.natsserver import binary
+from services.embedded.store_folder import StoreFolder
 from services.embedded.store_server import StoreServer
 from services.kernel import auth, collector
 from services.kernel.graphql_client import GraphQLClient
@@ -36,6 +38,7 @@ from services.registry import SERVICES
 from services.stack import state
 from services.stack.child import Child, Part
 from services.stack.errors import StackError
+from services.stack.store_notices import NOTICES
 
 HOST = "127.0.0.1"
 SUBGRAPHS = ("catalog", "survey", "scoring")
@@ -85,8 +88,8 @@ def check_ports(ports: Ports, *, external_nats: bool) -> None:
 
 def _nats_part(settings: Settings, port: int) -> Part:
     store = settings.data_dir / "nats"
-    if settings.mongo_is_in_memory and store.exists():
-        shutil.rmtree(store)  # the stream starts clean with the store
+    if settings.mongo_is_in_memory and not settings.store_is_kept and store.exists():
+        shutil.rmtree(store)  # the stream starts clean with a store that was not kept
     store.mkdir(parents=True, exist_ok=True)
     try:
         command = [binary(), "-js", "-a", HOST, "-p", str(port), "-sd", str(store)]
@@ -116,9 +119,11 @@ def _service_part(name: str, port: int, settings: Settings) -> Part:
 class Supervisor:
     """The parts of one stack, and the file that tells `smartcity status` about them."""
 
-    def __init__(self, settings: Settings, ports: Ports) -> None:
+    def __init__(self, settings: Settings, ports: Ports, store_uri: str | None = None) -> None:
         self.settings = settings
         self.ports = ports
+        self.store_uri = store_uri  # the embedded store this process serves, if it does
+        self.started_at = time.time()
         self.children: dict[str, Child] = {}
 
     def add(self, part: Part) -> Child:
@@ -128,16 +133,16 @@ class Supervisor:
 
     def record(self) -> None:
         addresses = {"nats": self.settings.nats_url} | self.ports.graphql_urls()
-        state.write(
-            self.settings.data_dir,
-            os.getpid(),
-            [
-                state.PartState(
-                    c.name, c.state, c.pid, addresses.get(c.name, ""), c.restarts, c.since
-                )
-                for c in self.children.values()
-            ],
-        )
+        parts = [
+            state.PartState(c.name, c.state, c.pid, addresses.get(c.name, ""), c.restarts, c.since)
+            for c in self.children.values()
+        ]
+        if self.store_uri:  # served by this process: ready while it runs
+            store = state.PartState(
+                state.STORE, "ready", os.getpid(), self.store_uri, 0, self.started_at
+            )
+            parts.insert(0, store)
+        state.write(self.settings.data_dir, os.getpid(), parts)
 
     async def start(self, *names: str) -> None:
         """Starts these parts together; if one fails, the others that started are stopped
@@ -173,11 +178,13 @@ async def running(
     )
     with contextlib.ExitStack() as kept:
         if settings.mongo_is_in_memory:
-            store = kept.enter_context(StoreServer())
+            store = kept.enter_context(StoreServer(_store_folder(settings)))
+            for notice in store.notices:
+                print(_(NOTICES[notice.key]).format(**notice.values), flush=True)
             settings_for_services = dataclasses.replace(settings, mongodb_uri=store.uri)
         else:
             settings_for_services = settings
-        supervisor = Supervisor(settings, ports)
+        supervisor = Supervisor(settings, ports, store.uri if settings.mongo_is_in_memory else None)
         if not external_nats:
             supervisor.add(_nats_part(settings, ports.nats))
         for name, port in ports.services.items():
@@ -190,6 +197,12 @@ async def running(
             yield await _ready_stack(settings, urls, demo, supervisor.children)
         finally:
             await supervisor.stop()
+
+
+def _store_folder(settings: Settings) -> StoreFolder | None:
+    if not settings.store_is_kept:
+        return None
+    return StoreFolder(settings.store_folder, sync=settings.store_journal != "flush")
 
 
 async def _ready_stack(
@@ -212,7 +225,10 @@ async def run(settings: Settings, ports: Ports, *, demo: bool, external_nats: bo
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     check_ports(ports, external_nats=external_nats)
-    if settings.mongo_is_in_memory and external_nats:
+    if settings.store_is_kept:
+        said = _("Embedded store kept in {folder}: resuming from what it holds.")
+        print(said.format(folder=settings.store_folder))
+    elif settings.mongo_is_in_memory and external_nats:
         print(_("In-memory storage: starting from a clean store; the external stream is replayed."))
     elif settings.mongo_is_in_memory:
         print(_("In-memory storage: starting from a clean state (event stream cleared too)."))

@@ -178,7 +178,8 @@ def test_status_shows_each_part_of_the_running_stack(suite):
     assert result.returncode == 0, result.stdout
     rows = [line.split() for line in result.stdout.splitlines()[4:] if line.strip()]
     assert [(row[0], row[1], row[4]) for row in rows] == [
-        (part, "ready", "0") for part in ("nats", "catalog", "survey", "scoring", "gateway")
+        (part, "ready", "0")
+        for part in ("store", "nats", "catalog", "survey", "scoring", "gateway")
     ]
     assert all(row[2].isdigit() for row in rows)  # each its own process
 

@@ -53,7 +53,9 @@ async def test_a_demo_cycle_through_the_gateway_scores_every_region_and_reaches_
         await asyncio.to_thread(up.wait_for, "Press Ctrl-C to stop.")
         gateway, admin = up.value_of("Gateway:"), up.value_of("Admin token:")
         assert up.value_of("GraphiQL:") == gateway
-        assert "In-memory storage: starting from a clean state" in up.lines[0]
+        assert up.lines[0] == (
+            f"Embedded store kept in {tmp_path / 'store'}: resuming from what it holds."
+        )
         subscriber = Subscriber(up.value_of("NATS:"))
         await subscriber.start()
 
