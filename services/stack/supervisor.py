@@ -199,7 +199,13 @@ async def running(
             await supervisor.stop()
 
 
+JOURNAL_MODES = ("fsync", "flush", "off")
+
+
 def _store_folder(settings: Settings) -> StoreFolder | None:
+    if settings.store_journal not in JOURNAL_MODES:
+        said = _("SMARTCITY_STORE_JOURNAL is {value}: it is one of {modes}.")
+        raise StackError(said.format(value=settings.store_journal, modes=", ".join(JOURNAL_MODES)))
     if not settings.store_is_kept:
         return None
     return StoreFolder(settings.store_folder, sync=settings.store_journal != "flush")
