@@ -86,6 +86,9 @@ class StoreFolder:
         if read_only and not self.folder.is_dir():
             return []
         self.folder.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            for partial in self.folder.glob("snapshot-*.partial"):
+                shutil.rmtree(partial, ignore_errors=True)  # cut short by a crash
         notices: list[Notice] = []
         base = 0
         for number in sorted(self._numbers("snapshot"), reverse=True):

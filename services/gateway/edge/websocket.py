@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 PROTOCOL = "graphql-transport-ws"
 INIT_SECONDS = 10.0
 MOST_MESSAGE_BYTES = 256 * 1024  # as a request over HTTP
-MOST_OPERATIONS = 64  # under way on one connection (subscriptions are bounded per client too)
+MOST_OPERATIONS = 32  # under way on one connection (subscriptions are bounded per client too)
 
 
 class _Closed(Exception):
