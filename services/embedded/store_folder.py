@@ -38,10 +38,13 @@ log = logging.getLogger(__name__)
 SNAPSHOT_AFTER_BYTES = 256 * 1024 * 1024
 COMPLETE = "COMPLETE"
 NUMBERED = re.compile(r"^(snapshot|journal)-(\d+)(\.log)?$")
-# the commands that change the store, journalled in the order applied
+# the commands that change the store, journalled in the order applied; replaying them gives
+# the same store because every write the suite sends names its documents' `_id` (pymongo
+# adds it to an insert, and each upsert filters on it)
 WRITES = frozenset(
-    {"insert", "update", "delete", "findandmodify", "createindexes", "drop", "dropdatabase"}
-)
+    {"insert", "update", "delete", "findandmodify", "create", "createindexes", "drop",
+     "dropdatabase"}
+)  # fmt: skip
 KEPT_FIELDS = ("$db",)  # of a command's `$`-fields; sessions and cluster times are not state
 
 

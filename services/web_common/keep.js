@@ -64,6 +64,7 @@ export function isRefusal(code) {
 export class Outbox {
   constructor(kind, send, { batch = 1, onChange = () => {}, onRefused = () => {} } = {}) {
     Object.assign(this, { kind, send, batch, onChange, onRefused });
+    this.told = Promise.resolve(); // the queue's changes are told one after another
     this.flushing = null; // the round of sending under way
     this.again = false; // asked to send while a round was under way
     this.unreachable = false; // the last round stopped at the gateway's door
@@ -81,7 +82,7 @@ export class Outbox {
     const queuedAt = performance.timeOrigin + performance.now();
     const item = { key: `${this.kind}:${key}`, kind: this.kind, body, queuedAt };
     await run(OUTBOX, "readwrite", (s) => s.put(item));
-    await this.onChange(await this.items());
+    await this.changed();
     return this.flush();
   }
 
@@ -98,7 +99,7 @@ export class Outbox {
       async (left) => {
         this.flushing = null;
         if (this.again && !this.unreachable) return this.flush();
-        await this.onChange(await this.items());
+        await this.changed();
         return left;
       },
       (error) => {
@@ -136,8 +137,16 @@ export class Outbox {
         }
       });
       queued = await this.items();
-      await this.onChange(queued);
+      await this.changed();
     }
     return queued.length;
+  }
+
+  // Tells `onChange` what is queued now. Told one after another, each read after the one
+  // before was told, so an older read never arrives after a newer one (a page would show a
+  // queue emptied while a score waits).
+  changed() {
+    this.told = this.told.then(async () => this.onChange(await this.items())).catch(() => {});
+    return this.told;
   }
 }

@@ -100,6 +100,7 @@ export async function scoringPage(page, cycleId, regionCode) {
     input.removeAttribute("aria-invalid");
     values.set(question.code, Number(value));
     state.refused = null;
+    state.queued += 1; // waiting from now: never "saved" before the outbox has it
     paintStatus();
     const inputs = [...body.querySelectorAll("input.score")];
     inputs[inputs.indexOf(input) + 1]?.focus();
