@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 
 from services.contracts.events.scoring import ScorecardPublished
-from services.kernel.live import following
+from services.kernel.live import Pick, following
 from services.scoring import access
 from services.scoring.domain import scorecards
 from services.scoring.handlers import rulesets as ruleset_use_cases
@@ -48,7 +48,7 @@ class RescoringProgress:
         return self.scorecards - self.on_active
 
 
-def _of_cycle(cycle_id: str, region_code: str | None = None) -> Any:
+def _of_cycle(cycle_id: str, region_code: str | None = None) -> Pick:
     def pick(data: dict[str, Any]) -> str | None:
         region = data.get("region_code")
         if data.get("cycle_id") != cycle_id or region_code not in (None, region):

@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 
 from services.kernel import errors
-from services.kernel.live import following
+from services.kernel.live import Pick, following
 from services.survey.handlers.progress import require_quota_reader
 from services.survey.schema.types import Campaign, SurveyInfo
 
@@ -21,7 +21,7 @@ SURVEY_EVENTS = "smartcity.survey.>"
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-def _about(campaign_id: str) -> Any:
+def _about(campaign_id: str) -> Pick:
     def pick(data: dict[str, Any]) -> str | None:
         return campaign_id if data.get("campaign_id") == campaign_id else None
 
