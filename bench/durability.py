@@ -4,10 +4,13 @@ process of its own) kept in memory only, journalled with a flush to the operatin
 and journalled with an fsync per group of writes (the default), side by side.
 
     python -m bench.durability [--rounds 2] [--regions 2] [--batch 100] [--concurrency 4]
-                               [--singles 300]
+                               [--singles 300] [--snapshot-documents 0]
 
 Each round runs the three in turn, each on a fresh stream and store; the figures are each
-mode's median over the rounds, and its ratio to memory only.
+mode's median over the rounds, and its ratio to memory only. With `--snapshot-documents N`
+it then fills a store kept on disk with N documents of about 1.6 KB and reports how long a
+snapshot holds the store's lock (every write waits meanwhile) and how long a start takes to
+load it back.
 """
 
 from __future__ import annotations
@@ -18,14 +21,18 @@ import contextlib
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
+from bson import ObjectId
 
 from bench.ingest import SECRET, Survey, measure, prepare, publish_catalog_facts
 from bench.service import serving
 from services.embedded.natsserver import NatsServer
+from services.embedded.store_folder import StoreFolder
+from services.embedded.store_server import Store
 
 MODES = ("memory", "flush", "fsync")
 SERVE = """
@@ -86,6 +93,32 @@ async def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     }
 
 
+def snapshot_figures(documents: int) -> dict[str, float]:
+    """A store of `documents` documents: its snapshot's pause and size, and its load."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "store"
+        store = Store(StoreFolder(folder, snapshot_after_bytes=1 << 62))
+        store.open()
+        for first in range(0, documents, 1000):
+            store.execute({"insert": "responses", "$db": "smartcity", "documents": [
+                {"_id": ObjectId(), "n": n, "answers": {"text": "x" * 1500, "codes": [1, 2, 3]}}
+                for n in range(first, min(first + 1000, documents))
+            ]})  # fmt: skip
+        journal_mb = sum(p.stat().st_size for p in folder.glob("journal-*.log")) / 1e6
+        started = time.perf_counter()
+        with store.lock:  # as the background snapshot takes it
+            assert store.folder is not None
+            store.folder.snapshot(store.contents)
+        paused = time.perf_counter() - started
+        size_mb = sum(p.stat().st_size for p in folder.rglob("*.bson")) / 1e6  # the only one
+        store.close()
+        started = time.perf_counter()
+        Store(StoreFolder(folder)).open()
+        loaded = time.perf_counter() - started
+        return {"journal MB": journal_mb, "snapshot pause s": paused,
+                "snapshot MB": size_mb, "start (load) s": loaded}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -95,6 +128,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--singles", type=int, default=300)
+    parser.add_argument("--snapshot-documents", type=int, default=0)
     args = parser.parse_args()
     figures = asyncio.run(run(args))
     print("| measure | " + " | ".join(MODES) + " | flush / memory | fsync / memory |")
@@ -104,6 +138,10 @@ def main() -> None:
         ratios = [figures[mode][name] / figures["memory"][name] for mode in ("flush", "fsync")]
         cells = [f"{v:,.2f}" for v in values] + [f"{r:.2f}" for r in ratios]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    if args.snapshot_documents:
+        print(f"\n{args.snapshot_documents:,} documents kept on disk:")
+        for name, value in snapshot_figures(args.snapshot_documents).items():
+            print(f"- {name}: {value:,.2f}")
 
 
 if __name__ == "__main__":

@@ -194,14 +194,37 @@ class SparseIndex:
             self.keys.pop(key, None)
 
 
+def stored_documents(collection: Collection) -> Iterator[dict[str, Any]]:
+    """A collection's documents as it keeps them, not copied: to be encoded (a snapshot,
+    under the store's lock), never changed."""
+    documents: Iterator[dict[str, Any]] = collection._store.documents
+    return documents
+
+
 class PagedCursor(Cursor):
     """A cursor with a limit copies only the documents of its page; mongomock's copies every
-    document the query matches, then cuts the page."""
+    document the query matches, then cuts the page. And it hands its documents out one by
+    one from the list it computed; mongomock's slices that list again for every document,
+    so reading a collection of n documents whole cost n² (minutes for a snapshot of 200,000).
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._page: list[dict[str, Any]] | None = None
         self._page_of: Any = None  # the query (mongomock's factory) the page was read for
+        self._handed: tuple[Any, list[dict[str, Any]]] | None = None
+
+    def __next__(self) -> dict[str, Any]:
+        read_for = (self._factory, self._skip, self._limit)
+        if self._handed is None or self._handed[0] != read_for:
+            self._handed = (read_for, self._compute_results(with_limit_and_skip=True))
+        results = self._handed[1]
+        if self._emitted >= len(results):
+            raise StopIteration
+        self._emitted += 1
+        return results[self._emitted - 1]
+
+    next = __next__
 
     def _compute_results(self, with_limit_and_skip: bool = False) -> list[dict[str, Any]]:
         if not (with_limit_and_skip and self._limit):

@@ -144,8 +144,8 @@ class Store:
         """Every collection: its database, name, documents and indexes (under the lock)."""
         for database in sorted(self.client.list_database_names()):
             for name in sorted(self.client[database].list_collection_names()):
-                collection = self.client[database][name]
-                yield (database, name, iter(collection.find({})),
+                collection: Collection = self.client[database][name]  # type: ignore[assignment]
+                yield (database, name, memorystore.stored_documents(collection),
                        dump_layout.index_specs(collection.index_information()))  # fmt: skip
 
     def close(self) -> None:

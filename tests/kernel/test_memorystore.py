@@ -130,6 +130,31 @@ def test_a_page_is_what_a_scan_finds_and_only_the_page_is_copied(things, monkeyp
     assert copied == ["t0", "t1", "t2"]
 
 
+def test_a_cursor_hands_out_what_it_computed_once(things, monkeypatch):
+    plain = mongomock.MongoClient()["plain"]["things"]
+    plain.insert_many(list(things.find()))
+    reads = [
+        lambda c: c.find({}).sort("_id", -1),
+        lambda c: c.find({"size": {"$gte": 3}}).skip(2),
+        lambda c: c.find({}, {"outbox": 0}).sort("size", 1).skip(1).limit(4),
+    ]
+    for read in reads:
+        assert list(read(things)) == list(read(plain))
+    computed = []
+    compute = memorystore.PagedCursor._compute_results
+
+    def counting(cursor, *args, **kwargs):
+        computed.append(cursor)
+        return compute(cursor, *args, **kwargs)
+
+    monkeypatch.setattr(memorystore.PagedCursor, "_compute_results", counting)
+    cursor = things.find({}).sort("_id", 1)
+    assert len(list(cursor)) == 10
+    assert len(computed) == 1  # mongomock's computes (and slices) again for each document
+    cursor.rewind()
+    assert [d["_id"] for d in cursor][:2] == ["t0", "t1"]
+
+
 def test_updates_by_id_change_just_those_documents(things):
     result = things.update_many(
         {"_id": {"$in": ["t1", "t3"]}}, {"$pull": {"outbox": {"id": {"$in": ["e1", "e3"]}}}}
