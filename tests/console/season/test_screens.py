@@ -126,6 +126,29 @@ def test_the_citizens_survey_is_accessible_on_a_phone(
     expect(first.locator("input[value='2']")).to_be_checked()
 
 
+def test_a_section_tab_keeps_the_keyboard_while_a_score_is_saved(tab: Tab, season: Season):
+    """The tabs count each section's scores as they are saved, and the tab the keyboard is on
+    stays under it: tabs drawn anew at each change lost the focus, and a click pressed while
+    they were redrawn."""
+    console = tab("en")
+    console.sign_in(auth.mint(SECRET, Role.ASSESSOR, subject="demo-itb"))
+    console.open(f"/assess/{season.cycle_id}/{REGION}")
+    page = console.page
+    tabs = page.locator("nav.tabs button")
+    expect(page.locator("#section input.score").first).to_be_visible(timeout=30_000)
+    counted = tabs.first.inner_text()
+    page.context.set_offline(True)  # the score is saved once the keyboard is on the tab
+    page.locator("#section input.score").first.fill("3")
+    expect(page.locator("#saving")).to_contain_text("kept in this browser")
+    tabs.nth(1).focus()
+    page.context.set_offline(False)
+    expect(page.locator("#saving")).to_have_text("Every score is saved.", timeout=30_000)
+    expect(tabs.first).not_to_have_text(counted)  # one more scored in the first section
+    expect(tabs.nth(1)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(tabs.nth(1)).to_have_attribute("aria-current", "true")
+
+
 def wider_than_the_window(page: Page) -> list[str]:
     """The elements reaching past the window's right edge, outside a box that scrolls."""
     found: list[str] = page.evaluate(
