@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -44,8 +42,8 @@ import pymongo
 
 from bench import national
 from bench.gateway import ms_at, timed_request
-from bench.scoring import ADMIN, SECRET
-from bench.season import ROOT, processes, stack_up, usage
+from bench.scoring import ADMIN
+from bench.season import ROOT, demo_data, processes, stack_up, usage
 from bench.suite import Suite, catch_up, running_suite, settled
 from services.demo.cycle import once_known
 
@@ -156,16 +154,7 @@ async def measure_up(regions: int, citizens: int, requests: int) -> dict[str, fl
     with tempfile.TemporaryDirectory() as folder:
         async with stack_up(ROOT, Path(folder)) as stack:
             print(f"smartcity demo --regions {regions} --citizens {citizens}", flush=True)
-            demo = [sys.executable, "-m", "services.cli", "demo", "--regions", str(regions),
-                    "--citizens", str(citizens), "--gateway", stack.gateway_url,
-                    "--token", ADMIN]  # fmt: skip
-            seeding = await asyncio.create_subprocess_exec(
-                *demo, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
-                env=os.environ | {"SMARTCITY_CONFIG_DIR": str(Path(folder) / "config"),
-                                  "SMARTCITY_JWT_SECRET": SECRET},
-            )  # fmt: skip
-            if await seeding.wait() != 0:
-                raise RuntimeError("smartcity demo failed")
+            await demo_data(stack, Path(folder), regions, citizens)
             store = pymongo.MongoClient(_store_uri(stack.process.pid))
             page = {"n": min(PAGE_SIZE, regions)}
             async with _client() as client:

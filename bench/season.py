@@ -124,6 +124,21 @@ async def stack_up(code: Path, scratch: Path) -> AsyncIterator[Stack]:
         shutil.copyfile(scratch / "up.log", kept)
 
 
+async def demo_data(stack: Stack, scratch: Path, regions: int, citizens: int) -> None:
+    """`smartcity demo` into `stack` (as `stack_up(..., scratch)` started it): `regions` of the
+    national list, their assessors and cycle, and `citizens` responses a region."""
+    demo = [sys.executable, "-m", "services.cli", "demo", "--regions", str(regions),
+            "--citizens", str(citizens), "--gateway", stack.gateway_url,
+            "--token", ADMIN]  # fmt: skip
+    seeding = await asyncio.create_subprocess_exec(
+        *demo, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
+        env=os.environ | {"SMARTCITY_CONFIG_DIR": str(scratch / "config"),
+                          "SMARTCITY_JWT_SECRET": SECRET},
+    )  # fmt: skip
+    if await seeding.wait() != 0:
+        raise RuntimeError("smartcity demo failed")
+
+
 async def _ready(url: str, process: asyncio.subprocess.Process) -> None:
     async with httpx.AsyncClient() as client:
         for _ in range(1200):

@@ -26,8 +26,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -38,7 +36,7 @@ import websockets
 
 from bench.memory import rss_mb
 from bench.scoring import ADMIN, SECRET
-from bench.season import ROOT, processes, stack_up, usage
+from bench.season import ROOT, demo_data, processes, stack_up, usage
 from services.kernel import auth
 from services.kernel.graphql_client import GraphQLClient
 
@@ -153,16 +151,7 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
     figures: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
         async with stack_up(ROOT, Path(folder)) as stack, httpx.AsyncClient(timeout=300) as http:
-            demo = [sys.executable, "-m", "services.cli", "demo", "--regions",
-                    str(args.regions), "--citizens", "1", "--gateway", stack.gateway_url,
-                    "--token", ADMIN]  # fmt: skip
-            seeding = await asyncio.create_subprocess_exec(
-                *demo, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
-                env=os.environ | {"SMARTCITY_CONFIG_DIR": str(Path(folder) / "config"),
-                                  "SMARTCITY_JWT_SECRET": SECRET},
-            )  # fmt: skip
-            if await seeding.wait() != 0:
-                raise RuntimeError("smartcity demo failed")
+            await demo_data(stack, Path(folder), args.regions, 1)
             admin = GraphQLClient(http, stack.gateway_url, ADMIN)
             cycles = (await admin(CYCLES, {}))["evaluationCycles"]
             cycle_id = next(c["id"] for c in cycles if c["status"] == "OPEN")
