@@ -93,6 +93,18 @@ def gateway_pid(root: int) -> int:
     return processes(root)["gateway"][0]
 
 
+async def idle_rss(pid: int, seconds: float, who: str) -> tuple[float, float]:
+    """The gateway left idle for `seconds`, its RSS read ten times on the way (printed): the
+    last reading, and how much it grew over the second half (whether growth levels off)."""
+    readings = []
+    for _ in range(10):
+        await asyncio.sleep(seconds / 10)
+        readings.append(rss_mb(pid))
+    print(f"{who}: gateway RSS every {seconds / 10:g} s idle (MB): "
+          + ", ".join(f"{r:.1f}" for r in readings), flush=True)  # fmt: skip
+    return readings[-1], readings[-1] - readings[4]
+
+
 async def measure(
     admin: GraphQLClient, stack: Any, cycle_id: str, regions: int, subscribers: int,
     per_token: int, idle_seconds: float, serial: itertools.count[int],
@@ -109,8 +121,7 @@ async def measure(
     await asyncio.gather(*(c.ready.wait() for c in connections))
     await asyncio.sleep(SETTLE_SECONDS)  # every stream from scoring in place
     held = rss_mb(pid)
-    await asyncio.sleep(idle_seconds)
-    idle = rss_mb(pid)
+    idle, late_growth = await idle_rss(pid, idle_seconds, f"{subscribers} subscribers")
 
     found = (await admin(RULE_SETS, {}))["ruleSets"]
     active = next(r for r in found if r["status"] == "active")
@@ -143,6 +154,7 @@ async def measure(
         f"{size}: streams from scoring": float(streams),
         f"{size}: gateway RSS growth when subscribed (MB)": held - before,
         f"{size}: gateway RSS growth over {idle_seconds:g} s idle (MB)": idle - held,
+        f"{size}: of which in its second half (MB)": late_growth,
         f"{size}: gateway RSS per subscription (KB)": (held - before) * 1024 / subscribers,
     }
 
@@ -159,11 +171,11 @@ async def run(args: argparse.Namespace) -> dict[str, float]:
             print(f"the open cycle has {regions} scorecards", flush=True)
             serial = itertools.count(1)
             pid = gateway_pid(stack.process.pid)
-            quiet = rss_mb(pid)
-            await asyncio.sleep(args.idle_seconds)  # the same wait with no subscription
-            figures[f"no subscriber: gateway RSS growth over {args.idle_seconds:g} s idle (MB)"] = (
-                rss_mb(pid) - quiet
-            )
+            quiet = rss_mb(pid)  # the same wait with no subscription:
+            idle, late_growth = await idle_rss(pid, args.idle_seconds, "no subscriber")
+            none = "no subscriber: gateway RSS growth"
+            figures[f"{none} over {args.idle_seconds:g} s idle (MB)"] = idle - quiet
+            figures["no subscriber: of which in its second half (MB)"] = late_growth
             for size in args.sizes:
                 print(f"{size} subscribers", flush=True)
                 figures |= await measure(

@@ -125,7 +125,9 @@ class Engine:
                 found = RequestError(error.errors, error.status)
             self.documents.put(query, found)
         if isinstance(found, RequestError):
-            raise found
+            # a copy each time: the cached one, raised again and again, would gather every
+            # request's frames (and with them the request) onto its traceback, for good
+            raise RequestError(found.errors, found.status)
         return found
 
     def _parse(self, query: str) -> DocumentNode:

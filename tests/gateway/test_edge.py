@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
+import types
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -153,6 +155,26 @@ async def test_the_caches_hold_no_more_bytes_than_they_are_given(tmp_path: Path)
 
     assert 500_000 < documents <= 1_000_000
     assert 500_000 < plans <= 1_000_000
+
+
+async def test_a_refusal_asked_again_and_again_holds_nothing_of_the_requests(
+    gateway: Gateway,
+) -> None:
+    """An invalid document's refusal is cached, and raised afresh for each request: the
+    cached one, raised again and again, gathered every request's frames onto its traceback,
+    and the requests with them (7 KB a request, for as long as the gateway ran)."""
+
+    def tracebacks() -> int:
+        gc.collect()
+        return sum(isinstance(o, types.TracebackType) for o in gc.get_objects())
+
+    for _ in range(3):
+        await post(gateway, {"query": "{ nope }"})
+    held = tracebacks()
+    for _ in range(50):
+        response = await post(gateway, {"query": "{ nope }"})
+        assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert tracebacks() - held < 10
 
 
 async def test_automatic_persisted_queries(gateway: Gateway) -> None:
