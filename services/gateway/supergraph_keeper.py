@@ -17,11 +17,7 @@ from pathlib import Path
 
 from services.gateway.composition.composer import CompositionError, compose
 from services.gateway.composition.join_read import SupergraphFileError, load_supergraph
-from services.gateway.composition.subgraph_schema import (
-    Subgraph,
-    SubgraphSchemaError,
-    read_subgraph,
-)
+from services.gateway.composition.subgraph_schema import SubgraphSchemaError, read_subgraph
 from services.gateway.composition.supergraph import Supergraph
 from services.gateway.edge.limits import Limits
 from services.gateway.engine import Engine
@@ -60,17 +56,33 @@ class SupergraphKeeper:
         self.state = SupergraphState()
         self._lock = asyncio.Lock()
         self._read_stamp: tuple[float, int] | None = None  # of the supergraph file last read
+        self._source: object = None  # what the engine's supergraph was made from
 
     async def _supergraph(self) -> Supergraph:
+        """A supergraph made again only when what it is made from changed: the subgraphs'
+        names, URLs and SDLs, or the file's text. Made again each minute for nothing, its
+        schema's reference cycles piled up in the collector's oldest generation, which is
+        examined rarely (`kernel/collector.py`): an idle gateway grew a megabyte a minute."""
         if self.supergraph_file is None:
-            subgraphs = await asyncio.gather(*(self._subgraph(n) for n in self.clients.endpoints))
-            return compose(list(subgraphs))
+            endpoints = list(self.clients.endpoints.values())
+            sdls = await asyncio.gather(
+                *(self.clients.sdl(e.name, {}, ANONYMOUS) for e in endpoints)
+            )
+            read = tuple((e.name, e.url, sdl) for e, sdl in zip(endpoints, sdls, strict=True))
+            if self.engine is not None and read == self._source:
+                return self.engine.supergraph
+            supergraph = compose([read_subgraph(name, url, sdl) for name, url, sdl in read])
+            self._source = read
+            return supergraph
         try:
             self._read_stamp = self._file_stamp()
             text = self.supergraph_file.read_text()
         except OSError as exc:
             raise SupergraphFileError(f"{self.supergraph_file}: {exc.strerror}") from None
+        if self.engine is not None and text == self._source:
+            return self.engine.supergraph
         supergraph = load_supergraph(text)
+        self._source = text
         for name, view in supergraph.subgraphs.items():
             endpoint = self.clients.endpoints.get(name)
             timeout = endpoint.timeout_seconds if endpoint else self.timeout_seconds
@@ -82,10 +94,6 @@ class SupergraphKeeper:
     def timeout_seconds(self) -> float:
         known = [e.timeout_seconds for e in self.clients.endpoints.values()]
         return known[0] if known else 10.0
-
-    async def _subgraph(self, name: str) -> Subgraph:
-        sdl = await self.clients.sdl(name, {}, ANONYMOUS)
-        return read_subgraph(name, self.clients.endpoints[name].url, sdl)
 
     async def recompose(self) -> SupergraphState:
         """Composes from every subgraph's current SDL; raises CompositionFailed on failure."""

@@ -292,6 +292,48 @@ async def test_readiness_follows_the_subgraphs_and_a_recomposition_keeps_the_las
     assert state["digest"] == ready.json()["supergraph"]
 
 
+@strawberry.type
+class ExtraQuery:
+    @strawberry.field
+    def extra_before(self) -> int:
+        return 1
+
+
+@strawberry.type
+class ChangedExtraQuery:
+    @strawberry.field
+    def extra_after(self) -> int:
+        return 2
+
+
+async def test_a_recomposition_composes_only_when_a_subgraphs_schema_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.gateway import supergraph_keeper
+
+    composed = []
+    compose = supergraph_keeper.compose
+    monkeypatch.setattr(supergraph_keeper, "compose", lambda s: composed.append(s) or compose(s))
+    recompose = {"query": "mutation { recomposeSupergraph { digest } }"}
+    admin = {"Authorization": f"Bearer {token(Role.ADMIN)}"}
+    apps = {**asgi_apps(), "extra": GraphQL(SubgraphSchema(query=ExtraQuery))}
+    async with gateway_over(apps, settings(tmp_path)) as running:
+        first = await running.client.post("/graphql", json=recompose, headers=admin)
+        again = await running.client.post("/graphql", json=recompose, headers=admin)
+        unchanged = len(composed)
+        changed = GraphQL(SubgraphSchema(query=ChangedExtraQuery))
+        running.subgraphs.apps["extra"] = httpx.AsyncClient(transport=httpx.ASGITransport(changed))
+        after = await running.client.post("/graphql", json=recompose, headers=admin)
+        asked = await running.client.post("/graphql", json={"query": "{ extraAfter }"})
+
+    assert unchanged == 1  # at start; asked again with nothing changed, nothing is composed
+    assert first.json() == again.json()
+    assert len(composed) == 2
+    digest = after.json()["data"]["recomposeSupergraph"]["digest"]
+    assert digest != first.json()["data"]["recomposeSupergraph"]["digest"]
+    assert asked.json() == {"data": {"extraAfter": 2}}
+
+
 async def test_not_ready_until_the_subgraphs_answer(tmp_path: Path) -> None:
     config = settings(tmp_path, SMARTCITY_RECOMPOSE_SECONDS="0.05")
     apps = asgi_apps()
