@@ -231,7 +231,8 @@ def program_events(region, program_id, planning, reported_on):
     proposal = catalog.QuickWinProposed(
         id=f"{program_id}-qw", region_code=region, program_id=program_id, year=2022, rationale=""
     )
-    return [published(e) for e in (program_added(region, program_id, planning), progress, proposal)]
+    added = program_added(region, program_id, 0.0)  # as the catalog adds it: nothing reported
+    return [published(e) for e in (added, progress, proposal)]
 
 
 QUICK_WINS = """query($r: String!, $c: String!) { scorecard(regionCode: $r, cycleId: $c) {

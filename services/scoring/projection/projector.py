@@ -152,8 +152,13 @@ class FactsProjector:
     def _progress(self, progress: ProgressReported) -> Touched:
         report = {"stage": progress.stage, "percent": progress.percent,
                   "reported_on": progress.reported_on}  # fmt: skip
-        slot = f"programs.{escape(progress.program_id)}.progress.{escape(progress.report_id)}"
-        change = {"$set": {slot: report}}
+        program = f"programs.{escape(progress.program_id)}"
+        change = {"$set": {
+            f"{program}.progress.{escape(progress.report_id)}": report,
+            # the program's totals after the report, as the catalog counts them
+            f"{program}.planning_percent": progress.planning_percent,
+            f"{program}.implementation_percent": progress.implementation_percent,
+        }}  # fmt: skip
         self.stored.programs.update_one({"_id": progress.region_code}, change, upsert=True)
         return self._open_cycles_of(progress.region_code)
 
